@@ -1,0 +1,234 @@
+import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { matchOperation, validateRequest } from './openapi.ts'
+
+/**
+ * A stateful stand-in for Cloudflare's mTLS certificate endpoints, on 127.0.0.1. It checks every
+ * request against Cloudflare's OpenAPI, keeps the account's certificates, and can inject faults.
+ */
+
+export interface StoredCertificate {
+  id: string
+  name?: string
+  issuer: string
+  serial_number: string
+  signature: string
+  expires_on: string
+  uploaded_on: string
+  updated_at: string
+  ca: boolean
+  certificates: string
+  type: 'custom'
+  /** Kept to check what was sent; never returned. */
+  private_key?: string
+}
+
+export interface RecordedRequest {
+  method: string
+  path: string
+  headers: Record<string, string | string[] | undefined>
+  body: string
+  json?: unknown
+}
+
+export type Fault =
+  /** Answer with this status, body and headers instead of handling the request. */
+  | { kind: 'respond'; status: number; body: string; headers?: Record<string, string> }
+  /** Drop the connection without an answer, before handling the request. */
+  | { kind: 'reset' }
+  /** Handle the request (the upload takes effect), then drop the connection: the answer is lost. */
+  | { kind: 'reset-after-commit' }
+  /** Accept the request and never answer. */
+  | { kind: 'hang' }
+
+export interface FaultRule {
+  method?: string
+  /** Matches when the request path ends with this. */
+  pathSuffix?: string
+  fault: Fault
+  /** How many matching requests it applies to; default 1. */
+  times?: number
+}
+
+export type Credentials = { token: string } | { email: string; key: string }
+
+export interface FakeCloudflareOptions {
+  accountId: string
+  credentials: Credentials
+}
+
+const envelope = (result: unknown, errors: { code: number; message: string }[] = []) =>
+  JSON.stringify({ success: errors.length === 0, errors, messages: [], result: errors.length === 0 ? result : null })
+
+export class FakeCloudflare {
+  readonly certificates = new Map<string, StoredCertificate>()
+  readonly associations = new Map<string, { service: string; status: string }[]>()
+  readonly requests: RecordedRequest[] = []
+  readonly faults: FaultRule[] = []
+  /** Problems found in requests against the OpenAPI; a test expects this to stay empty. */
+  readonly specViolations: string[] = []
+  private server?: Server
+  private lastUpload = 0
+  private readonly hanging = new Set<ServerResponse>()
+
+  constructor(readonly options: FakeCloudflareOptions) {}
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo
+    return `http://127.0.0.1:${address.port}/client/v4`
+  }
+
+  async start(port = 0): Promise<this> {
+    this.server = createServer((request, response) => void this.handle(request, response))
+    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve))
+    return this
+  }
+
+  async stop(): Promise<void> {
+    for (const response of this.hanging) response.destroy()
+    this.server?.closeAllConnections()
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()))
+  }
+
+  /** Adds a certificate directly, as if uploaded earlier. */
+  seed(pem: string, fields: { name?: string; ca?: boolean; uploadedOn?: string; inUseBy?: string[] } = {}): StoredCertificate {
+    const stored = this.store(pem, fields.name, fields.ca ?? false, undefined, fields.uploadedOn)
+    if (fields.inUseBy) this.associations.set(stored.id, fields.inUseBy.map((service) => ({ service, status: 'active' })))
+    return stored
+  }
+
+  inject(rule: FaultRule): void {
+    this.faults.push({ times: 1, ...rule })
+  }
+
+  requestsTo(method: string, pathSuffix = ''): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === method && r.path.endsWith(pathSuffix))
+  }
+
+  private takeFault(method: string, path: string): Fault | undefined {
+    const rule = this.faults.find((f) => (!f.method || f.method === method) && (!f.pathSuffix || path.endsWith(f.pathSuffix)))
+    if (!rule) return undefined
+    rule.times = (rule.times ?? 1) - 1
+    if (rule.times <= 0) this.faults.splice(this.faults.indexOf(rule), 1)
+    return rule.fault
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = []
+    for await (const chunk of request) chunks.push(chunk as Buffer)
+    const body = Buffer.concat(chunks).toString('utf8')
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    const method = request.method ?? 'GET'
+    const recorded: RecordedRequest = { method, path: url.pathname, headers: request.headers, body }
+    try {
+      recorded.json = body ? JSON.parse(body) : undefined
+    } catch {
+      // Recorded as text; validation reports it.
+    }
+    this.requests.push(recorded)
+
+    const fault = this.takeFault(method, url.pathname)
+    if (fault?.kind === 'reset') return void request.socket.destroy()
+    if (fault?.kind === 'hang') return void this.hanging.add(response)
+    if (fault?.kind === 'respond') {
+      response.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers })
+      return void response.end(fault.body)
+    }
+
+    const [status, payload] = this.route(method, url.pathname.replace(/^\/client\/v4/, ''), request.headers, body)
+    if (fault?.kind === 'reset-after-commit') return void request.socket.destroy()
+    response.writeHead(status, { 'content-type': 'application/json' })
+    response.end(payload)
+  }
+
+  private route(method: string, path: string, headers: IncomingMessage['headers'], body: string): [number, string] {
+    const matched = matchOperation(method, path)
+    if (!matched) return [404, envelope(null, [{ code: 7000, message: 'No route for that URI' }])]
+    const problems = validateRequest(matched, headers, body)
+    if (problems.length > 0) {
+      this.specViolations.push(...problems.map((p) => `${method} ${matched.template}: ${p}`))
+      return [400, envelope(null, problems.map((message) => ({ code: 1001, message })))]
+    }
+    if (!this.authenticated(headers)) return [403, envelope(null, [{ code: 10000, message: 'Authentication error' }])]
+    if (matched.params.account_id !== this.options.accountId) {
+      return [403, envelope(null, [{ code: 7003, message: 'Could not route to /accounts, perhaps your object identifier is invalid?' }])]
+    }
+    const id = matched.params.mtls_certificate_id ?? ''
+    const existing = this.certificates.get(id)
+    switch (`${method} ${matched.template.replace('/accounts/{account_id}/mtls_certificates', '')}`) {
+      case 'GET ': {
+        const all = [...this.certificates.values()].map(publicView)
+        return [200, JSON.stringify({ success: true, errors: [], messages: [], result: all, result_info: { page: 1, per_page: 50, count: all.length, total_count: all.length, total_pages: 1 } })]
+      }
+      case 'POST ':
+        return this.upload(JSON.parse(body) as { ca: boolean; certificates: string; name?: string; private_key?: string })
+      case 'GET /{mtls_certificate_id}':
+        return existing ? [200, envelope(publicView(existing))] : notFound()
+      case 'DELETE /{mtls_certificate_id}':
+        if (!existing) return notFound()
+        if ((this.associations.get(id) ?? []).length > 0) return [400, envelope(null, [{ code: 1499, message: 'The certificate is in use and cannot be deleted' }])]
+        this.certificates.delete(id)
+        return [200, envelope({ id })]
+      case 'GET /{mtls_certificate_id}/associations':
+        return existing ? [200, envelope(this.associations.get(id) ?? [])] : notFound()
+      default:
+        return [405, envelope(null, [{ code: 10405, message: 'Method not allowed' }])]
+    }
+  }
+
+  private authenticated(headers: IncomingMessage['headers']): boolean {
+    const credentials = this.options.credentials
+    if ('token' in credentials) return headers.authorization === `Bearer ${credentials.token}`
+    return headers['x-auth-email'] === credentials.email && headers['x-auth-key'] === credentials.key
+  }
+
+  private upload(body: { ca: boolean; certificates: string; name?: string; private_key?: string }): [number, string] {
+    let leaf: X509Certificate
+    try {
+      leaf = new X509Certificate(body.certificates)
+    } catch {
+      return [400, envelope(null, [{ code: 1412, message: 'Invalid certificate' }])]
+    }
+    const duplicate = [...this.certificates.values()].some((c) => new X509Certificate(c.certificates).fingerprint256 === leaf.fingerprint256)
+    if (duplicate) return [400, envelope(null, [{ code: 1471, message: 'This certificate already exists' }])]
+    if (body.private_key !== undefined) {
+      try {
+        if (!leaf.checkPrivateKey(createPrivateKey(body.private_key))) throw new Error('mismatch')
+      } catch {
+        return [400, envelope(null, [{ code: 1413, message: 'The private key does not match the certificate' }])]
+      }
+    }
+    return [200, envelope(publicView(this.store(body.certificates, body.name, body.ca, body.private_key)))]
+  }
+
+  private store(pem: string, name: string | undefined, ca: boolean, privateKey?: string, uploadedOn?: string): StoredCertificate {
+    const leaf = new X509Certificate(pem)
+    // Strictly increasing upload times, as two uploads in one millisecond would tie.
+    this.lastUpload = uploadedOn ? this.lastUpload : Math.max(Date.now(), this.lastUpload + 1)
+    const uploaded = uploadedOn ?? new Date(this.lastUpload).toISOString()
+    const stored: StoredCertificate = {
+      id: randomBytes(16).toString('hex'),
+      ...(name === undefined ? {} : { name }),
+      issuer: leaf.issuer.split('\n').reverse().join(','),
+      serial_number: BigInt(`0x${leaf.serialNumber}`).toString(10),
+      signature: 'SHA256WithRSA',
+      expires_on: leaf.validToDate.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      uploaded_on: uploaded,
+      updated_at: uploaded,
+      ca,
+      certificates: pem,
+      type: 'custom',
+      ...(privateKey === undefined ? {} : { private_key: privateKey }),
+    }
+    this.certificates.set(stored.id, stored)
+    return stored
+  }
+}
+
+function publicView(stored: StoredCertificate): Omit<StoredCertificate, 'private_key'> {
+  const { private_key: _omitted, ...rest } = stored
+  return rest
+}
+
+const notFound = (): [number, string] => [404, envelope(null, [{ code: 1404, message: 'Certificate not found' }])]

@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs'
+
+/**
+ * Request validation against Cloudflare's own OpenAPI description of the mTLS endpoints
+ * (fixtures/cloudflare-mtls-openapi.json, copied from Cloudflare's published schema).
+ */
+type Schema = Record<string, unknown>
+
+const spec = JSON.parse(readFileSync(new URL('../fixtures/cloudflare-mtls-openapi.json', import.meta.url), 'utf8')) as {
+  paths: Record<string, Record<string, Operation>>
+  components: { schemas: Record<string, Schema> }
+}
+
+interface Operation {
+  parameters?: { name: string; in: string; required?: boolean; schema: Schema }[]
+  requestBody?: { required?: boolean; content: Record<string, { schema: Schema }> }
+  security?: Record<string, string[]>[]
+}
+
+export interface MatchedOperation {
+  template: string
+  params: Record<string, string>
+  operation: Operation
+}
+
+/** Finds the spec operation for a method and path, with its path parameters. */
+export function matchOperation(method: string, path: string): MatchedOperation | undefined {
+  for (const [template, operations] of Object.entries(spec.paths)) {
+    const names: string[] = []
+    const pattern = new RegExp(`^${template.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`)
+    const match = pattern.exec(path)
+    const operation = operations[method.toLowerCase()]
+    if (match && operation) {
+      return { template, operation, params: Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')])) }
+    }
+  }
+  return undefined
+}
+
+function resolve(schema: Schema): Schema {
+  const ref = schema.$ref
+  if (typeof ref !== 'string') return schema
+  const target = spec.components.schemas[ref.replace('#/components/schemas/', '')]
+  if (!target) throw new Error(`unresolved ${ref}`)
+  return { ...resolve(target), ...Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$ref')) }
+}
+
+/** A JSON-schema subset (type, properties, required, enum, maxLength, $ref): enough for these endpoints. */
+export function validate(value: unknown, schemaOrRef: Schema, where = 'body'): string[] {
+  const schema = resolve(schemaOrRef)
+  const problems: string[] = []
+  const type = schema.type
+  if (type === 'object') {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${where} must be an object`]
+    const record = value as Record<string, unknown>
+    const properties = (schema.properties ?? {}) as Record<string, Schema>
+    for (const name of (schema.required ?? []) as string[]) if (!(name in record)) problems.push(`${where}.${name} is required`)
+    for (const [name, item] of Object.entries(record)) {
+      const property = properties[name]
+      // Stricter than the spec on purpose: an unknown field is a typo the real API would ignore.
+      if (!property) problems.push(`${where}.${name} is not in the schema`)
+      else problems.push(...validate(item, property, `${where}.${name}`))
+    }
+  } else if (type === 'string') {
+    if (typeof value !== 'string') problems.push(`${where} must be a string`)
+    else if (typeof schema.maxLength === 'number' && value.length > schema.maxLength) problems.push(`${where} is longer than ${schema.maxLength}`)
+  } else if (type === 'boolean' && typeof value !== 'boolean') {
+    problems.push(`${where} must be a boolean`)
+  } else if (type === 'array' && !Array.isArray(value)) {
+    problems.push(`${where} must be an array`)
+  }
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value) && !(schema.enum.length === 1 && schema.enum[0] === null)) {
+    problems.push(`${where} must be one of ${JSON.stringify(schema.enum)}`)
+  }
+  return problems
+}
+
+/** Problems with a request against its operation: path parameters, auth scheme, content type and body. */
+export function validateRequest(
+  matched: MatchedOperation,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  rawBody: string,
+): string[] {
+  const problems: string[] = []
+  for (const parameter of matched.operation.parameters ?? []) {
+    if (parameter.in !== 'path') continue
+    problems.push(...validate(matched.params[parameter.name], parameter.schema, parameter.name))
+  }
+  const schemes = (matched.operation.security ?? []).map((requirement) => Object.keys(requirement))
+  const present = (scheme: string): boolean =>
+    scheme === 'api_token'
+      ? /^Bearer \S+$/.test(String(headers.authorization ?? ''))
+      : scheme === 'api_email'
+        ? Boolean(headers['x-auth-email'])
+        : scheme === 'api_key'
+          ? Boolean(headers['x-auth-key'])
+          : false
+  if (!schemes.some((scheme) => scheme.every(present))) problems.push('no authentication scheme of the operation is satisfied')
+  if (matched.operation.requestBody) {
+    if (!String(headers['content-type'] ?? '').startsWith('application/json')) problems.push('content-type must be application/json')
+    let body: unknown
+    try {
+      body = JSON.parse(rawBody)
+    } catch {
+      return [...problems, 'body is not JSON']
+    }
+    const schema = matched.operation.requestBody.content['application/json']?.schema
+    if (schema) problems.push(...validate(body, schema))
+  } else if (rawBody.length > 0) {
+    problems.push('this operation takes no body')
+  }
+  return problems
+}

@@ -1,0 +1,300 @@
+import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto'
+import { InputError } from './errors.ts'
+import { capitalise } from './text.ts'
+import { isCertificateLabel, isPrivateKeyLabel, isPublicKeyLabel, scanPem } from './pem.ts'
+import { registerSecret } from './secrets.ts'
+import type { PemInput, Settings } from './settings.ts'
+
+const DAY_MS = 86_400_000
+
+/** A certificate that passed every local check, in the form Cloudflare is sent. */
+export interface CheckedCertificate {
+  /** The certificate that matches the key (or the first one): what Cloudflare lists it by. */
+  leaf: X509Certificate
+  /** Leaf first, then the rest of the chain in the order given. */
+  chain: X509Certificate[]
+  /** The chain as canonical PEM, leaf first: the `certificates` field of the upload. */
+  certificatesPem: string
+  /** Unencrypted PKCS#8 PEM of the leaf's key, registered as a secret. */
+  privateKeyPem?: string
+  /** Facts about the leaf in Cloudflare's formats, for outputs before or without an upload. */
+  facts: CertificateFacts
+  notices: string[]
+  warnings: string[]
+}
+
+export interface CertificateFacts {
+  expiresOn: string
+  issuer: string
+  serialNumber: string
+  signature: string
+  fingerprintSha256: string
+  daysLeft: number
+}
+
+export function checkCertificate(settings: Settings, now: Date): CheckedCertificate {
+  const notices: string[] = []
+  const warnings: string[] = []
+  const certificateInput = describeInput(settings.certificate)
+  const certificates = parseCertificates(settings.certificate)
+  const key = settings.privateKey
+    ? parsePrivateKey(settings.privateKey, settings.privateKeyPassphrase, warnings)
+    : undefined
+  if (!settings.privateKey && settings.privateKeyPassphrase) {
+    warnings.push("Input 'private-key-passphrase' is set but no private key is given: the passphrase is not used.")
+  }
+
+  const leafIndex = findLeaf(certificates, key, settings)
+  const leaf = certificates[leafIndex] as X509Certificate
+  const chain = [leaf, ...certificates.filter((_, index) => index !== leafIndex)]
+  if (leafIndex !== 0) {
+    notices.push(
+      `The certificate matching the ${key ? 'private key' : 'client certificate'} (${subjectOf(leaf)}) was certificate ${leafIndex + 1} of ${certificates.length} in ${certificateInput}; it is sent first, as Cloudflare expects the leaf first.`,
+    )
+  }
+
+  if (settings.ca) {
+    chain.forEach((certificate, index) => {
+      if (!certificate.ca) {
+        throw new InputError(
+          `ca is true, but ${position(index, chain.length)} in ${certificateInput} (${subjectOf(certificate)}) is not a CA certificate (its basic constraints lack CA:TRUE). For a client certificate set ca: false and give its key in private-key; for mTLS client verification upload the CA that issued it.`,
+        )
+      }
+    })
+  } else if (leaf.ca && !key) {
+    throw new InputError(
+      `ca is false, but ${certificateInput} holds a CA certificate (${subjectOf(leaf)}) and no private key is given. Set ca: true to upload it as a CA for client-certificate verification, or give the client certificate and its key in private-key.`,
+    )
+  }
+
+  chain.forEach((certificate, index) => checkValidity(certificate, position(index, chain.length), certificateInput, now))
+
+  const facts = certificateFacts(leaf, now)
+  if (facts.daysLeft < settings.expiryWarningDays) {
+    warnings.push(
+      `The certificate ${subjectOf(leaf)} expires in ${facts.daysLeft} day${facts.daysLeft === 1 ? '' : 's'} (${facts.expiresOn}), within expiry-warning-days (${settings.expiryWarningDays}). Plan its rotation.`,
+    )
+  }
+
+  const checked: CheckedCertificate = {
+    leaf,
+    chain,
+    certificatesPem: chain.map((certificate) => certificate.toString().trim()).join('\n'),
+    facts,
+    notices,
+    warnings,
+  }
+  if (key) {
+    checked.privateKeyPem = key.export({ type: 'pkcs8', format: 'pem' }).toString()
+    registerSecret(checked.privateKeyPem)
+  }
+  return checked
+}
+
+function describeInput(input: PemInput): string {
+  return input.path ? `${input.input} '${input.path}'` : `input '${input.input}'`
+}
+
+const position = (index: number, count: number): string =>
+  count === 1 ? 'the certificate' : index === 0 ? 'the leaf certificate' : `certificate ${index + 1} of ${count}`
+
+export function subjectOf(certificate: X509Certificate): string {
+  const parts = certificate.subject.split('\n').filter(Boolean)
+  const commonName = parts.find((part) => part.startsWith('CN='))
+  return commonName ?? (parts.length > 0 ? parts.join(', ') : `serial ${certificate.serialNumber}`)
+}
+
+function parseCertificates(input: PemInput): X509Certificate[] {
+  const where = describeInput(input)
+  if (!input.text.trim()) {
+    throw new InputError(`${capitalise(where)} is empty: it must hold the PEM certificate (-----BEGIN CERTIFICATE-----).`)
+  }
+  const scan = scanPem(input.text)
+  // A key pasted with the certificate is a secret: mask it before any message can mention it.
+  for (const block of scan.blocks) if (isPrivateKeyLabel(block.label)) registerSecret(block.text)
+  if (scan.truncatedLabel && isPrivateKeyLabel(scan.truncatedLabel)) registerSecret(input.text)
+
+  if (scan.blocks.some((block) => isPrivateKeyLabel(block.label)) || (scan.truncatedLabel && isPrivateKeyLabel(scan.truncatedLabel))) {
+    throw new InputError(
+      `${capitalise(where)} holds a private key as well as the certificate. Keep only the certificate chain there, and pass the key through private-key: \${{ secrets.… }} (it is masked and never written to disk). Consider the key exposed if this file is committed.`,
+    )
+  }
+  const certificateBlocks = scan.blocks.filter((block) => isCertificateLabel(block.label))
+  if (scan.truncatedLabel) {
+    throw new InputError(
+      `${capitalise(where)} is cut off: a -----BEGIN ${scan.truncatedLabel}----- line has no matching -----END ${scan.truncatedLabel}----- line. Copy the whole PEM text.`,
+    )
+  }
+  if (certificateBlocks.length === 0) {
+    const labels = scan.blocks.map((block) => block.label)
+    if (labels.some(isPublicKeyLabel)) {
+      throw new InputError(`${capitalise(where)} holds a public key, not a certificate: give the PEM certificate (-----BEGIN CERTIFICATE-----) issued for that key.`)
+    }
+    if (labels.some((label) => label.includes('CERTIFICATE REQUEST'))) {
+      throw new InputError(`${capitalise(where)} holds a certificate signing request, not a certificate: give the certificate your CA issued for it.`)
+    }
+    throw new InputError(
+      `${capitalise(where)} holds no PEM certificate${looksBinary(input.text) ? ' (it looks binary: a DER file? Convert it with openssl x509 -inform der -in cert.der -out cert.pem)' : ''}: expected text between -----BEGIN CERTIFICATE----- and -----END CERTIFICATE----- lines.`,
+    )
+  }
+  return certificateBlocks.map((block, index) => {
+    try {
+      return new X509Certificate(block.text)
+    } catch {
+      throw new InputError(
+        `${capitalise(where)}: ${certificateBlocks.length === 1 ? 'the certificate' : `certificate ${index + 1} of ${certificateBlocks.length}`} is not a valid X.509 certificate (its base64 body is corrupted or truncated). Export the certificate again.`,
+      )
+    }
+  })
+}
+
+function looksBinary(text: string): boolean {
+  return /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text.slice(0, 512))
+}
+
+function parsePrivateKey(input: PemInput, passphrase: string | undefined, warnings: string[]): KeyObject {
+  const where = describeInput(input)
+  const scan = scanPem(input.text)
+  const keyBlocks = scan.blocks.filter((block) => isPrivateKeyLabel(block.label))
+  if (keyBlocks.length === 0) {
+    const labels = scan.blocks.map((block) => block.label)
+    const what = scan.truncatedLabel
+      ? `is cut off (a -----BEGIN ${scan.truncatedLabel}----- line has no END line); copy the whole key`
+      : labels.some(isCertificateLabel)
+        ? 'holds a certificate, not a private key; give the key that belongs to the certificate'
+        : labels.some(isPublicKeyLabel)
+          ? 'holds a public key; give the private key (-----BEGIN PRIVATE KEY-----)'
+          : 'is not a PEM private key (expected -----BEGIN PRIVATE KEY----- or -----BEGIN RSA/EC PRIVATE KEY-----)'
+    throw new InputError(`${capitalise(where)} ${what}.`)
+  }
+  if (keyBlocks.length > 1) {
+    throw new InputError(`${capitalise(where)} holds ${keyBlocks.length} private keys: give only the key of the client certificate.`)
+  }
+  const block = keyBlocks[0]?.text ?? ''
+  const encrypted = block.includes('ENCRYPTED')
+  if (encrypted && !passphrase) {
+    throw new InputError(
+      `${capitalise(where)} is encrypted: set private-key-passphrase: \${{ secrets.… }} so it can be decrypted here (it is sent to Cloudflare unencrypted, over TLS).`,
+    )
+  }
+  if (!encrypted && passphrase) {
+    warnings.push(`Input 'private-key-passphrase' is set but ${where} is not encrypted: the passphrase is not used.`)
+  }
+  try {
+    return createPrivateKey(encrypted ? { key: block, format: 'pem', passphrase: passphrase ?? '' } : { key: block, format: 'pem' })
+  } catch {
+    throw new InputError(
+      encrypted
+        ? `${capitalise(where)} could not be decrypted with private-key-passphrase: the passphrase is wrong, or the key is corrupted.`
+        : `${capitalise(where)} is not a valid private key: its base64 body is corrupted or truncated. Export the key again.`,
+    )
+  }
+}
+
+function findLeaf(certificates: X509Certificate[], key: KeyObject | undefined, settings: Settings): number {
+  if (key) {
+    const index = certificates.findIndex((certificate) => matchesKey(certificate, key))
+    if (index < 0) {
+      throw new InputError(
+        `The private key (${describeInput(settings.privateKey as PemInput)}) does not belong to ${certificates.length === 1 ? 'the certificate' : 'any certificate'} in ${describeInput(settings.certificate)} (${certificates.map(subjectOf).join('; ')}). Give the key that was used to request this certificate, or the certificate issued for this key.`,
+      )
+    }
+    return index
+  }
+  if (settings.ca) return 0
+  const clientIndex = certificates.findIndex((certificate) => !certificate.ca)
+  return clientIndex < 0 ? 0 : clientIndex
+}
+
+function matchesKey(certificate: X509Certificate, key: KeyObject): boolean {
+  try {
+    return certificate.checkPrivateKey(key)
+  } catch {
+    return false
+  }
+}
+
+function checkValidity(certificate: X509Certificate, which: string, where: string, now: Date): void {
+  if (certificate.validToDate.getTime() <= now.getTime()) {
+    throw new InputError(
+      `${capitalise(which)} in ${where} (${subjectOf(certificate)}) expired on ${isoSeconds(certificate.validToDate)}: Cloudflare would reject clients using it. Renew the certificate and commit the new one.`,
+    )
+  }
+  if (certificate.validFromDate.getTime() > now.getTime()) {
+    throw new InputError(
+      `${capitalise(which)} in ${where} (${subjectOf(certificate)}) is not valid until ${isoSeconds(certificate.validFromDate)}. Check the issuing system's clock, or upload it after that time.`,
+    )
+  }
+}
+
+export const isoSeconds = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+export function certificateFacts(certificate: X509Certificate, now: Date): CertificateFacts {
+  return {
+    expiresOn: isoSeconds(certificate.validToDate),
+    issuer: certificate.issuer.split('\n').filter(Boolean).reverse().join(','),
+    serialNumber: BigInt(`0x${certificate.serialNumber}`).toString(10),
+    signature: signatureAlgorithm(certificate.raw),
+    fingerprintSha256: certificate.fingerprint256,
+    daysLeft: Math.floor((certificate.validToDate.getTime() - now.getTime()) / DAY_MS),
+  }
+}
+
+/** SHA-256 fingerprint of the first certificate in PEM text, or undefined when there is none. */
+export function leafFingerprint(pem: string): string | undefined {
+  const block = scanPem(pem).blocks.find((candidate) => isCertificateLabel(candidate.label))
+  if (!block) return undefined
+  try {
+    return new X509Certificate(block.text).fingerprint256
+  } catch {
+    return undefined
+  }
+}
+
+const SIGNATURE_ALGORITHMS: Record<string, string> = {
+  '1.2.840.113549.1.1.5': 'SHA1WithRSA',
+  '1.2.840.113549.1.1.11': 'SHA256WithRSA',
+  '1.2.840.113549.1.1.12': 'SHA384WithRSA',
+  '1.2.840.113549.1.1.13': 'SHA512WithRSA',
+  '1.2.840.113549.1.1.10': 'SHA256WithRSAPSS',
+  '1.2.840.10045.4.1': 'ECDSAWithSHA1',
+  '1.2.840.10045.4.3.2': 'ECDSAWithSHA256',
+  '1.2.840.10045.4.3.3': 'ECDSAWithSHA384',
+  '1.2.840.10045.4.3.4': 'ECDSAWithSHA512',
+  '1.3.101.112': 'PureEd25519',
+}
+
+/** Reads the certificate's outer signatureAlgorithm OID from its DER encoding. */
+export function signatureAlgorithm(der: Buffer): string {
+  try {
+    let offset = 0
+    const header = (): number => {
+      offset += 1 // tag
+      const first = der[offset++] as number
+      if (first < 0x80) return first
+      let length = 0
+      for (let i = 0; i < (first & 0x7f); i++) length = length * 256 + (der[offset++] as number)
+      return length
+    }
+    header() // Certificate SEQUENCE
+    offset += header() // skip tbsCertificate
+    header() // signatureAlgorithm SEQUENCE
+    const oidLength = header()
+    const bytes = der.subarray(offset, offset + oidLength)
+    const first = bytes[0] as number
+    const arcs = [Math.floor(first / 40), first % 40]
+    let value = 0
+    for (const byte of bytes.subarray(1)) {
+      value = value * 128 + (byte & 0x7f)
+      if (byte < 0x80) {
+        arcs.push(value)
+        value = 0
+      }
+    }
+    const oid = arcs.join('.')
+    return SIGNATURE_ALGORITHMS[oid] ?? oid
+  } catch {
+    return 'unknown'
+  }
+}
+

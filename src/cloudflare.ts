@@ -1,0 +1,260 @@
+import { ApiError, TransportError, type ApiMessage } from './errors.ts'
+import type { HttpResponse, HttpSend } from './http.ts'
+import { DEFAULT_BACKOFF, backoffDelay, isRetryableStatus, retryAfterMs, type Clock } from './retry.ts'
+import type { Credentials } from './settings.ts'
+import { plural } from './text.ts'
+
+/** An mTLS certificate as Cloudflare describes it (certificateObject in the OpenAPI). */
+export interface MtlsCertificate {
+  id: string
+  name?: string
+  issuer?: string
+  serial_number?: string
+  signature?: string
+  expires_on?: string
+  uploaded_on?: string
+  updated_at?: string
+  ca?: boolean
+  certificates?: string
+  type?: string
+}
+
+export interface UploadBody {
+  ca: boolean
+  certificates: string
+  name?: string
+  private_key?: string
+}
+
+export interface Association {
+  service?: string
+  status?: string
+}
+
+export interface ApiOptions {
+  apiBaseUrl: string
+  accountId: string
+  credentials: Credentials
+  maxRetries: number
+  timeoutSeconds: number
+}
+
+export interface ApiLog {
+  info(message: string): void
+  debug(message: string): void
+}
+
+/** Cloudflare's error code for an upload of a certificate the account already holds. */
+export const CERTIFICATE_EXISTS = 1471
+/** One attempt may not take the whole budget, so a hung connection still leaves room to retry. */
+const ATTEMPT_TIMEOUT_MS = 30_000
+const USER_AGENT = 'cloudflare-mtls-certificate-action/1'
+
+/** The operation failed for good: the message says what was tried, how often, and what came back. */
+export class OperationError extends Error {
+  override name = 'OperationError'
+}
+
+/**
+ * The mTLS certificate endpoints, each call retried on transient failures within one time budget
+ * (timeout-seconds) that starts with the first request.
+ */
+export class CloudflareApi {
+  private deadline?: { at: number; signal: AbortSignal }
+  readonly basePath: string
+
+  constructor(
+    private readonly options: ApiOptions,
+    private readonly send: HttpSend,
+    private readonly clock: Clock,
+    private readonly log: ApiLog,
+  ) {
+    this.basePath = `${options.apiBaseUrl}/accounts/${options.accountId}/mtls_certificates`
+  }
+
+  uploadOnce(body: UploadBody): Promise<MtlsCertificate> {
+    return this.exchange('POST', '', body).then((result) => certificateOf(result))
+  }
+
+  listCertificates(): Promise<MtlsCertificate[]> {
+    return this.retrying('list the account’s mTLS certificates', () => this.listOnce())
+  }
+
+  listOnce(): Promise<MtlsCertificate[]> {
+    return this.exchange('GET', '').then((result) => (Array.isArray(result) ? result.filter(isCertificate) : []))
+  }
+
+  deleteCertificate(id: string): Promise<void> {
+    return this.retrying(`delete certificate ${id}`, async () => {
+      await this.exchange('DELETE', `/${encodeURIComponent(id)}`)
+    })
+  }
+
+  listAssociations(id: string): Promise<Association[]> {
+    return this.retrying(`read the associations of certificate ${id}`, () =>
+      this.exchange('GET', `/${encodeURIComponent(id)}/associations`).then((result) =>
+        Array.isArray(result) ? (result as Association[]) : [],
+      ),
+    )
+  }
+
+  /** Runs `attempt` until it succeeds, fails for good, runs out of attempts or out of time. */
+  async retrying<T>(operation: string, attempt: () => Promise<T>): Promise<T> {
+    const attempts = this.options.maxRetries + 1
+    for (let number = 1; ; number++) {
+      try {
+        return await attempt()
+      } catch (error) {
+        const reason = describeFailure(error)
+        const tried = number > 1 ? ` after ${plural(number, 'attempt')}` : ''
+        if (!isRetryable(error)) throw new OperationError(`Could not ${operation}${tried}: ${reason}`, { cause: error })
+        if (number >= attempts) {
+          throw new OperationError(
+            `Could not ${operation}: ${attempts === 1 ? 'the only attempt (max-retries is 0)' : `all ${attempts} attempts`} failed; the last one got ${reason}`,
+            { cause: error },
+          )
+        }
+        const deadline = this.startDeadline()
+        const wait = (error instanceof ApiError ? error.retryAfterMs : undefined) ?? backoffDelay(number, DEFAULT_BACKOFF, this.clock.random)
+        const remaining = deadline.at - this.clock.now()
+        if (wait >= remaining) {
+          throw new OperationError(
+            `Could not ${operation} within timeout-seconds (${this.options.timeoutSeconds} s): attempt ${number} got ${reason}, and the next attempt would start after the time runs out (${formatSeconds(wait)} wait, ${formatSeconds(Math.max(0, remaining))} left)`,
+            { cause: error },
+          )
+        }
+        this.log.info(`Attempt ${number} of ${attempts} to ${operation} got ${reason}; retrying in ${formatSeconds(wait)}.`)
+        await this.clock.sleep(wait, deadline.signal)
+      }
+    }
+  }
+
+  private startDeadline(): { at: number; signal: AbortSignal } {
+    const budgetMs = this.options.timeoutSeconds * 1000
+    this.deadline ??= { at: this.clock.now() + budgetMs, signal: AbortSignal.timeout(budgetMs) }
+    return this.deadline
+  }
+
+  /** One request and its envelope: the `result` on success, ApiError or TransportError otherwise. */
+  private async exchange(method: 'GET' | 'POST' | 'DELETE', path: string, body?: UploadBody): Promise<unknown> {
+    const deadline = this.startDeadline()
+    const url = `${this.basePath}${path}`
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': USER_AGENT, ...authHeaders(this.options.credentials) }
+    if (body) headers['content-type'] = 'application/json'
+    const started = this.clock.now()
+    if (deadline.signal.aborted) throw this.timeoutError(deadline.signal)
+    const signal = AbortSignal.any([deadline.signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)])
+    let response: HttpResponse
+    try {
+      const request = { method, url, headers, ...(body ? { body: JSON.stringify(body) } : {}) }
+      response = await this.send(request, signal)
+    } catch (error) {
+      if (error instanceof TransportError && error.timedOut) throw this.timeoutError(deadline.signal)
+      throw error
+    }
+    this.log.debug(`${method} ${url} answered HTTP ${response.status} in ${this.clock.now() - started} ms`)
+    return resultOf(response, this.clock.now(), method)
+  }
+
+  private timeoutError(deadlineSignal: AbortSignal): TransportError {
+    return deadlineSignal.aborted
+      ? new TransportError(`no answer within timeout-seconds (${this.options.timeoutSeconds} s)`, true, true, true)
+      : new TransportError(`no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`, true, false)
+  }
+}
+
+export function authHeaders(credentials: Credentials): Record<string, string> {
+  return credentials.kind === 'token'
+    ? { authorization: `Bearer ${credentials.token}` }
+    : { 'x-auth-email': credentials.email, 'x-auth-key': credentials.key }
+}
+
+function isRetryable(error: unknown): boolean {
+  if (error instanceof ApiError) return error.retryable
+  if (error instanceof TransportError) return !error.budgetExhausted
+  return false
+}
+
+/** Whether a failed attempt may have changed the account (so a retry must look before it uploads again). */
+export function outcomeUnknown(error: unknown): boolean {
+  if (error instanceof TransportError) return error.mayHaveReachedServer
+  if (error instanceof ApiError) return error.outcomeUnknown
+  return false
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof ApiError || error instanceof TransportError) return error.message
+  return error instanceof Error ? error.message : String(error)
+}
+
+const formatSeconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isCertificate(value: unknown): value is MtlsCertificate {
+  return isObject(value) && typeof value.id === 'string'
+}
+
+function certificateOf(result: unknown): MtlsCertificate {
+  if (!isCertificate(result)) {
+    throw new ApiError('Cloudflare reported success but its answer holds no certificate id', 200, [], { retryable: false, outcomeUnknown: true })
+  }
+  return result
+}
+
+function messagesOf(value: unknown): ApiMessage[] {
+  if (!Array.isArray(value)) return []
+  return value.filter(isObject).map((entry) => ({
+    code: typeof entry.code === 'number' ? entry.code : 0,
+    message: typeof entry.message === 'string' ? entry.message : 'no message',
+  }))
+}
+
+/** Parses Cloudflare's envelope, turning every kind of failure into an ApiError that says what came back. */
+export function resultOf(response: HttpResponse, now: number, method: string): unknown {
+  const { status } = response
+  const retryable = isRetryableStatus(status)
+  // A write whose answer is a server error or unreadable may still have been applied.
+  const unknownIfWrite = method !== 'GET' && (status >= 500 || status < 300)
+  const retryAfter = retryAfterMs(response.headers, now)
+  const failure = (message: string, errors: ApiMessage[] = [], retry = retryable): ApiError =>
+    new ApiError(message, status, errors, { retryable: retry, outcomeUnknown: unknownIfWrite, ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) })
+
+  let envelope: unknown
+  try {
+    envelope = JSON.parse(response.body)
+  } catch {
+    // A 2xx that is not JSON came from something in between (a proxy or an edge error page): retry.
+    throw failure(`HTTP ${status} ${describeNonJson(response)} instead of Cloudflare's JSON answer${status >= 500 || status === 429 ? ' (Cloudflare or a proxy in between is having trouble)' : ''}`, [], retryable || status < 300)
+  }
+  if (!isObject(envelope) || typeof envelope.success !== 'boolean') {
+    throw failure(`HTTP ${status} with JSON that is not Cloudflare's API envelope (no "success" field): is api-base-url right?`, [], retryable || status < 300)
+  }
+  const errors = messagesOf(envelope.errors)
+  if (status >= 300 || !envelope.success) {
+    const listed = errors.length > 0 ? errors.map((e) => `[${e.code}] ${e.message}`).join('; ') : 'no error details'
+    throw failure(`HTTP ${status}: ${listed}${hintFor(status, errors)}`, errors)
+  }
+  return envelope.result
+}
+
+function describeNonJson(response: HttpResponse): string {
+  const type = (response.headers['content-type'] ?? '').split(';')[0]?.trim() || 'no content type'
+  if (!response.body.trim()) return `with an empty body (${type})`
+  const title = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(response.body)?.[1]?.replace(/\s+/g, ' ').trim()
+  return title ? `with an HTML page titled "${title}"` : `with a ${type} body of ${response.body.length} bytes`
+}
+
+function hintFor(status: number, errors: ApiMessage[]): string {
+  const codes = new Set(errors.map((e) => e.code))
+  if (status === 401 || codes.has(10000) || codes.has(9106) || codes.has(9109) || codes.has(6003)) {
+    return '. Check the credentials: api-token must be a valid API token (not a global API key; for that use api-email and api-key).'
+  }
+  if (codes.has(7003) || codes.has(7000)) return '. Check account-id: it must be the ID of the account the token belongs to.'
+  if (status === 403) {
+    return '. The credentials lack permission: the API token needs "Account: SSL and Certificates: Edit" on this account.'
+  }
+  return ''
+}

@@ -1,0 +1,266 @@
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs'
+import { isAbsolute, resolve } from 'node:path'
+import { InputError } from './errors.ts'
+import { capitalise } from './text.ts'
+import { registerSecret } from './secrets.ts'
+import type { Credentials, PemInput, Settings } from './settings.ts'
+
+export const DEFAULT_API_BASE_URL = 'https://api.cloudflare.com/client/v4'
+/** A certificate chain or key is a few KiB; anything past this is the wrong file. */
+export const MAX_PEM_BYTES = 256 * 1024
+
+/** Where inputs come from; `core.getInput` and `process.env` on the runner, plain maps in tests. */
+export interface InputSource {
+  input(name: string): string
+  env: Readonly<Record<string, string | undefined>>
+}
+
+/**
+ * Reads and validates every input. Secrets are read and registered with the runner first, so that
+ * nothing logged later, not even an error about another input, can show them.
+ */
+export function getSettings(source: InputSource): Settings {
+  const read = (name: string): string => source.input(name).trim()
+  const env = (name: string): string => (source.env[name] ?? '').trim()
+
+  const secretInputs = ['api-token', 'api-key', 'private-key-passphrase']
+  for (const name of secretInputs) registerSecret(read(name))
+  for (const name of ['CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_API_KEY']) registerSecret(env(name))
+  // The key is masked as given (not trimmed), so that every line the runner may print is covered.
+  registerSecret(source.input('private-key'))
+
+  const workspace = source.env.GITHUB_WORKSPACE || process.cwd()
+  const ca = parseBoolean('ca', read('ca'), undefined)
+  const privateKey = readPrivateKey(read, workspace, ca)
+  const passphrase = source.input('private-key-passphrase')
+
+  const settings: Settings = {
+    accountId: parseAccountId(read('account-id') || env('CLOUDFLARE_ACCOUNT_ID')),
+    certificate: readCertificate(read, workspace),
+    ca,
+    credentials: parseCredentials(read, env),
+    apiBaseUrl: parseApiBaseUrl(read('api-base-url') || DEFAULT_API_BASE_URL),
+    expiryWarningDays: parseInteger('expiry-warning-days', read('expiry-warning-days'), 30, 0),
+    maxRetries: parseInteger('max-retries', read('max-retries'), 3, 0, 10),
+    timeoutSeconds: parsePositiveSeconds('timeout-seconds', read('timeout-seconds'), 60),
+    replace: parseBoolean('replace', read('replace'), false),
+    dryRun: parseBoolean('dry-run', read('dry-run'), false),
+  }
+  const name = read('name')
+  if (name) settings.name = parseName(name)
+  if (privateKey) settings.privateKey = privateKey
+  if (passphrase) settings.privateKeyPassphrase = passphrase
+  if (settings.replace && !settings.name) {
+    throw new InputError(
+      "Input 'replace' needs 'name': replace deletes the older certificates with the same name, so set name: to the label this certificate rotates under.",
+    )
+  }
+  return settings
+}
+
+export function parseAccountId(value: string): string {
+  if (!value) {
+    throw new InputError(
+      "Input 'account-id' is required: set account-id: to your Cloudflare account ID (32 hex characters, shown on the dashboard's account home), or set the CLOUDFLARE_ACCOUNT_ID environment variable.",
+    )
+  }
+  if (!/^[0-9a-fA-F]{32}$/.test(value)) {
+    throw new InputError(
+      `Input 'account-id' must be 32 hexadecimal characters (the Account ID from the Cloudflare dashboard), but the value given has ${value.length} characters${/[^0-9a-fA-F]/.test(value) ? ' and some are not hex digits' : ''}. Copy the Account ID again, not the account name or a zone ID.`,
+    )
+  }
+  return value.toLowerCase()
+}
+
+/** YAML 1.2 core-schema booleans only: `yes`, `on` and `1` are rejected as ambiguous. */
+export function parseBoolean(name: string, value: string, fallback: boolean | undefined): boolean {
+  if (value === '' && fallback !== undefined) return fallback
+  if (value === '') {
+    throw new InputError(
+      `Input '${name}' is required: set ${name}: true for a CA certificate (uploaded without a key) or ${name}: false for a client (leaf) certificate.`,
+    )
+  }
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  throw new InputError(
+    `Input '${name}' must be true or false (YAML 1.2 booleans: true, True, TRUE, false, False, FALSE), got '${value.slice(0, 20)}'.`,
+  )
+}
+
+export function parseInteger(name: string, value: string, fallback: number, min: number, max = 36500): number {
+  if (value === '') return fallback
+  const number = Number(value)
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < min || number > max) {
+    throw new InputError(
+      `Input '${name}' must be a whole number from ${min} to ${max}, got '${value.slice(0, 20)}'. Remove it to use the default, ${fallback}.`,
+    )
+  }
+  return number
+}
+
+export function parsePositiveSeconds(name: string, value: string, fallback: number): number {
+  if (value === '') return fallback
+  const number = Number(value)
+  if (!/^\d+(\.\d+)?$/.test(value) || !(number > 0) || number > 3600) {
+    throw new InputError(
+      `Input '${name}' must be a number of seconds greater than 0 and at most 3600, got '${value.slice(0, 20)}'. Remove it to use the default, ${fallback}.`,
+    )
+  }
+  return number
+}
+
+function parseName(name: string): string {
+  if (name.length > 200 || /[\u0000-\u001f]/.test(name)) {
+    throw new InputError(
+      "Input 'name' must be a single line of at most 200 characters: it is the label shown in the Cloudflare dashboard.",
+    )
+  }
+  return name
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]'])
+const isLoopback = (hostname: string): boolean =>
+  LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+
+export function parseApiBaseUrl(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InputError(
+      `Input 'api-base-url' is not a valid URL: '${value.slice(0, 100)}'. Remove it to use ${DEFAULT_API_BASE_URL}.`,
+    )
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new InputError(
+      `Input 'api-base-url' must use https: credentials and the private key would cross the network in clear text to ${url.hostname}. Plain http is allowed only to a loopback host (127.0.0.1, localhost, [::1]) for local testing.`,
+    )
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(`Input 'api-base-url' must be an https:// URL, got a ${url.protocol} URL.`)
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new InputError(
+      "Input 'api-base-url' must not carry credentials, a query or a fragment: give the API root only, such as https://api.cloudflare.com/client/v4, and pass credentials through api-token.",
+    )
+  }
+  return url.href.replace(/\/+$/, '')
+}
+
+function parseCredentials(read: (name: string) => string, env: (name: string) => string): Credentials {
+  const fromInputs = { token: read('api-token'), email: read('api-email'), key: read('api-key') }
+  const useInputs = Boolean(fromInputs.token || fromInputs.email || fromInputs.key)
+  // Inputs win: when any credential input is set, the environment's credentials are ignored.
+  const given = useInputs
+    ? fromInputs
+    : { token: env('CLOUDFLARE_API_TOKEN'), email: env('CLOUDFLARE_EMAIL'), key: env('CLOUDFLARE_API_KEY') }
+  const names = useInputs
+    ? { token: "input 'api-token'", email: "input 'api-email'", key: "input 'api-key'" }
+    : { token: 'CLOUDFLARE_API_TOKEN', email: 'CLOUDFLARE_EMAIL', key: 'CLOUDFLARE_API_KEY' }
+
+  if (given.token && (given.email || given.key)) {
+    throw new InputError(
+      `Both an API token (${names.token}) and a global API key (${given.key ? names.key : names.email}) are set: use exactly one method. Prefer api-token alone, scoped to "Account: SSL and Certificates: Edit".`,
+    )
+  }
+  if (given.token) {
+    checkHeaderValue(names.token, given.token)
+    return { kind: 'token', token: given.token }
+  }
+  if (given.email || given.key) {
+    if (!given.key) throw new InputError(`${capitalise(names.email)} is set without ${names.key}: the global API key needs both, or use api-token instead.`)
+    if (!given.email) throw new InputError(`${capitalise(names.key)} is set without ${names.email}: the global API key needs the account's email too, or use api-token instead.`)
+    if (!/^[^@\s]+@[^@\s]+$/.test(given.email)) {
+      throw new InputError(`${capitalise(names.email)} must be the email address of the Cloudflare user that owns the global API key.`)
+    }
+    checkHeaderValue(names.key, given.key)
+    return { kind: 'global-key', email: given.email, key: given.key }
+  }
+  throw new InputError(
+    "No Cloudflare credentials: set api-token: ${{ secrets.CLOUDFLARE_API_TOKEN }} (a token with \"Account: SSL and Certificates: Edit\"), or api-email and api-key for a global API key, or the CLOUDFLARE_API_TOKEN environment variable.",
+  )
+}
+
+function checkHeaderValue(name: string, value: string): void {
+  if (!/^[\x21-\x7e]+$/.test(value)) {
+    throw new InputError(`${capitalise(name)} contains spaces, line breaks or non-ASCII characters: copy the credential again, without quotes or extra text.`)
+  }
+}
+
+
+function readCertificate(read: (name: string) => string, workspace: string): PemInput {
+  const text = read('certificate')
+  const path = read('certificate-path')
+  if (text && path) {
+    throw new InputError(
+      "Inputs 'certificate' and 'certificate-path' are both set: give the certificate once, either as PEM text in certificate or as a file in certificate-path.",
+    )
+  }
+  if (path) return { text: readPemFile('certificate-path', path, workspace), input: 'certificate-path', path }
+  if (text) return { text: boundedText('certificate', text), input: 'certificate' }
+  throw new InputError(
+    "No certificate given: set certificate-path: to the PEM file in your repository (for example certs/client.pem), or certificate: to the PEM text.",
+  )
+}
+
+function readPrivateKey(read: (name: string) => string, workspace: string, ca: boolean): PemInput | undefined {
+  const text = read('private-key')
+  const path = read('private-key-path')
+  if (text && path) {
+    throw new InputError(
+      "Inputs 'private-key' and 'private-key-path' are both set: give the key once, preferably as private-key: ${{ secrets.… }}.",
+    )
+  }
+  if ((text || path) && ca) {
+    throw new InputError(
+      `Input '${text ? 'private-key' : 'private-key-path'}' is set with ca: true: a CA certificate is uploaded without its private key. Remove the key input, or set ca: false if this is a client certificate.`,
+    )
+  }
+  if (text) return { text: boundedText('private-key', text), input: 'private-key' }
+  if (!path) return undefined
+  const keyText = readPemFile('private-key-path', path, workspace)
+  registerSecret(keyText)
+  return { text: keyText, input: 'private-key-path', path }
+}
+
+function boundedText(name: string, text: string): string {
+  if (Buffer.byteLength(text) > MAX_PEM_BYTES) {
+    throw new InputError(`Input '${name}' is larger than ${MAX_PEM_BYTES / 1024} KiB: a PEM certificate chain or key is a few KiB. Check that the right value is passed.`)
+  }
+  return text
+}
+
+/** Reads at most MAX_PEM_BYTES + 1 bytes, so a wrong path to a huge file fails fast without filling memory. */
+function readPemFile(name: string, path: string, workspace: string): string {
+  const fullPath = isAbsolute(path) ? path : resolve(workspace, path)
+  let stats
+  try {
+    stats = statSync(fullPath)
+  } catch {
+    throw new InputError(
+      `Input '${name}': file '${path}' does not exist (looked for ${fullPath}). Check the path, relative to the repository root, and that the workflow checks the repository out (actions/checkout) before this step.`,
+    )
+  }
+  if (stats.isDirectory()) {
+    throw new InputError(`Input '${name}': '${path}' is a directory; give the path of the PEM file inside it.`)
+  }
+  const fd = openSync(fullPath, 'r')
+  try {
+    if (!fstatSync(fd).isFile() && !fstatSync(fd).isFIFO()) {
+      throw new InputError(`Input '${name}': '${path}' is not a regular file.`)
+    }
+    const buffer = Buffer.alloc(MAX_PEM_BYTES + 1)
+    let length = 0
+    for (let n = 1; n > 0 && length < buffer.length; length += n) {
+      n = readSync(fd, buffer, length, buffer.length - length, null)
+    }
+    if (length > MAX_PEM_BYTES) {
+      throw new InputError(
+        `Input '${name}': '${path}' is larger than ${MAX_PEM_BYTES / 1024} KiB; a PEM certificate chain or key is a few KiB. Check that the path points at the PEM file.`,
+      )
+    }
+    return buffer.subarray(0, length).toString('utf8')
+  } finally {
+    closeSync(fd)
+  }
+}

@@ -1,0 +1,53 @@
+import type { CheckedCertificate } from './certificate.ts'
+import type { MtlsCertificate } from './cloudflare.ts'
+import type { Replacement } from './rotation.ts'
+import type { Settings } from './settings.ts'
+
+/** What the run did, in one shape that both the outputs and the job summary are made from. */
+export interface RunReport {
+  action: 'uploaded' | 'reused' | 'would upload' | 'would reuse'
+  dryRun: boolean
+  outputs: Outputs
+  daysLeft: number
+  replace: boolean
+  replacements: Replacement[]
+}
+
+/** The action's outputs, keyed by their names in action.yml. */
+export interface Outputs {
+  'certificate-id': string
+  'expires-on': string
+  issuer: string
+  'serial-number': string
+  signature: string
+  'uploaded-on': string
+  name: string
+  ca: string
+  'fingerprint-sha256': string
+  created: string
+  'replaced-ids': string
+}
+
+/** Outputs from Cloudflare's answer where there is one, from the local certificate otherwise (dry run). */
+export function buildOutputs(
+  settings: Settings,
+  checked: CheckedCertificate,
+  remote: MtlsCertificate | undefined,
+  created: boolean,
+  replacements: readonly Replacement[],
+): Outputs {
+  const facts = checked.facts
+  return {
+    'certificate-id': remote?.id ?? '',
+    'expires-on': remote?.expires_on ?? facts.expiresOn,
+    issuer: remote?.issuer ?? facts.issuer,
+    'serial-number': remote?.serial_number ?? facts.serialNumber,
+    signature: remote?.signature ?? facts.signature,
+    'uploaded-on': remote?.uploaded_on ?? '',
+    name: remote?.name ?? settings.name ?? '',
+    ca: String(remote?.ca ?? settings.ca),
+    'fingerprint-sha256': facts.fingerprintSha256,
+    created: String(created),
+    'replaced-ids': JSON.stringify(replacements.filter((r) => r.action === 'deleted').map((r) => r.id)),
+  }
+}

@@ -1,0 +1,53 @@
+/** When and how long to wait before trying a request again. Pure: the clock and randomness are injected. */
+
+export interface RetryPolicy {
+  maxRetries: number
+  baseDelayMs: number
+  maxDelayMs: number
+}
+
+export const DEFAULT_BACKOFF = { baseDelayMs: 500, maxDelayMs: 15_000 } as const
+
+export interface Clock {
+  now(): number
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+  random(): number
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms)
+      signal?.addEventListener('abort', () => {
+        clearTimeout(timer)
+        resolve()
+      }, { once: true })
+    }),
+  random: () => Math.random(),
+}
+
+/** Statuses that say "try again later": rate limit, request timeout, and server-side failures. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 408 || status >= 500
+}
+
+/**
+ * Exponential backoff with "equal jitter": half the step is fixed, half random, so that parallel
+ * jobs spread out but no wait collapses to zero. `retry` counts from 1.
+ */
+export function backoffDelay(retry: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number): number {
+  const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1))
+  return Math.round(step / 2 + (step / 2) * random())
+}
+
+/** The server's own wait, from `retry-after-ms` or `Retry-After` (seconds or an HTTP date). */
+export function retryAfterMs(headers: Readonly<Record<string, string | undefined>>, now: number): number | undefined {
+  const milliseconds = headers['retry-after-ms']
+  if (milliseconds && /^\d+(\.\d+)?$/.test(milliseconds.trim())) return Math.ceil(Number(milliseconds))
+  const value = headers['retry-after']?.trim()
+  if (!value) return undefined
+  if (/^\d+$/.test(value)) return Number(value) * 1000
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}

@@ -1,0 +1,41 @@
+import { leafFingerprint } from './certificate.ts'
+import { CERTIFICATE_EXISTS, outcomeUnknown, type CloudflareApi, type MtlsCertificate, type UploadBody } from './cloudflare.ts'
+import { ApiError } from './errors.ts'
+
+export interface UploadOutcome {
+  certificate: MtlsCertificate
+  /** True when this run put the certificate into the account. */
+  created: boolean
+}
+
+/**
+ * Uploads the certificate, never twice: a first upload is one request; when Cloudflare says the
+ * certificate exists (1471), or an attempt failed in a way that may have stored it, the account's
+ * certificates are looked up and the one with our leaf is adopted instead.
+ */
+export async function uploadOrAdopt(api: CloudflareApi, body: UploadBody, fingerprint: string): Promise<UploadOutcome> {
+  let mayHaveUploaded = false
+  return api.retrying('upload the certificate', async () => {
+    if (mayHaveUploaded) {
+      const existing = await findByLeaf(api, fingerprint)
+      if (existing) return { certificate: existing, created: true }
+    }
+    try {
+      return { certificate: await api.uploadOnce(body), created: true }
+    } catch (error) {
+      if (error instanceof ApiError && error.hasCode(CERTIFICATE_EXISTS)) {
+        const existing = await findByLeaf(api, fingerprint)
+        // Our own earlier attempt may be what stored it; otherwise it was there before this run.
+        if (existing) return { certificate: existing, created: mayHaveUploaded }
+      }
+      mayHaveUploaded ||= outcomeUnknown(error)
+      throw error
+    }
+  })
+}
+
+/** The account's certificate whose leaf is ours, compared by the certificate itself, not its name. */
+export async function findByLeaf(api: CloudflareApi, fingerprint: string): Promise<MtlsCertificate | undefined> {
+  const certificates = await api.listOnce()
+  return certificates.find((certificate) => certificate.certificates !== undefined && leafFingerprint(certificate.certificates) === fingerprint)
+}
