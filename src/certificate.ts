@@ -67,7 +67,9 @@ export function checkCertificate(settings: Settings, now: Date): CheckedCertific
     )
   }
 
-  chain.forEach((certificate, index) => checkValidity(certificate, position(index, chain.length), certificateInput, now))
+  chain.forEach((certificate, index) => {
+    checkValidity(certificate, position(index, chain.length), certificateInput, now)
+  })
 
   const facts = certificateFacts(leaf, now)
   if (facts.daysLeft < settings.expiryWarningDays) {
@@ -107,14 +109,19 @@ export function subjectOf(certificate: X509Certificate): string {
 function parseCertificates(input: PemInput): X509Certificate[] {
   const where = describeInput(input)
   if (!input.text.trim()) {
-    throw new InputError(`${capitalise(where)} is empty: it must hold the PEM certificate (-----BEGIN CERTIFICATE-----).`)
+    throw new InputError(
+      `${capitalise(where)} is empty: it must hold the PEM certificate (-----BEGIN CERTIFICATE-----).`,
+    )
   }
   const scan = scanPem(input.text)
   // A key pasted with the certificate is a secret: mask it before any message can mention it.
   for (const block of scan.blocks) if (isPrivateKeyLabel(block.label)) registerSecret(block.text)
   if (scan.truncatedLabel && isPrivateKeyLabel(scan.truncatedLabel)) registerSecret(input.text)
 
-  if (scan.blocks.some((block) => isPrivateKeyLabel(block.label)) || (scan.truncatedLabel && isPrivateKeyLabel(scan.truncatedLabel))) {
+  if (
+    scan.blocks.some((block) => isPrivateKeyLabel(block.label)) ||
+    (scan.truncatedLabel && isPrivateKeyLabel(scan.truncatedLabel))
+  ) {
     throw new InputError(
       `${capitalise(where)} holds a private key as well as the certificate. Keep only the certificate chain there, and pass the key through private-key: \${{ secrets.… }} (it is masked and never written to disk). Consider the key exposed if this file is committed.`,
     )
@@ -128,10 +135,14 @@ function parseCertificates(input: PemInput): X509Certificate[] {
   if (certificateBlocks.length === 0) {
     const labels = scan.blocks.map((block) => block.label)
     if (labels.some(isPublicKeyLabel)) {
-      throw new InputError(`${capitalise(where)} holds a public key, not a certificate: give the PEM certificate (-----BEGIN CERTIFICATE-----) issued for that key.`)
+      throw new InputError(
+        `${capitalise(where)} holds a public key, not a certificate: give the PEM certificate (-----BEGIN CERTIFICATE-----) issued for that key.`,
+      )
     }
     if (labels.some((label) => label.includes('CERTIFICATE REQUEST'))) {
-      throw new InputError(`${capitalise(where)} holds a certificate signing request, not a certificate: give the certificate your CA issued for it.`)
+      throw new InputError(
+        `${capitalise(where)} holds a certificate signing request, not a certificate: give the certificate your CA issued for it.`,
+      )
     }
     throw new InputError(
       `${capitalise(where)} holds no PEM certificate${looksBinary(input.text) ? ' (it looks binary: a DER file? Convert it with openssl x509 -inform der -in cert.der -out cert.pem)' : ''}: expected text between -----BEGIN CERTIFICATE----- and -----END CERTIFICATE----- lines.`,
@@ -149,7 +160,7 @@ function parseCertificates(input: PemInput): X509Certificate[] {
 }
 
 function looksBinary(text: string): boolean {
-  return /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text.slice(0, 512))
+  return /(?![\t\n\r])\p{Cc}|\ufffd/u.test(text.slice(0, 512))
 }
 
 function parsePrivateKey(input: PemInput, passphrase: string | undefined, warnings: string[]): KeyObject {
@@ -168,7 +179,9 @@ function parsePrivateKey(input: PemInput, passphrase: string | undefined, warnin
     throw new InputError(`${capitalise(where)} ${what}.`)
   }
   if (keyBlocks.length > 1) {
-    throw new InputError(`${capitalise(where)} holds ${keyBlocks.length} private keys: give only the key of the client certificate.`)
+    throw new InputError(
+      `${capitalise(where)} holds ${keyBlocks.length} private keys: give only the key of the client certificate.`,
+    )
   }
   const block = keyBlocks[0]?.text ?? ''
   const encrypted = block.includes('ENCRYPTED')
@@ -181,7 +194,9 @@ function parsePrivateKey(input: PemInput, passphrase: string | undefined, warnin
     warnings.push(`Input 'private-key-passphrase' is set but ${where} is not encrypted: the passphrase is not used.`)
   }
   try {
-    return createPrivateKey(encrypted ? { key: block, format: 'pem', passphrase: passphrase ?? '' } : { key: block, format: 'pem' })
+    return createPrivateKey(
+      encrypted ? { key: block, format: 'pem', passphrase: passphrase ?? '' } : { key: block, format: 'pem' },
+    )
   } catch {
     throw new InputError(
       encrypted
@@ -297,4 +312,3 @@ export function signatureAlgorithm(der: Buffer): string {
     return 'unknown'
   }
 }
-

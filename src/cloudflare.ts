@@ -115,7 +115,9 @@ export class CloudflareApi {
           )
         }
         const deadline = this.startDeadline()
-        const wait = (error instanceof ApiError ? error.retryAfterMs : undefined) ?? backoffDelay(number, DEFAULT_BACKOFF, this.clock.random)
+        const wait =
+          (error instanceof ApiError ? error.retryAfterMs : undefined) ??
+          backoffDelay(number, DEFAULT_BACKOFF, () => this.clock.random())
         const remaining = deadline.at - this.clock.now()
         if (wait >= remaining) {
           throw new OperationError(
@@ -123,7 +125,9 @@ export class CloudflareApi {
             { cause: error },
           )
         }
-        this.log.info(`Attempt ${number} of ${attempts} to ${operation} got ${reason}; retrying in ${formatSeconds(wait)}.`)
+        this.log.info(
+          `Attempt ${number} of ${attempts} to ${operation} got ${reason}; retrying in ${formatSeconds(wait)}.`,
+        )
         await this.clock.sleep(wait, deadline.signal)
       }
     }
@@ -139,7 +143,11 @@ export class CloudflareApi {
   private async exchange(method: 'GET' | 'POST' | 'DELETE', path: string, body?: UploadBody): Promise<unknown> {
     const deadline = this.startDeadline()
     const url = `${this.basePath}${path}`
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': USER_AGENT, ...authHeaders(this.options.credentials) }
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': USER_AGENT,
+      ...authHeaders(this.options.credentials),
+    }
     if (body) headers['content-type'] = 'application/json'
     const started = this.clock.now()
     if (deadline.signal.aborted) throw this.timeoutError(deadline.signal)
@@ -199,7 +207,10 @@ function isCertificate(value: unknown): value is MtlsCertificate {
 
 function certificateOf(result: unknown): MtlsCertificate {
   if (!isCertificate(result)) {
-    throw new ApiError('Cloudflare reported success but its answer holds no certificate id', 200, [], { retryable: false, outcomeUnknown: true })
+    throw new ApiError('Cloudflare reported success but its answer holds no certificate id', 200, [], {
+      retryable: false,
+      outcomeUnknown: true,
+    })
   }
   return result
 }
@@ -220,17 +231,29 @@ export function resultOf(response: HttpResponse, now: number, method: string): u
   const unknownIfWrite = method !== 'GET' && (status >= 500 || status < 300)
   const retryAfter = retryAfterMs(response.headers, now)
   const failure = (message: string, errors: ApiMessage[] = [], retry = retryable): ApiError =>
-    new ApiError(message, status, errors, { retryable: retry, outcomeUnknown: unknownIfWrite, ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) })
+    new ApiError(message, status, errors, {
+      retryable: retry,
+      outcomeUnknown: unknownIfWrite,
+      ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
+    })
 
   let envelope: unknown
   try {
     envelope = JSON.parse(response.body)
   } catch {
     // A 2xx that is not JSON came from something in between (a proxy or an edge error page): retry.
-    throw failure(`HTTP ${status} ${describeNonJson(response)} instead of Cloudflare's JSON answer${status >= 500 || status === 429 ? ' (Cloudflare or a proxy in between is having trouble)' : ''}`, [], retryable || status < 300)
+    throw failure(
+      `HTTP ${status} ${describeNonJson(response)} instead of Cloudflare's JSON answer${status >= 500 || status === 429 ? ' (Cloudflare or a proxy in between is having trouble)' : ''}`,
+      [],
+      retryable || status < 300,
+    )
   }
   if (!isObject(envelope) || typeof envelope.success !== 'boolean') {
-    throw failure(`HTTP ${status} with JSON that is not Cloudflare's API envelope (no "success" field): is api-base-url right?`, [], retryable || status < 300)
+    throw failure(
+      `HTTP ${status} with JSON that is not Cloudflare's API envelope (no "success" field): is api-base-url right?`,
+      [],
+      retryable || status < 300,
+    )
   }
   const errors = messagesOf(envelope.errors)
   if (status >= 300 || !envelope.success) {
@@ -252,7 +275,8 @@ function hintFor(status: number, errors: ApiMessage[]): string {
   if (status === 401 || codes.has(10000) || codes.has(9106) || codes.has(9109) || codes.has(6003)) {
     return '. Check the credentials: api-token must be a valid API token (not a global API key; for that use api-email and api-key).'
   }
-  if (codes.has(7003) || codes.has(7000)) return '. Check account-id: it must be the ID of the account the token belongs to.'
+  if (codes.has(7003) || codes.has(7000))
+    return '. Check account-id: it must be the ID of the account the token belongs to.'
   if (status === 403) {
     return '. The credentials lack permission: the API token needs "Account: SSL and Certificates: Edit" on this account.'
   }

@@ -1,5 +1,6 @@
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+import { ProxyAgent, request, type Dispatcher } from 'undici'
 import { TransportError } from './errors.ts'
+import { proxyFor } from './proxy.ts'
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'DELETE'
@@ -20,23 +21,37 @@ export type HttpSend = (request: HttpRequest, signal: AbortSignal) => Promise<Ht
 /** Cloudflare's answers are a few KiB; a larger body is not one of them. */
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 /** Failures that prove the request never reached the server, so it cannot have taken effect. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH'])
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+])
 
 /**
  * HTTP over undici. HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case) are honoured, as
  * self-hosted runners behind a proxy need.
  */
-export function createHttpSend(): HttpSend {
-  let dispatcher: Dispatcher | undefined
+export function createHttpSend(env: Readonly<Record<string, string | undefined>> = process.env): HttpSend {
+  const proxies = new Map<string, Dispatcher>()
+  const dispatcherFor = (url: string): Dispatcher | undefined => {
+    const proxy = proxyFor(new URL(url), env)
+    if (!proxy) return undefined
+    const agent = proxies.get(proxy) ?? new ProxyAgent(proxy)
+    proxies.set(proxy, agent)
+    return agent
+  }
   return async (httpRequest, signal) => {
-    dispatcher ??= new EnvHttpProxyAgent()
+    const dispatcher = dispatcherFor(httpRequest.url)
     try {
       const response = await request(httpRequest.url, {
         method: httpRequest.method,
         headers: httpRequest.headers,
         body: httpRequest.body ?? null,
         signal,
-        dispatcher,
+        ...(dispatcher ? { dispatcher } : {}),
       })
       const chunks: Buffer[] = []
       let size = 0
@@ -48,7 +63,11 @@ export function createHttpSend(): HttpSend {
         }
         chunks.push(chunk)
       }
-      return { status: response.statusCode, headers: flattenHeaders(response.headers), body: Buffer.concat(chunks).toString('utf8') }
+      return {
+        status: response.statusCode,
+        headers: flattenHeaders(response.headers),
+        body: Buffer.concat(chunks).toString('utf8'),
+      }
     } catch (error) {
       throw toTransportError(error, signal)
     }
@@ -57,7 +76,8 @@ export function createHttpSend(): HttpSend {
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
   const flat: Record<string, string | undefined> = {}
-  for (const [name, value] of Object.entries(headers)) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
+  for (const [name, value] of Object.entries(headers))
+    flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
   return flat
 }
 

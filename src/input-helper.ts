@@ -28,6 +28,7 @@ export function getSettings(source: InputSource): Settings {
   for (const name of ['CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_API_KEY']) registerSecret(env(name))
   // The key is masked as given (not trimmed), so that every line the runner may print is covered.
   registerSecret(source.input('private-key'))
+  for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) registerProxyPassword(source.env[name])
 
   const workspace = source.env.GITHUB_WORKSPACE || process.cwd()
   const ca = parseBoolean('ca', read('ca'), undefined)
@@ -56,6 +57,20 @@ export function getSettings(source: InputSource): Settings {
     )
   }
   return settings
+}
+
+/** A proxy URL may carry a password (http://user:secret@proxy:3128). */
+function registerProxyPassword(proxy: string | undefined): void {
+  if (!proxy) return
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`)
+    if (url.password) {
+      registerSecret(decodeURIComponent(url.password))
+      registerSecret(url.password)
+    }
+  } catch {
+    // Not a URL: undici reports it when the proxy is used.
+  }
 }
 
 export function parseAccountId(value: string): string {
@@ -110,7 +125,7 @@ export function parsePositiveSeconds(name: string, value: string, fallback: numb
 }
 
 function parseName(name: string): string {
-  if (name.length > 200 || /[\u0000-\u001f]/.test(name)) {
+  if (name.length > 200 || /\p{Cc}/u.test(name)) {
     throw new InputError(
       "Input 'name' must be a single line of at most 200 characters: it is the label shown in the Cloudflare dashboard.",
     )
@@ -168,25 +183,34 @@ function parseCredentials(read: (name: string) => string, env: (name: string) =>
     return { kind: 'token', token: given.token }
   }
   if (given.email || given.key) {
-    if (!given.key) throw new InputError(`${capitalise(names.email)} is set without ${names.key}: the global API key needs both, or use api-token instead.`)
-    if (!given.email) throw new InputError(`${capitalise(names.key)} is set without ${names.email}: the global API key needs the account's email too, or use api-token instead.`)
+    if (!given.key)
+      throw new InputError(
+        `${capitalise(names.email)} is set without ${names.key}: the global API key needs both, or use api-token instead.`,
+      )
+    if (!given.email)
+      throw new InputError(
+        `${capitalise(names.key)} is set without ${names.email}: the global API key needs the account's email too, or use api-token instead.`,
+      )
     if (!/^[^@\s]+@[^@\s]+$/.test(given.email)) {
-      throw new InputError(`${capitalise(names.email)} must be the email address of the Cloudflare user that owns the global API key.`)
+      throw new InputError(
+        `${capitalise(names.email)} must be the email address of the Cloudflare user that owns the global API key.`,
+      )
     }
     checkHeaderValue(names.key, given.key)
     return { kind: 'global-key', email: given.email, key: given.key }
   }
   throw new InputError(
-    "No Cloudflare credentials: set api-token: ${{ secrets.CLOUDFLARE_API_TOKEN }} (a token with \"Account: SSL and Certificates: Edit\"), or api-email and api-key for a global API key, or the CLOUDFLARE_API_TOKEN environment variable.",
+    'No Cloudflare credentials: set api-token: ${{ secrets.CLOUDFLARE_API_TOKEN }} (a token with "Account: SSL and Certificates: Edit"), or api-email and api-key for a global API key, or the CLOUDFLARE_API_TOKEN environment variable.',
   )
 }
 
 function checkHeaderValue(name: string, value: string): void {
   if (!/^[\x21-\x7e]+$/.test(value)) {
-    throw new InputError(`${capitalise(name)} contains spaces, line breaks or non-ASCII characters: copy the credential again, without quotes or extra text.`)
+    throw new InputError(
+      `${capitalise(name)} contains spaces, line breaks or non-ASCII characters: copy the credential again, without quotes or extra text.`,
+    )
   }
 }
-
 
 function readCertificate(read: (name: string) => string, workspace: string): PemInput {
   const text = read('certificate')
@@ -199,7 +223,7 @@ function readCertificate(read: (name: string) => string, workspace: string): Pem
   if (path) return { text: readPemFile('certificate-path', path, workspace), input: 'certificate-path', path }
   if (text) return { text: boundedText('certificate', text), input: 'certificate' }
   throw new InputError(
-    "No certificate given: set certificate-path: to the PEM file in your repository (for example certs/client.pem), or certificate: to the PEM text.",
+    'No certificate given: set certificate-path: to the PEM file in your repository (for example certs/client.pem), or certificate: to the PEM text.',
   )
 }
 
@@ -225,7 +249,9 @@ function readPrivateKey(read: (name: string) => string, workspace: string, ca: b
 
 function boundedText(name: string, text: string): string {
   if (Buffer.byteLength(text) > MAX_PEM_BYTES) {
-    throw new InputError(`Input '${name}' is larger than ${MAX_PEM_BYTES / 1024} KiB: a PEM certificate chain or key is a few KiB. Check that the right value is passed.`)
+    throw new InputError(
+      `Input '${name}' is larger than ${MAX_PEM_BYTES / 1024} KiB: a PEM certificate chain or key is a few KiB. Check that the right value is passed.`,
+    )
   }
   return text
 }

@@ -45,7 +45,11 @@ async function deploy(api: CloudflareApi, settings: Settings, checked: CheckedCe
       : `The account already holds this certificate as ${certificate.id} (uploaded ${certificate.uploaded_on ?? 'earlier'}): nothing uploaded.`,
   )
   const replacements = settings.replace
-    ? await replaceOlder(api, rotationTarget(settings, certificate.uploaded_on ?? isoSeconds(new Date()), certificate.id), false)
+    ? await replaceOlder(
+        api,
+        rotationTarget(settings, certificate.uploaded_on ?? isoSeconds(new Date()), certificate.id),
+        false,
+      )
     : []
   logReplacements(replacements)
   return {
@@ -61,10 +65,20 @@ async function deploy(api: CloudflareApi, settings: Settings, checked: CheckedCe
 /** Every check and a read of the account (which proves the credentials), but no write. */
 async function dryRun(api: CloudflareApi, settings: Settings, checked: CheckedCertificate): Promise<RunReport> {
   core.info(`Dry run: reading the certificates of account ${settings.accountId}; nothing will be uploaded or deleted.`)
-  const existing = await api.retrying('list the account’s mTLS certificates', () => findByLeaf(api, checked.facts.fingerprintSha256))
-  core.info(existing ? `Would reuse certificate ${existing.id}: the account already holds it.` : 'Would upload the certificate: the account does not hold it yet.')
+  const existing = await api.retrying('list the account’s mTLS certificates', () =>
+    findByLeaf(api, checked.facts.fingerprintSha256),
+  )
+  core.info(
+    existing
+      ? `Would reuse certificate ${existing.id}: the account already holds it.`
+      : 'Would upload the certificate: the account does not hold it yet.',
+  )
   const replacements = settings.replace
-    ? await replaceOlder(api, rotationTarget(settings, existing?.uploaded_on ?? isoSeconds(new Date()), existing?.id), true)
+    ? await replaceOlder(
+        api,
+        rotationTarget(settings, existing?.uploaded_on ?? isoSeconds(new Date()), existing?.id),
+        true,
+      )
     : []
   logReplacements(replacements)
   return {
@@ -113,7 +127,9 @@ function failureMessage(error: unknown): string {
   if (error instanceof InputError) return error.message
   if (error instanceof Error) {
     if (error.name !== 'OperationError') core.debug(error.stack ?? error.message)
-    return error.name === 'OperationError' ? error.message.replace(/([^.])$/, '$1.') : `Unexpected error: ${error.message}`
+    return error.name === 'OperationError'
+      ? error.message.replace(/([^.])$/, '$1.')
+      : `Unexpected error: ${error.message}`
   }
   return `Unexpected error: ${String(error)}`
 }

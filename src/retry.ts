@@ -19,10 +19,14 @@ export const systemClock: Clock = {
   sleep: (ms, signal) =>
     new Promise((resolve) => {
       const timer = setTimeout(resolve, ms)
-      signal?.addEventListener('abort', () => {
-        clearTimeout(timer)
-        resolve()
-      }, { once: true })
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer)
+          resolve()
+        },
+        { once: true },
+      )
     }),
   random: () => Math.random(),
 }
@@ -36,7 +40,11 @@ export function isRetryableStatus(status: number): boolean {
  * Exponential backoff with "equal jitter": half the step is fixed, half random, so that parallel
  * jobs spread out but no wait collapses to zero. `retry` counts from 1.
  */
-export function backoffDelay(retry: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number): number {
+export function backoffDelay(
+  retry: number,
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number,
+): number {
   const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1))
   return Math.round(step / 2 + (step / 2) * random())
 }

@@ -37,7 +37,11 @@ export function olderSameName(certificates: readonly MtlsCertificate[], target: 
  * Make before break: called once the new certificate is in place. A certificate still associated
  * with a service is kept; a delete that fails is reported, not fatal, as the new one is in place.
  */
-export async function replaceOlder(api: CloudflareApi, target: RotationTarget, dryRun: boolean): Promise<Replacement[]> {
+export async function replaceOlder(
+  api: CloudflareApi,
+  target: RotationTarget,
+  dryRun: boolean,
+): Promise<Replacement[]> {
   const candidates = olderSameName(await api.listCertificates(), target)
   const replacements: Replacement[] = []
   for (const certificate of candidates) {
@@ -45,7 +49,9 @@ export async function replaceOlder(api: CloudflareApi, target: RotationTarget, d
     try {
       const associations = await api.listAssociations(certificate.id)
       if (associations.length > 0) {
-        const services = associations.map((a) => `${a.service ?? 'unknown service'}${a.status ? ` (${a.status})` : ''}`).join(', ')
+        const services = associations
+          .map((a) => `${a.service ?? 'unknown service'}${a.status ? ` (${a.status})` : ''}`)
+          .join(', ')
         replacements.push({ ...base, action: 'kept', reason: `still in use by ${services}`, warn: true })
         continue
       }
@@ -56,7 +62,12 @@ export async function replaceOlder(api: CloudflareApi, target: RotationTarget, d
       await api.deleteCertificate(certificate.id)
       replacements.push({ ...base, action: 'deleted', reason: 'older, same name, not in use', warn: false })
     } catch (error) {
-      replacements.push({ ...base, action: 'kept', reason: error instanceof Error ? error.message : String(error), warn: true })
+      replacements.push({
+        ...base,
+        action: 'kept',
+        reason: error instanceof Error ? error.message : String(error),
+        warn: true,
+      })
     }
   }
   return replacements

@@ -1,8 +1,6 @@
 /** Everything the action needs, validated: built once by `getSettings`, read everywhere else. */
 
-export type Credentials =
-  | { kind: 'token'; token: string }
-  | { kind: 'global-key'; email: string; key: string }
+export type Credentials = { kind: 'token'; token: string } | { kind: 'global-key'; email: string; key: string }
 
 /** PEM text together with the input it came from, so that checks can name that input. */
 export interface PemInput {

@@ -7,7 +7,14 @@ export interface RunContext {
   runId?: number
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '|': '&#124;' }
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '|': '&#124;',
+}
 /** Escapes text for the summary's HTML and Markdown: names and issuers are user-controlled. */
 export const escapeHtml = (text: string): string => text.replace(/[&<>"'|]/g, (c) => ESCAPES[c] ?? c)
 
@@ -32,7 +39,11 @@ export function renderSummary(report: RunReport, context: RunContext): string {
     ['Uploaded on', o['uploaded-on'] || '(not uploaded)'],
     ['SHA-256 fingerprint', o['fingerprint-sha256']],
   ]
-  const table = rows.map(([key, value]) => `<tr><th align="left">${escapeHtml(key)}</th><td><code>${escapeHtml(value)}</code></td></tr>`).join('\n')
+  const table = rows
+    .map(
+      ([key, value]) => `<tr><th align="left">${escapeHtml(key)}</th><td><code>${escapeHtml(value)}</code></td></tr>`,
+    )
+    .join('\n')
   const parts = [`<h2>${escapeHtml(HEADLINES[report.action])}</h2>`, `<table>\n${table}\n</table>`]
 
   if (report.replace) {
@@ -40,9 +51,14 @@ export function renderSummary(report: RunReport, context: RunContext): string {
       parts.push('<p>Replace: no older certificate with this name and CA flag was found.</p>')
     } else {
       const lines = report.replacements
-        .map((r) => `<tr><td><code>${escapeHtml(r.id)}</code></td><td>${escapeHtml(r.uploadedOn ?? '')}</td><td>${escapeHtml(r.action)}</td><td>${escapeHtml(r.reason)}</td></tr>`)
+        .map(
+          (r) =>
+            `<tr><td><code>${escapeHtml(r.id)}</code></td><td>${escapeHtml(r.uploadedOn ?? '')}</td><td>${escapeHtml(r.action)}</td><td>${escapeHtml(r.reason)}</td></tr>`,
+        )
         .join('\n')
-      parts.push(`<h3>Older certificates named ${escapeHtml(o.name)}</h3>\n<table>\n<tr><th>ID</th><th>Uploaded on</th><th>Action</th><th>Why</th></tr>\n${lines}\n</table>`)
+      parts.push(
+        `<h3>Older certificates named ${escapeHtml(o.name)}</h3>\n<table>\n<tr><th>ID</th><th>Uploaded on</th><th>Action</th><th>Why</th></tr>\n${lines}\n</table>`,
+      )
     }
   }
   parts.push(`<p>${provenance(context)}</p>`)
@@ -52,7 +68,11 @@ export function renderSummary(report: RunReport, context: RunContext): string {
 function provenance(context: RunContext): string {
   if (!context.repository) return 'Uploaded outside a GitHub Actions run.'
   const base = `${context.serverUrl}/${context.repository}`
-  const commit = context.sha ? ` at commit <a href="${escapeHtml(`${base}/commit/${context.sha}`)}"><code>${escapeHtml(context.sha.slice(0, 12))}</code></a>` : ''
-  const run = context.runId ? ` in <a href="${escapeHtml(`${base}/actions/runs/${context.runId}`)}">run ${context.runId}</a>` : ''
+  const commit = context.sha
+    ? ` at commit <a href="${escapeHtml(`${base}/commit/${context.sha}`)}"><code>${escapeHtml(context.sha.slice(0, 12))}</code></a>`
+    : ''
+  const run = context.runId
+    ? ` in <a href="${escapeHtml(`${base}/actions/runs/${context.runId}`)}">run ${context.runId}</a>`
+    : ''
   return `From <a href="${escapeHtml(base)}">${escapeHtml(context.repository)}</a>${commit}${run}.`
 }

@@ -1,5 +1,11 @@
 import { leafFingerprint } from './certificate.ts'
-import { CERTIFICATE_EXISTS, outcomeUnknown, type CloudflareApi, type MtlsCertificate, type UploadBody } from './cloudflare.ts'
+import {
+  CERTIFICATE_EXISTS,
+  outcomeUnknown,
+  type CloudflareApi,
+  type MtlsCertificate,
+  type UploadBody,
+} from './cloudflare.ts'
 import { ApiError } from './errors.ts'
 
 export interface UploadOutcome {
@@ -37,5 +43,8 @@ export async function uploadOrAdopt(api: CloudflareApi, body: UploadBody, finger
 /** The account's certificate whose leaf is ours, compared by the certificate itself, not its name. */
 export async function findByLeaf(api: CloudflareApi, fingerprint: string): Promise<MtlsCertificate | undefined> {
   const certificates = await api.listOnce()
-  return certificates.find((certificate) => certificate.certificates !== undefined && leafFingerprint(certificate.certificates) === fingerprint)
+  return certificates.find(
+    (certificate) =>
+      certificate.certificates !== undefined && leafFingerprint(certificate.certificates) === fingerprint,
+  )
 }

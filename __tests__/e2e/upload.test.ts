@@ -1,8 +1,19 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { FakeCloudflare } from '../support/fake-cloudflare.ts'
-import { ACCOUNT_ID, API_EMAIL, API_KEY, API_TOKEN, PASSPHRASE, clientInputs, makeClient, makeWorkspace, startFake, type ClientFixture } from '../support/fixtures.ts'
-import { issueCertificate, keyPem } from '../support/pki.ts'
+import {
+  ACCOUNT_ID,
+  API_EMAIL,
+  API_KEY,
+  API_TOKEN,
+  PASSPHRASE,
+  clientInputs,
+  makeClient,
+  makeWorkspace,
+  startFake,
+  type ClientFixture,
+} from '../support/fixtures.ts'
+import { keyPem } from '../support/pki.ts'
 import { actionYaml, leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
 
 const DAY = 86_400_000
@@ -36,10 +47,15 @@ function expectSuccess(run: ActionRun): void {
 describe('a plain upload', () => {
   it('sends one request that matches the OpenAPI, and outputs the certificate', async () => {
     const workspace = makeWorkspace({ 'certs/client.pem': fixture.client.pem })
-    const run = await runAction(clientInputs(fake, fixture, { certificate: '', 'certificate-path': 'certs/client.pem' }), { workspace })
+    const run = await runAction(
+      clientInputs(fake, fixture, { certificate: '', 'certificate-path': 'certs/client.pem' }),
+      { workspace },
+    )
     expectSuccess(run)
 
-    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`POST /client/v4/accounts/${ACCOUNT_ID}/mtls_certificates`])
+    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `POST /client/v4/accounts/${ACCOUNT_ID}/mtls_certificates`,
+    ])
     const request = fake.requests[0]
     expect(request?.headers.authorization).toBe(`Bearer ${API_TOKEN}`)
     expect(request?.headers['content-type']).toBe('application/json')
@@ -76,7 +92,9 @@ describe('a plain upload', () => {
     expect(run.summary).toContain(`<code>${stored?.id}</code>`)
     expect(run.summary).toMatch(/Expires on<\/th><td><code>[^<]+ \(89 days left\)/)
     expect(run.summary).toContain('https://github.com/acme/certificates/actions/runs/4242')
-    expect(run.summary).toContain('https://github.com/acme/certificates/commit/0123456789abcdef0123456789abcdef01234567')
+    expect(run.summary).toContain(
+      'https://github.com/acme/certificates/commit/0123456789abcdef0123456789abcdef01234567',
+    )
   })
 
   it('escapes user-controlled text in the summary', async () => {
@@ -87,7 +105,9 @@ describe('a plain upload', () => {
   })
 
   it('uploads a CA certificate without a key', async () => {
-    const run = await runAction(clientInputs(fake, fixture, { certificate: fixture.ca.pem, 'private-key': '', ca: 'true', name: 'root' }))
+    const run = await runAction(
+      clientInputs(fake, fixture, { certificate: fixture.ca.pem, 'private-key': '', ca: 'true', name: 'root' }),
+    )
     expectSuccess(run)
     expect(uploadBodies()).toEqual([{ ca: true, certificates: fixture.ca.pem.trim(), name: 'root' }])
     expect(run.outputs.ca).toBe('true')
@@ -97,7 +117,9 @@ describe('a plain upload', () => {
     const keyFake = await startFake({ email: API_EMAIL, key: API_KEY })
     try {
       const inputs = clientInputs(keyFake, fixture, { 'api-token': '', 'account-id': '' })
-      const run = await runAction(inputs, { env: { CLOUDFLARE_EMAIL: API_EMAIL, CLOUDFLARE_API_KEY: API_KEY, CLOUDFLARE_ACCOUNT_ID: ACCOUNT_ID } })
+      const run = await runAction(inputs, {
+        env: { CLOUDFLARE_EMAIL: API_EMAIL, CLOUDFLARE_API_KEY: API_KEY, CLOUDFLARE_ACCOUNT_ID: ACCOUNT_ID },
+      })
       expectSuccess(run)
       expect(keyFake.requests[0]?.headers['x-auth-key']).toBe(API_KEY)
       expect(keyFake.requests[0]?.headers['x-auth-email']).toBe(API_EMAIL)
@@ -111,13 +133,21 @@ describe('a plain upload', () => {
 
 describe('what users really have', () => {
   it('accepts CRLF line endings, trailing spaces and a chain given CA first', async () => {
-    const messy = (pem: string): string => pem.trim().split('\n').map((line) => `${line}  `).join('\r\n')
+    const messy = (pem: string): string =>
+      pem
+        .trim()
+        .split('\n')
+        .map((line) => `${line}  `)
+        .join('\r\n')
     const certificate = `${messy(fixture.ca.pem)}\r\n${messy(fixture.client.pem)}\r\n`
     const run = await runAction(clientInputs(fake, fixture, { certificate, 'private-key': messy(fixture.keyPem) }))
     expectSuccess(run)
     const [body] = uploadBodies()
     expect(body?.certificates).toBe(`${fixture.client.pem.trim()}\n${fixture.ca.pem.trim()}`)
-    expect(run.annotations).toContainEqual({ level: 'notice', message: expect.stringContaining('was certificate 2 of 2') })
+    expect(run.annotations).toContainEqual({
+      level: 'notice',
+      message: expect.stringContaining('was certificate 2 of 2'),
+    })
   })
 
   it.each([
@@ -138,7 +168,9 @@ describe('what users really have', () => {
   it.each(['pkcs8', 'pkcs1'] as const)('decrypts an encrypted %s key, and masks the decrypted form', async (format) => {
     const own = makeClient('rsa')
     const encrypted = keyPem(own.client.key, format, { passphrase: PASSPHRASE })
-    const run = await runAction(clientInputs(fake, own, { 'private-key': encrypted, 'private-key-passphrase': PASSPHRASE }))
+    const run = await runAction(
+      clientInputs(fake, own, { 'private-key': encrypted, 'private-key-passphrase': PASSPHRASE }),
+    )
     expectSuccess(run)
     const [body] = uploadBodies()
     expect(body?.private_key).toBe(keyPem(own.client.key, 'pkcs8'))
@@ -150,7 +182,12 @@ describe('what users really have', () => {
   it('reads the key from private-key-path and masks it', async () => {
     const workspace = makeWorkspace({ 'certs/client.pem': fixture.client.pem, 'secrets/client.key': fixture.keyPem })
     const run = await runAction(
-      clientInputs(fake, fixture, { certificate: '', 'certificate-path': 'certs/client.pem', 'private-key': '', 'private-key-path': 'secrets/client.key' }),
+      clientInputs(fake, fixture, {
+        certificate: '',
+        'certificate-path': 'certs/client.pem',
+        'private-key': '',
+        'private-key-path': 'secrets/client.key',
+      }),
       { workspace },
     )
     expectSuccess(run)
@@ -163,7 +200,10 @@ describe('expiry', () => {
     const soon = makeClient('ec', { notAfter: new Date(Date.now() + 10 * DAY + 3_600_000) })
     const run = await runAction(clientInputs(fake, soon, { 'expiry-warning-days': '30' }))
     expectSuccess(run)
-    expect(run.annotations).toContainEqual({ level: 'warning', message: expect.stringMatching(/expires in 10 days .*expiry-warning-days \(30\)/) })
+    expect(run.annotations).toContainEqual({
+      level: 'warning',
+      message: expect.stringMatching(/expires in 10 days .*expiry-warning-days \(30\)/),
+    })
   })
 
   it('does not warn with expiry-warning-days 0', async () => {
@@ -181,7 +221,15 @@ describe('API failures', () => {
       fault: {
         kind: 'respond',
         status: 400,
-        body: JSON.stringify({ success: false, errors: [{ code: 1412, message: 'Invalid certificate' }, { code: 1002, message: 'Bad chain' }], messages: [], result: null }),
+        body: JSON.stringify({
+          success: false,
+          errors: [
+            { code: 1412, message: 'Invalid certificate' },
+            { code: 1002, message: 'Bad chain' },
+          ],
+          messages: [],
+          result: null,
+        }),
       },
     })
     const run = await runAction(clientInputs(fake, fixture))
@@ -195,7 +243,9 @@ describe('API failures', () => {
   it('explains a rejected token, and does not retry it', async () => {
     const run = await runAction(clientInputs(fake, fixture, { 'api-token': 'wrong-token-value-123' }))
     expect(run.exitCode).toBe(1)
-    expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(/HTTP 403: \[10000\] Authentication error\. Check the credentials: api-token must be a valid API token/)
+    expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /HTTP 403: \[10000\] Authentication error\. Check the credentials: api-token must be a valid API token/,
+    )
     expect(fake.requests).toHaveLength(1)
     expect(leakedSecrets(run, ['wrong-token-value-123', fixture.keyPem])).toEqual([])
   })
@@ -215,7 +265,15 @@ describe('API failures', () => {
       fault: {
         kind: 'respond',
         status: 400,
-        body: JSON.stringify({ success: false, errors: [{ code: 1400, message: `Invalid request: ${JSON.stringify({ private_key: sent })}` }, { code: 1401, message: `key: ${sent}` }], messages: [], result: null }),
+        body: JSON.stringify({
+          success: false,
+          errors: [
+            { code: 1400, message: `Invalid request: ${JSON.stringify({ private_key: sent })}` },
+            { code: 1401, message: `key: ${sent}` },
+          ],
+          messages: [],
+          result: null,
+        }),
       },
     })
     const run = await runAction(clientInputs(fake, own, { 'private-key': given }))
@@ -227,12 +285,19 @@ describe('API failures', () => {
   it('says clearly when the answer is an HTML page, not JSON', async () => {
     fake.inject({
       method: 'POST',
-      fault: { kind: 'respond', status: 403, headers: { 'content-type': 'text/html' }, body: '<html><head><title>Attention Required! | Cloudflare</title></head><body>blocked</body></html>' },
+      fault: {
+        kind: 'respond',
+        status: 403,
+        headers: { 'content-type': 'text/html' },
+        body: '<html><head><title>Attention Required! | Cloudflare</title></head><body>blocked</body></html>',
+      },
     })
     const run = await runAction(clientInputs(fake, fixture))
     expect(run.exitCode).toBe(1)
     const message = run.annotations.find((a) => a.level === 'error')?.message
-    expect(message).toContain('HTTP 403 with an HTML page titled "Attention Required! | Cloudflare" instead of Cloudflare\'s JSON answer')
+    expect(message).toContain(
+      'HTTP 403 with an HTML page titled "Attention Required! | Cloudflare" instead of Cloudflare\'s JSON answer',
+    )
     expect(message).not.toMatch(/Unexpected token|SyntaxError/)
   })
 })

@@ -88,13 +88,24 @@ export class FakeCloudflare {
   async stop(): Promise<void> {
     for (const response of this.hanging) response.destroy()
     this.server?.closeAllConnections()
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()))
+    await new Promise<void>((resolve) => {
+      this.server?.close(() => {
+        resolve()
+      })
+    })
   }
 
   /** Adds a certificate directly, as if uploaded earlier. */
-  seed(pem: string, fields: { name?: string; ca?: boolean; uploadedOn?: string; inUseBy?: string[] } = {}): StoredCertificate {
+  seed(
+    pem: string,
+    fields: { name?: string; ca?: boolean; uploadedOn?: string; inUseBy?: string[] } = {},
+  ): StoredCertificate {
     const stored = this.store(pem, fields.name, fields.ca ?? false, undefined, fields.uploadedOn)
-    if (fields.inUseBy) this.associations.set(stored.id, fields.inUseBy.map((service) => ({ service, status: 'active' })))
+    if (fields.inUseBy)
+      this.associations.set(
+        stored.id,
+        fields.inUseBy.map((service) => ({ service, status: 'active' })),
+      )
     return stored
   }
 
@@ -107,7 +118,9 @@ export class FakeCloudflare {
   }
 
   private takeFault(method: string, path: string): Fault | undefined {
-    const rule = this.faults.find((f) => (!f.method || f.method === method) && (!f.pathSuffix || path.endsWith(f.pathSuffix)))
+    const rule = this.faults.find(
+      (f) => (!f.method || f.method === method) && (!f.pathSuffix || path.endsWith(f.pathSuffix)),
+    )
     if (!rule) return undefined
     rule.times = (rule.times ?? 1) - 1
     if (rule.times <= 0) this.faults.splice(this.faults.indexOf(rule), 1)
@@ -148,26 +161,49 @@ export class FakeCloudflare {
     const problems = validateRequest(matched, headers, body)
     if (problems.length > 0) {
       this.specViolations.push(...problems.map((p) => `${method} ${matched.template}: ${p}`))
-      return [400, envelope(null, problems.map((message) => ({ code: 1001, message })))]
+      return [
+        400,
+        envelope(
+          null,
+          problems.map((message) => ({ code: 1001, message })),
+        ),
+      ]
     }
     if (!this.authenticated(headers)) return [403, envelope(null, [{ code: 10000, message: 'Authentication error' }])]
     if (matched.params.account_id !== this.options.accountId) {
-      return [403, envelope(null, [{ code: 7003, message: 'Could not route to /accounts, perhaps your object identifier is invalid?' }])]
+      return [
+        403,
+        envelope(null, [
+          { code: 7003, message: 'Could not route to /accounts, perhaps your object identifier is invalid?' },
+        ]),
+      ]
     }
     const id = matched.params.mtls_certificate_id ?? ''
     const existing = this.certificates.get(id)
     switch (`${method} ${matched.template.replace('/accounts/{account_id}/mtls_certificates', '')}`) {
       case 'GET ': {
         const all = [...this.certificates.values()].map(publicView)
-        return [200, JSON.stringify({ success: true, errors: [], messages: [], result: all, result_info: { page: 1, per_page: 50, count: all.length, total_count: all.length, total_pages: 1 } })]
+        return [
+          200,
+          JSON.stringify({
+            success: true,
+            errors: [],
+            messages: [],
+            result: all,
+            result_info: { page: 1, per_page: 50, count: all.length, total_count: all.length, total_pages: 1 },
+          }),
+        ]
       }
       case 'POST ':
-        return this.upload(JSON.parse(body) as { ca: boolean; certificates: string; name?: string; private_key?: string })
+        return this.upload(
+          JSON.parse(body) as { ca: boolean; certificates: string; name?: string; private_key?: string },
+        )
       case 'GET /{mtls_certificate_id}':
         return existing ? [200, envelope(publicView(existing))] : notFound()
       case 'DELETE /{mtls_certificate_id}':
         if (!existing) return notFound()
-        if ((this.associations.get(id) ?? []).length > 0) return [400, envelope(null, [{ code: 1499, message: 'The certificate is in use and cannot be deleted' }])]
+        if ((this.associations.get(id) ?? []).length > 0)
+          return [400, envelope(null, [{ code: 1499, message: 'The certificate is in use and cannot be deleted' }])]
         this.certificates.delete(id)
         return [200, envelope({ id })]
       case 'GET /{mtls_certificate_id}/associations':
@@ -190,7 +226,9 @@ export class FakeCloudflare {
     } catch {
       return [400, envelope(null, [{ code: 1412, message: 'Invalid certificate' }])]
     }
-    const duplicate = [...this.certificates.values()].some((c) => new X509Certificate(c.certificates).fingerprint256 === leaf.fingerprint256)
+    const duplicate = [...this.certificates.values()].some(
+      (c) => new X509Certificate(c.certificates).fingerprint256 === leaf.fingerprint256,
+    )
     if (duplicate) return [400, envelope(null, [{ code: 1471, message: 'This certificate already exists' }])]
     if (body.private_key !== undefined) {
       try {
@@ -202,7 +240,13 @@ export class FakeCloudflare {
     return [200, envelope(publicView(this.store(body.certificates, body.name, body.ca, body.private_key)))]
   }
 
-  private store(pem: string, name: string | undefined, ca: boolean, privateKey?: string, uploadedOn?: string): StoredCertificate {
+  private store(
+    pem: string,
+    name: string | undefined,
+    ca: boolean,
+    privateKey?: string,
+    uploadedOn?: string,
+  ): StoredCertificate {
     const leaf = new X509Certificate(pem)
     // Strictly increasing upload times, as two uploads in one millisecond would tie.
     this.lastUpload = uploadedOn ? this.lastUpload : Math.max(Date.now(), this.lastUpload + 1)

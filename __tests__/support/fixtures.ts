@@ -33,12 +33,18 @@ export function makeWorkspace(files: Record<string, string | Buffer> = {}): stri
   return workspace
 }
 
-export async function startFake(credentials: ConstructorParameters<typeof FakeCloudflare>[0]['credentials'] = { token: API_TOKEN }): Promise<FakeCloudflare> {
+export async function startFake(
+  credentials: ConstructorParameters<typeof FakeCloudflare>[0]['credentials'] = { token: API_TOKEN },
+): Promise<FakeCloudflare> {
   return new FakeCloudflare({ accountId: ACCOUNT_ID, credentials }).start()
 }
 
 /** The inputs of an ordinary client-certificate upload against the stand-in. */
-export function clientInputs(fake: FakeCloudflare, fixture: ClientFixture, extra: Record<string, string> = {}): Record<string, string> {
+export function clientInputs(
+  fake: FakeCloudflare,
+  fixture: ClientFixture,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     'account-id': ACCOUNT_ID,
     'api-token': API_TOKEN,

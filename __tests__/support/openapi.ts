@@ -27,11 +27,17 @@ export interface MatchedOperation {
 export function matchOperation(method: string, path: string): MatchedOperation | undefined {
   for (const [template, operations] of Object.entries(spec.paths)) {
     const names: string[] = []
-    const pattern = new RegExp(`^${template.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`)
+    const pattern = new RegExp(
+      `^${template.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`,
+    )
     const match = pattern.exec(path)
     const operation = operations[method.toLowerCase()]
     if (match && operation) {
-      return { template, operation, params: Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')])) }
+      return {
+        template,
+        operation,
+        params: Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')])),
+      }
     }
   }
   return undefined
@@ -54,7 +60,8 @@ export function validate(value: unknown, schemaOrRef: Schema, where = 'body'): s
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${where} must be an object`]
     const record = value as Record<string, unknown>
     const properties = (schema.properties ?? {}) as Record<string, Schema>
-    for (const name of (schema.required ?? []) as string[]) if (!(name in record)) problems.push(`${where}.${name} is required`)
+    for (const name of (schema.required ?? []) as string[])
+      if (!(name in record)) problems.push(`${where}.${name} is required`)
     for (const [name, item] of Object.entries(record)) {
       const property = properties[name]
       // Stricter than the spec on purpose: an unknown field is a typo the real API would ignore.
@@ -63,13 +70,18 @@ export function validate(value: unknown, schemaOrRef: Schema, where = 'body'): s
     }
   } else if (type === 'string') {
     if (typeof value !== 'string') problems.push(`${where} must be a string`)
-    else if (typeof schema.maxLength === 'number' && value.length > schema.maxLength) problems.push(`${where} is longer than ${schema.maxLength}`)
+    else if (typeof schema.maxLength === 'number' && value.length > schema.maxLength)
+      problems.push(`${where} is longer than ${schema.maxLength}`)
   } else if (type === 'boolean' && typeof value !== 'boolean') {
     problems.push(`${where} must be a boolean`)
   } else if (type === 'array' && !Array.isArray(value)) {
     problems.push(`${where} must be an array`)
   }
-  if (Array.isArray(schema.enum) && !schema.enum.includes(value) && !(schema.enum.length === 1 && schema.enum[0] === null)) {
+  if (
+    Array.isArray(schema.enum) &&
+    !schema.enum.includes(value) &&
+    !(schema.enum.length === 1 && schema.enum[0] === null)
+  ) {
     problems.push(`${where} must be one of ${JSON.stringify(schema.enum)}`)
   }
   return problems
@@ -95,9 +107,11 @@ export function validateRequest(
         : scheme === 'api_key'
           ? Boolean(headers['x-auth-key'])
           : false
-  if (!schemes.some((scheme) => scheme.every(present))) problems.push('no authentication scheme of the operation is satisfied')
+  if (!schemes.some((scheme) => scheme.every(present)))
+    problems.push('no authentication scheme of the operation is satisfied')
   if (matched.operation.requestBody) {
-    if (!String(headers['content-type'] ?? '').startsWith('application/json')) problems.push('content-type must be application/json')
+    if (!String(headers['content-type'] ?? '').startsWith('application/json'))
+      problems.push('content-type must be application/json')
     let body: unknown
     try {
       body = JSON.parse(rawBody)

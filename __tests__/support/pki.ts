@@ -87,7 +87,7 @@ function integer(value: bigint): Buffer {
   const digits = value.toString(16)
   const bytes = Buffer.from(digits.padStart(digits.length + (digits.length % 2), '0'), 'hex')
   // Two's complement: a set high bit would read as negative, so it takes a leading zero byte.
-  return tlv(0x02, bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes)
+  return tlv(0x02, (bytes[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes)
 }
 
 function oid(dotted: string): Buffer {

@@ -49,7 +49,7 @@ export interface RunOptions {
 export function inputEnv(inputs: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [name, value] of Object.entries(actionYaml.inputs)) {
-    if (value.default !== undefined) env[`INPUT_${name.toUpperCase()}`] = String(value.default)
+    if (value.default !== undefined) env[`INPUT_${name.toUpperCase()}`] = value.default
   }
   for (const [name, value] of Object.entries(inputs)) {
     if (!(name in actionYaml.inputs)) throw new Error(`test uses input '${name}', which action.yml does not declare`)
@@ -149,7 +149,8 @@ function parseAnnotations(stdout: string): Annotation[] {
 /** The forms of a secret a leak could take: whole, each long line, and JSON-escaped. */
 export function leakForms(secret: string): string[] {
   const forms = new Set([secret, secret.trim(), JSON.stringify(secret.trim()).slice(1, -1)])
-  for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 16 && !line.startsWith('-----')) forms.add(line.trim())
+  for (const line of secret.split(/\r?\n/))
+    if (line.trim().length >= 16 && !line.startsWith('-----')) forms.add(line.trim())
   return [...forms].filter((form) => form.length >= 8)
 }
 
