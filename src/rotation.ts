@@ -1,10 +1,11 @@
 import type { CloudflareApi, MtlsCertificate } from './cloudflare.ts'
+import { ApiError } from './errors.ts'
 
 /** What `replace` did, or would do, with one older certificate of the same name. */
 export interface Replacement {
   id: string
   uploadedOn?: string
-  action: 'deleted' | 'kept' | 'would delete'
+  action: 'deleted' | 'kept' | 'would delete' | 'already gone'
   reason: string
   /** A kept certificate the user should look at. */
   warn: boolean
@@ -62,12 +63,13 @@ export async function replaceOlder(
       await api.deleteCertificate(certificate.id)
       replacements.push({ ...base, action: 'deleted', reason: 'older, same name, not in use', warn: false })
     } catch (error) {
-      replacements.push({
-        ...base,
-        action: 'kept',
-        reason: error instanceof Error ? error.message : String(error),
-        warn: true,
-      })
+      // Another run rotating the same name at the same moment may have deleted it first.
+      if (error instanceof Error && error.cause instanceof ApiError && error.cause.status === 404) {
+        replacements.push({ ...base, action: 'already gone', reason: 'deleted meanwhile, by another run', warn: false })
+      } else {
+        const reason = error instanceof Error ? error.message : String(error)
+        replacements.push({ ...base, action: 'kept', reason, warn: true })
+      }
     }
   }
   return replacements
