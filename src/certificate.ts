@@ -292,7 +292,9 @@ export function signatureAlgorithm(der: Buffer): string {
       return length
     }
     header() // Certificate SEQUENCE
-    offset += header() // skip tbsCertificate
+    // Skip tbsCertificate. Not `offset += header()`: that adds to the offset from before the header.
+    const tbsLength = header()
+    offset += tbsLength
     header() // signatureAlgorithm SEQUENCE
     const oidLength = header()
     const bytes = der.subarray(offset, offset + oidLength)

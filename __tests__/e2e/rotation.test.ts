@@ -1,0 +1,189 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { FakeCloudflare } from '../support/fake-cloudflare.ts'
+import { API_TOKEN, clientInputs, makeClient, startFake, type ClientFixture } from '../support/fixtures.ts'
+import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
+
+/** Re-runs, replace (make before break) and dry runs, through dist/ against the stand-in. */
+
+let fake: FakeCloudflare
+const HOUR = 3_600_000
+const hoursAgo = (hours: number): string => new Date(Date.now() - hours * HOUR).toISOString()
+
+beforeAll(async () => {
+  fake = await startFake()
+})
+afterAll(() => fake.stop())
+afterEach(() => {
+  expect(fake.specViolations).toEqual([])
+  fake.certificates.clear()
+  fake.associations.clear()
+  fake.requests.length = 0
+  fake.faults.length = 0
+})
+
+const calls = (): string[] => fake.requests.map((r) => `${r.method} ${r.path.replace(/^.*\/mtls_certificates/, '')}`)
+const idsNamed = (name: string): string[] =>
+  [...fake.certificates.values()].filter((c) => c.name === name).map((c) => c.id)
+const warnings = (run: ActionRun): string[] =>
+  run.annotations.filter((a) => a.level === 'warning').map((a) => a.message)
+
+async function rotate(fixture: ClientFixture, inputs: Record<string, string> = {}): Promise<ActionRun> {
+  const run = await runAction(clientInputs(fake, fixture, { name: 'payments-client', ...inputs }))
+  expect(leakedSecrets(run, [API_TOKEN, fixture.keyPem])).toEqual([])
+  return run
+}
+
+describe('re-runs', () => {
+  it('reports the certificate already there instead of uploading it again', async () => {
+    const fixture = makeClient('ec')
+    const first = await rotate(fixture)
+    expect(first.outputs.created).toBe('true')
+    fake.requests.length = 0
+
+    const second = await rotate(fixture)
+    expect(second.exitCode).toBe(0)
+    expect(calls()).toEqual(['POST ', 'GET '])
+    expect(second.outputs.created).toBe('false')
+    const { created: _a, ...sameOutputs } = second.outputs
+    const { created: _b, ...firstOutputs } = first.outputs
+    expect(sameOutputs).toEqual(firstOutputs)
+    expect(fake.certificates.size).toBe(1)
+    expect(second.log).toContain(`The account already holds this certificate as ${first.outputs['certificate-id']}`)
+    expect(second.summary).toContain('already holds this mTLS certificate: nothing uploaded')
+  })
+
+  it('recognises the certificate by its leaf, not its name', async () => {
+    const fixture = makeClient('ec')
+    const seeded = fake.seed(fixture.client.pem, { name: 'uploaded by hand' })
+    const run = await rotate(fixture)
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['certificate-id']).toBe(seeded.id)
+    expect(run.outputs.created).toBe('false')
+  })
+})
+
+describe('replace', () => {
+  it('deletes the older certificate with the same name, and keeps other names', async () => {
+    const older = fake.seed(makeClient('ec').client.pem, { name: 'payments-client', uploadedOn: hoursAgo(48) })
+    const otherName = fake.seed(makeClient('ec').client.pem, { name: 'billing-client', uploadedOn: hoursAgo(48) })
+    const otherFlag = fake.seed(makeClient('ec').ca.pem, {
+      name: 'payments-client',
+      ca: true,
+      uploadedOn: hoursAgo(48),
+    })
+
+    const run = await rotate(makeClient('ec'), { replace: 'true' })
+    expect(run.exitCode).toBe(0)
+    const ours = run.outputs['certificate-id'] ?? ''
+    expect(calls()).toEqual(['POST ', 'GET ', `GET /${older.id}/associations`, `DELETE /${older.id}`])
+    expect(JSON.parse(run.outputs['replaced-ids'] ?? '')).toEqual([older.id])
+    expect([...fake.certificates.keys()].sort()).toEqual([ours, otherName.id, otherFlag.id].sort())
+    expect(run.summary).toContain(`<code>${older.id}</code>`)
+    expect(run.summary).toContain('deleted')
+  })
+
+  it('keeps a certificate still in use, with a warning naming it and its services, and deletes the idle one', async () => {
+    const inUse = fake.seed(makeClient('ec').client.pem, {
+      name: 'payments-client',
+      uploadedOn: hoursAgo(72),
+      inUseBy: ['gateway', 'access'],
+    })
+    const idle = fake.seed(makeClient('ec').client.pem, { name: 'payments-client', uploadedOn: hoursAgo(48) })
+
+    const run = await rotate(makeClient('ec'), { replace: 'true' })
+    expect(run.exitCode).toBe(0)
+    expect(JSON.parse(run.outputs['replaced-ids'] ?? '')).toEqual([idle.id])
+    expect(fake.certificates.has(inUse.id)).toBe(true)
+    expect(fake.certificates.has(idle.id)).toBe(false)
+    expect(fake.requestsTo('DELETE').map((r) => r.path)).toEqual([expect.stringMatching(new RegExp(`/${idle.id}$`))])
+    expect(warnings(run)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^Older certificate ${inUse.id} .*kept, still in use by gateway \\(active\\), access \\(active\\)`),
+      ),
+    ])
+    expect(run.summary).toMatch(/kept<\/td><td>still in use by gateway/)
+  })
+
+  it('warns, but succeeds, when a delete fails: the new certificate is in place', async () => {
+    const older = fake.seed(makeClient('ec').client.pem, { name: 'payments-client', uploadedOn: hoursAgo(48) })
+    fake.inject({
+      method: 'DELETE',
+      fault: {
+        kind: 'respond',
+        status: 403,
+        body: JSON.stringify({
+          success: false,
+          errors: [{ code: 10000, message: 'Authentication error' }],
+          messages: [],
+          result: null,
+        }),
+      },
+    })
+    const run = await rotate(makeClient('ec'), { replace: 'true' })
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['replaced-ids']).toBe('[]')
+    expect(warnings(run)).toEqual([expect.stringContaining(`Older certificate ${older.id}`)])
+    expect(warnings(run)[0]).toContain('Could not delete certificate')
+    expect(fake.certificates.size).toBe(2)
+  })
+
+  it('converges on one certificate when two runs rotate the same name at once', async () => {
+    const older = fake.seed(makeClient('ec').client.pem, { name: 'payments-client', uploadedOn: hoursAgo(48) })
+    const [a, b] = [makeClient('ec'), makeClient('ec')]
+    const runs = await Promise.all([rotate(a, { replace: 'true' }), rotate(b, { replace: 'true' })])
+    for (const run of runs) expect(run.exitCode).toBe(0)
+
+    const remaining = idsNamed('payments-client')
+    expect(remaining).toHaveLength(1)
+    expect(runs.map((run) => run.outputs['certificate-id'])).toContain(remaining[0])
+    expect(fake.certificates.has(older.id)).toBe(false)
+    // Every id deleted once at most, and never the surviving one.
+    const deleted = runs.flatMap((run) => JSON.parse(run.outputs['replaced-ids'] ?? '[]') as string[])
+    expect(new Set(deleted).size).toBe(deleted.length)
+    expect(deleted).not.toContain(remaining[0])
+  })
+})
+
+describe('dry run', () => {
+  it('reads the account and reports, but writes nothing', async () => {
+    const older = fake.seed(makeClient('ec').client.pem, { name: 'payments-client', uploadedOn: hoursAgo(48) })
+    const fixture = makeClient('ec')
+    const run = await rotate(fixture, { 'dry-run': 'true', replace: 'true' })
+    expect(run.exitCode).toBe(0)
+    expect(fake.requests.map((r) => r.method).every((method) => method === 'GET')).toBe(true)
+    expect(fake.certificates.has(older.id)).toBe(true)
+    expect(fake.certificates.size).toBe(1)
+    expect(run.outputs).toMatchObject({
+      'certificate-id': '',
+      created: 'false',
+      'replaced-ids': '[]',
+      'fingerprint-sha256': fixture.client.x509.fingerprint256,
+      'expires-on': fixture.client.x509.validToDate.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      'serial-number': BigInt(`0x${fixture.client.x509.serialNumber}`).toString(),
+      issuer: 'CN=Test Root CA',
+      signature: 'ECDSAWithSHA256',
+    })
+    expect(run.log).toContain('Would upload the certificate')
+    expect(run.log).toContain(`Older certificate ${older.id} (uploaded ${older.uploaded_on}): would delete`)
+    expect(run.summary).toContain('Dry run: this certificate would be uploaded')
+    expect(run.summary).toMatch(new RegExp(`<code>${older.id}</code>.*would delete`))
+  })
+
+  it('reports the existing id when the certificate is already there', async () => {
+    const fixture = makeClient('ec')
+    const seeded = fake.seed(fixture.client.pem, { name: 'payments-client' })
+    const run = await rotate(fixture, { 'dry-run': 'true' })
+    expect(run.exitCode).toBe(0)
+    expect(calls()).toEqual(['GET '])
+    expect(run.outputs['certificate-id']).toBe(seeded.id)
+    expect(run.summary).toContain('Dry run: the account already holds this certificate')
+  })
+
+  it('fails on bad credentials, as the real run would', async () => {
+    const run = await rotate(makeClient('ec'), { 'dry-run': 'true', 'api-token': 'not-the-token-0000' })
+    expect(run.exitCode).toBe(1)
+    expect(run.annotations.find((a) => a.level === 'error')?.message).toContain(
+      'HTTP 403: [10000] Authentication error',
+    )
+  })
+})
