@@ -61,14 +61,17 @@ export class OperationError extends Error {
  */
 export class CloudflareApi {
   private deadline?: { at: number; signal: AbortSignal }
+  private readonly options: ApiOptions
+  private readonly send: HttpSend
+  private readonly clock: Clock
+  private readonly log: ApiLog
   readonly basePath: string
 
-  constructor(
-    private readonly options: ApiOptions,
-    private readonly send: HttpSend,
-    private readonly clock: Clock,
-    private readonly log: ApiLog,
-  ) {
+  constructor(options: ApiOptions, send: HttpSend, clock: Clock, log: ApiLog) {
+    this.options = options
+    this.send = send
+    this.clock = clock
+    this.log = log
     this.basePath = `${options.apiBaseUrl}/accounts/${options.accountId}/mtls_certificates`
   }
 

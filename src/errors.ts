@@ -24,13 +24,13 @@ export class ApiError extends Error {
   readonly retryable: boolean
   readonly outcomeUnknown: boolean
   readonly retryAfterMs: number | undefined
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly errors: readonly ApiMessage[],
-    traits: ApiErrorTraits,
-  ) {
+  readonly status: number
+  readonly errors: readonly ApiMessage[]
+
+  constructor(message: string, status: number, errors: readonly ApiMessage[], traits: ApiErrorTraits) {
     super(message)
+    this.status = status
+    this.errors = errors
     this.retryable = traits.retryable
     this.outcomeUnknown = traits.outcomeUnknown
     this.retryAfterMs = traits.retryAfterMs
@@ -44,14 +44,16 @@ export class ApiError extends Error {
 /** The request failed before Cloudflare's answer arrived whole (network error, timeout). */
 export class TransportError extends Error {
   override name = 'TransportError'
-  constructor(
-    message: string,
-    /** False only when the request certainly never reached the server (refused, DNS). */
-    readonly mayHaveReachedServer: boolean,
-    readonly timedOut = false,
-    /** The whole API time budget (timeout-seconds) is spent: no further attempt can run. */
-    readonly budgetExhausted = false,
-  ) {
+  /** False only when the request certainly never reached the server (refused, DNS). */
+  readonly mayHaveReachedServer: boolean
+  readonly timedOut: boolean
+  /** The whole API time budget (timeout-seconds) is spent: no further attempt can run. */
+  readonly budgetExhausted: boolean
+
+  constructor(message: string, mayHaveReachedServer: boolean, timedOut = false, budgetExhausted = false) {
     super(message)
+    this.mayHaveReachedServer = mayHaveReachedServer
+    this.timedOut = timedOut
+    this.budgetExhausted = budgetExhausted
   }
 }

@@ -1,6 +1,5 @@
-import { ProxyAgent, request, type Dispatcher } from 'undici'
+import type { Agent, IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { TransportError } from './errors.ts'
-import { proxyFor } from './proxy.ts'
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'DELETE'
@@ -31,53 +30,74 @@ const NOT_SENT_CODES = new Set([
 ])
 
 /**
- * HTTP over undici. HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case) are honoured, as
- * self-hosted runners behind a proxy need.
+ * HTTP over Node's own http and https modules, loaded on first use: they are part of the runtime,
+ * so a cold start loads no HTTP library. HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case) are
+ * honoured through the agents' built-in proxy support (`proxyEnv`, Node 24.5 and later).
  */
 export function createHttpSend(env: Readonly<Record<string, string | undefined>> = process.env): HttpSend {
-  const proxies = new Map<string, Dispatcher>()
-  const dispatcherFor = (url: string): Dispatcher | undefined => {
-    const proxy = proxyFor(new URL(url), env)
-    if (!proxy) return undefined
-    const agent = proxies.get(proxy) ?? new ProxyAgent(proxy)
-    proxies.set(proxy, agent)
-    return agent
+  const agents = new Map<string, Agent>()
+  const agentFor = async (protocol: string): Promise<{ agent: Agent; send: typeof import('node:http').request }> => {
+    const module = protocol === 'https:' ? await import('node:https') : await import('node:http')
+    const agent = agents.get(protocol) ?? new module.Agent({ proxyEnv: { ...env } })
+    agents.set(protocol, agent)
+    return { agent, send: module.request }
   }
-  return async (httpRequest, signal) => {
-    const dispatcher = dispatcherFor(httpRequest.url)
+  return async (request, signal) => {
     try {
-      const response = await request(httpRequest.url, {
-        method: httpRequest.method,
-        headers: httpRequest.headers,
-        body: httpRequest.body ?? null,
-        signal,
-        ...(dispatcher ? { dispatcher } : {}),
-      })
-      const chunks: Buffer[] = []
-      let size = 0
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        size += chunk.length
-        if (size > MAX_RESPONSE_BYTES) {
-          response.body.destroy()
-          throw new TransportError(`the response body was larger than ${MAX_RESPONSE_BYTES / 1048576} MiB`, true)
-        }
-        chunks.push(chunk)
-      }
-      return {
-        status: response.statusCode,
-        headers: flattenHeaders(response.headers),
-        body: Buffer.concat(chunks).toString('utf8'),
-      }
+      const url = new URL(request.url)
+      const { agent, send } = await agentFor(url.protocol)
+      return await exchange(send, url, request, { agent, signal })
     } catch (error) {
       throw toTransportError(error, signal)
     }
   }
 }
 
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+function exchange(
+  send: typeof import('node:http').request,
+  url: URL,
+  request: HttpRequest,
+  options: { agent: Agent; signal: AbortSignal },
+): Promise<HttpResponse> {
+  const headers = { ...request.headers, 'content-length': String(Buffer.byteLength(request.body ?? '')) }
+  return new Promise((resolve, reject) => {
+    const outgoing = send(url, { method: request.method, headers, ...options }, (response: IncomingMessage) => {
+      readBody(response).then(
+        (body) => {
+          resolve({ status: response.statusCode ?? 0, headers: flattenHeaders(response.headers), body })
+        },
+        (error: unknown) => {
+          outgoing.destroy()
+          reject(error instanceof Error ? error : new Error(String(error)))
+        },
+      )
+    })
+    outgoing.on('error', reject)
+    outgoing.end(request.body)
+  })
+}
+
+async function readBody(stream: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of stream) {
+    const buffer = chunk as Buffer
+    size += buffer.length
+    if (size > MAX_RESPONSE_BYTES) {
+      throw new TransportError(`the response body was larger than ${MAX_RESPONSE_BYTES / 1048576} MiB`, true)
+    }
+    chunks.push(buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function flattenHeaders(
+  headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>,
+): Record<string, string | undefined> {
   const flat: Record<string, string | undefined> = {}
-  for (const [name, value] of Object.entries(headers))
+  for (const [name, value] of Object.entries(headers)) {
     flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
+  }
   return flat
 }
 

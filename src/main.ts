@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { context } from '@actions/github'
+import { Context } from './github-context.ts'
 import { checkCertificate, subjectOf, type CheckedCertificate } from './certificate.ts'
 import { CloudflareApi, type UploadBody } from './cloudflare.ts'
 import { InputError } from './errors.ts'
@@ -113,6 +113,7 @@ function logReplacements(replacements: readonly Replacement[]): void {
 }
 
 function runContext(): RunContext {
+  const context = new Context()
   const repository = process.env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined
   return {
     serverUrl: context.serverUrl,

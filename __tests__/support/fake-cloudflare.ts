@@ -1,6 +1,7 @@
 import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { signatureAlgorithm } from '../../src/certificate.ts'
 import { matchOperation, validateRequest } from './openapi.ts'
 
 /**
@@ -72,7 +73,11 @@ export class FakeCloudflare {
   private lastUpload = 0
   private readonly hanging = new Set<ServerResponse>()
 
-  constructor(readonly options: FakeCloudflareOptions) {}
+  readonly options: FakeCloudflareOptions
+
+  constructor(options: FakeCloudflareOptions) {
+    this.options = options
+  }
 
   get url(): string {
     const address = this.server?.address() as AddressInfo
@@ -256,7 +261,7 @@ export class FakeCloudflare {
       ...(name === undefined ? {} : { name }),
       issuer: leaf.issuer.split('\n').reverse().join(','),
       serial_number: BigInt(`0x${leaf.serialNumber}`).toString(10),
-      signature: 'SHA256WithRSA',
+      signature: signatureAlgorithm(leaf.raw),
       expires_on: leaf.validToDate.toISOString().replace(/\.\d{3}Z$/, 'Z'),
       uploaded_on: uploaded,
       updated_at: uploaded,

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -92,13 +92,15 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
 
   const { log, masks } = applyRunnerMasking(stdout, stderr)
   const outputsText = readFileSync(outputsFile, 'utf8')
+  const summary = readFileSync(summaryFile, 'utf8')
+  rmSync(dir, { recursive: true, force: true })
   return {
     exitCode,
     log,
     rawStdout: stdout,
     outputs: parseOutputs(outputsText),
     outputsFile: outputsText,
-    summary: readFileSync(summaryFile, 'utf8'),
+    summary,
     annotations: parseAnnotations(stdout),
     masks,
     durationMs: Date.now() - started,
