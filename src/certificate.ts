@@ -123,7 +123,7 @@ function parseCertificates(input: PemInput): X509Certificate[] {
     (scan.truncatedLabel && isPrivateKeyLabel(scan.truncatedLabel))
   ) {
     throw new InputError(
-      `${capitalise(where)} holds a private key as well as the certificate. Keep only the certificate chain there, and pass the key through private-key: \${{ secrets.… }} (it is masked and never written to disk). Consider the key exposed if this file is committed.`,
+      `${capitalise(where)} holds a private key as well as the certificate. Keep only the certificate chain there, and pass the key through private-key: \${{ secrets.CLIENT_KEY }} (it is masked and never written to disk). Consider the key exposed if this file is committed.`,
     )
   }
   const certificateBlocks = scan.blocks.filter((block) => isCertificateLabel(block.label))
@@ -187,7 +187,7 @@ function parsePrivateKey(input: PemInput, passphrase: string | undefined, warnin
   const encrypted = block.includes('ENCRYPTED')
   if (encrypted && !passphrase) {
     throw new InputError(
-      `${capitalise(where)} is encrypted: set private-key-passphrase: \${{ secrets.… }} so it can be decrypted here (it is sent to Cloudflare unencrypted, over TLS).`,
+      `${capitalise(where)} is encrypted: set private-key-passphrase: \${{ secrets.CLIENT_KEY }} so it can be decrypted here (it is sent to Cloudflare unencrypted, over TLS).`,
     )
   }
   if (!encrypted && passphrase) {
@@ -281,29 +281,34 @@ const SIGNATURE_ALGORITHMS: Record<string, string> = {
 
 /** Reads the certificate's outer signatureAlgorithm OID from its DER encoding. */
 export function signatureAlgorithm(der: Buffer): string {
+  let offset = 0
+  const byte = (): number => {
+    const value = der[offset++]
+    if (value === undefined) throw new RangeError('truncated DER')
+    return value
+  }
+  /** Reads a tag and a length, checking the tag; leaves `offset` at the contents. */
+  const header = (tag: number): number => {
+    if (byte() !== tag) throw new RangeError('unexpected DER tag')
+    const first = byte()
+    if (first < 0x80) return first
+    let length = 0
+    for (let i = 0; i < (first & 0x7f); i++) length = length * 256 + byte()
+    return length
+  }
   try {
-    let offset = 0
-    const header = (): number => {
-      offset += 1 // tag
-      const first = der[offset++] as number
-      if (first < 0x80) return first
-      let length = 0
-      for (let i = 0; i < (first & 0x7f); i++) length = length * 256 + (der[offset++] as number)
-      return length
-    }
-    header() // Certificate SEQUENCE
-    // Skip tbsCertificate. Not `offset += header()`: that adds to the offset from before the header.
-    const tbsLength = header()
+    header(0x30) // Certificate
+    const tbsLength = header(0x30) // tbsCertificate, skipped
     offset += tbsLength
-    header() // signatureAlgorithm SEQUENCE
-    const oidLength = header()
-    const bytes = der.subarray(offset, offset + oidLength)
-    const first = bytes[0] as number
+    header(0x30) // signatureAlgorithm
+    const oidLength = header(0x06) // read first: `offset + header()` would use the offset before the header
+    const end = offset + oidLength
+    const first = byte()
     const arcs = [Math.floor(first / 40), first % 40]
-    let value = 0
-    for (const byte of bytes.subarray(1)) {
-      value = value * 128 + (byte & 0x7f)
-      if (byte < 0x80) {
+    for (let value = 0; offset < end;) {
+      const next = byte()
+      value = value * 128 + (next & 0x7f)
+      if (next < 0x80) {
         arcs.push(value)
         value = 0
       }

@@ -80,7 +80,7 @@ export class CloudflareApi {
   }
 
   listCertificates(): Promise<MtlsCertificate[]> {
-    return this.retrying('list the account’s mTLS certificates', () => this.listOnce())
+    return this.retrying("list the account's mTLS certificates", () => this.listOnce())
   }
 
   listOnce(): Promise<MtlsCertificate[]> {

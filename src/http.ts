@@ -31,13 +31,15 @@ const NOT_SENT_CODES = new Set([
 
 /**
  * HTTP over Node's own http and https modules, loaded on first use: they are part of the runtime,
- * so a cold start loads no HTTP library. HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case) are
+ * so a cold start loads no HTTP library (undici, loaded at start, doubled the action's cold start). HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case) are
  * honoured through the agents' built-in proxy support (`proxyEnv`, Node 24.5 and later).
  */
 export function createHttpSend(env: Readonly<Record<string, string | undefined>> = process.env): HttpSend {
   const agents = new Map<string, Agent>()
-  const agentFor = async (protocol: string): Promise<{ agent: Agent; send: typeof import('node:http').request }> => {
-    const module = protocol === 'https:' ? await import('node:https') : await import('node:http')
+  const agentFor = (protocol: string): { agent: Agent; send: typeof import('node:http').request } => {
+    // getBuiltinModule, not import(): an ES-module namespace of node:http runs all of its lazy
+    // getters (WebSocket and more), which costs more than the rest of a cold start.
+    const module = process.getBuiltinModule(protocol === 'https:' ? 'node:https' : 'node:http')
     const agent = agents.get(protocol) ?? new module.Agent({ proxyEnv: { ...env } })
     agents.set(protocol, agent)
     return { agent, send: module.request }
@@ -45,7 +47,7 @@ export function createHttpSend(env: Readonly<Record<string, string | undefined>>
   return async (request, signal) => {
     try {
       const url = new URL(request.url)
-      const { agent, send } = await agentFor(url.protocol)
+      const { agent, send } = agentFor(url.protocol)
       return await exchange(send, url, request, { agent, signal })
     } catch (error) {
       throw toTransportError(error, signal)

@@ -154,7 +154,7 @@ export function parseApiBaseUrl(value: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InputError(`Input 'api-base-url' must be an https:// URL, got a ${url.protocol} URL.`)
   }
-  if (url.username || url.password || url.search || url.hash) {
+  if (url.username || url.password || /[?#]/.test(value)) {
     throw new InputError(
       "Input 'api-base-url' must not carry credentials, a query or a fragment: give the API root only, such as https://api.cloudflare.com/client/v4, and pass credentials through api-token.",
     )
@@ -232,7 +232,7 @@ function readPrivateKey(read: (name: string) => string, workspace: string, ca: b
   const path = read('private-key-path')
   if (text && path) {
     throw new InputError(
-      "Inputs 'private-key' and 'private-key-path' are both set: give the key once, preferably as private-key: ${{ secrets.… }}.",
+      "Inputs 'private-key' and 'private-key-path' are both set: give the key once, preferably as private-key: ${{ secrets.CLIENT_KEY }}.",
     )
   }
   if ((text || path) && ca) {

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { Context } from './github-context.ts'
-import { checkCertificate, subjectOf, type CheckedCertificate } from './certificate.ts'
+import { checkCertificate, isoSeconds, subjectOf, type CheckedCertificate } from './certificate.ts'
 import { CloudflareApi, type UploadBody } from './cloudflare.ts'
 import { InputError } from './errors.ts'
 import { createHttpSend, type HttpSend } from './http.ts'
@@ -11,7 +11,6 @@ import { replaceOlder, type Replacement } from './rotation.ts'
 import type { Settings } from './settings.ts'
 import { renderSummary, type RunContext } from './summary.ts'
 import { findByLeaf, uploadOrAdopt } from './upload.ts'
-import { isoSeconds } from './certificate.ts'
 
 export interface Dependencies {
   send: HttpSend
@@ -65,9 +64,7 @@ async function deploy(api: CloudflareApi, settings: Settings, checked: CheckedCe
 /** Every check and a read of the account (which proves the credentials), but no write. */
 async function dryRun(api: CloudflareApi, settings: Settings, checked: CheckedCertificate): Promise<RunReport> {
   core.info(`Dry run: reading the certificates of account ${settings.accountId}; nothing will be uploaded or deleted.`)
-  const existing = await api.retrying('list the account’s mTLS certificates', () =>
-    findByLeaf(api, checked.facts.fingerprintSha256),
-  )
+  const existing = findByLeaf(await api.listCertificates(), checked.facts.fingerprintSha256)
   core.info(
     existing
       ? `Would reuse certificate ${existing.id}: the account already holds it.`

@@ -56,6 +56,7 @@ export function retryAfterMs(headers: Readonly<Record<string, string | undefined
   const value = headers['retry-after']?.trim()
   if (!value) return undefined
   if (/^\d+$/.test(value)) return Number(value) * 1000
-  const date = Date.parse(value)
+  // An HTTP date names its weekday or month; V8's lenient Date.parse would read '1.5' or '-1' as dates too.
+  const date = /[a-z]{3}/i.test(value) ? Date.parse(value) : Number.NaN
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }

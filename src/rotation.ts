@@ -26,11 +26,11 @@ const uploadTime = (certificate: { uploaded_on?: string }): number => Date.parse
  */
 export function olderSameName(certificates: readonly MtlsCertificate[], target: RotationTarget): MtlsCertificate[] {
   const ourTime = Date.parse(target.uploadedOn)
-  const ourId = target.id ?? '\uffff'
   return certificates.filter((certificate) => {
     if (certificate.id === target.id || certificate.name !== target.name || certificate.ca !== target.ca) return false
     const time = uploadTime(certificate)
-    return time < ourTime || (time === ourTime && certificate.id < ourId)
+    // Not uploaded yet (a dry run): a tie in time counts as older.
+    return time < ourTime || (time === ourTime && (target.id === undefined || certificate.id < target.id))
   })
 }
 

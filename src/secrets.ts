@@ -1,24 +1,26 @@
 import { setSecret } from '@actions/core'
 
-/** Lines shorter than this are PEM armour or padding: masking them would blank unrelated log text. */
-const MIN_MASKED_LENGTH = 8
+/** Lines of a multi-line secret shorter than this are PEM padding: masking them would blank unrelated log text. */
+const MIN_MASKED_LINE_LENGTH = 8
 const ARMOUR = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/
 
 /**
- * Every form in which a secret could be printed: the value as given, with LF line endings, each
- * line on its own, and the JSON-escaped text (how it sits in a request body an API might echo).
+ * Every form in which a secret could be printed: the value as given, with LF line endings, its
+ * JSON-escaped text (how it sits in a request body an API might echo), and each long line on its own.
+ * A whole value is always included, however short: a 6-character passphrase is still a secret.
  */
 export function secretForms(value: string): string[] {
   const forms = new Set<string>()
-  const add = (form: string): void => {
-    if (form.length >= MIN_MASKED_LENGTH && !ARMOUR.test(form)) forms.add(form)
-  }
   const trimmed = value.trim()
   for (const whole of [value, trimmed, trimmed.replace(/\r\n?/g, '\n')]) {
-    add(whole)
-    add(JSON.stringify(whole).slice(1, -1))
+    if (!whole.trim()) continue
+    forms.add(whole)
+    forms.add(JSON.stringify(whole).slice(1, -1))
   }
-  for (const line of trimmed.split(/\r?\n|\r/)) add(line.trim())
+  for (const line of trimmed.split(/\r?\n|\r/)) {
+    const text = line.trim()
+    if (text.length >= MIN_MASKED_LINE_LENGTH && !ARMOUR.test(text)) forms.add(text)
+  }
   return [...forms]
 }
 

@@ -23,14 +23,14 @@ export async function uploadOrAdopt(api: CloudflareApi, body: UploadBody, finger
   let mayHaveUploaded = false
   return api.retrying('upload the certificate', async () => {
     if (mayHaveUploaded) {
-      const existing = await findByLeaf(api, fingerprint)
+      const existing = findByLeaf(await api.listOnce(), fingerprint)
       if (existing) return { certificate: existing, created: true }
     }
     try {
       return { certificate: await api.uploadOnce(body), created: true }
     } catch (error) {
       if (error instanceof ApiError && error.hasCode(CERTIFICATE_EXISTS)) {
-        const existing = await findByLeaf(api, fingerprint)
+        const existing = findByLeaf(await api.listOnce(), fingerprint)
         // Our own earlier attempt may be what stored it; otherwise it was there before this run.
         if (existing) return { certificate: existing, created: mayHaveUploaded }
       }
@@ -41,8 +41,7 @@ export async function uploadOrAdopt(api: CloudflareApi, body: UploadBody, finger
 }
 
 /** The account's certificate whose leaf is ours, compared by the certificate itself, not its name. */
-export async function findByLeaf(api: CloudflareApi, fingerprint: string): Promise<MtlsCertificate | undefined> {
-  const certificates = await api.listOnce()
+export function findByLeaf(certificates: readonly MtlsCertificate[], fingerprint: string): MtlsCertificate | undefined {
   return certificates.find(
     (certificate) =>
       certificate.certificates !== undefined && leafFingerprint(certificate.certificates) === fingerprint,

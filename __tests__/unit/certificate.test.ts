@@ -1,0 +1,331 @@
+import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto'
+import { setSecret } from '@actions/core'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import {
+  certificateFacts,
+  checkCertificate,
+  isoSeconds,
+  leafFingerprint,
+  signatureAlgorithm,
+  subjectOf,
+} from '../../src/certificate.ts'
+import { InputError } from '../../src/errors.ts'
+import type { Settings } from '../../src/settings.ts'
+import { ACCOUNT_ID, API_TOKEN, PASSPHRASE } from '../support/fixtures.ts'
+import { clientChain, generateKey, issueCertificate, keyPem, type KeyKind, type KeyPair } from '../support/pki.ts'
+
+vi.mock('@actions/core', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@actions/core')>()),
+  setSecret: vi.fn(),
+}))
+
+beforeEach(() => {
+  vi.mocked(setSecret).mockClear()
+})
+
+const DAY = 86_400_000
+
+interface SettingsOptions {
+  key?: string
+  passphrase?: string
+  ca?: boolean
+  expiryWarningDays?: number
+}
+
+/** Settings as getSettings would build them for PEM text given in the certificate and private-key inputs. */
+function settingsFor(certificate: string, options: SettingsOptions = {}): Settings {
+  const settings: Settings = {
+    accountId: ACCOUNT_ID,
+    certificate: { text: certificate, input: 'certificate' },
+    ca: options.ca ?? false,
+    credentials: { kind: 'token', token: API_TOKEN },
+    apiBaseUrl: 'https://api.cloudflare.com/client/v4',
+    expiryWarningDays: options.expiryWarningDays ?? 30,
+    maxRetries: 3,
+    timeoutSeconds: 60,
+    replace: false,
+    dryRun: false,
+  }
+  if (options.key !== undefined) settings.privateKey = { text: options.key, input: 'private-key' }
+  if (options.passphrase !== undefined) settings.privateKeyPassphrase = options.passphrase
+  return settings
+}
+
+const check = (certificate: string, options: SettingsOptions = {}, now = new Date()) =>
+  checkCertificate(settingsFor(certificate, options), now)
+
+/** What checkCertificate throws; fails the test if it returns or throws something else. */
+function checkError(certificate: string, options: SettingsOptions = {}, now = new Date()): InputError {
+  try {
+    check(certificate, options, now)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return error as InputError
+  }
+  throw new Error('checkCertificate accepted the certificate')
+}
+
+/** The raw public key of a private key PEM, to compare keys whatever their encoding. */
+const publicDer = (privatePem: string, passphrase?: string): Buffer =>
+  createPublicKey(createPrivateKey(passphrase === undefined ? privatePem : { key: privatePem, passphrase })).export({
+    type: 'spki',
+    format: 'der',
+  })
+
+const canonical = (...certificates: { x509: X509Certificate }[]): string =>
+  certificates.map((c) => c.x509.toString().trim()).join('\n')
+
+describe('finding the leaf', () => {
+  it('sends the certificate that matches the key first, with a notice, and keeps the rest in order', () => {
+    const { ca, client } = clientChain('ec')
+    const intermediate = issueCertificate({
+      commonName: 'Intermediate CA',
+      key: generateKey('ec'),
+      issuer: ca,
+      ca: true,
+    })
+    const checked = check(`${ca.pem}${intermediate.pem}${client.pem}`, { key: keyPem(client.key, 'pkcs8') })
+
+    expect(checked.leaf.fingerprint256).toBe(client.x509.fingerprint256)
+    expect(checked.chain.map(subjectOf)).toEqual(['CN=test-client', 'CN=Test Root CA', 'CN=Intermediate CA'])
+    expect(checked.notices).toEqual([
+      "The certificate matching the private key (CN=test-client) was certificate 3 of 3 in input 'certificate'; it is sent first, as Cloudflare expects the leaf first.",
+    ])
+  })
+
+  it('adds no notice when the leaf already comes first', () => {
+    const { ca, client } = clientChain('ec')
+    const checked = check(`${client.pem}${ca.pem}`, { key: keyPem(client.key, 'pkcs8') })
+    expect(checked.notices).toEqual([])
+    expect(checked.chain.map((c) => c.fingerprint256)).toEqual([client.x509.fingerprint256, ca.x509.fingerprint256])
+  })
+
+  it('picks the certificate that is not a CA when there is no key', () => {
+    const { ca, client } = clientChain('ec')
+    const checked = check(`${ca.pem}\n${client.pem}`)
+    expect(checked.leaf.fingerprint256).toBe(client.x509.fingerprint256)
+    expect(checked.notices).toEqual([
+      "The certificate matching the client certificate (CN=test-client) was certificate 2 of 2 in input 'certificate'; it is sent first, as Cloudflare expects the leaf first.",
+    ])
+  })
+
+  it('keeps the given order of a CA chain', () => {
+    const { ca } = clientChain('ec')
+    const intermediate = issueCertificate({
+      commonName: 'Intermediate CA',
+      key: generateKey('ec'),
+      issuer: ca,
+      ca: true,
+    })
+    const checked = check(`${intermediate.pem}${ca.pem}`, { ca: true })
+    expect(checked.certificatesPem).toBe(canonical(intermediate, ca))
+    expect(checked.notices).toEqual([])
+    expect(checked.privateKeyPem).toBeUndefined()
+  })
+
+  it('rejects a key that belongs to no certificate, naming every subject', () => {
+    const { ca, client } = clientChain('ec')
+    const error = checkError(`${client.pem}${ca.pem}`, { key: keyPem(generateKey('ec'), 'pkcs8') })
+    expect(error.message).toMatch(
+      /^The private key \(input 'private-key'\) does not belong to any certificate in input 'certificate' \(CN=test-client; CN=Test Root CA\)/,
+    )
+  })
+
+  it('rejects a CA certificate without a key when ca is false, and a client certificate when ca is true', () => {
+    const { ca, client } = clientChain('ec')
+    expect(checkError(ca.pem).message).toMatch(/^ca is false, but input 'certificate' holds a CA certificate/)
+    expect(checkError(`${ca.pem}${client.pem}`, { ca: true }).message).toMatch(
+      /^ca is true, but certificate 2 of 2 in input 'certificate' \(CN=test-client\) is not a CA certificate/,
+    )
+  })
+})
+
+describe('certificatesPem', () => {
+  it('is canonical PEM, leaf first, from CRLF text with a BOM and trailing spaces', () => {
+    const { ca, client } = clientChain('ec')
+    const messy = `\uFEFF${ca.pem}\n${client.pem}`.replace(/\n/g, '  \r\n')
+    const checked = check(messy, { key: keyPem(client.key, 'pkcs8', { crlf: true }) })
+    expect(checked.certificatesPem).toBe(canonical(client, ca))
+    expect(checked.certificatesPem).not.toMatch(/\r| \n/)
+    expect(checked.certificatesPem.startsWith('-----BEGIN CERTIFICATE-----\n')).toBe(true)
+    expect(checked.certificatesPem.endsWith('-----END CERTIFICATE-----')).toBe(true)
+  })
+})
+
+describe('private key', () => {
+  const cases: [string, KeyKind, 'pkcs8' | 'pkcs1' | 'sec1', string | undefined][] = [
+    ['PKCS#1 RSA', 'rsa', 'pkcs1', undefined],
+    ['SEC1 EC', 'ec', 'sec1', undefined],
+    ['encrypted PKCS#8', 'ec', 'pkcs8', PASSPHRASE],
+    ['encrypted PKCS#1', 'rsa', 'pkcs1', PASSPHRASE],
+    ['encrypted SEC1', 'ec', 'sec1', PASSPHRASE],
+    ['PKCS#8 Ed25519', 'ed25519', 'pkcs8', undefined],
+  ]
+
+  it.each(cases)('exports a %s key as unencrypted PKCS#8 and registers it', (_, kind, format, passphrase) => {
+    const key: KeyPair = generateKey(kind)
+    const { client } = clientChain(kind, { key })
+    const given = keyPem(key, format, passphrase === undefined ? {} : { passphrase })
+    const checked = check(client.pem, passphrase === undefined ? { key: given } : { key: given, passphrase })
+
+    expect(checked.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/)
+    expect(publicDer(checked.privateKeyPem ?? '')).toEqual(publicDer(given, passphrase))
+    expect(setSecret).toHaveBeenCalledWith(checked.privateKeyPem)
+    expect(checked.warnings).toEqual([])
+  })
+
+  it('rejects an encrypted key without a passphrase, and a wrong passphrase', () => {
+    const { client } = clientChain('ec')
+    const encrypted = keyPem(client.key, 'pkcs8', { passphrase: PASSPHRASE })
+    expect(checkError(client.pem, { key: encrypted }).message).toMatch(
+      /^Input 'private-key' is encrypted: set private-key-passphrase/,
+    )
+    expect(checkError(client.pem, { key: encrypted, passphrase: 'wrong' }).message).toMatch(
+      /^Input 'private-key' could not be decrypted with private-key-passphrase/,
+    )
+  })
+
+  it('warns that a passphrase for an unencrypted key is not used', () => {
+    const { client } = clientChain('ec')
+    const checked = check(client.pem, { key: keyPem(client.key, 'pkcs8'), passphrase: PASSPHRASE })
+    expect(checked.warnings).toEqual([
+      "Input 'private-key-passphrase' is set but input 'private-key' is not encrypted: the passphrase is not used.",
+    ])
+  })
+
+  it('rejects, and registers, a private key pasted into the certificate input', () => {
+    const { client } = clientChain('ec')
+    const key = keyPem(client.key, 'pkcs8')
+    expect(checkError(`${client.pem}${key}`).message).toMatch(/^Input 'certificate' holds a private key/)
+    expect(setSecret).toHaveBeenCalledWith(key.trim())
+  })
+})
+
+describe('facts', () => {
+  const notBefore = new Date('2030-01-01T00:00:00Z')
+  const notAfter = new Date('2031-05-06T07:08:09Z')
+
+  function issued(kind: KeyKind = 'ec') {
+    const ca = issueCertificate({
+      commonName: 'Example Issuing CA, G2',
+      organization: 'Example, Inc.',
+      key: generateKey(kind),
+      ca: true,
+      notBefore,
+      notAfter: new Date('2040-01-01T00:00:00Z'),
+    })
+    const client = issueCertificate({
+      commonName: 'facts-client',
+      key: generateKey('ec'),
+      issuer: ca,
+      serial: 0xdeadbeef01n,
+      notBefore,
+      notAfter,
+    })
+    return { ca, client }
+  }
+
+  it('gives the serial in decimal, the issuer in RFC 2253 order, and the expiry without milliseconds', () => {
+    const { ca, client } = issued()
+    const now = new Date(notAfter.getTime() - 10 * DAY)
+    const { facts } = check(`${client.pem}${ca.pem}`, {}, now)
+    expect(facts).toEqual({
+      expiresOn: '2031-05-06T07:08:09Z',
+      issuer: 'CN=Example Issuing CA\\, G2,O=Example\\, Inc.',
+      serialNumber: '956397711105',
+      signature: 'ECDSAWithSHA256',
+      fingerprintSha256: client.x509.fingerprint256,
+      daysLeft: 10,
+    })
+    expect(BigInt(facts.serialNumber)).toBe(0xdeadbeef01n)
+  })
+
+  it('counts only whole days left', () => {
+    const { client } = issued()
+    const facts = (msBeforeExpiry: number) =>
+      certificateFacts(client.x509, new Date(notAfter.getTime() - msBeforeExpiry)).daysLeft
+    expect(facts(10 * DAY + 1000)).toBe(10)
+    expect(facts(10 * DAY - 1000)).toBe(9)
+    expect(facts(1000)).toBe(0)
+  })
+
+  it('gives isoSeconds without milliseconds', () => {
+    expect(isoSeconds(new Date('2031-05-06T07:08:09.999Z'))).toBe('2031-05-06T07:08:09Z')
+  })
+
+  it('warns when fewer days are left than expiry-warning-days', () => {
+    const { client } = issued()
+    const now = new Date(notAfter.getTime() - 29 * DAY - 1000)
+    expect(check(client.pem, {}, now).warnings).toEqual([
+      'The certificate CN=facts-client expires in 29 days (2031-05-06T07:08:09Z), within expiry-warning-days (30). Plan its rotation.',
+    ])
+    expect(check(client.pem, { expiryWarningDays: 29 }, now).warnings).toEqual([])
+  })
+
+  it('does not warn with exactly expiry-warning-days left, and says "1 day" in the singular', () => {
+    const { client } = issued()
+    expect(check(client.pem, {}, new Date(notAfter.getTime() - 30 * DAY)).warnings).toEqual([])
+    const [warning] = check(client.pem, {}, new Date(notAfter.getTime() - DAY - 1000)).warnings
+    expect(warning).toContain('expires in 1 day (')
+  })
+
+  it('never warns with expiry-warning-days 0', () => {
+    const { client } = issued()
+    expect(check(client.pem, { expiryWarningDays: 0 }, new Date(notAfter.getTime() - 1000)).warnings).toEqual([])
+  })
+
+  it('rejects an expired leaf and a certificate that is not valid yet', () => {
+    const { ca, client } = issued()
+    expect(checkError(`${client.pem}${ca.pem}`, {}, notAfter).message).toMatch(
+      /^The leaf certificate in input 'certificate' \(CN=facts-client\) expired on 2031-05-06T07:08:09Z/,
+    )
+    expect(checkError(client.pem, {}, new Date(notBefore.getTime() - 1000)).message).toMatch(
+      /^The certificate in input 'certificate' \(CN=facts-client\) is not valid until 2030-01-01T00:00:00Z/,
+    )
+  })
+})
+
+describe('signatureAlgorithm', () => {
+  it.each([
+    ['rsa', 'SHA256WithRSA'],
+    ['ec', 'ECDSAWithSHA256'],
+    ['ed25519', 'PureEd25519'],
+  ] as const)('names the signature of a certificate signed by an %s issuer: %s', (kind, expected) => {
+    const { client } = clientChain(kind)
+    expect(signatureAlgorithm(client.der)).toBe(expected)
+    expect(signatureAlgorithm(client.x509.raw)).toBe(expected)
+  })
+
+  it('reads the signer, not the subject key', () => {
+    const ca = issueCertificate({ commonName: 'RSA CA', key: generateKey('rsa'), ca: true })
+    const client = issueCertificate({ commonName: 'ed client', key: generateKey('ed25519'), issuer: ca })
+    expect(signatureAlgorithm(client.der)).toBe('SHA256WithRSA')
+  })
+
+  // BUG (src/certificate.ts, signatureAlgorithm): the try/catch is meant to turn unreadable DER into
+  // 'unknown', but reading past the end of a Buffer gives undefined instead of throwing, so nothing is caught
+  // and the OID is built from NaN: bytes that are not a certificate give 'NaN.NaN'. Harmless today, as only
+  // X509Certificate.raw is passed, but the documented fallback never happens.
+  it('gives unknown for bytes that are not a certificate', () => {
+    expect(signatureAlgorithm(Buffer.from('not a certificate'))).toBe('unknown')
+  })
+})
+
+describe('leafFingerprint', () => {
+  it('gives the SHA-256 fingerprint of the first certificate in the text', () => {
+    const { ca, client } = clientChain('ec')
+    expect(leafFingerprint(`${client.pem}${ca.pem}`)).toBe(client.x509.fingerprint256)
+    expect(leafFingerprint(`${ca.pem}${client.pem}`)).toBe(ca.x509.fingerprint256)
+    expect(leafFingerprint(client.pem.replace(/\n/g, '\r\n'))).toBe(client.x509.fingerprint256)
+  })
+
+  it('skips a leading non-certificate block', () => {
+    const { client } = clientChain('ec')
+    expect(leafFingerprint(`${keyPem(client.key, 'pkcs8')}${client.pem}`)).toBe(client.x509.fingerprint256)
+  })
+
+  it('gives undefined for text without a certificate, or a corrupted one', () => {
+    expect(leafFingerprint('')).toBeUndefined()
+    expect(leafFingerprint('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')).toBeUndefined()
+  })
+})

@@ -1,0 +1,401 @@
+import { describe, expect, it } from 'vitest'
+import { CloudflareApi, OperationError, resultOf, type ApiOptions } from '../../src/cloudflare.ts'
+import { ApiError, TransportError } from '../../src/errors.ts'
+import type { HttpRequest, HttpResponse, HttpSend } from '../../src/http.ts'
+import type { Clock } from '../../src/retry.ts'
+import { ACCOUNT_ID, API_TOKEN } from '../support/fixtures.ts'
+
+const NOW = Date.parse('2025-03-01T12:00:00Z')
+
+// --- Builders ---
+
+type Headers = Record<string, string>
+
+const json = (status: number, body: unknown, headers: Headers = {}): HttpResponse => ({
+  status,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+})
+
+const success = (result: unknown, status = 200): HttpResponse =>
+  json(status, { success: true, errors: [], messages: [], result })
+
+const failure = (status: number, errors: { code: number; message: string }[], headers: Headers = {}): HttpResponse =>
+  json(status, { success: false, errors, messages: [], result: null }, headers)
+
+const html = (status: number, title: string): HttpResponse => ({
+  status,
+  headers: { 'content-type': 'text/html; charset=UTF-8' },
+  body: `<!DOCTYPE html>\n<html><head>\n<title>${title}</title></head><body>{"not": "json"}</body></html>`,
+})
+
+/** The ApiError resultOf throws; fails the test if it returns or throws something else. */
+function apiError(response: HttpResponse, method = 'POST', now = NOW): ApiError {
+  try {
+    resultOf(response, now, method)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ApiError)
+    return error as ApiError
+  }
+  throw new Error('resultOf accepted the response')
+}
+
+// --- resultOf ---
+
+describe('resultOf', () => {
+  it('returns the result of a successful envelope', () => {
+    expect(resultOf(success({ id: 'abc', name: 'n' }), NOW, 'POST')).toEqual({ id: 'abc', name: 'n' })
+    expect(resultOf(success([]), NOW, 'GET')).toEqual([])
+  })
+
+  it('turns a 4xx envelope into a final ApiError that lists every error', () => {
+    const errors = [
+      { code: 1400, message: 'Unable to parse certificate' },
+      { code: 1412, message: 'Private key does not match' },
+    ]
+    const error = apiError(failure(400, errors))
+    expect(error.status).toBe(400)
+    expect(error.errors).toEqual(errors)
+    expect(error.message).toBe('HTTP 400: [1400] Unable to parse certificate; [1412] Private key does not match')
+    expect(error.retryable).toBe(false)
+    expect(error.outcomeUnknown).toBe(false)
+    expect(error.retryAfterMs).toBeUndefined()
+    expect(error.hasCode(1412)).toBe(true)
+    expect(error.hasCode(1471)).toBe(false)
+  })
+
+  it('fills in a missing code or message, and says when there are no details', () => {
+    const error = apiError(json(409, { success: false, errors: [{ message: 'Conflict' }, { code: 7 }, 'junk'] }))
+    expect(error.errors).toEqual([
+      { code: 0, message: 'Conflict' },
+      { code: 7, message: 'no message' },
+    ])
+    expect(apiError(failure(404, [])).message).toBe('HTTP 404: no error details')
+  })
+
+  it('fails a 200 whose envelope says success: false', () => {
+    const error = apiError(failure(200, [{ code: 1001, message: 'Nope' }]), 'GET')
+    expect(error.message).toBe('HTTP 200: [1001] Nope')
+    expect(error.retryable).toBe(false)
+  })
+
+  it('marks 429 retryable with the Retry-After wait', () => {
+    const error = apiError(failure(429, [{ code: 971, message: 'Please wait' }], { 'retry-after': '12' }), 'GET')
+    expect(error.retryable).toBe(true)
+    expect(error.retryAfterMs).toBe(12_000)
+    expect(error.outcomeUnknown).toBe(false)
+  })
+
+  it('marks a 5xx retryable, with an unknown outcome for a write but not for a read', () => {
+    const response = failure(503, [{ code: 10001, message: 'Service unavailable' }], {
+      'retry-after': 'Sat, 01 Mar 2025 12:00:05 GMT',
+    })
+    const post = apiError(response, 'POST')
+    expect(post.retryable).toBe(true)
+    expect(post.outcomeUnknown).toBe(true)
+    expect(post.retryAfterMs).toBe(5000)
+    expect(apiError(response, 'DELETE').outcomeUnknown).toBe(true)
+    expect(apiError(response, 'GET').outcomeUnknown).toBe(false)
+  })
+
+  it('describes an HTML error page by its title, not as a JSON parse error', () => {
+    const error = apiError(html(502, 'api.cloudflare.com | 502:\n  Bad gateway'))
+    expect(error.message).toBe(
+      'HTTP 502 with an HTML page titled "api.cloudflare.com | 502: Bad gateway" instead of Cloudflare\'s JSON answer (Cloudflare or a proxy in between is having trouble)',
+    )
+    expect(error.message).not.toMatch(/JSON\.parse|Unexpected token|SyntaxError/)
+    expect(error.retryable).toBe(true)
+  })
+
+  it('describes a 4xx HTML page, which is not retried', () => {
+    const error = apiError(html(403, 'Access denied | Cloudflare'), 'GET')
+    expect(error.message).toBe(
+      'HTTP 403 with an HTML page titled "Access denied | Cloudflare" instead of Cloudflare\'s JSON answer',
+    )
+    expect(error.retryable).toBe(false)
+  })
+
+  it('describes a non-JSON body without a title by its type and size, and an empty body', () => {
+    const text = { status: 500, headers: { 'content-type': 'text/plain' }, body: 'upstream error' }
+    expect(apiError(text).message).toMatch(/^HTTP 500 with a text\/plain body of 14 bytes instead/)
+    expect(apiError({ status: 502, headers: {}, body: ' ' }).message).toMatch(
+      /^HTTP 502 with an empty body \(no content type\) instead/,
+    )
+  })
+
+  it('retries a 2xx that is not JSON; its outcome is unknown for a POST but not for a GET', () => {
+    const response: HttpResponse = { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>ok</html>' }
+    const post = apiError(response, 'POST')
+    expect(post.retryable).toBe(true)
+    expect(post.outcomeUnknown).toBe(true)
+    const get = apiError(response, 'GET')
+    expect(get.retryable).toBe(true)
+    expect(get.outcomeUnknown).toBe(false)
+  })
+
+  it('retries a 2xx JSON answer that is not an envelope, and points at api-base-url', () => {
+    const error = apiError(json(200, { id: 'x' }), 'GET')
+    expect(error.message).toBe(
+      'HTTP 200 with JSON that is not Cloudflare\'s API envelope (no "success" field): is api-base-url right?',
+    )
+    expect(error.retryable).toBe(true)
+    expect(apiError(json(404, ['x']), 'GET').retryable).toBe(false)
+  })
+
+  describe('hints', () => {
+    const credentials = '. Check the credentials: api-token must be a valid API token'
+    const account = '. Check account-id: it must be the ID of the account the token belongs to.'
+    const permission = '. The credentials lack permission: the API token needs "Account: SSL and Certificates: Edit"'
+
+    it('points at the credentials for 401 or an authentication error code', () => {
+      expect(apiError(failure(401, [{ code: 9109, message: 'Invalid access token' }])).message).toBe(
+        `HTTP 401: [9109] Invalid access token${credentials} (not a global API key; for that use api-email and api-key).`,
+      )
+      expect(apiError(failure(400, [{ code: 6003, message: 'Invalid request headers' }])).message).toContain(
+        credentials,
+      )
+      expect(apiError(failure(403, [{ code: 10000, message: 'Authentication error' }])).message).toContain(credentials)
+    })
+
+    it('points at account-id for 7003, even with a 403', () => {
+      const error = apiError(failure(403, [{ code: 7003, message: 'Could not route to /accounts/x' }]))
+      expect(error.message).toBe(`HTTP 403: [7003] Could not route to /accounts/x${account}`)
+      expect(error.message).not.toContain(permission)
+    })
+
+    it('points at the token permissions for another 403', () => {
+      expect(apiError(failure(403, [{ code: 9999, message: 'Forbidden' }])).message).toBe(
+        `HTTP 403: [9999] Forbidden${permission} on this account.`,
+      )
+    })
+
+    it('gives no hint for an ordinary 400', () => {
+      expect(apiError(failure(400, [{ code: 1400, message: 'Bad' }])).message).toBe('HTTP 400: [1400] Bad')
+    })
+  })
+})
+
+// --- CloudflareApi.retrying ---
+
+/** A clock that only moves when the code under test sleeps. */
+class FakeClock implements Clock {
+  readonly sleeps: number[] = []
+  private time: number
+  private readonly randomValue: number
+  constructor(time = NOW, randomValue = 0) {
+    this.time = time
+    this.randomValue = randomValue
+  }
+  now(): number {
+    return this.time
+  }
+  sleep(ms: number): Promise<void> {
+    this.sleeps.push(ms)
+    this.time += ms
+    return Promise.resolve()
+  }
+  random(): number {
+    return this.randomValue
+  }
+}
+
+type Step = HttpResponse | Error
+
+/** An HttpSend that answers with the scripted steps in order (an Error is thrown) and records each request. */
+function scriptedSend(...steps: Step[]): HttpSend & { requests: HttpRequest[] } {
+  const requests: HttpRequest[] = []
+  const send = (request: HttpRequest): Promise<HttpResponse> => {
+    requests.push(request)
+    const step = steps[requests.length - 1]
+    if (step === undefined) return Promise.reject(new Error(`unexpected request ${requests.length}`))
+    return step instanceof Error ? Promise.reject(step) : Promise.resolve(step)
+  }
+  return Object.assign(send, { requests })
+}
+
+interface Harness {
+  api: CloudflareApi
+  clock: FakeClock
+  send: ReturnType<typeof scriptedSend>
+  info: string[]
+}
+
+function harness(steps: Step[], options: Partial<ApiOptions> = {}, random = 0): Harness {
+  const clock = new FakeClock(NOW, random)
+  const send = scriptedSend(...steps)
+  const info: string[] = []
+  const api = new CloudflareApi(
+    {
+      apiBaseUrl: 'https://api.cloudflare.com/client/v4',
+      accountId: ACCOUNT_ID,
+      credentials: { kind: 'token', token: API_TOKEN },
+      maxRetries: 3,
+      timeoutSeconds: 60,
+      ...options,
+    },
+    send,
+    clock,
+    { info: (message) => info.push(message), debug: () => undefined },
+  )
+  return { api, clock, send, info }
+}
+
+const OPERATION = 'list the certificates'
+const list = (h: Harness) => h.api.retrying(OPERATION, () => h.api.listOnce())
+
+/** The OperationError a call rejects with. */
+async function operationError(promise: Promise<unknown>): Promise<OperationError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  )
+  expect(error).toBeInstanceOf(OperationError)
+  return error as OperationError
+}
+
+const UNAVAILABLE = failure(503, [{ code: 10001, message: 'Service unavailable' }])
+const UNAVAILABLE_TEXT = 'HTTP 503: [10001] Service unavailable'
+const CERTIFICATE = { id: 'c1', name: 'payments', ca: false }
+
+describe('CloudflareApi.retrying', () => {
+  it('sends the request to the account endpoint with the token', async () => {
+    const h = harness([success([CERTIFICATE])])
+    await list(h)
+    expect(h.send.requests).toEqual([
+      {
+        method: 'GET',
+        url: `https://api.cloudflare.com/client/v4/accounts/${ACCOUNT_ID}/mtls_certificates`,
+        headers: expect.objectContaining({ authorization: `Bearer ${API_TOKEN}`, accept: 'application/json' }),
+      },
+    ])
+  })
+
+  it('retries a 503 with exponential backoff, then succeeds, logging each retry', async () => {
+    const h = harness([UNAVAILABLE, UNAVAILABLE, success([CERTIFICATE, { no: 'id' }])])
+    await expect(list(h)).resolves.toEqual([CERTIFICATE])
+    expect(h.send.requests).toHaveLength(3)
+    expect(h.clock.sleeps).toEqual([250, 500])
+    expect(h.info).toEqual([
+      `Attempt 1 of 4 to ${OPERATION} got ${UNAVAILABLE_TEXT}; retrying in 0.3 s.`,
+      `Attempt 2 of 4 to ${OPERATION} got ${UNAVAILABLE_TEXT}; retrying in 0.5 s.`,
+    ])
+  })
+
+  it('spreads the waits with the random number: the top of each step with random ≈ 1', async () => {
+    const h = harness([UNAVAILABLE, UNAVAILABLE, UNAVAILABLE, success([])], {}, 1 - Number.EPSILON)
+    await list(h)
+    expect(h.clock.sleeps).toEqual([500, 1000, 2000])
+  })
+
+  it('retries a network error that is not a timeout', async () => {
+    const h = harness([new TransportError('network error (ECONNRESET: socket hang up)', true), success([])])
+    await expect(list(h)).resolves.toEqual([])
+    expect(h.info).toEqual([
+      `Attempt 1 of 4 to ${OPERATION} got network error (ECONNRESET: socket hang up); retrying in 0.3 s.`,
+    ])
+  })
+
+  it.each([
+    [400, [{ code: 1400, message: 'Bad request' }]],
+    [401, [{ code: 10000, message: 'Authentication error' }]],
+    [403, [{ code: 9999, message: 'Forbidden' }]],
+  ])('never retries a %i', async (status, errors) => {
+    const h = harness([failure(status, errors), success([])])
+    const error = await operationError(list(h))
+    expect(h.send.requests).toHaveLength(1)
+    expect(h.clock.sleeps).toEqual([])
+    expect(h.info).toEqual([])
+    expect(error.message).toMatch(new RegExp(`^Could not ${OPERATION}: HTTP ${status}: \\[${errors[0]?.code}\\]`))
+    expect(error.cause).toBeInstanceOf(ApiError)
+  })
+
+  it('says how many attempts were made when a retry fails for good', async () => {
+    const h = harness([UNAVAILABLE, failure(404, [{ code: 1404, message: 'Not found' }])])
+    const error = await operationError(list(h))
+    expect(error.message).toBe(`Could not ${OPERATION} after 2 attempts: HTTP 404: [1404] Not found`)
+  })
+
+  it('honours Retry-After over the backoff', async () => {
+    const h = harness([
+      failure(429, [{ code: 971, message: 'Rate limited' }], { 'retry-after': '7' }),
+      failure(503, [{ code: 10001, message: 'Busy' }], { 'retry-after-ms': '120' }),
+      success([]),
+    ])
+    await list(h)
+    expect(h.clock.sleeps).toEqual([7000, 120])
+    expect(h.info[0]).toBe(`Attempt 1 of 4 to ${OPERATION} got HTTP 429: [971] Rate limited; retrying in 7.0 s.`)
+    expect(h.info[1]).toMatch(/retrying in 0\.1 s\.$/)
+  })
+
+  it('gives up after max-retries + 1 attempts, quoting the last failure', async () => {
+    const last = failure(502, [{ code: 10002, message: 'Bad gateway' }])
+    const h = harness([UNAVAILABLE, UNAVAILABLE, UNAVAILABLE, last, success([])])
+    const error = await operationError(list(h))
+    expect(error.message).toBe(
+      `Could not ${OPERATION}: all 4 attempts failed; the last one got HTTP 502: [10002] Bad gateway`,
+    )
+    expect(h.send.requests).toHaveLength(4)
+    expect(h.clock.sleeps).toEqual([250, 500, 1000])
+    expect(h.info).toHaveLength(3)
+  })
+
+  it('makes a single attempt with max-retries 0', async () => {
+    const h = harness([UNAVAILABLE, success([])], { maxRetries: 0 })
+    const error = await operationError(list(h))
+    expect(error.message).toBe(
+      `Could not ${OPERATION}: the only attempt (max-retries is 0) failed; the last one got ${UNAVAILABLE_TEXT}`,
+    )
+    expect(h.send.requests).toHaveLength(1)
+    expect(h.clock.sleeps).toEqual([])
+  })
+
+  it('fails, naming timeout-seconds, when Retry-After would pass the time budget', async () => {
+    const h = harness([failure(429, [{ code: 971, message: 'Rate limited' }], { 'retry-after': '10' }), success([])], {
+      timeoutSeconds: 5,
+    })
+    const error = await operationError(list(h))
+    expect(error.message).toBe(
+      `Could not ${OPERATION} within timeout-seconds (5 s): attempt 1 got HTTP 429: [971] Rate limited, and the next attempt would start after the time runs out (10 s wait, 5.0 s left)`,
+    )
+    expect(h.send.requests).toHaveLength(1)
+    expect(h.clock.sleeps).toEqual([])
+  })
+
+  it('counts the budget from the first request, across backoff waits', async () => {
+    // Waits of 250, 500 and 1000 ms fit in 2 s; the fourth, 2000 ms, does not fit in the 250 ms left.
+    const h = harness(Array<Step>(11).fill(UNAVAILABLE), { timeoutSeconds: 2, maxRetries: 10 })
+    const error = await operationError(list(h))
+    expect(h.clock.sleeps).toEqual([250, 500, 1000])
+    expect(h.send.requests).toHaveLength(4)
+    expect(error.message).toBe(
+      `Could not ${OPERATION} within timeout-seconds (2 s): attempt 4 got ${UNAVAILABLE_TEXT}, and the next attempt would start after the time runs out (2.0 s wait, 0.3 s left)`,
+    )
+  })
+
+  it('reports a send that timed out within the budget as the per-attempt timeout, and retries it', async () => {
+    const h = harness([new TransportError('no answer before the time limit', true, true), success([])])
+    await expect(list(h)).resolves.toEqual([])
+    expect(h.info).toEqual([`Attempt 1 of 4 to ${OPERATION} got no answer within 30 s; retrying in 0.3 s.`])
+  })
+
+  it('does not retry once the whole budget is spent', async () => {
+    const h = harness([])
+    let attempts = 0
+    const error = await operationError(
+      h.api.retrying(OPERATION, () => {
+        attempts++
+        return Promise.reject(new TransportError('no answer within timeout-seconds (60 s)', true, true, true))
+      }),
+    )
+    expect(error.message).toBe(`Could not ${OPERATION}: no answer within timeout-seconds (60 s)`)
+    expect(attempts).toBe(1)
+  })
+
+  it('does not retry an unexpected error', async () => {
+    const h = harness([])
+    const error = await operationError(
+      h.api.retrying(OPERATION, () => Promise.reject(new TypeError('x is not a function'))),
+    )
+    expect(error.message).toBe(`Could not ${OPERATION}: x is not a function`)
+  })
+})

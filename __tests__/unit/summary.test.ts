@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest'
+import type { Outputs, RunReport } from '../../src/report.ts'
+import type { Replacement } from '../../src/rotation.ts'
+import { escapeHtml, renderSummary, type RunContext } from '../../src/summary.ts'
+
+const HOSTILE = `<script>alert("x")</script> & 'q' | col`
+const HOSTILE_ESCAPED = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39; &#124; col'
+
+const outputs = (overrides: Partial<Outputs> = {}): Outputs => ({
+  'certificate-id': '2458ce5a-0c35-4c7f-82c7-8e9487d3ff60',
+  'expires-on': '2031-05-06T07:08:09Z',
+  issuer: 'CN=Test Root CA',
+  'serial-number': '956397711105',
+  signature: 'ECDSAWithSHA256',
+  'uploaded-on': '2025-03-01T12:00:00Z',
+  name: 'payments-client',
+  ca: 'false',
+  'fingerprint-sha256': 'AB:CD',
+  created: 'true',
+  'replaced-ids': '[]',
+  ...overrides,
+})
+
+const report = (overrides: Partial<RunReport> = {}): RunReport => ({
+  action: 'uploaded',
+  dryRun: false,
+  outputs: outputs(),
+  daysLeft: 400,
+  replace: false,
+  replacements: [],
+  ...overrides,
+})
+
+const replacement = (overrides: Partial<Replacement> = {}): Replacement => ({
+  id: 'old-1',
+  uploadedOn: '2024-03-01T12:00:00Z',
+  action: 'deleted',
+  reason: 'older, same name, not in use',
+  warn: false,
+  ...overrides,
+})
+
+const CONTEXT: RunContext = {
+  serverUrl: 'https://github.com',
+  repository: 'acme/infra',
+  sha: '0123456789abcdef0123456789abcdef01234567',
+  runId: 987654321,
+}
+
+describe('escapeHtml', () => {
+  it('escapes every HTML and table metacharacter', () => {
+    expect(escapeHtml(HOSTILE)).toBe(HOSTILE_ESCAPED)
+  })
+
+  it('escapes an ampersand once, before the others', () => {
+    expect(escapeHtml('&lt;')).toBe('&amp;lt;')
+  })
+
+  it('leaves other text alone', () => {
+    expect(escapeHtml('CN=client,O=Acme\\, Inc. – ü')).toBe('CN=client,O=Acme\\, Inc. – ü')
+  })
+})
+
+describe('renderSummary', () => {
+  it('shows the outputs in a table with the headline of the action', () => {
+    const html = renderSummary(report(), CONTEXT)
+    expect(html.startsWith('<h2>Uploaded a new mTLS certificate to Cloudflare</h2>\n<table>\n')).toBe(true)
+    expect(html).toContain('<tr><th align="left">Name</th><td><code>payments-client</code></td></tr>')
+    expect(html).toContain(
+      '<tr><th align="left">Expires on</th><td><code>2031-05-06T07:08:09Z (400 days left)</code></td></tr>',
+    )
+    expect(html.endsWith('</p>\n')).toBe(true)
+  })
+
+  it.each([
+    ['would upload', 'Dry run: this certificate would be uploaded'],
+    ['reused', 'The account already holds this mTLS certificate: nothing uploaded'],
+  ] as const)('has a headline for %s', (action, headline) => {
+    expect(renderSummary(report({ action }), CONTEXT)).toContain(`<h2>${headline}</h2>`)
+  })
+
+  it('shows placeholders for a certificate that was not uploaded', () => {
+    const html = renderSummary(
+      report({ outputs: outputs({ 'certificate-id': '', 'uploaded-on': '', name: '' }) }),
+      CONTEXT,
+    )
+    expect(html).toContain('<th align="left">Certificate ID</th><td><code>(not uploaded)</code>')
+    expect(html).toContain('<th align="left">Uploaded on</th><td><code>(not uploaded)</code>')
+    expect(html).toContain('<th align="left">Name</th><td><code>(none)</code>')
+  })
+
+  it.each([
+    'certificate-id',
+    'expires-on',
+    'issuer',
+    'serial-number',
+    'signature',
+    'uploaded-on',
+    'name',
+    'ca',
+    'fingerprint-sha256',
+  ] as const)('escapes the %s output', (field) => {
+    const html = renderSummary(report({ outputs: outputs({ [field]: HOSTILE }) }), CONTEXT)
+    expect(html).toContain(HOSTILE_ESCAPED)
+    expect(html).not.toContain('<script>')
+    expect(html).not.toContain('| col')
+  })
+
+  it('escapes every field of a replacement, and the name in its heading', () => {
+    const html = renderSummary(
+      report({
+        replace: true,
+        outputs: outputs({ name: HOSTILE }),
+        replacements: [replacement({ id: HOSTILE, uploadedOn: HOSTILE, reason: HOSTILE })],
+      }),
+      CONTEXT,
+    )
+    expect(html).toContain(`<h3>Older certificates named ${HOSTILE_ESCAPED}</h3>`)
+    expect(html).toContain(
+      `<tr><td><code>${HOSTILE_ESCAPED}</code></td><td>${HOSTILE_ESCAPED}</td><td>deleted</td><td>${HOSTILE_ESCAPED}</td></tr>`,
+    )
+    expect(html).not.toContain('<script>')
+  })
+
+  it('escapes the repository and commit in the provenance', () => {
+    const html = renderSummary(report(), { serverUrl: 'https://github.com', repository: 'a"><b>/x', sha: '<i>"' })
+    expect(html).not.toMatch(/<b>|<i>/)
+    expect(html).toContain('<a href="https://github.com/a&quot;&gt;&lt;b&gt;/x">a&quot;&gt;&lt;b&gt;/x</a>')
+  })
+
+  it('links the repository, the commit (shortened) and the run', () => {
+    const html = renderSummary(report(), CONTEXT)
+    expect(html).toContain(
+      '<p>From <a href="https://github.com/acme/infra">acme/infra</a> at commit <a href="https://github.com/acme/infra/commit/0123456789abcdef0123456789abcdef01234567"><code>0123456789ab</code></a> in <a href="https://github.com/acme/infra/actions/runs/987654321">run 987654321</a>.</p>',
+    )
+  })
+
+  it('leaves out the commit and run links it has no data for', () => {
+    const html = renderSummary(report(), { serverUrl: 'https://ghe.example.com', repository: 'acme/infra' })
+    expect(html).toContain('<p>From <a href="https://ghe.example.com/acme/infra">acme/infra</a>.</p>')
+  })
+
+  it('says when it ran outside GitHub Actions', () => {
+    expect(renderSummary(report(), { serverUrl: 'https://github.com' })).toContain(
+      '<p>Uploaded outside a GitHub Actions run.</p>',
+    )
+  })
+
+  it('shows no replacement section without replace, even with replacements given', () => {
+    const html = renderSummary(report({ replace: false, replacements: [replacement()] }), CONTEXT)
+    expect(html).not.toContain('Older certificates')
+    expect(html).not.toContain('Replace:')
+    expect(html).not.toContain('old-1')
+  })
+
+  it('lists every replacement with replace', () => {
+    const html = renderSummary(
+      report({
+        replace: true,
+        replacements: [
+          replacement(),
+          replacement({ id: 'old-2', action: 'kept', reason: 'still in use by gateway (active)', warn: true }),
+        ],
+      }),
+      CONTEXT,
+    )
+    expect(html).toContain(
+      '<h3>Older certificates named payments-client</h3>\n<table>\n<tr><th>ID</th><th>Uploaded on</th><th>Action</th><th>Why</th></tr>\n',
+    )
+    expect(html).toContain(
+      '<tr><td><code>old-1</code></td><td>2024-03-01T12:00:00Z</td><td>deleted</td><td>older, same name, not in use</td></tr>',
+    )
+    expect(html).toContain('<td>kept</td><td>still in use by gateway (active)</td>')
+  })
+
+  it('says that replace found nothing to replace', () => {
+    const html = renderSummary(report({ replace: true }), CONTEXT)
+    expect(html).toContain('<p>Replace: no older certificate with this name and CA flag was found.</p>')
+    expect(html).not.toContain('<h3>')
+  })
+})
