@@ -5,5 +5,6 @@ export default defineConfig({
     include: ['__tests__/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    reporters: ['default', './__tests__/support/closing-line-reporter.ts'],
   },
 })
