@@ -169,8 +169,15 @@ export class CloudflareApi {
 
   private timeoutError(deadlineSignal: AbortSignal): TransportError {
     return deadlineSignal.aborted
-      ? new TransportError(`no answer within timeout-seconds (${this.options.timeoutSeconds} s)`, true, true, true)
-      : new TransportError(`no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`, true, false)
+      ? new TransportError(`no answer within timeout-seconds (${this.options.timeoutSeconds} s)`, {
+          mayHaveReachedServer: true,
+          timedOut: true,
+          budgetExhausted: true,
+        })
+      : new TransportError(`no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`, {
+          mayHaveReachedServer: true,
+          timedOut: true,
+        })
   }
 }
 
@@ -182,7 +189,7 @@ export function authHeaders(credentials: Credentials): Record<string, string> {
 
 function isRetryable(error: unknown): boolean {
   if (error instanceof ApiError) return error.retryable
-  if (error instanceof TransportError) return !error.budgetExhausted
+  if (error instanceof TransportError) return !error.budgetExhausted && !error.permanent
   return false
 }
 

@@ -41,19 +41,29 @@ export class ApiError extends Error {
   }
 }
 
+export interface TransportTraits {
+  /** False only when the request certainly never reached the server (refused, DNS, TLS). */
+  mayHaveReachedServer: boolean
+  timedOut?: boolean
+  /** The whole API time budget (timeout-seconds) is spent: no further attempt can run. */
+  budgetExhausted?: boolean
+  /** Trying again cannot help: the server's TLS certificate is not trusted, say. */
+  permanent?: boolean
+}
+
 /** The request failed before Cloudflare's answer arrived whole (network error, timeout). */
 export class TransportError extends Error {
   override name = 'TransportError'
-  /** False only when the request certainly never reached the server (refused, DNS). */
   readonly mayHaveReachedServer: boolean
   readonly timedOut: boolean
-  /** The whole API time budget (timeout-seconds) is spent: no further attempt can run. */
   readonly budgetExhausted: boolean
+  readonly permanent: boolean
 
-  constructor(message: string, mayHaveReachedServer: boolean, timedOut = false, budgetExhausted = false) {
+  constructor(message: string, traits: TransportTraits) {
     super(message)
-    this.mayHaveReachedServer = mayHaveReachedServer
-    this.timedOut = timedOut
-    this.budgetExhausted = budgetExhausted
+    this.mayHaveReachedServer = traits.mayHaveReachedServer
+    this.timedOut = traits.timedOut ?? false
+    this.budgetExhausted = traits.budgetExhausted ?? false
+    this.permanent = traits.permanent ?? false
   }
 }

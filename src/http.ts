@@ -86,7 +86,9 @@ async function readBody(stream: IncomingMessage): Promise<string> {
     const buffer = chunk as Buffer
     size += buffer.length
     if (size > MAX_RESPONSE_BYTES) {
-      throw new TransportError(`the response body was larger than ${MAX_RESPONSE_BYTES / 1048576} MiB`, true)
+      throw new TransportError(`the response body was larger than ${MAX_RESPONSE_BYTES / 1048576} MiB`, {
+        mayHaveReachedServer: true,
+      })
     }
     chunks.push(buffer)
   }
@@ -105,9 +107,24 @@ function flattenHeaders(
 
 export function toTransportError(error: unknown, signal: AbortSignal): TransportError {
   if (error instanceof TransportError) return error
-  if (signal.aborted) return new TransportError('no answer before the time limit', true, true)
+  if (signal.aborted)
+    return new TransportError('no answer before the time limit', { mayHaveReachedServer: true, timedOut: true })
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : ''
   const message = error instanceof Error ? error.message : String(error)
   const detail = code && !message.includes(code) ? `${code}: ${message}` : message
-  return new TransportError(`network error (${detail})`, !NOT_SENT_CODES.has(code))
+  if (isCertificateError(code)) {
+    return new TransportError(
+      `TLS error (${detail}): the server's certificate is not trusted for this host. If a proxy inspects TLS, give its CA to Node with NODE_EXTRA_CA_CERTS`,
+      { mayHaveReachedServer: false, permanent: true },
+    )
+  }
+  return new TransportError(`network error (${detail})`, { mayHaveReachedServer: !NOT_SENT_CODES.has(code) })
+}
+
+/** OpenSSL's verification failures and Node's host name mismatch: the handshake failed, no request was sent. */
+function isCertificateError(code: string): boolean {
+  return (
+    code.startsWith('ERR_TLS_CERT') ||
+    /^(UNABLE_TO_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED|CERT_|HOSTNAME_MISMATCH)/.test(code)
+  )
 }

@@ -1,8 +1,12 @@
 import { createServer, request as httpRequest, type Server } from 'node:http'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { connect, type AddressInfo, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { FakeCloudflare, FaultRule } from '../support/fake-cloudflare.ts'
-import { API_TOKEN, clientInputs, makeClient, startFake, type ClientFixture } from '../support/fixtures.ts'
+import { FakeCloudflare, type FaultRule } from '../support/fake-cloudflare.ts'
+import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient, startFake, type ClientFixture } from '../support/fixtures.ts'
+import { generateKey, issueCertificate, keyPem } from '../support/pki.ts'
 import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
 
 /**
@@ -269,6 +273,75 @@ describe('proxies', () => {
     } finally {
       proxy.server.closeAllConnections()
       proxy.server.close()
+    }
+  })
+})
+
+describe('https', () => {
+  /** A stand-in over TLS with a server certificate for localhost, and a CA file the action is told to trust. */
+  async function startTlsFake(): Promise<{ tlsFake: FakeCloudflare; caFile: string }> {
+    const serverCa = makeClient('ec')
+    const server = issueCertificate({
+      commonName: 'localhost',
+      serverName: 'localhost',
+      key: generateKey('ec'),
+      issuer: serverCa.ca,
+    })
+    const tlsFake = await new FakeCloudflare({ accountId: ACCOUNT_ID, credentials: { token: API_TOKEN } }).start(0, {
+      cert: server.pem,
+      key: keyPem(server.key, 'pkcs8'),
+    })
+    const caFile = join(mkdtempSync(join(tmpdir(), 'mtls-ca-')), 'ca.pem')
+    writeFileSync(caFile, serverCa.ca.pem)
+    return { tlsFake, caFile }
+  }
+
+  it('uploads over TLS', async () => {
+    const { tlsFake, caFile } = await startTlsFake()
+    try {
+      fixture = makeClient('ec')
+      const run = await runAction(clientInputs(tlsFake, fixture), { env: { NODE_EXTRA_CA_CERTS: caFile } })
+      expect(run.annotations.filter((a) => a.level === 'error')).toEqual([])
+      expect(run.exitCode).toBe(0)
+      expect(tlsFake.requests.map((r) => r.method)).toEqual([POST])
+      expect(tlsFake.specViolations).toEqual([])
+    } finally {
+      await tlsFake.stop()
+    }
+  })
+
+  it('fails at once on a server certificate it does not trust: retrying cannot help', async () => {
+    const { tlsFake } = await startTlsFake()
+    try {
+      fixture = makeClient('ec')
+      const run = await runAction(clientInputs(tlsFake, fixture))
+      expect(run.exitCode).toBe(1)
+      expect(errorOf(run)).toMatch(
+        /^Could not upload the certificate: TLS error \(UNABLE_TO_VERIFY_LEAF_SIGNATURE: .*\): the server's certificate is not trusted for this host\. .*NODE_EXTRA_CA_CERTS\.$/,
+      )
+      expect(run.log).not.toContain('retrying')
+      expect(tlsFake.requests).toEqual([])
+    } finally {
+      await tlsFake.stop()
+    }
+  })
+
+  it('tunnels through an HTTPS_PROXY with CONNECT', async () => {
+    const { tlsFake, caFile } = await startTlsFake()
+    const proxy = await startProxy()
+    try {
+      fixture = makeClient('ec')
+      const run = await runAction(clientInputs(tlsFake, fixture), {
+        env: { NODE_EXTRA_CA_CERTS: caFile, HTTPS_PROXY: proxy.url },
+      })
+      expect(run.exitCode).toBe(0)
+      expect(proxy.seen).toEqual([`CONNECT ${new URL(tlsFake.url).host}`])
+      expect(tlsFake.requests.map((r) => r.method)).toEqual([POST])
+      expect(leakedSecrets(run, [API_TOKEN, fixture.keyPem])).toEqual([])
+    } finally {
+      proxy.server.closeAllConnections()
+      proxy.server.close()
+      await tlsFake.stop()
     }
   })
 })

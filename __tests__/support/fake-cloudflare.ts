@@ -1,5 +1,6 @@
 import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { signatureAlgorithm } from '../../src/certificate.ts'
 import { matchOperation, validateRequest } from './openapi.ts'
@@ -70,6 +71,7 @@ export class FakeCloudflare {
   /** Problems found in requests against the OpenAPI; a test expects this to stay empty. */
   readonly specViolations: string[] = []
   private server?: Server
+  private tls = false
   private lastUpload = 0
   private readonly hanging = new Set<ServerResponse>()
 
@@ -81,11 +83,15 @@ export class FakeCloudflare {
 
   get url(): string {
     const address = this.server?.address() as AddressInfo
-    return `http://127.0.0.1:${address.port}/client/v4`
+    // Over TLS the server certificate names localhost, which is what the client must ask for.
+    return this.tls ? `https://localhost:${address.port}/client/v4` : `http://127.0.0.1:${address.port}/client/v4`
   }
 
-  async start(port = 0): Promise<this> {
-    this.server = createServer((request, response) => void this.handle(request, response))
+  /** Listens on 127.0.0.1; with `tls` (a server certificate for localhost and its key), over HTTPS. */
+  async start(port = 0, tls?: { cert: string; key: string }): Promise<this> {
+    const handler = (request: IncomingMessage, response: ServerResponse): void => void this.handle(request, response)
+    this.tls = tls !== undefined
+    this.server = tls ? createHttpsServer(tls, handler) : createServer(handler)
     await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve))
     return this
   }

@@ -37,6 +37,8 @@ export interface CertificateOptions {
   serial?: bigint
   /** An O= attribute in the subject, before the CN. */
   organization?: string
+  /** A TLS server certificate for this DNS name (subjectAltName, serverAuth) instead of a client one. */
+  serverName?: string
 }
 
 export interface IssuedCertificate {
@@ -150,7 +152,14 @@ export function issueCertificate(options: CertificateOptions): IssuedCertificate
     extension('2.5.29.19', true, options.ca ? sequence(TRUE) : sequence()),
     // keyUsage bits: digitalSignature = 0x80, keyCertSign = 0x04, cRLSign = 0x02.
     extension('2.5.29.15', true, namedBits(options.ca ? 0x06 : 0x80)),
-    ...(options.ca ? [] : [extension('2.5.29.37', false, sequence(oid('1.3.6.1.5.5.7.3.2')))]), // clientAuth
+    // extKeyUsage: serverAuth (…3.1) for a server, clientAuth (…3.2) for a client.
+    ...(options.ca
+      ? []
+      : [extension('2.5.29.37', false, sequence(oid(`1.3.6.1.5.5.7.3.${options.serverName ? 1 : 2}`)))]),
+    // subjectAltName dNSName [2]: what TLS clients match the host name against.
+    ...(options.serverName
+      ? [extension('2.5.29.17', false, sequence(tlv(0x82, Buffer.from(options.serverName))))]
+      : []),
     extension('2.5.29.14', false, octetString(keyIdentifier(options.key))),
     // authorityKeyIdentifier [0] keyIdentifier: helps chain building when several CAs share a name.
     extension('2.5.29.35', false, sequence(tlv(0x80, keyIdentifier(signer)))),

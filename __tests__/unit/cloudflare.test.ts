@@ -288,7 +288,10 @@ describe('CloudflareApi.retrying', () => {
   })
 
   it('retries a network error that is not a timeout', async () => {
-    const h = harness([new TransportError('network error (ECONNRESET: socket hang up)', true), success([])])
+    const h = harness([
+      new TransportError('network error (ECONNRESET: socket hang up)', { mayHaveReachedServer: true }),
+      success([]),
+    ])
     await expect(list(h)).resolves.toEqual([])
     expect(h.info).toEqual([
       `Attempt 1 of 4 to ${OPERATION} got network error (ECONNRESET: socket hang up); retrying in 0.3 s.`,
@@ -373,7 +376,10 @@ describe('CloudflareApi.retrying', () => {
   })
 
   it('reports a send that timed out within the budget as the per-attempt timeout, and retries it', async () => {
-    const h = harness([new TransportError('no answer before the time limit', true, true), success([])])
+    const h = harness([
+      new TransportError('no answer before the time limit', { mayHaveReachedServer: true, timedOut: true }),
+      success([]),
+    ])
     await expect(list(h)).resolves.toEqual([])
     expect(h.info).toEqual([`Attempt 1 of 4 to ${OPERATION} got no answer within 30 s; retrying in 0.3 s.`])
   })
@@ -384,7 +390,13 @@ describe('CloudflareApi.retrying', () => {
     const error = await operationError(
       h.api.retrying(OPERATION, () => {
         attempts++
-        return Promise.reject(new TransportError('no answer within timeout-seconds (60 s)', true, true, true))
+        return Promise.reject(
+          new TransportError('no answer within timeout-seconds (60 s)', {
+            mayHaveReachedServer: true,
+            timedOut: true,
+            budgetExhausted: true,
+          }),
+        )
       }),
     )
     expect(error.message).toBe(`Could not ${OPERATION}: no answer within timeout-seconds (60 s)`)
