@@ -248,23 +248,33 @@ export function certificateFacts(certificate: X509Certificate, now: Date): Certi
   return {
     expiresOn: isoSeconds(certificate.validToDate),
     issuer: certificate.issuer.split('\n').filter(Boolean).reverse().join(','),
-    serialNumber: BigInt(`0x${certificate.serialNumber}`).toString(10),
+    serialNumber: decimalSerial(certificate.serialNumber),
     signature: signatureAlgorithm(certificate.raw),
     fingerprintSha256: certificate.fingerprint256,
     daysLeft: Math.floor((certificate.validToDate.getTime() - now.getTime()) / DAY_MS),
   }
 }
 
-/** SHA-256 fingerprint of the first certificate in PEM text, or undefined when there is none. */
-export function leafFingerprint(pem: string): string | undefined {
+/** Cloudflare shows serials in decimal; Node gives hex, with a minus sign for the (invalid, but seen) negative ones. */
+export function decimalSerial(hex: string): string {
+  const negative = hex.startsWith('-')
+  const digits = negative ? hex.slice(1) : hex
+  if (!/^[0-9a-f]+$/i.test(digits)) return hex
+  return `${negative ? '-' : ''}${BigInt(`0x${digits}`).toString(10)}`
+}
+
+/** The first certificate in PEM text (the leaf, as Cloudflare stores chains), or undefined when there is none. */
+export function leafCertificate(pem: string): X509Certificate | undefined {
   const block = scanPem(pem).blocks.find((candidate) => isCertificateLabel(candidate.label))
   if (!block) return undefined
   try {
-    return new X509Certificate(block.text).fingerprint256
+    return new X509Certificate(block.text)
   } catch {
     return undefined
   }
 }
+
+export const leafFingerprint = (pem: string): string | undefined => leafCertificate(pem)?.fingerprint256
 
 const SIGNATURE_ALGORITHMS: Record<string, string> = {
   '1.2.840.113549.1.1.5': 'SHA1WithRSA',

@@ -88,8 +88,16 @@ export class CloudflareApi {
   }
 
   deleteCertificate(id: string): Promise<void> {
+    let mayHaveDeleted = false
     return this.retrying(`delete certificate ${id}`, async () => {
-      await this.exchange('DELETE', `/${encodeURIComponent(id)}`)
+      try {
+        await this.exchange('DELETE', `/${encodeURIComponent(id)}`)
+      } catch (error) {
+        // Gone after an attempt whose answer was lost: that attempt deleted it.
+        if (mayHaveDeleted && error instanceof ApiError && error.status === 404) return
+        mayHaveDeleted ||= outcomeUnknown(error)
+        throw error
+      }
     })
   }
 

@@ -112,6 +112,16 @@ export function toTransportError(error: unknown, signal: AbortSignal): Transport
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : ''
   const message = error instanceof Error ? error.message : String(error)
   const detail = code && !message.includes(code) ? `${code}: ${message}` : message
+  if (code === 'ERR_PROXY_INVALID_CONFIG' || code === 'ERR_INVALID_URL') {
+    // Node quotes the proxy URL in its message; the credentials in it are masked, but say it plainly.
+    return new TransportError(
+      'the proxy URL in HTTPS_PROXY or HTTP_PROXY is not a valid URL (percent-encode special characters in its user name and password)',
+      { mayHaveReachedServer: false, permanent: true },
+    )
+  }
+  if (code === 'ERR_INVALID_CHAR' || code === 'ERR_INVALID_HTTP_TOKEN') {
+    return new TransportError(`invalid request (${detail})`, { mayHaveReachedServer: false, permanent: true })
+  }
   if (isCertificateError(code)) {
     return new TransportError(
       `TLS error (${detail}): the server's certificate is not trusted for this host. If a proxy inspects TLS, give its CA to Node with NODE_EXTRA_CA_CERTS`,

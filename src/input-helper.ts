@@ -59,17 +59,23 @@ export function getSettings(source: InputSource): Settings {
   return settings
 }
 
-/** A proxy URL may carry a password (http://user:secret@proxy:3128). */
+/**
+ * A proxy URL may carry credentials (http://user:secret@proxy:3128). They are masked as written,
+ * decoded, and, for a URL that does not parse (an unencoded # or / in the password), as everything
+ * between the scheme and the last @: Node's error for such a URL quotes it whole.
+ */
 function registerProxyPassword(proxy: string | undefined): void {
-  if (!proxy) return
-  try {
-    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`)
-    if (url.password) {
-      registerSecret(decodeURIComponent(url.password))
-      registerSecret(url.password)
+  const userinfo = proxy ? /^(?:[a-z][a-z0-9+.-]*:\/\/)?(.*)@/i.exec(proxy)?.[1] : undefined
+  if (!userinfo) return
+  registerSecret(userinfo)
+  const password = userinfo.slice(userinfo.indexOf(':') + 1)
+  if (userinfo.includes(':') && password) {
+    registerSecret(password)
+    try {
+      registerSecret(decodeURIComponent(password))
+    } catch {
+      // Not percent-encoded text: the raw form above is what can be printed.
     }
-  } catch {
-    // Not a URL: undici reports it when the proxy is used.
   }
 }
 
@@ -143,7 +149,7 @@ export function parseApiBaseUrl(value: string): string {
     url = new URL(value)
   } catch {
     throw new InputError(
-      `Input 'api-base-url' is not a valid URL: '${value.slice(0, 100)}'. Remove it to use ${DEFAULT_API_BASE_URL}.`,
+      `Input 'api-base-url' is not a valid URL: it must be an absolute https:// URL such as ${DEFAULT_API_BASE_URL}. Remove it to use that default.`,
     )
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
@@ -191,7 +197,8 @@ function parseCredentials(read: (name: string) => string, env: (name: string) =>
       throw new InputError(
         `${capitalise(names.key)} is set without ${names.email}: the global API key needs the account's email too, or use api-token instead.`,
       )
-    if (!/^[^@\s]+@[^@\s]+$/.test(given.email)) {
+    // Printable ASCII only: it is sent as a header value.
+    if (!/^[\x21-\x3f\x41-\x7e]+@[\x21-\x3f\x41-\x7e]+$/.test(given.email)) {
       throw new InputError(
         `${capitalise(names.email)} must be the email address of the Cloudflare user that owns the global API key.`,
       )
@@ -270,7 +277,13 @@ function readPemFile(name: string, path: string, workspace: string): string {
   if (stats.isDirectory()) {
     throw new InputError(`Input '${name}': '${path}' is a directory; give the path of the PEM file inside it.`)
   }
-  const fd = openSync(fullPath, 'r')
+  let fd: number
+  try {
+    fd = openSync(fullPath, 'r')
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? String(error.code) : 'error'
+    throw new InputError(`Input '${name}': '${path}' cannot be read (${code}). Check the file's permissions.`)
+  }
   try {
     if (!fstatSync(fd).isFile() && !fstatSync(fd).isFIFO()) {
       throw new InputError(`Input '${name}': '${path}' is not a regular file.`)
@@ -285,8 +298,16 @@ function readPemFile(name: string, path: string, workspace: string): string {
         `Input '${name}': '${path}' is larger than ${MAX_PEM_BYTES / 1024} KiB; a PEM certificate chain or key is a few KiB. Check that the path points at the PEM file.`,
       )
     }
-    return buffer.subarray(0, length).toString('utf8')
+    return decodeText(buffer.subarray(0, length))
   } finally {
     closeSync(fd)
   }
+}
+
+/** UTF-8, or UTF-16 with a byte-order mark: what Windows PowerShell 5 writes by default. */
+function decodeText(bytes: Buffer): string {
+  const utf16 = (): Buffer => Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2)))
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return utf16().toString('utf16le')
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return utf16().swap16().toString('utf16le')
+  return bytes.toString('utf8')
 }

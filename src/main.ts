@@ -1,13 +1,13 @@
 import * as core from '@actions/core'
 import { Context } from './github-context.ts'
 import { checkCertificate, isoSeconds, subjectOf, type CheckedCertificate } from './certificate.ts'
-import { CloudflareApi, type UploadBody } from './cloudflare.ts'
+import { CloudflareApi, type MtlsCertificate, type UploadBody } from './cloudflare.ts'
 import { InputError } from './errors.ts'
 import { createHttpSend, type HttpSend } from './http.ts'
 import { getSettings } from './input-helper.ts'
 import { buildOutputs, type RunReport } from './report.ts'
 import { systemClock, type Clock } from './retry.ts'
-import { replaceOlder, type Replacement } from './rotation.ts'
+import { replaceOlder, type Replacement, type RotationTarget } from './rotation.ts'
 import type { Settings } from './settings.ts'
 import { renderSummary, type RunContext } from './summary.ts'
 import { findByLeaf, uploadOrAdopt } from './upload.ts'
@@ -21,10 +21,13 @@ export interface Dependencies {
 export async function run(dependencies: Dependencies = { send: createHttpSend(), clock: systemClock }): Promise<void> {
   try {
     const settings = getSettings({ input: (name) => core.getInput(name), env: process.env })
-    const checked = checkCertificate(settings, new Date(dependencies.clock.now()))
+    const now = new Date(dependencies.clock.now())
+    const checked = checkCertificate(settings, now)
     logChecks(checked)
     const api = new CloudflareApi(settings, dependencies.send, dependencies.clock, core)
-    const report = settings.dryRun ? await dryRun(api, settings, checked) : await deploy(api, settings, checked)
+    const report = settings.dryRun
+      ? await dryRun(api, settings, checked, now)
+      : await deploy(api, settings, checked, now)
     for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, value)
     await core.summary.addRaw(renderSummary(report, runContext())).write()
   } catch (error) {
@@ -32,25 +35,27 @@ export async function run(dependencies: Dependencies = { send: createHttpSend(),
   }
 }
 
-async function deploy(api: CloudflareApi, settings: Settings, checked: CheckedCertificate): Promise<RunReport> {
+async function deploy(
+  api: CloudflareApi,
+  settings: Settings,
+  checked: CheckedCertificate,
+  now: Date,
+): Promise<RunReport> {
   const body: UploadBody = { ca: settings.ca, certificates: checked.certificatesPem }
   if (settings.name) body.name = settings.name
   if (checked.privateKeyPem) body.private_key = checked.privateKeyPem
   core.info(`Uploading to Cloudflare account ${settings.accountId}${settings.name ? ` as '${settings.name}'` : ''}.`)
-  const { certificate, created } = await uploadOrAdopt(api, body, checked.facts.fingerprintSha256)
-  core.info(
-    created
-      ? `Uploaded certificate ${certificate.id}, expiring ${certificate.expires_on ?? checked.facts.expiresOn}.`
-      : `The account already holds this certificate as ${certificate.id} (uploaded ${certificate.uploaded_on ?? 'earlier'}): nothing uploaded.`,
-  )
-  const replacements = settings.replace
-    ? await replaceOlder(
-        api,
-        rotationTarget(settings, certificate.uploaded_on ?? isoSeconds(new Date()), certificate.id),
-        false,
-      )
-    : []
-  logReplacements(replacements)
+  const { certificate, created } = await uploadOrAdopt(api, body, checked.facts.fingerprintSha256, now.getTime())
+  if (created) {
+    core.info(`Uploaded certificate ${certificate.id}, expiring ${certificate.expires_on ?? checked.facts.expiresOn}.`)
+  } else {
+    checkExisting(certificate, settings)
+    core.info(
+      `The account already holds this certificate as ${certificate.id} (uploaded ${certificate.uploaded_on ?? 'earlier'}): nothing uploaded.`,
+    )
+  }
+  const target = rotationTarget(settings, checked, certificate.uploaded_on ?? isoSeconds(now), certificate.id)
+  const replacements = await replaceIfAsked(api, settings, target, false)
   return {
     action: created ? 'uploaded' : 'reused',
     dryRun: false,
@@ -62,22 +67,22 @@ async function deploy(api: CloudflareApi, settings: Settings, checked: CheckedCe
 }
 
 /** Every check and a read of the account (which proves the credentials), but no write. */
-async function dryRun(api: CloudflareApi, settings: Settings, checked: CheckedCertificate): Promise<RunReport> {
+async function dryRun(
+  api: CloudflareApi,
+  settings: Settings,
+  checked: CheckedCertificate,
+  now: Date,
+): Promise<RunReport> {
   core.info(`Dry run: reading the certificates of account ${settings.accountId}; nothing will be uploaded or deleted.`)
   const existing = findByLeaf(await api.listCertificates(), checked.facts.fingerprintSha256)
+  if (existing) checkExisting(existing, settings)
   core.info(
     existing
       ? `Would reuse certificate ${existing.id}: the account already holds it.`
       : 'Would upload the certificate: the account does not hold it yet.',
   )
-  const replacements = settings.replace
-    ? await replaceOlder(
-        api,
-        rotationTarget(settings, existing?.uploaded_on ?? isoSeconds(new Date()), existing?.id),
-        true,
-      )
-    : []
-  logReplacements(replacements)
+  const target = rotationTarget(settings, checked, existing?.uploaded_on ?? isoSeconds(now), existing?.id)
+  const replacements = await replaceIfAsked(api, settings, target, true)
   return {
     action: existing ? 'would reuse' : 'would upload',
     dryRun: true,
@@ -88,8 +93,56 @@ async function dryRun(api: CloudflareApi, settings: Settings, checked: CheckedCe
   }
 }
 
-function rotationTarget(settings: Settings, uploadedOn: string, id: string | undefined) {
-  return { name: settings.name ?? '', ca: settings.ca, uploadedOn, ...(id ? { id } : {}) }
+/**
+ * The account holds our leaf already, uploaded earlier (perhaps by hand). With the other `ca` flag it
+ * cannot serve this workflow, and Cloudflare refuses a second copy; another name is only worth a warning.
+ */
+function checkExisting(existing: MtlsCertificate, settings: Settings): void {
+  if (existing.ca !== undefined && existing.ca !== settings.ca) {
+    throw new InputError(
+      `The account already holds this certificate as ${existing.id}, uploaded with ca: ${existing.ca}, and Cloudflare keeps one copy of a certificate. To use it with ca: ${settings.ca}, delete ${existing.id} first, or set ca: ${existing.ca}.`,
+    )
+  }
+  if (settings.name && existing.name !== settings.name) {
+    core.warning(
+      `The account already holds this certificate as ${existing.id} named '${existing.name ?? ''}', not '${settings.name}': it is reused as it is. Rename it in the dashboard, or delete it and re-run, to have it under '${settings.name}'.`,
+    )
+  }
+}
+
+/** `replace`, once the new certificate is in place: a failure here is a warning, as the upload stands. */
+async function replaceIfAsked(
+  api: CloudflareApi,
+  settings: Settings,
+  target: RotationTarget,
+  dryRun: boolean,
+): Promise<Replacement[]> {
+  if (!settings.replace) return []
+  try {
+    const replacements = await replaceOlder(api, target, dryRun)
+    logReplacements(replacements)
+    return replacements
+  } catch (error) {
+    core.warning(
+      `${dryRun ? 'Replace could not be planned' : 'The certificate is in place, but replace could not finish'}: ${error instanceof Error ? error.message : String(error)}. Older certificates named '${target.name}' are left as they were.`,
+    )
+    return []
+  }
+}
+
+function rotationTarget(
+  settings: Settings,
+  checked: CheckedCertificate,
+  uploadedOn: string,
+  id: string | undefined,
+): RotationTarget {
+  return {
+    name: settings.name ?? '',
+    ca: settings.ca,
+    issuedAt: checked.leaf.validFromDate.getTime(),
+    uploadedOn,
+    ...(id ? { id } : {}),
+  }
 }
 
 function logChecks(checked: CheckedCertificate): void {

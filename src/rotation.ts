@@ -1,7 +1,8 @@
+import { leafCertificate } from './certificate.ts'
 import type { CloudflareApi, MtlsCertificate } from './cloudflare.ts'
 import { ApiError } from './errors.ts'
 
-/** What `replace` did, or would do, with one older certificate of the same name. */
+/** What `replace` did, or would do, with one other certificate of the same name. */
 export interface Replacement {
   id: string
   uploadedOn?: string
@@ -12,26 +13,66 @@ export interface Replacement {
 }
 
 export interface RotationTarget {
+  /** Absent in a dry run when the certificate is not uploaded yet. */
   id?: string
   name: string
   ca: boolean
+  /** The leaf's notBefore, in milliseconds. */
+  issuedAt: number
   uploadedOn: string
 }
 
-const uploadTime = (certificate: { uploaded_on?: string }): number => Date.parse(certificate.uploaded_on ?? '')
+/** Where a certificate stands in the order "older first": issued, then uploaded, then id. */
+interface Rank {
+  issuedAt: number
+  uploadedAt: number
+  id: string
+}
+
+function rankOf(certificate: MtlsCertificate): Rank | undefined {
+  const leaf = certificate.certificates === undefined ? undefined : leafCertificate(certificate.certificates)
+  const uploadedAt = Date.parse(certificate.uploaded_on ?? '')
+  if (!leaf || Number.isNaN(uploadedAt)) return undefined
+  return { issuedAt: leaf.validFromDate.getTime(), uploadedAt, id: certificate.id }
+}
+
+function isOlder(a: Rank, b: Rank): boolean {
+  if (a.issuedAt !== b.issuedAt) return a.issuedAt < b.issuedAt
+  if (a.uploadedAt !== b.uploadedAt) return a.uploadedAt < b.uploadedAt
+  return a.id < b.id
+}
+
+export interface SameNameCertificates {
+  /** Issued (then uploaded) before ours: what `replace` removes. */
+  older: MtlsCertificate[]
+  /** Uploaded before ours but issued after it: a newer certificate an old run must not remove. */
+  newerUploadedBefore: MtlsCertificate[]
+}
 
 /**
- * The certificates `replace` may remove: same name and `ca` flag, uploaded before ours. Uploads are
- * ordered by time, then id, so two runs rotating at once agree on which one is newest and both keep it.
+ * Sorts the account's other certificates with our name and `ca` flag. "Older" means issued earlier,
+ * then uploaded earlier, then a smaller id: a total order, so that two runs rotating at once agree on
+ * which certificate is newest and both keep it, and an old run re-run never removes a newer one.
  */
-export function olderSameName(certificates: readonly MtlsCertificate[], target: RotationTarget): MtlsCertificate[] {
-  const ourTime = Date.parse(target.uploadedOn)
-  return certificates.filter((certificate) => {
-    if (certificate.id === target.id || certificate.name !== target.name || certificate.ca !== target.ca) return false
-    const time = uploadTime(certificate)
-    // Not uploaded yet (a dry run): a tie in time counts as older.
-    return time < ourTime || (time === ourTime && (target.id === undefined || certificate.id < target.id))
-  })
+export function sameNameCertificates(
+  certificates: readonly MtlsCertificate[],
+  target: RotationTarget,
+): SameNameCertificates {
+  const ours: Rank = {
+    issuedAt: target.issuedAt,
+    uploadedAt: Date.parse(target.uploadedOn),
+    // Not uploaded yet (a dry run): ours sorts after any certificate with the same times.
+    id: target.id ?? '\u007f',
+  }
+  const result: SameNameCertificates = { older: [], newerUploadedBefore: [] }
+  for (const certificate of certificates) {
+    if (certificate.id === target.id || certificate.name !== target.name || certificate.ca !== target.ca) continue
+    const rank = rankOf(certificate)
+    if (!rank) continue
+    if (isOlder(rank, ours)) result.older.push(certificate)
+    else if (rank.uploadedAt < ours.uploadedAt) result.newerUploadedBefore.push(certificate)
+  }
+  return result
 }
 
 /**
@@ -43,10 +84,15 @@ export async function replaceOlder(
   target: RotationTarget,
   dryRun: boolean,
 ): Promise<Replacement[]> {
-  const candidates = olderSameName(await api.listCertificates(), target)
-  const replacements: Replacement[] = []
-  for (const certificate of candidates) {
-    const base = { id: certificate.id, ...(certificate.uploaded_on ? { uploadedOn: certificate.uploaded_on } : {}) }
+  const { older, newerUploadedBefore } = sameNameCertificates(await api.listCertificates(), target)
+  const replacements: Replacement[] = newerUploadedBefore.map((certificate) => ({
+    ...describe(certificate),
+    action: 'kept',
+    reason: 'issued after the certificate of this run, so it is newer (is this an old run re-run?)',
+    warn: true,
+  }))
+  for (const certificate of older) {
+    const base = describe(certificate)
     try {
       const associations = await api.listAssociations(certificate.id)
       if (associations.length > 0) {
@@ -73,4 +119,8 @@ export async function replaceOlder(
     }
   }
   return replacements
+}
+
+function describe(certificate: MtlsCertificate): Pick<Replacement, 'id' | 'uploadedOn'> {
+  return { id: certificate.id, ...(certificate.uploaded_on ? { uploadedOn: certificate.uploaded_on } : {}) }
 }

@@ -14,25 +14,37 @@ export interface UploadOutcome {
   created: boolean
 }
 
+/** Allowance for the runner's clock running ahead of Cloudflare's, when judging who uploaded a certificate. */
+const CLOCK_SKEW_MS = 5 * 60_000
+
 /**
  * Uploads the certificate, never twice: a first upload is one request; when Cloudflare says the
  * certificate exists (1471), or an attempt failed in a way that may have stored it, the account's
  * certificates are looked up and the one with our leaf is adopted instead.
  */
-export async function uploadOrAdopt(api: CloudflareApi, body: UploadBody, fingerprint: string): Promise<UploadOutcome> {
+export async function uploadOrAdopt(
+  api: CloudflareApi,
+  body: UploadBody,
+  fingerprint: string,
+  runStartedAt: number,
+): Promise<UploadOutcome> {
   let mayHaveUploaded = false
+  // After an attempt whose outcome is unknown, a certificate found is ours only if it was uploaded during this run.
+  const adopted = (certificate: MtlsCertificate): UploadOutcome => ({
+    certificate,
+    created: mayHaveUploaded && !(Date.parse(certificate.uploaded_on ?? '') < runStartedAt - CLOCK_SKEW_MS),
+  })
   return api.retrying('upload the certificate', async () => {
     if (mayHaveUploaded) {
       const existing = findByLeaf(await api.listOnce(), fingerprint)
-      if (existing) return { certificate: existing, created: true }
+      if (existing) return adopted(existing)
     }
     try {
       return { certificate: await api.uploadOnce(body), created: true }
     } catch (error) {
       if (error instanceof ApiError && error.hasCode(CERTIFICATE_EXISTS)) {
         const existing = findByLeaf(await api.listOnce(), fingerprint)
-        // Our own earlier attempt may be what stored it; otherwise it was there before this run.
-        if (existing) return { certificate: existing, created: mayHaveUploaded }
+        if (existing) return adopted(existing)
       }
       mayHaveUploaded ||= outcomeUnknown(error)
       throw error

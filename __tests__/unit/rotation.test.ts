@@ -1,111 +1,91 @@
 import { describe, expect, it } from 'vitest'
 import type { MtlsCertificate } from '../../src/cloudflare.ts'
-import { olderSameName, type RotationTarget } from '../../src/rotation.ts'
+import { sameNameCertificates, type RotationTarget } from '../../src/rotation.ts'
+import { generateKey, issueCertificate } from '../support/pki.ts'
 
 const NAME = 'payments-client'
-const T0 = '2025-03-01T12:00:00Z'
-const earlier = (minutes: number): string => new Date(Date.parse(T0) - minutes * 60_000).toISOString()
-const later = (minutes: number): string => earlier(-minutes)
+const DAY = 86_400_000
+const T0 = Date.parse('2025-03-01T12:00:00Z')
+const at = (offsetMs: number): string => new Date(T0 + offsetMs).toISOString()
 
-/** A listed certificate: a client certificate named NAME uploaded at T0 unless told otherwise. */
-const listed = (id: string, overrides: Partial<MtlsCertificate> = {}): MtlsCertificate => ({
-  id,
-  name: NAME,
-  ca: false,
-  uploaded_on: T0,
-  ...overrides,
-})
-
-/** The certificate without one of its optional fields, as Cloudflare may list it. */
-function without(certificate: MtlsCertificate, key: 'name' | 'uploaded_on'): MtlsCertificate {
-  const { [key]: _, ...rest } = certificate
-  return rest
+/** A certificate issued at T0 + issuedOffset, as the account lists it: named NAME, a leaf, uploaded at T0. */
+function listed(id: string, issuedOffset = -DAY, overrides: Partial<MtlsCertificate> = {}): MtlsCertificate {
+  const pem = issueCertificate({
+    commonName: id,
+    key: generateKey('ec'),
+    notBefore: new Date(T0 + issuedOffset),
+    notAfter: new Date(T0 + 365 * DAY),
+  }).pem
+  return { id, name: NAME, ca: false, uploaded_on: at(0), certificates: pem, ...overrides }
 }
 
+/** Our certificate: issued at T0, uploaded at T0 + 1 minute. */
 const target = (overrides: Partial<RotationTarget> = {}): RotationTarget => ({
   id: 'ours',
   name: NAME,
   ca: false,
-  uploadedOn: T0,
+  issuedAt: T0,
+  uploadedOn: at(60_000),
   ...overrides,
 })
 
 const ids = (certificates: MtlsCertificate[]): string[] => certificates.map((c) => c.id)
 
-describe('olderSameName', () => {
-  it('keeps only older certificates with the same name and ca flag', () => {
+describe('sameNameCertificates', () => {
+  it('picks older certificates with the same name and ca flag only', () => {
     const certificates = [
-      listed('older', { uploaded_on: earlier(60) }),
-      listed('older-ca', { uploaded_on: earlier(60), ca: true }),
-      listed('older-other-name', { uploaded_on: earlier(60), name: 'billing-client' }),
-      without(listed('older-unnamed', { uploaded_on: earlier(60) }), 'name'),
-      listed('newer', { uploaded_on: later(5) }),
-      listed('much-older', { uploaded_on: earlier(60 * 24 * 90) }),
+      listed('older'),
+      listed('older-ca', -DAY, { ca: true }),
+      listed('older-other-name', -DAY, { name: 'billing-client' }),
+      listed('ours', 0, { uploaded_on: at(60_000) }),
     ]
-    expect(ids(olderSameName(certificates, target()))).toEqual(['older', 'much-older'])
+    expect(ids(sameNameCertificates(certificates, target()).older)).toEqual(['older'])
+    expect(ids(sameNameCertificates(certificates, target({ ca: true })).older)).toEqual(['older-ca'])
   })
 
-  it('matches the ca flag of a CA rotation', () => {
+  it('never counts a certificate issued after ours as older, even one uploaded before it', () => {
+    // An old run re-run: the account already holds a newer certificate, uploaded earlier.
+    const newer = listed('newer', DAY, { uploaded_on: at(0) })
+    const result = sameNameCertificates([newer, listed('older')], target())
+    expect(ids(result.older)).toEqual(['older'])
+    expect(ids(result.newerUploadedBefore)).toEqual(['newer'])
+  })
+
+  it('orders certificates issued at the same time by upload time, then by id', () => {
     const certificates = [
-      listed('client', { uploaded_on: earlier(1) }),
-      listed('ca', { uploaded_on: earlier(1), ca: true }),
+      listed('same-issue-uploaded-earlier', 0, { uploaded_on: at(0) }),
+      listed('same-issue-uploaded-later', 0, { uploaded_on: at(120_000) }),
+      listed('aaa', 0, { uploaded_on: at(60_000) }),
+      listed('zzz', 0, { uploaded_on: at(60_000) }),
     ]
-    expect(ids(olderSameName(certificates, target({ ca: true })))).toEqual(['ca'])
+    expect(ids(sameNameCertificates(certificates, target()).older).sort()).toEqual([
+      'aaa',
+      'same-issue-uploaded-earlier',
+    ])
   })
 
-  it('never includes our own certificate', () => {
-    const certificates = [listed('ours'), listed('ours-earlier', { uploaded_on: earlier(1) })]
-    expect(ids(olderSameName(certificates, target()))).toEqual(['ours-earlier'])
-    // Even if the list says ours is older than the time we were told.
-    expect(ids(olderSameName([listed('ours', { uploaded_on: earlier(10) })], target()))).toEqual([])
+  it('leaves alone what it cannot place: no certificate text, or no upload time', () => {
+    const { certificates: _pem, ...noPem } = listed('no-pem')
+    const { uploaded_on: _time, ...noTime } = listed('no-time')
+    expect(sameNameCertificates([noPem, noTime], target())).toEqual({ older: [], newerUploadedBefore: [] })
   })
 
-  it('breaks a tie in upload time by id', () => {
-    const certificates = [listed('aaa'), listed('zzz')]
-    expect(ids(olderSameName(certificates, target({ id: 'mmm' })))).toEqual(['aaa'])
+  it('in a dry run (no id yet), counts certificates with the same times as older', () => {
+    const { id: _id, ...withoutId } = target()
+    const certificates = [listed('tie', 0, { uploaded_on: at(60_000) })]
+    expect(ids(sameNameCertificates(certificates, withoutId).older)).toEqual(['tie'])
   })
 
-  it('compares times, not strings: a different time format or offset is the same instant', () => {
-    const certificates = [
-      listed('same-instant-later-id', { uploaded_on: '2025-03-01T13:00:00+01:00' }),
-      listed('one-ms-earlier', { uploaded_on: '2025-03-01T11:59:59.999Z' }),
-    ]
-    expect(ids(olderSameName(certificates, target({ id: 'm' })))).toEqual(['one-ms-earlier'])
-  })
-
-  it('never deletes a certificate whose upload time cannot be read', () => {
-    const certificates = [without(listed('no-time'), 'uploaded_on'), listed('bad-time', { uploaded_on: 'yesterday' })]
-    expect(olderSameName(certificates, target())).toEqual([])
-  })
-
-  it('treats every same-time certificate as older when our id is not known yet (dry run)', () => {
-    const certificates = [
-      listed('zzz'),
-      listed('older', { uploaded_on: earlier(1) }),
-      listed('newer', { uploaded_on: later(1) }),
-    ]
-    const { id: _, ...withoutId } = target()
-    expect(ids(olderSameName(certificates, withoutId))).toEqual(['zzz', 'older'])
-  })
-
-  it('lets two concurrent rotations agree: each keeps the newest, and only it survives', () => {
-    // Two runs uploaded in the same second and both list all three; the greater id counts as the newer.
-    const certificates = [listed('old', { uploaded_on: earlier(60 * 24) }), listed('run-a-7f3c'), listed('run-b-1a9e')]
-    const deletedByA = ids(olderSameName(certificates, target({ id: 'run-a-7f3c' })))
-    const deletedByB = ids(olderSameName(certificates, target({ id: 'run-b-1a9e' })))
-
-    const deleted = new Set([...deletedByA, ...deletedByB])
-    const survivors = ids(certificates).filter((id) => !deleted.has(id))
-    expect(survivors).toEqual(['run-b-1a9e'])
-    expect(deletedByA).toEqual(['old'])
-    expect(deletedByB).toEqual(['old', 'run-a-7f3c'])
-  })
-
-  it('lets concurrent rotations agree when their upload times differ', () => {
-    const certificates = [listed('first', { uploaded_on: earlier(1) }), listed('second')]
-    const byFirst = ids(olderSameName(certificates, target({ id: 'first', uploadedOn: earlier(1) })))
-    const bySecond = ids(olderSameName(certificates, target({ id: 'second' })))
-    expect(byFirst).toEqual([])
-    expect(bySecond).toEqual(['first'])
+  it('lets two runs rotating at once agree: together they delete all but the newest', () => {
+    const old = listed('old')
+    const runA = listed('run-a', 0, { uploaded_on: at(60_000) })
+    const runB = listed('run-b', 1000, { uploaded_on: at(30_000) }) // issued later, uploaded first
+    const account = [old, runA, runB]
+    const deletedByA = ids(sameNameCertificates(account, target({ id: 'run-a' })).older)
+    const deletedByB = ids(
+      sameNameCertificates(account, target({ id: 'run-b', issuedAt: T0 + 1000, uploadedOn: at(30_000) })).older,
+    )
+    const remaining = ids(account).filter((id) => !deletedByA.includes(id) && !deletedByB.includes(id))
+    expect(remaining).toEqual(['run-b'])
   })
 })

@@ -114,10 +114,13 @@ function setup() {
   return { account, clock, info, api, body, fingerprint: client.x509.fingerprint256, ca, client }
 }
 
+/** The run started shortly before the fake account's upload times (2025-03-01T12:00:00Z). */
+const RUN_START = Date.parse('2025-03-01T11:59:00Z')
+
 describe('uploadOrAdopt', () => {
   it('uploads once when the account does not hold the certificate', async () => {
     const { account, api, body, fingerprint } = setup()
-    const outcome = await uploadOrAdopt(api, body, fingerprint)
+    const outcome = await uploadOrAdopt(api, body, fingerprint, RUN_START)
     expect(outcome.created).toBe(true)
     expect(outcome.certificate).toEqual(account.stored[0])
     expect(account.calls()).toEqual(['POST'])
@@ -130,7 +133,7 @@ describe('uploadOrAdopt', () => {
     account.store(makeClient('ec').client.pem, { name: 'payments-client' })
     // Our leaf, stored by an earlier run under another name.
     const existing = account.store(`${client.pem}${ca.pem}`, { name: 'older-upload' })
-    const outcome = await uploadOrAdopt(api, body, fingerprint)
+    const outcome = await uploadOrAdopt(api, body, fingerprint, RUN_START)
     expect(outcome).toEqual({ certificate: existing, created: false })
     expect(account.calls()).toEqual(['POST', 'GET'])
     expect(account.stored).toHaveLength(2)
@@ -139,7 +142,7 @@ describe('uploadOrAdopt', () => {
   it('after a connection reset that stored the upload, lists and adopts it without a second POST', async () => {
     const { account, api, body, fingerprint, clock, info } = setup()
     account.postFaults.push('reset-after-commit')
-    const outcome = await uploadOrAdopt(api, body, fingerprint)
+    const outcome = await uploadOrAdopt(api, body, fingerprint, RUN_START)
     expect(outcome.created).toBe(true)
     expect(outcome.certificate.id).toBe(account.stored[0]?.id)
     expect(account.stored).toHaveLength(1)
@@ -153,7 +156,7 @@ describe('uploadOrAdopt', () => {
   it('uploads again when the list shows that the failed attempt stored nothing', async () => {
     const { account, api, body, fingerprint } = setup()
     account.postFaults.push('reset-before-commit')
-    const outcome = await uploadOrAdopt(api, body, fingerprint)
+    const outcome = await uploadOrAdopt(api, body, fingerprint, RUN_START)
     expect(outcome.created).toBe(true)
     expect(account.stored).toHaveLength(1)
     expect(account.calls()).toEqual(['POST', 'GET', 'POST'])
@@ -163,7 +166,7 @@ describe('uploadOrAdopt', () => {
     const { account, api, body, fingerprint } = setup()
     // A 503 page (nothing stored), then a reset after the upload was stored.
     account.postFaults.push('html-503', 'reset-after-commit')
-    const outcome = await uploadOrAdopt(api, body, fingerprint)
+    const outcome = await uploadOrAdopt(api, body, fingerprint, RUN_START)
     expect(outcome.created).toBe(true)
     expect(account.stored).toHaveLength(1)
     expect(account.calls()).toEqual(['POST', 'GET', 'POST', 'GET'])
@@ -173,16 +176,25 @@ describe('uploadOrAdopt', () => {
     const { account, api, body, fingerprint } = setup()
     account.postFaults.push('reset-after-commit')
     account.staleLists = 1
-    const outcome = await uploadOrAdopt(api, body, fingerprint)
+    const outcome = await uploadOrAdopt(api, body, fingerprint, RUN_START)
     expect(outcome).toEqual({ certificate: account.stored[0], created: true })
     expect(account.stored).toHaveLength(1)
     // Stored, lost answer; a list that does not show it yet; a POST answered 1471; a list that does.
     expect(account.calls()).toEqual(['POST', 'GET', 'POST', 'GET'])
   })
 
+  it('reports a certificate found after a failed attempt as not created when it predates the run', async () => {
+    const { account, api, body, fingerprint, ca, client } = setup()
+    const existing = account.store(`${client.pem}${ca.pem}`, { uploaded_on: '2025-01-10T08:00:00Z' })
+    account.postFaults.push('html-503')
+    const outcome = await uploadOrAdopt(api, body, fingerprint, RUN_START)
+    expect(outcome).toEqual({ certificate: existing, created: false })
+    expect(account.calls()).toEqual(['POST', 'GET'])
+  })
+
   it('fails for good on a 4xx other than 1471', async () => {
     const { account, api, body, fingerprint } = setup()
-    const error = await uploadOrAdopt(api, { ...body, certificates: 'garbage' }, fingerprint).then(
+    const error = await uploadOrAdopt(api, { ...body, certificates: 'garbage' }, fingerprint, RUN_START).then(
       () => undefined,
       (reason: unknown) => reason,
     )
