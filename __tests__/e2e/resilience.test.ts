@@ -263,6 +263,17 @@ describe('proxies', () => {
     }
   })
 
+  it('masks the credentials of a proxy URL that does not parse, and does not retry it', async () => {
+    const proxy = 'http://alice:Pr0xy#Secret9@127.0.0.1:3128'
+    const run = await upload([], {}, { HTTP_PROXY: proxy, HTTPS_PROXY: proxy })
+    expect(run.exitCode).toBe(1)
+    expect(errorOf(run)).toBe(
+      'Could not upload the certificate: the proxy URL in HTTPS_PROXY or HTTP_PROXY is not a valid URL (percent-encode special characters in its user name and password).',
+    )
+    expect(leakedSecrets(run, ['Pr0xy#Secret9', 'alice:Pr0xy#Secret9'])).toEqual([])
+    expect(calls()).toEqual([])
+  })
+
   it('masks a proxy password', async () => {
     const proxy = await startProxy()
     try {

@@ -7,6 +7,7 @@ import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.
 
 let fake: FakeCloudflare
 const HOUR = 3_600_000
+const DAY = 24 * HOUR
 const hoursAgo = (hours: number): string => new Date(Date.now() - hours * HOUR).toISOString()
 
 beforeAll(async () => {
@@ -141,6 +142,77 @@ describe('replace', () => {
     const deleted = runs.flatMap((run) => JSON.parse(run.outputs['replaced-ids'] ?? '[]') as string[])
     expect(new Set(deleted).size).toBe(deleted.length)
     expect(deleted).not.toContain(remaining[0])
+  })
+})
+
+describe('rotation edge cases', () => {
+  const err500 = JSON.stringify({
+    success: false,
+    errors: [{ code: 10001, message: 'Internal' }],
+    messages: [],
+    result: null,
+  })
+
+  it('on a re-run during a 503, reports the certificate that was already there as not created', async () => {
+    const fixture = makeClient('ec')
+    const seeded = fake.seed(fixture.client.pem, { name: 'payments-client', uploadedOn: hoursAgo(48) })
+    fake.inject({ method: 'POST', fault: { kind: 'respond', status: 503, body: err500 } })
+    const run = await rotate(fixture)
+    expect(run.exitCode).toBe(0)
+    expect(calls()).toEqual(['POST ', 'GET '])
+    expect(run.outputs).toMatchObject({ 'certificate-id': seeded.id, created: 'false' })
+  })
+
+  it('counts a delete whose answer was lost as done by this run', async () => {
+    const older = fake.seed(makeClient('ec').client.pem, { name: 'payments-client', uploadedOn: hoursAgo(48) })
+    fake.inject({ method: 'DELETE', fault: { kind: 'reset-after-commit' } })
+    const run = await rotate(makeClient('ec'), { replace: 'true' })
+    expect(run.exitCode).toBe(0)
+    expect(fake.certificates.has(older.id)).toBe(false)
+    expect(JSON.parse(run.outputs['replaced-ids'] ?? '')).toEqual([older.id])
+  })
+
+  it('keeps the outputs and passes with a warning when replace cannot list after the upload', async () => {
+    fake.inject({ method: 'GET', times: 10, fault: { kind: 'respond', status: 500, body: err500 } })
+    const run = await rotate(makeClient('ec'), { replace: 'true', 'max-retries': '1' })
+    expect(run.exitCode).toBe(0)
+    expect(fake.certificates.size).toBe(1)
+    expect(run.outputs['certificate-id']).toBe([...fake.certificates.keys()][0])
+    expect(warnings(run)).toEqual([
+      expect.stringMatching(/^The certificate is in place, but replace could not finish: Could not list .*HTTP 500/),
+    ])
+  })
+
+  it('never deletes a newer certificate when an older one is uploaded later (an old run re-run)', async () => {
+    const now = Date.now()
+    const newer = makeClient('ec', { notBefore: new Date(now - HOUR), notAfter: new Date(now + 365 * DAY) })
+    const older = makeClient('ec', { notBefore: new Date(now - 300 * DAY), notAfter: new Date(now + 60 * DAY) })
+    const seededNewer = fake.seed(newer.client.pem, { name: 'payments-client', uploadedOn: hoursAgo(1) })
+    const run = await rotate(older, { replace: 'true' })
+    expect(run.exitCode).toBe(0)
+    expect(fake.certificates.has(seededNewer.id)).toBe(true)
+    expect(run.outputs['replaced-ids']).toBe('[]')
+    expect(warnings(run)).toEqual([expect.stringContaining(`Older certificate ${seededNewer.id}`)])
+    expect(warnings(run)[0]).toContain('kept, issued after the certificate of this run')
+  })
+
+  it('refuses to reuse the same certificate held with the other ca flag', async () => {
+    const fixture = makeClient('ec')
+    const seeded = fake.seed(fixture.client.pem, { name: 'uploaded by hand', ca: true })
+    const run = await rotate(fixture)
+    expect(run.exitCode).toBe(1)
+    expect(run.annotations.find((a) => a.level === 'error')?.message).toBe(
+      `The account already holds this certificate as ${seeded.id}, uploaded with ca: true, and Cloudflare keeps one copy of a certificate. To use it with ca: false, delete ${seeded.id} first, or set ca: true.`,
+    )
+  })
+
+  it('warns when it reuses the certificate under another name', async () => {
+    const fixture = makeClient('ec')
+    const seeded = fake.seed(fixture.client.pem, { name: 'uploaded by hand' })
+    const run = await rotate(fixture)
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs).toMatchObject({ 'certificate-id': seeded.id, name: 'uploaded by hand', created: 'false' })
+    expect(warnings(run)).toEqual([expect.stringContaining(`named 'uploaded by hand', not 'payments-client'`)])
   })
 })
 

@@ -179,6 +179,22 @@ describe('what users really have', () => {
     expect(run.masks).toContain(body?.private_key)
   })
 
+  it('reads a UTF-16 certificate file, as Windows PowerShell 5 writes by default', async () => {
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(fixture.client.pem.replace(/\n/g, '\r\n'), 'utf16le'),
+    ])
+    const workspace = makeWorkspace({ 'certs/client.pem': utf16 })
+    const run = await runAction(
+      clientInputs(fake, fixture, { certificate: '', 'certificate-path': 'certs/client.pem' }),
+      {
+        workspace,
+      },
+    )
+    expectSuccess(run)
+    expect(uploadBodies()[0]?.certificates).toBe(fixture.client.pem.trim())
+  })
+
   it('reads the key from private-key-path and masks it', async () => {
     const workspace = makeWorkspace({ 'certs/client.pem': fixture.client.pem, 'secrets/client.key': fixture.keyPem })
     const run = await runAction(

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   certificateFacts,
   checkCertificate,
+  decimalSerial,
   isoSeconds,
   leafFingerprint,
   signatureAlgorithm,
@@ -327,5 +328,20 @@ describe('leafFingerprint', () => {
   it('gives undefined for text without a certificate, or a corrupted one', () => {
     expect(leafFingerprint('')).toBeUndefined()
     expect(leafFingerprint('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')).toBeUndefined()
+  })
+})
+
+describe('decimalSerial', () => {
+  it.each([
+    ['01', '1'],
+    ['FF', '255'],
+    ['8000000000000000', '9223372036854775808'],
+    ['-04D2', '-1234'],
+  ])('reads %s as %s', (hex, decimal) => {
+    expect(decimalSerial(hex)).toBe(decimal)
+  })
+
+  it('gives back what is not hex unchanged, rather than throwing', () => {
+    expect(decimalSerial('zz')).toBe('zz')
   })
 })
