@@ -4,7 +4,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { FakeCloudflare, type FaultRule } from '../support/fake-cloudflare.ts'
+import { FakeCloudflare, errorAnswer, type Fault, type FaultRule } from '../support/fake-cloudflare.ts'
 import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient, startFake, type ClientFixture } from '../support/fixtures.ts'
 import { generateKey, issueCertificate, keyPem } from '../support/pki.ts'
 import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
@@ -23,9 +23,7 @@ beforeAll(async () => {
 afterAll(() => fake.stop())
 afterEach(() => {
   expect(fake.specViolations).toEqual([])
-  fake.certificates.clear()
-  fake.requests.length = 0
-  fake.faults.length = 0
+  fake.reset()
 })
 
 const POST = 'POST'
@@ -49,18 +47,9 @@ async function upload(
   return run
 }
 
-const jsonError = (
-  status: number,
-  code: number,
-  message: string,
-  headers: Record<string, string> = {},
-): FaultRule['fault'] => ({
-  kind: 'respond',
-  status,
-  headers,
-  body: JSON.stringify({ success: false, errors: [{ code, message }], messages: [], result: null }),
-})
-const htmlPage = (status: number, title: string): FaultRule['fault'] => ({
+const jsonError = (status: number, code: number, message: string, headers: Record<string, string> = {}): Fault =>
+  errorAnswer(status, [{ code, message }], headers)
+const htmlPage = (status: number, title: string): Fault => ({
   kind: 'respond',
   status,
   headers: { 'content-type': 'text/html' },

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { FakeCloudflare } from '../support/fake-cloudflare.ts'
+import { errorAnswer, type FakeCloudflare } from '../support/fake-cloudflare.ts'
 import { API_TOKEN, clientInputs, makeClient, startFake, type ClientFixture } from '../support/fixtures.ts'
 import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
 
@@ -16,10 +16,7 @@ beforeAll(async () => {
 afterAll(() => fake.stop())
 afterEach(() => {
   expect(fake.specViolations).toEqual([])
-  fake.certificates.clear()
-  fake.associations.clear()
-  fake.requests.length = 0
-  fake.faults.length = 0
+  fake.reset()
 })
 
 const calls = (): string[] => fake.requests.map((r) => `${r.method} ${r.path.replace(/^.*\/mtls_certificates/, '')}`)
@@ -109,16 +106,7 @@ describe('replace', () => {
     const older = fake.seed(makeClient('ec').client.pem, { name: 'payments-client', uploadedOn: hoursAgo(48) })
     fake.inject({
       method: 'DELETE',
-      fault: {
-        kind: 'respond',
-        status: 403,
-        body: JSON.stringify({
-          success: false,
-          errors: [{ code: 10000, message: 'Authentication error' }],
-          messages: [],
-          result: null,
-        }),
-      },
+      fault: errorAnswer(403, [{ code: 10000, message: 'Authentication error' }]),
     })
     const run = await rotate(makeClient('ec'), { replace: 'true' })
     expect(run.exitCode).toBe(0)
@@ -146,17 +134,12 @@ describe('replace', () => {
 })
 
 describe('rotation edge cases', () => {
-  const err500 = JSON.stringify({
-    success: false,
-    errors: [{ code: 10001, message: 'Internal' }],
-    messages: [],
-    result: null,
-  })
+  const internalError = errorAnswer(500, [{ code: 10001, message: 'Internal' }])
 
   it('on a re-run during a 503, reports the certificate that was already there as not created', async () => {
     const fixture = makeClient('ec')
     const seeded = fake.seed(fixture.client.pem, { name: 'payments-client', uploadedOn: hoursAgo(48) })
-    fake.inject({ method: 'POST', fault: { kind: 'respond', status: 503, body: err500 } })
+    fake.inject({ method: 'POST', fault: errorAnswer(503, [{ code: 10001, message: 'Internal' }]) })
     const run = await rotate(fixture)
     expect(run.exitCode).toBe(0)
     expect(calls()).toEqual(['POST ', 'GET '])
@@ -173,7 +156,7 @@ describe('rotation edge cases', () => {
   })
 
   it('keeps the outputs and passes with a warning when replace cannot list after the upload', async () => {
-    fake.inject({ method: 'GET', times: 10, fault: { kind: 'respond', status: 500, body: err500 } })
+    fake.inject({ method: 'GET', times: 10, fault: internalError })
     const run = await rotate(makeClient('ec'), { replace: 'true', 'max-retries': '1' })
     expect(run.exitCode).toBe(0)
     expect(fake.certificates.size).toBe(1)

@@ -1,6 +1,6 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { FakeCloudflare } from '../support/fake-cloudflare.ts'
+import { errorAnswer, type FakeCloudflare } from '../support/fake-cloudflare.ts'
 import {
   ACCOUNT_ID,
   API_EMAIL,
@@ -26,8 +26,7 @@ beforeAll(async () => {
 })
 afterAll(() => fake.stop())
 afterEach(() => {
-  fake.certificates.clear()
-  fake.requests.length = 0
+  fake.reset()
   expect(fake.specViolations).toEqual([])
 })
 
@@ -234,19 +233,10 @@ describe('API failures', () => {
   it('reports the HTTP status and every [code] message of the envelope', async () => {
     fake.inject({
       method: 'POST',
-      fault: {
-        kind: 'respond',
-        status: 400,
-        body: JSON.stringify({
-          success: false,
-          errors: [
-            { code: 1412, message: 'Invalid certificate' },
-            { code: 1002, message: 'Bad chain' },
-          ],
-          messages: [],
-          result: null,
-        }),
-      },
+      fault: errorAnswer(400, [
+        { code: 1412, message: 'Invalid certificate' },
+        { code: 1002, message: 'Bad chain' },
+      ]),
     })
     const run = await runAction(clientInputs(fake, fixture))
     expect(run.exitCode).toBe(1)
@@ -278,19 +268,10 @@ describe('API failures', () => {
     const sent = keyPem(own.client.key, 'pkcs8')
     fake.inject({
       method: 'POST',
-      fault: {
-        kind: 'respond',
-        status: 400,
-        body: JSON.stringify({
-          success: false,
-          errors: [
-            { code: 1400, message: `Invalid request: ${JSON.stringify({ private_key: sent })}` },
-            { code: 1401, message: `key: ${sent}` },
-          ],
-          messages: [],
-          result: null,
-        }),
-      },
+      fault: errorAnswer(400, [
+        { code: 1400, message: `Invalid request: ${JSON.stringify({ private_key: sent })}` },
+        { code: 1401, message: `key: ${sent}` },
+      ]),
     })
     const run = await runAction(clientInputs(fake, own, { 'private-key': given }))
     expect(run.exitCode).toBe(1)

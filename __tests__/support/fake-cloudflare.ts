@@ -60,6 +60,15 @@ export interface FakeCloudflareOptions {
   credentials: Credentials
 }
 
+/** A fault that answers with Cloudflare's error envelope. */
+export function errorAnswer(
+  status: number,
+  errors: { code: number; message: string }[],
+  headers: Record<string, string> = {},
+): Fault {
+  return { kind: 'respond', status, headers, body: envelope(null, errors) }
+}
+
 const envelope = (result: unknown, errors: { code: number; message: string }[] = []) =>
   JSON.stringify({ success: errors.length === 0, errors, messages: [], result: errors.length === 0 ? result : null })
 
@@ -118,6 +127,14 @@ export class FakeCloudflare {
         fields.inUseBy.map((service) => ({ service, status: 'active' })),
       )
     return stored
+  }
+
+  /** Forgets everything between tests: certificates, associations, requests and faults. */
+  reset(): void {
+    this.certificates.clear()
+    this.associations.clear()
+    this.requests.length = 0
+    this.faults.length = 0
   }
 
   inject(rule: FaultRule): void {
