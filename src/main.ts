@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { Context } from './github-context.ts'
 import { checkCertificate, isoSeconds, subjectOf, type CheckedCertificate } from './certificate.ts'
-import { CloudflareApi, type MtlsCertificate, type UploadBody } from './cloudflare.ts'
+import { CloudflareApi, OperationError, type MtlsCertificate, type UploadBody } from './cloudflare.ts'
 import { InputError } from './errors.ts'
 import { createHttpSend, type HttpSend } from './http.ts'
 import { getSettings } from './input-helper.ts'
@@ -156,7 +156,7 @@ function logChecks(checked: CheckedCertificate): void {
 
 function logReplacements(replacements: readonly Replacement[]): void {
   for (const r of replacements) {
-    const line = `Older certificate ${r.id}${r.uploadedOn ? ` (uploaded ${r.uploadedOn})` : ''}: ${r.action}, ${r.reason}.`
+    const line = `Certificate ${r.id} of the same name${r.uploadedOn ? ` (uploaded ${r.uploadedOn})` : ''}: ${r.action}, ${r.reason}.`
     if (r.warn) core.warning(line)
     else core.info(line)
   }
@@ -176,11 +176,10 @@ function runContext(): RunContext {
 /** One line for the error annotation: what went wrong and what to do. Stacks go to the debug log only. */
 function failureMessage(error: unknown): string {
   if (error instanceof InputError) return error.message
+  if (error instanceof OperationError) return error.message.replace(/([^.])$/, '$1.')
   if (error instanceof Error) {
-    if (error.name !== 'OperationError') core.debug(error.stack ?? error.message)
-    return error.name === 'OperationError'
-      ? error.message.replace(/([^.])$/, '$1.')
-      : `Unexpected error: ${error.message}`
+    core.debug(error.stack ?? error.message)
+    return `Unexpected error: ${error.message}`
   }
   return `Unexpected error: ${String(error)}`
 }

@@ -57,7 +57,7 @@ export function renderSummary(report: RunReport, context: RunContext): string {
         )
         .join('\n')
       parts.push(
-        `<h3>Older certificates named ${escapeHtml(o.name)}</h3>\n<table>\n<tr><th>ID</th><th>Uploaded on</th><th>Action</th><th>Why</th></tr>\n${lines}\n</table>`,
+        `<h3>Other certificates named ${escapeHtml(o.name)}</h3>\n<table>\n<tr><th>ID</th><th>Uploaded on</th><th>Action</th><th>Why</th></tr>\n${lines}\n</table>`,
       )
     }
   }

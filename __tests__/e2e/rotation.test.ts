@@ -96,7 +96,9 @@ describe('replace', () => {
     expect(fake.requestsTo('DELETE').map((r) => r.path)).toEqual([expect.stringMatching(new RegExp(`/${idle.id}$`))])
     expect(warnings(run)).toEqual([
       expect.stringMatching(
-        new RegExp(`^Older certificate ${inUse.id} .*kept, still in use by gateway \\(active\\), access \\(active\\)`),
+        new RegExp(
+          `^Certificate ${inUse.id} of the same name .*kept, still in use by gateway \\(active\\), access \\(active\\)`,
+        ),
       ),
     ])
     expect(run.summary).toMatch(/kept<\/td><td>still in use by gateway/)
@@ -111,7 +113,7 @@ describe('replace', () => {
     const run = await rotate(makeClient('ec'), { replace: 'true' })
     expect(run.exitCode).toBe(0)
     expect(run.outputs['replaced-ids']).toBe('[]')
-    expect(warnings(run)).toEqual([expect.stringContaining(`Older certificate ${older.id}`)])
+    expect(warnings(run)).toEqual([expect.stringContaining(`Certificate ${older.id} of the same name`)])
     expect(warnings(run)[0]).toContain('Could not delete certificate')
     expect(fake.certificates.size).toBe(2)
   })
@@ -175,7 +177,7 @@ describe('rotation edge cases', () => {
     expect(run.exitCode).toBe(0)
     expect(fake.certificates.has(seededNewer.id)).toBe(true)
     expect(run.outputs['replaced-ids']).toBe('[]')
-    expect(warnings(run)).toEqual([expect.stringContaining(`Older certificate ${seededNewer.id}`)])
+    expect(warnings(run)).toEqual([expect.stringContaining(`Certificate ${seededNewer.id} of the same name`)])
     expect(warnings(run)[0]).toContain('kept, issued after the certificate of this run')
   })
 
@@ -219,7 +221,7 @@ describe('dry run', () => {
       signature: 'ECDSAWithSHA256',
     })
     expect(run.log).toContain('Would upload the certificate')
-    expect(run.log).toContain(`Older certificate ${older.id} (uploaded ${older.uploaded_on}): would delete`)
+    expect(run.log).toContain(`Certificate ${older.id} of the same name (uploaded ${older.uploaded_on}): would delete`)
     expect(run.summary).toContain('Dry run: this certificate would be uploaded')
     expect(run.summary).toMatch(new RegExp(`<code>${older.id}</code>.*would delete`))
   })

@@ -115,7 +115,7 @@ describe('renderSummary', () => {
       }),
       CONTEXT,
     )
-    expect(html).toContain(`<h3>Older certificates named ${HOSTILE_ESCAPED}</h3>`)
+    expect(html).toContain(`<h3>Other certificates named ${HOSTILE_ESCAPED}</h3>`)
     expect(html).toContain(
       `<tr><td><code>${HOSTILE_ESCAPED}</code></td><td>${HOSTILE_ESCAPED}</td><td>deleted</td><td>${HOSTILE_ESCAPED}</td></tr>`,
     )
@@ -148,7 +148,7 @@ describe('renderSummary', () => {
 
   it('shows no replacement section without replace, even with replacements given', () => {
     const html = renderSummary(report({ replace: false, replacements: [replacement()] }), CONTEXT)
-    expect(html).not.toContain('Older certificates')
+    expect(html).not.toContain('Other certificates')
     expect(html).not.toContain('Replace:')
     expect(html).not.toContain('old-1')
   })
@@ -165,7 +165,7 @@ describe('renderSummary', () => {
       CONTEXT,
     )
     expect(html).toContain(
-      '<h3>Older certificates named payments-client</h3>\n<table>\n<tr><th>ID</th><th>Uploaded on</th><th>Action</th><th>Why</th></tr>\n',
+      '<h3>Other certificates named payments-client</h3>\n<table>\n<tr><th>ID</th><th>Uploaded on</th><th>Action</th><th>Why</th></tr>\n',
     )
     expect(html).toContain(
       '<tr><td><code>old-1</code></td><td>2024-03-01T12:00:00Z</td><td>deleted</td><td>older, same name, not in use</td></tr>',
