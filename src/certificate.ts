@@ -49,7 +49,7 @@ export function checkCertificate(settings: Settings, now: Date): CheckedCertific
   const chain = [leaf, ...certificates.filter((_, index) => index !== leafIndex)]
   if (leafIndex !== 0) {
     notices.push(
-      `The certificate matching the ${key ? 'private key' : 'client certificate'} (${subjectOf(leaf)}) was certificate ${leafIndex + 1} of ${certificates.length} in ${certificateInput}; it is sent first, as Cloudflare expects the leaf first.`,
+      `The ${key ? 'certificate matching the private key' : 'client (non-CA) certificate'} (${subjectOf(leaf)}) was certificate ${leafIndex + 1} of ${certificates.length} in ${certificateInput}; it is sent first, as Cloudflare expects the leaf first.`,
     )
   }
 

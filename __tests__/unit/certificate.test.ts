@@ -106,7 +106,7 @@ describe('finding the leaf', () => {
     const checked = check(`${ca.pem}\n${client.pem}`)
     expect(checked.leaf.fingerprint256).toBe(client.x509.fingerprint256)
     expect(checked.notices).toEqual([
-      "The certificate matching the client certificate (CN=test-client) was certificate 2 of 2 in input 'certificate'; it is sent first, as Cloudflare expects the leaf first.",
+      "The client (non-CA) certificate (CN=test-client) was certificate 2 of 2 in input 'certificate'; it is sent first, as Cloudflare expects the leaf first.",
     ])
   })
 
