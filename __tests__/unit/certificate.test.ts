@@ -12,7 +12,7 @@ import {
 } from '../../src/certificate.ts'
 import { InputError } from '../../src/errors.ts'
 import type { Settings } from '../../src/settings.ts'
-import { ACCOUNT_ID, API_TOKEN, PASSPHRASE } from '../support/fixtures.ts'
+import { ACCOUNT_ID, API_TOKEN, PASSPHRASE, pemArmour } from '../support/fixtures.ts'
 import { clientChain, generateKey, issueCertificate, keyPem, type KeyKind, type KeyPair } from '../support/pki.ts'
 
 vi.mock('@actions/core', async (importOriginal) => ({
@@ -169,7 +169,9 @@ describe('private key', () => {
     const given = keyPem(key, format, passphrase === undefined ? {} : { passphrase })
     const checked = check(client.pem, passphrase === undefined ? { key: given } : { key: given, passphrase })
 
-    expect(checked.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/)
+    expect(checked.privateKeyPem).toMatch(
+      new RegExp(`^${pemArmour('BEGIN', 'PRIVATE KEY')}\\n[\\s\\S]+\\n${pemArmour('END', 'PRIVATE KEY')}\\n$`),
+    )
     expect(publicDer(checked.privateKeyPem ?? '')).toEqual(publicDer(given, passphrase))
     expect(setSecret).toHaveBeenCalledWith(checked.privateKeyPem)
     expect(checked.warnings).toEqual([])

@@ -12,6 +12,7 @@ import {
 } from '../../src/input-helper.ts'
 import type { Settings } from '../../src/settings.ts'
 import { ACCOUNT_ID, API_EMAIL, API_KEY, API_TOKEN, PASSPHRASE, makeWorkspace } from '../support/fixtures.ts'
+import { generateKey, keyPem } from '../support/pki.ts'
 
 vi.mock('@actions/core', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@actions/core')>()),
@@ -19,8 +20,7 @@ vi.mock('@actions/core', async (importOriginal) => ({
 }))
 
 const CERTIFICATE = '-----BEGIN CERTIFICATE-----\nMIIBcertificatebody\n-----END CERTIFICATE-----\n'
-const PRIVATE_KEY =
-  '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n'
+const PRIVATE_KEY = keyPem(generateKey('ec'), 'pkcs8')
 const ENV_TOKEN = 'env-Tok3n-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
 const ENV_KEY = 'f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed1'
 
@@ -399,7 +399,7 @@ describe('secret registration', () => {
     expect(error.message).toMatch(/^Input 'account-id' must be 32 hexadecimal characters/)
     expect(registered()).toEqual(expect.arrayContaining([API_TOKEN, API_KEY, PASSPHRASE, PRIVATE_KEY]))
     // The key is registered line by line too, so a log line that prints one line of it is masked.
-    expect(registered()).toContain('MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg')
+    expect(registered()).toContain(PRIVATE_KEY.split('\n')[1])
   })
 
   it('registers the environment token and key before an unrelated input fails', () => {

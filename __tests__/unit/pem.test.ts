@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isCertificateLabel, isPrivateKeyLabel, isPublicKeyLabel, normalisePem, scanPem } from '../../src/pem.ts'
+import { pemArmour } from '../support/fixtures.ts'
 
 const block = (label: string, ...body: string[]): string =>
   [`-----BEGIN ${label}-----`, ...body, `-----END ${label}-----`].join('\n')
@@ -49,7 +50,7 @@ describe('scanPem', () => {
   })
 
   it('reports a cut-off block that is followed by a whole one', () => {
-    const scan = scanPem(`-----BEGIN PRIVATE KEY-----\nMIGH\n${CERT_B}`)
+    const scan = scanPem(`${pemArmour('BEGIN', 'PRIVATE KEY')}\nMIGH\n${CERT_B}`)
     expect(scan.truncatedLabel).toBe('PRIVATE KEY')
     expect(scan.blocks.map((b) => b.label)).toEqual(['CERTIFICATE'])
   })

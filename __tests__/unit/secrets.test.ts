@@ -1,7 +1,7 @@
 import { setSecret } from '@actions/core'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { registerSecret, secretForms } from '../../src/secrets.ts'
-import { PASSPHRASE } from '../support/fixtures.ts'
+import { PASSPHRASE, pemArmour } from '../support/fixtures.ts'
 import { generateKey, keyPem } from '../support/pki.ts'
 
 vi.mock('@actions/core', async (importOriginal) => ({
@@ -37,8 +37,8 @@ describe('secretForms', () => {
     expect(forms).toContain(JSON.stringify(lf).slice(1, -1))
     expect(forms).toContain(JSON.stringify(pem).slice(1, -1))
     expect(forms).toEqual(expect.arrayContaining(bodyLines))
-    expect(forms).not.toContain('-----BEGIN PRIVATE KEY-----')
-    expect(forms).not.toContain('-----END PRIVATE KEY-----')
+    expect(forms).not.toContain(pemArmour('BEGIN', 'PRIVATE KEY'))
+    expect(forms).not.toContain(pemArmour('END', 'PRIVATE KEY'))
     // Nothing else: every form is one of the above, without duplicates.
     expect(new Set(forms).size).toBe(forms.length)
     expect(forms).toHaveLength(6 + bodyLines.length)
