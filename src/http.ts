@@ -115,7 +115,7 @@ export function toTransportError(error: unknown, signal: AbortSignal): Transport
   if (code === 'ERR_PROXY_INVALID_CONFIG' || code === 'ERR_INVALID_URL') {
     // Node quotes the proxy URL in its message; the credentials in it are masked, but say it plainly.
     return new TransportError(
-      'the proxy URL in HTTPS_PROXY or HTTP_PROXY is not a valid URL (percent-encode special characters in its user name and password)',
+      'the proxy URL in HTTPS_PROXY or HTTP_PROXY is not a valid URL (check its port, and percent-encode special characters in its user name and password)',
       { mayHaveReachedServer: false, permanent: true },
     )
   }

@@ -46,16 +46,16 @@ async function deploy(
   if (checked.privateKeyPem) body.private_key = checked.privateKeyPem
   core.info(`Uploading to Cloudflare account ${settings.accountId}${settings.name ? ` as '${settings.name}'` : ''}.`)
   const { certificate, created } = await uploadOrAdopt(api, body, checked.facts.fingerprintSha256, now.getTime())
+  const mayReplace = created || checkExisting(certificate, settings)
   if (created) {
     core.info(`Uploaded certificate ${certificate.id}, expiring ${certificate.expires_on ?? checked.facts.expiresOn}.`)
   } else {
-    checkExisting(certificate, settings)
     core.info(
       `The account already holds this certificate as ${certificate.id} (uploaded ${certificate.uploaded_on ?? 'earlier'}): nothing uploaded.`,
     )
   }
   const target = rotationTarget(settings, checked, certificate.uploaded_on ?? isoSeconds(now), certificate.id)
-  const replacements = await replaceIfAsked(api, settings, target, false)
+  const replacements = mayReplace ? await replaceIfAsked(api, settings, target, false) : []
   return {
     action: created ? 'uploaded' : 'reused',
     dryRun: false,
@@ -75,14 +75,14 @@ async function dryRun(
 ): Promise<RunReport> {
   core.info(`Dry run: reading the certificates of account ${settings.accountId}; nothing will be uploaded or deleted.`)
   const existing = findByLeaf(await api.listCertificates(), checked.facts.fingerprintSha256)
-  if (existing) checkExisting(existing, settings)
+  const mayReplace = !existing || checkExisting(existing, settings)
   core.info(
     existing
       ? `Would reuse certificate ${existing.id}: the account already holds it.`
       : 'Would upload the certificate: the account does not hold it yet.',
   )
   const target = rotationTarget(settings, checked, existing?.uploaded_on ?? isoSeconds(now), existing?.id)
-  const replacements = await replaceIfAsked(api, settings, target, true)
+  const replacements = mayReplace ? await replaceIfAsked(api, settings, target, true) : []
   return {
     action: existing ? 'would reuse' : 'would upload',
     dryRun: true,
@@ -95,19 +95,21 @@ async function dryRun(
 
 /**
  * The account holds our leaf already, uploaded earlier (perhaps by hand). With the other `ca` flag it
- * cannot serve this workflow, and Cloudflare refuses a second copy; another name is only worth a warning.
+ * cannot serve this workflow, and Cloudflare refuses a second copy. Under another name it is reused,
+ * with a warning, and `replace` is skipped: removing the older certificates named `name` would leave
+ * none under that name. Returns whether `replace` may go on.
  */
-function checkExisting(existing: MtlsCertificate, settings: Settings): void {
+function checkExisting(existing: MtlsCertificate, settings: Settings): boolean {
   if (existing.ca !== undefined && existing.ca !== settings.ca) {
     throw new InputError(
       `The account already holds this certificate as ${existing.id}, uploaded with ca: ${existing.ca}, and Cloudflare keeps one copy of a certificate. To use it with ca: ${settings.ca}, delete ${existing.id} first, or set ca: ${existing.ca}.`,
     )
   }
-  if (settings.name && existing.name !== settings.name) {
-    core.warning(
-      `The account already holds this certificate as ${existing.id} named '${existing.name ?? ''}', not '${settings.name}': it is reused as it is. Rename it in the dashboard, or delete it and re-run, to have it under '${settings.name}'.`,
-    )
-  }
+  if (!settings.name || existing.name === settings.name) return true
+  core.warning(
+    `The account already holds this certificate as ${existing.id} named '${existing.name ?? ''}', not '${settings.name}': it is reused as it is${settings.replace ? `, and replace is skipped, as removing the older certificates named '${settings.name}' would leave none under that name` : ''}. Rename it in the dashboard, or delete it and re-run, to have it under '${settings.name}'.`,
+  )
+  return false
 }
 
 /** `replace`, once the new certificate is in place: a failure here is a warning, as the upload stands. */

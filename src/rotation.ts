@@ -22,55 +22,47 @@ export interface RotationTarget {
   uploadedOn: string
 }
 
-/** Where a certificate stands in the order "older first": issued, then uploaded, then id. */
-interface Rank {
-  issuedAt: number
-  uploadedAt: number
-  id: string
-}
-
-function rankOf(certificate: MtlsCertificate): Rank | undefined {
-  const leaf = certificate.certificates === undefined ? undefined : leafCertificate(certificate.certificates)
-  const uploadedAt = Date.parse(certificate.uploaded_on ?? '')
-  if (!leaf || Number.isNaN(uploadedAt)) return undefined
-  return { issuedAt: leaf.validFromDate.getTime(), uploadedAt, id: certificate.id }
-}
-
-function isOlder(a: Rank, b: Rank): boolean {
-  if (a.issuedAt !== b.issuedAt) return a.issuedAt < b.issuedAt
-  if (a.uploadedAt !== b.uploadedAt) return a.uploadedAt < b.uploadedAt
-  return a.id < b.id
-}
+/**
+ * Uploads this close together are taken for runs racing to rotate the same name; further apart, the
+ * later upload of an earlier-issued certificate is an old run re-run (or a rollback).
+ */
+export const RACE_WINDOW_MS = 15 * 60_000
 
 export interface SameNameCertificates {
-  /** Issued (then uploaded) before ours: what `replace` removes. */
+  /** Uploaded before ours (at the same time: smaller id): what `replace` removes. */
   older: MtlsCertificate[]
-  /** Uploaded before ours but issued after it: a newer certificate an old run must not remove. */
-  newerUploadedBefore: MtlsCertificate[]
+  /** Uploaded well before ours but issued after it: newer, so kept (an old run re-run, or a rollback). */
+  newerIssued: MtlsCertificate[]
+  /** No readable upload time: cannot be placed, so kept. */
+  unknown: MtlsCertificate[]
 }
 
 /**
- * Sorts the account's other certificates with our name and `ca` flag. "Older" means issued earlier,
- * then uploaded earlier, then a smaller id: a total order, so that two runs rotating at once agree on
- * which certificate is newest and both keep it, and an old run re-run never removes a newer one.
+ * Sorts the account's other certificates with our name and `ca` flag. "Older" means uploaded
+ * earlier, then a smaller id: a total order, so that two runs rotating at once agree on which upload
+ * is newest and both keep it. One exception keeps an old run re-run from removing a newer
+ * certificate: one issued after ours and uploaded more than RACE_WINDOW_MS before it is kept.
  */
 export function sameNameCertificates(
   certificates: readonly MtlsCertificate[],
   target: RotationTarget,
 ): SameNameCertificates {
-  const ours: Rank = {
-    issuedAt: target.issuedAt,
-    uploadedAt: Date.parse(target.uploadedOn),
-    // Not uploaded yet (a dry run): ours sorts after any certificate with the same times.
-    id: target.id ?? '\u007f',
-  }
-  const result: SameNameCertificates = { older: [], newerUploadedBefore: [] }
+  const ourUpload = Date.parse(target.uploadedOn)
+  // Not uploaded yet (a dry run): ours sorts after any certificate uploaded at the same time.
+  const ourId = target.id ?? '\u007f'
+  const result: SameNameCertificates = { older: [], newerIssued: [], unknown: [] }
   for (const certificate of certificates) {
     if (certificate.id === target.id || certificate.name !== target.name || certificate.ca !== target.ca) continue
-    const rank = rankOf(certificate)
-    if (!rank) continue
-    if (isOlder(rank, ours)) result.older.push(certificate)
-    else if (rank.uploadedAt < ours.uploadedAt) result.newerUploadedBefore.push(certificate)
+    const uploaded = Date.parse(certificate.uploaded_on ?? '')
+    if (Number.isNaN(uploaded)) {
+      result.unknown.push(certificate)
+      continue
+    }
+    if (uploaded > ourUpload || (uploaded === ourUpload && certificate.id >= ourId)) continue
+    const issued = certificate.certificates === undefined ? undefined : leafCertificate(certificate.certificates)
+    const issuedAfterOurs = issued !== undefined && issued.validFromDate.getTime() > target.issuedAt
+    if (issuedAfterOurs && ourUpload - uploaded > RACE_WINDOW_MS) result.newerIssued.push(certificate)
+    else result.older.push(certificate)
   }
   return result
 }
@@ -84,13 +76,22 @@ export async function replaceOlder(
   target: RotationTarget,
   dryRun: boolean,
 ): Promise<Replacement[]> {
-  const { older, newerUploadedBefore } = sameNameCertificates(await api.listCertificates(), target)
-  const replacements: Replacement[] = newerUploadedBefore.map((certificate) => ({
+  const { older, newerIssued, unknown } = sameNameCertificates(await api.listCertificates(), target)
+  const kept = (certificate: MtlsCertificate, reason: string): Replacement => ({
     ...describe(certificate),
     action: 'kept',
-    reason: 'issued after the certificate of this run, so it is newer (is this an old run re-run?)',
+    reason,
     warn: true,
-  }))
+  })
+  const replacements: Replacement[] = [
+    ...newerIssued.map((certificate) =>
+      kept(
+        certificate,
+        'issued after the certificate of this run, so it is newer (is this an old run re-run? For a deliberate rollback, delete it by hand)',
+      ),
+    ),
+    ...unknown.map((certificate) => kept(certificate, 'its upload time cannot be read, so its age is unknown')),
+  ]
   for (const certificate of older) {
     const base = describe(certificate)
     try {

@@ -257,7 +257,7 @@ describe('proxies', () => {
     const run = await upload([], {}, { HTTP_PROXY: proxy, HTTPS_PROXY: proxy })
     expect(run.exitCode).toBe(1)
     expect(errorOf(run)).toBe(
-      'Could not upload the certificate: the proxy URL in HTTPS_PROXY or HTTP_PROXY is not a valid URL (percent-encode special characters in its user name and password).',
+      'Could not upload the certificate: the proxy URL in HTTPS_PROXY or HTTP_PROXY is not a valid URL (check its port, and percent-encode special characters in its user name and password).',
     )
     expect(leakedSecrets(run, ['Pr0xy#Secret9', 'alice:Pr0xy#Secret9'])).toEqual([])
     expect(calls()).toEqual([])

@@ -168,6 +168,19 @@ describe('rotation edge cases', () => {
     ])
   })
 
+  it('converges when the run with the later-issued certificate uploads and finishes first', async () => {
+    const old = fake.seed(makeClient('ec').client.pem, { name: 'payments-client', uploadedOn: hoursAgo(48) })
+    const now = Date.now()
+    const earlierIssued = makeClient('ec', { notBefore: new Date(now - 2 * HOUR) })
+    const laterIssued = makeClient('ec', { notBefore: new Date(now - HOUR) })
+    const first = await rotate(laterIssued, { replace: 'true' })
+    const second = await rotate(earlierIssued, { replace: 'true' })
+    expect([first.exitCode, second.exitCode]).toEqual([0, 0])
+    expect(idsNamed('payments-client')).toEqual([second.outputs['certificate-id']])
+    expect(JSON.parse(first.outputs['replaced-ids'] ?? '')).toEqual([old.id])
+    expect(JSON.parse(second.outputs['replaced-ids'] ?? '')).toEqual([first.outputs['certificate-id']])
+  })
+
   it('never deletes a newer certificate when an older one is uploaded later (an old run re-run)', async () => {
     const now = Date.now()
     const newer = makeClient('ec', { notBefore: new Date(now - HOUR), notAfter: new Date(now + 365 * DAY) })
@@ -191,13 +204,20 @@ describe('rotation edge cases', () => {
     )
   })
 
-  it('warns when it reuses the certificate under another name', async () => {
+  it('warns when it reuses the certificate under another name, and then leaves that name alone', async () => {
     const fixture = makeClient('ec')
     const seeded = fake.seed(fixture.client.pem, { name: 'uploaded by hand' })
-    const run = await rotate(fixture)
+    const previous = fake.seed(makeClient('ec').client.pem, { name: 'payments-client', uploadedOn: hoursAgo(24) })
+    const run = await rotate(fixture, { replace: 'true' })
     expect(run.exitCode).toBe(0)
     expect(run.outputs).toMatchObject({ 'certificate-id': seeded.id, name: 'uploaded by hand', created: 'false' })
-    expect(warnings(run)).toEqual([expect.stringContaining(`named 'uploaded by hand', not 'payments-client'`)])
+    expect(warnings(run)).toEqual([
+      expect.stringContaining(
+        `named 'uploaded by hand', not 'payments-client': it is reused as it is, and replace is skipped`,
+      ),
+    ])
+    expect(fake.certificates.has(previous.id)).toBe(true)
+    expect(calls()).toEqual(['POST ', 'GET '])
   })
 })
 

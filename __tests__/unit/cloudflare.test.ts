@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CloudflareApi, OperationError, resultOf, type ApiOptions } from '../../src/cloudflare.ts'
 import { ApiError, TransportError } from '../../src/errors.ts'
-import type { HttpRequest, HttpResponse, HttpSend } from '../../src/http.ts'
+import { toTransportError, type HttpRequest, type HttpResponse, type HttpSend } from '../../src/http.ts'
 import type { Clock } from '../../src/retry.ts'
 import { ACCOUNT_ID, API_TOKEN } from '../support/fixtures.ts'
 
@@ -409,5 +409,59 @@ describe('CloudflareApi.retrying', () => {
       h.api.retrying(OPERATION, () => Promise.reject(new TypeError('x is not a function'))),
     )
     expect(error.message).toBe(`Could not ${OPERATION}: x is not a function`)
+  })
+})
+
+describe('CloudflareApi.deleteCertificate', () => {
+  const NOT_FOUND = failure(404, [{ code: 1404, message: 'Certificate not found' }])
+  const RESET = new TransportError('network error (ECONNRESET: socket hang up)', { mayHaveReachedServer: true })
+
+  it('counts a 404 after an attempt whose answer was lost as deleted by that attempt', async () => {
+    const h = harness([RESET, NOT_FOUND])
+    await expect(h.api.deleteCertificate('c1')).resolves.toBeUndefined()
+    expect(h.send.requests.map((r) => `${r.method} ${r.url.replace(/^.*\/mtls_certificates/, '')}`)).toEqual([
+      'DELETE /c1',
+      'DELETE /c1',
+    ])
+  })
+
+  it('reports a 404 on the first attempt: someone else deleted it', async () => {
+    const h = harness([NOT_FOUND])
+    const error = await operationError(h.api.deleteCertificate('c1'))
+    expect(error.message).toBe('Could not delete certificate c1: HTTP 404: [1404] Certificate not found')
+    expect(h.send.requests).toHaveLength(1)
+  })
+})
+
+describe('toTransportError', () => {
+  const live = new AbortController().signal
+  const nodeError = (code: string, message: string): Error => Object.assign(new Error(message), { code })
+
+  it.each([
+    ['ERR_INVALID_CHAR', 'Invalid character in header content ["x-auth-email"]'],
+    ['ERR_PROXY_INVALID_CONFIG', 'Invalid proxy URL: http://u:p#w@proxy:3128'],
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames"],
+  ])('marks %s as permanent and never sent', (code, message) => {
+    const error = toTransportError(nodeError(code, message), live)
+    expect(error).toMatchObject({ permanent: true, mayHaveReachedServer: false })
+  })
+
+  it('does not quote an invalid proxy URL, which may hold credentials', () => {
+    const error = toTransportError(
+      nodeError('ERR_PROXY_INVALID_CONFIG', 'Invalid proxy URL: http://u:p#w@proxy:3128'),
+      live,
+    )
+    expect(error.message).not.toContain('p#w')
+  })
+
+  it.each([
+    ['ECONNREFUSED', false],
+    ['ENOTFOUND', false],
+    ['ECONNRESET', true],
+    ['EPIPE', true],
+  ])('marks %s as retryable, reached the server: %s', (code, reached) => {
+    const error = toTransportError(nodeError(code, 'x'), live)
+    expect(error).toMatchObject({ permanent: false, mayHaveReachedServer: reached })
   })
 })

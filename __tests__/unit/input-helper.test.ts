@@ -318,7 +318,7 @@ describe('name', () => {
 
 describe('certificate and key files', () => {
   const workspaces: string[] = []
-  const workspace = (files: Record<string, string>): string => {
+  const workspace = (files: Record<string, string | Buffer>): string => {
     const path = makeWorkspace(files)
     workspaces.push(path)
     return path
@@ -331,6 +331,19 @@ describe('certificate and key files', () => {
     const root = workspace({ 'certs/client.pem': CERTIFICATE })
     const result = settings({ certificate: '', 'certificate-path': 'certs/client.pem' }, { GITHUB_WORKSPACE: root })
     expect(result.certificate).toEqual({ text: CERTIFICATE, input: 'certificate-path', path: 'certs/client.pem' })
+  })
+
+  it.each([
+    ['UTF-16LE', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(CERTIFICATE, 'utf16le')])],
+    ['UTF-16BE', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(CERTIFICATE, 'utf16le').swap16()])],
+    [
+      'UTF-16BE with a stray odd byte',
+      Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(CERTIFICATE, 'utf16le').swap16(), Buffer.from([0x0a])]),
+    ],
+  ])('reads a %s file with a byte-order mark as text', (_, bytes) => {
+    const root = workspace({ 'certs/client.pem': bytes })
+    const result = settings({ certificate: '', 'certificate-path': 'certs/client.pem' }, { GITHUB_WORKSPACE: root })
+    expect(result.certificate.text).toBe(CERTIFICATE)
   })
 
   it('reads an absolute certificate-path as it is', () => {

@@ -1,91 +1,94 @@
 import { describe, expect, it } from 'vitest'
 import type { MtlsCertificate } from '../../src/cloudflare.ts'
-import { sameNameCertificates, type RotationTarget } from '../../src/rotation.ts'
+import { RACE_WINDOW_MS, sameNameCertificates, type RotationTarget } from '../../src/rotation.ts'
 import { generateKey, issueCertificate } from '../support/pki.ts'
 
 const NAME = 'payments-client'
 const DAY = 86_400_000
+const MINUTE = 60_000
 const T0 = Date.parse('2025-03-01T12:00:00Z')
 const at = (offsetMs: number): string => new Date(T0 + offsetMs).toISOString()
 
-/** A certificate issued at T0 + issuedOffset, as the account lists it: named NAME, a leaf, uploaded at T0. */
-function listed(id: string, issuedOffset = -DAY, overrides: Partial<MtlsCertificate> = {}): MtlsCertificate {
+/** A certificate as the account lists it: named NAME, a leaf issued a day before T0, uploaded at T0 - 1 minute. */
+function listed(id: string, overrides: Partial<MtlsCertificate> = {}, issuedOffset = -DAY): MtlsCertificate {
   const pem = issueCertificate({
     commonName: id,
     key: generateKey('ec'),
     notBefore: new Date(T0 + issuedOffset),
     notAfter: new Date(T0 + 365 * DAY),
   }).pem
-  return { id, name: NAME, ca: false, uploaded_on: at(0), certificates: pem, ...overrides }
+  return { id, name: NAME, ca: false, uploaded_on: at(-MINUTE), certificates: pem, ...overrides }
 }
 
-/** Our certificate: issued at T0, uploaded at T0 + 1 minute. */
+/** Our certificate: issued at T0, uploaded at T0. */
 const target = (overrides: Partial<RotationTarget> = {}): RotationTarget => ({
   id: 'ours',
   name: NAME,
   ca: false,
   issuedAt: T0,
-  uploadedOn: at(60_000),
+  uploadedOn: at(0),
   ...overrides,
 })
 
 const ids = (certificates: MtlsCertificate[]): string[] => certificates.map((c) => c.id)
 
 describe('sameNameCertificates', () => {
-  it('picks older certificates with the same name and ca flag only', () => {
+  it('picks certificates uploaded before ours with the same name and ca flag only', () => {
     const certificates = [
       listed('older'),
-      listed('older-ca', -DAY, { ca: true }),
-      listed('older-other-name', -DAY, { name: 'billing-client' }),
-      listed('ours', 0, { uploaded_on: at(60_000) }),
+      listed('older-ca', { ca: true }),
+      listed('older-other-name', { name: 'billing-client' }),
+      listed('uploaded-after-ours', { uploaded_on: at(MINUTE) }),
+      listed('ours', { uploaded_on: at(0) }),
     ]
     expect(ids(sameNameCertificates(certificates, target()).older)).toEqual(['older'])
     expect(ids(sameNameCertificates(certificates, target({ ca: true })).older)).toEqual(['older-ca'])
   })
 
-  it('never counts a certificate issued after ours as older, even one uploaded before it', () => {
-    // An old run re-run: the account already holds a newer certificate, uploaded earlier.
-    const newer = listed('newer', DAY, { uploaded_on: at(0) })
+  it('breaks a tie in upload time by id', () => {
+    const certificates = [listed('aaa', { uploaded_on: at(0) }), listed('zzz', { uploaded_on: at(0) })]
+    expect(ids(sameNameCertificates(certificates, target({ id: 'mmm' })).older)).toEqual(['aaa'])
+  })
+
+  it('in a dry run (no id yet), counts a certificate uploaded at the same time as older', () => {
+    const { id: _id, ...withoutId } = target()
+    expect(ids(sameNameCertificates([listed('tie', { uploaded_on: at(0) })], withoutId).older)).toEqual(['tie'])
+  })
+
+  it('keeps a certificate issued after ours and uploaded well before it: an old run re-run', () => {
+    const newer = listed('newer', { uploaded_on: at(-RACE_WINDOW_MS - MINUTE) }, DAY)
     const result = sameNameCertificates([newer, listed('older')], target())
     expect(ids(result.older)).toEqual(['older'])
-    expect(ids(result.newerUploadedBefore)).toEqual(['newer'])
+    expect(ids(result.newerIssued)).toEqual(['newer'])
   })
 
-  it('orders certificates issued at the same time by upload time, then by id', () => {
-    const certificates = [
-      listed('same-issue-uploaded-earlier', 0, { uploaded_on: at(0) }),
-      listed('same-issue-uploaded-later', 0, { uploaded_on: at(120_000) }),
-      listed('aaa', 0, { uploaded_on: at(60_000) }),
-      listed('zzz', 0, { uploaded_on: at(60_000) }),
-    ]
-    expect(ids(sameNameCertificates(certificates, target()).older).sort()).toEqual([
-      'aaa',
-      'same-issue-uploaded-earlier',
-    ])
+  it('replaces a later-issued certificate uploaded within the race window, so that racing runs converge', () => {
+    const racing = listed('racing', { uploaded_on: at(-RACE_WINDOW_MS + MINUTE) }, DAY)
+    expect(ids(sameNameCertificates([racing], target()).older)).toEqual(['racing'])
   })
 
-  it('leaves alone what it cannot place: no certificate text, or no upload time', () => {
-    const { certificates: _pem, ...noPem } = listed('no-pem')
+  it('keeps what it cannot place: a certificate without a readable upload time', () => {
     const { uploaded_on: _time, ...noTime } = listed('no-time')
-    expect(sameNameCertificates([noPem, noTime], target())).toEqual({ older: [], newerUploadedBefore: [] })
+    expect(sameNameCertificates([noTime], target())).toEqual({ older: [], newerIssued: [], unknown: [noTime] })
   })
 
-  it('in a dry run (no id yet), counts certificates with the same times as older', () => {
-    const { id: _id, ...withoutId } = target()
-    const certificates = [listed('tie', 0, { uploaded_on: at(60_000) })]
-    expect(ids(sameNameCertificates(certificates, withoutId).older)).toEqual(['tie'])
+  it('still places a certificate whose text cannot be read, by its upload time', () => {
+    const { certificates: _pem, ...noPem } = listed('no-pem')
+    expect(ids(sameNameCertificates([noPem], target()).older)).toEqual(['no-pem'])
   })
 
-  it('lets two runs rotating at once agree: together they delete all but the newest', () => {
-    const old = listed('old')
-    const runA = listed('run-a', 0, { uploaded_on: at(60_000) })
-    const runB = listed('run-b', 1000, { uploaded_on: at(30_000) }) // issued later, uploaded first
-    const account = [old, runA, runB]
-    const deletedByA = ids(sameNameCertificates(account, target({ id: 'run-a' })).older)
+  it('lets two racing runs agree, whichever lists first: together they delete all but the last upload', () => {
+    const old = listed('old', { uploaded_on: at(-DAY) })
+    // B's certificate is issued later but uploaded first; A lists after its own upload.
+    const runB = listed('run-b', { uploaded_on: at(-2 * MINUTE) }, DAY)
+    const runA = listed('run-a', { uploaded_on: at(0) }, 0)
+    const seenByB = [old, runB] // B listed before A uploaded
+    const seenByA = [old, runB, runA]
     const deletedByB = ids(
-      sameNameCertificates(account, target({ id: 'run-b', issuedAt: T0 + 1000, uploadedOn: at(30_000) })).older,
+      sameNameCertificates(seenByB, target({ id: 'run-b', issuedAt: T0 + DAY, uploadedOn: at(-2 * MINUTE) })).older,
     )
-    const remaining = ids(account).filter((id) => !deletedByA.includes(id) && !deletedByB.includes(id))
-    expect(remaining).toEqual(['run-b'])
+    const deletedByA = ids(sameNameCertificates(seenByA, target({ id: 'run-a' })).older)
+    const remaining = ids(seenByA).filter((id) => !deletedByA.includes(id) && !deletedByB.includes(id))
+    expect(remaining).toEqual(['run-a'])
   })
 })
