@@ -20,19 +20,13 @@ export type HttpSend = (request: HttpRequest, signal: AbortSignal) => Promise<Ht
 /** Cloudflare's answers are a few KiB; a larger body is not one of them. */
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 /** Failures that prove the request never reached the server, so it cannot have taken effect. */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-])
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
 
 /**
- * HTTP over Node's own http and https modules, loaded on first use: they are part of the runtime,
- * so a cold start loads no HTTP library (undici, loaded at start, doubled the action's cold start). HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case) are
- * honoured through the agents' built-in proxy support (`proxyEnv`, Node 24.5 and later).
+ * HTTP over Node's own http and https modules, loaded on first use: they are part of the runtime, so
+ * a cold start loads no HTTP library (undici, loaded at start, doubled the action's cold start).
+ * HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case) are honoured through the agents' built-in
+ * proxy support (`proxyEnv`, Node 24.5 and later).
  */
 export function createHttpSend(env: Readonly<Record<string, string | undefined>> = process.env): HttpSend {
   const agents = new Map<string, Agent>()
@@ -48,14 +42,14 @@ export function createHttpSend(env: Readonly<Record<string, string | undefined>>
     try {
       const url = new URL(request.url)
       const { agent, send } = agentFor(url.protocol)
-      return await exchange(send, url, request, { agent, signal })
+      return await sendOnce(send, url, request, { agent, signal })
     } catch (error) {
       throw toTransportError(error, signal)
     }
   }
 }
 
-function exchange(
+function sendOnce(
   send: typeof import('node:http').request,
   url: URL,
   request: HttpRequest,
@@ -95,9 +89,7 @@ async function readBody(stream: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
-function flattenHeaders(
-  headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>,
-): Record<string, string | undefined> {
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
   const flat: Record<string, string | undefined> = {}
   for (const [name, value] of Object.entries(headers)) {
     flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value

@@ -55,7 +55,7 @@ async function deploy(
     )
   }
   const target = rotationTarget(settings, checked, certificate.uploaded_on ?? isoSeconds(now), certificate.id)
-  const replacements = mayReplace ? await replaceIfAsked(api, settings, target, false) : []
+  const replacements = mayReplace ? await replaceIfAsked(api, settings, target) : []
   return {
     action: created ? 'uploaded' : 'reused',
     dryRun: false,
@@ -74,7 +74,8 @@ async function dryRun(
   now: Date,
 ): Promise<RunReport> {
   core.info(`Dry run: reading the certificates of account ${settings.accountId}; nothing will be uploaded or deleted.`)
-  const existing = findByLeaf(await api.listCertificates(), checked.facts.fingerprintSha256)
+  const certificates = await api.listCertificates()
+  const existing = findByLeaf(certificates, checked.facts.fingerprintSha256)
   const mayReplace = !existing || checkExisting(existing, settings)
   core.info(
     existing
@@ -82,7 +83,7 @@ async function dryRun(
       : 'Would upload the certificate: the account does not hold it yet.',
   )
   const target = rotationTarget(settings, checked, existing?.uploaded_on ?? isoSeconds(now), existing?.id)
-  const replacements = mayReplace ? await replaceIfAsked(api, settings, target, true) : []
+  const replacements = mayReplace ? await replaceIfAsked(api, settings, target, certificates) : []
   return {
     action: existing ? 'would reuse' : 'would upload',
     dryRun: true,
@@ -112,16 +113,20 @@ function checkExisting(existing: MtlsCertificate, settings: Settings): boolean {
   return false
 }
 
-/** `replace`, once the new certificate is in place: a failure here is a warning, as the upload stands. */
+/**
+ * `replace`, once the new certificate is in place: a failure here is a warning, as the upload stands.
+ * A dry run passes the listing it has read (and deletes nothing); a real run lists after its upload.
+ */
 async function replaceIfAsked(
   api: CloudflareApi,
   settings: Settings,
   target: RotationTarget,
-  dryRun: boolean,
+  dryRunListing?: readonly MtlsCertificate[],
 ): Promise<Replacement[]> {
   if (!settings.replace) return []
+  const dryRun = dryRunListing !== undefined
   try {
-    const replacements = await replaceOlder(api, target, dryRun)
+    const replacements = await replaceOlder(api, dryRunListing ?? (await api.listCertificates()), target, dryRun)
     logReplacements(replacements)
     return replacements
   } catch (error) {

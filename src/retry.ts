@@ -1,12 +1,11 @@
 /** When and how long to wait before trying a request again. Pure: the clock and randomness are injected. */
 
-export interface RetryPolicy {
-  maxRetries: number
+export interface Backoff {
   baseDelayMs: number
   maxDelayMs: number
 }
 
-export const DEFAULT_BACKOFF = { baseDelayMs: 500, maxDelayMs: 15_000 } as const
+export const DEFAULT_BACKOFF: Readonly<Backoff> = { baseDelayMs: 500, maxDelayMs: 15_000 }
 
 export interface Clock {
   now(): number
@@ -40,11 +39,7 @@ export function isRetryableStatus(status: number): boolean {
  * Exponential backoff with "equal jitter": half the step is fixed, half random, so that parallel
  * jobs spread out but no wait collapses to zero. `retry` counts from 1.
  */
-export function backoffDelay(
-  retry: number,
-  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
-  random: () => number,
-): number {
+export function backoffDelay(retry: number, policy: Readonly<Backoff>, random: () => number): number {
   const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1))
   return Math.round(step / 2 + (step / 2) * random())
 }

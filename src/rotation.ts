@@ -68,15 +68,16 @@ export function sameNameCertificates(
 }
 
 /**
- * Make before break: called once the new certificate is in place. A certificate still associated
+ * Make before break: called once the new certificate is in place, with the account's certificates listed since. A certificate still associated
  * with a service is kept; a delete that fails is reported, not fatal, as the new one is in place.
  */
 export async function replaceOlder(
   api: CloudflareApi,
+  certificates: readonly MtlsCertificate[],
   target: RotationTarget,
   dryRun: boolean,
 ): Promise<Replacement[]> {
-  const { older, newerIssued, unknown } = sameNameCertificates(await api.listCertificates(), target)
+  const { older, newerIssued, unknown } = sameNameCertificates(certificates, target)
   const kept = (certificate: MtlsCertificate, reason: string): Replacement => ({
     ...describe(certificate),
     action: 'kept',
