@@ -249,7 +249,7 @@ export function certificateFacts(certificate: X509Certificate, now: Date): Certi
     expiresOn: isoSeconds(certificate.validToDate),
     issuer: certificate.issuer.split('\n').filter(Boolean).reverse().join(','),
     serialNumber: decimalSerial(certificate.serialNumber),
-    signature: signatureAlgorithm(certificate.raw),
+    signature: signatureAlgorithm(certificate),
     fingerprintSha256: certificate.fingerprint256,
     daysLeft: Math.floor((certificate.validToDate.getTime() - now.getTime()) / DAY_MS),
   }
@@ -289,43 +289,8 @@ const SIGNATURE_ALGORITHMS: Record<string, string> = {
   '1.3.101.112': 'PureEd25519',
 }
 
-/** Reads the certificate's outer signatureAlgorithm OID from its DER encoding. */
-export function signatureAlgorithm(der: Buffer): string {
-  let offset = 0
-  const byte = (): number => {
-    const value = der[offset++]
-    if (value === undefined) throw new RangeError('truncated DER')
-    return value
-  }
-  /** Reads a tag and a length, checking the tag; leaves `offset` at the contents. */
-  const header = (tag: number): number => {
-    if (byte() !== tag) throw new RangeError('unexpected DER tag')
-    const first = byte()
-    if (first < 0x80) return first
-    let length = 0
-    for (let i = 0; i < (first & 0x7f); i++) length = length * 256 + byte()
-    return length
-  }
-  try {
-    header(0x30) // Certificate
-    const tbsLength = header(0x30) // tbsCertificate, skipped
-    offset += tbsLength
-    header(0x30) // signatureAlgorithm
-    const oidLength = header(0x06) // read first: `offset + header()` would use the offset before the header
-    const end = offset + oidLength
-    const first = byte()
-    const arcs = [Math.floor(first / 40), first % 40]
-    for (let value = 0; offset < end;) {
-      const next = byte()
-      value = value * 128 + (next & 0x7f)
-      if (next < 0x80) {
-        arcs.push(value)
-        value = 0
-      }
-    }
-    const oid = arcs.join('.')
-    return SIGNATURE_ALGORITHMS[oid] ?? oid
-  } catch {
-    return 'unknown'
-  }
+/** Cloudflare's name for the certificate's signature algorithm; the OID itself for one it has no name for here. */
+export function signatureAlgorithm(certificate: X509Certificate): string {
+  const oid = certificate.signatureAlgorithmOid
+  return SIGNATURE_ALGORITHMS[oid] ?? oid
 }

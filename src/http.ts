@@ -1,4 +1,6 @@
-import type { Agent, IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import { getProxyUrl } from '@actions/http-client'
+import { checkBypass } from '@actions/http-client/lib/proxy'
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici'
 import { TransportError } from './errors.ts'
 
 export interface HttpRequest {
@@ -17,79 +19,78 @@ export interface HttpResponse {
 /** Sends one request; rejects with TransportError when no whole answer arrives. */
 export type HttpSend = (request: HttpRequest, signal: AbortSignal) => Promise<HttpResponse>
 
+export interface HttpClient {
+  send: HttpSend
+  /** Closes the connections kept alive for the next request. */
+  close(): Promise<void>
+}
+
 /** Cloudflare's answers are a few KiB; a larger body is not one of them. */
-const MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 /** Failures that prove the request never reached the server, so it cannot have taken effect. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
 
 /**
- * HTTP over Node's own http and https modules, loaded on first use: they are part of the runtime, so
- * a cold start loads no HTTP library (undici, loaded at start, doubled the action's cold start).
- * HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case) are honoured through the agents' built-in
- * proxy support (`proxyEnv`, Node 24.5 and later).
+ * HTTP through undici, with one dispatcher for the run. The proxy is chosen by the toolkit's own
+ * rules (`@actions/http-client`: HTTPS_PROXY, HTTP_PROXY and NO_PROXY in either case, loopback hosts
+ * never proxied) and reached through an undici ProxyAgent, as `@actions/github` does for Octokit.
+ * undici caps the answer's size and tunnels through the proxy.
  */
-export function createHttpSend(env: Readonly<Record<string, string | undefined>> = process.env): HttpSend {
-  const agents = new Map<string, Agent>()
-  const agentFor = (protocol: string): { agent: Agent; send: typeof import('node:http').request } => {
-    // getBuiltinModule, not import(): an ES-module namespace of node:http runs all of its lazy
-    // getters (WebSocket and more), which costs more than the rest of a cold start.
-    const module = process.getBuiltinModule(protocol === 'https:' ? 'node:https' : 'node:http')
-    const agent = agents.get(protocol) ?? new module.Agent({ proxyEnv: { ...env } })
-    agents.set(protocol, agent)
-    return { agent, send: module.request }
-  }
-  return async (request, signal) => {
-    try {
-      const url = new URL(request.url)
-      const { agent, send } = agentFor(url.protocol)
-      return await sendOnce(send, url, request, { agent, signal })
-    } catch (error) {
-      throw toTransportError(error, signal)
-    }
+export function createHttpClient(): HttpClient {
+  let dispatcher: Dispatcher | undefined
+  return {
+    send: async (httpRequest, signal) => {
+      try {
+        const url = new URL(httpRequest.url)
+        dispatcher ??= createDispatcher(url)
+        const response = await request(url, {
+          method: httpRequest.method,
+          headers: httpRequest.headers,
+          body: httpRequest.body ?? null,
+          dispatcher,
+          signal,
+        })
+        return {
+          status: response.statusCode,
+          headers: flattenHeaders(response.headers),
+          body: await response.body.text(),
+        }
+      } catch (error) {
+        throw toTransportError(error, signal)
+      }
+    },
+    close: async () => {
+      await dispatcher?.close()
+    },
   }
 }
 
-function sendOnce(
-  send: typeof import('node:http').request,
-  url: URL,
-  request: HttpRequest,
-  options: { agent: Agent; signal: AbortSignal },
-): Promise<HttpResponse> {
-  const headers = { ...request.headers, 'content-length': String(Buffer.byteLength(request.body ?? '')) }
-  return new Promise((resolve, reject) => {
-    const outgoing = send(url, { method: request.method, headers, ...options }, (response: IncomingMessage) => {
-      readBody(response).then(
-        (body) => {
-          resolve({ status: response.statusCode ?? 0, headers: flattenHeaders(response.headers), body })
-        },
-        (error: unknown) => {
-          outgoing.destroy()
-          reject(error instanceof Error ? error : new Error(String(error)))
-        },
-      )
-    })
-    outgoing.on('error', reject)
-    outgoing.end(request.body)
-  })
+function createDispatcher(url: URL): Dispatcher {
+  const options = { maxResponseSize: MAX_RESPONSE_BYTES }
+  const proxy = getProxyUrl(url.href)
+  if (proxy) return new ProxyAgent({ uri: proxy, ...options })
+  // The toolkit ignores a proxy URL it cannot parse and goes direct, which behind a proxy fails with a
+  // misleading network error: say what is wrong instead.
+  const { env } = process
+  const configured = url.protocol === 'https:' ? env.https_proxy || env.HTTPS_PROXY : env.http_proxy || env.HTTP_PROXY
+  if (configured && !checkBypass(url)) throw invalidProxyUrl()
+  return new Agent(options)
 }
 
-async function readBody(stream: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of stream) {
-    const buffer = chunk as Buffer
-    size += buffer.length
-    if (size > MAX_RESPONSE_BYTES) {
-      throw new TransportError(`the response body was larger than ${MAX_RESPONSE_BYTES / 1048576} MiB`, {
-        mayHaveReachedServer: true,
-      })
-    }
-    chunks.push(buffer)
-  }
-  return Buffer.concat(chunks).toString('utf8')
-}
+const invalidProxyUrl = (): TransportError =>
+  new TransportError(
+    'the proxy URL in HTTPS_PROXY or HTTP_PROXY is not a valid URL (check its port, and percent-encode special characters in its user name and password)',
+    { mayHaveReachedServer: false, permanent: true },
+  )
 
-function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
   const flat: Record<string, string | undefined> = {}
   for (const [name, value] of Object.entries(headers)) {
     flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
@@ -101,18 +102,28 @@ export function toTransportError(error: unknown, signal: AbortSignal): Transport
   if (error instanceof TransportError) return error
   if (signal.aborted)
     return new TransportError('no answer before the time limit', { mayHaveReachedServer: true, timedOut: true })
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : ''
+  const code = errorCode(error)
   const message = error instanceof Error ? error.message : String(error)
   const detail = code && !message.includes(code) ? `${code}: ${message}` : message
-  if (code === 'ERR_PROXY_INVALID_CONFIG' || code === 'ERR_INVALID_URL') {
-    // Node quotes the proxy URL in its message; the credentials in it are masked, but say it plainly.
-    return new TransportError(
-      'the proxy URL in HTTPS_PROXY or HTTP_PROXY is not a valid URL (check its port, and percent-encode special characters in its user name and password)',
-      { mayHaveReachedServer: false, permanent: true },
-    )
-  }
-  if (code === 'ERR_INVALID_CHAR' || code === 'ERR_INVALID_HTTP_TOKEN') {
-    return new TransportError(`invalid request (${detail})`, { mayHaveReachedServer: false, permanent: true })
+  switch (code) {
+    case 'UND_ERR_RES_EXCEEDED_MAX_SIZE':
+      return new TransportError(`the response body was larger than ${MAX_RESPONSE_BYTES / 1048576} MiB`, {
+        mayHaveReachedServer: true,
+      })
+    case 'ERR_INVALID_URL':
+      return invalidProxyUrl()
+    case 'UND_ERR_INVALID_ARG':
+    case 'ERR_INVALID_CHAR':
+    case 'ERR_INVALID_HTTP_TOKEN':
+      return new TransportError(`invalid request (${detail})`, { mayHaveReachedServer: false, permanent: true })
+    case 'UND_ERR_PRX_TLS':
+      return new TransportError(
+        `TLS error with the proxy (${detail}): its certificate is not trusted. Give the proxy's CA to Node with NODE_EXTRA_CA_CERTS`,
+        { mayHaveReachedServer: false, permanent: true },
+      )
+    case 'UND_ERR_ABORTED':
+      // Not our signal (checked above): the proxy refused the CONNECT tunnel, so nothing reached Cloudflare.
+      return new TransportError(`the proxy refused the connection (${message})`, { mayHaveReachedServer: false })
   }
   if (isCertificateError(code)) {
     return new TransportError(
@@ -121,6 +132,16 @@ export function toTransportError(error: unknown, signal: AbortSignal): Transport
     )
   }
   return new TransportError(`network error (${detail})`, { mayHaveReachedServer: !NOT_SENT_CODES.has(code) })
+}
+
+/** The error's own code, or that of its cause: undici wraps some socket and TLS errors. */
+function errorCode(error: unknown): string {
+  for (let current = error, depth = 0; depth < 3; depth++) {
+    if (typeof current !== 'object' || current === null) return ''
+    if ('code' in current && typeof current.code === 'string' && current.code) return current.code
+    current = 'cause' in current ? current.cause : undefined
+  }
+  return ''
 }
 
 /** OpenSSL's verification failures and Node's host name mismatch: the handshake failed, no request was sent. */

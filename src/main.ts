@@ -1,9 +1,9 @@
 import * as core from '@actions/core'
-import { Context } from './github-context.ts'
+import * as github from '@actions/github'
 import { checkCertificate, isoSeconds, subjectOf, type CheckedCertificate } from './certificate.ts'
 import { CloudflareApi, OperationError, type MtlsCertificate, type UploadBody } from './cloudflare.ts'
 import { InputError } from './errors.ts'
-import { createHttpSend, type HttpSend } from './http.ts'
+import { createHttpClient, type HttpClient } from './http.ts'
 import { getSettings } from './input-helper.ts'
 import { buildOutputs, type RunReport } from './report.ts'
 import { systemClock, type Clock } from './retry.ts'
@@ -13,18 +13,20 @@ import { renderSummary, type RunContext } from './summary.ts'
 import { findByLeaf, uploadOrAdopt } from './upload.ts'
 
 export interface Dependencies {
-  send: HttpSend
+  http: HttpClient
   clock: Clock
 }
 
 /** inputs → settings → checked certificate → Cloudflare → outputs and summary. */
-export async function run(dependencies: Dependencies = { send: createHttpSend(), clock: systemClock }): Promise<void> {
+export async function run(
+  dependencies: Dependencies = { http: createHttpClient(), clock: systemClock },
+): Promise<void> {
   try {
     const settings = getSettings({ input: (name) => core.getInput(name), env: process.env })
     const now = new Date(dependencies.clock.now())
     const checked = checkCertificate(settings, now)
     logChecks(checked)
-    const api = new CloudflareApi(settings, dependencies.send, dependencies.clock, core)
+    const api = new CloudflareApi(settings, dependencies.http.send, dependencies.clock, core)
     const report = settings.dryRun
       ? await dryRun(api, settings, checked, now)
       : await deploy(api, settings, checked, now)
@@ -32,6 +34,8 @@ export async function run(dependencies: Dependencies = { send: createHttpSend(),
     await core.summary.addRaw(renderSummary(report, runContext())).write()
   } catch (error) {
     core.setFailed(failureMessage(error))
+  } finally {
+    await dependencies.http.close()
   }
 }
 
@@ -170,7 +174,7 @@ function logReplacements(replacements: readonly Replacement[]): void {
 }
 
 function runContext(): RunContext {
-  const context = new Context()
+  const { context } = github
   const repository = process.env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined
   return {
     serverUrl: context.serverUrl,

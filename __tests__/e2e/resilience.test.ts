@@ -1,9 +1,9 @@
-import { createServer, request as httpRequest, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { connect, type AddressInfo, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FakeCloudflare, errorAnswer, type Fault, type FaultRule } from '../support/fake-cloudflare.ts'
 import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient, startFake, type ClientFixture } from '../support/fixtures.ts'
 import { generateKey, issueCertificate, keyPem } from '../support/pki.ts'
@@ -191,23 +191,23 @@ describe('time limits', () => {
   })
 })
 
-/** A forward proxy on loopback: CONNECT tunnels and absolute-URI requests, counted. */
-async function startProxy(): Promise<{ server: Server; url: string; seen: string[] }> {
+/**
+ * A forward proxy on loopback that stands in for the network too: it tunnels every CONNECT to
+ * 127.0.0.1 at the port asked for, whatever the host name, and records what it was asked.
+ */
+async function startProxy(): Promise<{ server: Server; url: string; seen: string[]; authorizations: string[] }> {
   const seen: string[] = []
+  const authorizations: string[] = []
   const sockets = new Set<Socket>()
   const server = createServer((request, response) => {
     seen.push(`${request.method} ${request.url}`)
-    const target = new URL(request.url ?? '')
-    const upstream = httpRequest(target, { method: request.method, headers: request.headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers)
-      answer.pipe(response)
-    })
-    request.pipe(upstream)
+    response.writeHead(405).end()
   })
-  server.on('connect', (request, client: Socket, head: Buffer) => {
+  server.on('connect', (request: IncomingMessage, client: Socket, head: Buffer) => {
     seen.push(`CONNECT ${request.url}`)
-    const [host, port] = (request.url ?? '').split(':')
-    const upstream = connect(Number(port), host ?? '127.0.0.1', () => {
+    authorizations.push(request.headers['proxy-authorization'] ?? '')
+    const port = Number(new URL(`http://${request.url ?? ''}`).port)
+    const upstream = connect(port, '127.0.0.1', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
       upstream.write(head)
       upstream.pipe(client)
@@ -222,80 +222,128 @@ async function startProxy(): Promise<{ server: Server; url: string; seen: string
     for (const socket of sockets) socket.destroy()
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen }
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, authorizations }
 }
 
+/** A stand-in over TLS with a server certificate for `host`, and a CA file the action is told to trust. */
+async function startTlsFake(host = 'localhost'): Promise<{ tlsFake: FakeCloudflare; caFile: string }> {
+  const serverCa = makeClient('ec')
+  const server = issueCertificate({ commonName: host, serverName: host, key: generateKey('ec'), issuer: serverCa.ca })
+  const tlsFake = await new FakeCloudflare({ accountId: ACCOUNT_ID, credentials: { token: API_TOKEN } }).start(0, {
+    cert: server.pem,
+    key: keyPem(server.key, 'pkcs8'),
+    host,
+  })
+  const caFile = join(mkdtempSync(join(tmpdir(), 'mtls-ca-')), 'ca.pem')
+  writeFileSync(caFile, serverCa.ca.pem)
+  return { tlsFake, caFile }
+}
+
+/**
+ * The toolkit never proxies a loopback host, and api-base-url must be https to any other host: so a proxy
+ * is tested as self-hosted runners use one, for an https API under a real name. The stand-in serves TLS
+ * for api.cloudflare.test (a reserved name no resolver knows), which only the proxy can reach.
+ */
 describe('proxies', () => {
-  it.each(['HTTP_PROXY', 'http_proxy'])('goes through the proxy in %s', async (variable) => {
-    const proxy = await startProxy()
-    try {
-      const run = await upload([], {}, { [variable]: proxy.url })
+  const API_HOST = 'api.cloudflare.test'
+  let tls: { tlsFake: FakeCloudflare; caFile: string }
+  let proxy: Awaited<ReturnType<typeof startProxy>>
+  beforeAll(async () => {
+    tls = await startTlsFake(API_HOST)
+  })
+  afterAll(() => tls.tlsFake.stop())
+  beforeEach(async () => {
+    proxy = await startProxy()
+  })
+  afterEach(async () => {
+    expect(tls.tlsFake.specViolations).toEqual([])
+    tls.tlsFake.reset()
+    proxy.server.closeAllConnections()
+    await new Promise((resolve) => proxy.server.close(resolve))
+  })
+
+  async function uploadVia(env: Record<string, string>, inputs: Record<string, string> = {}): Promise<ActionRun> {
+    fixture = makeClient('ec')
+    const run = await runAction(clientInputs(tls.tlsFake, fixture, inputs), {
+      env: { NODE_EXTRA_CA_CERTS: tls.caFile, ...env },
+    })
+    expect(leakedSecrets(run, [API_TOKEN, fixture.keyPem])).toEqual([])
+    return run
+  }
+
+  it.each(['HTTPS_PROXY', 'https_proxy'])(
+    'tunnels through the proxy in %s with CONNECT, printing no warning',
+    async (variable) => {
+      const run = await uploadVia({ [variable]: proxy.url })
       expect(run.exitCode).toBe(0)
-      const target = new URL(fake.url).host
-      expect(proxy.seen.length).toBeGreaterThanOrEqual(1)
-      expect(proxy.seen.every((line) => line.includes(target))).toBe(true)
-      expect(calls()).toEqual([POST])
-    } finally {
-      proxy.server.closeAllConnections()
-      proxy.server.close()
-    }
+      expect(proxy.seen).toEqual([`CONNECT ${new URL(tls.tlsFake.url).host}`])
+      expect(tls.tlsFake.requests.map((r) => r.method)).toEqual([POST])
+      // undici 6's EnvHttpProxyAgent would print an ExperimentalWarning here.
+      expect(run.stderr.trim()).toBe('')
+      expect(run.log).not.toMatch(/warning/i)
+      expect(run.annotations).toEqual([])
+    },
+  )
+
+  it('authenticates to the proxy with the credentials in its URL, and masks the password', async () => {
+    const withPassword = proxy.url.replace('http://', 'http://ci-user:pr0xy%40s3cret-pw@')
+    const run = await uploadVia({ HTTPS_PROXY: withPassword })
+    expect(run.exitCode).toBe(0)
+    expect(proxy.authorizations).toEqual([`Basic ${Buffer.from('ci-user:pr0xy@s3cret-pw').toString('base64')}`])
+    expect(run.masks).toEqual(expect.arrayContaining(['pr0xy%40s3cret-pw', 'pr0xy@s3cret-pw']))
+    expect(leakedSecrets(run, ['pr0xy%40s3cret-pw', 'pr0xy@s3cret-pw'])).toEqual([])
   })
 
   it('bypasses the proxy for hosts in NO_PROXY', async () => {
-    const proxy = await startProxy()
-    try {
-      const run = await upload([], {}, { HTTP_PROXY: proxy.url, NO_PROXY: 'example.com,127.0.0.1' })
-      expect(run.exitCode).toBe(0)
-      expect(proxy.seen).toEqual([])
-    } finally {
-      proxy.server.close()
-    }
+    const run = await uploadVia(
+      { HTTPS_PROXY: proxy.url, NO_PROXY: 'example.com,.cloudflare.test' },
+      {
+        'max-retries': '0',
+      },
+    )
+    // Direct, the reserved name does not resolve: the request never left, and the proxy saw nothing.
+    expect(run.exitCode).toBe(1)
+    expect(errorOf(run)).toMatch(
+      /^Could not upload the certificate: .*network error \(getaddrinfo \w+ api\.cloudflare\.test\)/,
+    )
+    expect(proxy.seen).toEqual([])
+  })
+
+  it('never proxies a loopback API, as the toolkit does', async () => {
+    const run = await upload([], {}, { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url })
+    expect(run.exitCode).toBe(0)
+    expect(proxy.seen).toEqual([])
+    expect(calls()).toEqual([POST])
+  })
+
+  it('retries when the proxy refuses the tunnel, and says so', async () => {
+    proxy.server.removeAllListeners('connect')
+    proxy.server.on('connect', (request: IncomingMessage, client: Socket) => {
+      proxy.seen.push(`CONNECT ${request.url}`)
+      client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n')
+    })
+    const run = await uploadVia({ HTTPS_PROXY: proxy.url }, { 'max-retries': '1' })
+    expect(run.exitCode).toBe(1)
+    expect(proxy.seen).toHaveLength(2)
+    expect(errorOf(run)).toBe(
+      'Could not upload the certificate: all 2 attempts failed; the last one got the proxy refused the connection (Proxy response (502) !== 200 when HTTP Tunneling).',
+    )
+    expect(tls.tlsFake.requests).toEqual([])
   })
 
   it('masks the credentials of a proxy URL that does not parse, and does not retry it', async () => {
-    const proxy = 'http://alice:Pr0xy#Secret9@127.0.0.1:3128'
-    const run = await upload([], {}, { HTTP_PROXY: proxy, HTTPS_PROXY: proxy })
+    const badProxy = 'http://alice:Pr0xy#Secret9@127.0.0.1:3128'
+    const run = await uploadVia({ HTTP_PROXY: badProxy, HTTPS_PROXY: badProxy })
     expect(run.exitCode).toBe(1)
     expect(errorOf(run)).toBe(
       'Could not upload the certificate: the proxy URL in HTTPS_PROXY or HTTP_PROXY is not a valid URL (check its port, and percent-encode special characters in its user name and password).',
     )
     expect(leakedSecrets(run, ['Pr0xy#Secret9', 'alice:Pr0xy#Secret9'])).toEqual([])
-    expect(calls()).toEqual([])
-  })
-
-  it('masks a proxy password', async () => {
-    const proxy = await startProxy()
-    try {
-      const withPassword = proxy.url.replace('http://', 'http://ci-user:pr0xy-s3cret-pw@')
-      const run = await upload([], {}, { HTTP_PROXY: withPassword })
-      expect(run.exitCode).toBe(0)
-      expect(run.masks).toContain('pr0xy-s3cret-pw')
-    } finally {
-      proxy.server.closeAllConnections()
-      proxy.server.close()
-    }
+    expect(tls.tlsFake.requests).toEqual([])
   })
 })
 
 describe('https', () => {
-  /** A stand-in over TLS with a server certificate for localhost, and a CA file the action is told to trust. */
-  async function startTlsFake(): Promise<{ tlsFake: FakeCloudflare; caFile: string }> {
-    const serverCa = makeClient('ec')
-    const server = issueCertificate({
-      commonName: 'localhost',
-      serverName: 'localhost',
-      key: generateKey('ec'),
-      issuer: serverCa.ca,
-    })
-    const tlsFake = await new FakeCloudflare({ accountId: ACCOUNT_ID, credentials: { token: API_TOKEN } }).start(0, {
-      cert: server.pem,
-      key: keyPem(server.key, 'pkcs8'),
-    })
-    const caFile = join(mkdtempSync(join(tmpdir(), 'mtls-ca-')), 'ca.pem')
-    writeFileSync(caFile, serverCa.ca.pem)
-    return { tlsFake, caFile }
-  }
-
   it('uploads over TLS', async () => {
     const { tlsFake, caFile } = await startTlsFake()
     try {
@@ -322,25 +370,6 @@ describe('https', () => {
       expect(run.log).not.toContain('retrying')
       expect(tlsFake.requests).toEqual([])
     } finally {
-      await tlsFake.stop()
-    }
-  })
-
-  it('tunnels through an HTTPS_PROXY with CONNECT', async () => {
-    const { tlsFake, caFile } = await startTlsFake()
-    const proxy = await startProxy()
-    try {
-      fixture = makeClient('ec')
-      const run = await runAction(clientInputs(tlsFake, fixture), {
-        env: { NODE_EXTRA_CA_CERTS: caFile, HTTPS_PROXY: proxy.url },
-      })
-      expect(run.exitCode).toBe(0)
-      expect(proxy.seen).toEqual([`CONNECT ${new URL(tlsFake.url).host}`])
-      expect(tlsFake.requests.map((r) => r.method)).toEqual([POST])
-      expect(leakedSecrets(run, [API_TOKEN, fixture.keyPem])).toEqual([])
-    } finally {
-      proxy.server.closeAllConnections()
-      proxy.server.close()
       await tlsFake.stop()
     }
   })

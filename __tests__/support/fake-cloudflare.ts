@@ -80,7 +80,8 @@ export class FakeCloudflare {
   /** Problems found in requests against the OpenAPI; a test expects this to stay empty. */
   readonly specViolations: string[] = []
   private server?: Server
-  private tls = false
+  /** Over TLS: the host name the server certificate is for, which clients must ask for. */
+  private tlsHost: string | undefined
   private lastUpload = 0
   private readonly hanging = new Set<ServerResponse>()
 
@@ -92,14 +93,18 @@ export class FakeCloudflare {
 
   get url(): string {
     const address = this.server?.address() as AddressInfo
-    // Over TLS the server certificate names localhost, which is what the client must ask for.
-    return this.tls ? `https://localhost:${address.port}/client/v4` : `http://127.0.0.1:${address.port}/client/v4`
+    return this.tlsHost
+      ? `https://${this.tlsHost}:${address.port}/client/v4`
+      : `http://127.0.0.1:${address.port}/client/v4`
   }
 
-  /** Listens on 127.0.0.1; with `tls` (a server certificate for localhost and its key), over HTTPS. */
-  async start(port = 0, tls?: { cert: string; key: string }): Promise<this> {
+  /**
+   * Listens on 127.0.0.1; with `tls` (a server certificate for `host`, default localhost, and its key),
+   * over HTTPS.
+   */
+  async start(port = 0, tls?: { cert: string; key: string; host?: string }): Promise<this> {
     const handler = (request: IncomingMessage, response: ServerResponse): void => void this.handle(request, response)
-    this.tls = tls !== undefined
+    this.tlsHost = tls ? (tls.host ?? 'localhost') : undefined
     this.server = tls ? createHttpsServer(tls, handler) : createServer(handler)
     await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve))
     return this
@@ -284,7 +289,7 @@ export class FakeCloudflare {
       ...(name === undefined ? {} : { name }),
       issuer: leaf.issuer.split('\n').reverse().join(','),
       serial_number: BigInt(`0x${leaf.serialNumber}`).toString(10),
-      signature: signatureAlgorithm(leaf.raw),
+      signature: signatureAlgorithm(leaf),
       expires_on: leaf.validToDate.toISOString().replace(/\.\d{3}Z$/, 'Z'),
       uploaded_on: uploaded,
       updated_at: uploaded,

@@ -31,6 +31,8 @@ export interface ActionRun {
   log: string
   /** The raw standard output, before masking: for asserting on commands only. */
   rawStdout: string
+  /** Standard error, masked: Node's own warnings land here. */
+  stderr: string
   outputs: Record<string, string>
   outputsFile: string
   summary: string
@@ -90,7 +92,7 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve))
   clearTimeout(killer)
 
-  const { log, masks } = applyRunnerMasking(stdout, stderr)
+  const { log, masks, stderr: maskedStderr } = applyRunnerMasking(stdout, stderr)
   const outputsText = readFileSync(outputsFile, 'utf8')
   const summary = readFileSync(summaryFile, 'utf8')
   rmSync(dir, { recursive: true, force: true })
@@ -98,6 +100,7 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     exitCode,
     log,
     rawStdout: stdout,
+    stderr: maskedStderr,
     outputs: parseOutputs(outputsText),
     outputsFile: outputsText,
     summary,
@@ -114,7 +117,7 @@ const unescapeData = (text: string): string => text.replace(/%0D/g, '\r').replac
  * Models the runner: an `add-mask` registers the whole value and each of its lines, and applies to
  * every line printed after it; stderr is masked with every registered value.
  */
-export function applyRunnerMasking(stdout: string, stderr: string): { log: string; masks: string[] } {
+export function applyRunnerMasking(stdout: string, stderr: string): { log: string; masks: string[]; stderr: string } {
   const masks: string[] = []
   const mask = (line: string): string =>
     [...masks].sort((a, b) => b.length - a.length).reduce((text, secret) => text.split(secret).join('***'), line)
@@ -128,8 +131,8 @@ export function applyRunnerMasking(stdout: string, stderr: string): { log: strin
     }
     lines.push(mask(line))
   }
-  for (const line of stderr.split(/\r?\n/)) lines.push(mask(line))
-  return { log: lines.join('\n'), masks }
+  const errorLines = stderr.split(/\r?\n/).map(mask)
+  return { log: [...lines, ...errorLines].join('\n'), masks, stderr: errorLines.join('\n') }
 }
 
 function parseOutputs(text: string): Record<string, string> {

@@ -439,7 +439,9 @@ describe('toTransportError', () => {
 
   it.each([
     ['ERR_INVALID_CHAR', 'Invalid character in header content ["x-auth-email"]'],
-    ['ERR_PROXY_INVALID_CONFIG', 'Invalid proxy URL: http://u:p#w@proxy:3128'],
+    ['UND_ERR_INVALID_ARG', 'invalid content-length header'],
+    ['ERR_INVALID_URL', 'Invalid URL'],
+    ['UND_ERR_PRX_TLS', 'TLS error with the proxy'],
     ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'],
     ['ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames"],
   ])('marks %s as permanent and never sent', (code, message) => {
@@ -449,7 +451,7 @@ describe('toTransportError', () => {
 
   it('does not quote an invalid proxy URL, which may hold credentials', () => {
     const error = toTransportError(
-      nodeError('ERR_PROXY_INVALID_CONFIG', 'Invalid proxy URL: http://u:p#w@proxy:3128'),
+      Object.assign(new TypeError('Invalid URL'), { code: 'ERR_INVALID_URL', input: 'http://u:p#w@proxy:3128' }),
       live,
     )
     expect(error.message).not.toContain('p#w')
@@ -458,6 +460,8 @@ describe('toTransportError', () => {
   it.each([
     ['ECONNREFUSED', false],
     ['ENOTFOUND', false],
+    ['UND_ERR_CONNECT_TIMEOUT', false],
+    ['UND_ERR_SOCKET', true],
     ['ECONNRESET', true],
     ['EPIPE', true],
   ])('marks %s as retryable, reached the server: %s', (code, reached) => {
