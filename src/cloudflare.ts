@@ -1,5 +1,6 @@
 import { ApiError, TransportError, type ApiMessage } from './errors.ts'
 import type { HttpResponse, HttpSend } from './http.ts'
+import type { Log } from './log.ts'
 import { DEFAULT_BACKOFF, backoffDelay, isRetryableStatus, retryAfterMs, type Clock } from './retry.ts'
 import type { Credentials } from './settings.ts'
 import { plural } from './text.ts'
@@ -39,10 +40,7 @@ export interface ApiOptions {
   timeoutSeconds: number
 }
 
-export interface ApiLog {
-  info(message: string): void
-  debug(message: string): void
-}
+export type ApiLog = Pick<Log, 'info' | 'debug'>
 
 /** Cloudflare's error code for an upload of a certificate the account already holds. */
 export const CERTIFICATE_EXISTS = 1471
@@ -94,7 +92,7 @@ export class CloudflareApi {
         await this.exchange('DELETE', `/${encodeURIComponent(id)}`)
       } catch (error) {
         // Gone after an attempt whose answer was lost: that attempt deleted it.
-        if (mayHaveDeleted && error instanceof ApiError && error.status === 404) return
+        if (mayHaveDeleted && error instanceof ApiError && error.notFound) return
         mayHaveDeleted ||= outcomeUnknown(error)
         throw error
       }
@@ -117,11 +115,14 @@ export class CloudflareApi {
         return await attempt()
       } catch (error) {
         const reason = describeFailure(error)
+        const hint = error instanceof ApiError && error.hint ? `. ${error.hint}` : ''
         const tried = number > 1 ? ` after ${plural(number, 'attempt')}` : ''
-        if (!isRetryable(error)) throw new OperationError(`Could not ${operation}${tried}: ${reason}`, { cause: error })
+        if (!isRetryable(error)) {
+          throw new OperationError(`Could not ${operation}${tried}: ${reason}${hint}`, { cause: error })
+        }
         if (number >= attempts) {
           throw new OperationError(
-            `Could not ${operation}: ${attempts === 1 ? 'the only attempt (max-retries is 0)' : `all ${attempts} attempts`} failed; the last one got ${reason}`,
+            `Could not ${operation}: ${attempts === 1 ? 'the only attempt (max-retries is 0)' : `all ${attempts} attempts`} failed; the last one got ${reason}${hint}`,
             { cause: error },
           )
         }
@@ -248,12 +249,15 @@ export function resultOf(response: HttpResponse, now: number, method: string): u
   // A write whose answer is a server error or unreadable may still have been applied.
   const unknownIfWrite = method !== 'GET' && (status >= 500 || status < 300)
   const retryAfter = retryAfterMs(response.headers, now)
-  const failure = (message: string, errors: ApiMessage[] = [], retry = retryable): ApiError =>
-    new ApiError(message, status, errors, {
+  const failure = (message: string, errors: ApiMessage[] = [], retry = retryable): ApiError => {
+    const hint = hintFor(status, errors)
+    return new ApiError(message, status, errors, {
       retryable: retry,
       outcomeUnknown: unknownIfWrite,
       ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
+      ...(hint === undefined ? {} : { hint }),
     })
+  }
 
   let envelope: unknown
   try {
@@ -261,7 +265,7 @@ export function resultOf(response: HttpResponse, now: number, method: string): u
   } catch {
     // A 2xx that is not JSON came from something in between (a proxy or an edge error page): retry.
     throw failure(
-      `HTTP ${status} ${describeNonJson(response)} instead of Cloudflare's JSON answer${status >= 500 || status === 429 ? ' (Cloudflare or a proxy in between is having trouble)' : ''}`,
+      `HTTP ${status} ${describeNonJson(response)} instead of Cloudflare's JSON answer`,
       [],
       retryable || status < 300,
     )
@@ -276,7 +280,7 @@ export function resultOf(response: HttpResponse, now: number, method: string): u
   const errors = messagesOf(envelope.errors)
   if (status >= 300 || !envelope.success) {
     const listed = errors.length > 0 ? errors.map((e) => `[${e.code}] ${e.message}`).join('; ') : 'no error details'
-    throw failure(`HTTP ${status}: ${listed}${hintFor(status, errors)}`, errors)
+    throw failure(`HTTP ${status}: ${listed}`, errors)
   }
   return envelope.result
 }
@@ -284,19 +288,58 @@ export function resultOf(response: HttpResponse, now: number, method: string): u
 function describeNonJson(response: HttpResponse): string {
   const type = (response.headers['content-type'] ?? '').split(';')[0]?.trim() || 'no content type'
   if (!response.body.trim()) return `with an empty body (${type})`
-  const title = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(response.body)?.[1]?.replace(/\s+/g, ' ').trim()
+  const title = htmlTitle(response.body)
   return title ? `with an HTML page titled "${title}"` : `with a ${type} body of ${response.body.length} bytes`
 }
 
-function hintFor(status: number, errors: ApiMessage[]): string {
-  const codes = new Set(errors.map((e) => e.code))
-  if (status === 401 || codes.has(10000) || codes.has(9106) || codes.has(9109) || codes.has(6003)) {
-    return '. Check the credentials: api-token must be a valid API token (not a global API key; for that use api-email and api-key).'
+/** Where an error page names itself; further in, it is not the page's own title. */
+const TITLE_SEARCH_CHARS = 64 * 1024
+const TITLE_MAX_CHARS = 120
+
+/**
+ * The text of an HTML page's first <title> element, found with indexOf: a body is up to 8 MiB of
+ * text from outside, and a regular expression over it can take quadratic time (`<title<title<title...`).
+ */
+export function htmlTitle(body: string): string | undefined {
+  const head = body.slice(0, TITLE_SEARCH_CHARS)
+  const lower = head.toLowerCase()
+  const tag = lower.indexOf('<title')
+  const start = tag < 0 ? -1 : lower.indexOf('>', tag) + 1
+  if (start <= 0) return undefined
+  const end = lower.indexOf('<', start)
+  const text = head
+    .slice(start, end < 0 ? head.length : end)
+    .slice(0, TITLE_MAX_CHARS)
+    .split(/\s+/)
+    .filter(Boolean)
+    .join(' ')
+  return text || undefined
+}
+
+/** Cloudflare's codes for credentials it does not accept (invalid token, bad headers, unknown key). */
+const CREDENTIAL_CODES = [10000, 9106, 9109, 6003, 6111]
+/** Cloudflare's codes for an account id it cannot route to. */
+const ACCOUNT_CODES = [7003, 7000]
+
+/**
+ * What to do about a failed answer. The HTTP status comes first: a 5xx is Cloudflare's trouble, whatever
+ * code its body carries; only a 4xx says something about the request.
+ */
+function hintFor(status: number, errors: readonly ApiMessage[]): string | undefined {
+  const has = (codes: readonly number[]): boolean => errors.some((e) => codes.includes(e.code))
+  if (status >= 500) {
+    return 'Cloudflare, or a proxy in between, is having trouble: re-run the job later (https://www.cloudflarestatus.com lists incidents).'
   }
-  if (codes.has(7003) || codes.has(7000))
-    return '. Check account-id: it must be the ID of the account the token belongs to.'
+  if (status === 429) return 'Cloudflare is rate-limiting these credentials: re-run the job later.'
+  if (status < 400) return undefined
+  if (status !== 401 && has(ACCOUNT_CODES)) {
+    return 'Check account-id: it must be the ID of the account the token belongs to.'
+  }
+  if (status === 401 || has(CREDENTIAL_CODES)) {
+    return 'Check the credentials: api-token must be a valid API token (not a global API key; for that use api-email and api-key).'
+  }
   if (status === 403) {
-    return '. The credentials lack permission: the API token needs "Account: SSL and Certificates: Edit" on this account.'
+    return 'The credentials lack permission: the API token needs "Account: SSL and Certificates: Edit" on this account.'
   }
-  return ''
+  return undefined
 }

@@ -3,6 +3,9 @@ export class InputError extends Error {
   override name = 'InputError'
 }
 
+/** Cloudflare's error code for a certificate that is not there (on a GET or DELETE of one id). */
+export const CERTIFICATE_NOT_FOUND = 1472
+
 /** Cloudflare's error envelope entry. */
 export interface ApiMessage {
   code: number
@@ -16,6 +19,8 @@ export interface ApiErrorTraits {
   outcomeUnknown: boolean
   /** The server's own Retry-After, in milliseconds. */
   retryAfterMs?: number
+  /** What the user can do about it, one or more sentences: shown once the operation has failed for good. */
+  hint?: string
 }
 
 /** Cloudflare (or something in front of it) answered, but not with success. */
@@ -24,6 +29,7 @@ export class ApiError extends Error {
   readonly retryable: boolean
   readonly outcomeUnknown: boolean
   readonly retryAfterMs: number | undefined
+  readonly hint: string | undefined
   readonly status: number
   readonly errors: readonly ApiMessage[]
 
@@ -34,10 +40,16 @@ export class ApiError extends Error {
     this.retryable = traits.retryable
     this.outcomeUnknown = traits.outcomeUnknown
     this.retryAfterMs = traits.retryAfterMs
+    this.hint = traits.hint
   }
 
-  hasCode(code: number): boolean {
-    return this.errors.some((e) => e.code === code)
+  hasCode(...codes: number[]): boolean {
+    return this.errors.some((e) => codes.includes(e.code))
+  }
+
+  /** The certificate (or route) is not there: HTTP 404, or Cloudflare's own code for it. */
+  get notFound(): boolean {
+    return this.status === 404 || this.hasCode(CERTIFICATE_NOT_FOUND)
   }
 }
 

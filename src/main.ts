@@ -5,12 +5,13 @@ import { CloudflareApi, OperationError, type MtlsCertificate, type UploadBody } 
 import { InputError } from './errors.ts'
 import { createHttpClient, type HttpClient } from './http.ts'
 import { getSettings } from './input-helper.ts'
+import { log } from './log.ts'
 import { buildOutputs, type RunReport } from './report.ts'
 import { systemClock, type Clock } from './retry.ts'
 import { replaceOlder, type Replacement, type RotationTarget } from './rotation.ts'
 import type { Settings } from './settings.ts'
 import { renderSummary, type RunContext } from './summary.ts'
-import { findByLeaf, uploadOrAdopt } from './upload.ts'
+import { explainCaQuota, findByLeaf, isCaQuotaFull, uploadOrAdopt } from './upload.ts'
 
 export interface Dependencies {
   http: HttpClient
@@ -26,14 +27,14 @@ export async function run(
     const now = new Date(dependencies.clock.now())
     const checked = checkCertificate(settings, now)
     logChecks(checked)
-    const api = new CloudflareApi(settings, dependencies.http.send, dependencies.clock, core)
+    const api = new CloudflareApi(settings, dependencies.http.send, dependencies.clock, log)
     const report = settings.dryRun
       ? await dryRun(api, settings, checked, now)
       : await deploy(api, settings, checked, now)
     for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, value)
-    await core.summary.addRaw(renderSummary(report, runContext())).write()
+    await writeSummary(renderSummary(report, runContext()))
   } catch (error) {
-    core.setFailed(failureMessage(error))
+    log.fail(failureMessage(error))
   } finally {
     await dependencies.http.close()
   }
@@ -48,13 +49,17 @@ async function deploy(
   const body: UploadBody = { ca: settings.ca, certificates: checked.certificatesPem }
   if (settings.name) body.name = settings.name
   if (checked.privateKeyPem) body.private_key = checked.privateKeyPem
-  core.info(`Uploading to Cloudflare account ${settings.accountId}${settings.name ? ` as '${settings.name}'` : ''}.`)
-  const { certificate, created } = await uploadOrAdopt(api, body, checked.facts.fingerprintSha256, now.getTime())
+  log.info(`Uploading to Cloudflare account ${settings.accountId}${settings.name ? ` as '${settings.name}'` : ''}.`)
+  const { certificate, created } = await uploadOrAdopt(api, body, checked.facts.fingerprintSha256, now.getTime()).catch(
+    async (error: unknown) => {
+      throw isCaQuotaFull(error) ? await explainCaQuota(api, error, settings.name) : error
+    },
+  )
   const mayReplace = created || checkExisting(certificate, settings)
   if (created) {
-    core.info(`Uploaded certificate ${certificate.id}, expiring ${certificate.expires_on ?? checked.facts.expiresOn}.`)
+    log.info(`Uploaded certificate ${certificate.id}, expiring ${certificate.expires_on ?? checked.facts.expiresOn}.`)
   } else {
-    core.info(
+    log.info(
       `The account already holds this certificate as ${certificate.id} (uploaded ${certificate.uploaded_on ?? 'earlier'}): nothing uploaded.`,
     )
   }
@@ -77,11 +82,11 @@ async function dryRun(
   checked: CheckedCertificate,
   now: Date,
 ): Promise<RunReport> {
-  core.info(`Dry run: reading the certificates of account ${settings.accountId}; nothing will be uploaded or deleted.`)
+  log.info(`Dry run: reading the certificates of account ${settings.accountId}; nothing will be uploaded or deleted.`)
   const certificates = await api.listCertificates()
   const existing = findByLeaf(certificates, checked.facts.fingerprintSha256)
   const mayReplace = !existing || checkExisting(existing, settings)
-  core.info(
+  log.info(
     existing
       ? `Would reuse certificate ${existing.id}: the account already holds it.`
       : 'Would upload the certificate: the account does not hold it yet.',
@@ -111,7 +116,7 @@ function checkExisting(existing: MtlsCertificate, settings: Settings): boolean {
     )
   }
   if (!settings.name || existing.name === settings.name) return true
-  core.warning(
+  log.warning(
     `The account already holds this certificate as ${existing.id} named '${existing.name ?? ''}', not '${settings.name}': it is reused as it is${settings.replace ? `, and replace is skipped, as removing the older certificates named '${settings.name}' would leave none under that name` : ''}. Rename it in the dashboard, or delete it and re-run, to have it under '${settings.name}'.`,
   )
   return false
@@ -134,7 +139,7 @@ async function replaceIfAsked(
     logReplacements(replacements)
     return replacements
   } catch (error) {
-    core.warning(
+    log.warning(
       `${dryRun ? 'Replace could not be planned' : 'The certificate is in place, but replace could not finish'}: ${error instanceof Error ? error.message : String(error)}. Older certificates named '${target.name}' are left as they were.`,
     )
     return []
@@ -158,18 +163,33 @@ function rotationTarget(
 
 function logChecks(checked: CheckedCertificate): void {
   const { facts, leaf } = checked
-  core.info(
+  log.info(
     `Certificate ${subjectOf(leaf)}: issued by ${facts.issuer || 'unknown'}, serial ${facts.serialNumber}, expires ${facts.expiresOn} (${facts.daysLeft} days), SHA-256 ${facts.fingerprintSha256}; ${checked.chain.length} certificate(s) in the chain${checked.privateKeyPem ? ', with its private key' : ''}.`,
   )
-  for (const notice of checked.notices) core.notice(notice)
-  for (const warning of checked.warnings) core.warning(warning)
+  for (const notice of checked.notices) log.notice(notice)
+  for (const warning of checked.warnings) log.warning(warning)
 }
 
 function logReplacements(replacements: readonly Replacement[]): void {
   for (const r of replacements) {
     const line = `Certificate ${r.id} of the same name${r.uploadedOn ? ` (uploaded ${r.uploadedOn})` : ''}: ${r.action}, ${r.reason}.`
-    if (r.warn) core.warning(line)
-    else core.info(line)
+    if (r.warn) log.warning(line)
+    else log.info(line)
+  }
+}
+
+/**
+ * The summary reports what happened; it is not part of it. Some runners have no summary file (older
+ * GitHub Enterprise Server, local runners): failing there would report a finished upload as failed, and
+ * a re-run would then find the certificate and say created=false.
+ */
+async function writeSummary(html: string): Promise<void> {
+  try {
+    await core.summary.addRaw(html).write()
+  } catch (error) {
+    log.warning(
+      `The job summary could not be written (${error instanceof Error ? error.message : String(error)}); the outputs are set and the step stands.`,
+    )
   }
 }
 
@@ -189,7 +209,7 @@ function failureMessage(error: unknown): string {
   if (error instanceof InputError) return error.message
   if (error instanceof OperationError) return error.message.replace(/([^.])$/, '$1.')
   if (error instanceof Error) {
-    core.debug(error.stack ?? error.message)
+    for (const line of (error.stack ?? error.message).split('\n')) log.debug(line)
     return `Unexpected error: ${error.message}`
   }
   return `Unexpected error: ${String(error)}`

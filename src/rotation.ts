@@ -112,7 +112,7 @@ export async function replaceOlder(
       replacements.push({ ...base, action: 'deleted', reason: 'older, same name, not in use', warn: false })
     } catch (error) {
       // Another run rotating the same name at the same moment may have deleted it first.
-      if (error instanceof Error && error.cause instanceof ApiError && error.cause.status === 404) {
+      if (error instanceof Error && error.cause instanceof ApiError && error.cause.notFound) {
         replacements.push({ ...base, action: 'already gone', reason: 'deleted meanwhile, by another run', warn: false })
       } else {
         const reason = error instanceof Error ? error.message : String(error)

@@ -1,4 +1,5 @@
 import type { RunReport } from './report.ts'
+import { printable } from './text.ts'
 
 export interface RunContext {
   serverUrl: string
@@ -15,8 +16,11 @@ const ESCAPES: Record<string, string> = {
   "'": '&#39;',
   '|': '&#124;',
 }
-/** Escapes text for the summary's HTML and Markdown: names and issuers are user-controlled. */
-export const escapeHtml = (text: string): string => text.replace(/[&<>"'|]/g, (c) => ESCAPES[c] ?? c)
+/**
+ * Text for the summary's HTML and Markdown, on one line: names, issuers and ids come from outside. A
+ * line break could end the HTML block (a blank line), after which text renders as Markdown.
+ */
+export const escapeForSummary = (text: string): string => printable(text).replace(/[&<>"'|]/g, (c) => ESCAPES[c] ?? c)
 
 const HEADLINES: Record<RunReport['action'], string> = {
   uploaded: 'Uploaded a new mTLS certificate to Cloudflare',
@@ -41,10 +45,11 @@ export function renderSummary(report: RunReport, context: RunContext): string {
   ]
   const table = rows
     .map(
-      ([key, value]) => `<tr><th align="left">${escapeHtml(key)}</th><td><code>${escapeHtml(value)}</code></td></tr>`,
+      ([key, value]) =>
+        `<tr><th align="left">${escapeForSummary(key)}</th><td><code>${escapeForSummary(value)}</code></td></tr>`,
     )
     .join('\n')
-  const parts = [`<h2>${escapeHtml(HEADLINES[report.action])}</h2>`, `<table>\n${table}\n</table>`]
+  const parts = [`<h2>${escapeForSummary(HEADLINES[report.action])}</h2>`, `<table>\n${table}\n</table>`]
 
   if (report.replace) {
     if (report.replacements.length === 0) {
@@ -53,11 +58,11 @@ export function renderSummary(report: RunReport, context: RunContext): string {
       const lines = report.replacements
         .map(
           (r) =>
-            `<tr><td><code>${escapeHtml(r.id)}</code></td><td>${escapeHtml(r.uploadedOn ?? '')}</td><td>${escapeHtml(r.action)}</td><td>${escapeHtml(r.reason)}</td></tr>`,
+            `<tr><td><code>${escapeForSummary(r.id)}</code></td><td>${escapeForSummary(r.uploadedOn ?? '')}</td><td>${escapeForSummary(r.action)}</td><td>${escapeForSummary(r.reason)}</td></tr>`,
         )
         .join('\n')
       parts.push(
-        `<h3>Other certificates named ${escapeHtml(o.name)}</h3>\n<table>\n<tr><th>ID</th><th>Uploaded on</th><th>Action</th><th>Why</th></tr>\n${lines}\n</table>`,
+        `<h3>Other certificates named ${escapeForSummary(o.name)}</h3>\n<table>\n<tr><th>ID</th><th>Uploaded on</th><th>Action</th><th>Why</th></tr>\n${lines}\n</table>`,
       )
     }
   }
@@ -69,10 +74,10 @@ function provenance(context: RunContext): string {
   if (!context.repository) return 'Uploaded outside a GitHub Actions run.'
   const base = `${context.serverUrl}/${context.repository}`
   const commit = context.sha
-    ? ` at commit <a href="${escapeHtml(`${base}/commit/${context.sha}`)}"><code>${escapeHtml(context.sha.slice(0, 12))}</code></a>`
+    ? ` at commit <a href="${escapeForSummary(`${base}/commit/${context.sha}`)}"><code>${escapeForSummary(context.sha.slice(0, 12))}</code></a>`
     : ''
   const run = context.runId
-    ? ` in <a href="${escapeHtml(`${base}/actions/runs/${context.runId}`)}">run ${context.runId}</a>`
+    ? ` in <a href="${escapeForSummary(`${base}/actions/runs/${context.runId}`)}">run ${context.runId}</a>`
     : ''
-  return `From <a href="${escapeHtml(base)}">${escapeHtml(context.repository)}</a>${commit}${run}.`
+  return `From <a href="${escapeForSummary(base)}">${escapeForSummary(context.repository)}</a>${commit}${run}.`
 }

@@ -1,6 +1,7 @@
 import { leafFingerprint } from './certificate.ts'
 import {
   CERTIFICATE_EXISTS,
+  OperationError,
   outcomeUnknown,
   type CloudflareApi,
   type MtlsCertificate,
@@ -59,3 +60,46 @@ export function findByLeaf(certificates: readonly MtlsCertificate[], fingerprint
       certificate.certificates !== undefined && leafFingerprint(certificate.certificates) === fingerprint,
   )
 }
+
+/** Cloudflare's error code for an upload past the account's quota of CA certificates. */
+export const CA_QUOTA_FULL = 1489
+
+export function isCaQuotaFull(error: unknown): error is OperationError {
+  return error instanceof OperationError && error.cause instanceof ApiError && error.cause.hasCode(CA_QUOTA_FULL)
+}
+
+/** The quota failure, with which certificates could make room, as far as the account can be read. */
+export async function explainCaQuota(
+  api: CloudflareApi,
+  error: OperationError,
+  name: string | undefined,
+): Promise<OperationError> {
+  const certificates = await api.listCertificates().catch(() => undefined)
+  return new OperationError(`${error.message.replace(/\.$/, '')}. ${caQuotaAdvice(certificates, name)}`, {
+    cause: error.cause,
+  })
+}
+
+export function caQuotaAdvice(certificates: readonly MtlsCertificate[] | undefined, name: string | undefined): string {
+  const advice =
+    'The account holds as many CA certificates as Cloudflare allows (the limit depends on the plan: 5 on Enterprise). replace deletes older certificates only after the new one is uploaded, so it cannot make room: first delete a CA certificate that no longer verifies any client (in the dashboard, or with DELETE /accounts/{account_id}/mtls_certificates/{id}), then re-run.'
+  if (!certificates) return `${advice} (The account's certificates could not be listed to suggest one.)`
+  const oldestFirst = certificates
+    .filter((certificate) => certificate.ca === true)
+    .sort((a, b) => uploadTime(a) - uploadTime(b) || 0)
+  const sameName = oldestFirst.filter((certificate) => name !== undefined && certificate.name === name)
+  if (sameName.length > 0) {
+    return `${advice} CA certificates named '${name ?? ''}', oldest first: ${sameName.map(describeCertificate).join(', ')}.`
+  }
+  const others = oldestFirst.map(describeCertificate).join(', ') || 'none listed'
+  return `${advice} ${name === undefined ? 'The' : `No CA certificate is named '${name}'; the`} account's CA certificates, oldest first: ${others}.`
+}
+
+/** Upload time in milliseconds; one that cannot be read sorts last. */
+const uploadTime = (certificate: MtlsCertificate): number => {
+  const time = Date.parse(certificate.uploaded_on ?? '')
+  return Number.isNaN(time) ? Number.POSITIVE_INFINITY : time
+}
+
+const describeCertificate = (certificate: MtlsCertificate): string =>
+  `${certificate.id} (${certificate.name === undefined ? '' : `'${certificate.name}', `}uploaded ${certificate.uploaded_on ?? 'at an unknown time'})`

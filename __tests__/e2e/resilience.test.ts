@@ -116,7 +116,7 @@ describe('retries', () => {
     expect(run.exitCode).toBe(1)
     expect(calls()).toEqual([POST, LIST, POST, LIST, POST])
     expect(errorOf(run)).toBe(
-      'Could not upload the certificate: all 3 attempts failed; the last one got HTTP 503 with an HTML page titled "Service Unavailable" instead of Cloudflare\'s JSON answer (Cloudflare or a proxy in between is having trouble).',
+      'Could not upload the certificate: all 3 attempts failed; the last one got HTTP 503 with an HTML page titled "Service Unavailable" instead of Cloudflare\'s JSON answer. Cloudflare, or a proxy in between, is having trouble: re-run the job later (https://www.cloudflarestatus.com lists incidents).',
     )
   })
 

@@ -69,6 +69,11 @@ export function errorAnswer(
   return { kind: 'respond', status, headers, body: envelope(null, errors) }
 }
 
+/** A fault that answers with a successful envelope holding `result`: what a hostile or broken API might send. */
+export function successAnswer(result: unknown, status = 200): Fault {
+  return { kind: 'respond', status, body: envelope(result) }
+}
+
 const envelope = (result: unknown, errors: { code: number; message: string }[] = []) =>
   JSON.stringify({ success: errors.length === 0, errors, messages: [], result: errors.length === 0 ? result : null })
 
@@ -120,12 +125,17 @@ export class FakeCloudflare {
     })
   }
 
-  /** Adds a certificate directly, as if uploaded earlier. */
+  /** Adds a certificate directly, as if uploaded earlier; `id` replaces the generated one (any text, as a hostile API's). */
   seed(
     pem: string,
-    fields: { name?: string; ca?: boolean; uploadedOn?: string; inUseBy?: string[] } = {},
+    fields: { name?: string; ca?: boolean; uploadedOn?: string; inUseBy?: string[]; id?: string } = {},
   ): StoredCertificate {
     const stored = this.store(pem, fields.name, fields.ca ?? false, undefined, fields.uploadedOn)
+    if (fields.id !== undefined) {
+      this.certificates.delete(stored.id)
+      stored.id = fields.id
+      this.certificates.set(stored.id, stored)
+    }
     if (fields.inUseBy)
       this.associations.set(
         stored.id,

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { CloudflareApi, OperationError, resultOf, type ApiOptions } from '../../src/cloudflare.ts'
+import { CloudflareApi, OperationError, htmlTitle, resultOf, type ApiOptions } from '../../src/cloudflare.ts'
 import { ApiError, TransportError } from '../../src/errors.ts'
 import { toTransportError, type HttpRequest, type HttpResponse, type HttpSend } from '../../src/http.ts'
 import type { Clock } from '../../src/retry.ts'
 import { ACCOUNT_ID, API_TOKEN } from '../support/fixtures.ts'
 
 const NOW = Date.parse('2025-03-01T12:00:00Z')
+const SERVER_TROUBLE =
+  'Cloudflare, or a proxy in between, is having trouble: re-run the job later (https://www.cloudflarestatus.com lists incidents).'
 
 // --- Builders ---
 
@@ -101,8 +103,9 @@ describe('resultOf', () => {
   it('describes an HTML error page by its title, not as a JSON parse error', () => {
     const error = apiError(html(502, 'api.cloudflare.com | 502:\n  Bad gateway'))
     expect(error.message).toBe(
-      'HTTP 502 with an HTML page titled "api.cloudflare.com | 502: Bad gateway" instead of Cloudflare\'s JSON answer (Cloudflare or a proxy in between is having trouble)',
+      'HTTP 502 with an HTML page titled "api.cloudflare.com | 502: Bad gateway" instead of Cloudflare\'s JSON answer',
     )
+    expect(error.hint).toBe(SERVER_TROUBLE)
     expect(error.message).not.toMatch(/JSON\.parse|Unexpected token|SyntaxError/)
     expect(error.retryable).toBe(true)
   })
@@ -143,35 +146,72 @@ describe('resultOf', () => {
   })
 
   describe('hints', () => {
-    const credentials = '. Check the credentials: api-token must be a valid API token'
-    const account = '. Check account-id: it must be the ID of the account the token belongs to.'
-    const permission = '. The credentials lack permission: the API token needs "Account: SSL and Certificates: Edit"'
+    const credentials =
+      'Check the credentials: api-token must be a valid API token (not a global API key; for that use api-email and api-key).'
+    const account = 'Check account-id: it must be the ID of the account the token belongs to.'
+    const permission =
+      'The credentials lack permission: the API token needs "Account: SSL and Certificates: Edit" on this account.'
+    const hintOf = (status: number, code: number): string | undefined =>
+      apiError(failure(status, [{ code, message: 'x' }])).hint
 
-    it('points at the credentials for 401 or an authentication error code', () => {
-      expect(apiError(failure(401, [{ code: 9109, message: 'Invalid access token' }])).message).toBe(
-        `HTTP 401: [9109] Invalid access token${credentials} (not a global API key; for that use api-email and api-key).`,
-      )
-      expect(apiError(failure(400, [{ code: 6003, message: 'Invalid request headers' }])).message).toContain(
-        credentials,
-      )
-      expect(apiError(failure(403, [{ code: 10000, message: 'Authentication error' }])).message).toContain(credentials)
+    it('keeps the hint out of the message, which retry lines quote', () => {
+      const error = apiError(failure(401, [{ code: 9109, message: 'Invalid access token' }]))
+      expect(error.message).toBe('HTTP 401: [9109] Invalid access token')
+      expect(error.hint).toBe(credentials)
+    })
+
+    it('points at the credentials for 401 or an authentication error code on a 4xx', () => {
+      expect(hintOf(401, 9109)).toBe(credentials)
+      expect(hintOf(400, 6003)).toBe(credentials)
+      expect(hintOf(403, 10000)).toBe(credentials)
     })
 
     it('points at account-id for 7003, even with a 403', () => {
-      const error = apiError(failure(403, [{ code: 7003, message: 'Could not route to /accounts/x' }]))
-      expect(error.message).toBe(`HTTP 403: [7003] Could not route to /accounts/x${account}`)
-      expect(error.message).not.toContain(permission)
+      expect(hintOf(403, 7003)).toBe(account)
+      expect(hintOf(404, 7000)).toBe(account)
     })
 
     it('points at the token permissions for another 403', () => {
-      expect(apiError(failure(403, [{ code: 9999, message: 'Forbidden' }])).message).toBe(
-        `HTTP 403: [9999] Forbidden${permission} on this account.`,
-      )
+      expect(hintOf(403, 9999)).toBe(permission)
     })
 
-    it('gives no hint for an ordinary 400', () => {
-      expect(apiError(failure(400, [{ code: 1400, message: 'Bad' }])).message).toBe('HTTP 400: [1400] Bad')
+    it('follows the HTTP status first: a 5xx is Cloudflare trouble, whatever code its body carries', () => {
+      expect(hintOf(503, 10000)).toBe(SERVER_TROUBLE)
+      expect(hintOf(500, 7003)).toBe(SERVER_TROUBLE)
+      expect(hintOf(429, 10000)).toBe('Cloudflare is rate-limiting these credentials: re-run the job later.')
     })
+
+    it('gives no hint for an ordinary 400 or a 2xx that says it failed', () => {
+      expect(hintOf(400, 1400)).toBeUndefined()
+      expect(hintOf(200, 10000)).toBeUndefined()
+    })
+  })
+})
+
+describe('htmlTitle', () => {
+  it('reads the first title, collapsing its white space', () => {
+    expect(htmlTitle('<html><HEAD><Title lang="en">\n 502:  Bad\tgateway </TITLE><title>2</title>')).toBe(
+      '502: Bad gateway',
+    )
+  })
+
+  it('gives nothing for a page without a title, an empty title, or an unclosed tag', () => {
+    expect(htmlTitle('<html><body>no title</body></html>')).toBeUndefined()
+    expect(htmlTitle('<title></title>')).toBeUndefined()
+    expect(htmlTitle('<title')).toBeUndefined()
+  })
+
+  it('cuts a long title and looks only near the start of the page', () => {
+    expect(htmlTitle(`<title>${'x'.repeat(500)}</title>`)).toBe('x'.repeat(120))
+    expect(htmlTitle(`${' '.repeat(70_000)}<title>late</title>`)).toBeUndefined()
+  })
+
+  it('takes linear time on a hostile body of 8 MiB', () => {
+    const started = performance.now()
+    for (const body of ['<title'.repeat(1_400_000), `<title>${'<'.repeat(8_000_000)}`, `<title ${'a'.repeat(8e6)}`]) {
+      htmlTitle(body)
+    }
+    expect(performance.now() - started).toBeLessThan(2000)
   })
 })
 
@@ -335,7 +375,7 @@ describe('CloudflareApi.retrying', () => {
     const h = harness([UNAVAILABLE, UNAVAILABLE, UNAVAILABLE, last, success([])])
     const error = await operationError(list(h))
     expect(error.message).toBe(
-      `Could not ${OPERATION}: all 4 attempts failed; the last one got HTTP 502: [10002] Bad gateway`,
+      `Could not ${OPERATION}: all 4 attempts failed; the last one got HTTP 502: [10002] Bad gateway. ${SERVER_TROUBLE}`,
     )
     expect(h.send.requests).toHaveLength(4)
     expect(h.clock.sleeps).toEqual([250, 500, 1000])
@@ -346,7 +386,7 @@ describe('CloudflareApi.retrying', () => {
     const h = harness([UNAVAILABLE, success([])], { maxRetries: 0 })
     const error = await operationError(list(h))
     expect(error.message).toBe(
-      `Could not ${OPERATION}: the only attempt (max-retries is 0) failed; the last one got ${UNAVAILABLE_TEXT}`,
+      `Could not ${OPERATION}: the only attempt (max-retries is 0) failed; the last one got ${UNAVAILABLE_TEXT}. ${SERVER_TROUBLE}`,
     )
     expect(h.send.requests).toHaveLength(1)
     expect(h.clock.sleeps).toEqual([])

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Outputs, RunReport } from '../../src/report.ts'
 import type { Replacement } from '../../src/rotation.ts'
-import { escapeHtml, renderSummary, type RunContext } from '../../src/summary.ts'
+import { escapeForSummary, renderSummary, type RunContext } from '../../src/summary.ts'
 
 const HOSTILE = `<script>alert("x")</script> & 'q' | col`
 const HOSTILE_ESCAPED = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39; &#124; col'
@@ -47,17 +47,39 @@ const CONTEXT: RunContext = {
   runId: 987654321,
 }
 
-describe('escapeHtml', () => {
+describe('escapeForSummary', () => {
   it('escapes every HTML and table metacharacter', () => {
-    expect(escapeHtml(HOSTILE)).toBe(HOSTILE_ESCAPED)
+    expect(escapeForSummary(HOSTILE)).toBe(HOSTILE_ESCAPED)
   })
 
   it('escapes an ampersand once, before the others', () => {
-    expect(escapeHtml('&lt;')).toBe('&amp;lt;')
+    expect(escapeForSummary('&lt;')).toBe('&amp;lt;')
   })
 
   it('leaves other text alone', () => {
-    expect(escapeHtml('CN=client,O=Acme\\, Inc. – ü')).toBe('CN=client,O=Acme\\, Inc. – ü')
+    expect(escapeForSummary('CN=client,O=Acme\\, Inc. – ü')).toBe('CN=client,O=Acme\\, Inc. – ü')
+  })
+})
+
+describe('summary injection', () => {
+  const hostile = 'evil\n\n# Pwned\n\n![x](https://attacker.example/p.png) [click](https://attacker.example)\r\n\u0085x'
+
+  it('keeps every value on one line, so that no blank line ends the HTML block', () => {
+    const html = renderSummary(
+      report({
+        outputs: outputs({ name: hostile, issuer: hostile, 'certificate-id': hostile }),
+        replace: true,
+        replacements: [replacement({ id: hostile, uploadedOn: hostile, reason: hostile })],
+      }),
+      CONTEXT,
+    )
+    expect(html).not.toMatch(/\n\s*\n/)
+    expect(html).not.toMatch(/^#/m)
+    expect(html).not.toMatch(/[\r\u0085]/)
+    expect(html).toContain('<code>evil\\n\\n# Pwned\\n\\n![x](https://attacker.example/p.png)')
+    // One line per table row, as rendered from the fixed template: the hostile text added none.
+    const benign = renderSummary(report({ replace: true, replacements: [replacement()] }), CONTEXT)
+    expect(html.split('\n')).toHaveLength(benign.split('\n').length)
   })
 })
 
