@@ -2,7 +2,7 @@ import { ApiError, TransportError, type ApiMessage } from './errors.ts'
 import type { HttpResponse, HttpSend } from './http.ts'
 import type { Log } from './log.ts'
 import { DEFAULT_BACKOFF, backoffDelay, isRetryableStatus, retryAfterMs, type Clock } from './retry.ts'
-import type { Credentials } from './settings.ts'
+import type { ApiSettings, Credentials } from './settings.ts'
 import { plural } from './text.ts'
 
 /** An mTLS certificate as Cloudflare describes it (certificateObject in the OpenAPI). */
@@ -32,14 +32,6 @@ export interface Association {
   status?: string
 }
 
-export interface ApiOptions {
-  apiBaseUrl: string
-  accountId: string
-  credentials: Credentials
-  maxRetries: number
-  timeoutSeconds: number
-}
-
 export type ApiLog = Pick<Log, 'info' | 'debug'>
 
 /** Cloudflare's error code for an upload of a certificate the account already holds. */
@@ -59,13 +51,13 @@ export class OperationError extends Error {
  */
 export class CloudflareApi {
   private deadline?: { at: number; signal: AbortSignal }
-  private readonly options: ApiOptions
+  private readonly options: ApiSettings
   private readonly send: HttpSend
   private readonly clock: Clock
   private readonly log: ApiLog
   readonly basePath: string
 
-  constructor(options: ApiOptions, send: HttpSend, clock: Clock, log: ApiLog) {
+  constructor(options: ApiSettings, send: HttpSend, clock: Clock, log: ApiLog) {
     this.options = options
     this.send = send
     this.clock = clock

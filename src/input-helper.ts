@@ -1,9 +1,10 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
+import * as core from '@actions/core'
 import { InputError } from './errors.ts'
 import { capitalise } from './text.ts'
 import { registerSecret } from './secrets.ts'
-import type { Credentials, PemInput, Settings } from './settings.ts'
+import type { ApiSettings, Credentials, PemInput, Settings } from './settings.ts'
 
 export const DEFAULT_API_BASE_URL = 'https://api.cloudflare.com/client/v4'
 /** A certificate chain or key is a few KiB; anything past this is the wrong file. */
@@ -15,36 +16,32 @@ export interface InputSource {
   env: Readonly<Record<string, string | undefined>>
 }
 
+/** The inputs as the runner gives them to this step. */
+export function actionInputs(): InputSource {
+  return { input: (name) => core.getInput(name), env: process.env }
+}
+
 /**
  * Reads and validates every input. Secrets are read and registered with the runner first, so that
  * nothing logged later, not even an error about another input, can show them.
  */
 export function getSettings(source: InputSource): Settings {
+  registerSecretInputs(source)
   const read = (name: string): string => source.input(name).trim()
-  const env = (name: string): string => (source.env[name] ?? '').trim()
-
-  const secretInputs = ['api-token', 'api-key', 'private-key-passphrase']
-  for (const name of secretInputs) registerSecret(read(name))
-  for (const name of ['CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_API_KEY']) registerSecret(env(name))
-  // The key is masked as given (not trimmed), so that every line the runner may print is covered.
-  registerSecret(source.input('private-key'))
-  for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) registerProxyPassword(source.env[name])
 
   const workspace = source.env.GITHUB_WORKSPACE || process.cwd()
   const ca = parseBoolean('ca', read('ca'), undefined)
   const privateKey = readPrivateKey(read, workspace, ca)
   const passphrase = source.input('private-key-passphrase')
+  const certificate = readCertificate(read, workspace)
 
   const settings: Settings = {
-    accountId: parseAccountId(read('account-id') || env('CLOUDFLARE_ACCOUNT_ID')),
-    certificate: readCertificate(read, workspace),
+    ...getApiSettings(source),
+    certificate,
     ca,
-    credentials: parseCredentials(read, env),
-    apiBaseUrl: parseApiBaseUrl(read('api-base-url') || DEFAULT_API_BASE_URL),
     expiryWarningDays: parseInteger('expiry-warning-days', read('expiry-warning-days'), 30, 0),
-    maxRetries: parseInteger('max-retries', read('max-retries'), 3, 0, 10),
-    timeoutSeconds: parsePositiveSeconds('timeout-seconds', read('timeout-seconds'), 60),
     replace: parseBoolean('replace', read('replace'), false),
+    replaceWhen: parseChoice('replace-when', read('replace-when'), REPLACE_WHEN),
     dryRun: parseBoolean('dry-run', read('dry-run'), false),
   }
   const name = read('name')
@@ -57,6 +54,52 @@ export function getSettings(source: InputSource): Settings {
     )
   }
   return settings
+}
+
+/** What talking to Cloudflare needs, and no more: the post step reads only this (with the secrets registered first). */
+export function getApiSettings(source: InputSource): ApiSettings {
+  const read = (name: string): string => source.input(name).trim()
+  const env = (name: string): string => (source.env[name] ?? '').trim()
+  return {
+    accountId: parseAccountId(read('account-id') || env('CLOUDFLARE_ACCOUNT_ID')),
+    credentials: parseCredentials(read, env),
+    apiBaseUrl: parseApiBaseUrl(read('api-base-url') || DEFAULT_API_BASE_URL),
+    maxRetries: parseInteger('max-retries', read('max-retries'), 3, 0, 10),
+    timeoutSeconds: parsePositiveSeconds('timeout-seconds', read('timeout-seconds'), 60),
+  }
+}
+
+/**
+ * Registers every secret the inputs and environment hold with the runner. Each step's process does
+ * this before it logs anything: the post step too, as it reads the same inputs.
+ */
+export function registerSecretInputs(source: InputSource): void {
+  const read = (name: string): string => source.input(name).trim()
+  const env = (name: string): string => (source.env[name] ?? '').trim()
+  const secretInputs = ['api-token', 'api-key', 'private-key-passphrase']
+  for (const name of secretInputs) registerSecret(read(name))
+  for (const name of ['CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_API_KEY']) registerSecret(env(name))
+  // The key is masked as given (not trimmed), so that every line the runner may print is covered.
+  registerSecret(source.input('private-key'))
+  for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) registerProxyPassword(source.env[name])
+}
+
+const REPLACE_WHEN = ['end-of-job', 'immediately'] as const
+
+/** One of a fixed set of words; empty means the first, the default. */
+export function parseChoice<const T extends readonly [string, ...string[]]>(
+  name: string,
+  value: string,
+  choices: T,
+): T[number] {
+  if (value === '') return choices[0]
+  const choice = choices.find((candidate) => candidate === value)
+  if (choice === undefined) {
+    throw new InputError(
+      `Input '${name}' must be one of ${choices.join(', ')}, got '${value.slice(0, 20)}'. Remove it to use the default, ${choices[0]}.`,
+    )
+  }
+  return choice
 }
 
 /**

@@ -1,15 +1,18 @@
 import * as core from '@actions/core'
 import * as github from '@actions/github'
 import { checkCertificate, isoSeconds, subjectOf, type CheckedCertificate } from './certificate.ts'
-import { CloudflareApi, OperationError, type MtlsCertificate, type UploadBody } from './cloudflare.ts'
+import { CloudflareApi, type MtlsCertificate, type UploadBody } from './cloudflare.ts'
 import { InputError } from './errors.ts'
 import { createHttpClient, type HttpClient } from './http.ts'
-import { getSettings } from './input-helper.ts'
+import { actionInputs, getSettings } from './input-helper.ts'
 import { log } from './log.ts'
-import { buildOutputs, type RunReport } from './report.ts'
+import { runPost } from './post.ts'
+import { buildOutputs, type ReplacePlan, type RunReport } from './report.ts'
+import { errorText, failureMessage, logReplacements, writeSummary } from './reporting.ts'
 import { systemClock, type Clock } from './retry.ts'
-import { replaceOlder, type Replacement, type RotationTarget } from './rotation.ts'
+import { replaceCandidates, replaceOlder, type RotationTarget } from './rotation.ts'
 import type { Settings } from './settings.ts'
+import { isPostStep, markMainStep, saveRotation } from './state-helper.ts'
 import { renderSummary, type RunContext } from './summary.ts'
 import { explainCaQuota, findByLeaf, isCaQuotaFull, uploadOrAdopt } from './upload.ts'
 
@@ -18,12 +21,22 @@ export interface Dependencies {
   clock: Clock
 }
 
-/** inputs → settings → checked certificate → Cloudflare → outputs and summary. */
+/**
+ * The action's one entry: the runner starts the same bundle for the main step and, at the end of the
+ * job, for the post step (action.yml), which finds the main step's mark in its saved state.
+ */
 export async function run(
   dependencies: Dependencies = { http: createHttpClient(), clock: systemClock },
 ): Promise<void> {
+  if (isPostStep()) return runPost(dependencies)
+  markMainStep()
+  return runMain(dependencies)
+}
+
+/** inputs → settings → checked certificate → Cloudflare → outputs and summary. */
+async function runMain(dependencies: Dependencies): Promise<void> {
   try {
-    const settings = getSettings({ input: (name) => core.getInput(name), env: process.env })
+    const settings = getSettings(actionInputs())
     const now = new Date(dependencies.clock.now())
     const checked = checkCertificate(settings, now)
     logChecks(checked)
@@ -64,14 +77,15 @@ async function deploy(
     )
   }
   const target = rotationTarget(settings, checked, certificate.uploaded_on ?? isoSeconds(now), certificate.id)
-  const replacements = mayReplace ? await replaceIfAsked(api, settings, target) : []
+  const plan = mayReplace ? await replaceOrSchedule(api, settings, target) : NO_REPLACE
   return {
     action: created ? 'uploaded' : 'reused',
     dryRun: false,
-    outputs: buildOutputs(settings, checked, certificate, created, replacements),
+    outputs: buildOutputs(settings, checked, certificate, created, plan),
     daysLeft: checked.facts.daysLeft,
     replace: settings.replace,
-    replacements,
+    replaceWhen: settings.replaceWhen,
+    ...plan,
   }
 }
 
@@ -92,14 +106,15 @@ async function dryRun(
       : 'Would upload the certificate: the account does not hold it yet.',
   )
   const target = rotationTarget(settings, checked, existing?.uploaded_on ?? isoSeconds(now), existing?.id)
-  const replacements = mayReplace ? await replaceIfAsked(api, settings, target, certificates) : []
+  const plan = mayReplace && settings.replace ? await planReplace(api, target, certificates) : NO_REPLACE
   return {
     action: existing ? 'would reuse' : 'would upload',
     dryRun: true,
-    outputs: buildOutputs(settings, checked, existing, false, []),
+    outputs: buildOutputs(settings, checked, existing, false, { ...plan, replacements: [] }),
     daysLeft: checked.facts.daysLeft,
     replace: settings.replace,
-    replacements,
+    replaceWhen: settings.replaceWhen,
+    ...plan,
   }
 }
 
@@ -122,27 +137,52 @@ function checkExisting(existing: MtlsCertificate, settings: Settings): boolean {
   return false
 }
 
+const NO_REPLACE: ReplacePlan = { replacements: [], candidates: [] }
+
 /**
- * `replace`, once the new certificate is in place: a failure here is a warning, as the upload stands.
- * A dry run passes the listing it has read (and deletes nothing); a real run lists after its upload.
+ * `replace`, once the new certificate is in place: now, or scheduled for the post step at the end of
+ * the job, with the older certificates it will consider reported now. A failure here is a warning, as
+ * the upload stands.
  */
-async function replaceIfAsked(
-  api: CloudflareApi,
-  settings: Settings,
-  target: RotationTarget,
-  dryRunListing?: readonly MtlsCertificate[],
-): Promise<Replacement[]> {
-  if (!settings.replace) return []
-  const dryRun = dryRunListing !== undefined
+async function replaceOrSchedule(api: CloudflareApi, settings: Settings, target: RotationTarget): Promise<ReplacePlan> {
+  if (!settings.replace) return NO_REPLACE
+  let certificates: MtlsCertificate[] | undefined
   try {
-    const replacements = await replaceOlder(api, dryRunListing ?? (await api.listCertificates()), target, dryRun)
-    logReplacements(replacements)
-    return replacements
+    certificates = await api.listCertificates()
+    if (settings.replaceWhen === 'immediately') {
+      const replacements = await replaceOlder(api, certificates, target, false)
+      logReplacements(replacements)
+      return { replacements, candidates: [] }
+    }
   } catch (error) {
     log.warning(
-      `${dryRun ? 'Replace could not be planned' : 'The certificate is in place, but replace could not finish'}: ${error instanceof Error ? error.message : String(error)}. Older certificates named '${target.name}' are left as they were.`,
+      `The certificate is in place, but replace could not ${settings.replaceWhen === 'immediately' ? 'finish' : 'list the candidates'}: ${errorText(error)}. Older certificates named '${target.name}' are left as they were${settings.replaceWhen === 'immediately' ? '' : ' for now'}.`,
     )
-    return []
+    if (settings.replaceWhen === 'immediately') return NO_REPLACE
+  }
+  saveRotation(target)
+  const candidates = certificates ? replaceCandidates(certificates, target) : []
+  log.info(
+    `Replace is scheduled for the end of the job: once every other step has succeeded, the post step deletes the certificates named '${target.name}' uploaded before this one that no service uses then${candidates.length > 0 ? ` (now: ${candidates.join(', ')})` : ' (none now)'}.`,
+  )
+  return { replacements: [], candidates }
+}
+
+/** A dry run: what replace would do with the listing read, deleting nothing and scheduling nothing. */
+async function planReplace(
+  api: CloudflareApi,
+  target: RotationTarget,
+  certificates: readonly MtlsCertificate[],
+): Promise<ReplacePlan> {
+  try {
+    const replacements = await replaceOlder(api, certificates, target, true)
+    logReplacements(replacements)
+    return { replacements, candidates: replaceCandidates(certificates, target) }
+  } catch (error) {
+    log.warning(
+      `Replace could not be planned: ${errorText(error)}. Older certificates named '${target.name}' are left as they were.`,
+    )
+    return NO_REPLACE
   }
 }
 
@@ -170,29 +210,6 @@ function logChecks(checked: CheckedCertificate): void {
   for (const warning of checked.warnings) log.warning(warning)
 }
 
-function logReplacements(replacements: readonly Replacement[]): void {
-  for (const r of replacements) {
-    const line = `Certificate ${r.id} of the same name${r.uploadedOn ? ` (uploaded ${r.uploadedOn})` : ''}: ${r.action}, ${r.reason}.`
-    if (r.warn) log.warning(line)
-    else log.info(line)
-  }
-}
-
-/**
- * The summary reports what happened; it is not part of it. Some runners have no summary file (older
- * GitHub Enterprise Server, local runners): failing there would report a finished upload as failed, and
- * a re-run would then find the certificate and say created=false.
- */
-async function writeSummary(html: string): Promise<void> {
-  try {
-    await core.summary.addRaw(html).write()
-  } catch (error) {
-    log.warning(
-      `The job summary could not be written (${error instanceof Error ? error.message : String(error)}); the outputs are set and the step stands.`,
-    )
-  }
-}
-
 function runContext(): RunContext {
   const { context } = github
   const repository = process.env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined
@@ -202,15 +219,4 @@ function runContext(): RunContext {
     ...(context.sha ? { sha: context.sha } : {}),
     ...(context.runId ? { runId: context.runId } : {}),
   }
-}
-
-/** One line for the error annotation: what went wrong and what to do. Stacks go to the debug log only. */
-function failureMessage(error: unknown): string {
-  if (error instanceof InputError) return error.message
-  if (error instanceof OperationError) return error.message.replace(/([^.])$/, '$1.')
-  if (error instanceof Error) {
-    for (const line of (error.stack ?? error.message).split('\n')) log.debug(line)
-    return `Unexpected error: ${error.message}`
-  }
-  return `Unexpected error: ${String(error)}`
 }

@@ -3,14 +3,22 @@ import type { MtlsCertificate } from './cloudflare.ts'
 import type { Replacement } from './rotation.ts'
 import type { Settings } from './settings.ts'
 
+/** What replace did in this step, and what it leaves to the post step. */
+export interface ReplacePlan {
+  /** What replace did (or, in a dry run, would do) in this step. */
+  replacements: Replacement[]
+  /** The older certificates the post step will consider deleting (with end-of-job), or a dry run would. */
+  candidates: string[]
+}
+
 /** What the run did, in one shape that both the outputs and the job summary are made from. */
-export interface RunReport {
+export interface RunReport extends ReplacePlan {
   action: 'uploaded' | 'reused' | 'would upload' | 'would reuse'
   dryRun: boolean
   outputs: Outputs
   daysLeft: number
   replace: boolean
-  replacements: Replacement[]
+  replaceWhen: Settings['replaceWhen']
 }
 
 /** The action's outputs, keyed by their names in action.yml. */
@@ -26,6 +34,7 @@ export interface Outputs {
   'fingerprint-sha256': string
   created: string
   'replaced-ids': string
+  'replace-candidates': string
 }
 
 /** Outputs from Cloudflare's answer where there is one, from the local certificate otherwise (dry run). */
@@ -34,7 +43,7 @@ export function buildOutputs(
   checked: CheckedCertificate,
   remote: MtlsCertificate | undefined,
   created: boolean,
-  replacements: readonly Replacement[],
+  plan: ReplacePlan,
 ): Outputs {
   const facts = checked.facts
   return {
@@ -48,6 +57,7 @@ export function buildOutputs(
     ca: String(remote?.ca ?? settings.ca),
     'fingerprint-sha256': facts.fingerprintSha256,
     created: String(created),
-    'replaced-ids': JSON.stringify(replacements.filter((r) => r.action === 'deleted').map((r) => r.id)),
+    'replaced-ids': JSON.stringify(plan.replacements.filter((r) => r.action === 'deleted').map((r) => r.id)),
+    'replace-candidates': JSON.stringify(plan.candidates),
   }
 }

@@ -67,6 +67,11 @@ export function sameNameCertificates(
   return result
 }
 
+/** The ids replace would delete, as the listing stands, unless a service still uses them. */
+export function replaceCandidates(certificates: readonly MtlsCertificate[], target: RotationTarget): string[] {
+  return sameNameCertificates(certificates, target).older.map((certificate) => certificate.id)
+}
+
 /**
  * Make before break: called once the new certificate is in place, with the account's certificates listed since. A certificate still associated
  * with a service is kept; a delete that fails is reported, not fatal, as the new one is in place.

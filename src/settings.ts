@@ -11,18 +11,24 @@ export interface PemInput {
   path?: string
 }
 
-export interface Settings {
+/** What talking to Cloudflare needs: all that the post step reads. */
+export interface ApiSettings {
   accountId: string
+  credentials: Credentials
+  apiBaseUrl: string
+  maxRetries: number
+  timeoutSeconds: number
+}
+
+export interface Settings extends ApiSettings {
   certificate: PemInput
   privateKey?: PemInput
   privateKeyPassphrase?: string
   ca: boolean
   name?: string
-  credentials: Credentials
-  apiBaseUrl: string
   expiryWarningDays: number
-  maxRetries: number
-  timeoutSeconds: number
   replace: boolean
+  /** `end-of-job`: the post step replaces, once every other step of the job has succeeded. */
+  replaceWhen: 'end-of-job' | 'immediately'
   dryRun: boolean
 }

@@ -1,4 +1,5 @@
 import type { RunReport } from './report.ts'
+import type { Replacement, RotationTarget } from './rotation.ts'
 import { printable } from './text.ts'
 
 export interface RunContext {
@@ -51,23 +52,47 @@ export function renderSummary(report: RunReport, context: RunContext): string {
     .join('\n')
   const parts = [`<h2>${escapeForSummary(HEADLINES[report.action])}</h2>`, `<table>\n${table}\n</table>`]
 
-  if (report.replace) {
-    if (report.replacements.length === 0) {
-      parts.push('<p>Replace: no older certificate with this name and CA flag was found.</p>')
-    } else {
-      const lines = report.replacements
-        .map(
-          (r) =>
-            `<tr><td><code>${escapeForSummary(r.id)}</code></td><td>${escapeForSummary(r.uploadedOn ?? '')}</td><td>${escapeForSummary(r.action)}</td><td>${escapeForSummary(r.reason)}</td></tr>`,
-        )
-        .join('\n')
-      parts.push(
-        `<h3>Other certificates named ${escapeForSummary(o.name)}</h3>\n<table>\n<tr><th>ID</th><th>Uploaded on</th><th>Action</th><th>Why</th></tr>\n${lines}\n</table>`,
-      )
-    }
-  }
+  if (report.replace) parts.push(...replaceSection(report))
   parts.push(`<p>${provenance(context)}</p>`)
   return `${parts.join('\n')}\n`
+}
+
+/** What replace did in this step, would do (a dry run), or leaves to the post step. */
+function replaceSection(report: RunReport): string[] {
+  const name = escapeForSummary(report.outputs.name)
+  const scheduled = report.replaceWhen === 'end-of-job'
+  if (scheduled && !report.dryRun) {
+    const candidates = report.candidates.map((id) => `<code>${escapeForSummary(id)}</code>`).join(', ')
+    return [
+      `<p>Replace runs at the end of the job, once every other step has succeeded: it deletes the older certificates named ${name} that no service uses then${candidates ? ` (now: ${candidates})` : ' (none now)'}.</p>`,
+    ]
+  }
+  const when = report.dryRun && scheduled ? ' (at the end of the job, as things stand now)' : ''
+  if (report.replacements.length === 0) {
+    return [`<p>Replace${when}: no older certificate with this name and CA flag was found.</p>`]
+  }
+  return [`<h3>Other certificates named ${name}${when}</h3>\n${replacementsTable(report.replacements)}`]
+}
+
+function replacementsTable(replacements: readonly Replacement[]): string {
+  const rows = replacements
+    .map(
+      (r) =>
+        `<tr><td><code>${escapeForSummary(r.id)}</code></td><td>${escapeForSummary(r.uploadedOn ?? '')}</td><td>${escapeForSummary(r.action)}</td><td>${escapeForSummary(r.reason)}</td></tr>`,
+    )
+    .join('\n')
+  return `<table>\n<tr><th>ID</th><th>Uploaded on</th><th>Action</th><th>Why</th></tr>\n${rows}\n</table>`
+}
+
+/** The post step's own section: what replace did at the end of the job. */
+export function renderPostSummary(target: RotationTarget, replacements: readonly Replacement[]): string {
+  const name = escapeForSummary(target.name)
+  const heading = `<h3>Replace at the end of the job: certificates named ${name} older than <code>${escapeForSummary(target.id ?? '')}</code></h3>`
+  const body =
+    replacements.length === 0
+      ? '<p>No older certificate with this name and CA flag was left.</p>'
+      : replacementsTable(replacements)
+  return `${heading}\n${body}\n`
 }
 
 function provenance(context: RunContext): string {

@@ -25,8 +25,11 @@ const idsNamed = (name: string): string[] =>
 const warnings = (run: ActionRun): string[] =>
   run.annotations.filter((a) => a.level === 'warning').map((a) => a.message)
 
+/** One main step, replacing (when asked) in the step itself: the replace logic, tested without a post step. */
 async function rotate(fixture: ClientFixture, inputs: Record<string, string> = {}): Promise<ActionRun> {
-  const run = await runAction(clientInputs(fake, fixture, { name: 'payments-client', ...inputs }))
+  const run = await runAction(
+    clientInputs(fake, fixture, { name: 'payments-client', 'replace-when': 'immediately', ...inputs }),
+  )
   expect(leakedSecrets(run, [API_TOKEN, fixture.keyPem])).toEqual([])
   return run
 }

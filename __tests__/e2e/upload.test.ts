@@ -79,7 +79,10 @@ describe('a plain upload', () => {
       'fingerprint-sha256': fixture.client.x509.fingerprint256,
       created: 'true',
       'replaced-ids': '[]',
+      'replace-candidates': '[]',
     })
+    // Without replace, nothing is left for the post step.
+    expect(run.state).toEqual({ isPost: 'true' })
     expect(Object.keys(run.outputs).sort()).toEqual(Object.keys(actionYaml.outputs).sort())
     expect(leakedSecrets(run, [API_TOKEN, fixture.keyPem, body?.private_key ?? ''])).toEqual([])
   })

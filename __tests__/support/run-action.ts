@@ -35,6 +35,8 @@ export interface ActionRun {
   stderr: string
   outputs: Record<string, string>
   outputsFile: string
+  /** What the step saved for its post step (`core.saveState`), as the runner reads GITHUB_STATE. */
+  state: Record<string, string>
   summary: string
   annotations: Annotation[]
   masks: string[]
@@ -46,6 +48,11 @@ export interface RunOptions {
   workspace?: string
   /** Kills the process after this long (a hang is a failure of the test, not a stuck suite). */
   killAfterMs?: number
+  /**
+   * Runs the post step: the state the main step saved, which the runner gives the post process as
+   * STATE_<name> variables (see `runPostStep`).
+   */
+  state?: Record<string, string>
 }
 
 export function inputEnv(inputs: Record<string, string>): Record<string, string> {
@@ -64,8 +71,13 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   const dir = mkdtempSync(join(tmpdir(), 'mtls-action-'))
   const outputsFile = join(dir, 'output.txt')
   const summaryFile = join(dir, 'summary.md')
+  const stateFile = join(dir, 'state.txt')
   writeFileSync(outputsFile, '')
   writeFileSync(summaryFile, '')
+  writeFileSync(stateFile, '')
+  const stateEnv = Object.fromEntries(
+    Object.entries(options.state ?? {}).map(([name, value]) => [`STATE_${name}`, value]),
+  )
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     SYSTEMROOT: process.env.SYSTEMROOT ?? '',
@@ -75,11 +87,13 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     GITHUB_WORKSPACE: options.workspace ?? dir,
     GITHUB_OUTPUT: outputsFile,
     GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_STATE: stateFile,
     GITHUB_REPOSITORY: 'acme/certificates',
     GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
     GITHUB_RUN_ID: '4242',
     GITHUB_SERVER_URL: 'https://github.com',
     ...inputEnv(inputs),
+    ...stateEnv,
     ...options.env,
   }
   const started = Date.now()
@@ -95,6 +109,7 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   const { log, masks, stderr: maskedStderr } = applyRunnerMasking(stdout, stderr)
   const outputsText = readFileSync(outputsFile, 'utf8')
   const summary = readFileSync(summaryFile, 'utf8')
+  const state = parseOutputs(readFileSync(stateFile, 'utf8'))
   rmSync(dir, { recursive: true, force: true })
   return {
     exitCode,
@@ -103,11 +118,24 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     stderr: maskedStderr,
     outputs: parseOutputs(outputsText),
     outputsFile: outputsText,
+    state,
     summary,
     annotations: parseAnnotations(stdout),
     masks,
     durationMs: Date.now() - started,
   }
+}
+
+/**
+ * The post step, as the runner starts it once every regular step of the job has ended (and, with
+ * `post-if: success()`, succeeded): the same bundle and inputs, and the main step's saved state.
+ */
+export function runPostStep(
+  inputs: Record<string, string>,
+  main: ActionRun,
+  options: RunOptions = {},
+): Promise<ActionRun> {
+  return runAction(inputs, { ...options, state: main.state })
 }
 
 /** The runner's command escaping, undone (see @actions/core's command.ts). */
@@ -159,8 +187,8 @@ export function leakForms(secret: string): string[] {
   return [...forms].filter((form) => form.length >= 8)
 }
 
-/** The secrets that reached what a user or a later step can see: the masked log, outputs, summary. */
+/** The secrets that reached what a user or a later step can see: the masked log, outputs, summary, saved state. */
 export function leakedSecrets(run: ActionRun, secrets: readonly string[]): string[] {
-  const visible = [run.log, run.outputsFile, run.summary]
+  const visible = [run.log, run.outputsFile, run.summary, ...Object.values(run.state)]
   return secrets.flatMap((secret) => leakForms(secret)).filter((form) => visible.some((text) => text.includes(form)))
 }

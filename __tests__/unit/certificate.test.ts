@@ -45,6 +45,7 @@ function settingsFor(certificate: string, options: SettingsOptions = {}): Settin
     maxRetries: 3,
     timeoutSeconds: 60,
     replace: false,
+    replaceWhen: 'end-of-job',
     dryRun: false,
   }
   if (options.key !== undefined) settings.privateKey = { text: options.key, input: 'private-key' }

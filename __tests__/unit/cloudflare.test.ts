@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { CloudflareApi, OperationError, htmlTitle, resultOf, type ApiOptions } from '../../src/cloudflare.ts'
+import { CloudflareApi, OperationError, htmlTitle, resultOf } from '../../src/cloudflare.ts'
+import type { ApiSettings } from '../../src/settings.ts'
 import { ApiError, TransportError } from '../../src/errors.ts'
 import { toTransportError, type HttpRequest, type HttpResponse, type HttpSend } from '../../src/http.ts'
 import type { Clock } from '../../src/retry.ts'
@@ -260,7 +261,7 @@ interface Harness {
   info: string[]
 }
 
-function harness(steps: Step[], options: Partial<ApiOptions> = {}, random = 0): Harness {
+function harness(steps: Step[], options: Partial<ApiSettings> = {}, random = 0): Harness {
   const clock = new FakeClock(NOW, random)
   const send = scriptedSend(...steps)
   const info: string[] = []

@@ -6,6 +6,7 @@ import { InputError } from '../../src/errors.ts'
 import {
   DEFAULT_API_BASE_URL,
   MAX_PEM_BYTES,
+  getApiSettings,
   getSettings,
   parseApiBaseUrl,
   type InputSource,
@@ -74,6 +75,7 @@ describe('getSettings defaults', () => {
       maxRetries: 3,
       timeoutSeconds: 60,
       replace: false,
+      replaceWhen: 'end-of-job',
       dryRun: false,
     })
     expect(DEFAULT_API_BASE_URL).toBe('https://api.cloudflare.com/client/v4')
@@ -100,6 +102,29 @@ describe('getSettings defaults', () => {
 
   it('requires name when replace is true', () => {
     expect(inputError({ replace: 'true' }).message).toMatch(/^Input 'replace' needs 'name'/)
+  })
+})
+
+describe('replace-when', () => {
+  it('takes end-of-job or immediately, and names both when given something else', () => {
+    expect(settings({ 'replace-when': 'immediately' }).replaceWhen).toBe('immediately')
+    expect(settings({ 'replace-when': 'end-of-job' }).replaceWhen).toBe('end-of-job')
+    expect(inputError({ 'replace-when': 'end-of-step' }).message).toBe(
+      "Input 'replace-when' must be one of end-of-job, immediately, got 'end-of-step'. Remove it to use the default, end-of-job.",
+    )
+  })
+})
+
+describe('getApiSettings, for the post step', () => {
+  it('reads only what talking to Cloudflare needs: no certificate or key is read', () => {
+    const api = getApiSettings(source({ certificate: '', 'certificate-path': 'gone.pem', 'max-retries': '1' }))
+    expect(api).toEqual({
+      accountId: ACCOUNT_ID,
+      credentials: { kind: 'token', token: API_TOKEN },
+      apiBaseUrl: 'https://api.cloudflare.com/client/v4',
+      maxRetries: 1,
+      timeoutSeconds: 60,
+    })
   })
 })
 

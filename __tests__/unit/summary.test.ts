@@ -18,6 +18,7 @@ const outputs = (overrides: Partial<Outputs> = {}): Outputs => ({
   'fingerprint-sha256': 'AB:CD',
   created: 'true',
   'replaced-ids': '[]',
+  'replace-candidates': '[]',
   ...overrides,
 })
 
@@ -27,7 +28,9 @@ const report = (overrides: Partial<RunReport> = {}): RunReport => ({
   outputs: outputs(),
   daysLeft: 400,
   replace: false,
+  replaceWhen: 'immediately',
   replacements: [],
+  candidates: [],
   ...overrides,
 })
 

@@ -1,0 +1,177 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { errorAnswer, type FakeCloudflare } from '../support/fake-cloudflare.ts'
+import { API_TOKEN, clientInputs, makeClient, startFake, type ClientFixture } from '../support/fixtures.ts'
+import { leakedSecrets, runAction, runPostStep, type ActionRun } from '../support/run-action.ts'
+
+/**
+ * replace-when: end-of-job, through dist/: the main step as the runner runs it, then (after whatever the
+ * job's other steps do to the account) the post step with the state the main step saved.
+ */
+
+let fake: FakeCloudflare
+let fixture: ClientFixture
+const NAME = 'payments-client'
+const LAST_YEAR = '2025-11-01T00:00:00Z'
+
+beforeAll(async () => {
+  fake = await startFake()
+})
+afterAll(() => fake.stop())
+afterEach(() => {
+  expect(fake.specViolations).toEqual([])
+  fake.reset()
+})
+
+const calls = (): string[] => fake.requests.map((r) => `${r.method} ${r.path.replace(/^.*\/mtls_certificates/, '')}`)
+const warnings = (run: ActionRun): string[] =>
+  run.annotations.filter((a) => a.level === 'warning').map((a) => a.message)
+const errors = (run: ActionRun): string[] => run.annotations.filter((a) => a.level === 'error').map((a) => a.message)
+const older = (inUseBy?: string[]) =>
+  fake.seed(makeClient('ec').client.pem, { name: NAME, uploadedOn: LAST_YEAR, ...(inUseBy ? { inUseBy } : {}) })
+
+function inputs(extra: Record<string, string> = {}): Record<string, string> {
+  return clientInputs(fake, fixture, { name: NAME, replace: 'true', ...extra })
+}
+
+async function step(run: Promise<ActionRun>): Promise<ActionRun> {
+  const done = await run
+  expect(leakedSecrets(done, [API_TOKEN, fixture.keyPem])).toEqual([])
+  expect(errors(done)).toEqual([])
+  expect(done.exitCode).toBe(0)
+  return done
+}
+
+describe('replace at the end of the job', () => {
+  it('keeps the old certificate through the main step and deletes it in the post step', async () => {
+    fixture = makeClient('ec')
+    const old = older()
+    const main = await step(runAction(inputs()))
+    const uploaded = main.outputs['certificate-id'] ?? ''
+    expect(fake.certificates.has(old.id)).toBe(true)
+    expect(main.outputs['replaced-ids']).toBe('[]')
+    expect(JSON.parse(main.outputs['replace-candidates'] ?? '')).toEqual([old.id])
+    expect(main.log).toContain(
+      `Replace is scheduled for the end of the job: once every other step has succeeded, the post step deletes the certificates named '${NAME}' uploaded before this one that no service uses then (now: ${old.id}).`,
+    )
+    expect(main.summary).toContain('Replace runs at the end of the job')
+    expect(JSON.parse(main.state.rotation ?? '')).toEqual({
+      id: uploaded,
+      name: NAME,
+      ca: false,
+      issuedAt: fixture.client.x509.validFromDate.getTime(),
+      uploadedOn: fake.certificates.get(uploaded)?.uploaded_on,
+    })
+    expect(calls()).toEqual(['POST ', 'GET '])
+
+    fake.requests.length = 0
+    const post = await step(runPostStep(inputs(), main))
+    expect(calls()).toEqual(['GET ', `GET /${old.id}/associations`, `DELETE /${old.id}`])
+    expect([...fake.certificates.keys()]).toEqual([uploaded])
+    expect(post.log).toContain(
+      `Certificate ${old.id} of the same name (uploaded ${LAST_YEAR}): deleted, older, same name, not in use.`,
+    )
+    expect(warnings(post)).toEqual([])
+    expect(post.summary).toContain(
+      `<h3>Replace at the end of the job: certificates named ${NAME} older than <code>${uploaded}</code></h3>`,
+    )
+    expect(post.summary).toContain(`<tr><td><code>${old.id}</code></td><td>${LAST_YEAR}</td><td>deleted</td>`)
+    // The post step registers the secrets again before it logs anything.
+    expect(post.masks).toEqual(expect.arrayContaining([API_TOKEN]))
+    expect(post.rawStdout.indexOf(`::add-mask::${API_TOKEN}`)).toBeLessThan(post.rawStdout.search(/^(?!::add-mask::)/m))
+  })
+
+  it('deletes a certificate the deploy moved off between the main and post steps', async () => {
+    fixture = makeClient('ec')
+    const old = older(['gateway'])
+    const main = await step(runAction(inputs()))
+    expect(JSON.parse(main.outputs['replace-candidates'] ?? '')).toEqual([old.id])
+    fake.associations.delete(old.id) // what the deploy step does
+    await step(runPostStep(inputs(), main))
+    expect(fake.certificates.has(old.id)).toBe(false)
+  })
+
+  it('keeps one still in use at the end of the job, with a warning, and succeeds', async () => {
+    fixture = makeClient('ec')
+    const old = older(['gateway'])
+    const main = await step(runAction(inputs()))
+    const post = await step(runPostStep(inputs(), main))
+    expect(fake.certificates.has(old.id)).toBe(true)
+    expect(warnings(post)).toEqual([
+      `Certificate ${old.id} of the same name (uploaded ${LAST_YEAR}): kept, still in use by gateway (active).`,
+    ])
+    expect(fake.requestsTo('DELETE')).toEqual([])
+  })
+
+  it('warns, but does not fail the job, when a delete or the listing fails at the end', async () => {
+    fixture = makeClient('ec')
+    const old = older()
+    const main = await step(runAction(inputs({ 'max-retries': '0' })))
+    fake.inject({ method: 'DELETE', fault: errorAnswer(500, [{ code: 10001, message: 'Internal' }]) })
+    const failedDelete = await step(runPostStep(inputs({ 'max-retries': '0' }), main))
+    expect(fake.certificates.has(old.id)).toBe(true)
+    expect(warnings(failedDelete)).toEqual([
+      expect.stringMatching(new RegExp(`^Certificate ${old.id} .*: kept, Could not delete`)),
+    ])
+
+    fake.inject({ method: 'GET', fault: errorAnswer(503, [{ code: 10001, message: 'Unavailable' }]) })
+    const failedList = await step(runPostStep(inputs({ 'max-retries': '0' }), main))
+    expect(warnings(failedList)).toEqual([
+      expect.stringMatching(
+        /^Replace at the end of the job could not finish: Could not list .*HTTP 503.*The new certificate is in place/,
+      ),
+    ])
+  })
+
+  it('uses the same time limit, and ends within it when Cloudflare hangs', async () => {
+    fixture = makeClient('ec')
+    older()
+    const main = await step(runAction(inputs()))
+    fake.inject({ method: 'GET', times: 5, fault: { kind: 'hang' } })
+    const post = await step(runPostStep(inputs({ 'timeout-seconds': '2' }), main))
+    expect(post.durationMs).toBeLessThan(8000)
+    expect(warnings(post)).toEqual([expect.stringMatching(/no answer within timeout-seconds \(2 s\)/)])
+  })
+})
+
+describe('nothing scheduled, nothing done', () => {
+  it('makes no request without saved state, as when the main step failed before uploading', async () => {
+    fixture = makeClient('ec')
+    older()
+    const post = await step(runAction(inputs(), { state: { isPost: 'true' } }))
+    expect(fake.requests).toEqual([])
+    expect(post.log).toContain('Nothing to replace')
+  })
+
+  it.each([
+    ['replace is off', { replace: 'false' }],
+    ['a dry run', { 'dry-run': 'true' }],
+    ['replace-when is immediately', { 'replace-when': 'immediately' }],
+  ])('schedules nothing when %s', async (_, extra) => {
+    fixture = makeClient('ec')
+    older()
+    const main = await step(runAction(inputs(extra)))
+    expect(main.state).toEqual({ isPost: 'true' })
+    const before = fake.requests.length
+    await step(runPostStep(inputs(extra), main))
+    expect(fake.requests.length).toBe(before)
+  })
+
+  it('deletes in the main step itself with replace-when immediately', async () => {
+    fixture = makeClient('ec')
+    const old = older()
+    const main = await step(runAction(inputs({ 'replace-when': 'immediately' })))
+    expect(JSON.parse(main.outputs['replaced-ids'] ?? '')).toEqual([old.id])
+    expect(main.outputs['replace-candidates']).toBe('[]')
+    expect(fake.certificates.has(old.id)).toBe(false)
+  })
+
+  it('reports the plan in a dry run, at the end of the job as things stand', async () => {
+    fixture = makeClient('ec')
+    const old = older()
+    const main = await step(runAction(inputs({ 'dry-run': 'true' })))
+    expect(JSON.parse(main.outputs['replace-candidates'] ?? '')).toEqual([old.id])
+    expect(main.log).toContain(`Certificate ${old.id} of the same name (uploaded ${LAST_YEAR}): would delete`)
+    expect(main.summary).toContain('(at the end of the job, as things stand now)')
+    expect(fake.requestsTo('DELETE')).toEqual([])
+  })
+})

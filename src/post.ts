@@ -1,0 +1,40 @@
+import { CloudflareApi } from './cloudflare.ts'
+import { actionInputs, getApiSettings, registerSecretInputs } from './input-helper.ts'
+import { log } from './log.ts'
+import type { Dependencies } from './main.ts'
+import { errorText, logReplacements, writeSummary } from './reporting.ts'
+import { replaceOlder } from './rotation.ts'
+import { loadRotation } from './state-helper.ts'
+import { renderPostSummary } from './summary.ts'
+
+/**
+ * The post step: `replace` with `replace-when: end-of-job`, after every other step of the job has
+ * succeeded (action.yml's `post-if: success()`), so that deploy steps have moved off the old
+ * certificate first. It never fails the job: the new certificate is in place, and anything left is
+ * reported as a warning.
+ */
+export async function runPost(dependencies: Dependencies): Promise<void> {
+  const source = actionInputs()
+  try {
+    registerSecretInputs(source)
+    const target = loadRotation()
+    if (!target) {
+      log.info('Nothing to replace: the main step scheduled no replace for the end of the job.')
+      return
+    }
+    const api = new CloudflareApi(getApiSettings(source), dependencies.http.send, dependencies.clock, log)
+    log.info(
+      `Replace, at the end of the job: deleting the certificates named '${target.name}' uploaded before ${target.id} that no service uses now.`,
+    )
+    const replacements = await replaceOlder(api, await api.listCertificates(), target, false)
+    if (replacements.length === 0) log.info(`No older certificate named '${target.name}' is left to delete.`)
+    logReplacements(replacements)
+    await writeSummary(renderPostSummary(target, replacements))
+  } catch (error) {
+    log.warning(
+      `Replace at the end of the job could not finish: ${errorText(error)}. The new certificate is in place; older certificates with its name are left as they were.`,
+    )
+  } finally {
+    await dependencies.http.close()
+  }
+}
