@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { delimiter, join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FakeCloudflare } from '../support/fake-cloudflare.ts'
+import { ACCOUNT_ID, API_TOKEN, makeClient, startFake, type ClientFixture } from '../support/fixtures.ts'
+import { ROOT, leakForms } from '../support/run-action.ts'
+
+/**
+ * `npm run local-action` as the README describes it: GitHub's @github/local-action runs src/main.ts
+ * with .env.example adapted to the stand-in (its account id and token, its address, the certificate and
+ * key files). The npm script reads .env in the repository root, which a developer may be using, so
+ * this runs the same command with a .env file of its own. local-action exits 0 even when the action
+ * fails, so what counts is what the stand-in received and what the action printed.
+ */
+
+const LOCAL_ACTION = join(ROOT, 'node_modules', '@github', 'local-action', 'bin', 'local-action.js')
+
+let fake: FakeCloudflare
+let fixture: ClientFixture
+let dir: string
+
+beforeAll(async () => {
+  fake = await startFake()
+  fixture = makeClient('ec')
+  dir = mkdtempSync(join(tmpdir(), 'local-action-'))
+})
+afterAll(async () => {
+  await fake.stop()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+/** .env.example with the given variables' values replaced; each must be set (not commented out) there. */
+function adaptEnvExample(values: Record<string, string>): string {
+  let text = readFileSync(join(ROOT, '.env.example'), 'utf8')
+  for (const [name, value] of Object.entries(values)) {
+    const line = new RegExp(`^${name}=.*$`, 'm')
+    expect(text, `.env.example sets ${name}`).toMatch(line)
+    text = text.replace(line, `${name}=${value}`)
+  }
+  return text
+}
+
+/** A clean environment: nothing from a runner or a developer's shell that the action would read. */
+function childEnv(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !/^(INPUT_|CLOUDFLARE_|GITHUB_|RUNNER_|ACTIONS_)|_proxy$/i.test(name),
+    ),
+  )
+  return { ...env, PATH: `${join(ROOT, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}` }
+}
+
+function runLocalAction(envFile: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [LOCAL_ACTION, '.', 'src/main.ts', envFile], {
+    cwd: ROOT,
+    env: childEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  const killer = setTimeout(() => child.kill('SIGKILL'), 90_000)
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(killer)
+      resolve({ code, output })
+    }),
+  )
+}
+
+describe('npm run local-action', () => {
+  it('is the command this test runs', () => {
+    const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>
+    }
+    expect(packageJson.scripts['local-action']).toBe('local-action . src/main.ts .env')
+  })
+
+  it('uploads to the stand-in with .env.example adapted', { timeout: 120_000 }, async () => {
+    writeFileSync(join(dir, 'client.pem'), fixture.client.pem)
+    writeFileSync(join(dir, 'client.key'), fixture.keyPem, { mode: 0o600 })
+    const summary = join(dir, 'summary.md')
+    const envFile = join(dir, '.env')
+    writeFileSync(
+      envFile,
+      adaptEnvExample({
+        'INPUT_ACCOUNT-ID': ACCOUNT_ID,
+        'INPUT_API-TOKEN': API_TOKEN,
+        'INPUT_API-BASE-URL': fake.url,
+        'INPUT_CERTIFICATE-PATH': join(dir, 'client.pem'),
+        'INPUT_PRIVATE-KEY-PATH': join(dir, 'client.key'),
+        GITHUB_STEP_SUMMARY: summary,
+      }),
+    )
+
+    const { code, output } = await runLocalAction(envFile)
+
+    expect(output).not.toMatch(/^::error::/m)
+    expect(code).toBe(0)
+    const uploads = fake.requestsTo('POST', '/mtls_certificates')
+    expect(uploads).toHaveLength(1)
+    const body = uploads[0]?.json as { name?: string; ca?: boolean; private_key?: string }
+    expect(body).toMatchObject({ name: 'local-action-test', ca: false })
+    expect(body.private_key).toBeTruthy()
+    const [stored] = [...fake.certificates.values()]
+    expect(output).toContain(`::set-output name=certificate-id::${stored?.id ?? '(none)'}`)
+    expect(output).toContain('::set-output name=created::true')
+    expect(readFileSync(summary, 'utf8')).toContain('Uploaded a new mTLS certificate to Cloudflare')
+    expect(leakForms(fixture.keyPem).filter((form) => output.includes(form))).toEqual([])
+    expect(fake.specViolations).toEqual([])
+  })
+})
