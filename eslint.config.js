@@ -8,7 +8,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.js', 'scripts/bench-floor.cjs'] },
+        projectService: {
+          allowDefaultProject: ['eslint.config.js', 'scripts/bench-floor.cjs', '.github/actions/*/*.mjs'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -22,7 +24,15 @@ export default tseslint.config(
     files: ['__tests__/**'],
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },
   },
-  { files: ['eslint.config.js', 'scripts/bench-floor.cjs'], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['eslint.config.js', 'scripts/bench-floor.cjs', '.github/actions/*/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // CI's own helper actions: plain JavaScript that the runner's Node runs as it is.
+    files: ['.github/actions/*/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', fetch: 'readonly' } },
+  },
   {
     files: ['scripts/bench-floor.cjs'],
     languageOptions: {

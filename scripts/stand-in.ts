@@ -2,8 +2,10 @@
  * Starts the Cloudflare stand-in (the tests' FakeCloudflare) as a process, for trying the action by hand and
  * for CI, with throwaway certificates to upload to it:
  *
- *   node scripts/stand-in.ts --port 8787 --out <dir> [--max-seconds 600]
+ *   node scripts/stand-in.ts --port 8787 --out <dir> [--max-seconds 600] [--seed-name <name>]
  *
+ * With --seed-name, the account starts with an older certificate of that name (uploaded a day ago, not the
+ * one in certs/), which `replace` should remove: its id is `seededId` in stand-in.json.
  * Writes <dir>/certs/client.pem, <dir>/certs/ca.pem and <dir>/client.key, then <dir>/stand-in.json (last, and
  * atomically, so its existence means the stand-in is listening), and prints the same JSON as one line on stdout.
  * Serves on 127.0.0.1 until SIGINT or SIGTERM, or until --max-seconds pass, so a forgotten one does not linger.
@@ -15,20 +17,21 @@ import { parseArgs } from 'node:util'
 import { FakeCloudflare } from '../__tests__/support/fake-cloudflare.ts'
 import { ACCOUNT_ID, API_TOKEN, makeClient } from '../__tests__/support/fixtures.ts'
 
-const usage = 'usage: node scripts/stand-in.ts --port <0-65535> --out <dir> [--max-seconds <n>]'
+const usage = 'usage: node scripts/stand-in.ts --port <0-65535> --out <dir> [--max-seconds <n>] [--seed-name <name>]'
 
 function fail(message: string): never {
   console.error(`stand-in: ${message}\n${usage}`)
   process.exit(2)
 }
 
-function options(): { port: string; out?: string; 'max-seconds': string } {
+function options(): { port: string; out?: string; 'max-seconds': string; 'seed-name'?: string } {
   try {
     return parseArgs({
       options: {
         port: { type: 'string', default: '8787' },
         out: { type: 'string' },
         'max-seconds': { type: 'string', default: '600' },
+        'seed-name': { type: 'string' },
       },
     }).values
   } catch (error) {
@@ -61,7 +64,18 @@ writeFileSync(join(out, 'certs', 'ca.pem'), fixture.ca.pem)
 writeFileSync(join(out, 'client.key'), fixture.keyPem, { mode: 0o600 })
 
 const fake = await new FakeCloudflare({ accountId: ACCOUNT_ID, credentials: { token: API_TOKEN } }).start(port)
-const info = JSON.stringify({ url: fake.url, accountId: ACCOUNT_ID, token: API_TOKEN })
+const seeded = parsed['seed-name']
+  ? fake.seed(makeClient('ec').client.pem, {
+      name: parsed['seed-name'],
+      uploadedOn: new Date(Date.now() - 86_400_000).toISOString(),
+    })
+  : undefined
+const info = JSON.stringify({
+  url: fake.url,
+  accountId: ACCOUNT_ID,
+  token: API_TOKEN,
+  ...(seeded ? { seededId: seeded.id } : {}),
+})
 const infoFile = join(out, 'stand-in.json')
 writeFileSync(`${infoFile}.tmp`, `${info}\n`)
 renameSync(`${infoFile}.tmp`, infoFile)
