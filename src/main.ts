@@ -14,7 +14,7 @@ import { replaceCandidates, replaceOlder, type RotationTarget } from './rotation
 import type { Settings } from './settings.ts'
 import { isPostStep, markMainStep, saveRotation } from './state-helper.ts'
 import { renderSummary, type RunContext } from './summary.ts'
-import { explainCaQuota, findByLeaf, isCaQuotaFull, uploadOrAdopt } from './upload.ts'
+import { findByLeaf, uploadOrAdopt } from './upload.ts'
 
 export interface Dependencies {
   http: HttpClient
@@ -63,11 +63,7 @@ async function deploy(
   if (settings.name) body.name = settings.name
   if (checked.privateKeyPem) body.private_key = checked.privateKeyPem
   log.info(`Uploading to Cloudflare account ${settings.accountId}${settings.name ? ` as '${settings.name}'` : ''}.`)
-  const { certificate, created } = await uploadOrAdopt(api, body, checked.facts.fingerprintSha256, now.getTime()).catch(
-    async (error: unknown) => {
-      throw isCaQuotaFull(error) ? await explainCaQuota(api, error, settings.name) : error
-    },
-  )
+  const { certificate, created } = await uploadOrAdopt(api, body, checked.facts.fingerprintSha256, now.getTime())
   const mayReplace = created || checkExisting(certificate, settings)
   if (created) {
     log.info(`Uploaded certificate ${certificate.id}, expiring ${certificate.expires_on ?? checked.facts.expiresOn}.`)
@@ -77,7 +73,7 @@ async function deploy(
     )
   }
   const target = rotationTarget(settings, checked, certificate.uploaded_on ?? isoSeconds(now), certificate.id)
-  const plan = mayReplace ? await replaceOrSchedule(api, settings, target) : NO_REPLACE
+  const plan = settings.replace && mayReplace ? await replaceOrSchedule(api, settings, target) : NO_REPLACE
   return {
     action: created ? 'uploaded' : 'reused',
     dryRun: false,
@@ -106,11 +102,11 @@ async function dryRun(
       : 'Would upload the certificate: the account does not hold it yet.',
   )
   const target = rotationTarget(settings, checked, existing?.uploaded_on ?? isoSeconds(now), existing?.id)
-  const plan = mayReplace && settings.replace ? await planReplace(api, target, certificates) : NO_REPLACE
+  const plan = settings.replace && mayReplace ? await planReplace(api, target, certificates) : NO_REPLACE
   return {
     action: existing ? 'would reuse' : 'would upload',
     dryRun: true,
-    outputs: buildOutputs(settings, checked, existing, false, { ...plan, replacements: [] }),
+    outputs: buildOutputs(settings, checked, existing, false, plan),
     daysLeft: checked.facts.daysLeft,
     replace: settings.replace,
     replaceWhen: settings.replaceWhen,
@@ -145,7 +141,6 @@ const NO_REPLACE: ReplacePlan = { replacements: [], candidates: [] }
  * the upload stands.
  */
 async function replaceOrSchedule(api: CloudflareApi, settings: Settings, target: RotationTarget): Promise<ReplacePlan> {
-  if (!settings.replace) return NO_REPLACE
   let certificates: MtlsCertificate[] | undefined
   try {
     certificates = await api.listCertificates()

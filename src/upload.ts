@@ -21,7 +21,8 @@ const CLOCK_SKEW_MS = 5 * 60_000
 /**
  * Uploads the certificate, never twice: a first upload is one request; when Cloudflare says the
  * certificate exists (1471), or an attempt failed in a way that may have stored it, the account's
- * certificates are looked up and the one with our leaf is adopted instead.
+ * certificates are looked up and the one with our leaf is adopted instead. A full CA quota (1489) is
+ * explained with the certificates that could make room.
  */
 export async function uploadOrAdopt(
   api: CloudflareApi,
@@ -35,7 +36,7 @@ export async function uploadOrAdopt(
     certificate,
     created: mayHaveUploaded && !(Date.parse(certificate.uploaded_on ?? '') < runStartedAt - CLOCK_SKEW_MS),
   })
-  return api.retrying('upload the certificate', async () => {
+  const attempt = api.retrying('upload the certificate', async () => {
     if (mayHaveUploaded) {
       const existing = findByLeaf(await api.listOnce(), fingerprint)
       if (existing) return adopted(existing)
@@ -50,6 +51,9 @@ export async function uploadOrAdopt(
       mayHaveUploaded ||= outcomeUnknown(error)
       throw error
     }
+  })
+  return attempt.catch(async (error: unknown) => {
+    throw isCaQuotaFull(error) ? await explainCaQuota(api, error, body.name) : error
   })
 }
 

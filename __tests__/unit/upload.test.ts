@@ -3,7 +3,7 @@ import { CloudflareApi, OperationError, type MtlsCertificate, type UploadBody } 
 import { leafFingerprint } from '../../src/certificate.ts'
 import { toTransportError, type HttpRequest, type HttpResponse } from '../../src/http.ts'
 import type { Clock } from '../../src/retry.ts'
-import { findByLeaf, uploadOrAdopt } from '../../src/upload.ts'
+import { caQuotaAdvice, findByLeaf, uploadOrAdopt } from '../../src/upload.ts'
 import { ACCOUNT_ID, API_TOKEN, makeClient } from '../support/fixtures.ts'
 
 const BASE = 'https://api.cloudflare.com/client/v4'
@@ -215,5 +215,45 @@ describe('findByLeaf', () => {
     expect(findByLeaf(listed, fingerprint)).toEqual(ours)
     expect(findByLeaf(listed, ca.x509.fingerprint256)).toEqual(account.stored[0])
     expect(findByLeaf(listed, makeClient('ec').client.x509.fingerprint256)).toBeUndefined()
+  })
+})
+
+describe('caQuotaAdvice', () => {
+  const ca = (id: string, name: string | undefined, uploadedOn?: string): MtlsCertificate => ({
+    id,
+    ca: true,
+    ...(name === undefined ? {} : { name }),
+    ...(uploadedOn === undefined ? {} : { uploaded_on: uploadedOn }),
+  })
+  const listing = [
+    ca('b', 'root', '2024-06-01T00:00:00Z'),
+    { id: 'leaf', name: 'root', ca: false, uploaded_on: '2020-01-01T00:00:00Z' },
+    ca('unknown-time', 'root'),
+    ca('a', 'root', '2023-06-01T00:00:00Z'),
+    ca('other', 'partner', '2022-01-01T00:00:00Z'),
+  ]
+
+  it('says why replace cannot help, and names the same-name CA certificates, oldest first', () => {
+    const advice = caQuotaAdvice(listing, 'root')
+    expect(advice).toMatch(
+      /^The account holds as many CA certificates as Cloudflare allows .* replace deletes older certificates only after the new one is uploaded, so it cannot make room/,
+    )
+    expect(advice).toContain(
+      "CA certificates named 'root', oldest first: a ('root', uploaded 2023-06-01T00:00:00Z), b ('root', uploaded 2024-06-01T00:00:00Z), unknown-time ('root', uploaded at an unknown time).",
+    )
+    expect(advice).not.toContain('leaf')
+  })
+
+  it('lists every CA certificate when none has the name', () => {
+    expect(caQuotaAdvice(listing, 'new-root')).toContain(
+      "No CA certificate is named 'new-root'; the account's CA certificates, oldest first: other ('partner', uploaded 2022-01-01T00:00:00Z), a (",
+    )
+    expect(caQuotaAdvice([], undefined)).toMatch(/The account's CA certificates, oldest first: none listed\.$/)
+  })
+
+  it('still advises when the account could not be listed', () => {
+    expect(caQuotaAdvice(undefined, 'root')).toMatch(
+      /then re-run\. \(The account's certificates could not be listed to suggest one\.\)$/,
+    )
   })
 })
