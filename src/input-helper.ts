@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { InputError } from './errors.ts'
+import { normalisePem } from './pem.ts'
 import { capitalise } from './text.ts'
 import { registerSecret } from './secrets.ts'
 import type { Credentials, PemInput, Settings } from './settings.ts'
@@ -26,8 +27,7 @@ export function getSettings(source: InputSource): Settings {
   const secretInputs = ['api-token', 'api-key', 'private-key-passphrase']
   for (const name of secretInputs) registerSecret(read(name))
   for (const name of ['CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_API_KEY']) registerSecret(env(name))
-  // The key is masked as given (not trimmed), so that every line the runner may print is covered.
-  registerSecret(source.input('private-key'))
+  registerKey(source.input('private-key'))
   for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) registerProxyPassword(source.env[name])
 
   const workspace = source.env.GITHUB_WORKSPACE || process.cwd()
@@ -250,8 +250,18 @@ function readPrivateKey(read: (name: string) => string, workspace: string, ca: b
   if (text) return { text: boundedText('private-key', text), input: 'private-key' }
   if (!path) return undefined
   const keyText = readPemFile('private-key-path', path, workspace)
-  registerSecret(keyText)
+  registerKey(keyText)
   return { text: keyText, input: 'private-key-path', path }
+}
+
+/**
+ * A key is masked as given (not trimmed), so that every line the runner may print is covered, and as
+ * the PEM scanner reads it: indentation gone and literal \n turned into line breaks, a form this
+ * action makes of the secret.
+ */
+function registerKey(text: string): void {
+  registerSecret(text)
+  registerSecret(normalisePem(text))
 }
 
 function boundedText(name: string, text: string): string {

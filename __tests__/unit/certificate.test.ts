@@ -196,6 +196,17 @@ describe('private key', () => {
     ])
   })
 
+  it.each([
+    ['indented, as a YAML block scalar pasted with extra indent', (pem: string) => pem.replace(/^(?=.)/gm, '    ')],
+    ['with literal \\n line breaks, as from JSON or a .env file', (pem: string) => pem.replace(/\n/g, String.raw`\n`)],
+  ])('accepts a certificate and a key %s', (_, form) => {
+    const { ca, client } = clientChain('ec')
+    const key = keyPem(client.key, 'sec1', { passphrase: PASSPHRASE })
+    const checked = check(form(`${client.pem}${ca.pem}`), { key: form(key), passphrase: PASSPHRASE })
+    expect(checked.certificatesPem).toBe(canonical(client, ca))
+    expect(publicDer(checked.privateKeyPem ?? '')).toEqual(publicDer(key, PASSPHRASE))
+  })
+
   it('rejects, and registers, a private key pasted into the certificate input', () => {
     const { client } = clientChain('ec')
     const key = keyPem(client.key, 'pkcs8')

@@ -415,6 +415,28 @@ describe('secret registration', () => {
     expect(registered()).toContain(PRIVATE_KEY.split('\n')[1])
   })
 
+  it('registers a key also as the PEM scanner reads it: de-indented, literal \\n as line breaks', () => {
+    const indented = PRIVATE_KEY.replace(/^(?=.)/gm, '    ')
+    inputError({ 'account-id': '', 'private-key': indented })
+    expect(registered()).toEqual(expect.arrayContaining([indented, PRIVATE_KEY.trim()]))
+
+    vi.mocked(setSecret).mockClear()
+    const escaped = PRIVATE_KEY.replace(/\n/g, String.raw`\n`)
+    inputError({ 'account-id': '', 'private-key': escaped })
+    expect(registered()).toEqual(expect.arrayContaining([escaped, PRIVATE_KEY.trim(), PRIVATE_KEY.split('\n')[1]]))
+  })
+
+  it('registers a key read from private-key-path also as the PEM scanner reads it', () => {
+    const escaped = PRIVATE_KEY.replace(/\n/g, String.raw`\n`)
+    const root = makeWorkspace({ 'client.key': escaped })
+    try {
+      settings({ 'private-key-path': 'client.key' }, { GITHUB_WORKSPACE: root })
+      expect(registered()).toEqual(expect.arrayContaining([escaped, PRIVATE_KEY.trim()]))
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+
   it('registers the environment token and key before an unrelated input fails', () => {
     inputError({ 'api-token': '', ca: 'maybe' }, { CLOUDFLARE_API_TOKEN: ENV_TOKEN, CLOUDFLARE_API_KEY: ENV_KEY })
     expect(registered()).toEqual(expect.arrayContaining([ENV_TOKEN, ENV_KEY]))

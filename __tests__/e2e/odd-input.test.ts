@@ -1,0 +1,140 @@
+import { createPrivateKey } from 'node:crypto'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { FakeCloudflare } from '../support/fake-cloudflare.ts'
+import {
+  API_TOKEN,
+  PASSPHRASE,
+  clientInputs,
+  makeClient,
+  makeWorkspace,
+  pemArmour,
+  startFake,
+  type ClientFixture,
+} from '../support/fixtures.ts'
+import { keyPem } from '../support/pki.ts'
+import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
+
+/**
+ * What new users and attackers really hand the action: files that are not files, keys with odd
+ * encryption, indentation or escaped line breaks, passphrases with spaces, and hostile API answers.
+ * Each run goes through dist/ with debug logging on; no secret, in any form the action makes of it,
+ * may reach the log, an output or the summary.
+ */
+
+let fake: FakeCloudflare
+let good: ClientFixture
+
+beforeAll(async () => {
+  fake = await startFake()
+  good = makeClient('ec')
+})
+afterAll(() => fake.stop())
+afterEach(() => {
+  fake.reset()
+  expect(fake.specViolations).toEqual([])
+})
+
+/** The private_key of the one upload, checked to be the fixture's key. */
+function expectUploadedKey(run: ActionRun, fixture: ClientFixture): string {
+  expect(run.annotations.filter((a) => a.level === 'error')).toEqual([])
+  expect(run.exitCode).toBe(0)
+  const sent = (fake.requestsTo('POST')[0]?.json as { private_key?: string } | undefined)?.private_key ?? ''
+  expect(createPrivateKey(sent).equals(fixture.client.key.privateKey)).toBe(true)
+  return sent
+}
+
+function expectFailure(run: ActionRun, error: RegExp): void {
+  expect(run.exitCode).toBe(1)
+  const errors = run.annotations.filter((a) => a.level === 'error')
+  expect(errors).toHaveLength(1)
+  expect(errors[0]?.message).toMatch(error)
+  expect(run.log).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m)
+  expect(fake.requests).toEqual([])
+}
+
+describe('keys and certificates in the forms they arrive in', () => {
+  const indent = (pem: string): string => pem.replace(/^(?=.)/gm, '    ')
+  const escapedLineBreaks = (pem: string): string => pem.replace(/\n/g, String.raw`\n`)
+
+  it('accepts an indented certificate and key, as YAML block scalars pasted with extra indent have them', async () => {
+    const key = indent(good.keyPem)
+    const run = await runAction(clientInputs(fake, good, { certificate: indent(good.client.pem), 'private-key': key }))
+    const sent = expectUploadedKey(run, good)
+    expect(fake.requestsTo('POST')[0]?.json).toMatchObject({ certificates: good.client.pem.trim() })
+    // The de-indented key is a form the action makes: registered before anything is logged.
+    expect(run.masks).toContain(good.keyPem.trim())
+    expect(leakedSecrets(run, [API_TOKEN, key, good.keyPem, sent])).toEqual([])
+  })
+
+  it('accepts a key and a certificate whose line breaks are the two characters \\n', async () => {
+    const key = escapedLineBreaks(good.keyPem)
+    expect(key).not.toContain('\n')
+    const run = await runAction(
+      clientInputs(fake, good, { certificate: escapedLineBreaks(good.client.pem), 'private-key': key }),
+    )
+    const sent = expectUploadedKey(run, good)
+    expect(run.masks).toEqual(expect.arrayContaining([key, good.keyPem.trim()]))
+    expect(leakedSecrets(run, [API_TOKEN, key, good.keyPem, sent])).toEqual([])
+  })
+
+  it('reads a key file whose line breaks are the two characters \\n, as a .env file has it', async () => {
+    const key = `"${escapedLineBreaks(good.keyPem)}"`
+    const workspace = makeWorkspace({ 'secrets/client.key': key })
+    const run = await runAction(
+      clientInputs(fake, good, { 'private-key': '', 'private-key-path': 'secrets/client.key' }),
+      {
+        workspace,
+      },
+    )
+    const sent = expectUploadedKey(run, good)
+    expect(run.masks).toContain(good.keyPem.trim())
+    expect(leakedSecrets(run, [API_TOKEN, key, good.keyPem, sent])).toEqual([])
+  })
+
+  it('masks every form of an escaped key that does not belong to the certificate', async () => {
+    const other = makeClient('ec')
+    const key = escapedLineBreaks(other.keyPem)
+    const run = await runAction(clientInputs(fake, good, { 'private-key': key }))
+    expectFailure(run, /^The private key \(input 'private-key'\) does not belong to the certificate/)
+    expect(run.masks).toContain(other.keyPem.trim())
+    expect(leakedSecrets(run, [API_TOKEN, key, other.keyPem])).toEqual([])
+  })
+
+  it('masks every form of an indented encrypted key given the wrong passphrase', async () => {
+    const encrypted = keyPem(good.client.key, 'sec1', { passphrase: PASSPHRASE })
+    const key = indent(encrypted)
+    const run = await runAction(
+      clientInputs(fake, good, { 'private-key': key, 'private-key-passphrase': 'not the passphrase' }),
+    )
+    expectFailure(run, /^Input 'private-key' could not be decrypted with private-key-passphrase/)
+    expect(run.masks).toContain(encrypted.trim())
+    expect(leakedSecrets(run, [API_TOKEN, key, encrypted, 'not the passphrase'])).toEqual([])
+  })
+
+  it('still says a key is cut off when its END line is missing', async () => {
+    const cut = escapedLineBreaks(good.keyPem).split(pemArmour('END', 'PRIVATE KEY'))[0] ?? ''
+    const run = await runAction(clientInputs(fake, good, { 'private-key': cut }))
+    expectFailure(run, /^Input 'private-key' is cut off/)
+    expect(leakedSecrets(run, [API_TOKEN, cut, good.keyPem])).toEqual([])
+  })
+})
+
+describe('hostile answers stay linear', () => {
+  /** Just under the 8 MiB answer cap, as JSON: BEGIN lines without END, the worst case for a backtracking scan. */
+  function hostileListing(): string {
+    const unit = '-----BEGIN CERTIFICATE-----\n'
+    const certificates = unit.repeat(Math.floor((7.5 * 1024 * 1024) / JSON.stringify(unit).length))
+    const result = [{ id: 'f'.repeat(32), name: 'payments-client', ca: false, certificates }]
+    return JSON.stringify({ success: true, errors: [], messages: [], result })
+  }
+
+  it('reads a listed certificate full of BEGIN lines within the time limit', async () => {
+    fake.inject({ method: 'GET', fault: { kind: 'respond', status: 200, body: hostileListing() } })
+    const run = await runAction(clientInputs(fake, good, { 'dry-run': 'true', 'timeout-seconds': '10' }), {
+      killAfterMs: 20_000,
+    })
+    expect(run.exitCode).toBe(0)
+    expect(run.durationMs).toBeLessThan(10_000)
+    expect(run.log).toContain('Would upload the certificate')
+  })
+})
