@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process'
 import { createPrivateKey } from 'node:crypto'
+import { mkdirSync, symlinkSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { FakeCloudflare } from '../support/fake-cloudflare.ts'
 import {
@@ -51,6 +54,64 @@ function expectFailure(run: ActionRun, error: RegExp): void {
   expect(run.log).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m)
   expect(fake.requests).toEqual([])
 }
+
+const pathInputs = (extra: Record<string, string>): Record<string, string> =>
+  clientInputs(fake, good, { certificate: '', 'certificate-path': 'certs/client.pem', ...extra })
+
+describe.skipIf(process.platform === 'win32')('files that are not regular files', () => {
+  /** A named pipe with no writer: opening it for reading waits forever. */
+  function workspaceWithFifo(path: string): string {
+    const workspace = makeWorkspace({ 'certs/client.pem': good.client.pem, 'secrets/client.key': good.keyPem })
+    execFileSync('mkfifo', [join(workspace, path)])
+    return workspace
+  }
+
+  it.each([
+    ['certificate-path', 'certs/pipe.pem', { 'certificate-path': 'certs/pipe.pem' }],
+    ['private-key-path', 'secrets/pipe.key', { 'private-key': '', 'private-key-path': 'secrets/pipe.key' }],
+  ])('fails fast when %s names a FIFO', async (input, path, extra) => {
+    const run = await runAction(pathInputs(extra), { workspace: workspaceWithFifo(path), killAfterMs: 15_000 })
+    expect(run.durationMs).toBeLessThan(10_000)
+    expectFailure(
+      run,
+      new RegExp(
+        `^Input '${input}': '${path}' is a named pipe \\(FIFO\\), not a regular file\\. Give the path of the PEM file`,
+      ),
+    )
+    expect(leakedSecrets(run, [API_TOKEN, good.keyPem])).toEqual([])
+  })
+
+  it('reads a certificate and a key through symbolic links to regular files', async () => {
+    const workspace = makeWorkspace({ 'real/client.pem': good.client.pem, 'real/client.key': good.keyPem })
+    mkdirSync(join(workspace, 'certs'))
+    mkdirSync(join(workspace, 'secrets'))
+    symlinkSync('../real/client.pem', join(workspace, 'certs/client.pem'))
+    symlinkSync(join(workspace, 'real/client.key'), join(workspace, 'secrets/client.key'))
+    const run = await runAction(pathInputs({ 'private-key': '', 'private-key-path': 'secrets/client.key' }), {
+      workspace,
+    })
+    const sent = expectUploadedKey(run, good)
+    expect(leakedSecrets(run, [API_TOKEN, good.keyPem, sent])).toEqual([])
+  })
+
+  it('says a symbolic link loop is one, rather than that the file does not exist', async () => {
+    const workspace = makeWorkspace({ 'certs/readme.txt': 'x' })
+    symlinkSync('b.pem', join(workspace, 'certs/a.pem'))
+    symlinkSync('a.pem', join(workspace, 'certs/b.pem'))
+    const run = await runAction(pathInputs({ 'certificate-path': 'certs/a.pem' }), { workspace })
+    expectFailure(run, /^Input 'certificate-path': 'certs\/a\.pem' is a symbolic link loop/)
+  })
+
+  it('names the missing target of a dangling symbolic link', async () => {
+    const workspace = makeWorkspace({ 'certs/readme.txt': 'x' })
+    symlinkSync('gone.pem', join(workspace, 'certs/client.pem'))
+    const run = await runAction(pathInputs({}), { workspace })
+    expectFailure(
+      run,
+      /^Input 'certificate-path': 'certs\/client\.pem' is a symbolic link to 'gone\.pem', which does not exist/,
+    )
+  })
+})
 
 describe('keys and certificates in the forms they arrive in', () => {
   const indent = (pem: string): string => pem.replace(/^(?=.)/gm, '    ')

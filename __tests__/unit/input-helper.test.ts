@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { setSecret } from '@actions/core'
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -384,6 +385,56 @@ describe('certificate and key files', () => {
     const result = settings({ 'private-key-path': 'keys/client.key' }, { GITHUB_WORKSPACE: root })
     expect(result.privateKey).toEqual({ text: PRIVATE_KEY, input: 'private-key-path', path: 'keys/client.key' })
     expect(registered()).toContain(PRIVATE_KEY)
+  })
+
+  describe.skipIf(process.platform === 'win32')('files that are not regular files, and symbolic links', () => {
+    const certificatePath = (root: string, path: string): Settings =>
+      settings({ certificate: '', 'certificate-path': path }, { GITHUB_WORKSPACE: root })
+    const certificatePathError = (root: string, path: string): string =>
+      inputError({ certificate: '', 'certificate-path': path }, { GITHUB_WORKSPACE: root }).message
+
+    it('refuses a FIFO at once, for the certificate and for the key, rather than wait for a writer', () => {
+      const root = workspace({})
+      execFileSync('mkfifo', [join(root, 'pipe.pem')])
+      expect(certificatePathError(root, 'pipe.pem')).toBe(
+        "Input 'certificate-path': 'pipe.pem' is a named pipe (FIFO), not a regular file. Give the path of the PEM file itself, or pass the PEM text through certificate.",
+      )
+      expect(inputError({ 'private-key-path': 'pipe.pem' }, { GITHUB_WORKSPACE: root }).message).toBe(
+        "Input 'private-key-path': 'pipe.pem' is a named pipe (FIFO), not a regular file. Give the path of the PEM file itself, or pass the PEM text through private-key.",
+      )
+    })
+
+    it('refuses a character device', () => {
+      expect(certificatePathError(workspace({}), '/dev/null')).toMatch(
+        /^Input 'certificate-path': '\/dev\/null' is a character device, not a regular file\./,
+      )
+    })
+
+    it('follows a symbolic link to a regular file, relative or absolute', () => {
+      const root = workspace({ 'real/client.pem': CERTIFICATE })
+      mkdirSync(join(root, 'certs'))
+      symlinkSync('../real/client.pem', join(root, 'certs/relative.pem'))
+      symlinkSync(join(root, 'real/client.pem'), join(root, 'certs/absolute.pem'))
+      expect(certificatePath(root, 'certs/relative.pem').certificate.text).toBe(CERTIFICATE)
+      expect(certificatePath(root, 'certs/absolute.pem').certificate.text).toBe(CERTIFICATE)
+    })
+
+    it('says a symbolic link loop is one', () => {
+      const root = workspace({})
+      symlinkSync('b.pem', join(root, 'a.pem'))
+      symlinkSync('a.pem', join(root, 'b.pem'))
+      expect(certificatePathError(root, 'a.pem')).toBe(
+        "Input 'certificate-path': 'a.pem' is a symbolic link loop: following it leads back to itself. Point the link at the PEM file, or give the file's own path.",
+      )
+    })
+
+    it('names the missing target of a dangling symbolic link', () => {
+      const root = workspace({})
+      symlinkSync('gone.pem', join(root, 'client.pem'))
+      expect(certificatePathError(root, 'client.pem')).toBe(
+        "Input 'certificate-path': 'client.pem' is a symbolic link to 'gone.pem', which does not exist. Point the link at the PEM file, or give the file's own path.",
+      )
+    })
   })
 
   it('rejects both forms of one input, and a key with ca: true', () => {
