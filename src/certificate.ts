@@ -187,23 +187,37 @@ function parsePrivateKey(input: PemInput, passphrase: string | undefined, warnin
   const encrypted = block.includes('ENCRYPTED')
   if (encrypted && !passphrase) {
     throw new InputError(
-      `${capitalise(where)} is encrypted: set private-key-passphrase: \${{ secrets.CLIENT_KEY }} so it can be decrypted here (it is sent to Cloudflare unencrypted, over TLS).`,
+      `${capitalise(where)} is encrypted: set private-key-passphrase: \${{ secrets.CLIENT_KEY_PASSPHRASE }} so it can be decrypted here (it is sent to Cloudflare unencrypted, over TLS).`,
     )
   }
   if (!encrypted && passphrase) {
     warnings.push(`Input 'private-key-passphrase' is set but ${where} is not encrypted: the passphrase is not used.`)
   }
+  if (encrypted && passphrase) return decryptPrivateKey(block, passphrase, where)
   try {
-    return createPrivateKey(
-      encrypted ? { key: block, format: 'pem', passphrase: passphrase ?? '' } : { key: block, format: 'pem' },
-    )
+    return createPrivateKey({ key: block, format: 'pem' })
   } catch {
     throw new InputError(
-      encrypted
-        ? `${capitalise(where)} could not be decrypted with private-key-passphrase: the passphrase is wrong, or the key is corrupted.`
-        : `${capitalise(where)} is not a valid private key: its base64 body is corrupted or truncated. Export the key again.`,
+      `${capitalise(where)} is not a valid private key: its base64 body is corrupted or truncated. Export the key again.`,
     )
   }
+}
+
+/**
+ * Tries the passphrase as given first, as spaces at either end may be part of it; then trimmed, as a
+ * secret stored with a final line break is common and was trimmed before.
+ */
+function decryptPrivateKey(block: string, passphrase: string, where: string): KeyObject {
+  for (const candidate of new Set([passphrase, passphrase.trim()])) {
+    try {
+      return createPrivateKey({ key: block, format: 'pem', passphrase: candidate })
+    } catch {
+      // The next candidate, or the message below.
+    }
+  }
+  throw new InputError(
+    `${capitalise(where)} could not be decrypted with private-key-passphrase: the passphrase is wrong, or the key is corrupted.`,
+  )
 }
 
 function findLeaf(certificates: X509Certificate[], key: KeyObject | undefined, settings: Settings): number {

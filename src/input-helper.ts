@@ -12,6 +12,10 @@ export const MAX_PEM_BYTES = 256 * 1024
 
 /** Where inputs come from; `core.getInput` and `process.env` on the runner, plain maps in tests. */
 export interface InputSource {
+  /**
+   * The input's value as written, not trimmed (`core.getInput(name, { trimWhitespace: false })`): a
+   * passphrase may begin or end with spaces. Every other input is trimmed here.
+   */
   input(name: string): string
   env: Readonly<Record<string, string | undefined>>
 }
@@ -24,8 +28,9 @@ export function getSettings(source: InputSource): Settings {
   const read = (name: string): string => source.input(name).trim()
   const env = (name: string): string => (source.env[name] ?? '').trim()
 
+  // As given: registerSecret adds the trimmed form, so both are masked.
   const secretInputs = ['api-token', 'api-key', 'private-key-passphrase']
-  for (const name of secretInputs) registerSecret(read(name))
+  for (const name of secretInputs) registerSecret(source.input(name))
   for (const name of ['CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_API_KEY']) registerSecret(env(name))
   registerKey(source.input('private-key'))
   for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) registerProxyPassword(source.env[name])
@@ -50,7 +55,8 @@ export function getSettings(source: InputSource): Settings {
   const name = read('name')
   if (name) settings.name = parseName(name)
   if (privateKey) settings.privateKey = privateKey
-  if (passphrase) settings.privateKeyPassphrase = passphrase
+  // Kept as given, spaces and all; only one of spaces alone (which could not be masked) counts as none.
+  if (passphrase.trim()) settings.privateKeyPassphrase = passphrase
   if (settings.replace && !settings.name) {
     throw new InputError(
       "Input 'replace' needs 'name': replace deletes the older certificates with the same name, so set name: to the label this certificate rotates under.",

@@ -20,7 +20,7 @@ export interface Dependencies {
 /** inputs → settings → checked certificate → Cloudflare → outputs and summary. */
 export async function run(dependencies: Dependencies = { send: createHttpSend(), clock: systemClock }): Promise<void> {
   try {
-    const settings = getSettings({ input: (name) => core.getInput(name), env: process.env })
+    const settings = getSettings({ input: (name) => core.getInput(name, { trimWhitespace: false }), env: process.env })
     const now = new Date(dependencies.clock.now())
     const checked = checkCertificate(settings, now)
     logChecks(checked)

@@ -15,6 +15,7 @@ export interface Settings {
   accountId: string
   certificate: PemInput
   privateKey?: PemInput
+  /** As given, not trimmed: spaces at either end may be part of it. */
   privateKeyPassphrase?: string
   ca: boolean
   name?: string

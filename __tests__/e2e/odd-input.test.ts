@@ -113,6 +113,28 @@ describe.skipIf(process.platform === 'win32')('files that are not regular files'
   })
 })
 
+describe('passphrases are taken as given', () => {
+  it('decrypts a key whose passphrase has leading and trailing spaces', async () => {
+    const spaced = `  ${PASSPHRASE}  `
+    const encrypted = keyPem(good.client.key, 'pkcs8', { passphrase: spaced })
+    const run = await runAction(
+      clientInputs(fake, good, { 'private-key': encrypted, 'private-key-passphrase': spaced }),
+    )
+    const sent = expectUploadedKey(run, good)
+    expect(run.masks).toEqual(expect.arrayContaining([spaced, PASSPHRASE]))
+    expect(leakedSecrets(run, [API_TOKEN, encrypted, spaced, sent])).toEqual([])
+  })
+
+  it('still decrypts with the trimmed passphrase, as a secret stored with a final line break needs', async () => {
+    const encrypted = keyPem(good.client.key, 'sec1', { passphrase: PASSPHRASE })
+    const run = await runAction(
+      clientInputs(fake, good, { 'private-key': encrypted, 'private-key-passphrase': `${PASSPHRASE}\n` }),
+    )
+    const sent = expectUploadedKey(run, good)
+    expect(leakedSecrets(run, [API_TOKEN, encrypted, PASSPHRASE, sent])).toEqual([])
+  })
+})
+
 describe('keys and certificates in the forms they arrive in', () => {
   const indent = (pem: string): string => pem.replace(/^(?=.)/gm, '    ')
   const escapedLineBreaks = (pem: string): string => pem.replace(/\n/g, String.raw`\n`)

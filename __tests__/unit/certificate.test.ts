@@ -188,6 +188,23 @@ describe('private key', () => {
     )
   })
 
+  it('tries the passphrase as given first, then trimmed', () => {
+    const { client } = clientChain('ec')
+    const spaced = `  ${PASSPHRASE}  `
+    const withSpaces = keyPem(client.key, 'pkcs8', { passphrase: spaced })
+    expect(check(client.pem, { key: withSpaces, passphrase: spaced }).leaf.fingerprint256).toBe(
+      client.x509.fingerprint256,
+    )
+    // A secret stored with a final line break: the key was encrypted without it.
+    const plain = keyPem(client.key, 'sec1', { passphrase: PASSPHRASE })
+    expect(check(client.pem, { key: plain, passphrase: `${PASSPHRASE}\n` }).leaf.fingerprint256).toBe(
+      client.x509.fingerprint256,
+    )
+    expect(checkError(client.pem, { key: withSpaces, passphrase: PASSPHRASE }).message).toMatch(
+      /^Input 'private-key' could not be decrypted with private-key-passphrase/,
+    )
+  })
+
   it('warns that a passphrase for an unencrypted key is not used', () => {
     const { client } = clientChain('ec')
     const checked = check(client.pem, { key: keyPem(client.key, 'pkcs8'), passphrase: PASSPHRASE })

@@ -488,6 +488,18 @@ describe('secret registration', () => {
     }
   })
 
+  it('keeps the passphrase as given, and registers it both as given and trimmed', () => {
+    const spaced = `  ${PASSPHRASE} \n`
+    expect(settings({ 'private-key': PRIVATE_KEY, 'private-key-passphrase': spaced }).privateKeyPassphrase).toBe(spaced)
+    expect(registered()).toEqual(expect.arrayContaining([spaced, PASSPHRASE]))
+  })
+
+  it('takes a passphrase of spaces only as no passphrase: it could not be masked', () => {
+    expect(
+      settings({ 'private-key': PRIVATE_KEY, 'private-key-passphrase': '   ' }).privateKeyPassphrase,
+    ).toBeUndefined()
+  })
+
   it('registers the environment token and key before an unrelated input fails', () => {
     inputError({ 'api-token': '', ca: 'maybe' }, { CLOUDFLARE_API_TOKEN: ENV_TOKEN, CLOUDFLARE_API_KEY: ENV_KEY })
     expect(registered()).toEqual(expect.arrayContaining([ENV_TOKEN, ENV_KEY]))
