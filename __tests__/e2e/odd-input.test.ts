@@ -14,7 +14,8 @@ import {
   startFake,
   type ClientFixture,
 } from '../support/fixtures.ts'
-import { keyPem } from '../support/pki.ts'
+import { legacyEncryptedKey, type LegacyEncryption } from '../support/openssl.ts'
+import { keyPem, type KeyKind } from '../support/pki.ts'
 import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
 
 /**
@@ -133,6 +134,32 @@ describe('passphrases are taken as given', () => {
     const sent = expectUploadedKey(run, good)
     expect(leakedSecrets(run, [API_TOKEN, encrypted, PASSPHRASE, sent])).toEqual([])
   })
+})
+
+describe('keys with legacy encryption', () => {
+  const cases: [LegacyEncryption, KeyKind, RegExp][] = [
+    ['PKCS#8 PBE-MD5-DES', 'ec', /encrypted with a legacy PKCS#8 scheme \(such as PBE-MD5-DES\)/],
+    ['traditional DES-CBC', 'rsa', /encrypted with DES-CBC/],
+    ['traditional DES-CBC', 'ec', /encrypted with DES-CBC/],
+  ]
+  it.for(cases)(
+    'says %s encryption (%s key) is unsupported and how to re-encrypt',
+    async ([encryption, kind, scheme], { skip }) => {
+      const own = makeClient(kind)
+      const legacy = legacyEncryptedKey(own.client.key, encryption, PASSPHRASE)
+      if (legacy === undefined) return skip('no openssl command with the legacy provider')
+      const run = await runAction(
+        clientInputs(fake, own, { 'private-key': legacy, 'private-key-passphrase': PASSPHRASE }),
+      )
+      expectFailure(
+        run,
+        /^Input 'private-key' is encrypted with .*, which OpenSSL 3 no longer supports: it cannot be decrypted here, whatever the passphrase\. Re-encrypt it with AES: openssl pkey .*-aes256/,
+      )
+      expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(scheme)
+      expect(run.log).not.toMatch(/passphrase is wrong/)
+      expect(leakedSecrets(run, [API_TOKEN, legacy, PASSPHRASE, own.keyPem])).toEqual([])
+    },
+  )
 })
 
 describe('keys and certificates in the forms they arrive in', () => {

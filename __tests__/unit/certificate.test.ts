@@ -13,6 +13,7 @@ import {
 import { InputError } from '../../src/errors.ts'
 import type { Settings } from '../../src/settings.ts'
 import { ACCOUNT_ID, API_TOKEN, PASSPHRASE, pemArmour } from '../support/fixtures.ts'
+import { legacyEncryptedKey, type LegacyEncryption } from '../support/openssl.ts'
 import { clientChain, generateKey, issueCertificate, keyPem, type KeyKind, type KeyPair } from '../support/pki.ts'
 
 vi.mock('@actions/core', async (importOriginal) => ({
@@ -204,6 +205,25 @@ describe('private key', () => {
       /^Input 'private-key' could not be decrypted with private-key-passphrase/,
     )
   })
+
+  const legacyCases: [LegacyEncryption, KeyKind, string][] = [
+    ['PKCS#8 PBE-MD5-DES', 'ec', 'a legacy PKCS#8 scheme (such as PBE-MD5-DES)'],
+    ['traditional DES-CBC', 'rsa', 'DES-CBC'],
+    ['traditional DES-CBC', 'ec', 'DES-CBC'],
+  ]
+  it.for(legacyCases)(
+    'says a key with %s encryption (%s) cannot be decrypted whatever the passphrase, and how to re-encrypt it',
+    ([encryption, kind, scheme], { skip }) => {
+      const { client } = clientChain(kind)
+      const legacy = legacyEncryptedKey(client.key, encryption, PASSPHRASE)
+      if (legacy === undefined) return skip('no openssl command with the legacy provider')
+      for (const passphrase of [PASSPHRASE, 'not the passphrase']) {
+        expect(checkError(client.pem, { key: legacy, passphrase }).message).toBe(
+          `Input 'private-key' is encrypted with ${scheme}, which OpenSSL 3 no longer supports: it cannot be decrypted here, whatever the passphrase. Re-encrypt it with AES: openssl pkey -in old.key -aes256 -out new.key (OpenSSL 3 reads the old key with -provider legacy -provider default added), and give the new key instead.`,
+        )
+      }
+    },
+  )
 
   it('warns that a passphrase for an unencrypted key is not used', () => {
     const { client } = clientChain('ec')
