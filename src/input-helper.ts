@@ -31,7 +31,7 @@ export function getSettings(source: InputSource): Settings {
   // As given: registerSecret adds the trimmed form, so both are masked.
   const secretInputs = ['api-token', 'api-key', 'private-key-passphrase']
   for (const name of secretInputs) registerSecret(source.input(name))
-  for (const name of ['CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_API_KEY']) registerSecret(env(name))
+  for (const name of ['CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_API_KEY']) registerSecret(source.env[name])
   registerKey(source.input('private-key'))
   for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) registerProxyPassword(source.env[name])
 
@@ -171,7 +171,14 @@ export function parseApiBaseUrl(value: string): string {
       "Input 'api-base-url' must not carry credentials, a query or a fragment: give the API root only, such as https://api.cloudflare.com/client/v4, and pass credentials through api-token.",
     )
   }
-  return url.href.replace(/\/+$/, '')
+  return withoutTrailingSlashes(url.href)
+}
+
+/** A loop, not /\/+$/: that pattern takes quadratic time on a long run of slashes that does not end the text. */
+function withoutTrailingSlashes(text: string): string {
+  let end = text.length
+  while (end > 0 && text[end - 1] === '/') end--
+  return text.slice(0, end)
 }
 
 function parseCredentials(read: (name: string) => string, env: (name: string) => string): Credentials {

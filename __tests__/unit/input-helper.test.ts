@@ -273,6 +273,45 @@ describe('parseApiBaseUrl', () => {
   })
 })
 
+describe('hostile input stays linear', () => {
+  /** Larger than any input the runner can pass (an environment variable), and a generous bound. */
+  const SIZE = 1024 * 1024
+  const WORST_CASE_MS = 3_000
+
+  const elapsed = (run: () => unknown): number => {
+    const started = performance.now()
+    try {
+      run()
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError)
+    }
+    return performance.now() - started
+  }
+
+  it.each([
+    ['api-base-url', `https://api.cloudflare.com/${'/'.repeat(SIZE)}x`],
+    ['api-base-url', `http://${'1'.repeat(SIZE)}`],
+    ['account-id', 'a'.repeat(SIZE)],
+    ['api-email', 'a@'.repeat(SIZE / 2)],
+    ['api-token', `${'a'.repeat(SIZE)} `],
+    ['timeout-seconds', `${'1'.repeat(SIZE)}.x`],
+    ['max-retries', `${'1'.repeat(SIZE)}x`],
+    ['name', 'n'.repeat(SIZE)],
+    ['ca', 't'.repeat(SIZE)],
+  ])('%s of 1 MiB', (name, value) => {
+    const inputs = name === 'api-email' ? { 'api-token': '', 'api-key': API_KEY, [name]: value } : { [name]: value }
+    expect(elapsed(() => getSettings(source(inputs)))).toBeLessThan(WORST_CASE_MS)
+  })
+
+  it.each([
+    ['a scheme without a password', 'a'.repeat(SIZE)],
+    ['many schemes', 'a://'.repeat(SIZE / 4)],
+    ['many at signs', `http://${'u:p@'.repeat(SIZE / 4)}`],
+  ])('a proxy URL of 1 MiB: %s', (_, proxy) => {
+    expect(elapsed(() => getSettings(source({}, { HTTPS_PROXY: proxy })))).toBeLessThan(WORST_CASE_MS)
+  })
+})
+
 describe('numbers', () => {
   it('parses whole numbers within range', () => {
     const result = settings({ 'expiry-warning-days': '0', 'max-retries': '10', 'timeout-seconds': '3600' })
