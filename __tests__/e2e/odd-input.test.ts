@@ -101,6 +101,7 @@ describe.skipIf(process.platform === 'win32')('files that are not regular files'
     symlinkSync('a.pem', join(workspace, 'certs/b.pem'))
     const run = await runAction(pathInputs({ 'certificate-path': 'certs/a.pem' }), { workspace })
     expectFailure(run, /^Input 'certificate-path': 'certs\/a\.pem' is a symbolic link loop/)
+    expect(leakedSecrets(run, [API_TOKEN, good.keyPem])).toEqual([])
   })
 
   it('names the missing target of a dangling symbolic link', async () => {
@@ -111,6 +112,7 @@ describe.skipIf(process.platform === 'win32')('files that are not regular files'
       run,
       /^Input 'certificate-path': 'certs\/client\.pem' is a symbolic link to 'gone\.pem', which does not exist/,
     )
+    expect(leakedSecrets(run, [API_TOKEN, good.keyPem])).toEqual([])
   })
 })
 
