@@ -187,23 +187,52 @@ function parsePrivateKey(input: PemInput, passphrase: string | undefined, warnin
   const encrypted = block.includes('ENCRYPTED')
   if (encrypted && !passphrase) {
     throw new InputError(
-      `${capitalise(where)} is encrypted: set private-key-passphrase: \${{ secrets.CLIENT_KEY }} so it can be decrypted here (it is sent to Cloudflare unencrypted, over TLS).`,
+      `${capitalise(where)} is encrypted: set private-key-passphrase: \${{ secrets.CLIENT_KEY_PASSPHRASE }} so it can be decrypted here (it is sent to Cloudflare unencrypted, over TLS).`,
     )
   }
   if (!encrypted && passphrase) {
     warnings.push(`Input 'private-key-passphrase' is set but ${where} is not encrypted: the passphrase is not used.`)
   }
+  if (encrypted && passphrase) return decryptPrivateKey(block, passphrase, where)
   try {
-    return createPrivateKey(
-      encrypted ? { key: block, format: 'pem', passphrase: passphrase ?? '' } : { key: block, format: 'pem' },
-    )
+    return createPrivateKey({ key: block, format: 'pem' })
   } catch {
     throw new InputError(
-      encrypted
-        ? `${capitalise(where)} could not be decrypted with private-key-passphrase: the passphrase is wrong, or the key is corrupted.`
-        : `${capitalise(where)} is not a valid private key: its base64 body is corrupted or truncated. Export the key again.`,
+      `${capitalise(where)} is not a valid private key: its base64 body is corrupted or truncated. Export the key again.`,
     )
   }
+}
+
+/**
+ * Tries the passphrase as given first, as spaces at either end may be part of it; then trimmed, as a
+ * secret stored with a final line break is common and was trimmed before.
+ */
+function decryptPrivateKey(block: string, passphrase: string, where: string): KeyObject {
+  for (const candidate of new Set([passphrase, passphrase.trim()])) {
+    try {
+      return createPrivateKey({ key: block, format: 'pem', passphrase: candidate })
+    } catch (error) {
+      if (isUnsupportedAlgorithm(error)) {
+        throw new InputError(
+          `${capitalise(where)} is encrypted with ${encryptionScheme(block)}, which OpenSSL 3 no longer supports: it cannot be decrypted here, whatever the passphrase. Re-encrypt it with AES: openssl pkey -in old.key -aes256 -out new.key (OpenSSL 3 reads the old key with -provider legacy -provider default added), and give the new key instead.`,
+        )
+      }
+    }
+  }
+  throw new InputError(
+    `${capitalise(where)} could not be decrypted with private-key-passphrase: the passphrase is wrong, or the key is corrupted.`,
+  )
+}
+
+/** OpenSSL 3 moved DES, RC2, RC4 and the PBES1 schemes to its legacy provider, which Node does not load. */
+const isUnsupportedAlgorithm = (error: unknown): boolean =>
+  error instanceof Error && 'code' in error && error.code === 'ERR_OSSL_EVP_UNSUPPORTED'
+
+/** The cipher a traditional encrypted key names in its DEK-Info header; a PKCS#8 key names it in DER only. */
+function encryptionScheme(block: string): string {
+  const dekInfo = block.split('\n').find((line) => line.startsWith('DEK-Info: '))
+  const cipher = dekInfo && /^DEK-Info: ([A-Za-z0-9-]{1,40}),/.exec(dekInfo)?.[1]
+  return cipher || 'a legacy PKCS#8 scheme (such as PBE-MD5-DES)'
 }
 
 function findLeaf(certificates: X509Certificate[], key: KeyObject | undefined, settings: Settings): number {

@@ -1,7 +1,8 @@
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync, readlinkSync, statSync, type Stats } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import * as core from '@actions/core'
 import { InputError } from './errors.ts'
+import { normalisePem } from './pem.ts'
 import { capitalise } from './text.ts'
 import { registerSecret } from './secrets.ts'
 import type { ApiSettings, Credentials, PemInput, Settings } from './settings.ts'
@@ -12,13 +13,17 @@ export const MAX_PEM_BYTES = 256 * 1024
 
 /** Where inputs come from; `core.getInput` and `process.env` on the runner, plain maps in tests. */
 export interface InputSource {
+  /**
+   * The input's value as written, not trimmed (`core.getInput(name, { trimWhitespace: false })`): a
+   * passphrase may begin or end with spaces. Every other input is trimmed here.
+   */
   input(name: string): string
   env: Readonly<Record<string, string | undefined>>
 }
 
-/** The inputs as the runner gives them to this step. */
+/** The inputs as the runner gives them to this step, untrimmed (see InputSource). */
 export function actionInputs(): InputSource {
-  return { input: (name) => core.getInput(name), env: process.env }
+  return { input: (name) => core.getInput(name, { trimWhitespace: false }), env: process.env }
 }
 
 /**
@@ -47,7 +52,8 @@ export function getSettings(source: InputSource): Settings {
   const name = read('name')
   if (name) settings.name = parseName(name)
   if (privateKey) settings.privateKey = privateKey
-  if (passphrase) settings.privateKeyPassphrase = passphrase
+  // Kept as given, spaces and all; only one of spaces alone (which could not be masked) counts as none.
+  if (passphrase.trim()) settings.privateKeyPassphrase = passphrase
   if (settings.replace && !settings.name) {
     throw new InputError(
       "Input 'replace' needs 'name': replace deletes the older certificates with the same name, so set name: to the label this certificate rotates under.",
@@ -74,13 +80,10 @@ export function getApiSettings(source: InputSource): ApiSettings {
  * this before it logs anything: the post step too, as it reads the same inputs.
  */
 export function registerSecretInputs(source: InputSource): void {
-  const read = (name: string): string => source.input(name).trim()
-  const env = (name: string): string => (source.env[name] ?? '').trim()
-  const secretInputs = ['api-token', 'api-key', 'private-key-passphrase']
-  for (const name of secretInputs) registerSecret(read(name))
-  for (const name of ['CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_API_KEY']) registerSecret(env(name))
-  // The key is masked as given (not trimmed), so that every line the runner may print is covered.
-  registerSecret(source.input('private-key'))
+  // As given: registerSecret adds the trimmed form, so both are masked.
+  for (const name of ['api-token', 'api-key', 'private-key-passphrase']) registerSecret(source.input(name))
+  for (const name of ['CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_API_KEY']) registerSecret(source.env[name])
+  registerKey(source.input('private-key'))
   for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) registerProxyPassword(source.env[name])
 }
 
@@ -208,7 +211,14 @@ export function parseApiBaseUrl(value: string): string {
       "Input 'api-base-url' must not carry credentials, a query or a fragment: give the API root only, such as https://api.cloudflare.com/client/v4, and pass credentials through api-token.",
     )
   }
-  return url.href.replace(/\/+$/, '')
+  return withoutTrailingSlashes(url.href)
+}
+
+/** A loop, not /\/+$/: that pattern takes quadratic time on a long run of slashes that does not end the text. */
+function withoutTrailingSlashes(text: string): string {
+  let end = text.length
+  while (end > 0 && text[end - 1] === '/') end--
+  return text.slice(0, end)
 }
 
 function parseCredentials(read: (name: string) => string, env: (name: string) => string): Credentials {
@@ -293,8 +303,18 @@ function readPrivateKey(read: (name: string) => string, workspace: string, ca: b
   if (text) return { text: boundedText('private-key', text), input: 'private-key' }
   if (!path) return undefined
   const keyText = readPemFile('private-key-path', path, workspace)
-  registerSecret(keyText)
+  registerKey(keyText)
   return { text: keyText, input: 'private-key-path', path }
+}
+
+/**
+ * A key is masked as given (not trimmed), so that every line the runner may print is covered, and as
+ * the PEM scanner reads it: indentation gone and literal \n turned into line breaks, a form this
+ * action makes of the secret.
+ */
+function registerKey(text: string): void {
+  registerSecret(text)
+  registerSecret(normalisePem(text))
 }
 
 function boundedText(name: string, text: string): string {
@@ -306,31 +326,35 @@ function boundedText(name: string, text: string): string {
   return text
 }
 
-/** Reads at most MAX_PEM_BYTES + 1 bytes, so a wrong path to a huge file fails fast without filling memory. */
-function readPemFile(name: string, path: string, workspace: string): string {
+type PathInput = 'certificate-path' | 'private-key-path'
+/** The input that takes the PEM text itself, for the fix a message about a path input suggests. */
+const TEXT_INPUT: Record<PathInput, string> = { 'certificate-path': 'certificate', 'private-key-path': 'private-key' }
+/** Opening without waiting: should the path turn into a FIFO after it was checked, open still returns at once. */
+const OPEN_FLAGS = constants.O_RDONLY | (process.platform === 'win32' ? 0 : constants.O_NONBLOCK)
+
+/**
+ * Reads a regular file, or a symbolic link to one, and at most MAX_PEM_BYTES + 1 bytes of it, so a
+ * wrong path to a huge file fails fast without filling memory. Anything else is refused before it is
+ * read: a FIFO, socket or device can block on open or read for ever, and timeout-seconds covers only
+ * the API phase.
+ */
+function readPemFile(name: PathInput, path: string, workspace: string): string {
   const fullPath = isAbsolute(path) ? path : resolve(workspace, path)
-  let stats
-  try {
-    stats = statSync(fullPath)
-  } catch {
-    throw new InputError(
-      `Input '${name}': file '${path}' does not exist (looked for ${fullPath}). Check the path, relative to the repository root, and that the workflow checks the repository out (actions/checkout) before this step.`,
-    )
-  }
+  const stats = statPemFile(name, path, fullPath)
   if (stats.isDirectory()) {
     throw new InputError(`Input '${name}': '${path}' is a directory; give the path of the PEM file inside it.`)
   }
+  checkRegularFile(name, path, stats)
   let fd: number
   try {
-    fd = openSync(fullPath, 'r')
+    fd = openSync(fullPath, OPEN_FLAGS)
   } catch (error) {
-    const code = error instanceof Error && 'code' in error ? String(error.code) : 'error'
-    throw new InputError(`Input '${name}': '${path}' cannot be read (${code}). Check the file's permissions.`)
+    throw new InputError(
+      `Input '${name}': '${path}' cannot be read (${errorCode(error)}). Check the file's permissions.`,
+    )
   }
   try {
-    if (!fstatSync(fd).isFile() && !fstatSync(fd).isFIFO()) {
-      throw new InputError(`Input '${name}': '${path}' is not a regular file.`)
-    }
+    checkRegularFile(name, path, fstatSync(fd))
     const buffer = Buffer.alloc(MAX_PEM_BYTES + 1)
     let length = 0
     for (let n = 1; n > 0 && length < buffer.length; length += n) {
@@ -346,6 +370,60 @@ function readPemFile(name: string, path: string, workspace: string): string {
     closeSync(fd)
   }
 }
+
+/** The file's status, following symbolic links; a failure says what is wrong with the path. */
+function statPemFile(name: PathInput, path: string, fullPath: string): Stats {
+  try {
+    return statSync(fullPath)
+  } catch (error) {
+    const code = errorCode(error)
+    const fixLink = "Point the link at the PEM file, or give the file's own path."
+    if (code === 'ELOOP') {
+      throw new InputError(
+        `Input '${name}': '${path}' is a symbolic link loop: following it leads back to itself. ${fixLink}`,
+      )
+    }
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+      throw new InputError(`Input '${name}': '${path}' cannot be read (${code}). Check the file's permissions.`)
+    }
+    const target = linkTarget(fullPath)
+    if (target !== undefined) {
+      throw new InputError(
+        `Input '${name}': '${path}' is a symbolic link to '${target}', which does not exist. ${fixLink}`,
+      )
+    }
+    throw new InputError(
+      `Input '${name}': file '${path}' does not exist (looked for ${fullPath}). Check the path, relative to the repository root, and that the workflow checks the repository out (actions/checkout) before this step.`,
+    )
+  }
+}
+
+function checkRegularFile(name: PathInput, path: string, stats: Stats): void {
+  if (stats.isFile()) return
+  throw new InputError(
+    `Input '${name}': '${path}' is ${fileKind(stats)}, not a regular file. Give the path of the PEM file itself, or pass the PEM text through ${TEXT_INPUT[name]}.`,
+  )
+}
+
+function fileKind(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe (FIFO)'
+  if (stats.isSocket()) return 'a socket'
+  if (stats.isCharacterDevice()) return 'a character device'
+  if (stats.isBlockDevice()) return 'a block device'
+  if (stats.isDirectory()) return 'a directory'
+  return 'a special file'
+}
+
+/** Where a symbolic link points, as written in the link; undefined when the path is not a link. */
+function linkTarget(fullPath: string): string | undefined {
+  try {
+    return readlinkSync(fullPath)
+  } catch {
+    return undefined
+  }
+}
+
+const errorCode = (error: unknown): string => (error instanceof Error && 'code' in error ? String(error.code) : 'error')
 
 /** UTF-8, or UTF-16 with a byte-order mark: what Windows PowerShell 5 writes by default. */
 function decodeText(bytes: Buffer): string {

@@ -1,9 +1,13 @@
-/** Splitting PEM text into typed blocks, tolerant of what users really paste. */
+/**
+ * Splitting PEM text into typed blocks, tolerant of what users really paste. It also reads text from
+ * the API (a listed certificate's chain, up to the 8 MiB answer cap), so no pattern here can
+ * backtrack: the time it takes grows linearly with the text, whatever the text.
+ */
 
 export interface PemBlock {
   /** The label between BEGIN and END, e.g. `CERTIFICATE`, `RSA PRIVATE KEY`. */
   label: string
-  /** The whole block, normalised to LF line endings without trailing spaces. */
+  /** The whole block, normalised: LF line endings, no indentation or trailing spaces. */
   text: string
 }
 
@@ -13,33 +17,83 @@ export interface PemScan {
   truncatedLabel?: string
 }
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\n([\s\S]*?)\n?-----END \1-----/g
-const BEGIN = /-----BEGIN ([A-Z0-9 ]+)-----/g
+/** Labels are a few words (`ENCRYPTED PRIVATE KEY`); the bound keeps each match short on hostile text. */
+const LABEL = '[A-Z0-9 ]{1,64}'
+/** Armour anywhere in the text: two files joined by `cat` put an END and a BEGIN on one line. */
+const ARMOUR = new RegExp(`-----(BEGIN|END) (${LABEL})-----`, 'g')
+const ARMOUR_LINE = new RegExp(`^-----(?:BEGIN|END) ${LABEL}-----$`)
+/**
+ * Line breaks as users have them: LF, CRLF, a lone CR, and the two characters `\n` (or `\r\n`) of a
+ * key that went through JSON or a .env file. A backslash never occurs in PEM, so reading one as a
+ * break cannot change a block.
+ */
+const LINE_BREAK = /\r\n?|\n|\\r\\n|\\n/
 
-/** Normalises CRLF or CR line endings, a byte-order mark and trailing whitespace. */
+/** Whether a line (without surrounding whitespace) is a BEGIN or END armour line. */
+export const isArmourLine = (line: string): boolean => ARMOUR_LINE.test(line)
+
+/**
+ * Lines without surrounding whitespace: indentation (a YAML block scalar pasted with extra indent),
+ * trailing spaces, a byte-order mark.
+ */
+const trimmedLines = (text: string): string[] => text.split(LINE_BREAK).map((line) => line.trim())
+
+/**
+ * The text as the scanner reads it: lines trimmed, literal `\n` as line breaks, every armour line on
+ * a line of its own. A block `scanPem` finds is made of these lines, so for a key given in a form that
+ * needs any of this, this is the form the action makes of it: a secret to mask too.
+ */
 export function normalisePem(text: string): string {
-  return text
-    .replace(/^\uFEFF/, '')
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .join('\n')
-    .trim()
+  const lines: string[] = []
+  let from = 0
+  for (const match of text.matchAll(ARMOUR)) {
+    for (const line of bodyLines(text.slice(from, match.index))) lines.push(line)
+    lines.push(match[0])
+    from = match.index + match[0].length
+  }
+  for (const line of bodyLines(text.slice(from))) lines.push(line)
+  return lines.join('\n').trim()
 }
 
-export function scanPem(rawText: string): PemScan {
-  const text = normalisePem(rawText)
+/**
+ * The blocks in text, in order. Only armour is searched for, with one bounded pattern; the lines of a
+ * block are split once its END is found. So each character is looked at a bounded number of times,
+ * however many BEGIN lines lack their END.
+ */
+export function scanPem(text: string): PemScan {
   const blocks: PemBlock[] = []
-  const closed = new Set<number>()
-  for (const match of text.matchAll(BLOCK)) {
-    const label = match[1] ?? ''
-    blocks.push({ label, text: match[0] })
-    closed.add(match.index)
+  let truncatedLabel: string | undefined
+  let open: { label: string; armour: string; bodyStart: number } | undefined
+  for (const match of text.matchAll(ARMOUR)) {
+    const [armour, edge, label = ''] = match
+    if (edge === 'BEGIN') {
+      // A BEGIN inside an open block: that block was cut off.
+      if (open) truncatedLabel ??= open.label
+      open = { label, armour, bodyStart: match.index + armour.length }
+    } else if (open) {
+      if (label === open.label) {
+        const body = bodyLines(text.slice(open.bodyStart, match.index))
+        blocks.push({ label, text: [open.armour, ...body, armour].join('\n') })
+      } else {
+        truncatedLabel ??= open.label
+      }
+      open = undefined
+    }
   }
-  for (const match of text.matchAll(BEGIN)) {
-    if (!closed.has(match.index)) return { blocks, truncatedLabel: match[1] ?? '' }
-  }
-  return { blocks }
+  if (open) truncatedLabel ??= open.label
+  return truncatedLabel === undefined ? { blocks } : { blocks, truncatedLabel }
+}
+
+/**
+ * The lines between two armour lines: the rest of the first armour's line and the start of the next
+ * one's are dropped when empty, as usual, and kept when they hold text. Blank lines inside are kept:
+ * a traditional encrypted key has one between its headers and its body.
+ */
+function bodyLines(body: string): string[] {
+  const lines = trimmedLines(body)
+  if (lines[0] === '') lines.shift()
+  if (lines.at(-1) === '') lines.pop()
+  return lines
 }
 
 export const isPrivateKeyLabel = (label: string): boolean => label.endsWith('PRIVATE KEY')

@@ -1,8 +1,8 @@
 import { setSecret } from '@actions/core'
+import { isArmourLine } from './pem.ts'
 
 /** Lines of a multi-line secret shorter than this are PEM padding: masking them would blank unrelated log text. */
 const MIN_MASKED_LINE_LENGTH = 8
-const ARMOUR = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/
 
 /**
  * Every form in which a secret could be printed: the value as given, with LF line endings, its
@@ -19,7 +19,7 @@ export function secretForms(value: string): string[] {
   }
   for (const line of trimmed.split(/\r?\n|\r/)) {
     const text = line.trim()
-    if (text.length >= MIN_MASKED_LINE_LENGTH && !ARMOUR.test(text)) forms.add(text)
+    if (text.length >= MIN_MASKED_LINE_LENGTH && !isArmourLine(text)) forms.add(text)
   }
   return [...forms]
 }

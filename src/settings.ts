@@ -23,6 +23,7 @@ export interface ApiSettings {
 export interface Settings extends ApiSettings {
   certificate: PemInput
   privateKey?: PemInput
+  /** As given, not trimmed: spaces at either end may be part of it. */
   privateKeyPassphrase?: string
   ca: boolean
   name?: string

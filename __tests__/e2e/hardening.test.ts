@@ -151,6 +151,23 @@ describe('hostile bodies stay within the time limit', () => {
     )
     expect(run.durationMs).toBeLessThan(10_000)
   })
+
+  it('reads a listed certificate whose certificates field is 8 MiB of BEGIN lines in linear time', async () => {
+    fixture = makeClient('ec')
+    fake.seed(fixture.client.pem, { name: 'payments-client' })
+    const begin = '-----BEGIN CERTIFICATE-----\n'
+    // As JSON, each line break takes two characters: the whole answer stays just under the 8 MiB cap.
+    const junk = begin.repeat(Math.floor((EIGHT_MIB - 4096) / JSON.stringify(begin).length))
+    fake.inject({
+      method: 'GET',
+      fault: successAnswer([{ id: 'junk', name: 'payments-client', ca: false, certificates: junk }]),
+    })
+    const run = await upload({ 'max-retries': '0', 'timeout-seconds': '10' })
+    // The upload met 1471 (already there), and the listing that should hold it is junk: nothing to adopt.
+    expect(run.exitCode).toBe(1)
+    expect(errorOf(run)).toMatch(/^Could not upload the certificate: HTTP 400: \[1471\]/)
+    expect(run.durationMs).toBeLessThan(10_000)
+  })
 })
 
 describe('a finished upload is never reported as failed', () => {

@@ -13,6 +13,7 @@ import {
 import { InputError } from '../../src/errors.ts'
 import type { Settings } from '../../src/settings.ts'
 import { ACCOUNT_ID, API_TOKEN, PASSPHRASE, pemArmour } from '../support/fixtures.ts'
+import { legacyEncryptedKey, type LegacyEncryption } from '../support/openssl.ts'
 import { clientChain, generateKey, issueCertificate, keyPem, type KeyKind, type KeyPair } from '../support/pki.ts'
 
 vi.mock('@actions/core', async (importOriginal) => ({
@@ -189,12 +190,59 @@ describe('private key', () => {
     )
   })
 
+  it('tries the passphrase as given first, then trimmed', () => {
+    const { client } = clientChain('ec')
+    const spaced = `  ${PASSPHRASE}  `
+    const withSpaces = keyPem(client.key, 'pkcs8', { passphrase: spaced })
+    expect(check(client.pem, { key: withSpaces, passphrase: spaced }).leaf.fingerprint256).toBe(
+      client.x509.fingerprint256,
+    )
+    // A secret stored with a final line break: the key was encrypted without it.
+    const plain = keyPem(client.key, 'sec1', { passphrase: PASSPHRASE })
+    expect(check(client.pem, { key: plain, passphrase: `${PASSPHRASE}\n` }).leaf.fingerprint256).toBe(
+      client.x509.fingerprint256,
+    )
+    expect(checkError(client.pem, { key: withSpaces, passphrase: PASSPHRASE }).message).toMatch(
+      /^Input 'private-key' could not be decrypted with private-key-passphrase/,
+    )
+  })
+
+  const legacyCases: [LegacyEncryption, KeyKind, string][] = [
+    ['PKCS#8 PBE-MD5-DES', 'ec', 'a legacy PKCS#8 scheme (such as PBE-MD5-DES)'],
+    ['traditional DES-CBC', 'rsa', 'DES-CBC'],
+    ['traditional DES-CBC', 'ec', 'DES-CBC'],
+  ]
+  it.for(legacyCases)(
+    'says a key with %s encryption (%s) cannot be decrypted whatever the passphrase, and how to re-encrypt it',
+    ([encryption, kind, scheme], { skip }) => {
+      const { client } = clientChain(kind)
+      const legacy = legacyEncryptedKey(client.key, encryption, PASSPHRASE)
+      if (legacy === undefined) return skip('no openssl command with the legacy provider')
+      for (const passphrase of [PASSPHRASE, 'not the passphrase']) {
+        expect(checkError(client.pem, { key: legacy, passphrase }).message).toBe(
+          `Input 'private-key' is encrypted with ${scheme}, which OpenSSL 3 no longer supports: it cannot be decrypted here, whatever the passphrase. Re-encrypt it with AES: openssl pkey -in old.key -aes256 -out new.key (OpenSSL 3 reads the old key with -provider legacy -provider default added), and give the new key instead.`,
+        )
+      }
+    },
+  )
+
   it('warns that a passphrase for an unencrypted key is not used', () => {
     const { client } = clientChain('ec')
     const checked = check(client.pem, { key: keyPem(client.key, 'pkcs8'), passphrase: PASSPHRASE })
     expect(checked.warnings).toEqual([
       "Input 'private-key-passphrase' is set but input 'private-key' is not encrypted: the passphrase is not used.",
     ])
+  })
+
+  it.each([
+    ['indented, as a YAML block scalar pasted with extra indent', (pem: string) => pem.replace(/^(?=.)/gm, '    ')],
+    ['with literal \\n line breaks, as from JSON or a .env file', (pem: string) => pem.replace(/\n/g, String.raw`\n`)],
+  ])('accepts a certificate and a key %s', (_, form) => {
+    const { ca, client } = clientChain('ec')
+    const key = keyPem(client.key, 'sec1', { passphrase: PASSPHRASE })
+    const checked = check(form(`${client.pem}${ca.pem}`), { key: form(key), passphrase: PASSPHRASE })
+    expect(checked.certificatesPem).toBe(canonical(client, ca))
+    expect(publicDer(checked.privateKeyPem ?? '')).toEqual(publicDer(key, PASSPHRASE))
   })
 
   it('rejects, and registers, a private key pasted into the certificate input', () => {

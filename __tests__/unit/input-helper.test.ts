@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { setSecret } from '@actions/core'
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -297,6 +298,45 @@ describe('parseApiBaseUrl', () => {
   })
 })
 
+describe('hostile input stays linear', () => {
+  /** Larger than any input the runner can pass (an environment variable), and a generous bound. */
+  const SIZE = 1024 * 1024
+  const WORST_CASE_MS = 3_000
+
+  const elapsed = (run: () => unknown): number => {
+    const started = performance.now()
+    try {
+      run()
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError)
+    }
+    return performance.now() - started
+  }
+
+  it.each([
+    ['api-base-url', `https://api.cloudflare.com/${'/'.repeat(SIZE)}x`],
+    ['api-base-url', `http://${'1'.repeat(SIZE)}`],
+    ['account-id', 'a'.repeat(SIZE)],
+    ['api-email', 'a@'.repeat(SIZE / 2)],
+    ['api-token', `${'a'.repeat(SIZE)} `],
+    ['timeout-seconds', `${'1'.repeat(SIZE)}.x`],
+    ['max-retries', `${'1'.repeat(SIZE)}x`],
+    ['name', 'n'.repeat(SIZE)],
+    ['ca', 't'.repeat(SIZE)],
+  ])('%s of 1 MiB', (name, value) => {
+    const inputs = name === 'api-email' ? { 'api-token': '', 'api-key': API_KEY, [name]: value } : { [name]: value }
+    expect(elapsed(() => getSettings(source(inputs)))).toBeLessThan(WORST_CASE_MS)
+  })
+
+  it.each([
+    ['a scheme without a password', 'a'.repeat(SIZE)],
+    ['many schemes', 'a://'.repeat(SIZE / 4)],
+    ['many at signs', `http://${'u:p@'.repeat(SIZE / 4)}`],
+  ])('a proxy URL of 1 MiB: %s', (_, proxy) => {
+    expect(elapsed(() => getSettings(source({}, { HTTPS_PROXY: proxy })))).toBeLessThan(WORST_CASE_MS)
+  })
+})
+
 describe('numbers', () => {
   it('parses whole numbers within range', () => {
     const result = settings({ 'expiry-warning-days': '0', 'max-retries': '10', 'timeout-seconds': '3600' })
@@ -411,6 +451,56 @@ describe('certificate and key files', () => {
     expect(registered()).toContain(PRIVATE_KEY)
   })
 
+  describe.skipIf(process.platform === 'win32')('files that are not regular files, and symbolic links', () => {
+    const certificatePath = (root: string, path: string): Settings =>
+      settings({ certificate: '', 'certificate-path': path }, { GITHUB_WORKSPACE: root })
+    const certificatePathError = (root: string, path: string): string =>
+      inputError({ certificate: '', 'certificate-path': path }, { GITHUB_WORKSPACE: root }).message
+
+    it('refuses a FIFO at once, for the certificate and for the key, rather than wait for a writer', () => {
+      const root = workspace({})
+      execFileSync('mkfifo', [join(root, 'pipe.pem')])
+      expect(certificatePathError(root, 'pipe.pem')).toBe(
+        "Input 'certificate-path': 'pipe.pem' is a named pipe (FIFO), not a regular file. Give the path of the PEM file itself, or pass the PEM text through certificate.",
+      )
+      expect(inputError({ 'private-key-path': 'pipe.pem' }, { GITHUB_WORKSPACE: root }).message).toBe(
+        "Input 'private-key-path': 'pipe.pem' is a named pipe (FIFO), not a regular file. Give the path of the PEM file itself, or pass the PEM text through private-key.",
+      )
+    })
+
+    it('refuses a character device', () => {
+      expect(certificatePathError(workspace({}), '/dev/null')).toMatch(
+        /^Input 'certificate-path': '\/dev\/null' is a character device, not a regular file\./,
+      )
+    })
+
+    it('follows a symbolic link to a regular file, relative or absolute', () => {
+      const root = workspace({ 'real/client.pem': CERTIFICATE })
+      mkdirSync(join(root, 'certs'))
+      symlinkSync('../real/client.pem', join(root, 'certs/relative.pem'))
+      symlinkSync(join(root, 'real/client.pem'), join(root, 'certs/absolute.pem'))
+      expect(certificatePath(root, 'certs/relative.pem').certificate.text).toBe(CERTIFICATE)
+      expect(certificatePath(root, 'certs/absolute.pem').certificate.text).toBe(CERTIFICATE)
+    })
+
+    it('says a symbolic link loop is one', () => {
+      const root = workspace({})
+      symlinkSync('b.pem', join(root, 'a.pem'))
+      symlinkSync('a.pem', join(root, 'b.pem'))
+      expect(certificatePathError(root, 'a.pem')).toBe(
+        "Input 'certificate-path': 'a.pem' is a symbolic link loop: following it leads back to itself. Point the link at the PEM file, or give the file's own path.",
+      )
+    })
+
+    it('names the missing target of a dangling symbolic link', () => {
+      const root = workspace({})
+      symlinkSync('gone.pem', join(root, 'client.pem'))
+      expect(certificatePathError(root, 'client.pem')).toBe(
+        "Input 'certificate-path': 'client.pem' is a symbolic link to 'gone.pem', which does not exist. Point the link at the PEM file, or give the file's own path.",
+      )
+    })
+  })
+
   it('rejects both forms of one input, and a key with ca: true', () => {
     const root = workspace({ 'client.pem': CERTIFICATE })
     const env = { GITHUB_WORKSPACE: root }
@@ -438,6 +528,40 @@ describe('secret registration', () => {
     expect(registered()).toEqual(expect.arrayContaining([API_TOKEN, API_KEY, PASSPHRASE, PRIVATE_KEY]))
     // The key is registered line by line too, so a log line that prints one line of it is masked.
     expect(registered()).toContain(PRIVATE_KEY.split('\n')[1])
+  })
+
+  it('registers a key also as the PEM scanner reads it: de-indented, literal \\n as line breaks', () => {
+    const indented = PRIVATE_KEY.replace(/^(?=.)/gm, '    ')
+    inputError({ 'account-id': '', 'private-key': indented })
+    expect(registered()).toEqual(expect.arrayContaining([indented, PRIVATE_KEY.trim()]))
+
+    vi.mocked(setSecret).mockClear()
+    const escaped = PRIVATE_KEY.replace(/\n/g, String.raw`\n`)
+    inputError({ 'account-id': '', 'private-key': escaped })
+    expect(registered()).toEqual(expect.arrayContaining([escaped, PRIVATE_KEY.trim(), PRIVATE_KEY.split('\n')[1]]))
+  })
+
+  it('registers a key read from private-key-path also as the PEM scanner reads it', () => {
+    const escaped = PRIVATE_KEY.replace(/\n/g, String.raw`\n`)
+    const root = makeWorkspace({ 'client.key': escaped })
+    try {
+      settings({ 'private-key-path': 'client.key' }, { GITHUB_WORKSPACE: root })
+      expect(registered()).toEqual(expect.arrayContaining([escaped, PRIVATE_KEY.trim()]))
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+
+  it('keeps the passphrase as given, and registers it both as given and trimmed', () => {
+    const spaced = `  ${PASSPHRASE} \n`
+    expect(settings({ 'private-key': PRIVATE_KEY, 'private-key-passphrase': spaced }).privateKeyPassphrase).toBe(spaced)
+    expect(registered()).toEqual(expect.arrayContaining([spaced, PASSPHRASE]))
+  })
+
+  it('takes a passphrase of spaces only as no passphrase: it could not be masked', () => {
+    expect(
+      settings({ 'private-key': PRIVATE_KEY, 'private-key-passphrase': '   ' }).privateKeyPassphrase,
+    ).toBeUndefined()
   })
 
   it('registers the environment token and key before an unrelated input fails', () => {

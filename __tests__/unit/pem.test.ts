@@ -22,8 +22,16 @@ describe('normalisePem', () => {
     expect(normalisePem('\n\n  a  \t\nb \n\n')).toBe('a\nb')
   })
 
-  it('keeps leading indentation inside the text', () => {
-    expect(normalisePem('a\n  b')).toBe('a\n  b')
+  it('drops the indentation of every line, as a YAML block scalar pasted with extra indent has it', () => {
+    expect(normalisePem('    a\n    b\n\t  c')).toBe('a\nb\nc')
+  })
+
+  it('reads the two characters \\n (and \\r\\n) as a line break, as keys from JSON or .env files have them', () => {
+    expect(normalisePem(String.raw`a\nb\r\nc\n`)).toBe('a\nb\nc')
+  })
+
+  it('puts every armour line on a line of its own', () => {
+    expect(normalisePem(`x ${CERT_B}${CERT_A} y`)).toBe(`x\n${CERT_B}\n${CERT_A}\ny`)
   })
 })
 
@@ -65,9 +73,61 @@ describe('scanPem', () => {
     expect(scan).toEqual({ blocks: [], truncatedLabel: 'CERTIFICATE' })
   })
 
+  it('reads an indented block, as a YAML block scalar pasted with extra indent has it', () => {
+    const indented = `${CERT_A}\n${KEY}`.replace(/^/gm, '      ')
+    expect(scanPem(`private-key: |\n${indented}\n`).blocks).toEqual([
+      { label: 'CERTIFICATE', text: CERT_A },
+      { label: 'EC PRIVATE KEY', text: KEY },
+    ])
+  })
+
+  it('reads a block whose line breaks are the two characters \\n, inside JSON quotes', () => {
+    const escaped = JSON.stringify(`${KEY}\n`)
+    expect(escaped).not.toContain('\n')
+    expect(scanPem(`{"private_key": ${escaped}}`)).toEqual({ blocks: [{ label: 'EC PRIVATE KEY', text: KEY }] })
+    expect(scanPem(KEY.replace(/\n/g, String.raw`\r\n`)).blocks).toEqual([{ label: 'EC PRIVATE KEY', text: KEY }])
+  })
+
+  it('reads two blocks joined on one line, as cat gives for a file without a final line break', () => {
+    expect(scanPem(`${CERT_A}${CERT_B}`).blocks.map((b) => b.text)).toEqual([CERT_A, CERT_B])
+  })
+
+  it('keeps the blank line between the headers and the body of a traditional encrypted key', () => {
+    const encrypted = block('RSA PRIVATE KEY', 'Proc-Type: 4,ENCRYPTED', 'DEK-Info: AES-256-CBC,00FF', '', 'MIIE')
+    expect(scanPem(encrypted.replace(/^/gm, '  ')).blocks).toEqual([{ label: 'RSA PRIVATE KEY', text: encrypted }])
+  })
+
   it('finds nothing in text without PEM armour', () => {
     expect(scanPem('MIIBaaaa\nbbbb')).toEqual({ blocks: [] })
     expect(scanPem('')).toEqual({ blocks: [] })
+  })
+})
+
+/** 8 MiB: the largest answer the API client reads, and so the largest text any scan sees. */
+const WORST_CASE_BYTES = 8 * 1024 * 1024
+/** Generous, so as never to be flaky: the scans take well under a second; a quadratic one takes minutes. */
+const WORST_CASE_MS = 5_000
+const fill = (unit: string): string => unit.repeat(Math.floor(WORST_CASE_BYTES / unit.length))
+
+describe('scanning hostile text stays linear', () => {
+  it.each([
+    ['BEGIN lines without END', fill('-----BEGIN CERTIFICATE-----\n')],
+    ['BEGIN lines on one line', fill('-----BEGIN CERTIFICATE-----')],
+    ['BEGIN lines with mismatched END lines', fill('-----BEGIN CERTIFICATE-----\nMIIB\n-----END PRIVATE KEY-----\n')],
+    ['BEGIN and END of alternating labels', fill('-----BEGIN A-----\n-----END B-----\n-----BEGIN B-----\n')],
+    ['a BEGIN with an endless label', `-----BEGIN ${fill('A')}`],
+    ['endless labels', fill(`-----BEGIN ${'A'.repeat(100)}`)],
+    ['dashes', fill('-')],
+    ['line breaks', fill('\n')],
+    ['escaped line breaks', fill(String.raw`\n`)],
+    ['spaces', fill(' ')],
+    ['one small block after the noise', `${fill('-----BEGIN X-----\n')}${CERT_A}`],
+  ])('%s, 8 MiB', (_, text) => {
+    const started = performance.now()
+    const scan = scanPem(text)
+    normalisePem(text)
+    expect(performance.now() - started).toBeLessThan(WORST_CASE_MS)
+    expect(scan.blocks.length).toBeLessThanOrEqual(1)
   })
 })
 
