@@ -270,7 +270,7 @@ export function resultOf(response: HttpResponse, now: number, method: string): u
     )
   }
   const errors = messagesOf(envelope.errors)
-  if (status >= 300 || !envelope.success) {
+  if (status < 200 || status >= 300 || !envelope.success) {
     const listed = errors.length > 0 ? errors.map((e) => `[${e.code}] ${e.message}`).join('; ') : 'no error details'
     throw failure(`HTTP ${status}: ${listed}`, errors)
   }

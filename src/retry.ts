@@ -47,11 +47,15 @@ export function backoffDelay(retry: number, policy: Readonly<Backoff>, random: (
 /** The server's own wait, from `retry-after-ms` or `Retry-After` (seconds or an HTTP date). */
 export function retryAfterMs(headers: Readonly<Record<string, string | undefined>>, now: number): number | undefined {
   const milliseconds = headers['retry-after-ms']
-  if (milliseconds && /^\d+(\.\d+)?$/.test(milliseconds.trim())) return Math.ceil(Number(milliseconds))
+  if (milliseconds && /^\d+(\.\d+)?$/.test(milliseconds.trim()))
+    return finiteOrUndefined(Math.ceil(Number(milliseconds)))
   const value = headers['retry-after']?.trim()
   if (!value) return undefined
-  if (/^\d+$/.test(value)) return Number(value) * 1000
+  if (/^\d+$/.test(value)) return finiteOrUndefined(Number(value) * 1000)
   // An HTTP date names its weekday or month; V8's lenient Date.parse would read '1.5' or '-1' as dates too.
   const date = /[a-z]{3}/i.test(value) ? Date.parse(value) : Number.NaN
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
+
+/** A wait of hundreds of digits reads as Infinity: no wait the server could mean. */
+const finiteOrUndefined = (ms: number): number | undefined => (Number.isFinite(ms) ? ms : undefined)
