@@ -14,6 +14,7 @@ import { printable } from '../../src/text.ts'
  */
 
 const NOW = Date.parse('2026-11-26T12:00:00Z')
+// eslint-disable-next-line no-control-regex -- control characters are what is looked for
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
 
 const anyText = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }))
