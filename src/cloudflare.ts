@@ -1,4 +1,4 @@
-import { ApiError, TransportError, type ApiMessage } from './errors.ts'
+import { ApiError, CLOUDFLARE_CODES, TransportError, type ApiMessage } from './errors.ts'
 import type { HttpResponse, HttpSend } from './http.ts'
 import type { Log } from './log.ts'
 import { DEFAULT_BACKOFF, backoffDelay, isRetryableStatus, retryAfterMs, type Clock } from './retry.ts'
@@ -34,8 +34,6 @@ export interface Association {
 
 export type ApiLog = Pick<Log, 'info' | 'debug'>
 
-/** Cloudflare's error code for an upload of a certificate the account already holds. */
-export const CERTIFICATE_EXISTS = 1471
 /** One attempt may not take the whole budget, so a hung connection still leaves room to retry. */
 const ATTEMPT_TIMEOUT_MS = 30_000
 const USER_AGENT = 'cloudflare-mtls-certificate-action/1'
@@ -308,11 +306,6 @@ export function htmlTitle(body: string): string | undefined {
   return text || undefined
 }
 
-/** Cloudflare's codes for credentials it does not accept (invalid token, bad headers, unknown key). */
-const CREDENTIAL_CODES = [10000, 9106, 9109, 6003, 6111]
-/** Cloudflare's codes for an account id it cannot route to. */
-const ACCOUNT_CODES = [7003, 7000]
-
 /**
  * What to do about a failed answer. The HTTP status comes first: a 5xx is Cloudflare's trouble, whatever
  * code its body carries; only a 4xx says something about the request.
@@ -324,10 +317,10 @@ function hintFor(status: number, errors: readonly ApiMessage[]): string | undefi
   }
   if (status === 429) return 'Cloudflare is rate-limiting these credentials: re-run the job later.'
   if (status < 400) return undefined
-  if (status !== 401 && has(ACCOUNT_CODES)) {
+  if (status !== 401 && has(CLOUDFLARE_CODES.account)) {
     return 'Check account-id: it must be the ID of the account the token belongs to.'
   }
-  if (status === 401 || has(CREDENTIAL_CODES)) {
+  if (status === 401 || has(CLOUDFLARE_CODES.credentials)) {
     return 'Check the credentials: api-token must be a valid API token (not a global API key; for that use api-email and api-key).'
   }
   if (status === 403) {

@@ -3,8 +3,19 @@ export class InputError extends Error {
   override name = 'InputError'
 }
 
-/** Cloudflare's error code for a certificate that is not there (on a GET or DELETE of one id). */
-export const CERTIFICATE_NOT_FOUND = 1472
+/** Cloudflare's error codes that this action acts on, in one place. */
+export const CLOUDFLARE_CODES = {
+  /** An upload of a certificate the account already holds. */
+  certificateExists: 1471,
+  /** A certificate that is not there (on a GET or DELETE of one id). */
+  certificateNotFound: 1472,
+  /** An upload past the account's quota of CA certificates. */
+  caQuotaFull: 1489,
+  /** Credentials Cloudflare does not accept: invalid token, bad headers, unknown key. */
+  credentials: [10000, 9106, 9109, 6003, 6111],
+  /** An account id it cannot route to. */
+  account: [7003, 7000],
+} as const
 
 /** Cloudflare's error envelope entry. */
 export interface ApiMessage {
@@ -43,13 +54,13 @@ export class ApiError extends Error {
     this.hint = traits.hint
   }
 
-  hasCode(...codes: number[]): boolean {
+  hasCode(...codes: readonly number[]): boolean {
     return this.errors.some((e) => codes.includes(e.code))
   }
 
   /** The certificate (or route) is not there: HTTP 404, or Cloudflare's own code for it. */
   get notFound(): boolean {
-    return this.status === 404 || this.hasCode(CERTIFICATE_NOT_FOUND)
+    return this.status === 404 || this.hasCode(CLOUDFLARE_CODES.certificateNotFound)
   }
 }
 

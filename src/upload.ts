@@ -1,13 +1,12 @@
 import { leafFingerprint } from './certificate.ts'
 import {
-  CERTIFICATE_EXISTS,
   OperationError,
   outcomeUnknown,
   type CloudflareApi,
   type MtlsCertificate,
   type UploadBody,
 } from './cloudflare.ts'
-import { ApiError } from './errors.ts'
+import { ApiError, CLOUDFLARE_CODES } from './errors.ts'
 
 export interface UploadOutcome {
   certificate: MtlsCertificate
@@ -44,7 +43,7 @@ export async function uploadOrAdopt(
     try {
       return { certificate: await api.uploadOnce(body), created: true }
     } catch (error) {
-      if (error instanceof ApiError && error.hasCode(CERTIFICATE_EXISTS)) {
+      if (error instanceof ApiError && error.hasCode(CLOUDFLARE_CODES.certificateExists)) {
         const existing = findByLeaf(await api.listOnce(), fingerprint)
         if (existing) return adopted(existing)
       }
@@ -65,11 +64,12 @@ export function findByLeaf(certificates: readonly MtlsCertificate[], fingerprint
   )
 }
 
-/** Cloudflare's error code for an upload past the account's quota of CA certificates. */
-export const CA_QUOTA_FULL = 1489
-
 export function isCaQuotaFull(error: unknown): error is OperationError {
-  return error instanceof OperationError && error.cause instanceof ApiError && error.cause.hasCode(CA_QUOTA_FULL)
+  return (
+    error instanceof OperationError &&
+    error.cause instanceof ApiError &&
+    error.cause.hasCode(CLOUDFLARE_CODES.caQuotaFull)
+  )
 }
 
 /** The quota failure, with which certificates could make room, as far as the account can be read. */
