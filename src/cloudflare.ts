@@ -1,4 +1,4 @@
-import { ApiError, CLOUDFLARE_CODES, TransportError, type ApiMessage } from './errors.ts'
+import { ApiError, CLOUDFLARE_CODES, TransportError, hasAnyCode, type ApiMessage } from './errors.ts'
 import type { HttpResponse, HttpSend } from './http.ts'
 import type { Log } from './log.ts'
 import { DEFAULT_BACKOFF, backoffDelay, isRetryableStatus, retryAfterMs, type Clock } from './retry.ts'
@@ -311,7 +311,7 @@ export function htmlTitle(body: string): string | undefined {
  * code its body carries; only a 4xx says something about the request.
  */
 function hintFor(status: number, errors: readonly ApiMessage[]): string | undefined {
-  const has = (codes: readonly number[]): boolean => errors.some((e) => codes.includes(e.code))
+  const has = (codes: readonly number[]): boolean => hasAnyCode(errors, codes)
   if (status >= 500) {
     return 'Cloudflare, or a proxy in between, is having trouble: re-run the job later (https://www.cloudflarestatus.com lists incidents).'
   }

@@ -17,6 +17,10 @@ export const CLOUDFLARE_CODES = {
   account: [7003, 7000],
 } as const
 
+/** Whether any of Cloudflare's error entries carries one of these codes. */
+export const hasAnyCode = (errors: readonly ApiMessage[], codes: readonly number[]): boolean =>
+  errors.some((e) => codes.includes(e.code))
+
 /** Cloudflare's error envelope entry. */
 export interface ApiMessage {
   code: number
@@ -55,7 +59,7 @@ export class ApiError extends Error {
   }
 
   hasCode(...codes: readonly number[]): boolean {
-    return this.errors.some((e) => codes.includes(e.code))
+    return hasAnyCode(this.errors, codes)
   }
 
   /** The certificate (or route) is not there: HTTP 404, or Cloudflare's own code for it. */

@@ -5,7 +5,7 @@ import { InputError } from './errors.ts'
 import { normalisePem } from './pem.ts'
 import { capitalise } from './text.ts'
 import { registerSecret } from './secrets.ts'
-import type { ApiSettings, Credentials, PemInput, Settings } from './settings.ts'
+import { REPLACE_WHEN, type ApiSettings, type Credentials, type PemInput, type Settings } from './settings.ts'
 
 export const DEFAULT_API_BASE_URL = 'https://api.cloudflare.com/client/v4'
 /** A certificate chain or key is a few KiB; anything past this is the wrong file. */
@@ -86,8 +86,6 @@ export function registerSecretInputs(source: InputSource): void {
   registerKey(source.input('private-key'))
   for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) registerProxyPassword(source.env[name])
 }
-
-const REPLACE_WHEN = ['end-of-job', 'immediately'] as const
 
 /** One of a fixed set of words; empty means the first, the default. */
 export function parseChoice<const T extends readonly [string, ...string[]]>(

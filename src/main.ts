@@ -73,7 +73,12 @@ async function deploy(
     )
   }
   const target = rotationTarget(settings, checked, certificate.uploaded_on ?? isoSeconds(now), certificate.id)
-  const plan = settings.replace && mayReplace ? await replaceOrSchedule(api, settings, target) : NO_REPLACE
+  const plan =
+    !settings.replace || !mayReplace
+      ? NO_REPLACE
+      : settings.replaceWhen === 'immediately'
+        ? await replaceNow(api, target)
+        : await scheduleReplace(api, target)
   return {
     action: created ? 'uploaded' : 'reused',
     dryRun: false,
@@ -135,28 +140,35 @@ function checkExisting(existing: MtlsCertificate, settings: Settings): boolean {
 
 const NO_REPLACE: ReplacePlan = { replacements: [], candidates: [] }
 
-/**
- * `replace`, once the new certificate is in place: now, or scheduled for the post step at the end of
- * the job, with the older certificates it will consider reported now. A failure here is a warning, as
- * the upload stands.
- */
-async function replaceOrSchedule(api: CloudflareApi, settings: Settings, target: RotationTarget): Promise<ReplacePlan> {
-  let certificates: MtlsCertificate[] | undefined
+/** `replace` in this step, once the new certificate is in place: a failure is a warning, as the upload stands. */
+async function replaceNow(api: CloudflareApi, target: RotationTarget): Promise<ReplacePlan> {
   try {
-    certificates = await api.listCertificates()
-    if (settings.replaceWhen === 'immediately') {
-      const replacements = await replaceOlder(api, certificates, target, false)
-      logReplacements(replacements)
-      return { replacements, candidates: [] }
-    }
+    const replacements = await replaceOlder(api, await api.listCertificates(), target, false)
+    logReplacements(replacements)
+    return { replacements, candidates: [] }
   } catch (error) {
     log.warning(
-      `The certificate is in place, but replace could not ${settings.replaceWhen === 'immediately' ? 'finish' : 'list the candidates'}: ${errorText(error)}. Older certificates named '${target.name}' are left as they were${settings.replaceWhen === 'immediately' ? '' : ' for now'}.`,
+      `The certificate is in place, but replace could not finish: ${errorText(error)}. Older certificates named '${target.name}' are left as they were.`,
     )
-    if (settings.replaceWhen === 'immediately') return NO_REPLACE
+    return NO_REPLACE
   }
+}
+
+/**
+ * `replace` left to the post step at the end of the job, with the older certificates it will consider
+ * as the account stands now. The post step lists again, so a listing that fails here is only a warning.
+ */
+async function scheduleReplace(api: CloudflareApi, target: RotationTarget): Promise<ReplacePlan> {
   saveRotation(target)
-  const candidates = certificates ? replaceCandidates(certificates, target) : []
+  const candidates = await api.listCertificates().then(
+    (certificates) => replaceCandidates(certificates, target),
+    (error: unknown) => {
+      log.warning(
+        `The certificate is in place, but replace could not list the candidates: ${errorText(error)}. Older certificates named '${target.name}' are left as they were for now.`,
+      )
+      return []
+    },
+  )
   log.info(
     `Replace is scheduled for the end of the job: once every other step has succeeded, the post step deletes the certificates named '${target.name}' uploaded before this one that no service uses then${candidates.length > 0 ? ` (now: ${candidates.join(', ')})` : ' (none now)'}.`,
   )

@@ -20,6 +20,9 @@ export interface ApiSettings {
   timeoutSeconds: number
 }
 
+/** When `replace` deletes: the first is the default. */
+export const REPLACE_WHEN = ['end-of-job', 'immediately'] as const
+
 export interface Settings extends ApiSettings {
   certificate: PemInput
   privateKey?: PemInput
@@ -30,6 +33,6 @@ export interface Settings extends ApiSettings {
   expiryWarningDays: number
   replace: boolean
   /** `end-of-job`: the post step replaces, once every other step of the job has succeeded. */
-  replaceWhen: 'end-of-job' | 'immediately'
+  replaceWhen: (typeof REPLACE_WHEN)[number]
   dryRun: boolean
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { createPrivateKey } from 'node:crypto'
 import { mkdirSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { FakeCloudflare } from '../support/fake-cloudflare.ts'
 import {
   API_TOKEN,
@@ -11,11 +11,11 @@ import {
   makeClient,
   makeWorkspace,
   pemArmour,
-  startFake,
   type ClientFixture,
 } from '../support/fixtures.ts'
 import { legacyEncryptedKey, type LegacyEncryption } from '../support/openssl.ts'
 import { keyPem, type KeyKind } from '../support/pki.ts'
+import { useStandIn } from '../support/stand-in-hooks.ts'
 import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
 
 /**
@@ -28,14 +28,9 @@ import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.
 let fake: FakeCloudflare
 let good: ClientFixture
 
-beforeAll(async () => {
-  fake = await startFake()
+useStandIn((started) => (fake = started))
+beforeAll(() => {
   good = makeClient('ec')
-})
-afterAll(() => fake.stop())
-afterEach(() => {
-  fake.reset()
-  expect(fake.specViolations).toEqual([])
 })
 
 /** The private_key of the one upload, checked to be the fixture's key. */

@@ -1,6 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { errorAnswer, type FakeCloudflare } from '../support/fake-cloudflare.ts'
-import { API_TOKEN, clientInputs, makeClient, startFake, type ClientFixture } from '../support/fixtures.ts'
+import { API_TOKEN, clientInputs, makeClient, type ClientFixture } from '../support/fixtures.ts'
+import { useStandIn } from '../support/stand-in-hooks.ts'
 import { leakedSecrets, runAction, runPostStep, type ActionRun } from '../support/run-action.ts'
 
 /**
@@ -13,14 +14,7 @@ let fixture: ClientFixture
 const NAME = 'payments-client'
 const LAST_YEAR = '2025-11-01T00:00:00Z'
 
-beforeAll(async () => {
-  fake = await startFake()
-})
-afterAll(() => fake.stop())
-afterEach(() => {
-  expect(fake.specViolations).toEqual([])
-  fake.reset()
-})
+useStandIn((started) => (fake = started))
 
 const calls = (): string[] => fake.requests.map((r) => `${r.method} ${r.path.replace(/^.*\/mtls_certificates/, '')}`)
 const warnings = (run: ActionRun): string[] =>

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FakeCloudflare, errorAnswer, type Fault, type FaultRule } from '../support/fake-cloudflare.ts'
-import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient, startFake, type ClientFixture } from '../support/fixtures.ts'
+import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient, type ClientFixture } from '../support/fixtures.ts'
 import { generateKey, issueCertificate, keyPem } from '../support/pki.ts'
+import { useStandIn } from '../support/stand-in-hooks.ts'
 import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
 
 /**
@@ -17,14 +18,7 @@ import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.
 let fake: FakeCloudflare
 let fixture: ClientFixture
 
-beforeAll(async () => {
-  fake = await startFake()
-})
-afterAll(() => fake.stop())
-afterEach(() => {
-  expect(fake.specViolations).toEqual([])
-  fake.reset()
-})
+useStandIn((started) => (fake = started))
 
 const POST = 'POST'
 const LIST = 'GET'

@@ -1,6 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { errorAnswer, type FakeCloudflare } from '../support/fake-cloudflare.ts'
-import { API_TOKEN, clientInputs, makeClient, startFake, type ClientFixture } from '../support/fixtures.ts'
+import { API_TOKEN, clientInputs, makeClient, type ClientFixture } from '../support/fixtures.ts'
+import { useStandIn } from '../support/stand-in-hooks.ts'
 import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
 
 /** Re-runs, replace (make before break) and dry runs, through dist/ against the stand-in. */
@@ -10,14 +11,7 @@ const HOUR = 3_600_000
 const DAY = 24 * HOUR
 const hoursAgo = (hours: number): string => new Date(Date.now() - hours * HOUR).toISOString()
 
-beforeAll(async () => {
-  fake = await startFake()
-})
-afterAll(() => fake.stop())
-afterEach(() => {
-  expect(fake.specViolations).toEqual([])
-  fake.reset()
-})
+useStandIn((started) => (fake = started))
 
 const calls = (): string[] => fake.requests.map((r) => `${r.method} ${r.path.replace(/^.*\/mtls_certificates/, '')}`)
 const idsNamed = (name: string): string[] =>

@@ -1,5 +1,5 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { errorAnswer, type FakeCloudflare } from '../support/fake-cloudflare.ts'
 import {
   ACCOUNT_ID,
@@ -15,20 +15,16 @@ import {
   type ClientFixture,
 } from '../support/fixtures.ts'
 import { keyPem } from '../support/pki.ts'
+import { useStandIn } from '../support/stand-in-hooks.ts'
 import { actionYaml, leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
 
 const DAY = 86_400_000
 let fake: FakeCloudflare
 let fixture: ClientFixture
 
-beforeAll(async () => {
-  fake = await startFake()
+useStandIn((started) => (fake = started))
+beforeAll(() => {
   fixture = makeClient('ec')
-})
-afterAll(() => fake.stop())
-afterEach(() => {
-  fake.reset()
-  expect(fake.specViolations).toEqual([])
 })
 
 interface UploadBody {

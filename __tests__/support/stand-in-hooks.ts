@@ -1,0 +1,20 @@
+import { afterAll, afterEach, beforeAll, expect } from 'vitest'
+import type { FakeCloudflare } from './fake-cloudflare.ts'
+import { startFake } from './fixtures.ts'
+
+/**
+ * One stand-in for a test file: started before its tests, stopped after them, and after each test
+ * checked for requests against the OpenAPI and reset. `onStart` receives it, for the file's tests.
+ */
+export function useStandIn(onStart: (fake: FakeCloudflare) => void): void {
+  let fake: FakeCloudflare | undefined
+  beforeAll(async () => {
+    fake = await startFake()
+    onStart(fake)
+  })
+  afterAll(() => fake?.stop())
+  afterEach(() => {
+    expect(fake?.specViolations).toEqual([])
+    fake?.reset()
+  })
+}
