@@ -84,7 +84,7 @@ async function deploy(
     dryRun: false,
     outputs: buildOutputs(settings, checked, certificate, created, plan),
     daysLeft: checked.facts.daysLeft,
-    replace: settings.replace,
+    replace: settings.replace && mayReplace,
     replaceWhen: settings.replaceWhen,
     ...plan,
   }
@@ -113,7 +113,7 @@ async function dryRun(
     dryRun: true,
     outputs: buildOutputs(settings, checked, existing, false, plan),
     daysLeft: checked.facts.daysLeft,
-    replace: settings.replace,
+    replace: settings.replace && mayReplace,
     replaceWhen: settings.replaceWhen,
     ...plan,
   }

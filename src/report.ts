@@ -17,6 +17,7 @@ export interface RunReport extends ReplacePlan {
   dryRun: boolean
   outputs: Outputs
   daysLeft: number
+  /** Replace was asked for and goes ahead (it is skipped when the certificate is reused under another name). */
   replace: boolean
   replaceWhen: Settings['replaceWhen']
 }

@@ -150,6 +150,20 @@ describe('nothing scheduled, nothing done', () => {
     expect(fake.requests.length).toBe(before)
   })
 
+  it.each(['end-of-job', 'immediately'])(
+    'says nothing of replace in the summary when it is skipped (reuse under another name), with %s',
+    async (when) => {
+      fixture = makeClient('ec')
+      fake.seed(fixture.client.pem, { name: 'uploaded by hand' })
+      const old = older()
+      const main = await runAction(inputs({ 'replace-when': when }))
+      expect(main.exitCode).toBe(0)
+      expect(main.state).toEqual({ isPost: 'true' })
+      expect(main.summary).not.toMatch(/Replace|Other certificates named/)
+      expect(fake.certificates.has(old.id)).toBe(true)
+    },
+  )
+
   it('deletes in the main step itself with replace-when immediately', async () => {
     fixture = makeClient('ec')
     const old = older()
