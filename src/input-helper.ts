@@ -106,7 +106,8 @@ export function parseChoice<const T extends readonly [string, ...string[]]>(
 /**
  * A proxy URL may carry credentials (http://user:secret@proxy:3128). They are masked as written,
  * decoded, and, for a URL that does not parse (an unencoded # or / in the password), as everything
- * between the scheme and the last @: Node's error for such a URL quotes it whole.
+ * between the scheme and the last @: Node's error for such a URL quotes it whole. The Basic credentials
+ * sent to the proxy are masked too.
  */
 function registerProxyPassword(proxy: string | undefined): void {
   const userinfo = proxy ? /^(?:[a-z][a-z0-9+.-]*:\/\/)?(.*)@/i.exec(proxy)?.[1] : undefined
@@ -116,7 +117,11 @@ function registerProxyPassword(proxy: string | undefined): void {
   if (userinfo.includes(':') && password) {
     registerSecret(password)
     try {
-      registerSecret(decodeURIComponent(password))
+      const decoded = decodeURIComponent(password)
+      registerSecret(decoded)
+      // The Proxy-Authorization value undici makes of the credentials: a derived form, masked too.
+      const user = decodeURIComponent(userinfo.slice(0, userinfo.indexOf(':')))
+      registerSecret(Buffer.from(`${user}:${decoded}`).toString('base64'))
     } catch {
       // Not percent-encoded text: the raw form above is what can be printed.
     }

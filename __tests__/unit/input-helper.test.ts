@@ -580,6 +580,11 @@ describe('secret registration', () => {
     expect(registered()).toEqual(expect.arrayContaining(['p@ssw0rd!x', 'p%40ssw0rd!x']))
   })
 
+  it('registers the Basic credentials sent to the proxy', () => {
+    settings({}, { https_proxy: 'http://ci%20user:p%40ss@proxy.internal:8080' })
+    expect(registered()).toContain(Buffer.from('ci user:p@ss').toString('base64'))
+  })
+
   it('registers nothing for a proxy without a password, or one that is not a URL', () => {
     settings({}, { HTTPS_PROXY: 'http://proxy:3128', HTTP_PROXY: 'http://[broken' })
     expect(registered()).toEqual([API_TOKEN])
