@@ -7,7 +7,8 @@
  * With --seed-name, the account starts with an older certificate of that name (uploaded a day ago, not the
  * one in certs/), which `replace` should remove: its id is `seededId` in stand-in.json.
  * Writes <dir>/certs/client.pem, <dir>/certs/ca.pem and <dir>/client.key, then <dir>/stand-in.json (last, and
- * atomically, so its existence means the stand-in is listening), and prints the same JSON as one line on stdout.
+ * atomically, so its existence means the stand-in is listening), and prints the same JSON as one line on stdout:
+ * url, accountId, zoneId (a zone of the account, for API Shield's hostname associations), token, seededId.
  * Serves on 127.0.0.1 until SIGINT or SIGTERM, or until --max-seconds pass, so a forgotten one does not linger.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
@@ -15,7 +16,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 
 import { FakeCloudflare } from '../__tests__/support/fake-cloudflare.ts'
-import { ACCOUNT_ID, API_TOKEN, makeClient } from '../__tests__/support/fixtures.ts'
+import { ACCOUNT_ID, API_TOKEN, ZONE_ID, makeClient } from '../__tests__/support/fixtures.ts'
 
 const usage = 'usage: node scripts/stand-in.ts --port <0-65535> --out <dir> [--max-seconds <n>] [--seed-name <name>]'
 
@@ -63,7 +64,11 @@ writeFileSync(join(out, 'certs', 'ca.pem'), fixture.ca.pem)
 // A throwaway key for the local demo only: it signs nothing real, and a real key never belongs in a file like this.
 writeFileSync(join(out, 'client.key'), fixture.keyPem, { mode: 0o600 })
 
-const fake = await new FakeCloudflare({ accountId: ACCOUNT_ID, credentials: { token: API_TOKEN } }).start(port)
+const fake = await new FakeCloudflare({
+  accountId: ACCOUNT_ID,
+  credentials: { token: API_TOKEN },
+  zoneIds: [ZONE_ID],
+}).start(port)
 const seeded = parsed['seed-name']
   ? fake.seed(makeClient('ec').client.pem, {
       name: parsed['seed-name'],
@@ -73,6 +78,8 @@ const seeded = parsed['seed-name']
 const info = JSON.stringify({
   url: fake.url,
   accountId: ACCOUNT_ID,
+  // A zone of the account, for API Shield's hostname associations (zone-id).
+  zoneId: ZONE_ID,
   token: API_TOKEN,
   ...(seeded ? { seededId: seeded.id } : {}),
 })
