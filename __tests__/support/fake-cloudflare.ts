@@ -29,6 +29,8 @@ export interface StoredCertificate {
 export interface RecordedRequest {
   method: string
   path: string
+  /** The query string as sent, with its `?`, or empty. */
+  query: string
   headers: Record<string, string | string[] | undefined>
   body: string
   json?: unknown
@@ -179,7 +181,7 @@ export class FakeCloudflare {
     const body = Buffer.concat(chunks).toString('utf8')
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
     const method = request.method ?? 'GET'
-    const recorded: RecordedRequest = { method, path: url.pathname, headers: request.headers, body }
+    const recorded: RecordedRequest = { method, path: url.pathname, query: url.search, headers: request.headers, body }
     try {
       recorded.json = body ? JSON.parse(body) : undefined
     } catch {

@@ -92,4 +92,13 @@ describe('hostnames', () => {
       }),
     )
   })
+
+  it('accepts any domain name, in any case and as a wildcard', () => {
+    fc.assert(
+      fc.property(fc.domain(), fc.boolean(), (domain, wildcard) => {
+        const written = `${wildcard ? '*.' : ''}${domain.toUpperCase()}`
+        expect(parseHostnames(written)).toEqual([written.toLowerCase()])
+      }),
+    )
+  })
 })
