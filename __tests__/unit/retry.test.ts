@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_BACKOFF, backoffDelay, isRetryableStatus, retryAfterMs } from '../../src/retry.ts'
+import { OperationError, TransportError } from '../../src/errors.ts'
+import { DEFAULT_BACKOFF, Retries, backoffDelay, isRetryableStatus, retryAfterMs } from '../../src/retry.ts'
+import { FakeClock } from './fakes.ts'
 
 const ALMOST_ONE = 1 - Number.EPSILON
 const policy = { baseDelayMs: 500, maxDelayMs: 15_000 }
@@ -85,5 +87,55 @@ describe('isRetryableStatus', () => {
 
   it.each([200, 201, 301, 400, 401, 403, 404, 409, 413, 422, 499])('does not retry %i', (status) => {
     expect(isRetryableStatus(status)).toBe(false)
+  })
+})
+
+describe('Retries.withRetries', () => {
+  const OPERATION = 'do the thing'
+  const retries = () => new Retries({ maxRetries: 3, timeoutSeconds: 60 }, new FakeClock(), { info: () => undefined })
+  const rejection = (promise: Promise<unknown>): Promise<unknown> =>
+    promise.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    )
+
+  it('does not retry once the whole budget is spent', async () => {
+    let attempts = 0
+    const error = await rejection(
+      retries().withRetries(OPERATION, () => {
+        attempts++
+        return Promise.reject(
+          new TransportError('no answer within timeout-seconds (60 s)', {
+            mayHaveReachedServer: true,
+            timedOut: true,
+            budgetExhausted: true,
+          }),
+        )
+      }),
+    )
+    expect(error).toBeInstanceOf(OperationError)
+    expect((error as OperationError).message).toBe(`Could not ${OPERATION}: no answer within timeout-seconds (60 s)`)
+    expect(attempts).toBe(1)
+  })
+
+  it('does not retry an unexpected error', async () => {
+    const error = await rejection(
+      retries().withRetries(OPERATION, () => Promise.reject(new TypeError('x is not a function'))),
+    )
+    expect((error as OperationError).message).toBe(`Could not ${OPERATION}: x is not a function`)
+  })
+
+  it('tells later attempts when an earlier one may have taken effect, and not before', async () => {
+    const seen: boolean[] = []
+    const reached = new TransportError('network error (ECONNRESET)', { mayHaveReachedServer: true })
+    const refused = new TransportError('network error (ECONNREFUSED)', { mayHaveReachedServer: false })
+    const failures = [refused, reached, refused]
+    const result = await retries().withRetries(OPERATION, (earlier) => {
+      seen.push(earlier.mayHaveTakenEffect)
+      const failure = failures.shift()
+      return failure ? Promise.reject(failure) : Promise.resolve('done')
+    })
+    expect(result).toBe('done')
+    expect(seen).toEqual([false, false, true, true])
   })
 })
