@@ -1,7 +1,6 @@
 import { setSecret } from '@actions/core'
 import type { InputSource } from './input-source.ts'
 import { isArmourLine, isPrivateKeyLabel, normalisePem, scanPem } from './pem.ts'
-import type { PemInput } from './settings.ts'
 
 /**
  * Every secret, and every form of it the action makes, registered with the runner (core.setSecret)
@@ -85,13 +84,13 @@ function registerKey(text: string): void {
 }
 
 /**
- * The PEM text read from files or pasted where a key does not belong, registered once the inputs are
- * read and before they are checked: the key file's text, and a key pasted with the certificate (an
- * error says it is there).
+ * PEM text read from files, or pasted where a key does not belong, registered once the inputs are
+ * read and before they are checked: the key file's text, and any key in the certificate's text (an
+ * error will say it is there).
  */
-export function registerPemSecrets(certificate: PemInput, privateKey: PemInput | undefined): void {
-  if (privateKey?.path !== undefined) registerKey(privateKey.text)
-  const scan = scanPem(certificate.text)
+export function registerPemSecrets(certificateText: string, keyFileText: string | undefined): void {
+  if (keyFileText !== undefined) registerKey(keyFileText)
+  const scan = scanPem(certificateText)
   for (const block of scan.blocks) if (isPrivateKeyLabel(block.label)) registerSecret(block.text)
-  if (scan.truncatedLabel && isPrivateKeyLabel(scan.truncatedLabel)) registerSecret(certificate.text)
+  if (scan.truncatedLabel && isPrivateKeyLabel(scan.truncatedLabel)) registerSecret(certificateText)
 }

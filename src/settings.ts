@@ -22,7 +22,7 @@ export function describePemInput(input: PemInput): string {
 }
 
 /** When `replace` deletes: the first is the default. */
-export const REPLACE_WHEN = ['end-of-job', 'immediately'] as const
+const REPLACE_WHEN = ['end-of-job', 'immediately'] as const
 
 export interface Settings extends ApiSettings {
   certificate: PemInput
@@ -56,7 +56,7 @@ export function getSettings(source: InputSource): Settings {
   const privateKey = readPrivateKey(read, workspace, ca)
   const passphrase = source.input('private-key-passphrase')
   const certificate = readCertificate(read, workspace)
-  registerPemSecrets(certificate, privateKey)
+  registerPemSecrets(certificate.text, privateKey?.path === undefined ? undefined : privateKey.text)
 
   const settings: Settings = {
     ...getApiSettings(source),

@@ -63,7 +63,7 @@ async function explainCaQuota(
   })
 }
 
-export function caQuotaAdvice(certificates: readonly MtlsCertificate[] | undefined, name: string | undefined): string {
+function caQuotaAdvice(certificates: readonly MtlsCertificate[] | undefined, name: string | undefined): string {
   const advice =
     'The account holds as many CA certificates as Cloudflare allows (the limit depends on the plan: 5 on Enterprise). replace deletes older certificates only after the new one is uploaded, so it cannot make room: first delete a CA certificate that no longer verifies any client (in the dashboard, or with DELETE /accounts/{account_id}/mtls_certificates/{id}), then re-run.'
   if (!certificates) return `${advice} (The account's certificates could not be listed to suggest one.)`
