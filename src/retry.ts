@@ -23,7 +23,7 @@ interface Backoff {
   maxDelayMs: number
 }
 
-export const DEFAULT_BACKOFF: Readonly<Backoff> = { baseDelayMs: 500, maxDelayMs: 15_000 }
+const DEFAULT_BACKOFF: Readonly<Backoff> = { baseDelayMs: 500, maxDelayMs: 15_000 }
 /** One attempt may not take the whole budget, so a hung connection still leaves room to retry. */
 const ATTEMPT_TIMEOUT_MS = 30_000
 
@@ -152,7 +152,7 @@ export function isRetryableStatus(status: number): boolean {
  * Exponential backoff with "equal jitter": half the step is fixed, half random, so that parallel
  * jobs spread out but no wait collapses to zero. `retry` counts from 1.
  */
-export function backoffDelay(retry: number, policy: Readonly<Backoff>, random: () => number): number {
+function backoffDelay(retry: number, policy: Readonly<Backoff>, random: () => number): number {
   const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1))
   return Math.round(step / 2 + (step / 2) * random())
 }

@@ -267,7 +267,7 @@ describe('parseApiBaseUrl', () => {
     expect(() => parseApiBaseUrl(value)).toThrow(message)
   })
 
-  // BUG (src/input-helper.ts, parseApiBaseUrl): an empty query or fragment ('…/v4?' or '…/v4#') passes the
+  // BUG (src/api-settings.ts, parseApiBaseUrl): an empty query or fragment ('…/v4?' or '…/v4#') passes the
   // `url.search || url.hash` check, as both are '' then, but `url.href` keeps the '?' or '#'. The base URL
   // becomes 'https://api.cloudflare.com/client/v4?', and every request goes to '…/v4?/accounts/…', i.e. to
   // /client/v4 with the real path in the query string. Expected: rejected, or returned without the marker.
