@@ -117,7 +117,7 @@ export class CloudflareApi {
   }
 
   /** One request and its envelope: the `result` on success, ApiError or TransportError otherwise. */
-  private async request(method: HttpRequest['method'], path: string, body?: UploadBody): Promise<unknown> {
+  private async request(method: HttpRequest['method'], path: string, body?: object): Promise<unknown> {
     const url = `${this.settings.apiBaseUrl}${path}`
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -128,8 +128,9 @@ export class CloudflareApi {
     const signal = this.retries.attemptSignal()
     const started = this.clock.now()
     const request = { method, url, headers, ...(body ? { body: JSON.stringify(body) } : {}) }
+    // A lost answer to a write leaves its outcome unknown (retry.ts looks before writing again); to a read, not.
     const response = await this.send(request, signal).catch((error: unknown) => {
-      throw method === 'GET' && error instanceof TransportError ? error.ofRead() : error
+      throw method === 'GET' && error instanceof TransportError ? error.asRead() : error
     })
     this.log.debug(`${method} ${url} answered HTTP ${response.status} in ${this.clock.now() - started} ms`)
     return resultOf(response, this.clock.now(), method)

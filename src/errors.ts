@@ -102,7 +102,7 @@ export class TransportError extends Error {
   }
 
   /** The same failure of a read: whatever reached the server, a read cannot have changed the account. */
-  ofRead(): TransportError {
+  asRead(): TransportError {
     const { timedOut, budgetExhausted, permanent } = this
     return new TransportError(this.message, { mayHaveReachedServer: false, timedOut, budgetExhausted, permanent })
   }
