@@ -1,20 +1,13 @@
 import { planAttach, planRelease, needsWrite } from './hostname-plan.ts'
-import { backoffDelay, type Backoff, type Clock } from './retry.ts'
+import type { Clock } from './clock.ts'
+import type { ZoneHostnamesClient } from './cloudflare-client.ts'
+import { backoffDelay, type Backoff } from './retry.ts'
 
 /**
  * API Shield mTLS: the zone's hostnames whose client certificates a CA verifies. Attaching the new
- * CA and releasing an old one, through a client for one zone that always names the CA: without an
- * mtls_certificate_id, Cloudflare's calls act on the zone's managed CA instead.
+ * CA and releasing an old one, through the client of one zone (which always names the CA: without an
+ * mtls_certificate_id, Cloudflare's calls act on the zone's managed CA instead).
  */
-
-/** One zone's hostname associations, per CA. */
-export interface ZoneHostnames {
-  readonly zoneId: string
-  /** The zone's hostnames associated with this CA. */
-  read(certificateId: string): Promise<string[]>
-  /** Replaces the CA's whole list in the zone (an empty list removes them all). */
-  write(certificateId: string, hostnames: readonly string[]): Promise<void>
-}
 
 export interface HostnameLog {
   info(message: string): void
@@ -36,7 +29,7 @@ export interface HostnameAttachment {
  * writes nothing; a dry run only reads (nothing, when the CA is not uploaded yet).
  */
 export async function attachHostnames(
-  zone: ZoneHostnames,
+  zone: ZoneHostnamesClient,
   certificateId: string | undefined,
   given: readonly string[],
   dryRun: boolean,
@@ -70,7 +63,7 @@ export interface HostnameRelease {
  * once the new CA is attached (make before break).
  */
 export async function releaseHostnames(
-  zone: ZoneHostnames,
+  zone: ZoneHostnamesClient,
   oldCertificateId: string,
   newServes: readonly string[],
   dryRun: boolean,
@@ -100,21 +93,4 @@ export async function waitUntilUnused<T>(
     if (clock.now() + wait >= deadlineAt) return associations
     await clock.sleep(wait)
   }
-}
-
-/** How the step authenticates: the permission a zone call needs is named for it. */
-export type AuthKind = 'token' | 'global-key'
-
-/**
- * What to do about a failed zone call: for a refusal, the zone permission (for the auth in use), on
- * top of the account permission the upload needs; for a zone it cannot route to, zone-id.
- */
-export function zoneHint(status: number, codes: readonly number[], auth: AuthKind, zoneId: string): string | undefined {
-  if (codes.includes(7003) || codes.includes(7000) || status === 404) {
-    return `Check zone-id: ${zoneId} must be the ID of a zone that the credentials can reach (the Zone ID on the zone's Overview page, in the account of account-id).`
-  }
-  if (status !== 401 && status !== 403) return undefined
-  return auth === 'token'
-    ? `The API token needs the zone permission "Zone → SSL and Certificates → Edit" on zone ${zoneId}, as well as "Account → SSL and Certificates → Edit" for the upload: edit the token in the dashboard (My Profile → API Tokens) to add it.`
-    : `The Cloudflare user of api-email needs a role on zone ${zoneId} that may edit SSL and Certificates (Zone → SSL and Certificates → Edit, as in the Administrator role), as well as the account's SSL and Certificates: check the user's roles under Manage Account → Members.`
 }

@@ -1,5 +1,5 @@
 import type { Clock } from './clock.ts'
-import { isObject, resultOf } from './cloudflare-envelope.ts'
+import { isObject, resultOf, zoneHintFor, type Hint } from './cloudflare-envelope.ts'
 import { ApiError, CLOUDFLARE_CODES, TransportError } from './errors.ts'
 import type { HttpRequest, HttpSend } from './http.ts'
 import type { Log } from './log.ts'
@@ -31,6 +31,15 @@ export interface UploadBody {
 export interface Association {
   service?: string
   status?: string
+}
+
+/** One zone's hostname associations, per CA (see CloudflareApi.zoneHostnames). */
+export interface ZoneHostnamesClient {
+  readonly zoneId: string
+  /** The zone's hostnames associated with this CA. */
+  read(certificateId: string): Promise<string[]>
+  /** Replaces the CA's whole list in the zone (an empty list removes them all). */
+  write(certificateId: string, hostnames: readonly string[]): Promise<void>
 }
 
 /** What an upload found: the certificate, and whether this call stored it or found it in the account. */
@@ -104,6 +113,34 @@ export class CloudflareApi {
     })
   }
 
+  /**
+   * API Shield's hostname associations in one zone, per CA. Every request names the CA, checked
+   * first: without an mtls_certificate_id, Cloudflare's calls act on the zone's managed CA.
+   */
+  zoneHostnames(zoneId: string): ZoneHostnamesClient {
+    const path = `/zones/${encodeURIComponent(zoneId)}/certificate_authorities/hostname_associations`
+    const hint = zoneHintFor(this.settings.credentials.kind, zoneId)
+    return {
+      zoneId,
+      read: (id) =>
+        this.retries.withRetries(`read the hostnames of CA ${id} in zone ${zoneId}`, async () => {
+          const query = `?mtls_certificate_id=${encodeURIComponent(certificateId(id))}`
+          return hostnamesOf(await this.request('GET', `${path}${query}`, undefined, hint))
+        }),
+      // A write replaces the CA's whole list: repeating it after a lost answer is harmless.
+      write: async (id, hostnames) => {
+        await this.retries.withRetries(`set the hostnames of CA ${id} in zone ${zoneId}`, () =>
+          this.request('PUT', path, { hostnames: [...hostnames], mtls_certificate_id: certificateId(id) }, hint),
+        )
+      },
+    }
+  }
+
+  /** When the run's time budget (timeout-seconds) runs out: waits between calls stay within it too. */
+  deadlineAt(): number {
+    return this.retries.deadlineAt()
+  }
+
   listAssociations(id: string): Promise<Association[]> {
     return this.retries.withRetries(`read the associations of certificate ${id}`, async () => {
       const result = await this.request('GET', `${this.certificatesPath}/${encodeURIComponent(id)}/associations`)
@@ -117,7 +154,7 @@ export class CloudflareApi {
   }
 
   /** One request and its envelope: the `result` on success, ApiError or TransportError otherwise. */
-  private async request(method: HttpRequest['method'], path: string, body?: object): Promise<unknown> {
+  private async request(method: HttpRequest['method'], path: string, body?: object, hint?: Hint): Promise<unknown> {
     const url = `${this.settings.apiBaseUrl}${path}`
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -133,7 +170,7 @@ export class CloudflareApi {
       throw method === 'GET' && error instanceof TransportError ? error.asRead() : error
     })
     this.log.debug(`${method} ${url} answered HTTP ${response.status} in ${this.clock.now() - started} ms`)
-    return resultOf(response, this.clock.now(), method)
+    return resultOf(response, this.clock.now(), method, hint)
   }
 }
 
@@ -155,4 +192,33 @@ function certificateOf(result: unknown): MtlsCertificate {
     })
   }
   return result
+}
+
+/**
+ * A certificate id as Cloudflare's are (a UUID) or as its OpenAPI example is (32 hex digits), checked
+ * before it goes into a request: an odd id from a listing must not change what the request does.
+ */
+const CERTIFICATE_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i
+
+function certificateId(id: string): string {
+  if (CERTIFICATE_ID.test(id)) return id
+  throw new ApiError(
+    `the certificate id ${JSON.stringify(id.slice(0, 80))} is neither a UUID nor 32 hex digits: nothing was sent`,
+    0,
+    [],
+    { retryable: false, outcomeUnknown: false },
+  )
+}
+
+/**
+ * The hostnames in a zone association answer. Anything else is refused, not read as "none": the list
+ * is written back merged, and a list read wrongly as empty would drop the CA's other hostnames.
+ */
+function hostnamesOf(result: unknown): string[] {
+  const hostnames = isObject(result) ? result.hostnames : undefined
+  if (Array.isArray(hostnames) && hostnames.every((hostname) => typeof hostname === 'string')) return hostnames
+  throw new ApiError("Cloudflare's answer holds no list of hostnames", 200, [], {
+    retryable: false,
+    outcomeUnknown: false,
+  })
 }

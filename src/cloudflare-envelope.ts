@@ -1,4 +1,5 @@
 import { ApiError, CLOUDFLARE_CODES, hasAnyCode, type ApiMessage } from './errors.ts'
+import type { Credentials } from './api-settings.ts'
 import type { HttpResponse } from './http.ts'
 import { isRetryableStatus, retryAfterMs } from './retry.ts'
 
@@ -16,20 +17,23 @@ function messagesOf(value: unknown): ApiMessage[] {
   }))
 }
 
+/** What to do about a failed answer, for the user: account calls and zone calls need different advice. */
+export type Hint = (status: number, errors: readonly ApiMessage[]) => string | undefined
+
 /** Parses Cloudflare's envelope, turning every kind of failure into an ApiError that says what came back. */
-export function resultOf(response: HttpResponse, now: number, method: string): unknown {
+export function resultOf(response: HttpResponse, now: number, method: string, hint: Hint = hintFor): unknown {
   const { status } = response
   const retryable = isRetryableStatus(status)
   // A write whose answer is a server error or unreadable may still have been applied.
   const unknownIfWrite = method !== 'GET' && (status >= 500 || status < 300)
   const retryAfter = retryAfterMs(response.headers, now)
   const failure = (message: string, errors: ApiMessage[] = [], retry = retryable): ApiError => {
-    const hint = hintFor(status, errors)
+    const advice = hint(status, errors)
     return new ApiError(message, status, errors, {
       retryable: retry,
       outcomeUnknown: unknownIfWrite,
       ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
-      ...(hint === undefined ? {} : { hint }),
+      ...(advice === undefined ? {} : { hint: advice }),
     })
   }
 
@@ -111,4 +115,22 @@ function hintFor(status: number, errors: readonly ApiMessage[]): string | undefi
     return 'The credentials lack permission: the API token needs "Account: SSL and Certificates: Edit" on this account.'
   }
   return undefined
+}
+
+/**
+ * What to do about a failed call on a zone's hostname associations. Server trouble and rate limits as
+ * for any call; a refusal names the zone permission for the auth in use (on top of the account
+ * permission the upload needs, which the call before it proved); a zone it cannot route to, zone-id.
+ */
+export function zoneHintFor(auth: Credentials['kind'], zoneId: string): Hint {
+  return (status, errors) => {
+    if (status >= 500 || status === 429) return hintFor(status, errors)
+    if (status === 404 || hasAnyCode(errors, CLOUDFLARE_CODES.account)) {
+      return `Check zone-id: ${zoneId} must be the ID of a zone that the credentials can reach (the Zone ID on the zone's Overview page, in the account of account-id).`
+    }
+    if (status !== 401 && status !== 403) return undefined
+    return auth === 'token'
+      ? `The API token needs the zone permission "Zone → SSL and Certificates → Edit" on zone ${zoneId}, as well as "Account → SSL and Certificates → Edit" for the upload: edit the token in the dashboard (My Profile → API Tokens) to add it.`
+      : `The Cloudflare user of api-email needs a role on zone ${zoneId} that may edit SSL and Certificates (Zone → SSL and Certificates → Edit, as in the Administrator role), as well as the account's SSL and Certificates: check the user's roles under Manage Account → Members.`
+  }
 }

@@ -1,11 +1,45 @@
 import { domainToASCII } from 'node:url'
 import { InputError } from './errors.ts'
+import type { InputSource } from './input-source.ts'
 import { printable } from './text.ts'
 
 /**
  * API Shield's inputs: the zone, and the hostnames of it whose client certificates the uploaded CA
- * verifies. Pure: reads strings, returns them checked and normalised, or throws InputError.
+ * verifies. Read, checked and normalised, or refused with an InputError that names the input.
  */
+
+/** API Shield mTLS: the zone whose hostnames the uploaded CA verifies client certificates for. */
+export interface ApiShieldSettings {
+  zoneId: string
+  /** Checked and normalised: lower case, each once, in the order given. */
+  hostnames: string[]
+}
+
+/**
+ * `zone-id` and `hostnames`, which come together and only with a CA; undefined when neither is set.
+ * The post step reads them again (a workflow may compute them), with the `ca` flag the main step saved.
+ */
+export function getApiShieldSettings(source: InputSource, ca: boolean): ApiShieldSettings | undefined {
+  const zone = source.input('zone-id').trim()
+  const hostnames = source.input('hostnames').trim()
+  if (!zone && !hostnames) return undefined
+  if (!ca) {
+    throw new InputError(
+      `Input '${zone ? 'zone-id' : 'hostnames'}' is only for a CA certificate (ca: true): API Shield checks the client certificates presented to a zone's hostnames against the CAs associated with them. Remove zone-id and hostnames, or set ca: true if this is the CA.`,
+    )
+  }
+  if (!hostnames) {
+    throw new InputError(
+      "Input 'zone-id' needs 'hostnames': set hostnames: to the zone's hostnames whose client certificates this CA verifies, one per line or comma-separated.",
+    )
+  }
+  if (!zone) {
+    throw new InputError(
+      "Input 'hostnames' needs 'zone-id': set zone-id: to the ID of the zone they belong to (32 hex characters, on the zone's Overview page).",
+    )
+  }
+  return { zoneId: parseZoneId(zone), hostnames: parseHostnames(hostnames) }
+}
 
 /** A zone ID, as the dashboard shows it on the zone's overview: 32 hex digits, stored lower-cased. */
 export function parseZoneId(value: string): string {

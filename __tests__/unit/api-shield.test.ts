@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import {
-  ASSOCIATION_POLL,
-  attachHostnames,
-  releaseHostnames,
-  waitUntilUnused,
-  zoneHint,
-  type ZoneHostnames,
-} from '../../src/api-shield.ts'
-import type { Clock } from '../../src/retry.ts'
+import { ASSOCIATION_POLL, attachHostnames, releaseHostnames, waitUntilUnused } from '../../src/api-shield.ts'
+import type { ZoneHostnamesClient } from '../../src/cloudflare-client.ts'
+import { FakeClock } from './fakes.ts'
 
 const ZONE = '9a7806061c88ada191ed06f989cc3dac'
 const NEW = 'b2134436-2555-4acf-be5b-26c48136575e'
 const OLD = '0f1e2d3c4b5a69788796a5b4c3d2e1f0'
 
 /** A zone in memory, recording its calls. */
-function zone(lists: Record<string, string[]> = {}): ZoneHostnames & { calls: string[] } {
+function zone(lists: Record<string, string[]> = {}): ZoneHostnamesClient & { calls: string[] } {
   const calls: string[] = []
   return {
     zoneId: ZONE,
@@ -81,25 +75,9 @@ describe('releasing an old CA', () => {
   })
 })
 
-/** A clock that advances only when slept on. */
-function fakeClock(): Clock & { sleeps: number[] } {
-  let now = 1_000_000
-  const sleeps: number[] = []
-  return {
-    sleeps,
-    now: () => now,
-    sleep: (ms) => {
-      sleeps.push(ms)
-      now += ms
-      return Promise.resolve()
-    },
-    random: () => 0.5,
-  }
-}
-
 describe('waiting for the associations to clear', () => {
   it('reads with growing waits until none is left', async () => {
-    const clock = fakeClock()
+    const clock = new FakeClock(1_000_000, 0.5)
     const answers = [['api_shield'], ['api_shield'], ['api_shield'], []]
     let reads = 0
     const last = await waitUntilUnused(() => Promise.resolve(answers[reads++] ?? []), clock, clock.now() + 60_000)
@@ -110,31 +88,11 @@ describe('waiting for the associations to clear', () => {
   })
 
   it('gives up with the last answer when the next read would start after the deadline', async () => {
-    const clock = fakeClock()
+    const clock = new FakeClock(1_000_000, 0.5)
     const start = clock.now()
     const last = await waitUntilUnused(() => Promise.resolve(['gateway']), clock, start + 5_000)
     expect(last).toEqual(['gateway'])
     expect(clock.now()).toBeLessThanOrEqual(start + 5_000)
     expect(clock.sleeps).toEqual([750, 1500])
-  })
-})
-
-describe('the message of a failed zone call', () => {
-  it('names the zone permission of a token', () => {
-    expect(zoneHint(403, [10000], 'token', ZONE)).toMatch(
-      /^The API token needs the zone permission "Zone → SSL and Certificates → Edit" on zone 9a78/,
-    )
-  })
-
-  it('names the role a global API key user needs', () => {
-    expect(zoneHint(403, [9109], 'global-key', ZONE)).toMatch(/^The Cloudflare user of api-email needs a role on zone/)
-  })
-
-  it('points at zone-id for a zone it cannot route to', () => {
-    expect(zoneHint(403, [7003], 'token', ZONE)).toMatch(/^Check zone-id/)
-  })
-
-  it('says nothing of permissions for other failures', () => {
-    expect(zoneHint(400, [1001], 'token', ZONE)).toBeUndefined()
   })
 })
