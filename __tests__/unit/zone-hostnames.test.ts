@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Credentials } from '../../src/api-settings.ts'
-import { OperationError } from '../../src/errors.ts'
 import type { HttpResponse } from '../../src/http.ts'
 import { API_EMAIL, API_KEY, ZONE_ID } from '../support/fixtures.ts'
-import { BASE_URL, failure, fakeApi, scriptedSend, success } from './fakes.ts'
+import { BASE_URL, failure, fakeApi, operationError, scriptedSend, success } from './fakes.ts'
 
 /** The zone client of CloudflareApi: every request names the CA, answers of odd shape are refused. */
 
@@ -15,16 +14,6 @@ function client(answers: HttpResponse[], credentials?: Credentials) {
   const send = scriptedSend(...answers)
   const { api } = fakeApi(send, { maxRetries: 2, ...(credentials ? { credentials } : {}) })
   return { zone: api.zoneHostnames(ZONE_ID), requests: send.requests }
-}
-
-/** The OperationError a call rejects with. */
-async function operationError(promise: Promise<unknown>): Promise<OperationError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  )
-  expect(error).toBeInstanceOf(OperationError)
-  return error as OperationError
 }
 
 describe('the zone hostnames client', () => {
