@@ -276,3 +276,24 @@ describe('failures', () => {
     expect(run.outputs['certificate-id']).toMatch(/^[0-9a-f-]{32,36}$/)
   })
 })
+
+describe('the stand-in', () => {
+  it('checks zone requests against the OpenAPI excerpt, certificate ids as UUIDs or 32 hex digits', async () => {
+    const url = `${fake.url}/zones/${ZONE_ID}/certificate_authorities/hostname_associations`
+    const headers = { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }
+    const put = (body: unknown) => fetch(url, { method: 'PUT', headers, body: JSON.stringify(body) })
+    expect((await put({ hostnames: API, mtls_certificate_id: 'not-an-id' })).status).toBe(400)
+    expect((await fetch(`${url}?mtls_certificate_id=abc&x=1`, { headers })).status).toBe(400)
+    expect(fake.specViolations).toEqual([
+      expect.stringMatching(/^PUT .*: body\.hostnames must be an array$/),
+      expect.stringMatching(/^PUT .*: body\.mtls_certificate_id must be a UUID or 32 hex digits$/),
+      expect.stringMatching(/^GET .*: mtls_certificate_id must be a UUID or 32 hex digits$/),
+      expect.stringMatching(/^GET .*: query parameter x is not in the operation$/),
+    ])
+    fake.specViolations.length = 0
+    const ca = fake.seed(newCa(), { ca: true, id: '5d7e6c2a-9f1b-4c3d-8e2f-0a1b2c3d4e5f' })
+    expect((await put({ hostnames: [API], mtls_certificate_id: ca.id })).status).toBe(200)
+    expect(fake.hostnamesOf(ZONE_ID, ca.id)).toEqual([API])
+    expect(fake.specViolations).toEqual([])
+  })
+})
