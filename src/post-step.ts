@@ -26,11 +26,14 @@ export async function runPost(dependencies: Dependencies): Promise<void> {
       return
     }
     const api = new CloudflareApi(getApiSettings(source), dependencies.http.send, dependencies.clock, log)
-    log.info(
-      `Replace, at the end of the job: deleting the certificates named '${target.name}' uploaded before ${target.id} that no service uses now.`,
-    )
     // API Shield (zone-id and hostnames, read again): the older CAs give up what the new one serves now.
     const apiShield = getApiShieldSettings(source, target.ca)
+    const detachFirst = apiShield
+      ? `, first detaching from them the hostnames of zone ${apiShield.zoneId} that ${target.id} serves`
+      : ''
+    log.info(
+      `Replace, at the end of the job: deleting the certificates named '${target.name}' uploaded before ${target.id} that no service uses now${detachFirst}.`,
+    )
     let zone: ZoneRelease | undefined
     if (apiShield) {
       const client = api.zoneHostnames(apiShield.zoneId)
