@@ -8,15 +8,19 @@ const readme = read('README.md')
 
 describe('the project files', () => {
   it.each([
-    'LICENSE',
-    'SECURITY.md',
-    'CHANGELOG.md',
-    '.env.example',
-    '.github/dependabot.yml',
-    '.github/workflows/codeql.yml',
-  ])('%s exists and the README links it', (path) => {
+    ['LICENSE', 'README.md'],
+    ['SECURITY.md', 'README.md'],
+    ['CHANGELOG.md', 'README.md'],
+    ['CONTRIBUTING.md', 'README.md'],
+    ['docs/troubleshooting.md', 'README.md'],
+    ['docs/reference.md', 'README.md'],
+    ['docs/audit.md', 'README.md'],
+    ['.env.example', 'CONTRIBUTING.md'],
+    ['.github/dependabot.yml', 'CONTRIBUTING.md'],
+    ['.github/workflows/codeql.yml', 'CONTRIBUTING.md'],
+  ])('%s exists and %s links it', (path, from) => {
     expect(existsSync(join(ROOT, path))).toBe(true)
-    expect(readme).toContain(`](${path})`)
+    expect(read(from)).toContain(`](${path})`)
   })
 
   it('README has a Versions section that names the pins and the major-version promise', () => {
@@ -27,12 +31,31 @@ describe('the project files', () => {
     expect(versions).toMatch(/only in a new major version/)
   })
 
-  it('README has Local debugging and Releasing under Development', () => {
-    const development = readme.split('\n## Development\n')[1]?.split('\n## ')[0] ?? ''
-    expect(development).toContain('\n### Local debugging\n')
-    expect(development).toContain('npm run local-action')
-    expect(development).toContain('\n### Releasing\n')
-    expect(development).toContain('npm run release -- ')
+  it('CONTRIBUTING.md has set-up, local debugging, releasing, the benchmark and dependency updates', () => {
+    const contributing = read('CONTRIBUTING.md')
+    for (const heading of ['Set-up', 'Local debugging', 'Releasing', 'Benchmark', 'Dependencies and code scanning']) {
+      expect(contributing).toContain(`\n## ${heading}\n`)
+    }
+    expect(contributing).toContain('npm run local-action')
+    expect(contributing).toContain('npm run release -- ')
+    expect(contributing).toContain('npm run bench')
+  })
+})
+
+describe('package.json', () => {
+  const packageJson = JSON.parse(read('package.json')) as {
+    engines?: Record<string, string>
+    devEngines?: { runtime?: { name: string; version: string } }
+    devDependencies: Record<string, string>
+  }
+
+  // npm warns (EBADENGINE) about the project itself when the Node running npm is outside `engines`;
+  // the Node the action and the tests run on is the `node` development dependency, not npm's.
+  it('states the Node that development needs in devEngines, with no engines field to warn on Node 20', () => {
+    expect(packageJson.engines).toBeUndefined()
+    expect(packageJson.devEngines?.runtime).toMatchObject({ name: 'node', version: '>=20' })
+    expect(packageJson.devDependencies.node).toMatch(/^\^24\./)
+    expect(read('CONTRIBUTING.md')).toMatch(/Node 20 or later/)
   })
 })
 
