@@ -77,8 +77,9 @@ describe('the README', () => {
     expect(readme).toContain('cf.tls_client_auth.cert_issuer_ski')
   })
 
-  it('stays a page for users: at most about 400 lines, with maintainer material in CONTRIBUTING.md', () => {
-    expect(readme.split('\n').length).toBeLessThanOrEqual(400)
+  it('stays a page for users: short, with maintainer material in CONTRIBUTING.md', () => {
+    // About 300 lines of prose and tables, plus the five recipes, each a complete workflow.
+    expect(readme.split('\n').length).toBeLessThanOrEqual(375)
     for (const heading of ['Development', 'Releasing', 'Local debugging', 'Performance']) {
       expect(readme).not.toMatch(new RegExp(`^#+ ${heading}$`, 'm'))
     }

@@ -92,7 +92,7 @@ function sourceFiles(directory: string): string[] {
 function messagesIn(path: string): Message[] {
   const source = readFileSync(path, 'utf8')
   return [...source.matchAll(MESSAGE_CALL)].map((match) => {
-    const start = (match.index ?? 0) + match[0].length
+    const start = match.index + match[0].length
     const line = source.slice(0, start).split('\n').length
     return { key: keyOf(readLiteral(source, start).skeleton), where: `${relative(ROOT, path)}:${String(line)}` }
   })
