@@ -31,6 +31,7 @@ export const PENDING_AUDIT: ActionMetadata = {
       'names',
       'check-usage',
       'issue',
+      'github-token',
     ].map((name) => [name, {}]),
   ),
   outputs: Object.fromEntries(['expiring', 'expiring-count', 'expired-count', 'total'].map((name) => [name, {}])),
