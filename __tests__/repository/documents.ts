@@ -77,3 +77,14 @@ export async function lintWorkflow(text: string, path: string): Promise<string[]
   const problems = await runLint(text, path)
   return problems.map((problem) => `${String(problem.line)}:${String(problem.column)} ${problem.message}`)
 }
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped (hyphens kept), spaces as hyphens. */
+export const headingAnchor = (heading: string): string =>
+  heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-')
+
+/** The anchors of every heading of a Markdown text. */
+export const anchorsOf = (markdown: string): string[] =>
+  [...markdown.matchAll(/^#{1,6} (.+)$/gm)].map((match) => headingAnchor(match[1] ?? ''))

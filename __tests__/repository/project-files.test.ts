@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ROOT } from '../support/run-action.ts'
+import { anchorsOf, userDocuments } from './documents.ts'
 
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8')
 const readme = read('README.md')
@@ -39,6 +40,23 @@ describe('the project files', () => {
     expect(contributing).toContain('npm run local-action')
     expect(contributing).toContain('npm run release -- ')
     expect(contributing).toContain('npm run bench')
+  })
+})
+
+describe('the documentation', () => {
+  const pages = ['README.md', 'CONTRIBUTING.md', 'SECURITY.md', 'CHANGELOG.md', ...userDocuments().slice(1)]
+
+  it.each(pages)('%s links only to files and headings that exist', (page) => {
+    const broken = [...read(page).matchAll(/\]\(([^)\s]+)\)/g)]
+      .map((match) => match[1] ?? '')
+      .filter((target) => !/^[a-z]+:/.test(target))
+      .filter((target) => {
+        const [file = '', anchor] = target.split('#')
+        const path = file ? join(dirname(page), file) : page
+        if (!existsSync(join(ROOT, path))) return true
+        return anchor !== undefined && path.endsWith('.md') && !anchorsOf(read(path)).includes(anchor)
+      })
+    expect(broken).toEqual([])
   })
 })
 

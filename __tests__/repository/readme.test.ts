@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { actionYaml } from '../support/run-action.ts'
-import { documentedDefault, readText, tableNames } from './documents.ts'
+import { anchorsOf, documentedDefault, readText, tableNames } from './documents.ts'
 import { PENDING_INPUTS, PENDING_OUTPUTS } from './pending.ts'
 
 const readme = readText('README.md')
@@ -35,12 +35,7 @@ describe('the README', () => {
   it('has a table of contents whose links reach its headings', () => {
     const contents = readme.slice(0, readme.indexOf('\n## '))
     const anchors = [...contents.matchAll(/\]\(#([a-z0-9-]+)\)/g)].map((match) => match[1] ?? '')
-    const headings = [...readme.matchAll(/^#{2,3} (.+)$/gm)].map((match) =>
-      (match[1] ?? '')
-        .toLowerCase()
-        .replace(/[^a-z0-9 -]/g, '')
-        .replace(/ /g, '-'),
-    )
+    const headings = anchorsOf(readme)
     expect(anchors.length).toBeGreaterThanOrEqual(10)
     expect(anchors.filter((anchor) => !headings.includes(anchor))).toEqual([])
   })
