@@ -75,6 +75,24 @@ export class CloudflareApi {
     return this.exchange('GET', '').then((result) => (Array.isArray(result) ? result.filter(isCertificate) : []))
   }
 
+  /**
+   * The account's own certificates (`?type=custom`), not those Gateway or Access manage. An answer
+   * that holds no list is an error, not an empty account: the audit would report all clear.
+   */
+  listCustomCertificates(): Promise<MtlsCertificate[]> {
+    return this.retrying("list the account's custom mTLS certificates", () =>
+      this.exchange('GET', '?type=custom').then((result) => {
+        if (!Array.isArray(result)) {
+          throw new ApiError('Cloudflare reported success but its answer holds no list of certificates', 200, [], {
+            retryable: false,
+            outcomeUnknown: false,
+          })
+        }
+        return result.filter(isCertificate)
+      }),
+    )
+  }
+
   deleteCertificate(id: string): Promise<void> {
     let mayHaveDeleted = false
     return this.retrying(`delete certificate ${id}`, async () => {
