@@ -91,6 +91,22 @@ export async function syncExpiryIssue(
   scope: IssueScope,
   tracking: IssueTracking,
 ): Promise<IssueOutcome> {
+  try {
+    return await syncIssue(certificates, scope, tracking)
+  } catch (error) {
+    // Octokit's errors carry the status apart from GitHub's message ("Resource not accessible by integration").
+    if (error instanceof Error && 'status' in error && typeof error.status === 'number') {
+      throw new Error(`GitHub answered HTTP ${error.status} (${error.message})`, { cause: error })
+    }
+    throw error
+  }
+}
+
+async function syncIssue(
+  certificates: readonly AuditedCertificate[],
+  scope: IssueScope,
+  tracking: IssueTracking,
+): Promise<IssueOutcome> {
   const octokit = github.getOctokit(tracking.token, {
     request: { signal: tracking.signal },
     // Octokit's own messages, through the sink like every line.
