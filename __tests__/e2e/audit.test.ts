@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { FakeCloudflare } from '../support/fake-cloudflare.ts'
+import { successAnswer, type FakeCloudflare } from '../support/fake-cloudflare.ts'
 import { FakeGitHub } from '../support/fake-github.ts'
 import { ACCOUNT_ID, API_EMAIL, API_KEY, API_TOKEN, startFake } from '../support/fixtures.ts'
 import { generateKey, issueCertificate, type IssuedCertificate } from '../support/pki.ts'
@@ -135,6 +135,16 @@ describe('the audit', () => {
     expect(run.exitCode).toBe(1)
     expect(errors(run)).toHaveLength(1)
     expect(errors(run)[0]).toMatch(/^12 certificates expire within fail-days \(7\) or have expired: .* and 2 more\./)
+  })
+
+  it('fails closed on a listing of unexpected shape, rather than report all clear', async () => {
+    gitHub.add({ title: 'tracked', body: 'x', labels: ['mtls-certificate-expiry'] })
+    fake.inject({ method: 'GET', pathSuffix: '/mtls_certificates', fault: successAnswer({ certificates: [] }) })
+    const run = await audit({ issue: 'true', 'github-token': GITHUB_TOKEN })
+    expect(run.exitCode).toBe(1)
+    expect(errors(run)).toEqual([expect.stringContaining('its answer holds no list of certificates')])
+    expect(run.outputs).toEqual({})
+    expect(gitHub.requests).toEqual([])
   })
 
   it('rejects bad input before any request, naming the input', async () => {
