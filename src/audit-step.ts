@@ -62,7 +62,7 @@ async function withUsage(
   report: ExpiryReport,
 ): Promise<{ report: ExpiryReport; usageComplete: boolean }> {
   const wanted = flagged(report)
-  if (wanted.length > 0) log.info(`Reading what uses the ${plural(wanted.length, 'certificate')} that expire.`)
+  if (wanted.length > 0) log.info(`Reading what uses the expiring and expired certificates (${wanted.length}).`)
   const results = await settleConcurrently(wanted, USAGE_CONCURRENCY, (c) => api.listAssociations(c.id))
   const usage = new Map<string, string[]>()
   const failures: string[] = []
