@@ -129,6 +129,15 @@ describe('the audit', () => {
     expect(fake.requestsTo('GET', '/associations')).toEqual([])
   })
 
+  it('reads what uses the expiring certificates at most 8 at a time', async () => {
+    for (let i = 0; i < 20; i++) fake.seed(expiringIn(20).pem, { name: `client-${i}`, inUseBy: ['api_shield'] })
+    fake.answerDelayMs = 50
+    const run = await audit()
+    expect(run.outputs['expiring-count']).toBe('20')
+    expect(fake.requestsTo('GET', '/associations')).toHaveLength(20)
+    expect(fake.peakConcurrent).toBe(8)
+  })
+
   it('groups the annotations of one level into one past ten', async () => {
     for (let i = 0; i < 12; i++) fake.seed(expiringIn(2).pem, { name: `client-${String(i).padStart(2, '0')}` })
     const run = await audit({ 'check-usage': 'false' })

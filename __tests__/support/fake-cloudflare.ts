@@ -96,6 +96,9 @@ export class FakeCloudflare {
   private readonly hanging = new Set<ServerResponse>()
   /** How long each answer takes, as a distant API's would: for measuring concurrency. */
   answerDelayMs = 0
+  /** The most requests it has been handling at once. */
+  peakConcurrent = 0
+  private concurrent = 0
 
   readonly options: FakeCloudflareOptions
 
@@ -165,6 +168,8 @@ export class FakeCloudflare {
     this.associations.clear()
     this.requests.length = 0
     this.faults.length = 0
+    this.answerDelayMs = 0
+    this.peakConcurrent = 0
   }
 
   inject(rule: FaultRule): void {
@@ -198,6 +203,8 @@ export class FakeCloudflare {
       // Recorded as text; validation reports it.
     }
     this.requests.push(recorded)
+    this.peakConcurrent = Math.max(this.peakConcurrent, ++this.concurrent)
+    response.on('close', () => this.concurrent--)
     if (this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs))
 
     const fault = this.takeFault(method, url.pathname)
