@@ -74,7 +74,7 @@ export function describeCertificate(c: AuditedCertificate): string {
   return `${which} ${date}${first}${usage(c)}.`
 }
 
-export const label = (c: AuditedCertificate): string => (c.name ? `'${c.name}'` : '(unnamed)')
+const label = (c: AuditedCertificate): string => (c.name ? `'${c.name}'` : '(unnamed)')
 
 function when(c: AuditedCertificate): string {
   if (c.status === 'unknown') return 'expiry unknown'

@@ -20,7 +20,7 @@ import { systemClock, type Clock } from './retry.ts'
 import { plural } from './text.ts'
 
 /** Association reads in flight at once: enough to finish hundreds quickly, few enough not to be rate-limited. */
-export const USAGE_CONCURRENCY = 8
+const USAGE_CONCURRENCY = 8
 
 export interface AuditDependencies {
   http: HttpClient

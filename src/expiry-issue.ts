@@ -15,7 +15,7 @@ const quiet = (message: string): void => {
   log.debug(message)
 }
 
-export const ISSUE_LABEL = 'mtls-certificate-expiry'
+const ISSUE_LABEL = 'mtls-certificate-expiry'
 
 export interface IssueScope {
   accountId: string
