@@ -1,9 +1,10 @@
+import { getApiSettings, type ApiSettings } from './api-settings.ts'
 import { InputError } from './errors.ts'
-import { getApiSettings, parseBoolean, parseInteger, registerSecretInputs, type InputSource } from './input-helper.ts'
-import { parseNamePattern } from './name-pattern.ts'
 import type { ExpiryPolicy } from './expiry-report.ts'
-import { registerSecret } from './secrets.ts'
-import type { ApiSettings } from './settings.ts'
+import { parseBoolean, parseInteger } from './input-parsers.ts'
+import type { InputSource } from './input-source.ts'
+import { parseNamePattern } from './name-pattern.ts'
+import { registerSecret, registerSecretInputs } from './secrets.ts'
 
 /** The audit's inputs, validated: the upload action's API inputs and the audit's own. */
 export interface AuditSettings extends ApiSettings, ExpiryPolicy {
@@ -15,6 +16,8 @@ export interface AuditSettings extends ApiSettings, ExpiryPolicy {
 /** At most this many name patterns, each at most this long: a name is a label of at most a few dozen characters. */
 const MAX_PATTERNS = 100
 const MAX_PATTERN_CHARS = 200
+/** A hundred years: no certificate is audited further ahead. */
+const MAX_DAYS = 36500
 
 /** Reads and validates the audit's inputs, with every secret registered before anything can be logged. */
 export function getAuditSettings(source: InputSource): AuditSettings {
@@ -25,8 +28,8 @@ export function getAuditSettings(source: InputSource): AuditSettings {
 
   const settings: AuditSettings = {
     ...getApiSettings(source),
-    warnDays: parseInteger('warn-days', read('warn-days'), 30, 0),
-    failDays: parseInteger('fail-days', read('fail-days'), 7, 0),
+    warnDays: parseInteger('warn-days', read('warn-days'), { fallback: 30, min: 0, max: MAX_DAYS }),
+    failDays: parseInteger('fail-days', read('fail-days'), { fallback: 7, min: 0, max: MAX_DAYS }),
     names: parseNames(source.input('names')).map(parseNamePattern),
     checkUsage: parseBoolean('check-usage', read('check-usage'), true),
   }

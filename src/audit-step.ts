@@ -4,33 +4,25 @@
  * annotations → the tracking issue. It only reads from Cloudflare.
  */
 import * as core from '@actions/core'
-import * as github from '@actions/github'
 import { auditAnnotations, auditOutputs } from './audit-report.ts'
 import { getAuditSettings, type AuditSettings } from './audit-settings.ts'
 import { renderAuditSummary } from './audit-summary.ts'
-import { CloudflareApi } from './cloudflare.ts'
+import { CloudflareApi } from './cloudflare-client.ts'
 import { settleConcurrently } from './concurrency.ts'
+import { defaultDependencies, type Dependencies } from './dependencies.ts'
+import { errorMessage, failureMessage } from './errors.ts'
 import { syncExpiryIssue } from './expiry-issue.ts'
 import { buildExpiryReport, flagged, type AuditedCertificate, type ExpiryReport } from './expiry-report.ts'
-import { createHttpClient, type HttpClient } from './http.ts'
-import { actionInputs } from './input-helper.ts'
+import { actionInputs } from './input-source.ts'
 import { log } from './log.ts'
-import { errorText, failureMessage, writeSummary } from './reporting.ts'
-import { systemClock, type Clock } from './retry.ts'
+import { githubRunContext, writeSummary } from './summary.ts'
 import { plural } from './text.ts'
 
 /** Association reads in flight at once: enough to finish hundreds quickly, few enough not to be rate-limited. */
 const USAGE_CONCURRENCY = 8
 
-export interface AuditDependencies {
-  http: HttpClient
-  clock: Clock
-}
-
 /** The audit's entry, named `run` as `npm run local-action:audit` (GitHub's local-action) expects. */
-export async function run(
-  dependencies: AuditDependencies = { http: createHttpClient(), clock: systemClock },
-): Promise<void> {
+export async function run(dependencies: Dependencies = defaultDependencies()): Promise<void> {
   try {
     const settings = getAuditSettings(actionInputs())
     const api = new CloudflareApi(settings, dependencies.http.send, dependencies.clock, log)
@@ -68,7 +60,7 @@ async function withUsage(
   const failures: string[] = []
   results.forEach((result, index) => {
     const { id } = wanted[index] as AuditedCertificate
-    if (result.status === 'rejected') failures.push(`${id}: ${errorText(result.reason)}`)
+    if (result.status === 'rejected') failures.push(`${id}: ${errorMessage(result.reason)}`)
     else usage.set(id, [...new Set(result.value.flatMap((a) => (typeof a.service === 'string' ? [a.service] : [])))])
   })
   if (failures.length > 0) {
@@ -110,14 +102,14 @@ async function trackIssue(
     return
   }
   try {
-    const { context } = github
+    const { serverUrl, repository, runId } = githubRunContext()
     const outcome = await syncExpiryIssue(
       flagged(report),
       { accountId: settings.accountId, policy: settings },
       {
         token,
         signal: AbortSignal.timeout(settings.timeoutSeconds * 1000),
-        runUrl: `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`,
+        ...(repository && runId ? { runUrl: `${serverUrl}/${repository}/actions/runs/${runId}` } : {}),
       },
     )
     log.info(
@@ -127,7 +119,7 @@ async function trackIssue(
     )
   } catch (error) {
     log.warning(
-      `The tracking issue could not be kept up to date: ${errorText(error)}. The audit's result above stands; check that the job has permissions: issues: write.`,
+      `The tracking issue could not be kept up to date: ${errorMessage(error)}. The audit's result above stands; check that the job has permissions: issues: write.`,
     )
   }
 }

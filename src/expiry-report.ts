@@ -3,8 +3,9 @@
  * is within the warning or failing threshold. Pure: the listing, the policy and the time come in.
  */
 import { X509Certificate } from 'node:crypto'
-import { isoSeconds, subjectOf } from './certificate.ts'
-import type { MtlsCertificate } from './cloudflare.ts'
+import { subjectOf } from './certificate-check.ts'
+import { isoSeconds } from './certificate-facts.ts'
+import type { MtlsCertificate } from './cloudflare-client.ts'
 import { matchesAnyPattern, type NamePattern } from './name-pattern.ts'
 import { isCertificateLabel, scanPem } from './pem.ts'
 

@@ -2,7 +2,7 @@ import { setSecret } from '@actions/core'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { getAuditSettings } from '../../src/audit-settings.ts'
 import { InputError } from '../../src/errors.ts'
-import type { InputSource } from '../../src/input-helper.ts'
+import type { InputSource } from '../../src/input-source.ts'
 import { ACCOUNT_ID, API_TOKEN } from '../support/fixtures.ts'
 
 vi.mock('@actions/core', async (importOriginal) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { MtlsCertificate } from '../../src/cloudflare.ts'
+import type { MtlsCertificate } from '../../src/cloudflare-client.ts'
 import { buildExpiryReport, flagged, type ExpiryPolicy } from '../../src/expiry-report.ts'
 import { parseNamePattern } from '../../src/name-pattern.ts'
 import { generateKey, issueCertificate, type IssuedCertificate } from '../support/pki.ts'
