@@ -70,11 +70,7 @@ export async function benchAudit(): Promise<Check[]> {
       `\nAudit of ${CERTIFICATES} certificates (${EXPIRING + FAILING} expiring), each answer taking ${ANSWER_MS} ms: median ${median.toFixed(0)} ms, slowest ${slowest.toFixed(0)} ms of ${RUNS} runs`,
     )
     return [
-      [
-        `audit of ${CERTIFICATES} certificates (slowest): ${slowest.toFixed(0)} ms`,
-        `<= ${TARGET_MS} ms`,
-        slowest <= TARGET_MS,
-      ],
+      [`audit, slowest of ${RUNS} runs:     ${slowest.toFixed(0)} ms`, `<= ${TARGET_MS} ms`, slowest <= TARGET_MS],
       [`API requests of the audit:     ${requests}`, `exactly ${expectedRequests}`, requests === expectedRequests],
       [`dist/audit/ JavaScript:        ${kiB.toFixed(1)} KiB`, '<= 1024 KiB', kiB <= 1024],
     ]
