@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util'
 import { FakeCloudflare } from '../__tests__/support/fake-cloudflare.ts'
 import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient } from '../__tests__/support/fixtures.ts'
 import { ROOT, inputEnv } from '../__tests__/support/run-action.ts'
+import { benchAudit } from './bench-audit.ts'
 
 const TARGETS = { ratio: 1.15, distKiB: 1024, rssMiB: 90, requests: 1 }
 const { values } = parseArgs({
@@ -175,6 +176,7 @@ try {
     [`dist/ JavaScript:              ${size.toFixed(1)} KiB`, `<= ${TARGETS.distKiB} KiB`, size <= TARGETS.distKiB],
     [`peak RSS of A (median):        ${rssA.toFixed(1)} MiB`, `<= ${TARGETS.rssMiB} MiB`, rssA <= TARGETS.rssMiB],
     [`API requests of A per upload:  ${requests}`, `exactly ${TARGETS.requests}`, requests === TARGETS.requests],
+    ...(await benchAudit()),
   ] as const
   console.log('')
   for (const [figure, target, ok] of checks) {

@@ -2,10 +2,12 @@
  * Starts the Cloudflare stand-in (the tests' FakeCloudflare) as a process, for trying the action by hand and
  * for CI, with throwaway certificates to upload to it:
  *
- *   node scripts/stand-in.ts --port 8787 --out <dir> [--max-seconds 600] [--seed-name <name>]
+ *   node scripts/stand-in.ts --port 8787 --out <dir> [--max-seconds 600] [--seed-name <name>] [--seed-expiring <name>]
  *
  * With --seed-name, the account starts with an older certificate of that name (uploaded a day ago, not the
  * one in certs/), which `replace` should remove: its id is `seededId` in stand-in.json.
+ * With --seed-expiring, it also holds a certificate of that name that expires in 20 days: within the audit's
+ * default warn-days (30), not its fail-days (7). Its id is `expiringId` in stand-in.json.
  * Writes <dir>/certs/client.pem, <dir>/certs/ca.pem and <dir>/client.key, then <dir>/stand-in.json (last, and
  * atomically, so its existence means the stand-in is listening), and prints the same JSON as one line on stdout.
  * Serves on 127.0.0.1 until SIGINT or SIGTERM, or until --max-seconds pass, so a forgotten one does not linger.
@@ -17,14 +19,24 @@ import { parseArgs } from 'node:util'
 import { FakeCloudflare } from '../__tests__/support/fake-cloudflare.ts'
 import { ACCOUNT_ID, API_TOKEN, makeClient } from '../__tests__/support/fixtures.ts'
 
-const usage = 'usage: node scripts/stand-in.ts --port <0-65535> --out <dir> [--max-seconds <n>] [--seed-name <name>]'
+const usage =
+  'usage: node scripts/stand-in.ts --port <0-65535> --out <dir> [--max-seconds <n>] [--seed-name <name>] [--seed-expiring <name>]'
+
+/** The --seed-expiring certificate's days left: within the audit's default warn-days, not its fail-days. */
+const EXPIRING_DAYS = 20
 
 function fail(message: string): never {
   console.error(`stand-in: ${message}\n${usage}`)
   process.exit(2)
 }
 
-function options(): { port: string; out?: string; 'max-seconds': string; 'seed-name'?: string } {
+function options(): {
+  port: string
+  out?: string
+  'max-seconds': string
+  'seed-name'?: string
+  'seed-expiring'?: string
+} {
   try {
     return parseArgs({
       options: {
@@ -32,6 +44,7 @@ function options(): { port: string; out?: string; 'max-seconds': string; 'seed-n
         out: { type: 'string' },
         'max-seconds': { type: 'string', default: '600' },
         'seed-name': { type: 'string' },
+        'seed-expiring': { type: 'string' },
       },
     }).values
   } catch (error) {
@@ -70,11 +83,19 @@ const seeded = parsed['seed-name']
       uploadedOn: new Date(Date.now() - 86_400_000).toISOString(),
     })
   : undefined
+const expiringName = parsed['seed-expiring']
+const expiring = expiringName
+  ? fake.seed(
+      makeClient('ec', { notAfter: new Date(Date.now() + EXPIRING_DAYS * 86_400_000 - 3_600_000) }).client.pem,
+      { name: expiringName },
+    )
+  : undefined
 const info = JSON.stringify({
   url: fake.url,
   accountId: ACCOUNT_ID,
   token: API_TOKEN,
   ...(seeded ? { seededId: seeded.id } : {}),
+  ...(expiring ? { expiringId: expiring.id } : {}),
 })
 const infoFile = join(out, 'stand-in.json')
 writeFileSync(`${infoFile}.tmp`, `${info}\n`)
