@@ -21,7 +21,7 @@ export interface StoredCertificate {
   updated_at: string
   ca: boolean
   certificates: string
-  type: 'custom'
+  type: CertificateType
   /** Kept to check what was sent; never returned. */
   private_key?: string
 }
@@ -29,6 +29,8 @@ export interface StoredCertificate {
 export interface RecordedRequest {
   method: string
   path: string
+  /** The query string, with its `?` (empty without one). */
+  query: string
   headers: Record<string, string | string[] | undefined>
   body: string
   json?: unknown
@@ -88,6 +90,8 @@ export class FakeCloudflare {
   /** Over TLS: the host name the server certificate is for, which clients must ask for. */
   private tlsHost: string | undefined
   private lastUpload = 0
+  /** The listing's `type` filter on the request being handled; undefined lists every type. */
+  private listedTypes: CertificateType[] | undefined
   private readonly hanging = new Set<ServerResponse>()
 
   readonly options: FakeCloudflareOptions
@@ -128,9 +132,17 @@ export class FakeCloudflare {
   /** Adds a certificate directly, as if uploaded earlier; `id` replaces the generated one (any text, as a hostile API's). */
   seed(
     pem: string,
-    fields: { name?: string; ca?: boolean; uploadedOn?: string; inUseBy?: string[]; id?: string } = {},
+    fields: {
+      name?: string
+      ca?: boolean
+      uploadedOn?: string
+      inUseBy?: string[]
+      id?: string
+      type?: CertificateType
+    } = {},
   ): StoredCertificate {
     const stored = this.store(pem, fields.name, fields.ca ?? false, undefined, fields.uploadedOn)
+    if (fields.type) stored.type = fields.type
     if (fields.id !== undefined) {
       this.certificates.delete(stored.id)
       stored.id = fields.id
@@ -150,6 +162,8 @@ export class FakeCloudflare {
     this.associations.clear()
     this.requests.length = 0
     this.faults.length = 0
+    // Each test is checked for violations before this: one test's must not fail the next.
+    this.specViolations.length = 0
   }
 
   inject(rule: FaultRule): void {
@@ -176,7 +190,7 @@ export class FakeCloudflare {
     const body = Buffer.concat(chunks).toString('utf8')
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
     const method = request.method ?? 'GET'
-    const recorded: RecordedRequest = { method, path: url.pathname, headers: request.headers, body }
+    const recorded: RecordedRequest = { method, path: url.pathname, query: url.search, headers: request.headers, body }
     try {
       recorded.json = body ? JSON.parse(body) : undefined
     } catch {
@@ -192,6 +206,7 @@ export class FakeCloudflare {
       return void response.end(fault.body)
     }
 
+    this.listedTypes = listedTypes(url, this.specViolations)
     const [status, payload] = this.route(method, url.pathname.replace(/^\/client\/v4/, ''), request.headers, body)
     if (fault?.kind === 'reset-after-commit') return void request.socket.destroy()
     response.writeHead(status, { 'content-type': 'application/json' })
@@ -225,7 +240,9 @@ export class FakeCloudflare {
     const existing = this.certificates.get(id)
     switch (`${method} ${matched.template.replace('/accounts/{account_id}/mtls_certificates', '')}`) {
       case 'GET ': {
-        const all = [...this.certificates.values()].map(publicView)
+        const all = [...this.certificates.values()]
+          .filter((c) => !this.listedTypes || this.listedTypes.includes(c.type))
+          .map(publicView)
         return [
           200,
           JSON.stringify({
@@ -319,3 +336,19 @@ function publicView(stored: StoredCertificate): Omit<StoredCertificate, 'private
 }
 
 const notFound = (): [number, string] => [404, envelope(null, [{ code: 1404, message: 'Certificate not found' }])]
+
+// --- Certificate types: the listing also holds certificates Cloudflare manages (Gateway, Access). ---
+
+export type CertificateType = 'custom' | 'gateway_managed' | 'access_managed'
+const CERTIFICATE_TYPES: readonly string[] = ['custom', 'gateway_managed', 'access_managed']
+
+/** The `type` query filter (comma-separated, per the OpenAPI); a value outside its enum is a violation. */
+function listedTypes(url: URL, violations: string[]): CertificateType[] | undefined {
+  const given = url.searchParams.get('type')
+  if (given === null) return undefined
+  const types = given.split(',')
+  for (const type of types)
+    if (!CERTIFICATE_TYPES.includes(type))
+      violations.push(`GET ${url.pathname}: query type '${type}' is not in the enum`)
+  return types.filter((type): type is CertificateType => CERTIFICATE_TYPES.includes(type))
+}
