@@ -1,7 +1,7 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto'
 import { InputError } from './errors.ts'
 import { capitalise } from './text.ts'
-import { isCertificateLabel, isPrivateKeyLabel, isPublicKeyLabel, scanPem } from './pem.ts'
+import { isCertificateLabel, isPrivateKeyLabel, isPublicKeyLabel, looksLikePkcs12, scanPem } from './pem.ts'
 import { registerSecret } from './secrets.ts'
 import type { PemInput, Settings } from './settings.ts'
 
@@ -36,7 +36,7 @@ export function checkCertificate(settings: Settings, now: Date): CheckedCertific
   const notices: string[] = []
   const warnings: string[] = []
   const certificateInput = describeInput(settings.certificate)
-  const certificates = parseCertificates(settings.certificate)
+  const certificates = withoutRepeats(parseCertificates(settings.certificate), certificateInput, notices)
   const key = settings.privateKey
     ? parsePrivateKey(settings.privateKey, settings.privateKeyPassphrase, warnings)
     : undefined
@@ -65,6 +65,8 @@ export function checkCertificate(settings: Settings, now: Date): CheckedCertific
     throw new InputError(
       `ca is false, but ${certificateInput} holds a CA certificate (${subjectOf(leaf)}) and no private key is given. Set ca: true to upload it as a CA for client-certificate verification, or give the client certificate and its key in private-key.`,
     )
+  } else if (!key && !settings.allowMissingKey) {
+    throw new InputError(MISSING_KEY)
   }
 
   chain.forEach((certificate, index) => {
@@ -91,6 +93,38 @@ export function checkCertificate(settings: Settings, now: Date): CheckedCertific
     registerSecret(checked.privateKeyPem)
   }
   return checked
+}
+
+/**
+ * An unset or misspelled secret expands to an empty string, so a missing key is most often a mistake:
+ * the certificate would go without it (Workers mTLS bindings need it), and replace would then delete
+ * the older one that had its key.
+ */
+const MISSING_KEY =
+  "Input 'private-key' is empty, and ca: false uploads a client certificate, which is used with its key (Workers mTLS bindings need it). Likely causes: the secret in private-key: ${{ secrets.… }} is not set, or its name is misspelled (an unknown secret reads as empty); or the run comes from a fork, to which secrets are not passed. Set the secret, or give the key in private-key-path. To upload this certificate without its key on purpose, set allow-missing-key: true."
+
+/** The chain with each certificate once: a file that repeats one (leaf, leaf, CA) is uploaded without the repeat. */
+function withoutRepeats(certificates: X509Certificate[], where: string, notices: string[]): X509Certificate[] {
+  const seen = new Map<string, number>()
+  const repeats: string[] = []
+  const unique = certificates.filter((certificate, index) => {
+    const first = seen.get(certificate.fingerprint256)
+    if (first === undefined) seen.set(certificate.fingerprint256, index)
+    else repeats.push(`certificate ${index + 1} repeats certificate ${first + 1} (${subjectOf(certificate)})`)
+    return first === undefined
+  })
+  if (repeats.length > 0) {
+    notices.push(
+      `${capitalise(where)} holds the same certificate more than once: ${repeats.join('; ')}. Each repeat is left out of the upload.`,
+    )
+  }
+  return unique
+}
+
+/** What to do with a PKCS#12 file: the openssl commands that take the certificate and the key out of it. */
+function pkcs12Advice(input: PemInput): string {
+  const file = input.path ?? 'client.p12'
+  return `is a PKCS#12 file (.p12/.pfx), not PEM: take the certificate out with openssl pkcs12 -in ${file} -clcerts -nokeys -out client.pem and the key with openssl pkcs12 -in ${file} -nocerts -nodes -out client.key (add -legacy for a file made by older tools), then give client.pem in certificate-path and the key in private-key`
 }
 
 function describeInput(input: PemInput): string {
@@ -144,6 +178,7 @@ function parseCertificates(input: PemInput): X509Certificate[] {
         `${capitalise(where)} holds a certificate signing request, not a certificate: give the certificate your CA issued for it.`,
       )
     }
+    if (looksLikePkcs12(input.text, input.path)) throw new InputError(`${capitalise(where)} ${pkcs12Advice(input)}.`)
     throw new InputError(
       `${capitalise(where)} holds no PEM certificate${looksBinary(input.text) ? ' (it looks binary: a DER file? Convert it with openssl x509 -inform der -in cert.der -out cert.pem)' : ''}: expected text between -----BEGIN CERTIFICATE----- and -----END CERTIFICATE----- lines.`,
     )
@@ -169,13 +204,15 @@ function parsePrivateKey(input: PemInput, passphrase: string | undefined, warnin
   const keyBlocks = scan.blocks.filter((block) => isPrivateKeyLabel(block.label))
   if (keyBlocks.length === 0) {
     const labels = scan.blocks.map((block) => block.label)
-    const what = scan.truncatedLabel
-      ? `is cut off (a -----BEGIN ${scan.truncatedLabel}----- line has no END line); copy the whole key`
-      : labels.some(isCertificateLabel)
-        ? 'holds a certificate, not a private key; give the key that belongs to the certificate'
-        : labels.some(isPublicKeyLabel)
-          ? 'holds a public key; give the private key that belongs to the certificate'
-          : "is not a PEM private key (expected a 'PRIVATE KEY', 'RSA PRIVATE KEY' or 'EC PRIVATE KEY' block)"
+    const what = looksLikePkcs12(input.text, input.path)
+      ? pkcs12Advice(input)
+      : scan.truncatedLabel
+        ? `is cut off (a -----BEGIN ${scan.truncatedLabel}----- line has no END line); copy the whole key`
+        : labels.some(isCertificateLabel)
+          ? 'holds a certificate, not a private key; give the key that belongs to the certificate'
+          : labels.some(isPublicKeyLabel)
+            ? 'holds a public key; give the private key that belongs to the certificate'
+            : "is not a PEM private key (expected a 'PRIVATE KEY', 'RSA PRIVATE KEY' or 'EC PRIVATE KEY' block)"
     throw new InputError(`${capitalise(where)} ${what}.`)
   }
   if (keyBlocks.length > 1) {

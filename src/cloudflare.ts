@@ -1,9 +1,10 @@
+import { CUSTOM_TYPE, isCertificateId } from './api-values.ts'
 import { ApiError, CLOUDFLARE_CODES, TransportError, hasAnyCode, type ApiMessage } from './errors.ts'
 import type { HttpResponse, HttpSend } from './http.ts'
 import type { Log } from './log.ts'
 import { DEFAULT_BACKOFF, backoffDelay, isRetryableStatus, retryAfterMs, type Clock } from './retry.ts'
 import type { ApiSettings, Credentials } from './settings.ts'
-import { plural } from './text.ts'
+import { joinSentences, plural } from './text.ts'
 
 /** An mTLS certificate as Cloudflare describes it (certificateObject in the OpenAPI). */
 export interface MtlsCertificate {
@@ -71,11 +72,15 @@ export class CloudflareApi {
     return this.retrying("list the account's mTLS certificates", () => this.listOnce())
   }
 
+  /** The certificates the user uploaded: Cloudflare lists those it manages (Gateway, Access) too, unless asked not to. */
   listOnce(): Promise<MtlsCertificate[]> {
-    return this.exchange('GET', '').then((result) => (Array.isArray(result) ? result.filter(isCertificate) : []))
+    return this.exchange('GET', `?type=${CUSTOM_TYPE}`).then((result) =>
+      Array.isArray(result) ? result.filter(isCertificate) : [],
+    )
   }
 
   deleteCertificate(id: string): Promise<void> {
+    if (!isCertificateId(id)) return Promise.reject(refusedId(id))
     let mayHaveDeleted = false
     return this.retrying(`delete certificate ${id}`, async () => {
       try {
@@ -89,12 +94,21 @@ export class CloudflareApi {
     })
   }
 
+  /** The services using the certificate; an answer of any other shape fails, so that it never reads as "none". */
   listAssociations(id: string): Promise<Association[]> {
+    if (!isCertificateId(id)) return Promise.reject(refusedId(id))
     return this.retrying(`read the associations of certificate ${id}`, () =>
-      this.exchange('GET', `/${encodeURIComponent(id)}/associations`).then((result) =>
-        Array.isArray(result) ? (result as Association[]) : [],
-      ),
+      this.exchange('GET', `/${encodeURIComponent(id)}/associations`).then(associationsOf),
     )
+  }
+
+  get timeoutSeconds(): number {
+    return this.options.timeoutSeconds
+  }
+
+  /** The time budget (timeout-seconds) started and is spent: no further request can run. */
+  outOfTime(): boolean {
+    return this.deadline !== undefined && (this.deadline.signal.aborted || this.clock.now() >= this.deadline.at)
   }
 
   /** Runs `attempt` until it succeeds, fails for good, runs out of attempts or out of time. */
@@ -105,14 +119,17 @@ export class CloudflareApi {
         return await attempt()
       } catch (error) {
         const reason = describeFailure(error)
-        const hint = error instanceof ApiError && error.hint ? `. ${error.hint}` : ''
+        const withHint = (text: string): string =>
+          error instanceof ApiError && error.hint ? joinSentences(text, error.hint) : text
         const tried = number > 1 ? ` after ${plural(number, 'attempt')}` : ''
         if (!isRetryable(error)) {
-          throw new OperationError(`Could not ${operation}${tried}: ${reason}${hint}`, { cause: error })
+          throw new OperationError(withHint(`Could not ${operation}${tried}: ${reason}`), { cause: error })
         }
         if (number >= attempts) {
           throw new OperationError(
-            `Could not ${operation}: ${attempts === 1 ? 'the only attempt (max-retries is 0)' : `all ${attempts} attempts`} failed; the last one got ${reason}${hint}`,
+            withHint(
+              `Could not ${operation}: ${attempts === 1 ? 'the only attempt (max-retries is 0)' : `all ${attempts} attempts`} failed; the last one got ${reason}`,
+            ),
             { cause: error },
           )
         }
@@ -163,7 +180,7 @@ export class CloudflareApi {
       throw error
     }
     this.log.debug(`${method} ${url} answered HTTP ${response.status} in ${this.clock.now() - started} ms`)
-    return resultOf(response, this.clock.now(), method)
+    return resultOf(response, this.clock.now(), method, this.options.credentials.kind)
   }
 
   private timeoutError(deadlineSignal: AbortSignal): TransportError {
@@ -214,6 +231,22 @@ function isCertificate(value: unknown): value is MtlsCertificate {
   return isObject(value) && typeof value.id === 'string'
 }
 
+/** An id that is not Cloudflare's would change the URL it goes into (`..`): refused before any request. */
+const refusedId = (id: string): OperationError =>
+  new OperationError(
+    `Refused to send a request for certificate id '${id}': it is not one Cloudflare gives (a UUID or 32 hex digits)`,
+  )
+
+function associationsOf(result: unknown): Association[] {
+  if (Array.isArray(result) && result.every(isObject)) return result as Association[]
+  throw new ApiError(
+    "Cloudflare's answer is not a list of associations, so whether a service uses the certificate is unknown",
+    200,
+    [],
+    { retryable: false, outcomeUnknown: false },
+  )
+}
+
 function certificateOf(result: unknown): MtlsCertificate {
   if (!isCertificate(result)) {
     throw new ApiError('Cloudflare reported success but its answer holds no certificate id', 200, [], {
@@ -233,14 +266,19 @@ function messagesOf(value: unknown): ApiMessage[] {
 }
 
 /** Parses Cloudflare's envelope, turning every kind of failure into an ApiError that says what came back. */
-export function resultOf(response: HttpResponse, now: number, method: string): unknown {
+export function resultOf(
+  response: HttpResponse,
+  now: number,
+  method: string,
+  auth: Credentials['kind'] = 'token',
+): unknown {
   const { status } = response
   const retryable = isRetryableStatus(status)
   // A write whose answer is a server error or unreadable may still have been applied.
   const unknownIfWrite = method !== 'GET' && (status >= 500 || status < 300)
   const retryAfter = retryAfterMs(response.headers, now)
   const failure = (message: string, errors: ApiMessage[] = [], retry = retryable): ApiError => {
-    const hint = hintFor(status, errors)
+    const hint = hintFor(status, errors, auth)
     return new ApiError(message, status, errors, {
       retryable: retry,
       outcomeUnknown: unknownIfWrite,
@@ -306,25 +344,42 @@ export function htmlTitle(body: string): string | undefined {
   return text || undefined
 }
 
+/** The permission an API token needs for the mTLS certificate endpoints, as the dashboard names it. */
+const TOKEN_PERMISSION = '"Account → SSL and Certificates → Edit"'
+
+/** Hints that depend on the credentials in use: an API token, or api-email with a global api-key. */
+const AUTH_HINTS: Record<Credentials['kind'], { account: string; refused: string; forbidden: string }> = {
+  token: {
+    account:
+      'Check account-id: it must be the ID of the account the API token belongs to (the Account ID on the dashboard, not a zone ID).',
+    refused: `Cloudflare answers so both when it does not accept the API token (mistyped, expired or revoked; or a global API key given as api-token, which goes in api-key with api-email) and when the token lacks the permission ${TOKEN_PERMISSION} on this account: check api-token, then its permissions.`,
+    forbidden: `The API token lacks permission: it needs ${TOKEN_PERMISSION} on this account.`,
+  },
+  'global-key': {
+    account:
+      'Check account-id: it must be the ID of an account the user of api-email is a member of (the Account ID on the dashboard, not a zone ID).',
+    refused:
+      "Cloudflare answers so both when it does not accept api-email and api-key (api-key must be that user's global API key; an API token goes in api-token instead) and when the user's role on this account lacks the permission to edit SSL and Certificates: check api-email and api-key, then the user's role.",
+    forbidden:
+      "The user of api-email lacks permission: the user's role on this account must allow editing SSL and Certificates (an API token with " +
+      `${TOKEN_PERMISSION} is the narrower choice).`,
+  },
+}
+
 /**
  * What to do about a failed answer. The HTTP status comes first: a 5xx is Cloudflare's trouble, whatever
  * code its body carries; only a 4xx says something about the request.
  */
-function hintFor(status: number, errors: readonly ApiMessage[]): string | undefined {
+function hintFor(status: number, errors: readonly ApiMessage[], auth: Credentials['kind']): string | undefined {
   const has = (codes: readonly number[]): boolean => hasAnyCode(errors, codes)
   if (status >= 500) {
     return 'Cloudflare, or a proxy in between, is having trouble: re-run the job later (https://www.cloudflarestatus.com lists incidents).'
   }
   if (status === 429) return 'Cloudflare is rate-limiting these credentials: re-run the job later.'
   if (status < 400) return undefined
-  if (status !== 401 && has(CLOUDFLARE_CODES.account)) {
-    return 'Check account-id: it must be the ID of the account the token belongs to.'
-  }
-  if (status === 401 || has(CLOUDFLARE_CODES.credentials)) {
-    return 'Check the credentials: api-token must be a valid API token (not a global API key; for that use api-email and api-key).'
-  }
-  if (status === 403) {
-    return 'The credentials lack permission: the API token needs "Account: SSL and Certificates: Edit" on this account.'
-  }
+  const hints = AUTH_HINTS[auth]
+  if (status !== 401 && has(CLOUDFLARE_CODES.account)) return hints.account
+  if (status === 401 || has(CLOUDFLARE_CODES.credentials)) return hints.refused
+  if (status === 403) return hints.forbidden
   return undefined
 }

@@ -44,6 +44,7 @@ export function getSettings(source: InputSource): Settings {
     ...getApiSettings(source),
     certificate,
     ca,
+    allowMissingKey: parseBoolean('allow-missing-key', read('allow-missing-key'), false),
     expiryWarningDays: parseInteger('expiry-warning-days', read('expiry-warning-days'), 30, 0),
     replace: parseBoolean('replace', read('replace'), false),
     replaceWhen: parseChoice('replace-when', read('replace-when'), REPLACE_WHEN),

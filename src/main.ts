@@ -1,5 +1,4 @@
 import * as core from '@actions/core'
-import * as github from '@actions/github'
 import { checkCertificate, isoSeconds, subjectOf, type CheckedCertificate } from './certificate.ts'
 import { CloudflareApi, type MtlsCertificate, type UploadBody } from './cloudflare.ts'
 import { InputError } from './errors.ts'
@@ -14,6 +13,7 @@ import { replaceCandidates, replaceOlder, type RotationTarget } from './rotation
 import type { Settings } from './settings.ts'
 import { isPostStep, markMainStep, saveRotation } from './state-helper.ts'
 import { renderSummary, type RunContext } from './summary.ts'
+import { plural, someOf } from './text.ts'
 import { findByLeaf, uploadOrAdopt } from './upload.ts'
 
 export interface Dependencies {
@@ -170,7 +170,7 @@ async function scheduleReplace(api: CloudflareApi, target: RotationTarget): Prom
     },
   )
   log.info(
-    `Replace is scheduled for the end of the job: once every other step has succeeded, the post step deletes the certificates named '${target.name}' uploaded before this one that no service uses then${candidates.length > 0 ? ` (now: ${candidates.join(', ')})` : ' (none now)'}.`,
+    `Replace is scheduled for the end of the job: once every other step has succeeded, the post step deletes the certificates named '${target.name}' uploaded before this one that no service uses then${candidates.length > 0 ? ` (now: ${someOf(candidates)})` : ' (none now)'}.`,
   )
   return { replacements: [], candidates }
 }
@@ -211,19 +211,24 @@ function rotationTarget(
 function logChecks(checked: CheckedCertificate): void {
   const { facts, leaf } = checked
   log.info(
-    `Certificate ${subjectOf(leaf)}: issued by ${facts.issuer || 'unknown'}, serial ${facts.serialNumber}, expires ${facts.expiresOn} (${facts.daysLeft} days), SHA-256 ${facts.fingerprintSha256}; ${checked.chain.length} certificate(s) in the chain${checked.privateKeyPem ? ', with its private key' : ''}.`,
+    `Certificate ${subjectOf(leaf)}: issued by ${facts.issuer || 'unknown'}, serial ${facts.serialNumber}, expires ${facts.expiresOn} (${facts.daysLeft} days), SHA-256 ${facts.fingerprintSha256}; ${plural(checked.chain.length, 'certificate')} in the chain${checked.privateKeyPem ? ', with its private key' : ''}.`,
   )
   for (const notice of checked.notices) log.notice(notice)
   for (const warning of checked.warnings) log.warning(warning)
 }
 
+/**
+ * Where the run is, from the runner's variables, read here: loading @actions/github for its context
+ * builds an HTTP client from the proxy variables, and a proxy it cannot use (socks5://) stopped the
+ * step with a stack trace before it began.
+ */
 function runContext(): RunContext {
-  const { context } = github
-  const repository = process.env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined
+  const { env } = process
+  const runId = Number.parseInt(env.GITHUB_RUN_ID ?? '', 10)
   return {
-    serverUrl: context.serverUrl,
-    ...(repository ? { repository } : {}),
-    ...(context.sha ? { sha: context.sha } : {}),
-    ...(context.runId ? { runId: context.runId } : {}),
+    serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+    ...(env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {}),
+    ...(env.GITHUB_SHA ? { sha: env.GITHUB_SHA } : {}),
+    ...(runId ? { runId } : {}),
   }
 }

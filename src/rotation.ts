@@ -1,3 +1,4 @@
+import { isCertificateId, isCustom, parseTime } from './api-values.ts'
 import { leafCertificate } from './certificate.ts'
 import type { CloudflareApi, MtlsCertificate } from './cloudflare.ts'
 import { ApiError } from './errors.ts'
@@ -6,7 +7,8 @@ import { ApiError } from './errors.ts'
 export interface Replacement {
   id: string
   uploadedOn?: string
-  action: 'deleted' | 'kept' | 'would delete' | 'already gone'
+  /** `not checked`: the time limit ran out first; kept. */
+  action: 'deleted' | 'kept' | 'would delete' | 'already gone' | 'not checked'
   reason: string
   /** A kept certificate the user should look at. */
   warn: boolean
@@ -38,28 +40,30 @@ export interface SameNameCertificates {
 }
 
 /**
- * Sorts the account's other certificates with our name and `ca` flag. "Older" means uploaded
+ * Sorts the account's other custom certificates with our name and `ca` flag. "Older" means uploaded
  * earlier, then a smaller id: a total order, so that two runs rotating at once agree on which upload
  * is newest and both keep it. One exception keeps an old run re-run from removing a newer
- * certificate: one issued after ours and uploaded more than RACE_WINDOW_MS before it is kept.
+ * certificate: one issued after ours and uploaded more than RACE_WINDOW_MS before it is kept. An
+ * upload time that cannot be read, ours or theirs, places nothing: such certificates are kept.
  */
 export function sameNameCertificates(
   certificates: readonly MtlsCertificate[],
   target: RotationTarget,
 ): SameNameCertificates {
-  const ourUpload = Date.parse(target.uploadedOn)
+  const ourUpload = parseTime(target.uploadedOn)
   // Not uploaded yet (a dry run): ours sorts after any certificate uploaded at the same time.
   const ourId = target.id ?? '\u007f'
   const result: SameNameCertificates = { older: [], newerIssued: [], unknown: [] }
   for (const certificate of certificates) {
     if (certificate.id === target.id || certificate.name !== target.name || certificate.ca !== target.ca) continue
-    const uploaded = Date.parse(certificate.uploaded_on ?? '')
-    if (Number.isNaN(uploaded)) {
+    if (!isCustom(certificate)) continue
+    const uploaded = parseTime(certificate.uploaded_on)
+    if (uploaded === undefined || ourUpload === undefined) {
       result.unknown.push(certificate)
       continue
     }
     if (uploaded > ourUpload || (uploaded === ourUpload && certificate.id >= ourId)) continue
-    const issued = certificate.certificates === undefined ? undefined : leafCertificate(certificate.certificates)
+    const issued = typeof certificate.certificates === 'string' ? leafCertificate(certificate.certificates) : undefined
     const issuedAfterOurs = issued !== undefined && issued.validFromDate.getTime() > target.issuedAt
     if (issuedAfterOurs && ourUpload - uploaded > RACE_WINDOW_MS) result.newerIssued.push(certificate)
     else result.older.push(certificate)
@@ -69,12 +73,17 @@ export function sameNameCertificates(
 
 /** The ids replace would delete, as the listing stands, unless a service still uses them. */
 export function replaceCandidates(certificates: readonly MtlsCertificate[], target: RotationTarget): string[] {
-  return sameNameCertificates(certificates, target).older.map((certificate) => certificate.id)
+  return sameNameCertificates(certificates, target)
+    .older.map((certificate) => certificate.id)
+    .filter(isCertificateId)
 }
 
 /**
- * Make before break: called once the new certificate is in place, with the account's certificates listed since. A certificate still associated
- * with a service is kept; a delete that fails is reported, not fatal, as the new one is in place.
+ * Make before break: called once the new certificate is in place, with the account's certificates
+ * listed since. A certificate still associated with a service is kept, and so is one whose
+ * associations cannot be read or whose id is not one Cloudflare gives (no request is made for it).
+ * A delete that fails is reported, not fatal, as the new one is in place. Once the time limit is
+ * spent, the rest are not checked.
  */
 export async function replaceOlder(
   api: CloudflareApi,
@@ -89,6 +98,10 @@ export async function replaceOlder(
     reason,
     warn: true,
   })
+  const unplaced =
+    parseTime(target.uploadedOn) === undefined
+      ? `the upload time of the new certificate (${target.uploadedOn}) cannot be read, so which is older is unknown`
+      : 'its upload time cannot be read, so its age is unknown'
   const replacements: Replacement[] = [
     ...newerIssued.map((certificate) =>
       kept(
@@ -96,10 +109,23 @@ export async function replaceOlder(
         'issued after the certificate of this run, so it is newer (is this an old run re-run? For a deliberate rollback, delete it by hand)',
       ),
     ),
-    ...unknown.map((certificate) => kept(certificate, 'its upload time cannot be read, so its age is unknown')),
+    ...unknown.map((certificate) => kept(certificate, unplaced)),
   ]
   for (const certificate of older) {
     const base = describe(certificate)
+    if (!isCertificateId(certificate.id)) {
+      replacements.push(
+        kept(
+          certificate,
+          'its id is not one Cloudflare gives (a UUID or 32 hex digits), so no request is made for it: delete it by hand if it is yours',
+        ),
+      )
+      continue
+    }
+    if (api.outOfTime()) {
+      replacements.push(notChecked(certificate, api))
+      continue
+    }
     try {
       const associations = await api.listAssociations(certificate.id)
       if (associations.length > 0) {
@@ -119,6 +145,8 @@ export async function replaceOlder(
       // Another run rotating the same name at the same moment may have deleted it first.
       if (error instanceof Error && error.cause instanceof ApiError && error.cause.notFound) {
         replacements.push({ ...base, action: 'already gone', reason: 'deleted meanwhile, by another run', warn: false })
+      } else if (api.outOfTime()) {
+        replacements.push(notChecked(certificate, api))
       } else {
         const reason = error instanceof Error ? error.message : String(error)
         replacements.push({ ...base, action: 'kept', reason, warn: true })
@@ -128,6 +156,15 @@ export async function replaceOlder(
   return replacements
 }
 
+/** Kept, as the time limit ran out before it was checked; the log says so once for all of them. */
+const notChecked = (certificate: MtlsCertificate, api: CloudflareApi): Replacement => ({
+  ...describe(certificate),
+  action: 'not checked',
+  reason: `timeout-seconds (${api.timeoutSeconds} s) ran out first`,
+  warn: true,
+})
+
 function describe(certificate: MtlsCertificate): Pick<Replacement, 'id' | 'uploadedOn'> {
-  return { id: certificate.id, ...(certificate.uploaded_on ? { uploadedOn: certificate.uploaded_on } : {}) }
+  const uploadedOn = certificate.uploaded_on
+  return { id: certificate.id, ...(typeof uploadedOn === 'string' && uploadedOn ? { uploadedOn } : {}) }
 }

@@ -29,6 +29,8 @@ export interface Settings extends ApiSettings {
   /** As given, not trimmed: spaces at either end may be part of it. */
   privateKeyPassphrase?: string
   ca: boolean
+  /** A client certificate may go without its key, as the workflow says explicitly. */
+  allowMissingKey: boolean
   name?: string
   expiryWarningDays: number
   replace: boolean

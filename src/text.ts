@@ -2,6 +2,12 @@ export const capitalise = (text: string): string => text.charAt(0).toUpperCase()
 
 export const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`
 
+/** The first few items, then how many more: a list for a log line, which the outputs give whole. */
+export function someOf(items: readonly string[], shown = 10): string {
+  const listed = items.slice(0, shown).join(', ')
+  return items.length > shown ? `${listed} and ${items.length - shown} more` : listed
+}
+
 const SHORT_ESCAPES: Readonly<Record<string, string>> = {
   '\n': '\\n',
   '\r': '\\r',

@@ -44,7 +44,8 @@ class FakeAccount {
 
   readonly send = (request: HttpRequest, signal: AbortSignal): Promise<HttpResponse> => {
     this.requests.push(request)
-    if (request.url !== ENDPOINT) return Promise.resolve(envelope(404, null, [{ code: 7003, message: 'No route' }]))
+    if (request.url.split('?')[0] !== ENDPOINT)
+      return Promise.resolve(envelope(404, null, [{ code: 7003, message: 'No route' }]))
     if (request.method === 'GET') {
       const listed = this.staleLists-- > 0 ? this.stored.slice(0, -1) : this.stored
       return Promise.resolve(envelope(200, listed))
