@@ -1,7 +1,11 @@
 import { isCertificateId, isCustom, parseTime } from './api-values.ts'
-import { leafCertificate } from './certificate.ts'
-import type { CloudflareApi, MtlsCertificate } from './cloudflare.ts'
-import { ApiError } from './errors.ts'
+import { leafCertificate } from './certificate-facts.ts'
+import type { CloudflareApi, MtlsCertificate } from './cloudflare-client.ts'
+import { ApiError, errorMessage } from './errors.ts'
+import { log } from './log.ts'
+import { plural, someOf } from './text.ts'
+
+/** `replace`: removing the older certificates of the same name once the new one is in place. */
 
 /** What `replace` did, or would do, with one other certificate of the same name. */
 export interface Replacement {
@@ -13,6 +17,16 @@ export interface Replacement {
   /** A kept certificate the user should look at. */
   warn: boolean
 }
+
+/** What replace did in this step, and what it leaves to the post step. */
+export interface ReplacePlan {
+  /** What replace did (or, in a dry run, would do) in this step. */
+  replacements: Replacement[]
+  /** The older certificates the post step will consider deleting (with end-of-job), or a dry run would. */
+  candidates: string[]
+}
+
+export const NO_REPLACE: ReplacePlan = { replacements: [], candidates: [] }
 
 export interface RotationTarget {
   /** Absent in a dry run when the certificate is not uploaded yet. */
@@ -148,8 +162,7 @@ export async function replaceOlder(
       } else if (api.outOfTime()) {
         replacements.push(notChecked(certificate, api))
       } else {
-        const reason = error instanceof Error ? error.message : String(error)
-        replacements.push({ ...base, action: 'kept', reason, warn: true })
+        replacements.push({ ...base, action: 'kept', reason: errorMessage(error), warn: true })
       }
     }
   }
@@ -167,4 +180,40 @@ const notChecked = (certificate: MtlsCertificate, api: CloudflareApi): Replaceme
 function describe(certificate: MtlsCertificate): Pick<Replacement, 'id' | 'uploadedOn'> {
   const uploadedOn = certificate.uploaded_on
   return { id: certificate.id, ...(typeof uploadedOn === 'string' && uploadedOn ? { uploadedOn } : {}) }
+}
+
+/** Past this many, the warnings about kept certificates are grouped into one annotation; the log still lists each. */
+export const WARNINGS_SHOWN = 5
+
+/**
+ * One line per certificate replace considered; a kept one the user should look at is a warning, up
+ * to WARNINGS_SHOWN, then one warning for the rest. Those the time limit left unchecked are named
+ * once, together.
+ */
+export function logReplacements(replacements: readonly Replacement[]): void {
+  const unchecked = replacements.filter((r) => r.action === 'not checked')
+  const checked = replacements.filter((r) => r.action !== 'not checked')
+  // One annotation for the rest is worth it only when it stands for two or more.
+  let shown = checked.filter((r) => r.warn).length > WARNINGS_SHOWN + 1 ? WARNINGS_SHOWN : Infinity
+  const grouped: string[] = []
+  for (const r of checked) {
+    const line = `Certificate ${r.id} of the same name${r.uploadedOn ? ` (uploaded ${r.uploadedOn})` : ''}: ${r.action}, ${r.reason}.`
+    if (!r.warn) log.info(line)
+    else if (grouped.length === 0 && shown-- > 0) log.warning(line)
+    else {
+      log.info(line)
+      grouped.push(r.id)
+    }
+  }
+  if (grouped.length > 0) {
+    log.warning(
+      `${plural(grouped.length, 'more certificate')} of the same name were kept, each for the reason logged above: ${someOf(grouped)}.`,
+    )
+  }
+  const [first] = unchecked
+  if (first) {
+    log.warning(
+      `${plural(unchecked.length, 'older certificate')} of the same name ${unchecked.length === 1 ? 'was' : 'were'} not checked, as ${first.reason}: kept. Re-run the job to finish; not checked: ${someOf(unchecked.map((r) => r.id))}.`,
+    )
+  }
 }

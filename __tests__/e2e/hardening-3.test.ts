@@ -299,15 +299,6 @@ describe('a proxy URL without a scheme is taken as http://, as curl does', () =>
     expect(errorOf(done)).not.toMatch(/UND_ERR|protocol/)
     expect(leakedSecrets(done, ['pr0xy-s3cret-pw'])).toEqual([])
   })
-
-  it('refuses a proxy scheme other than http and https, naming the variable', async () => {
-    fixture = makeClient('ec')
-    const done = await viaProxy('socks5://127.0.0.1:1')
-    expect(done.exitCode).toBe(1)
-    expect(errorOf(done)).toMatch(/HTTPS_PROXY/)
-    expect(errorOf(done)).toMatch(/socks5/)
-    expect(errorOf(done)).not.toMatch(/UND_ERR/)
-  })
 })
 
 describe('chain files', () => {

@@ -2,7 +2,7 @@ import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import { signatureAlgorithm } from '../../src/certificate.ts'
+import { signatureAlgorithm } from '../../src/certificate-facts.ts'
 import { matchOperation, validateRequest } from './openapi.ts'
 
 /**
