@@ -167,7 +167,7 @@ const refusedId = (id: string): OperationError =>
   )
 
 function associationsOf(result: unknown): Association[] {
-  if (Array.isArray(result) && result.every(isObject)) return result as Association[]
+  if (Array.isArray(result) && result.every(isObject)) return result
   throw new ApiError(
     "Cloudflare's answer is not a list of associations, so whether a service uses the certificate is unknown",
     200,
