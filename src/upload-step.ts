@@ -26,7 +26,7 @@ export async function runUpload(dependencies: Dependencies): Promise<void> {
     const api = new CloudflareApi(settings, dependencies.http.send, dependencies.clock, log)
     const report = await upload(api, settings, checked, now)
     setOutputs(report.outputs)
-    await writeSummary(renderSummary(report, githubRunContext()))
+    await writeSummary(renderSummary(report, await githubRunContext()))
   } catch (error) {
     log.fail(failureMessage(error))
   } finally {

@@ -299,6 +299,15 @@ describe('a proxy URL without a scheme is taken as http://, as curl does', () =>
     expect(errorOf(done)).not.toMatch(/UND_ERR|protocol/)
     expect(leakedSecrets(done, ['pr0xy-s3cret-pw'])).toEqual([])
   })
+
+  it('refuses a proxy scheme other than http and https, naming the variable, without a stack trace', async () => {
+    fixture = makeClient('ec')
+    const done = await viaProxy('socks5://127.0.0.1:1')
+    expect(done.exitCode).toBe(1)
+    expect(errorOf(done)).toMatch(/the proxy URL in HTTPS_PROXY is a socks5: URL/)
+    expect(errorOf(done)).not.toMatch(/UND_ERR/)
+    expect(done.stderr).not.toMatch(/\bat \S+ \(/)
+  })
 })
 
 describe('chain files', () => {
