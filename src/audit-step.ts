@@ -27,7 +27,7 @@ export async function run(dependencies: Dependencies = defaultDependencies()): P
     const settings = getAuditSettings(actionInputs())
     const api = new CloudflareApi(settings, dependencies.http.send, dependencies.clock, log)
     log.info(`Auditing the mTLS certificates of Cloudflare account ${settings.accountId}; nothing is changed there.`)
-    const listing = await api.listCustomCertificates()
+    const listing = await api.listCertificates()
     const now = new Date(dependencies.clock.now())
     const audited = buildExpiryReport(listing, settings, now)
     const { report, usageComplete } = settings.checkUsage

@@ -93,23 +93,6 @@ export class CloudflareApi {
     })
   }
 
-  /**
-   * The account's own certificates (`?type=custom`), not those Gateway or Access manage. An answer
-   * that holds no list is an error, not an empty account: the audit would report all clear.
-   */
-  listCustomCertificates(): Promise<MtlsCertificate[]> {
-    return this.retries.withRetries("list the account's custom mTLS certificates", async () => {
-      const result = await this.request('GET', `${this.certificatesPath}?type=custom`)
-      if (!Array.isArray(result)) {
-        throw new ApiError('Cloudflare reported success but its answer holds no list of certificates', 200, [], {
-          retryable: false,
-          outcomeUnknown: false,
-        })
-      }
-      return result.filter(isCertificate)
-    })
-  }
-
   deleteCertificate(id: string): Promise<void> {
     if (!isCertificateId(id)) return Promise.reject(refusedId(id))
     return this.retries.withRetries(`delete certificate ${id}`, async (earlier) => {
@@ -140,10 +123,20 @@ export class CloudflareApi {
     return this.retries.outOfTime()
   }
 
-  /** The certificates the user uploaded: Cloudflare lists those it manages (Gateway, Access) too, unless asked not to. */
+  /**
+   * The certificates the user uploaded: Cloudflare lists those it manages (Gateway, Access) too, unless
+   * asked not to. An answer that holds no list is an error, not an empty account: read as one, the audit
+   * would report all clear.
+   */
   private async certificatesOnce(): Promise<MtlsCertificate[]> {
     const result = await this.request('GET', `${this.certificatesPath}?type=${CUSTOM_TYPE}`)
-    return Array.isArray(result) ? result.filter(isCertificate) : []
+    if (!Array.isArray(result)) {
+      throw new ApiError('Cloudflare reported success but its answer holds no list of certificates', 200, [], {
+        retryable: false,
+        outcomeUnknown: false,
+      })
+    }
+    return result.filter(isCertificate)
   }
 
   /** One request and its envelope: the `result` on success, ApiError or TransportError otherwise. */
