@@ -16,9 +16,9 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { FakeCloudflare } from '../__tests__/support/fake-cloudflare.ts'
-import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient } from '../__tests__/support/fixtures.ts'
-import { ROOT, inputEnv } from '../__tests__/support/run-action.ts'
+import { FakeCloudflare } from '../test-kit/fake-cloudflare.ts'
+import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient } from '../test-kit/fixtures.ts'
+import { ROOT, inputEnv } from '../test-kit/run-action.ts'
 
 const TARGETS = { ratio: 1.15, distKiB: 1024, rssMiB: 90, requests: 1 }
 const { values } = parseArgs({

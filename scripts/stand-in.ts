@@ -14,8 +14,8 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 
-import { FakeCloudflare } from '../__tests__/support/fake-cloudflare.ts'
-import { ACCOUNT_ID, API_TOKEN, makeClient } from '../__tests__/support/fixtures.ts'
+import { FakeCloudflare } from '../test-kit/fake-cloudflare.ts'
+import { ACCOUNT_ID, API_TOKEN, makeClient } from '../test-kit/fixtures.ts'
 
 const usage = 'usage: node scripts/stand-in.ts --port <0-65535> --out <dir> [--max-seconds <n>] [--seed-name <name>]'
 

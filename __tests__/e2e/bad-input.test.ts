@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { FakeCloudflare } from '../support/fake-cloudflare.ts'
+import type { FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import {
   API_TOKEN,
   PASSPHRASE,
@@ -8,9 +8,9 @@ import {
   makeWorkspace,
   startFake,
   type ClientFixture,
-} from '../support/fixtures.ts'
-import { generateKey, issueCertificate, keyPem } from '../support/pki.ts'
-import { leakedSecrets, runAction } from '../support/run-action.ts'
+} from '../../test-kit/fixtures.ts'
+import { generateKey, issueCertificate, keyPem } from '../../test-kit/pki.ts'
+import { leakedSecrets, runAction } from '../../test-kit/run-action.ts'
 
 /**
  * Every bad input fails the step before any request: exit code 1, one error annotation that names

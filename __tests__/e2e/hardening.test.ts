@@ -2,9 +2,16 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { errorAnswer, successAnswer, type FakeCloudflare } from '../support/fake-cloudflare.ts'
-import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient, startFake, type ClientFixture } from '../support/fixtures.ts'
-import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
+import { errorAnswer, successAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
+import {
+  ACCOUNT_ID,
+  API_TOKEN,
+  clientInputs,
+  makeClient,
+  startFake,
+  type ClientFixture,
+} from '../../test-kit/fixtures.ts'
+import { leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
 
 /**
  * Hostile answers and hostile environments, through dist/: text from outside must never become a

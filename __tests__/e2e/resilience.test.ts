@@ -4,11 +4,11 @@ import { connect, type AddressInfo, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { FakeCloudflare, errorAnswer, type Fault, type FaultRule } from '../support/fake-cloudflare.ts'
-import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient, type ClientFixture } from '../support/fixtures.ts'
-import { generateKey, issueCertificate, keyPem } from '../support/pki.ts'
+import { FakeCloudflare, errorAnswer, type Fault, type FaultRule } from '../../test-kit/fake-cloudflare.ts'
+import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient, type ClientFixture } from '../../test-kit/fixtures.ts'
+import { generateKey, issueCertificate, keyPem } from '../../test-kit/pki.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
-import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
+import { leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
 
 /**
  * Fault injection through dist/: each case asserts the exit code, the exact requests, that the

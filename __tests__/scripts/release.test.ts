@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { devNull, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ROOT } from '../support/run-action.ts'
+import { ROOT } from '../../test-kit/run-action.ts'
 
 /**
  * scripts/release.ts, run as a maintainer runs it, in throwaway git repositories: a working clone

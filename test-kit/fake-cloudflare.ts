@@ -1,8 +1,8 @@
-import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto'
+import { X509Certificate, createPrivateKey, randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import { signatureAlgorithm } from '../../src/certificate.ts'
+import { certificateFields } from './certificate-fields.ts'
 import { matchOperation, validateRequest } from './openapi.ts'
 
 /**
@@ -290,17 +290,19 @@ export class FakeCloudflare {
     privateKey?: string,
     uploadedOn?: string,
   ): StoredCertificate {
-    const leaf = new X509Certificate(pem)
-    // Strictly increasing upload times, as two uploads in one millisecond would tie.
-    this.lastUpload = uploadedOn ? this.lastUpload : Math.max(Date.now(), this.lastUpload + 1)
-    const uploaded = uploadedOn ?? new Date(this.lastUpload).toISOString()
+    const fields = certificateFields(pem)
+    // Strictly increasing upload times, as two uploads in one millisecond would tie; in microseconds,
+    // as Cloudflare writes them (2022-11-22T17:32:30.467938Z).
+    this.lastUpload = uploadedOn ? this.lastUpload : Math.max(Date.now() * 1000, this.lastUpload + 1)
+    const uploaded = uploadedOn ?? microsecondTime(this.lastUpload)
     const stored: StoredCertificate = {
-      id: randomBytes(16).toString('hex'),
+      // Cloudflare's ids are UUIDs.
+      id: randomUUID(),
       ...(name === undefined ? {} : { name }),
-      issuer: leaf.issuer.split('\n').reverse().join(','),
-      serial_number: BigInt(`0x${leaf.serialNumber}`).toString(10),
-      signature: signatureAlgorithm(leaf),
-      expires_on: leaf.validToDate.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      issuer: fields.issuer,
+      serial_number: fields.serialNumber,
+      signature: fields.signature,
+      expires_on: fields.expiresOn,
       uploaded_on: uploaded,
       updated_at: uploaded,
       ca,
@@ -311,6 +313,12 @@ export class FakeCloudflare {
     this.certificates.set(stored.id, stored)
     return stored
   }
+}
+
+/** Microseconds since the epoch as Cloudflare's timestamps: ISO 8601 with six fractional digits. */
+function microsecondTime(microseconds: number): string {
+  const seconds = new Date(Math.floor(microseconds / 1_000_000) * 1000).toISOString().slice(0, 19)
+  return `${seconds}.${String(microseconds % 1_000_000).padStart(6, '0')}Z`
 }
 
 function publicView(stored: StoredCertificate): Omit<StoredCertificate, 'private_key'> {
