@@ -67,7 +67,18 @@ export function inputEnv(inputs: Record<string, string>): Record<string, string>
   return env
 }
 
-export async function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+/** A step about to run: its environment, and the files the runner reads back after it. */
+export interface PreparedStep {
+  env: Record<string, string>
+  dir: string
+  outputsFile: string
+  summaryFile: string
+  stateFile: string
+  started: number
+}
+
+/** The environment and files the runner gives a step, in a fresh temporary folder (parallel runs share nothing). */
+export function prepareStep(inputs: Record<string, string>, options: RunOptions = {}): PreparedStep {
   const dir = mkdtempSync(join(tmpdir(), 'mtls-action-'))
   const outputsFile = join(dir, 'output.txt')
   const summaryFile = join(dir, 'summary.md')
@@ -96,21 +107,20 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     ...stateEnv,
     ...options.env,
   }
-  const started = Date.now()
-  const child = spawn(process.execPath, [ENTRY], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 30_000)
-  const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve))
-  clearTimeout(killer)
+  return { env, dir, outputsFile, summaryFile, stateFile, started: Date.now() }
+}
 
+/** What the runner makes of a finished step: the masked log, outputs, summary, saved state and annotations. */
+export function collectStep(
+  step: PreparedStep,
+  printed: { stdout: string; stderr: string; exitCode: number | null },
+): ActionRun {
+  const { stdout, stderr, exitCode } = printed
   const { log, masks, stderr: maskedStderr } = applyRunnerMasking(stdout, stderr)
-  const outputsText = readFileSync(outputsFile, 'utf8')
-  const summary = readFileSync(summaryFile, 'utf8')
-  const state = parseOutputs(readFileSync(stateFile, 'utf8'))
-  rmSync(dir, { recursive: true, force: true })
+  const outputsText = readFileSync(step.outputsFile, 'utf8')
+  const summary = readFileSync(step.summaryFile, 'utf8')
+  const state = parseOutputs(readFileSync(step.stateFile, 'utf8'))
+  rmSync(step.dir, { recursive: true, force: true })
   return {
     exitCode,
     log,
@@ -122,8 +132,21 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     summary,
     annotations: parseAnnotations(stdout),
     masks,
-    durationMs: Date.now() - started,
+    durationMs: Date.now() - step.started,
   }
+}
+
+export async function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+  const step = prepareStep(inputs, options)
+  const child = spawn(process.execPath, [ENTRY], { env: step.env, cwd: step.dir, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 30_000)
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  clearTimeout(killer)
+  return collectStep(step, { stdout, stderr, exitCode })
 }
 
 /**
