@@ -18,19 +18,13 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FakeCloudflare } from '../test-kit/fake-cloudflare.ts'
-import { BENCH_USAGE, benchOptions, type BenchOptions } from './bench-options.ts'
+import { parseOrExit } from './command-line.ts'
+import { BENCH_USAGE, benchOptions } from './bench-options.ts'
 import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient } from '../test-kit/fixtures.ts'
 import { ROOT, inputEnv } from '../test-kit/run-action.ts'
 
 const TARGETS = { ratio: 1.15, distKiB: 1024, rssMiB: 90, requests: 1 }
-const options = ((): BenchOptions => {
-  try {
-    return benchOptions(process.argv.slice(2))
-  } catch (error) {
-    console.error(`bench: ${error instanceof Error ? error.message : String(error)}\n${BENCH_USAGE}`)
-    process.exit(2)
-  }
-})()
+const options = parseOrExit('bench', BENCH_USAGE, benchOptions)
 const { runs, warmup } = options
 for (const warning of options.warnings) console.error(`bench: warning: ${warning}`)
 

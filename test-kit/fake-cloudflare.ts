@@ -49,7 +49,7 @@ export interface FaultRule {
   /** Matches when the request path ends with this. */
   pathSuffix?: string
   fault: Fault
-  /** How many matching requests it applies to; default 1. */
+  /** How many matching requests it applies to; default 1, Infinity for all. */
   times?: number
 }
 
@@ -57,7 +57,8 @@ export type Credentials = { token: string } | { email: string; key: string }
 
 export interface FakeCloudflareOptions {
   accountId: string
-  credentials: Credentials
+  /** The credentials it accepts: one kind, or several (a request passes with any of them). */
+  credentials: Credentials | readonly Credentials[]
 }
 
 /** A fault that answers with Cloudflare's error envelope. */
@@ -257,9 +258,14 @@ export class FakeCloudflare {
   }
 
   private authenticated(headers: IncomingMessage['headers']): boolean {
-    const credentials = this.options.credentials
-    if ('token' in credentials) return headers.authorization === `Bearer ${credentials.token}`
-    return headers['x-auth-email'] === credentials.email && headers['x-auth-key'] === credentials.key
+    const accepted: readonly Credentials[] = Array.isArray(this.options.credentials)
+      ? this.options.credentials
+      : [this.options.credentials as Credentials]
+    return accepted.some((credentials) =>
+      'token' in credentials
+        ? headers.authorization === `Bearer ${credentials.token}`
+        : headers['x-auth-email'] === credentials.email && headers['x-auth-key'] === credentials.key,
+    )
   }
 
   private upload(body: { ca: boolean; certificates: string; name?: string; private_key?: string }): [number, string] {
