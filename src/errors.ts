@@ -1,6 +1,13 @@
+import { log } from './log.ts'
+
 /** A problem the user can fix in the workflow file: the message names the input and the fix. */
 export class InputError extends Error {
   override name = 'InputError'
+}
+
+/** The operation failed for good: the message says what was tried, how often, and what came back. */
+export class OperationError extends Error {
+  override name = 'OperationError'
 }
 
 /** Cloudflare's error codes that this action acts on, in one place. */
@@ -93,4 +100,34 @@ export class TransportError extends Error {
     this.budgetExhausted = traits.budgetExhausted ?? false
     this.permanent = traits.permanent ?? false
   }
+
+  /** The same failure of a read: whatever reached the server, a read cannot have changed the account. */
+  asRead(): TransportError {
+    const { timedOut, budgetExhausted, permanent } = this
+    return new TransportError(this.message, { mayHaveReachedServer: false, timedOut, budgetExhausted, permanent })
+  }
+}
+
+/** The message of anything thrown. */
+export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+/** The error's own code (`ENOENT`, `UND_ERR_ABORTED`), or that of its cause: undici wraps some socket and TLS errors. */
+export function errorCode(error: unknown): string {
+  for (let current = error, depth = 0; depth < 3; depth++) {
+    if (typeof current !== 'object' || current === null) return ''
+    if ('code' in current && typeof current.code === 'string' && current.code) return current.code
+    current = 'cause' in current ? current.cause : undefined
+  }
+  return ''
+}
+
+/** One line for the error annotation: what went wrong and what to do. Stacks go to the debug log only. */
+export function failureMessage(error: unknown): string {
+  if (error instanceof InputError) return error.message
+  if (error instanceof OperationError) return error.message.replace(/([^.])$/, '$1.')
+  if (error instanceof Error) {
+    for (const line of (error.stack ?? error.message).split('\n')) log.debug(line)
+    return `Unexpected error: ${error.message}`
+  }
+  return `Unexpected error: ${String(error)}`
 }

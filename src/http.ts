@@ -1,7 +1,7 @@
 import { getProxyUrl } from '@actions/http-client'
 import { checkBypass } from '@actions/http-client/lib/proxy'
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici'
-import { TransportError } from './errors.ts'
+import { TransportError, errorCode, errorMessage } from './errors.ts'
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'DELETE'
@@ -100,10 +100,14 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
 
 export function toTransportError(error: unknown, signal: AbortSignal): TransportError {
   if (error instanceof TransportError) return error
-  if (signal.aborted)
-    return new TransportError('no answer before the time limit', { mayHaveReachedServer: true, timedOut: true })
+  // The signal's owner (retry.ts) says which time ran out.
+  if (signal.aborted) {
+    return signal.reason instanceof TransportError
+      ? signal.reason
+      : new TransportError('no answer before the time limit', { mayHaveReachedServer: true, timedOut: true })
+  }
   const code = errorCode(error)
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   const detail = code && !message.includes(code) ? `${code}: ${message}` : message
   switch (code) {
     case 'UND_ERR_RES_EXCEEDED_MAX_SIZE':
@@ -132,16 +136,6 @@ export function toTransportError(error: unknown, signal: AbortSignal): Transport
     )
   }
   return new TransportError(`network error (${detail})`, { mayHaveReachedServer: !NOT_SENT_CODES.has(code) })
-}
-
-/** The error's own code, or that of its cause: undici wraps some socket and TLS errors. */
-function errorCode(error: unknown): string {
-  for (let current = error, depth = 0; depth < 3; depth++) {
-    if (typeof current !== 'object' || current === null) return ''
-    if ('code' in current && typeof current.code === 'string' && current.code) return current.code
-    current = 'cause' in current ? current.cause : undefined
-  }
-  return ''
 }
 
 /** OpenSSL's verification failures and Node's host name mismatch: the handshake failed, no request was sent. */

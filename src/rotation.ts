@@ -1,6 +1,9 @@
-import { leafCertificate } from './certificate.ts'
-import type { CloudflareApi, MtlsCertificate } from './cloudflare.ts'
-import { ApiError } from './errors.ts'
+import { leafCertificate } from './certificate-facts.ts'
+import type { CloudflareApi, MtlsCertificate } from './cloudflare-client.ts'
+import { ApiError, errorMessage } from './errors.ts'
+import { log } from './log.ts'
+
+/** `replace`: removing the older certificates of the same name once the new one is in place. */
 
 /** What `replace` did, or would do, with one other certificate of the same name. */
 export interface Replacement {
@@ -11,6 +14,16 @@ export interface Replacement {
   /** A kept certificate the user should look at. */
   warn: boolean
 }
+
+/** What replace did in this step, and what it leaves to the post step. */
+export interface ReplacePlan {
+  /** What replace did (or, in a dry run, would do) in this step. */
+  replacements: Replacement[]
+  /** The older certificates the post step will consider deleting (with end-of-job), or a dry run would. */
+  candidates: string[]
+}
+
+export const NO_REPLACE: ReplacePlan = { replacements: [], candidates: [] }
 
 export interface RotationTarget {
   /** Absent in a dry run when the certificate is not uploaded yet. */
@@ -120,8 +133,7 @@ export async function replaceOlder(
       if (error instanceof Error && error.cause instanceof ApiError && error.cause.notFound) {
         replacements.push({ ...base, action: 'already gone', reason: 'deleted meanwhile, by another run', warn: false })
       } else {
-        const reason = error instanceof Error ? error.message : String(error)
-        replacements.push({ ...base, action: 'kept', reason, warn: true })
+        replacements.push({ ...base, action: 'kept', reason: errorMessage(error), warn: true })
       }
     }
   }
@@ -130,4 +142,13 @@ export async function replaceOlder(
 
 function describe(certificate: MtlsCertificate): Pick<Replacement, 'id' | 'uploadedOn'> {
   return { id: certificate.id, ...(certificate.uploaded_on ? { uploadedOn: certificate.uploaded_on } : {}) }
+}
+
+/** One line per certificate replace considered; a kept one the user should look at is a warning. */
+export function logReplacements(replacements: readonly Replacement[]): void {
+  for (const r of replacements) {
+    const line = `Certificate ${r.id} of the same name${r.uploadedOn ? ` (uploaded ${r.uploadedOn})` : ''}: ${r.action}, ${r.reason}.`
+    if (r.warn) log.warning(line)
+    else log.info(line)
+  }
 }

@@ -1,7 +1,26 @@
-import type { RunReport } from './report.ts'
-import type { Replacement, RotationTarget } from './rotation.ts'
+import * as core from '@actions/core'
+import * as github from '@actions/github'
+import { errorMessage } from './errors.ts'
+import { log } from './log.ts'
+import type { Outputs } from './outputs.ts'
+import type { ReplacePlan, Replacement, RotationTarget } from './rotation.ts'
+import type { Settings } from './settings.ts'
 import { printable } from './text.ts'
 
+/** The job summary: rendered as HTML from what a step did, and written to the runner's summary file. */
+
+/** What the run did, in one shape that both the outputs and the job summary are made from. */
+export interface RunReport extends ReplacePlan {
+  action: 'uploaded' | 'reused' | 'would upload' | 'would reuse'
+  dryRun: boolean
+  outputs: Outputs
+  daysLeft: number
+  /** Replace was asked for and goes ahead (it is skipped when the certificate is reused under another name). */
+  replace: boolean
+  replaceWhen: Settings['replaceWhen']
+}
+
+/** Where the run comes from, for the summary's closing line. */
 export interface RunContext {
   serverUrl: string
   repository?: string
@@ -105,4 +124,31 @@ function provenance(context: RunContext): string {
     ? ` in <a href="${escapeForSummary(`${base}/actions/runs/${context.runId}`)}">run ${context.runId}</a>`
     : ''
   return `From <a href="${escapeForSummary(base)}">${escapeForSummary(context.repository)}</a>${commit}${run}.`
+}
+
+/** The run this step belongs to, as the runner describes it. */
+export function githubRunContext(): RunContext {
+  const { context } = github
+  const repository = process.env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined
+  return {
+    serverUrl: context.serverUrl,
+    ...(repository ? { repository } : {}),
+    ...(context.sha ? { sha: context.sha } : {}),
+    ...(context.runId ? { runId: context.runId } : {}),
+  }
+}
+
+/**
+ * The summary reports what happened; it is not part of it. Some runners have no summary file (older
+ * GitHub Enterprise Server, local runners): failing there would report a finished upload as failed, and
+ * a re-run would then find the certificate and say created=false.
+ */
+export async function writeSummary(html: string): Promise<void> {
+  try {
+    await core.summary.addRaw(html).write()
+  } catch (error) {
+    log.warning(
+      `The job summary could not be written (${errorMessage(error)}); what the step did stands, as logged above.`,
+    )
+  }
 }

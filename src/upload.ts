@@ -1,12 +1,6 @@
-import { leafFingerprint } from './certificate.ts'
-import {
-  OperationError,
-  outcomeUnknown,
-  type CloudflareApi,
-  type MtlsCertificate,
-  type UploadBody,
-} from './cloudflare.ts'
-import { ApiError, CLOUDFLARE_CODES } from './errors.ts'
+import { leafFingerprint } from './certificate-facts.ts'
+import type { CloudflareApi, MtlsCertificate, UploadBody } from './cloudflare-client.ts'
+import { ApiError, CLOUDFLARE_CODES, OperationError } from './errors.ts'
 
 export interface UploadOutcome {
   certificate: MtlsCertificate
@@ -18,10 +12,9 @@ export interface UploadOutcome {
 const CLOCK_SKEW_MS = 5 * 60_000
 
 /**
- * Uploads the certificate, never twice: a first upload is one request; when Cloudflare says the
- * certificate exists (1471), or an attempt failed in a way that may have stored it, the account's
- * certificates are looked up and the one with our leaf is adopted instead. A full CA quota (1489) is
- * explained with the certificates that could make room.
+ * Uploads the certificate, never twice (the client looks the certificate up where Cloudflare says it
+ * exists, or an attempt may have stored it). A full CA quota (1489) is explained with the
+ * certificates that could make room.
  */
 export async function uploadOrAdopt(
   api: CloudflareApi,
@@ -29,31 +22,17 @@ export async function uploadOrAdopt(
   fingerprint: string,
   runStartedAt: number,
 ): Promise<UploadOutcome> {
-  let mayHaveUploaded = false
-  // After an attempt whose outcome is unknown, a certificate found is ours only if it was uploaded during this run.
-  const adopted = (certificate: MtlsCertificate): UploadOutcome => ({
-    certificate,
-    created: mayHaveUploaded && !(Date.parse(certificate.uploaded_on ?? '') < runStartedAt - CLOCK_SKEW_MS),
-  })
-  const attempt = api.retrying('upload the certificate', async () => {
-    if (mayHaveUploaded) {
-      const existing = findByLeaf(await api.listOnce(), fingerprint)
-      if (existing) return adopted(existing)
-    }
-    try {
-      return { certificate: await api.uploadOnce(body), created: true }
-    } catch (error) {
-      if (error instanceof ApiError && error.hasCode(CLOUDFLARE_CODES.certificateExists)) {
-        const existing = findByLeaf(await api.listOnce(), fingerprint)
-        if (existing) return adopted(existing)
-      }
-      mayHaveUploaded ||= outcomeUnknown(error)
-      throw error
-    }
-  })
-  return attempt.catch(async (error: unknown) => {
+  try {
+    const outcome = await api.uploadCertificate(body, (certificates) => findByLeaf(certificates, fingerprint))
+    const { certificate } = outcome
+    // Found after an attempt whose outcome is unknown: ours only if it was uploaded during this run.
+    const created =
+      outcome.uploaded ||
+      (outcome.afterLostAnswer && !(Date.parse(certificate.uploaded_on ?? '') < runStartedAt - CLOCK_SKEW_MS))
+    return { certificate, created }
+  } catch (error) {
     throw isCaQuotaFull(error) ? await explainCaQuota(api, error, body.name) : error
-  })
+  }
 }
 
 /** The account's certificate whose leaf is ours, compared by the certificate itself, not its name. */
@@ -64,7 +43,7 @@ export function findByLeaf(certificates: readonly MtlsCertificate[], fingerprint
   )
 }
 
-export function isCaQuotaFull(error: unknown): error is OperationError {
+function isCaQuotaFull(error: unknown): error is OperationError {
   return (
     error instanceof OperationError &&
     error.cause instanceof ApiError &&
@@ -73,7 +52,7 @@ export function isCaQuotaFull(error: unknown): error is OperationError {
 }
 
 /** The quota failure, with which certificates could make room, as far as the account can be read. */
-export async function explainCaQuota(
+async function explainCaQuota(
   api: CloudflareApi,
   error: OperationError,
   name: string | undefined,
@@ -84,7 +63,7 @@ export async function explainCaQuota(
   })
 }
 
-export function caQuotaAdvice(certificates: readonly MtlsCertificate[] | undefined, name: string | undefined): string {
+function caQuotaAdvice(certificates: readonly MtlsCertificate[] | undefined, name: string | undefined): string {
   const advice =
     'The account holds as many CA certificates as Cloudflare allows (the limit depends on the plan: 5 on Enterprise). replace deletes older certificates only after the new one is uploaded, so it cannot make room: first delete a CA certificate that no longer verifies any client (in the dashboard, or with DELETE /accounts/{account_id}/mtls_certificates/{id}), then re-run.'
   if (!certificates) return `${advice} (The account's certificates could not be listed to suggest one.)`

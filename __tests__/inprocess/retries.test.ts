@@ -4,6 +4,7 @@ import { run } from '../../src/main.ts'
 import type { FakeCloudflare, FaultRule } from '../../test-kit/fake-cloudflare.ts'
 import type { ActionRun, RunOptions } from '../../test-kit/run-action.ts'
 import { runInProcess } from '../support/run-in-process.ts'
+import { FakeClock } from '../unit/fakes.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
 import {
   LIST,
@@ -17,29 +18,14 @@ import {
 } from '../support/upload-faults.ts'
 
 /**
- * Retries and backoff, through the action's entry function in this process with a fake clock: real
+ * Retries and backoff, through the action's entry function in this process with a fake clock (time
+ * moves only when the action sleeps): real
  * HTTP to the stand-in, but every wait is recorded instead of slept, so the tests assert the exact
  * waits. A few of these run through dist/ with real waits in __tests__/e2e/resilience.test.ts.
  */
 
 let fake: FakeCloudflare
 useStandIn((started) => (fake = started))
-
-/** A clock whose time moves only when the action sleeps; random() is fixed, so backoff is exact. */
-function fakeClock(): { now(): number; sleep(ms: number): Promise<void>; random(): number; sleeps: number[] } {
-  let now = Date.now()
-  const sleeps: number[] = []
-  return {
-    now: () => now,
-    sleep: (ms) => {
-      sleeps.push(ms)
-      now += ms
-      return Promise.resolve()
-    },
-    random: () => 0.5,
-    sleeps,
-  }
-}
 
 /** Equal-jitter backoff with random() at 0.5 (retry.ts): three quarters of 500 ms doubled per retry. */
 const BACKOFF = [375, 750, 1500]
@@ -48,7 +34,8 @@ async function upload(
   faults: FaultRule[],
   inputs: Record<string, string> = {},
 ): Promise<{ run: ActionRun; sleeps: number[]; copies: () => number }> {
-  const clock = fakeClock()
+  // Real time to start from, as the stand-in stamps uploads with it; random() at 0.5 makes backoff exact.
+  const clock = new FakeClock(Date.now(), 0.5)
   const start = (given: Record<string, string>, options: RunOptions): Promise<ActionRun> =>
     runInProcess(run, given, { ...options, dependencies: { http: createHttpClient(), clock } })
   const { run: result, fixture } = await uploadWithFaults(fake, start, faults, inputs)

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { htmlTitle, resultOf } from '../../src/cloudflare.ts'
+import { htmlTitle, resultOf } from '../../src/cloudflare-envelope.ts'
 import { ApiError } from '../../src/errors.ts'
 import type { HttpResponse } from '../../src/http.ts'
 import { retryAfterMs } from '../../src/retry.ts'

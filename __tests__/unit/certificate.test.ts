@@ -3,13 +3,12 @@ import { setSecret } from '@actions/core'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   certificateFacts,
-  checkCertificate,
   decimalSerial,
   isoSeconds,
   leafFingerprint,
   signatureAlgorithm,
-  subjectOf,
-} from '../../src/certificate.ts'
+} from '../../src/certificate-facts.ts'
+import { checkCertificate, subjectOf } from '../../src/certificate-check.ts'
 import { InputError } from '../../src/errors.ts'
 import type { Settings } from '../../src/settings.ts'
 import { ACCOUNT_ID, API_TOKEN, PASSPHRASE, pemArmour } from '../support/fixtures.ts'
@@ -165,7 +164,7 @@ describe('private key', () => {
     ['PKCS#8 Ed25519', 'ed25519', 'pkcs8', undefined],
   ]
 
-  it.each(cases)('exports a %s key as unencrypted PKCS#8 and registers it', (_, kind, format, passphrase) => {
+  it.each(cases)('exports a %s key as unencrypted PKCS#8', (_, kind, format, passphrase) => {
     const key: KeyPair = generateKey(kind)
     const { client } = clientChain(kind, { key })
     const given = keyPem(key, format, passphrase === undefined ? {} : { passphrase })
@@ -175,7 +174,6 @@ describe('private key', () => {
       new RegExp(`^${pemArmour('BEGIN', 'PRIVATE KEY')}\\n[\\s\\S]+\\n${pemArmour('END', 'PRIVATE KEY')}\\n$`),
     )
     expect(publicDer(checked.privateKeyPem ?? '')).toEqual(publicDer(given, passphrase))
-    expect(setSecret).toHaveBeenCalledWith(checked.privateKeyPem)
     expect(checked.warnings).toEqual([])
   })
 
@@ -245,11 +243,10 @@ describe('private key', () => {
     expect(publicDer(checked.privateKeyPem ?? '')).toEqual(publicDer(key, PASSPHRASE))
   })
 
-  it('rejects, and registers, a private key pasted into the certificate input', () => {
+  it('rejects a private key pasted into the certificate input', () => {
     const { client } = clientChain('ec')
     const key = keyPem(client.key, 'pkcs8')
     expect(checkError(`${client.pem}${key}`).message).toMatch(/^Input 'certificate' holds a private key/)
-    expect(setSecret).toHaveBeenCalledWith(key.trim())
   })
 })
 

@@ -1,36 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { CloudflareApi, OperationError, htmlTitle, resultOf } from '../../src/cloudflare.ts'
-import type { ApiSettings } from '../../src/settings.ts'
-import { ApiError, TransportError } from '../../src/errors.ts'
-import { toTransportError, type HttpRequest, type HttpResponse, type HttpSend } from '../../src/http.ts'
-import type { Clock } from '../../src/retry.ts'
+import type { ApiSettings } from '../../src/api-settings.ts'
+import { htmlTitle, resultOf } from '../../src/cloudflare-envelope.ts'
+import { ApiError, OperationError, TransportError } from '../../src/errors.ts'
+import { toTransportError, type HttpResponse, type HttpSend } from '../../src/http.ts'
 import { ACCOUNT_ID, API_TOKEN } from '../support/fixtures.ts'
+import { NOW, failure, fakeApi, html, json, scriptedSend, success, type Step } from './fakes.ts'
 
-const NOW = Date.parse('2025-03-01T12:00:00Z')
 const SERVER_TROUBLE =
   'Cloudflare, or a proxy in between, is having trouble: re-run the job later (https://www.cloudflarestatus.com lists incidents).'
-
-// --- Builders ---
-
-type Headers = Record<string, string>
-
-const json = (status: number, body: unknown, headers: Headers = {}): HttpResponse => ({
-  status,
-  headers: { 'content-type': 'application/json', ...headers },
-  body: JSON.stringify(body),
-})
-
-const success = (result: unknown, status = 200): HttpResponse =>
-  json(status, { success: true, errors: [], messages: [], result })
-
-const failure = (status: number, errors: { code: number; message: string }[], headers: Headers = {}): HttpResponse =>
-  json(status, { success: false, errors, messages: [], result: null }, headers)
-
-const html = (status: number, title: string): HttpResponse => ({
-  status,
-  headers: { 'content-type': 'text/html; charset=UTF-8' },
-  body: `<!DOCTYPE html>\n<html><head>\n<title>${title}</title></head><body>{"not": "json"}</body></html>`,
-})
 
 /** The ApiError resultOf throws; fails the test if it returns or throws something else. */
 function apiError(response: HttpResponse, method = 'POST', now = NOW): ApiError {
@@ -216,73 +193,16 @@ describe('htmlTitle', () => {
   })
 })
 
-// --- CloudflareApi.retrying ---
+// --- CloudflareApi: requests and retries ---
 
-/** A clock that only moves when the code under test sleeps. */
-class FakeClock implements Clock {
-  readonly sleeps: number[] = []
-  private time: number
-  private readonly randomValue: number
-  constructor(time = NOW, randomValue = 0) {
-    this.time = time
-    this.randomValue = randomValue
-  }
-  now(): number {
-    return this.time
-  }
-  sleep(ms: number): Promise<void> {
-    this.sleeps.push(ms)
-    this.time += ms
-    return Promise.resolve()
-  }
-  random(): number {
-    return this.randomValue
-  }
-}
-
-type Step = HttpResponse | Error
-
-/** An HttpSend that answers with the scripted steps in order (an Error is thrown) and records each request. */
-function scriptedSend(...steps: Step[]): HttpSend & { requests: HttpRequest[] } {
-  const requests: HttpRequest[] = []
-  const send = (request: HttpRequest): Promise<HttpResponse> => {
-    requests.push(request)
-    const step = steps[requests.length - 1]
-    if (step === undefined) return Promise.reject(new Error(`unexpected request ${requests.length}`))
-    return step instanceof Error ? Promise.reject(step) : Promise.resolve(step)
-  }
-  return Object.assign(send, { requests })
-}
-
-interface Harness {
-  api: CloudflareApi
-  clock: FakeClock
-  send: ReturnType<typeof scriptedSend>
-  info: string[]
-}
-
-function harness(steps: Step[], options: Partial<ApiSettings> = {}, random = 0): Harness {
-  const clock = new FakeClock(NOW, random)
+function harness(steps: Step[], options: Partial<ApiSettings> = {}, random = 0) {
   const send = scriptedSend(...steps)
-  const info: string[] = []
-  const api = new CloudflareApi(
-    {
-      apiBaseUrl: 'https://api.cloudflare.com/client/v4',
-      accountId: ACCOUNT_ID,
-      credentials: { kind: 'token', token: API_TOKEN },
-      maxRetries: 3,
-      timeoutSeconds: 60,
-      ...options,
-    },
-    send,
-    clock,
-    { info: (message) => info.push(message), debug: () => undefined },
-  )
-  return { api, clock, send, info }
+  return { ...fakeApi(send, options, random), send }
 }
+type Harness = ReturnType<typeof harness>
 
-const OPERATION = 'list the certificates'
-const list = (h: Harness) => h.api.retrying(OPERATION, () => h.api.listOnce())
+const OPERATION = "list the account's mTLS certificates"
+const list = (h: Harness) => h.api.listCertificates()
 
 /** The OperationError a call rejects with. */
 async function operationError(promise: Promise<unknown>): Promise<OperationError> {
@@ -298,7 +218,7 @@ const UNAVAILABLE = failure(503, [{ code: 10001, message: 'Service unavailable' 
 const UNAVAILABLE_TEXT = 'HTTP 503: [10001] Service unavailable'
 const CERTIFICATE = { id: 'c1', name: 'payments', ca: false }
 
-describe('CloudflareApi.retrying', () => {
+describe('CloudflareApi.listCertificates', () => {
   it('sends the request to the account endpoint with the token', async () => {
     const h = harness([success([CERTIFICATE])])
     await list(h)
@@ -416,40 +336,17 @@ describe('CloudflareApi.retrying', () => {
     )
   })
 
-  it('reports a send that timed out within the budget as the per-attempt timeout, and retries it', async () => {
-    const h = harness([
-      new TransportError('no answer before the time limit', { mayHaveReachedServer: true, timedOut: true }),
-      success([]),
-    ])
-    await expect(list(h)).resolves.toEqual([])
-    expect(h.info).toEqual([`Attempt 1 of 4 to ${OPERATION} got no answer within 30 s; retrying in 0.3 s.`])
-  })
-
-  it('does not retry once the whole budget is spent', async () => {
-    const h = harness([])
-    let attempts = 0
-    const error = await operationError(
-      h.api.retrying(OPERATION, () => {
-        attempts++
-        return Promise.reject(
-          new TransportError('no answer within timeout-seconds (60 s)', {
-            mayHaveReachedServer: true,
-            timedOut: true,
-            budgetExhausted: true,
-          }),
-        )
-      }),
-    )
-    expect(error.message).toBe(`Could not ${OPERATION}: no answer within timeout-seconds (60 s)`)
-    expect(attempts).toBe(1)
-  })
-
-  it('does not retry an unexpected error', async () => {
-    const h = harness([])
-    const error = await operationError(
-      h.api.retrying(OPERATION, () => Promise.reject(new TypeError('x is not a function'))),
-    )
-    expect(error.message).toBe(`Could not ${OPERATION}: x is not a function`)
+  it('ends a request that hangs when the time budget runs out, naming timeout-seconds, and does not retry', async () => {
+    // A send that answers only when its signal aborts, as the HTTP client does.
+    const hanging: HttpSend = (_request, signal) =>
+      new Promise((_resolve, reject) => {
+        signal.addEventListener('abort', () => {
+          reject(toTransportError(new Error('aborted'), signal))
+        })
+      })
+    const { api } = fakeApi(hanging, { timeoutSeconds: 0.05 })
+    const error = await operationError(api.listCertificates())
+    expect(error.message).toBe(`Could not ${OPERATION}: no answer within timeout-seconds (0.05 s)`)
   })
 })
 
@@ -471,42 +368,5 @@ describe('CloudflareApi.deleteCertificate', () => {
     const error = await operationError(h.api.deleteCertificate('c1'))
     expect(error.message).toBe('Could not delete certificate c1: HTTP 404: [1404] Certificate not found')
     expect(h.send.requests).toHaveLength(1)
-  })
-})
-
-describe('toTransportError', () => {
-  const live = new AbortController().signal
-  const nodeError = (code: string, message: string): Error => Object.assign(new Error(message), { code })
-
-  it.each([
-    ['ERR_INVALID_CHAR', 'Invalid character in header content ["x-auth-email"]'],
-    ['UND_ERR_INVALID_ARG', 'invalid content-length header'],
-    ['ERR_INVALID_URL', 'Invalid URL'],
-    ['UND_ERR_PRX_TLS', 'TLS error with the proxy'],
-    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'],
-    ['ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames"],
-  ])('marks %s as permanent and never sent', (code, message) => {
-    const error = toTransportError(nodeError(code, message), live)
-    expect(error).toMatchObject({ permanent: true, mayHaveReachedServer: false })
-  })
-
-  it('does not quote an invalid proxy URL, which may hold credentials', () => {
-    const error = toTransportError(
-      Object.assign(new TypeError('Invalid URL'), { code: 'ERR_INVALID_URL', input: 'http://u:p#w@proxy:3128' }),
-      live,
-    )
-    expect(error.message).not.toContain('p#w')
-  })
-
-  it.each([
-    ['ECONNREFUSED', false],
-    ['ENOTFOUND', false],
-    ['UND_ERR_CONNECT_TIMEOUT', false],
-    ['UND_ERR_SOCKET', true],
-    ['ECONNRESET', true],
-    ['EPIPE', true],
-  ])('marks %s as retryable, reached the server: %s', (code, reached) => {
-    const error = toTransportError(nodeError(code, 'x'), live)
-    expect(error).toMatchObject({ permanent: false, mayHaveReachedServer: reached })
   })
 })

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { leafCertificate, leafFingerprint } from '../../src/certificate.ts'
+import { leafCertificate, leafFingerprint } from '../../src/certificate-facts.ts'
 import { isArmourLine, normalisePem, scanPem } from '../../src/pem.ts'
 import { clientChain } from '../support/pki.ts'
 

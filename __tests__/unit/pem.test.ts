@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isCertificateLabel, isPrivateKeyLabel, isPublicKeyLabel, normalisePem, scanPem } from '../../src/pem.ts'
-import { MAX_PEM_BYTES } from '../../src/input-helper.ts'
+import { MAX_PEM_BYTES } from '../../src/pem-file.ts'
 import { pemArmour } from '../../test-kit/fixtures.ts'
 
 const block = (label: string, ...body: string[]): string =>

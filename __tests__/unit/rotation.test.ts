@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { MtlsCertificate } from '../../src/cloudflare.ts'
+import type { MtlsCertificate } from '../../src/cloudflare-client.ts'
 import { RACE_WINDOW_MS, sameNameCertificates, type RotationTarget } from '../../src/rotation.ts'
 import { generateKey, issueCertificate } from '../support/pki.ts'
 

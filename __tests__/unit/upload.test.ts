@@ -1,109 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { CloudflareApi, OperationError, type MtlsCertificate, type UploadBody } from '../../src/cloudflare.ts'
-import { leafFingerprint } from '../../src/certificate.ts'
-import { toTransportError, type HttpRequest, type HttpResponse } from '../../src/http.ts'
-import type { Clock } from '../../src/retry.ts'
-import { caQuotaAdvice, findByLeaf, uploadOrAdopt } from '../../src/upload.ts'
-import { ACCOUNT_ID, API_TOKEN, makeClient } from '../support/fixtures.ts'
-
-const BASE = 'https://api.cloudflare.com/client/v4'
-const ENDPOINT = `${BASE}/accounts/${ACCOUNT_ID}/mtls_certificates`
-
-/** What the fake does with the next POST instead of answering normally. */
-type PostFault = 'reset-after-commit' | 'reset-before-commit' | 'html-503'
-
-const envelope = (status: number, result: unknown, errors: { code: number; message: string }[] = []): HttpResponse => ({
-  status,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ success: errors.length === 0, errors, messages: [], result }),
-})
-
-const connectionReset = (signal: AbortSignal) =>
-  toTransportError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), signal)
-
-/** An in-memory account: POST stores a certificate (1471 when its leaf is already there), GET lists them. */
-class FakeAccount {
-  readonly stored: MtlsCertificate[] = []
-  readonly requests: HttpRequest[] = []
-  readonly postFaults: PostFault[] = []
-  /** Lists that do not show the latest uploads yet, as an eventually consistent API may answer. */
-  staleLists = 0
-  private nextId = 1
-
-  store(certificates: string, extra: Partial<MtlsCertificate> = {}): MtlsCertificate {
-    const certificate: MtlsCertificate = {
-      id: `cert-${this.nextId++}`,
-      certificates,
-      ca: false,
-      uploaded_on: '2025-03-01T12:00:00Z',
-      ...extra,
-    }
-    this.stored.push(certificate)
-    return certificate
-  }
-
-  readonly send = (request: HttpRequest, signal: AbortSignal): Promise<HttpResponse> => {
-    this.requests.push(request)
-    if (request.url !== ENDPOINT) return Promise.resolve(envelope(404, null, [{ code: 7003, message: 'No route' }]))
-    if (request.method === 'GET') {
-      const listed = this.staleLists-- > 0 ? this.stored.slice(0, -1) : this.stored
-      return Promise.resolve(envelope(200, listed))
-    }
-    const fault = this.postFaults.shift()
-    if (fault === 'reset-before-commit') return Promise.reject(connectionReset(signal))
-    if (fault === 'html-503') {
-      return Promise.resolve({ status: 503, headers: { 'content-type': 'text/html' }, body: '<title>503</title>' })
-    }
-    const body = JSON.parse(request.body ?? '{}') as UploadBody
-    const leaf = leafFingerprint(body.certificates)
-    if (leaf === undefined) {
-      return Promise.resolve(envelope(400, null, [{ code: 1400, message: 'Unable to parse certificate.' }]))
-    }
-    if (this.stored.some((c) => c.certificates !== undefined && leafFingerprint(c.certificates) === leaf)) {
-      return Promise.resolve(envelope(400, null, [{ code: 1471, message: 'The certificate already exists.' }]))
-    }
-    const stored = this.store(body.certificates, { ca: body.ca, ...(body.name ? { name: body.name } : {}) })
-    if (fault === 'reset-after-commit') return Promise.reject(connectionReset(signal))
-    return Promise.resolve(envelope(200, stored))
-  }
-
-  calls(): string[] {
-    return this.requests.map((r) => r.method)
-  }
-}
-
-/** A clock whose sleeps return at once. */
-function fakeClock(): Clock & { sleeps: number[] } {
-  let time = Date.parse('2025-03-01T12:00:00Z')
-  const sleeps: number[] = []
-  return {
-    sleeps,
-    now: () => time,
-    sleep: (ms) => {
-      sleeps.push(ms)
-      time += ms
-      return Promise.resolve()
-    },
-    random: () => 0,
-  }
-}
+import type { MtlsCertificate, UploadBody } from '../../src/cloudflare-client.ts'
+import { OperationError } from '../../src/errors.ts'
+import { findByLeaf, uploadOrAdopt } from '../../src/upload.ts'
+import { makeClient } from '../support/fixtures.ts'
+import { FakeAccount, fakeApi } from './fakes.ts'
 
 function setup() {
   const account = new FakeAccount()
-  const clock = fakeClock()
-  const info: string[] = []
-  const api = new CloudflareApi(
-    {
-      apiBaseUrl: BASE,
-      accountId: ACCOUNT_ID,
-      credentials: { kind: 'token', token: API_TOKEN },
-      maxRetries: 3,
-      timeoutSeconds: 60,
-    },
-    account.send,
-    clock,
-    { info: (message) => info.push(message), debug: () => undefined },
-  )
+  const { api, clock, info } = fakeApi(account.send)
   const { ca, client, keyPem } = makeClient('ec')
   const body: UploadBody = {
     ca: false,
@@ -211,48 +115,63 @@ describe('findByLeaf', () => {
     const { account, api, fingerprint, client, ca } = setup()
     account.store(ca.pem, { ca: true, name: 'payments-client' })
     const ours = account.store(`${client.pem}${ca.pem}`, { name: 'renamed' })
-    const listed = await api.listOnce()
+    const listed = await api.listCertificates()
     expect(findByLeaf(listed, fingerprint)).toEqual(ours)
     expect(findByLeaf(listed, ca.x509.fingerprint256)).toEqual(account.stored[0])
     expect(findByLeaf(listed, makeClient('ec').client.x509.fingerprint256)).toBeUndefined()
   })
 })
 
-describe('caQuotaAdvice', () => {
-  const ca = (id: string, name: string | undefined, uploadedOn?: string): MtlsCertificate => ({
-    id,
-    ca: true,
-    ...(name === undefined ? {} : { name }),
-    ...(uploadedOn === undefined ? {} : { uploaded_on: uploadedOn }),
-  })
-  const listing = [
-    ca('b', 'root', '2024-06-01T00:00:00Z'),
-    { id: 'leaf', name: 'root', ca: false, uploaded_on: '2020-01-01T00:00:00Z' },
-    ca('unknown-time', 'root'),
-    ca('a', 'root', '2023-06-01T00:00:00Z'),
-    ca('other', 'partner', '2022-01-01T00:00:00Z'),
+describe('uploadOrAdopt with a full CA quota', () => {
+  const listing: [string, Partial<MtlsCertificate>][] = [
+    ['b', { name: 'root', ca: true, uploaded_on: '2024-06-01T00:00:00Z' }],
+    ['leaf', { name: 'root', ca: false, uploaded_on: '2020-01-01T00:00:00Z' }],
+    ['unknown-time', { name: 'root', ca: true }],
+    ['a', { name: 'root', ca: true, uploaded_on: '2023-06-01T00:00:00Z' }],
+    ['other', { name: 'partner', ca: true, uploaded_on: '2022-01-01T00:00:00Z' }],
   ]
 
-  it('says why replace cannot help, and names the same-name CA certificates, oldest first', () => {
-    const advice = caQuotaAdvice(listing, 'root')
-    expect(advice).toMatch(
-      /^The account holds as many CA certificates as Cloudflare allows .* replace deletes older certificates only after the new one is uploaded, so it cannot make room/,
+  /** The message uploadOrAdopt fails with when Cloudflare answers 1489 to a CA upload named `name`. */
+  async function quotaMessage(name: string | undefined, options: { stored?: boolean; listable?: boolean } = {}) {
+    const { account, api, body, fingerprint } = setup()
+    for (const [id, extra] of options.stored === false ? [] : listing) {
+      const stored = account.store(undefined, { id, ...extra })
+      if (extra.uploaded_on === undefined) delete stored.uploaded_on
+    }
+    if (options.listable === false) account.refusedLists = 1
+    account.postFaults.push('ca-quota-full')
+    const { name: _, ...unnamed } = body
+    const upload: UploadBody = { ...unnamed, ca: true, ...(name === undefined ? {} : { name }) }
+    const error = await uploadOrAdopt(api, upload, fingerprint, RUN_START).then(
+      () => undefined,
+      (reason: unknown) => reason,
     )
-    expect(advice).toContain(
+    expect(error).toBeInstanceOf(OperationError)
+    return (error as OperationError).message
+  }
+
+  it('says why replace cannot help, and names the same-name CA certificates, oldest first', async () => {
+    const message = await quotaMessage('root')
+    expect(message).toMatch(
+      /^Could not upload the certificate: HTTP 400: \[1489\] CA certificate quota reached\. The account holds as many CA certificates as Cloudflare allows .* replace deletes older certificates only after the new one is uploaded, so it cannot make room/,
+    )
+    expect(message).toContain(
       "CA certificates named 'root', oldest first: a ('root', uploaded 2023-06-01T00:00:00Z), b ('root', uploaded 2024-06-01T00:00:00Z), unknown-time ('root', uploaded at an unknown time).",
     )
-    expect(advice).not.toContain('leaf')
+    expect(message).not.toContain('leaf')
   })
 
-  it('lists every CA certificate when none has the name', () => {
-    expect(caQuotaAdvice(listing, 'new-root')).toContain(
+  it('lists every CA certificate when none has the name', async () => {
+    expect(await quotaMessage('new-root')).toContain(
       "No CA certificate is named 'new-root'; the account's CA certificates, oldest first: other ('partner', uploaded 2022-01-01T00:00:00Z), a (",
     )
-    expect(caQuotaAdvice([], undefined)).toMatch(/The account's CA certificates, oldest first: none listed\.$/)
+    expect(await quotaMessage(undefined, { stored: false })).toMatch(
+      /The account's CA certificates, oldest first: none listed\.$/,
+    )
   })
 
-  it('still advises when the account could not be listed', () => {
-    expect(caQuotaAdvice(undefined, 'root')).toMatch(
+  it('still advises when the account could not be listed', async () => {
+    expect(await quotaMessage('root', { listable: false })).toMatch(
       /then re-run\. \(The account's certificates could not be listed to suggest one\.\)$/,
     )
   })

@@ -1,11 +1,13 @@
-import { CloudflareApi } from './cloudflare.ts'
-import { actionInputs, getApiSettings, registerSecretInputs } from './input-helper.ts'
+import { getApiSettings } from './api-settings.ts'
+import { CloudflareApi } from './cloudflare-client.ts'
+import type { Dependencies } from './dependencies.ts'
+import { errorMessage } from './errors.ts'
+import { actionInputs } from './input-source.ts'
 import { log } from './log.ts'
-import type { Dependencies } from './main.ts'
-import { errorText, logReplacements, writeSummary } from './reporting.ts'
-import { replaceOlder } from './rotation.ts'
+import { logReplacements, replaceOlder } from './rotation.ts'
+import { registerSecretInputs } from './secrets.ts'
 import { loadRotation } from './state-helper.ts'
-import { renderPostSummary } from './summary.ts'
+import { renderPostSummary, writeSummary } from './summary.ts'
 
 /**
  * The post step: `replace` with `replace-when: end-of-job`, after every other step of the job has
@@ -32,7 +34,7 @@ export async function runPost(dependencies: Dependencies): Promise<void> {
     await writeSummary(renderPostSummary(target, replacements))
   } catch (error) {
     log.warning(
-      `Replace at the end of the job could not finish: ${errorText(error)}. The new certificate is in place; older certificates with its name are left as they were.`,
+      `Replace at the end of the job could not finish: ${errorMessage(error)}. The new certificate is in place; older certificates with its name are left as they were.`,
     )
   } finally {
     await dependencies.http.close()

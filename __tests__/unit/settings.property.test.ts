@@ -3,14 +3,9 @@ import { setSecret } from '@actions/core'
 import fc from 'fast-check'
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { InputError } from '../../src/errors.ts'
-import {
-  getSettings,
-  parseAccountId,
-  parseApiBaseUrl,
-  parseBoolean,
-  parseInteger,
-  parsePositiveSeconds,
-} from '../../src/input-helper.ts'
+import { parseAccountId, parseApiBaseUrl } from '../../src/api-settings.ts'
+import { parseBoolean, parseInteger, parsePositiveSeconds } from '../../src/input-parsers.ts'
+import { getSettings } from '../../src/settings.ts'
 import { ACCOUNT_ID, API_KEY, API_TOKEN, PASSPHRASE, makeWorkspace } from '../support/fixtures.ts'
 import { clientChain, keyPem } from '../support/pki.ts'
 import { actionYaml } from '../support/run-action.ts'
@@ -153,7 +148,7 @@ describe('the parse functions on any string', () => {
     fc.assert(
       fc.property(fc.oneof(anyString, fc.integer().map(String)), fc.nat(20), (text, max) => {
         const error = inputErrorOf(() => {
-          const result = parseInteger('max-retries', text, 3, 0, max)
+          const result = parseInteger('max-retries', text, { fallback: 3, min: 0, max })
           if (text === '') expect(result).toBe(3)
           else expect(Number.isSafeInteger(result) && result >= 0 && result <= max).toBe(true)
         })

@@ -1,11 +1,10 @@
-import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto'
+import { X509Certificate, type KeyObject } from 'node:crypto'
+import { certificateFacts, isoSeconds, type CertificateFacts } from './certificate-facts.ts'
 import { InputError } from './errors.ts'
-import { capitalise } from './text.ts'
 import { isCertificateLabel, isPrivateKeyLabel, isPublicKeyLabel, scanPem } from './pem.ts'
-import { registerSecret } from './secrets.ts'
-import type { PemInput, Settings } from './settings.ts'
-
-const DAY_MS = 86_400_000
+import { parsePrivateKey } from './private-key.ts'
+import { describePemInput, type PemInput, type Settings } from './settings.ts'
+import { capitalise } from './text.ts'
 
 /** A certificate that passed every local check, in the form Cloudflare is sent. */
 export interface CheckedCertificate {
@@ -15,7 +14,7 @@ export interface CheckedCertificate {
   chain: X509Certificate[]
   /** The chain as canonical PEM, leaf first: the `certificates` field of the upload. */
   certificatesPem: string
-  /** Unencrypted PKCS#8 PEM of the leaf's key, registered as a secret. */
+  /** Unencrypted PKCS#8 PEM of the leaf's key: a form the action makes of a secret, to register before logging. */
   privateKeyPem?: string
   /** Facts about the leaf in Cloudflare's formats, for outputs before or without an upload. */
   facts: CertificateFacts
@@ -23,19 +22,14 @@ export interface CheckedCertificate {
   warnings: string[]
 }
 
-export interface CertificateFacts {
-  expiresOn: string
-  issuer: string
-  serialNumber: string
-  signature: string
-  fingerprintSha256: string
-  daysLeft: number
-}
-
+/**
+ * Checks the certificate (and key) the user gave, as far as can be done before Cloudflare sees it:
+ * the chain's order and CA flags, the key matching the leaf, validity dates. Throws InputError.
+ */
 export function checkCertificate(settings: Settings, now: Date): CheckedCertificate {
   const notices: string[] = []
   const warnings: string[] = []
-  const certificateInput = describeInput(settings.certificate)
+  const certificateInput = describePemInput(settings.certificate)
   const certificates = parseCertificates(settings.certificate)
   const key = settings.privateKey
     ? parsePrivateKey(settings.privateKey, settings.privateKeyPassphrase, warnings)
@@ -86,15 +80,8 @@ export function checkCertificate(settings: Settings, now: Date): CheckedCertific
     notices,
     warnings,
   }
-  if (key) {
-    checked.privateKeyPem = key.export({ type: 'pkcs8', format: 'pem' }).toString()
-    registerSecret(checked.privateKeyPem)
-  }
+  if (key) checked.privateKeyPem = key.export({ type: 'pkcs8', format: 'pem' }).toString()
   return checked
-}
-
-function describeInput(input: PemInput): string {
-  return input.path ? `${input.input} '${input.path}'` : `input '${input.input}'`
 }
 
 const position = (index: number, count: number): string =>
@@ -107,17 +94,14 @@ export function subjectOf(certificate: X509Certificate): string {
 }
 
 function parseCertificates(input: PemInput): X509Certificate[] {
-  const where = describeInput(input)
+  const where = describePemInput(input)
   if (!input.text.trim()) {
     throw new InputError(
       `${capitalise(where)} is empty: it must hold the PEM certificate (-----BEGIN CERTIFICATE-----).`,
     )
   }
+  // A key pasted with the certificate was registered as a secret with the inputs (registerPemSecrets).
   const scan = scanPem(input.text)
-  // A key pasted with the certificate is a secret: mask it before any message can mention it.
-  for (const block of scan.blocks) if (isPrivateKeyLabel(block.label)) registerSecret(block.text)
-  if (scan.truncatedLabel && isPrivateKeyLabel(scan.truncatedLabel)) registerSecret(input.text)
-
   if (
     scan.blocks.some((block) => isPrivateKeyLabel(block.label)) ||
     (scan.truncatedLabel && isPrivateKeyLabel(scan.truncatedLabel))
@@ -163,84 +147,12 @@ function looksBinary(text: string): boolean {
   return /(?![\t\n\r])\p{Cc}|\ufffd/u.test(text.slice(0, 512))
 }
 
-function parsePrivateKey(input: PemInput, passphrase: string | undefined, warnings: string[]): KeyObject {
-  const where = describeInput(input)
-  const scan = scanPem(input.text)
-  const keyBlocks = scan.blocks.filter((block) => isPrivateKeyLabel(block.label))
-  if (keyBlocks.length === 0) {
-    const labels = scan.blocks.map((block) => block.label)
-    const what = scan.truncatedLabel
-      ? `is cut off (a -----BEGIN ${scan.truncatedLabel}----- line has no END line); copy the whole key`
-      : labels.some(isCertificateLabel)
-        ? 'holds a certificate, not a private key; give the key that belongs to the certificate'
-        : labels.some(isPublicKeyLabel)
-          ? 'holds a public key; give the private key that belongs to the certificate'
-          : "is not a PEM private key (expected a 'PRIVATE KEY', 'RSA PRIVATE KEY' or 'EC PRIVATE KEY' block)"
-    throw new InputError(`${capitalise(where)} ${what}.`)
-  }
-  if (keyBlocks.length > 1) {
-    throw new InputError(
-      `${capitalise(where)} holds ${keyBlocks.length} private keys: give only the key of the client certificate.`,
-    )
-  }
-  const block = keyBlocks[0]?.text ?? ''
-  const encrypted = block.includes('ENCRYPTED')
-  if (encrypted && !passphrase) {
-    throw new InputError(
-      `${capitalise(where)} is encrypted: set private-key-passphrase: \${{ secrets.CLIENT_KEY_PASSPHRASE }} so it can be decrypted here (it is sent to Cloudflare unencrypted, over TLS).`,
-    )
-  }
-  if (!encrypted && passphrase) {
-    warnings.push(`Input 'private-key-passphrase' is set but ${where} is not encrypted: the passphrase is not used.`)
-  }
-  if (encrypted && passphrase) return decryptPrivateKey(block, passphrase, where)
-  try {
-    return createPrivateKey({ key: block, format: 'pem' })
-  } catch {
-    throw new InputError(
-      `${capitalise(where)} is not a valid private key: its base64 body is corrupted or truncated. Export the key again.`,
-    )
-  }
-}
-
-/**
- * Tries the passphrase as given first, as spaces at either end may be part of it; then trimmed, as a
- * secret stored with a final line break is common and was trimmed before.
- */
-function decryptPrivateKey(block: string, passphrase: string, where: string): KeyObject {
-  for (const candidate of new Set([passphrase, passphrase.trim()])) {
-    try {
-      return createPrivateKey({ key: block, format: 'pem', passphrase: candidate })
-    } catch (error) {
-      if (isUnsupportedAlgorithm(error)) {
-        throw new InputError(
-          `${capitalise(where)} is encrypted with ${encryptionScheme(block)}, which OpenSSL 3 no longer supports: it cannot be decrypted here, whatever the passphrase. Re-encrypt it with AES: openssl pkey -in old.key -aes256 -out new.key (OpenSSL 3 reads the old key with -provider legacy -provider default added), and give the new key instead.`,
-        )
-      }
-    }
-  }
-  throw new InputError(
-    `${capitalise(where)} could not be decrypted with private-key-passphrase: the passphrase is wrong, or the key is corrupted.`,
-  )
-}
-
-/** OpenSSL 3 moved DES, RC2, RC4 and the PBES1 schemes to its legacy provider, which Node does not load. */
-const isUnsupportedAlgorithm = (error: unknown): boolean =>
-  error instanceof Error && 'code' in error && error.code === 'ERR_OSSL_EVP_UNSUPPORTED'
-
-/** The cipher a traditional encrypted key names in its DEK-Info header; a PKCS#8 key names it in DER only. */
-function encryptionScheme(block: string): string {
-  const dekInfo = block.split('\n').find((line) => line.startsWith('DEK-Info: '))
-  const cipher = dekInfo && /^DEK-Info: ([A-Za-z0-9-]{1,40}),/.exec(dekInfo)?.[1]
-  return cipher || 'a legacy PKCS#8 scheme (such as PBE-MD5-DES)'
-}
-
 function findLeaf(certificates: X509Certificate[], key: KeyObject | undefined, settings: Settings): number {
   if (key) {
     const index = certificates.findIndex((certificate) => matchesKey(certificate, key))
     if (index < 0) {
       throw new InputError(
-        `The private key (${describeInput(settings.privateKey as PemInput)}) does not belong to ${certificates.length === 1 ? 'the certificate' : 'any certificate'} in ${describeInput(settings.certificate)} (${certificates.map(subjectOf).join('; ')}). Give the key that was used to request this certificate, or the certificate issued for this key.`,
+        `The private key (${describePemInput(settings.privateKey as PemInput)}) does not belong to ${certificates.length === 1 ? 'the certificate' : 'any certificate'} in ${describePemInput(settings.certificate)} (${certificates.map(subjectOf).join('; ')}). Give the key that was used to request this certificate, or the certificate issued for this key.`,
       )
     }
     return index
@@ -269,57 +181,4 @@ function checkValidity(certificate: X509Certificate, which: string, where: strin
       `${capitalise(which)} in ${where} (${subjectOf(certificate)}) is not valid until ${isoSeconds(certificate.validFromDate)}. Check the issuing system's clock, or upload it after that time.`,
     )
   }
-}
-
-export const isoSeconds = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z')
-
-export function certificateFacts(certificate: X509Certificate, now: Date): CertificateFacts {
-  return {
-    expiresOn: isoSeconds(certificate.validToDate),
-    issuer: certificate.issuer.split('\n').filter(Boolean).reverse().join(','),
-    serialNumber: decimalSerial(certificate.serialNumber),
-    signature: signatureAlgorithm(certificate),
-    fingerprintSha256: certificate.fingerprint256,
-    daysLeft: Math.floor((certificate.validToDate.getTime() - now.getTime()) / DAY_MS),
-  }
-}
-
-/** Cloudflare shows serials in decimal; Node gives hex, with a minus sign for the (invalid, but seen) negative ones. */
-export function decimalSerial(hex: string): string {
-  const negative = hex.startsWith('-')
-  const digits = negative ? hex.slice(1) : hex
-  if (!/^[0-9a-f]+$/i.test(digits)) return hex
-  return `${negative ? '-' : ''}${BigInt(`0x${digits}`).toString(10)}`
-}
-
-/** The first certificate in PEM text (the leaf, as Cloudflare stores chains), or undefined when there is none. */
-export function leafCertificate(pem: string): X509Certificate | undefined {
-  const block = scanPem(pem).blocks.find((candidate) => isCertificateLabel(candidate.label))
-  if (!block) return undefined
-  try {
-    return new X509Certificate(block.text)
-  } catch {
-    return undefined
-  }
-}
-
-export const leafFingerprint = (pem: string): string | undefined => leafCertificate(pem)?.fingerprint256
-
-const SIGNATURE_ALGORITHMS: Record<string, string> = {
-  '1.2.840.113549.1.1.5': 'SHA1WithRSA',
-  '1.2.840.113549.1.1.11': 'SHA256WithRSA',
-  '1.2.840.113549.1.1.12': 'SHA384WithRSA',
-  '1.2.840.113549.1.1.13': 'SHA512WithRSA',
-  '1.2.840.113549.1.1.10': 'SHA256WithRSAPSS',
-  '1.2.840.10045.4.1': 'ECDSAWithSHA1',
-  '1.2.840.10045.4.3.2': 'ECDSAWithSHA256',
-  '1.2.840.10045.4.3.3': 'ECDSAWithSHA384',
-  '1.2.840.10045.4.3.4': 'ECDSAWithSHA512',
-  '1.3.101.112': 'PureEd25519',
-}
-
-/** Cloudflare's name for the certificate's signature algorithm; the OID itself for one it has no name for here. */
-export function signatureAlgorithm(certificate: X509Certificate): string {
-  const oid = certificate.signatureAlgorithmOid
-  return SIGNATURE_ALGORITHMS[oid] ?? oid
 }

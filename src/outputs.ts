@@ -1,26 +1,8 @@
-import type { CheckedCertificate } from './certificate.ts'
-import type { MtlsCertificate } from './cloudflare.ts'
-import type { Replacement } from './rotation.ts'
+import * as core from '@actions/core'
+import type { CheckedCertificate } from './certificate-check.ts'
+import type { MtlsCertificate } from './cloudflare-client.ts'
+import type { ReplacePlan } from './rotation.ts'
 import type { Settings } from './settings.ts'
-
-/** What replace did in this step, and what it leaves to the post step. */
-export interface ReplacePlan {
-  /** What replace did (or, in a dry run, would do) in this step. */
-  replacements: Replacement[]
-  /** The older certificates the post step will consider deleting (with end-of-job), or a dry run would. */
-  candidates: string[]
-}
-
-/** What the run did, in one shape that both the outputs and the job summary are made from. */
-export interface RunReport extends ReplacePlan {
-  action: 'uploaded' | 'reused' | 'would upload' | 'would reuse'
-  dryRun: boolean
-  outputs: Outputs
-  daysLeft: number
-  /** Replace was asked for and goes ahead (it is skipped when the certificate is reused under another name). */
-  replace: boolean
-  replaceWhen: Settings['replaceWhen']
-}
 
 /** The action's outputs, keyed by their names in action.yml. */
 export interface Outputs {
@@ -61,4 +43,8 @@ export function buildOutputs(
     'replaced-ids': JSON.stringify(plan.replacements.filter((r) => r.action === 'deleted').map((r) => r.id)),
     'replace-candidates': JSON.stringify(plan.candidates),
   }
+}
+
+export function setOutputs(outputs: Outputs): void {
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
 }

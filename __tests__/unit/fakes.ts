@@ -1,0 +1,164 @@
+import { leafFingerprint } from '../../src/certificate-facts.ts'
+import type { ApiSettings } from '../../src/api-settings.ts'
+import type { Clock } from '../../src/clock.ts'
+import { CloudflareApi, type MtlsCertificate, type UploadBody } from '../../src/cloudflare-client.ts'
+import { toTransportError, type HttpRequest, type HttpResponse, type HttpSend } from '../../src/http.ts'
+import { ACCOUNT_ID, API_TOKEN } from '../support/fixtures.ts'
+
+/** Typed stand-ins for the unit tests: Cloudflare's answers, a clock that does not wait, fake accounts. */
+
+export const NOW = Date.parse('2025-03-01T12:00:00Z')
+export const BASE_URL = 'https://api.cloudflare.com/client/v4'
+export const CERTIFICATES_URL = `${BASE_URL}/accounts/${ACCOUNT_ID}/mtls_certificates`
+
+export function apiSettings(overrides: Partial<ApiSettings> = {}): ApiSettings {
+  return {
+    apiBaseUrl: BASE_URL,
+    accountId: ACCOUNT_ID,
+    credentials: { kind: 'token', token: API_TOKEN },
+    maxRetries: 3,
+    timeoutSeconds: 60,
+    ...overrides,
+  }
+}
+
+// --- Cloudflare's answers ---
+
+type Headers = Record<string, string>
+export type ApiMessages = { code: number; message: string }[]
+
+export const json = (status: number, body: unknown, headers: Headers = {}): HttpResponse => ({
+  status,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+})
+
+export const success = (result: unknown, status = 200): HttpResponse =>
+  json(status, { success: true, errors: [], messages: [], result })
+
+export const failure = (status: number, errors: ApiMessages, headers: Headers = {}): HttpResponse =>
+  json(status, { success: false, errors, messages: [], result: null }, headers)
+
+export const html = (status: number, title: string): HttpResponse => ({
+  status,
+  headers: { 'content-type': 'text/html; charset=UTF-8' },
+  body: `<!DOCTYPE html>\n<html><head>\n<title>${title}</title></head><body>{"not": "json"}</body></html>`,
+})
+
+// --- Time ---
+
+/** A clock that only moves when the code under test sleeps. */
+export class FakeClock implements Clock {
+  readonly sleeps: number[] = []
+  private time: number
+  private readonly randomValue: number
+  constructor(time = NOW, randomValue = 0) {
+    this.time = time
+    this.randomValue = randomValue
+  }
+  now(): number {
+    return this.time
+  }
+  sleep(ms: number): Promise<void> {
+    this.sleeps.push(ms)
+    this.time += ms
+    return Promise.resolve()
+  }
+  random(): number {
+    return this.randomValue
+  }
+}
+
+// --- Cloudflare ---
+
+/** A client over `send` with a fake clock, collecting the info lines it logs. */
+export function fakeApi(
+  send: HttpSend,
+  options: Partial<ApiSettings> = {},
+  random = 0,
+): { api: CloudflareApi; clock: FakeClock; info: string[] } {
+  const clock = new FakeClock(NOW, random)
+  const info: string[] = []
+  const api = new CloudflareApi(apiSettings(options), send, clock, {
+    info: (message) => info.push(message),
+    debug: () => undefined,
+  })
+  return { api, clock, info }
+}
+
+export type Step = HttpResponse | Error
+
+/** An HttpSend that answers with the scripted steps in order (an Error is thrown) and records each request. */
+export function scriptedSend(...steps: Step[]): HttpSend & { requests: HttpRequest[] } {
+  const requests: HttpRequest[] = []
+  const send = (request: HttpRequest): Promise<HttpResponse> => {
+    requests.push(request)
+    const step = steps[requests.length - 1]
+    if (step === undefined) return Promise.reject(new Error(`unexpected request ${requests.length}`))
+    return step instanceof Error ? Promise.reject(step) : Promise.resolve(step)
+  }
+  return Object.assign(send, { requests })
+}
+
+export const connectionReset = (signal: AbortSignal) =>
+  toTransportError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), signal)
+
+/** What the fake account does with the next POST instead of answering normally. */
+export type PostFault = 'reset-after-commit' | 'reset-before-commit' | 'html-503' | 'ca-quota-full'
+
+/** An in-memory account: POST stores a certificate (1471 when its leaf is already there), GET lists them. */
+export class FakeAccount {
+  readonly stored: MtlsCertificate[] = []
+  readonly requests: HttpRequest[] = []
+  readonly postFaults: PostFault[] = []
+  /** Lists that do not show the latest uploads yet, as an eventually consistent API may answer. */
+  staleLists = 0
+  /** Lists answered with 403, as to a token that may upload but not read. */
+  refusedLists = 0
+  private nextId = 1
+
+  store(certificates: string | undefined, extra: Partial<MtlsCertificate> = {}): MtlsCertificate {
+    const certificate: MtlsCertificate = {
+      id: `cert-${this.nextId++}`,
+      ...(certificates === undefined ? {} : { certificates }),
+      ca: false,
+      uploaded_on: '2025-03-01T12:00:00Z',
+      ...extra,
+    }
+    this.stored.push(certificate)
+    return certificate
+  }
+
+  readonly send = (request: HttpRequest, signal: AbortSignal): Promise<HttpResponse> => {
+    this.requests.push(request)
+    if (request.url !== CERTIFICATES_URL) return Promise.resolve(failure(404, [{ code: 7003, message: 'No route' }]))
+    if (request.method === 'GET') {
+      if (this.refusedLists-- > 0) return Promise.resolve(failure(403, [{ code: 9999, message: 'Forbidden' }]))
+      const listed = this.staleLists-- > 0 ? this.stored.slice(0, -1) : this.stored
+      return Promise.resolve(success(listed))
+    }
+    const fault = this.postFaults.shift()
+    if (fault === 'reset-before-commit') return Promise.reject(connectionReset(signal))
+    if (fault === 'html-503') {
+      return Promise.resolve({ status: 503, headers: { 'content-type': 'text/html' }, body: '<title>503</title>' })
+    }
+    if (fault === 'ca-quota-full') {
+      return Promise.resolve(failure(400, [{ code: 1489, message: 'CA certificate quota reached.' }]))
+    }
+    const body = JSON.parse(request.body ?? '{}') as UploadBody
+    const leaf = leafFingerprint(body.certificates)
+    if (leaf === undefined) {
+      return Promise.resolve(failure(400, [{ code: 1400, message: 'Unable to parse certificate.' }]))
+    }
+    if (this.stored.some((c) => c.certificates !== undefined && leafFingerprint(c.certificates) === leaf)) {
+      return Promise.resolve(failure(400, [{ code: 1471, message: 'The certificate already exists.' }]))
+    }
+    const stored = this.store(body.certificates, { ca: body.ca, ...(body.name ? { name: body.name } : {}) })
+    if (fault === 'reset-after-commit') return Promise.reject(connectionReset(signal))
+    return Promise.resolve(success(stored))
+  }
+
+  calls(): string[] {
+    return this.requests.map((r) => r.method)
+  }
+}

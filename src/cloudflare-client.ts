@@ -1,0 +1,158 @@
+import type { Clock } from './clock.ts'
+import { isObject, resultOf } from './cloudflare-envelope.ts'
+import { ApiError, CLOUDFLARE_CODES, TransportError } from './errors.ts'
+import type { HttpRequest, HttpSend } from './http.ts'
+import type { Log } from './log.ts'
+import { Retries, type EarlierAttempts } from './retry.ts'
+import type { ApiSettings, Credentials } from './api-settings.ts'
+
+/** An mTLS certificate as Cloudflare describes it (certificateObject in the OpenAPI). */
+export interface MtlsCertificate {
+  id: string
+  name?: string
+  issuer?: string
+  serial_number?: string
+  signature?: string
+  expires_on?: string
+  uploaded_on?: string
+  updated_at?: string
+  ca?: boolean
+  certificates?: string
+  type?: string
+}
+
+export interface UploadBody {
+  ca: boolean
+  certificates: string
+  name?: string
+  private_key?: string
+}
+
+export interface Association {
+  service?: string
+  status?: string
+}
+
+/** What an upload found: the certificate, and whether this call stored it or found it in the account. */
+export type Uploaded =
+  | { certificate: MtlsCertificate; uploaded: true }
+  /** Found in the account; `afterLostAnswer`: an earlier attempt of this call may have stored it. */
+  | { certificate: MtlsCertificate; uploaded: false; afterLostAnswer: boolean }
+
+const USER_AGENT = 'cloudflare-mtls-certificate-action/1'
+
+/**
+ * Cloudflare's API for one account: each method one endpoint, retried on transient failures within
+ * the run's one time budget (retry.ts). A new endpoint is a path, a method and the shape of its result.
+ */
+export class CloudflareApi {
+  private readonly settings: ApiSettings
+  private readonly send: HttpSend
+  private readonly clock: Clock
+  private readonly log: Pick<Log, 'info' | 'debug'>
+  private readonly retries: Retries
+  private readonly certificatesPath: string
+
+  constructor(settings: ApiSettings, send: HttpSend, clock: Clock, log: Pick<Log, 'info' | 'debug'>) {
+    this.settings = settings
+    this.send = send
+    this.clock = clock
+    this.log = log
+    this.retries = new Retries(settings, clock, log)
+    this.certificatesPath = `/accounts/${settings.accountId}/mtls_certificates`
+  }
+
+  listCertificates(): Promise<MtlsCertificate[]> {
+    return this.retries.withRetries("list the account's mTLS certificates", () => this.certificatesOnce())
+  }
+
+  /**
+   * Uploads a certificate, never twice: when Cloudflare says the account holds it already (1471), or
+   * an earlier attempt may have stored it, the listing is searched with `find` instead.
+   */
+  uploadCertificate(
+    body: UploadBody,
+    find: (certificates: readonly MtlsCertificate[]) => MtlsCertificate | undefined,
+  ): Promise<Uploaded> {
+    return this.retries.withRetries('upload the certificate', async (earlier: EarlierAttempts) => {
+      const found = async (): Promise<Uploaded | undefined> => {
+        const certificate = find(await this.certificatesOnce())
+        return certificate && { certificate, uploaded: false, afterLostAnswer: earlier.mayHaveTakenEffect }
+      }
+      const foundEarlier = earlier.mayHaveTakenEffect ? await found() : undefined
+      if (foundEarlier) return foundEarlier
+      try {
+        return { certificate: certificateOf(await this.request('POST', this.certificatesPath, body)), uploaded: true }
+      } catch (error) {
+        const existing =
+          error instanceof ApiError && error.hasCode(CLOUDFLARE_CODES.certificateExists) ? await found() : undefined
+        if (existing) return existing
+        throw error
+      }
+    })
+  }
+
+  deleteCertificate(id: string): Promise<void> {
+    return this.retries.withRetries(`delete certificate ${id}`, async (earlier) => {
+      try {
+        await this.request('DELETE', `${this.certificatesPath}/${encodeURIComponent(id)}`)
+      } catch (error) {
+        // Gone after an attempt whose answer was lost: that attempt deleted it.
+        if (earlier.mayHaveTakenEffect && error instanceof ApiError && error.notFound) return
+        throw error
+      }
+    })
+  }
+
+  listAssociations(id: string): Promise<Association[]> {
+    return this.retries.withRetries(`read the associations of certificate ${id}`, async () => {
+      const result = await this.request('GET', `${this.certificatesPath}/${encodeURIComponent(id)}/associations`)
+      return Array.isArray(result) ? (result as Association[]) : []
+    })
+  }
+
+  private async certificatesOnce(): Promise<MtlsCertificate[]> {
+    const result = await this.request('GET', this.certificatesPath)
+    return Array.isArray(result) ? result.filter(isCertificate) : []
+  }
+
+  /** One request and its envelope: the `result` on success, ApiError or TransportError otherwise. */
+  private async request(method: HttpRequest['method'], path: string, body?: object): Promise<unknown> {
+    const url = `${this.settings.apiBaseUrl}${path}`
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': USER_AGENT,
+      ...authHeaders(this.settings.credentials),
+    }
+    if (body) headers['content-type'] = 'application/json'
+    const signal = this.retries.attemptSignal()
+    const started = this.clock.now()
+    const request = { method, url, headers, ...(body ? { body: JSON.stringify(body) } : {}) }
+    // A lost answer to a write leaves its outcome unknown (retry.ts looks before writing again); to a read, not.
+    const response = await this.send(request, signal).catch((error: unknown) => {
+      throw method === 'GET' && error instanceof TransportError ? error.asRead() : error
+    })
+    this.log.debug(`${method} ${url} answered HTTP ${response.status} in ${this.clock.now() - started} ms`)
+    return resultOf(response, this.clock.now(), method)
+  }
+}
+
+function authHeaders(credentials: Credentials): Record<string, string> {
+  return credentials.kind === 'token'
+    ? { authorization: `Bearer ${credentials.token}` }
+    : { 'x-auth-email': credentials.email, 'x-auth-key': credentials.key }
+}
+
+function isCertificate(value: unknown): value is MtlsCertificate {
+  return isObject(value) && typeof value.id === 'string'
+}
+
+function certificateOf(result: unknown): MtlsCertificate {
+  if (!isCertificate(result)) {
+    throw new ApiError('Cloudflare reported success but its answer holds no certificate id', 200, [], {
+      retryable: false,
+      outcomeUnknown: true,
+    })
+  }
+  return result
+}

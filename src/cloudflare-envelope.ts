@@ -1,0 +1,114 @@
+import { ApiError, CLOUDFLARE_CODES, hasAnyCode, type ApiMessage } from './errors.ts'
+import type { HttpResponse } from './http.ts'
+import { isRetryableStatus, retryAfterMs } from './retry.ts'
+
+/** Cloudflare's answer envelope (`success`, `errors`, `result`), read defensively: answers come from outside. */
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function messagesOf(value: unknown): ApiMessage[] {
+  if (!Array.isArray(value)) return []
+  return value.filter(isObject).map((entry) => ({
+    code: typeof entry.code === 'number' ? entry.code : 0,
+    message: typeof entry.message === 'string' ? entry.message : 'no message',
+  }))
+}
+
+/** Parses Cloudflare's envelope, turning every kind of failure into an ApiError that says what came back. */
+export function resultOf(response: HttpResponse, now: number, method: string): unknown {
+  const { status } = response
+  const retryable = isRetryableStatus(status)
+  // A write whose answer is a server error or unreadable may still have been applied.
+  const unknownIfWrite = method !== 'GET' && (status >= 500 || status < 300)
+  const retryAfter = retryAfterMs(response.headers, now)
+  const failure = (message: string, errors: ApiMessage[] = [], retry = retryable): ApiError => {
+    const hint = hintFor(status, errors)
+    return new ApiError(message, status, errors, {
+      retryable: retry,
+      outcomeUnknown: unknownIfWrite,
+      ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
+      ...(hint === undefined ? {} : { hint }),
+    })
+  }
+
+  let envelope: unknown
+  try {
+    envelope = JSON.parse(response.body)
+  } catch {
+    // A 2xx that is not JSON came from something in between (a proxy or an edge error page): retry.
+    throw failure(
+      `HTTP ${status} ${describeNonJson(response)} instead of Cloudflare's JSON answer`,
+      [],
+      retryable || status < 300,
+    )
+  }
+  if (!isObject(envelope) || typeof envelope.success !== 'boolean') {
+    throw failure(
+      `HTTP ${status} with JSON that is not Cloudflare's API envelope (no "success" field): is api-base-url right?`,
+      [],
+      retryable || status < 300,
+    )
+  }
+  const errors = messagesOf(envelope.errors)
+  if (status < 200 || status >= 300 || !envelope.success) {
+    const listed = errors.length > 0 ? errors.map((e) => `[${e.code}] ${e.message}`).join('; ') : 'no error details'
+    throw failure(`HTTP ${status}: ${listed}`, errors)
+  }
+  return envelope.result
+}
+
+function describeNonJson(response: HttpResponse): string {
+  const type = (response.headers['content-type'] ?? '').split(';')[0]?.trim() || 'no content type'
+  if (!response.body.trim()) return `with an empty body (${type})`
+  const title = htmlTitle(response.body)
+  return title ? `with an HTML page titled "${title}"` : `with a ${type} body of ${response.body.length} bytes`
+}
+
+/** Where an error page names itself; further in, it is not the page's own title. */
+const TITLE_SEARCH_CHARS = 64 * 1024
+const TITLE_MAX_CHARS = 120
+
+/**
+ * The text of an HTML page's first <title> element, found with indexOf: a body is up to 8 MiB of
+ * text from outside, and a regular expression over it can take quadratic time (`<title<title<title...`).
+ */
+export function htmlTitle(body: string): string | undefined {
+  const head = body.slice(0, TITLE_SEARCH_CHARS)
+  const lower = head.toLowerCase()
+  const tag = lower.indexOf('<title')
+  const start = tag < 0 ? -1 : lower.indexOf('>', tag) + 1
+  if (start <= 0) return undefined
+  const end = lower.indexOf('<', start)
+  const text = head
+    .slice(start, end < 0 ? head.length : end)
+    .slice(0, TITLE_MAX_CHARS)
+    .split(/\s+/)
+    .filter(Boolean)
+    .join(' ')
+  return text || undefined
+}
+
+/**
+ * What to do about a failed answer. The HTTP status comes first: a 5xx is Cloudflare's trouble, whatever
+ * code its body carries; only a 4xx says something about the request.
+ */
+function hintFor(status: number, errors: readonly ApiMessage[]): string | undefined {
+  const has = (codes: readonly number[]): boolean => hasAnyCode(errors, codes)
+  if (status >= 500) {
+    return 'Cloudflare, or a proxy in between, is having trouble: re-run the job later (https://www.cloudflarestatus.com lists incidents).'
+  }
+  if (status === 429) return 'Cloudflare is rate-limiting these credentials: re-run the job later.'
+  if (status < 400) return undefined
+  if (status !== 401 && has(CLOUDFLARE_CODES.account)) {
+    return 'Check account-id: it must be the ID of the account the token belongs to.'
+  }
+  if (status === 401 || has(CLOUDFLARE_CODES.credentials)) {
+    return 'Check the credentials: api-token must be a valid API token (not a global API key; for that use api-email and api-key).'
+  }
+  if (status === 403) {
+    return 'The credentials lack permission: the API token needs "Account: SSL and Certificates: Edit" on this account.'
+  }
+  return undefined
+}

@@ -1,0 +1,155 @@
+import { checkCertificate, subjectOf, type CheckedCertificate } from './certificate-check.ts'
+import { isoSeconds } from './certificate-facts.ts'
+import { CloudflareApi, type MtlsCertificate, type UploadBody } from './cloudflare-client.ts'
+import type { Dependencies } from './dependencies.ts'
+import { InputError, failureMessage } from './errors.ts'
+import { actionInputs } from './input-source.ts'
+import { log } from './log.ts'
+import { buildOutputs, setOutputs } from './outputs.ts'
+import { replaceInStep, scheduleReplace } from './upload-replace.ts'
+import { NO_REPLACE, type ReplacePlan, type RotationTarget } from './rotation.ts'
+import { registerSecret } from './secrets.ts'
+import { getSettings, type Settings } from './settings.ts'
+import { githubRunContext, renderSummary, writeSummary, type RunReport } from './summary.ts'
+import { findByLeaf, uploadOrAdopt } from './upload.ts'
+
+/** The main step: inputs → settings → checked certificate → Cloudflare → outputs and summary. */
+export async function runUpload(dependencies: Dependencies): Promise<void> {
+  try {
+    const settings = getSettings(actionInputs())
+    const now = new Date(dependencies.clock.now())
+    const checked = checkCertificate(settings, now)
+    // The decrypted key is a form of the key the action made: masked before anything is logged.
+    if (checked.privateKeyPem) registerSecret(checked.privateKeyPem)
+    logChecks(checked)
+    const api = new CloudflareApi(settings, dependencies.http.send, dependencies.clock, log)
+    const report = await upload(api, settings, checked, now)
+    setOutputs(report.outputs)
+    await writeSummary(renderSummary(report, githubRunContext()))
+  } catch (error) {
+    log.fail(failureMessage(error))
+  } finally {
+    await dependencies.http.close()
+  }
+}
+
+/** Where the certificate stands in the account after this step: found, uploaded, or (a dry run) neither. */
+interface Placement {
+  certificate: MtlsCertificate | undefined
+  created: boolean
+  /** Whether `replace` may go on (see checkExisting). */
+  mayReplace: boolean
+  /** A dry run's listing, which replace plans with. */
+  listing?: MtlsCertificate[]
+}
+
+async function upload(
+  api: CloudflareApi,
+  settings: Settings,
+  checked: CheckedCertificate,
+  now: Date,
+): Promise<RunReport> {
+  const { certificate, created, mayReplace, listing } = settings.dryRun
+    ? await findInAccount(api, settings, checked)
+    : await uploadToAccount(api, settings, checked, now)
+  const target = rotationTarget(settings, checked, certificate?.uploaded_on ?? isoSeconds(now), certificate?.id)
+  const plan = settings.replace && mayReplace ? await replace(api, settings, target, listing) : NO_REPLACE
+  return {
+    action: settings.dryRun ? (certificate ? 'would reuse' : 'would upload') : created ? 'uploaded' : 'reused',
+    dryRun: settings.dryRun,
+    outputs: buildOutputs(settings, checked, certificate, created, plan),
+    daysLeft: checked.facts.daysLeft,
+    replace: settings.replace && mayReplace,
+    replaceWhen: settings.replaceWhen,
+    ...plan,
+  }
+}
+
+async function uploadToAccount(
+  api: CloudflareApi,
+  settings: Settings,
+  checked: CheckedCertificate,
+  now: Date,
+): Promise<Placement> {
+  const body: UploadBody = { ca: settings.ca, certificates: checked.certificatesPem }
+  if (settings.name) body.name = settings.name
+  if (checked.privateKeyPem) body.private_key = checked.privateKeyPem
+  log.info(`Uploading to Cloudflare account ${settings.accountId}${settings.name ? ` as '${settings.name}'` : ''}.`)
+  const { certificate, created } = await uploadOrAdopt(api, body, checked.facts.fingerprintSha256, now.getTime())
+  const mayReplace = created || checkExisting(certificate, settings)
+  if (created) {
+    log.info(`Uploaded certificate ${certificate.id}, expiring ${certificate.expires_on ?? checked.facts.expiresOn}.`)
+  } else {
+    log.info(
+      `The account already holds this certificate as ${certificate.id} (uploaded ${certificate.uploaded_on ?? 'earlier'}): nothing uploaded.`,
+    )
+  }
+  return { certificate, created, mayReplace }
+}
+
+/** A dry run: every check and a read of the account (which proves the credentials), but no write. */
+async function findInAccount(api: CloudflareApi, settings: Settings, checked: CheckedCertificate): Promise<Placement> {
+  log.info(`Dry run: reading the certificates of account ${settings.accountId}; nothing will be uploaded or deleted.`)
+  const listing = await api.listCertificates()
+  const certificate = findByLeaf(listing, checked.facts.fingerprintSha256)
+  const mayReplace = !certificate || checkExisting(certificate, settings)
+  log.info(
+    certificate
+      ? `Would reuse certificate ${certificate.id}: the account already holds it.`
+      : 'Would upload the certificate: the account does not hold it yet.',
+  )
+  return { certificate, created: false, mayReplace, listing }
+}
+
+function replace(
+  api: CloudflareApi,
+  settings: Settings,
+  target: RotationTarget,
+  listing: MtlsCertificate[] | undefined,
+): Promise<ReplacePlan> {
+  if (settings.dryRun || settings.replaceWhen === 'immediately') return replaceInStep(api, target, listing)
+  return scheduleReplace(api, target)
+}
+
+/**
+ * The account holds our leaf already, uploaded earlier (perhaps by hand). With the other `ca` flag it
+ * cannot serve this workflow, and Cloudflare refuses a second copy. Under another name it is reused,
+ * with a warning, and `replace` is skipped: removing the older certificates named `name` would leave
+ * none under that name. Returns whether `replace` may go on.
+ */
+function checkExisting(existing: MtlsCertificate, settings: Settings): boolean {
+  if (existing.ca !== undefined && existing.ca !== settings.ca) {
+    throw new InputError(
+      `The account already holds this certificate as ${existing.id}, uploaded with ca: ${existing.ca}, and Cloudflare keeps one copy of a certificate. To use it with ca: ${settings.ca}, delete ${existing.id} first, or set ca: ${existing.ca}.`,
+    )
+  }
+  if (!settings.name || existing.name === settings.name) return true
+  log.warning(
+    `The account already holds this certificate as ${existing.id} named '${existing.name ?? ''}', not '${settings.name}': it is reused as it is${settings.replace ? `, and replace is skipped, as removing the older certificates named '${settings.name}' would leave none under that name` : ''}. Rename it in the dashboard, or delete it and re-run, to have it under '${settings.name}'.`,
+  )
+  return false
+}
+
+function rotationTarget(
+  settings: Settings,
+  checked: CheckedCertificate,
+  uploadedOn: string,
+  id: string | undefined,
+): RotationTarget {
+  return {
+    name: settings.name ?? '',
+    ca: settings.ca,
+    issuedAt: checked.leaf.validFromDate.getTime(),
+    uploadedOn,
+    ...(id ? { id } : {}),
+  }
+}
+
+function logChecks(checked: CheckedCertificate): void {
+  const { facts, leaf } = checked
+  log.info(
+    `Certificate ${subjectOf(leaf)}: issued by ${facts.issuer || 'unknown'}, serial ${facts.serialNumber}, expires ${facts.expiresOn} (${facts.daysLeft} days), SHA-256 ${facts.fingerprintSha256}; ${checked.chain.length} certificate(s) in the chain${checked.privateKeyPem ? ', with its private key' : ''}.`,
+  )
+  for (const notice of checked.notices) log.notice(notice)
+  for (const warning of checked.warnings) log.warning(warning)
+}
