@@ -42,13 +42,17 @@ async function startStandIn(...args: string[]): Promise<Running> {
   })
   let stdout = ''
   let stderr = ''
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+  })
   const line = await new Promise<string>((resolve, reject) => {
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk
       if (stdout.includes('\n')) resolve(stdout.split('\n')[0] ?? '')
     })
-    child.on('exit', (code) => reject(new Error(`stand-in exited with ${code}: ${stderr}`)))
+    child.on('exit', (code) => {
+      reject(new Error(`stand-in exited with ${code}: ${stderr}`))
+    })
   })
   const running = { info: JSON.parse(line) as StandInInfo, child, out, stderr: () => stderr }
   started.push(running)

@@ -8,6 +8,8 @@ import { collectStep, prepareStep, type ActionRun, type RunOptions } from '../..
  * runner reads it. For cases where a process start adds nothing but time, and for dependencies a
  * process cannot be given, such as a fake clock.
  */
+const exitCodeNow = (): typeof process.exitCode => process.exitCode
+
 export async function runInProcess<Dependencies>(
   run: (dependencies?: Dependencies) => Promise<void>,
   inputs: Record<string, string>,
@@ -29,12 +31,13 @@ export async function runInProcess<Dependencies>(
   const writes = { stdout: stdout.write.bind(stdout), stderr: stderr.write.bind(stderr) }
   const exitCodeBefore = process.exitCode
   process.exitCode = undefined
-  stdout.write = capture('stdout') as typeof stdout.write
-  stderr.write = capture('stderr') as typeof stderr.write
+  stdout.write = capture('stdout')
+  stderr.write = capture('stderr')
   let exitCode: number | null
   try {
     await run(options.dependencies)
-    exitCode = Number(process.exitCode ?? 0)
+    // core.setFailed sets process.exitCode; read through a function, as TypeScript narrowed it above.
+    exitCode = Number(exitCodeNow() ?? 0)
   } finally {
     stdout.write = writes.stdout
     stderr.write = writes.stderr
