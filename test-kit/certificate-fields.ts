@@ -66,19 +66,30 @@ function oidText(body: Buffer): string {
   return [...head, ...arcs].join('.')
 }
 
-/** Go's x509.SignatureAlgorithm names, by OID (RFC 3279, 4055, 5758, 8410). */
-const SIGNATURE_NAMES: Readonly<Record<string, string>> = {
-  '1.2.840.113549.1.1.4': 'MD5WithRSA',
-  '1.2.840.113549.1.1.5': 'SHA1WithRSA',
-  '1.2.840.113549.1.1.11': 'SHA256WithRSA',
-  '1.2.840.113549.1.1.12': 'SHA384WithRSA',
-  '1.2.840.113549.1.1.13': 'SHA512WithRSA',
-  '1.2.840.113549.1.1.10': 'SHA256WithRSAPSS',
-  '1.2.840.10045.4.1': 'ECDSAWithSHA1',
-  '1.2.840.10045.4.3.2': 'ECDSAWithSHA256',
-  '1.2.840.10045.4.3.3': 'ECDSAWithSHA384',
-  '1.2.840.10045.4.3.4': 'ECDSAWithSHA512',
-  '1.3.101.112': 'PureEd25519',
+/** Signature algorithms by OID (RFC 3279, 4055, 5758, 8410): the scheme, and the hash it signs. */
+const SIGNATURES: Readonly<Record<string, readonly [scheme: 'RSA' | 'RSAPSS' | 'ECDSA' | 'Ed25519', hash: string]>> = {
+  '1.2.840.113549.1.1.4': ['RSA', 'MD5'],
+  '1.2.840.113549.1.1.5': ['RSA', 'SHA1'],
+  '1.2.840.113549.1.1.11': ['RSA', 'SHA256'],
+  '1.2.840.113549.1.1.12': ['RSA', 'SHA384'],
+  '1.2.840.113549.1.1.13': ['RSA', 'SHA512'],
+  // RSASSA-PSS names its hash in parameters; SHA256 is what Go and Cloudflare call it by default.
+  '1.2.840.113549.1.1.10': ['RSAPSS', 'SHA256'],
+  '1.2.840.10045.4.1': ['ECDSA', 'SHA1'],
+  '1.2.840.10045.4.3.2': ['ECDSA', 'SHA256'],
+  '1.2.840.10045.4.3.3': ['ECDSA', 'SHA384'],
+  '1.2.840.10045.4.3.4': ['ECDSA', 'SHA512'],
+  '1.3.101.112': ['Ed25519', ''],
+}
+
+/** The name of Go's x509.SignatureAlgorithm constant: SHA256WithRSA, SHA256WithRSAPSS, ECDSAWithSHA256, PureEd25519. */
+function signatureName(oid: string): string {
+  const known = SIGNATURES[oid]
+  if (!known) return oid
+  const [scheme, hash] = known
+  if (scheme === 'ECDSA') return `ECDSAWith${hash}`
+  if (scheme === 'Ed25519') return 'PureEd25519'
+  return `${hash}With${scheme}`
 }
 
 /** The attribute names Go's pkix.Name.String() knows; any other type is written as its OID. */
@@ -169,7 +180,7 @@ export function certificateFields(pem: string): CertificateFields {
   return {
     issuer: nameText(issuer),
     serialNumber: integerText(serial.body),
-    signature: SIGNATURE_NAMES[oid] ?? oid,
+    signature: signatureName(oid),
     expiresOn: timeText(notAfter),
   }
 }
