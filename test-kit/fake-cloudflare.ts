@@ -1,4 +1,4 @@
-import { X509Certificate, createPrivateKey, randomUUID } from 'node:crypto'
+import { X509Certificate, createPrivateKey, randomInt, randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
@@ -299,7 +299,7 @@ export class FakeCloudflare {
     const fields = certificateFields(pem)
     // Strictly increasing upload times, as two uploads in one millisecond would tie; in microseconds,
     // as Cloudflare writes them (2022-11-22T17:32:30.467938Z).
-    this.lastUpload = uploadedOn ? this.lastUpload : Math.max(Date.now() * 1000, this.lastUpload + 1)
+    this.lastUpload = uploadedOn ? this.lastUpload : Math.max(Date.now() * 1000 + randomInt(1000), this.lastUpload + 1)
     const uploaded = uploadedOn ?? microsecondTime(this.lastUpload)
     const stored: StoredCertificate = {
       // Cloudflare's ids are UUIDs.
