@@ -3,12 +3,13 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseDocument } from 'yaml'
 import { ROOT } from '../support/run-action.ts'
+import { lintWorkflow } from './documents.ts'
 
 /**
  * The repository's GitHub configuration, parsed with the `yaml` package and checked for the structure
- * GitHub requires (the schema checks themselves were done by hand against GitHub's published schemas:
- * see the README's Development section). A workflow that does not parse is silently not run by GitHub,
- * so these catch what CI on this machine cannot.
+ * GitHub requires, and linted by actionlint (the schema checks themselves were done by hand against
+ * GitHub's published schemas: see CONTRIBUTING.md, Dependencies and code scanning). A workflow that
+ * does not parse is silently not run by GitHub, so these catch what CI on this machine cannot.
  */
 
 type Yaml = Record<string, unknown>
@@ -73,6 +74,10 @@ describe('the workflows', () => {
         }
       }
     }
+  })
+
+  it.each(workflowFiles)('%s passes actionlint', async (path) => {
+    expect(await lintWorkflow(readFileSync(join(ROOT, path), 'utf8'), path)).toEqual([])
   })
 
   it('run CodeQL for JavaScript/TypeScript on pushes, pull requests and weekly', () => {

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest'
+import { actionYaml } from '../support/run-action.ts'
+import { anchorsOf, documentedDefault, readText, tableNames } from './documents.ts'
+import { PENDING_INPUTS, PENDING_OUTPUTS } from './pending.ts'
+
+const readme = readText('README.md')
+
+/** action.yml's names, then those documented ahead of it (pending.ts) that it does not have yet. */
+const withPending = (declared: string[], pending: readonly string[]): string[] => [
+  ...declared,
+  ...pending.filter((name) => !declared.includes(name)),
+]
+
+describe('the README', () => {
+  it('documents every input of action.yml, and no other', () => {
+    expect(tableNames(readme, '## Inputs')).toEqual(withPending(Object.keys(actionYaml.inputs), PENDING_INPUTS))
+  })
+
+  it('documents every output of action.yml, and no other', () => {
+    expect(tableNames(readme, '## Outputs')).toEqual(withPending(Object.keys(actionYaml.outputs), PENDING_OUTPUTS))
+  })
+
+  it('gives the defaults action.yml has', () => {
+    for (const [name, input] of Object.entries(actionYaml.inputs)) {
+      expect({ name, default: documentedDefault(readme, name) }).toEqual({ name, default: input.default ?? '' })
+    }
+  })
+
+  // Issue 16 and 18: when the pending names land in action.yml, the lists in pending.ts must go.
+  it('lists as pending only names that action.yml does not declare yet', () => {
+    expect(PENDING_INPUTS.filter((name) => name in actionYaml.inputs)).toEqual([])
+    expect(PENDING_OUTPUTS.filter((name) => name in actionYaml.outputs)).toEqual([])
+  })
+
+  it('has a table of contents whose links reach its headings', () => {
+    const contents = readme.slice(0, readme.indexOf('\n## '))
+    const anchors = [...contents.matchAll(/\]\(#([a-z0-9-]+)\)/g)].map((match) => match[1] ?? '')
+    const headings = anchorsOf(readme)
+    expect(anchors.length).toBeGreaterThanOrEqual(10)
+    expect(anchors.filter((anchor) => !headings.includes(anchor))).toEqual([])
+  })
+
+  it('keeps the order of a page for users: quick start first, then prerequisites, reference, recipes', () => {
+    const order = [
+      'Quick start',
+      'Prerequisites',
+      'Inputs',
+      'Outputs',
+      'Recipes',
+      'Rotation and re-runs',
+      'Security',
+      'Versions',
+      'Troubleshooting',
+    ].map((heading) => readme.indexOf(`\n## ${heading}\n`))
+    expect(order.every((position) => position > 0)).toBe(true)
+    expect(order).toEqual([...order].sort((a, b) => a - b))
+  })
+
+  it('says which token permissions to create, where the IDs are and how to store the key', () => {
+    const prerequisites = readme.split('\n## Prerequisites\n')[1]?.split('\n## ')[0] ?? ''
+    expect(prerequisites).toMatch(/Account → SSL and Certificates → \*\*Edit\*\*/)
+    expect(prerequisites).toMatch(/Zone → SSL and Certificates → \*\*Edit\*\*/)
+    expect(prerequisites).toMatch(/global API key/)
+    expect(prerequisites).toMatch(/account ID/i)
+    expect(prerequisites).toMatch(/zone ID/i)
+    expect(prerequisites).toMatch(/gh secret set [A-Z_]+ < [\w.-]+\.pem/)
+  })
+
+  it('states plainly what Cloudflare does not document about two CAs on one hostname', () => {
+    expect(readme).toMatch(/does\s+not\s+document whether client certificates of the older CA still pass/)
+    expect(readme).toMatch(/staging/)
+    expect(readme).toContain('cf.tls_client_auth.cert_issuer_ski')
+  })
+
+  it('stays a page for users: short, with maintainer material in CONTRIBUTING.md', () => {
+    // About 300 lines of prose and tables, plus the five recipes, each a complete workflow.
+    expect(readme.split('\n').length).toBeLessThanOrEqual(375)
+    for (const heading of ['Development', 'Releasing', 'Local debugging', 'Performance']) {
+      expect(readme).not.toMatch(new RegExp(`^#+ ${heading}$`, 'm'))
+    }
+    expect(readme).toContain('](CONTRIBUTING.md)')
+  })
+})
+
+describe('CONTRIBUTING.md', () => {
+  const contributing = readText('CONTRIBUTING.md')
+
+  it('names the test command that .ci/run runs', () => {
+    expect(contributing).toContain('npm test ')
+    expect(readText('.ci/run')).toMatch(/^npm test$/m)
+  })
+})
