@@ -9,6 +9,14 @@ import { defineConfig } from 'vitest/config'
  */
 const workers = Number(process.env.VITEST_MAX_WORKERS) || availableParallelism() + 1
 
+/** Files that start processes or read the repository, and change no global state of the test process. */
+const SHARING_WORKERS = [
+  '__tests__/e2e/**/*.test.ts',
+  '__tests__/scripts/**/*.test.ts',
+  '__tests__/repository/**/*.test.ts',
+  '__tests__/test-kit/**/*.test.ts',
+]
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -18,24 +26,15 @@ export default defineConfig({
     projects: [
       {
         // Unit and in-process tests mock modules (vi.mock), stub the environment and run src/ in the
-        // test process: each file gets a fresh worker.
+        // test process: each file gets a fresh worker, as does a file in any folder not listed above.
         extends: true,
-        test: { name: 'unit', include: ['__tests__/unit/**/*.test.ts', '__tests__/inprocess/**/*.test.ts'] },
+        test: { name: 'isolated', include: ['__tests__/**/*.test.ts'], exclude: SHARING_WORKERS },
       },
       {
-        // Files that start processes or read the repository change no global state: a worker is reused
-        // from file to file, saving the start of one per file (about half a second each on 2 cores).
+        // A worker is reused from file to file, saving the start of one per file (about half a second
+        // each on 2 cores).
         extends: true,
-        test: {
-          name: 'processes',
-          include: [
-            '__tests__/e2e/**/*.test.ts',
-            '__tests__/scripts/**/*.test.ts',
-            '__tests__/repository/**/*.test.ts',
-            '__tests__/test-kit/**/*.test.ts',
-          ],
-          isolate: false,
-        },
+        test: { name: 'sharing workers', include: SHARING_WORKERS, isolate: false },
       },
     ],
   },
