@@ -4,7 +4,7 @@ import { errorAnswer, type FaultRule } from '../test-kit/fake-cloudflare.ts'
 /** `npm run stand-in` options (scripts/stand-in.ts). */
 
 export const USAGE = `usage: npm run stand-in -- --out <dir> [--port <0-65535>] [--max-seconds <n>] [--seed-name <name>]
-                               [--fail [METHOD:]STATUS:CODE[:TIMES]]...
+                               [--seed-expiring <name>] [--fail [METHOD:]STATUS:CODE[:TIMES]]...
 
 A stand-in for Cloudflare's mTLS certificate API on 127.0.0.1, checking every request against
 Cloudflare's OpenAPI description. It accepts both kinds of credentials, which stand-in.json holds:
@@ -15,6 +15,8 @@ an API token (api-token: token) and a global API key (api-email: email, api-key:
   --max-seconds <n>      stop after this many seconds (default 600)
   --seed-name <name>     start with an older certificate of this name (uploaded a day ago), which
                          replace should remove; its id is seededId in stand-in.json
+  --seed-expiring <name> also hold a certificate of this name that expires in 20 days: within the
+                         audit's default warn-days (30), not its fail-days (7); its id is expiringId
   --fail [METHOD:]STATUS:CODE[:TIMES]
                          answer with Cloudflare's error envelope, HTTP STATUS and error CODE, instead
                          of serving: every request, or the first TIMES; only METHOD (GET, POST,
@@ -63,6 +65,7 @@ export interface StandInOptions {
   out?: string
   maxSeconds: number
   seedName?: string
+  seedExpiring?: string
   /** As given, for the log. */
   fail: string[]
   failures: FaultRule[]
@@ -77,6 +80,7 @@ export function standInOptions(argv: string[]): StandInOptions {
       out: { type: 'string' },
       'max-seconds': { type: 'string', default: '600' },
       'seed-name': { type: 'string' },
+      'seed-expiring': { type: 'string' },
       fail: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false },
     },
@@ -97,6 +101,7 @@ export function standInOptions(argv: string[]): StandInOptions {
     ...(values.out === undefined ? {} : { out: values.out }),
     maxSeconds,
     ...(values['seed-name'] === undefined ? {} : { seedName: values['seed-name'] }),
+    ...(values['seed-expiring'] === undefined ? {} : { seedExpiring: values['seed-expiring'] }),
     fail: values.fail,
     failures: values.fail.map(failureRule),
   }

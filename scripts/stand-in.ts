@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path'
 
 import { FakeCloudflare } from '../test-kit/fake-cloudflare.ts'
 import { parseOrExit } from './command-line.ts'
-import { ACCOUNT_ID, API_EMAIL, API_KEY, API_TOKEN, makeClient } from '../test-kit/fixtures.ts'
+import { ACCOUNT_ID, API_EMAIL, API_KEY, API_TOKEN, issuedEarlier, makeClient } from '../test-kit/fixtures.ts'
 import { USAGE, standInOptions } from './stand-in-options.ts'
 
 const parsed = parseOrExit('stand-in', USAGE, standInOptions)
@@ -21,6 +21,9 @@ if (parsed.help) {
 }
 const { port, maxSeconds, failures } = parsed
 const out = resolve(parsed.out ?? '')
+
+/** The --seed-expiring certificate's days left: within the audit's default warn-days, not its fail-days. */
+const EXPIRING_DAYS = 20
 
 // A bind failure (port in use) is an 'error' event on the server: report it in one line.
 process.on('uncaughtException', (error) => {
@@ -42,10 +45,17 @@ const fake = await new FakeCloudflare({
 }).start(port)
 for (const rule of failures) fake.inject(rule)
 const seeded = parsed.seedName
-  ? fake.seed(makeClient('ec').client.pem, {
+  ? fake.seed(issuedEarlier(), {
       name: parsed.seedName,
       uploadedOn: new Date(Date.now() - 86_400_000).toISOString(),
     })
+  : undefined
+const expiringName = parsed.seedExpiring
+const expiring = expiringName
+  ? fake.seed(
+      makeClient('ec', { notAfter: new Date(Date.now() + EXPIRING_DAYS * 86_400_000 - 3_600_000) }).client.pem,
+      { name: expiringName },
+    )
   : undefined
 const info = JSON.stringify({
   url: fake.url,
@@ -54,6 +64,7 @@ const info = JSON.stringify({
   email: API_EMAIL,
   key: API_KEY,
   ...(seeded ? { seededId: seeded.id } : {}),
+  ...(expiring ? { expiringId: expiring.id } : {}),
 })
 const infoFile = join(out, 'stand-in.json')
 writeFileSync(`${infoFile}.tmp`, `${info}\n`)

@@ -92,6 +92,23 @@ export class CloudflareApi {
     })
   }
 
+  /**
+   * The account's own certificates (`?type=custom`), not those Gateway or Access manage. An answer
+   * that holds no list is an error, not an empty account: the audit would report all clear.
+   */
+  listCustomCertificates(): Promise<MtlsCertificate[]> {
+    return this.retries.withRetries("list the account's custom mTLS certificates", async () => {
+      const result = await this.request('GET', `${this.certificatesPath}?type=custom`)
+      if (!Array.isArray(result)) {
+        throw new ApiError('Cloudflare reported success but its answer holds no list of certificates', 200, [], {
+          retryable: false,
+          outcomeUnknown: false,
+        })
+      }
+      return result.filter(isCertificate)
+    })
+  }
+
   deleteCertificate(id: string): Promise<void> {
     return this.retries.withRetries(`delete certificate ${id}`, async (earlier) => {
       try {

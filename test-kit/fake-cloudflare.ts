@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { certificateFields } from './certificate-fields.ts'
-import { matchOperation, validateRequest } from './openapi.ts'
+import { matchOperation, validateRequest, type MatchedOperation } from './openapi.ts'
 
 /**
  * A stateful stand-in for Cloudflare's mTLS certificate endpoints, on 127.0.0.1. It checks every
@@ -21,14 +21,19 @@ export interface StoredCertificate {
   updated_at: string
   ca: boolean
   certificates: string
-  type: 'custom'
+  type: CertificateType
   /** Kept to check what was sent; never returned. */
   private_key?: string
 }
 
+/** `custom` for uploaded certificates; Gateway and Access keep managed ones in the same list. */
+export type CertificateType = 'custom' | 'gateway_managed' | 'access_managed'
+
 export interface RecordedRequest {
   method: string
   path: string
+  /** The query string, with its `?`; empty when there is none. */
+  query?: string
   headers: Record<string, string | string[] | undefined>
   body: string
   json?: unknown
@@ -90,6 +95,11 @@ export class FakeCloudflare {
   private tlsHost: string | undefined
   private lastUpload = 0
   private readonly hanging = new Set<ServerResponse>()
+  /** How long each answer takes, as a distant API's would: for measuring concurrency. */
+  answerDelayMs = 0
+  /** The most requests it has been handling at once. */
+  peakConcurrent = 0
+  private concurrent = 0
 
   readonly options: FakeCloudflareOptions
 
@@ -129,9 +139,17 @@ export class FakeCloudflare {
   /** Adds a certificate directly, as if uploaded earlier; `id` replaces the generated one (any text, as a hostile API's). */
   seed(
     pem: string,
-    fields: { name?: string; ca?: boolean; uploadedOn?: string; inUseBy?: string[]; id?: string } = {},
+    fields: {
+      name?: string
+      ca?: boolean
+      uploadedOn?: string
+      inUseBy?: string[]
+      id?: string
+      type?: CertificateType
+    } = {},
   ): StoredCertificate {
     const stored = this.store(pem, fields.name, fields.ca ?? false, undefined, fields.uploadedOn)
+    if (fields.type) stored.type = fields.type
     if (fields.id !== undefined) {
       this.certificates.delete(stored.id)
       stored.id = fields.id
@@ -151,6 +169,8 @@ export class FakeCloudflare {
     this.associations.clear()
     this.requests.length = 0
     this.faults.length = 0
+    this.answerDelayMs = 0
+    this.peakConcurrent = 0
   }
 
   inject(rule: FaultRule): void {
@@ -177,13 +197,16 @@ export class FakeCloudflare {
     const body = Buffer.concat(chunks).toString('utf8')
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
     const method = request.method ?? 'GET'
-    const recorded: RecordedRequest = { method, path: url.pathname, headers: request.headers, body }
+    const recorded: RecordedRequest = { method, path: url.pathname, query: url.search, headers: request.headers, body }
     try {
       recorded.json = body ? JSON.parse(body) : undefined
     } catch {
       // Recorded as text; validation reports it.
     }
     this.requests.push(recorded)
+    this.peakConcurrent = Math.max(this.peakConcurrent, ++this.concurrent)
+    response.on('close', () => this.concurrent--)
+    if (this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs))
 
     const fault = this.takeFault(method, url.pathname)
     if (fault?.kind === 'reset') return void request.socket.destroy()
@@ -193,13 +216,25 @@ export class FakeCloudflare {
       return void response.end(fault.body)
     }
 
-    const [status, payload] = this.route(method, url.pathname.replace(/^\/client\/v4/, ''), request.headers, body)
+    const [status, payload] = this.route(
+      method,
+      url.pathname.replace(/^\/client\/v4/, ''),
+      request.headers,
+      body,
+      url.searchParams,
+    )
     if (fault?.kind === 'reset-after-commit') return void request.socket.destroy()
     response.writeHead(status, { 'content-type': 'application/json' })
     response.end(payload)
   }
 
-  private route(method: string, path: string, headers: IncomingMessage['headers'], body: string): [number, string] {
+  private route(
+    method: string,
+    path: string,
+    headers: IncomingMessage['headers'],
+    body: string,
+    query = new URLSearchParams(),
+  ): [number, string] {
     const matched = matchOperation(method, path)
     if (!matched) return [404, envelope(null, [{ code: 7000, message: 'No route for that URI' }])]
     const problems = validateRequest(matched, headers, body)
@@ -226,7 +261,8 @@ export class FakeCloudflare {
     const existing = this.certificates.get(id)
     switch (`${method} ${matched.template.replace('/accounts/{account_id}/mtls_certificates', '')}`) {
       case 'GET ': {
-        const all = [...this.certificates.values()].map(publicView)
+        const types = this.typeFilter(matched, query)
+        const all = [...this.certificates.values()].filter((c) => !types || types.includes(c.type)).map(publicView)
         return [
           200,
           JSON.stringify({
@@ -255,6 +291,20 @@ export class FakeCloudflare {
       default:
         return [405, envelope(null, [{ code: 10405, message: 'Method not allowed' }])]
     }
+  }
+
+  /** The list's `type` filter (comma-separated, form style), each value checked against the spec's enum. */
+  private typeFilter(matched: MatchedOperation, query: URLSearchParams): string[] | undefined {
+    const value = query.get('type')
+    if (value === null) return undefined
+    const schema = matched.operation.parameters?.find((p) => p.name === 'type')?.schema as
+      { items?: { enum?: string[] } } | undefined
+    const types = value.split(',')
+    for (const type of types) {
+      if (!schema?.items?.enum?.includes(type))
+        this.specViolations.push(`GET ${matched.template}: type=${type} is not in the spec`)
+    }
+    return types
   }
 
   private authenticated(headers: IncomingMessage['headers']): boolean {

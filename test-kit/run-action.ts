@@ -19,6 +19,9 @@ interface ActionYaml {
   outputs: Record<string, unknown>
 }
 export const actionYaml = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYaml
+/** The audit action, `uses: owner/repo/audit@v1`: its metadata and its own bundle. */
+export const auditYaml = parse(readFileSync(join(ROOT, 'audit', 'action.yml'), 'utf8')) as ActionYaml
+const AUDIT_ENTRY = join(ROOT, 'dist', 'audit', 'index.js')
 
 export interface Annotation {
   level: 'error' | 'warning' | 'notice'
@@ -53,15 +56,19 @@ export interface RunOptions {
    * STATE_<name> variables (see `runPostStep`).
    */
   state?: Record<string, string>
+  /** Runs the audit action (audit/action.yml and dist/audit/index.js) instead of the upload action. */
+  audit?: boolean
 }
 
-export function inputEnv(inputs: Record<string, string>): Record<string, string> {
+export function inputEnv(inputs: Record<string, string>, metadata: ActionYaml = actionYaml): Record<string, string> {
   const env: Record<string, string> = {}
-  for (const [name, value] of Object.entries(actionYaml.inputs)) {
-    if (value.default !== undefined) env[`INPUT_${name.toUpperCase()}`] = value.default
+  for (const [name, value] of Object.entries(metadata.inputs)) {
+    // An expression (`${{ github.token }}`) is the runner's to fill in: a test gives the value itself.
+    if (value.default !== undefined && !value.default.includes('${{'))
+      env[`INPUT_${name.toUpperCase()}`] = value.default
   }
   for (const [name, value] of Object.entries(inputs)) {
-    if (!(name in actionYaml.inputs)) throw new Error(`test uses input '${name}', which action.yml does not declare`)
+    if (!(name in metadata.inputs)) throw new Error(`test uses input '${name}', which action.yml does not declare`)
     env[`INPUT_${name.toUpperCase()}`] = value
   }
   return env
@@ -103,7 +110,7 @@ export function prepareStep(inputs: Record<string, string>, options: RunOptions 
     GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
     GITHUB_RUN_ID: '4242',
     GITHUB_SERVER_URL: 'https://github.com',
-    ...inputEnv(inputs),
+    ...inputEnv(inputs, options.audit ? auditYaml : actionYaml),
     ...stateEnv,
     ...options.env,
   }
@@ -138,7 +145,11 @@ export function collectStep(
 
 export async function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
   const step = prepareStep(inputs, options)
-  const child = spawn(process.execPath, [ENTRY], { env: step.env, cwd: step.dir, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [options.audit ? AUDIT_ENTRY : ENTRY], {
+    env: step.env,
+    cwd: step.dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))

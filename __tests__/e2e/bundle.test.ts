@@ -13,6 +13,14 @@ describe('the committed bundle', () => {
     expect(JSON.parse(readFileSync(join(dist, 'package.json'), 'utf8'))).toEqual({ type: 'module' })
   })
 
+  it('has the audit action in its own folder, one ES module too', () => {
+    const audit = join(dist, 'audit')
+    expect(readdirSync(audit).filter((file) => file.endsWith('.js'))).toEqual(['index.js'])
+    // dist/package.json's "type": "module" covers the sub-folder as well.
+    expect(JSON.parse(readFileSync(join(audit, 'package.json'), 'utf8'))).toEqual({ type: 'module' })
+    expect(statSync(join(audit, 'index.js')).size).toBeLessThanOrEqual(1024 * 1024)
+  })
+
   it('stays within the 1 MiB budget', () => {
     const bytes = scripts.reduce((total, file) => total + statSync(join(dist, file)).size, 0)
     expect(bytes).toBeLessThanOrEqual(1024 * 1024)
