@@ -102,7 +102,7 @@ async function trackIssue(
     return
   }
   try {
-    const { serverUrl, repository, runId } = githubRunContext()
+    const { serverUrl, repository, runId } = await githubRunContext()
     const outcome = await syncExpiryIssue(
       flagged(report),
       { accountId: settings.accountId, policy: settings },

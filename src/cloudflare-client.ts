@@ -1,6 +1,7 @@
+import { CUSTOM_TYPE, isCertificateId } from './api-values.ts'
 import type { Clock } from './clock.ts'
 import { isObject, resultOf } from './cloudflare-envelope.ts'
-import { ApiError, CLOUDFLARE_CODES, TransportError } from './errors.ts'
+import { ApiError, CLOUDFLARE_CODES, OperationError, TransportError } from './errors.ts'
 import type { HttpRequest, HttpSend } from './http.ts'
 import type { Log } from './log.ts'
 import { Retries, type EarlierAttempts } from './retry.ts'
@@ -110,6 +111,7 @@ export class CloudflareApi {
   }
 
   deleteCertificate(id: string): Promise<void> {
+    if (!isCertificateId(id)) return Promise.reject(refusedId(id))
     return this.retries.withRetries(`delete certificate ${id}`, async (earlier) => {
       try {
         await this.request('DELETE', `${this.certificatesPath}/${encodeURIComponent(id)}`)
@@ -121,15 +123,26 @@ export class CloudflareApi {
     })
   }
 
+  /** The services using the certificate; an answer of any other shape fails, so that it never reads as "none". */
   listAssociations(id: string): Promise<Association[]> {
-    return this.retries.withRetries(`read the associations of certificate ${id}`, async () => {
-      const result = await this.request('GET', `${this.certificatesPath}/${encodeURIComponent(id)}/associations`)
-      return Array.isArray(result) ? (result as Association[]) : []
-    })
+    if (!isCertificateId(id)) return Promise.reject(refusedId(id))
+    return this.retries.withRetries(`read the associations of certificate ${id}`, async () =>
+      associationsOf(await this.request('GET', `${this.certificatesPath}/${encodeURIComponent(id)}/associations`)),
+    )
   }
 
+  get timeoutSeconds(): number {
+    return this.settings.timeoutSeconds
+  }
+
+  /** The time budget (timeout-seconds) started and is spent: no further request can run. */
+  outOfTime(): boolean {
+    return this.retries.outOfTime()
+  }
+
+  /** The certificates the user uploaded: Cloudflare lists those it manages (Gateway, Access) too, unless asked not to. */
   private async certificatesOnce(): Promise<MtlsCertificate[]> {
-    const result = await this.request('GET', this.certificatesPath)
+    const result = await this.request('GET', `${this.certificatesPath}?type=${CUSTOM_TYPE}`)
     return Array.isArray(result) ? result.filter(isCertificate) : []
   }
 
@@ -150,7 +163,7 @@ export class CloudflareApi {
       throw method === 'GET' && error instanceof TransportError ? error.asRead() : error
     })
     this.log.debug(`${method} ${url} answered HTTP ${response.status} in ${this.clock.now() - started} ms`)
-    return resultOf(response, this.clock.now(), method)
+    return resultOf(response, this.clock.now(), method, this.settings.credentials.kind)
   }
 }
 
@@ -162,6 +175,22 @@ function authHeaders(credentials: Credentials): Record<string, string> {
 
 function isCertificate(value: unknown): value is MtlsCertificate {
   return isObject(value) && typeof value.id === 'string'
+}
+
+/** An id that is not Cloudflare's would change the URL it goes into (`..`): refused before any request. */
+const refusedId = (id: string): OperationError =>
+  new OperationError(
+    `Refused to send a request for certificate id '${id}': it is not one Cloudflare gives (a UUID or 32 hex digits)`,
+  )
+
+function associationsOf(result: unknown): Association[] {
+  if (Array.isArray(result) && result.every(isObject)) return result
+  throw new ApiError(
+    "Cloudflare's answer is not a list of associations, so whether a service uses the certificate is unknown",
+    200,
+    [],
+    { retryable: false, outcomeUnknown: false },
+  )
 }
 
 function certificateOf(result: unknown): MtlsCertificate {

@@ -5,7 +5,6 @@
  * name patterns it is for), never by its title, which people may edit.
  */
 import { createHash } from 'node:crypto'
-import * as github from '@actions/github'
 import type { AuditedCertificate, ExpiryPolicy } from './expiry-report.ts'
 import { log } from './log.ts'
 import { escapeForSummary } from './summary.ts'
@@ -107,6 +106,8 @@ async function syncIssue(
   scope: IssueScope,
   tracking: IssueTracking,
 ): Promise<IssueOutcome> {
+  // Loaded here, not with the bundle, for the reason githubRunContext gives (summary.ts).
+  const github = await import(/* webpackMode: "eager" */ '@actions/github')
   const octokit = github.getOctokit(tracking.token, {
     request: { signal: tracking.signal },
     // Octokit's own messages, through the sink like every line.

@@ -32,8 +32,8 @@ export type CertificateType = 'custom' | 'gateway_managed' | 'access_managed'
 export interface RecordedRequest {
   method: string
   path: string
-  /** The query string, with its `?`; empty when there is none. */
-  query?: string
+  /** The query string, with its `?` (empty without one). */
+  query: string
   headers: Record<string, string | string[] | undefined>
   body: string
   json?: unknown
@@ -171,6 +171,8 @@ export class FakeCloudflare {
     this.faults.length = 0
     this.answerDelayMs = 0
     this.peakConcurrent = 0
+    // Each test is checked for violations before this: one test's must not fail the next.
+    this.specViolations.length = 0
   }
 
   inject(rule: FaultRule): void {

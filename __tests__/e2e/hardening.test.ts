@@ -213,7 +213,7 @@ describe('messages name the right cause', () => {
     expect(errorOf(run)).toBe(
       'Could not upload the certificate: all 2 attempts failed; the last one got HTTP 503: [10000] Service unavailable. Cloudflare, or a proxy in between, is having trouble: re-run the job later (https://www.cloudflarestatus.com lists incidents).',
     )
-    expect(run.log).not.toMatch(/Check the credentials|\)\.[;,]/)
+    expect(run.log).not.toMatch(/does not accept|\)\.[;,]/)
   })
 })
 

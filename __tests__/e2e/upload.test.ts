@@ -250,7 +250,7 @@ describe('API failures', () => {
     const run = await runAction(clientInputs(fake, fixture, { 'api-token': 'wrong-token-value-123' }))
     expect(run.exitCode).toBe(1)
     expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(
-      /HTTP 403: \[10000\] Authentication error\. Check the credentials: api-token must be a valid API token/,
+      /HTTP 403: \[10000\] Authentication error\. Cloudflare answers so both when it does not accept the API token/,
     )
     expect(fake.requests).toHaveLength(1)
     expect(leakedSecrets(run, ['wrong-token-value-123', fixture.keyPem])).toEqual([])

@@ -131,7 +131,8 @@ export class FakeAccount {
 
   readonly send = (request: HttpRequest, signal: AbortSignal): Promise<HttpResponse> => {
     this.requests.push(request)
-    if (request.url !== CERTIFICATES_URL) return Promise.resolve(failure(404, [{ code: 7003, message: 'No route' }]))
+    if (request.url.split('?')[0] !== CERTIFICATES_URL)
+      return Promise.resolve(failure(404, [{ code: 7003, message: 'No route' }]))
     if (request.method === 'GET') {
       if (this.refusedLists-- > 0) return Promise.resolve(failure(403, [{ code: 9999, message: 'Forbidden' }]))
       const listed = this.staleLists-- > 0 ? this.stored.slice(0, -1) : this.stored

@@ -65,6 +65,7 @@ describe('getSettings defaults', () => {
       accountId: ACCOUNT_ID,
       certificate: { text: CERTIFICATE.trim(), input: 'certificate' },
       ca: false,
+      allowMissingKey: false,
       credentials: { kind: 'token', token: API_TOKEN },
       apiBaseUrl: 'https://api.cloudflare.com/client/v4',
       expiryWarningDays: 30,
