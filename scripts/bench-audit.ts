@@ -8,10 +8,10 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FakeCloudflare } from '../__tests__/support/fake-cloudflare.ts'
-import { ACCOUNT_ID, API_TOKEN } from '../__tests__/support/fixtures.ts'
-import { generateKey, issueCertificate } from '../__tests__/support/pki.ts'
-import { ROOT, auditYaml, inputEnv } from '../__tests__/support/run-action.ts'
+import { FakeCloudflare } from '../test-kit/fake-cloudflare.ts'
+import { ACCOUNT_ID, API_TOKEN } from '../test-kit/fixtures.ts'
+import { generateKey, issueCertificate } from '../test-kit/pki.ts'
+import { ROOT, auditYaml, inputEnv } from '../test-kit/run-action.ts'
 
 const CERTIFICATES = 500
 /** Within warn-days (30), and within fail-days (7): 40 association reads in all. */

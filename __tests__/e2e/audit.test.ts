@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { successAnswer, type FakeCloudflare } from '../support/fake-cloudflare.ts'
+import { successAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import { FakeGitHub } from '../support/fake-github.ts'
-import { ACCOUNT_ID, API_EMAIL, API_KEY, API_TOKEN, startFake } from '../support/fixtures.ts'
-import { generateKey, issueCertificate, type IssuedCertificate } from '../support/pki.ts'
-import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
+import { ACCOUNT_ID, API_EMAIL, API_KEY, API_TOKEN, startFake } from '../../test-kit/fixtures.ts'
+import { generateKey, issueCertificate, type IssuedCertificate } from '../../test-kit/pki.ts'
+import { leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ROOT } from '../support/run-action.ts'
+import { ROOT } from '../../test-kit/run-action.ts'
 
 const dist = join(ROOT, 'dist')
 const scripts = readdirSync(dist).filter((file) => file.endsWith('.js'))

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { errorAnswer, successAnswer, type FakeCloudflare } from '../support/fake-cloudflare.ts'
+import { errorAnswer, successAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import {
   ACCOUNT_ID,
   API_EMAIL,
@@ -14,9 +14,9 @@ import {
   makeWorkspace,
   startFake,
   type ClientFixture,
-} from '../support/fixtures.ts'
+} from '../../test-kit/fixtures.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
-import { leakedSecrets, runAction, runPostStep, type ActionRun } from '../support/run-action.ts'
+import { leakedSecrets, runAction, runPostStep, type ActionRun } from '../../test-kit/run-action.ts'
 
 /**
  * The third hardening round (issue 15), through dist/: the runner's `##[name]` command form, saved

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { FakeCloudflare } from '../support/fake-cloudflare.ts'
-import { ACCOUNT_ID, API_TOKEN, makeClient, startFake, type ClientFixture } from '../support/fixtures.ts'
-import { issueCertificate } from '../support/pki.ts'
-import { ROOT, leakForms } from '../support/run-action.ts'
+import type { FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
+import { ACCOUNT_ID, API_TOKEN, makeClient, startFake, type ClientFixture } from '../../test-kit/fixtures.ts'
+import { issueCertificate } from '../../test-kit/pki.ts'
+import { ROOT, leakForms } from '../../test-kit/run-action.ts'
 
 /**
  * `npm run local-action` as the README describes it: GitHub's @github/local-action runs src/main.ts

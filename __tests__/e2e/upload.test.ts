@@ -1,6 +1,6 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { errorAnswer, type FakeCloudflare } from '../support/fake-cloudflare.ts'
+import { errorAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import {
   ACCOUNT_ID,
   API_EMAIL,
@@ -13,10 +13,10 @@ import {
   pemArmour,
   startFake,
   type ClientFixture,
-} from '../support/fixtures.ts'
-import { keyPem } from '../support/pki.ts'
+} from '../../test-kit/fixtures.ts'
+import { keyPem } from '../../test-kit/pki.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
-import { actionYaml, leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
+import { actionYaml, leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
 
 const DAY = 86_400_000
 let fake: FakeCloudflare

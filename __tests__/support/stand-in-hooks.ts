@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect } from 'vitest'
-import type { FakeCloudflare } from './fake-cloudflare.ts'
-import { startFake } from './fixtures.ts'
+import type { FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
+import { startFake } from '../../test-kit/fixtures.ts'
 
 /**
  * One stand-in for a test file: started before its tests, stopped after them, and after each test

@@ -1,8 +1,8 @@
-import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto'
+import { X509Certificate, createPrivateKey, randomInt, randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import { signatureAlgorithm } from '../../src/certificate-facts.ts'
+import { certificateFields } from './certificate-fields.ts'
 import { matchOperation, validateRequest, type MatchedOperation } from './openapi.ts'
 
 /**
@@ -54,7 +54,7 @@ export interface FaultRule {
   /** Matches when the request path ends with this. */
   pathSuffix?: string
   fault: Fault
-  /** How many matching requests it applies to; default 1. */
+  /** How many matching requests it applies to; default 1, Infinity for all. */
   times?: number
 }
 
@@ -62,7 +62,8 @@ export type Credentials = { token: string } | { email: string; key: string }
 
 export interface FakeCloudflareOptions {
   accountId: string
-  credentials: Credentials
+  /** The credentials it accepts: one kind, or several (a request passes with any of them). */
+  credentials: Credentials | readonly Credentials[]
 }
 
 /** A fault that answers with Cloudflare's error envelope. */
@@ -309,9 +310,14 @@ export class FakeCloudflare {
   }
 
   private authenticated(headers: IncomingMessage['headers']): boolean {
-    const credentials = this.options.credentials
-    if ('token' in credentials) return headers.authorization === `Bearer ${credentials.token}`
-    return headers['x-auth-email'] === credentials.email && headers['x-auth-key'] === credentials.key
+    const accepted: readonly Credentials[] = Array.isArray(this.options.credentials)
+      ? this.options.credentials
+      : [this.options.credentials as Credentials]
+    return accepted.some((credentials) =>
+      'token' in credentials
+        ? headers.authorization === `Bearer ${credentials.token}`
+        : headers['x-auth-email'] === credentials.email && headers['x-auth-key'] === credentials.key,
+    )
   }
 
   private upload(body: { ca: boolean; certificates: string; name?: string; private_key?: string }): [number, string] {
@@ -342,17 +348,19 @@ export class FakeCloudflare {
     privateKey?: string,
     uploadedOn?: string,
   ): StoredCertificate {
-    const leaf = new X509Certificate(pem)
-    // Strictly increasing upload times, as two uploads in one millisecond would tie.
-    this.lastUpload = uploadedOn ? this.lastUpload : Math.max(Date.now(), this.lastUpload + 1)
-    const uploaded = uploadedOn ?? new Date(this.lastUpload).toISOString()
+    const fields = certificateFields(pem)
+    // Strictly increasing upload times, as two uploads in one millisecond would tie; in microseconds,
+    // as Cloudflare writes them (2022-11-22T17:32:30.467938Z).
+    this.lastUpload = uploadedOn ? this.lastUpload : Math.max(Date.now() * 1000 + randomInt(1000), this.lastUpload + 1)
+    const uploaded = uploadedOn ?? microsecondTime(this.lastUpload)
     const stored: StoredCertificate = {
-      id: randomBytes(16).toString('hex'),
+      // Cloudflare's ids are UUIDs.
+      id: randomUUID(),
       ...(name === undefined ? {} : { name }),
-      issuer: leaf.issuer.split('\n').reverse().join(','),
-      serial_number: BigInt(`0x${leaf.serialNumber}`).toString(10),
-      signature: signatureAlgorithm(leaf),
-      expires_on: leaf.validToDate.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      issuer: fields.issuer,
+      serial_number: fields.serialNumber,
+      signature: fields.signature,
+      expires_on: fields.expiresOn,
       uploaded_on: uploaded,
       updated_at: uploaded,
       ca,
@@ -363,6 +371,12 @@ export class FakeCloudflare {
     this.certificates.set(stored.id, stored)
     return stored
   }
+}
+
+/** Microseconds since the epoch as Cloudflare's timestamps: ISO 8601 with six fractional digits. */
+function microsecondTime(microseconds: number): string {
+  const seconds = new Date(Math.floor(microseconds / 1_000_000) * 1000).toISOString().slice(0, 19)
+  return `${seconds}.${String(microseconds % 1_000_000).padStart(6, '0')}Z`
 }
 
 function publicView(stored: StoredCertificate): Omit<StoredCertificate, 'private_key'> {
