@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ROOT, actionYaml, auditYaml } from '../support/run-action.ts'
+import { ROOT, actionYaml, auditYaml } from '../../test-kit/run-action.ts'
 
 /** .env.example, the template of the .env file that `npm run local-action` reads. */
 const text = readFileSync(join(ROOT, '.env.example'), 'utf8')

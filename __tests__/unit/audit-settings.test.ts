@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { getAuditSettings } from '../../src/audit-settings.ts'
 import { InputError } from '../../src/errors.ts'
 import type { InputSource } from '../../src/input-source.ts'
-import { ACCOUNT_ID, API_TOKEN } from '../support/fixtures.ts'
+import { ACCOUNT_ID, API_TOKEN } from '../../test-kit/fixtures.ts'
 
 vi.mock('@actions/core', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@actions/core')>()),

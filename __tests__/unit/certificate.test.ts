@@ -11,9 +11,9 @@ import {
 import { checkCertificate, subjectOf } from '../../src/certificate-check.ts'
 import { InputError } from '../../src/errors.ts'
 import type { Settings } from '../../src/settings.ts'
-import { ACCOUNT_ID, API_TOKEN, PASSPHRASE, pemArmour } from '../support/fixtures.ts'
-import { legacyEncryptedKey, type LegacyEncryption } from '../support/openssl.ts'
-import { clientChain, generateKey, issueCertificate, keyPem, type KeyKind, type KeyPair } from '../support/pki.ts'
+import { ACCOUNT_ID, API_TOKEN, PASSPHRASE, pemArmour } from '../../test-kit/fixtures.ts'
+import { legacyEncryptedKey, type LegacyEncryption } from '../../test-kit/openssl.ts'
+import { clientChain, generateKey, issueCertificate, keyPem, type KeyKind, type KeyPair } from '../../test-kit/pki.ts'
 
 vi.mock('@actions/core', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@actions/core')>()),

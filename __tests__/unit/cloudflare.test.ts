@@ -3,7 +3,7 @@ import type { ApiSettings } from '../../src/api-settings.ts'
 import { htmlTitle, resultOf } from '../../src/cloudflare-envelope.ts'
 import { ApiError, OperationError, TransportError } from '../../src/errors.ts'
 import { toTransportError, type HttpResponse, type HttpSend } from '../../src/http.ts'
-import { ACCOUNT_ID, API_TOKEN } from '../support/fixtures.ts'
+import { ACCOUNT_ID, API_TOKEN } from '../../test-kit/fixtures.ts'
 import { NOW, failure, fakeApi, html, json, scriptedSend, success, type Step } from './fakes.ts'
 
 const SERVER_TROUBLE =

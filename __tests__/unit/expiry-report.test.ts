@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { MtlsCertificate } from '../../src/cloudflare-client.ts'
 import { buildExpiryReport, flagged, type ExpiryPolicy } from '../../src/expiry-report.ts'
 import { parseNamePattern } from '../../src/name-pattern.ts'
-import { generateKey, issueCertificate, type IssuedCertificate } from '../support/pki.ts'
+import { generateKey, issueCertificate, type IssuedCertificate } from '../../test-kit/pki.ts'
 
 const DAY = 86_400_000
 const NOW = new Date('2026-06-01T12:00:00Z')

@@ -3,7 +3,7 @@ import type { ApiSettings } from '../../src/api-settings.ts'
 import type { Clock } from '../../src/clock.ts'
 import { CloudflareApi, type MtlsCertificate, type UploadBody } from '../../src/cloudflare-client.ts'
 import { toTransportError, type HttpRequest, type HttpResponse, type HttpSend } from '../../src/http.ts'
-import { ACCOUNT_ID, API_TOKEN } from '../support/fixtures.ts'
+import { ACCOUNT_ID, API_TOKEN } from '../../test-kit/fixtures.ts'
 
 /** Typed stand-ins for the unit tests: Cloudflare's answers, a clock that does not wait, fake accounts. */
 

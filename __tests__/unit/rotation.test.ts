@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { MtlsCertificate } from '../../src/cloudflare-client.ts'
 import { RACE_WINDOW_MS, sameNameCertificates, type RotationTarget } from '../../src/rotation.ts'
-import { generateKey, issueCertificate } from '../support/pki.ts'
+import { generateKey, issueCertificate } from '../../test-kit/pki.ts'
 
 const NAME = 'payments-client'
 const DAY = 86_400_000
