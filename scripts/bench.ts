@@ -10,22 +10,24 @@
  * `process.resourceUsage().maxRSS` at exit.
  *
  *   npm run bench [-- --runs 15 --warmup 3]
+ *
+ * --runs is honoured as given (at least 1), with a warning below 10, whose medians are rough.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
-import { FakeCloudflare } from '../__tests__/support/fake-cloudflare.ts'
-import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient } from '../__tests__/support/fixtures.ts'
-import { ROOT, inputEnv } from '../__tests__/support/run-action.ts'
+import { FakeCloudflare } from '../test-kit/fake-cloudflare.ts'
+import { parseOrExit } from './command-line.ts'
+import { BENCH_USAGE, benchOptions } from './bench-options.ts'
+import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient } from '../test-kit/fixtures.ts'
+import { ROOT, inputEnv } from '../test-kit/run-action.ts'
+import { benchAudit } from './bench-audit.ts'
 
 const TARGETS = { ratio: 1.15, distKiB: 1024, rssMiB: 90, requests: 1 }
-const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '15' }, warmup: { type: 'string', default: '3' } },
-})
-const runs = Math.max(15, Number(values.runs))
-const warmup = Math.max(1, Number(values.warmup))
+const options = parseOrExit('bench', BENCH_USAGE, benchOptions)
+const { runs, warmup } = options
+for (const warning of options.warnings) console.error(`bench: warning: ${warning}`)
 
 const work = mkdtempSync(join(tmpdir(), 'mtls-bench-'))
 const RSS_PRELOAD = `data:text/javascript,${encodeURIComponent(
@@ -175,6 +177,7 @@ try {
     [`dist/ JavaScript:              ${size.toFixed(1)} KiB`, `<= ${TARGETS.distKiB} KiB`, size <= TARGETS.distKiB],
     [`peak RSS of A (median):        ${rssA.toFixed(1)} MiB`, `<= ${TARGETS.rssMiB} MiB`, rssA <= TARGETS.rssMiB],
     [`API requests of A per upload:  ${requests}`, `exactly ${TARGETS.requests}`, requests === TARGETS.requests],
+    ...(await benchAudit()),
   ] as const
   console.log('')
   for (const [figure, target, ok] of checks) {

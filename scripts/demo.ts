@@ -5,9 +5,9 @@
  */
 import { rmSync } from 'node:fs'
 
-import { FakeCloudflare, type RecordedRequest } from '../__tests__/support/fake-cloudflare.ts'
-import { ACCOUNT_ID, API_TOKEN, makeClient, makeWorkspace } from '../__tests__/support/fixtures.ts'
-import { leakedSecrets, runAction, type ActionRun } from '../__tests__/support/run-action.ts'
+import { FakeCloudflare, type RecordedRequest } from '../test-kit/fake-cloudflare.ts'
+import { ACCOUNT_ID, API_TOKEN, makeClient, makeWorkspace } from '../test-kit/fixtures.ts'
+import { leakedSecrets, runAction, type ActionRun } from '../test-kit/run-action.ts'
 
 const heading = (text: string): void => {
   console.log(`\n== ${text} ${'='.repeat(Math.max(0, 76 - text.length))}`)

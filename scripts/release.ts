@@ -9,6 +9,8 @@
  * changes nothing, unless:
  *   - the version is X.Y.Z (a leading v is accepted), greater than every vX.Y.Z tag in the repository;
  *   - the working tree is clean (no changed, staged or untracked files);
+ *   - with --push: HEAD is the tip of the remote's main (asked of the remote, not of a stale
+ *     remote-tracking branch), so that vX never moves to a commit on no remote branch;
  *   - package.json's version is X.Y.Z and CHANGELOG.md has a `## [X.Y.Z]` section;
  *   - the release commit descends from the commit the major tag vX points to now, and from the latest
  *     vX.* release: the major tag only ever moves forward;
@@ -84,6 +86,26 @@ function requireCleanTree(problem: string): void {
   }
 }
 
+/**
+ * --push publishes only the tip of the remote's main: a release from another branch, or from a main
+ * not pushed yet, would move vX to a commit on no remote branch. Asks the remote itself, not the
+ * remote-tracking branch, which may be stale.
+ */
+function requireRemoteMain(remote: string, head: string): void {
+  const listed = spawnSync('git', ['ls-remote', '--heads', remote, 'refs/heads/main'], { encoding: 'utf8' })
+  if (listed.status !== 0) {
+    throw new Refusal(
+      `--push needs to know ${remote}'s main, and 'git ls-remote ${remote}' failed: ${listed.stderr.trim() || `exit ${listed.status ?? listed.signal ?? '?'}`}`,
+    )
+  }
+  const remoteMain = listed.stdout.split('\t')[0]?.trim()
+  if (remoteMain === head) return
+  const where = remoteMain ? `${remote}'s main is at ${remoteMain.slice(0, 7)}` : `${remote} has no main branch`
+  throw new Refusal(
+    `--push releases only the tip of ${remote}'s main, and HEAD (${head.slice(0, 7)}) is not: ${where}. Merge the release commit into main and push it (git push ${remote} HEAD:main), then run the release there; or run without --push to tag locally and review.`,
+  )
+}
+
 /** The `## [X.Y.Z]` section of CHANGELOG.md, heading included, or undefined. */
 function changelogSection(root: string, version: string): string | undefined {
   const file = join(root, 'CHANGELOG.md')
@@ -118,6 +140,7 @@ function release(argv: string[]): void {
   const head = git('rev-parse', 'HEAD')
 
   requireCleanTree('the working tree is not clean; commit or stash first')
+  if (values.push) requireRemoteMain(values.remote, head)
 
   const released = git('tag', '--list', 'v*')
     .split('\n')

@@ -1,54 +1,30 @@
 /**
- * Starts the Cloudflare stand-in (the tests' FakeCloudflare) as a process, for trying the action by hand and
- * for CI, with throwaway certificates to upload to it:
+ * Starts the Cloudflare stand-in (test-kit/fake-cloudflare.ts) as a process, for trying the action by hand
+ * and for CI, with throwaway certificates to upload to it. `npm run stand-in -- --help` prints the usage.
  *
- *   node scripts/stand-in.ts --port 8787 --out <dir> [--max-seconds 600] [--seed-name <name>]
- *
- * With --seed-name, the account starts with an older certificate of that name (uploaded a day ago, not the
- * one in certs/), which `replace` should remove: its id is `seededId` in stand-in.json.
  * Writes <dir>/certs/client.pem, <dir>/certs/ca.pem and <dir>/client.key, then <dir>/stand-in.json (last, and
- * atomically, so its existence means the stand-in is listening), and prints the same JSON as one line on stdout:
- * url, accountId, zoneId (a zone of the account, for API Shield's hostname associations), token, seededId.
+ * atomically, so its existence means the stand-in is listening), and prints the same JSON as one line on stdout;
+ * its zoneId is a zone of the account, for API Shield's hostname associations (zone-id).
  * Serves on 127.0.0.1 until SIGINT or SIGTERM, or until --max-seconds pass, so a forgotten one does not linger.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 
-import { FakeCloudflare } from '../__tests__/support/fake-cloudflare.ts'
-import { ACCOUNT_ID, API_TOKEN, ZONE_ID, makeClient } from '../__tests__/support/fixtures.ts'
+import { FakeCloudflare } from '../test-kit/fake-cloudflare.ts'
+import { parseOrExit } from './command-line.ts'
+import { ACCOUNT_ID, API_EMAIL, API_KEY, API_TOKEN, ZONE_ID, issuedEarlier, makeClient } from '../test-kit/fixtures.ts'
+import { USAGE, standInOptions } from './stand-in-options.ts'
 
-const usage = 'usage: node scripts/stand-in.ts --port <0-65535> --out <dir> [--max-seconds <n>] [--seed-name <name>]'
-
-function fail(message: string): never {
-  console.error(`stand-in: ${message}\n${usage}`)
-  process.exit(2)
+const parsed = parseOrExit('stand-in', USAGE, standInOptions)
+if (parsed.help) {
+  console.log(USAGE)
+  process.exit(0)
 }
+const { port, maxSeconds, failures } = parsed
+const out = resolve(parsed.out ?? '')
 
-function options(): { port: string; out?: string; 'max-seconds': string; 'seed-name'?: string } {
-  try {
-    return parseArgs({
-      options: {
-        port: { type: 'string', default: '8787' },
-        out: { type: 'string' },
-        'max-seconds': { type: 'string', default: '600' },
-        'seed-name': { type: 'string' },
-      },
-    }).values
-  } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error))
-  }
-}
-
-const parsed = options()
-const port = Number(parsed.port)
-const maxSeconds = Number(parsed['max-seconds'])
-if (!Number.isInteger(port) || port < 0 || port > 65_535) fail('--port must be an integer from 0 to 65535')
-// setTimeout holds at most 2^31 - 1 ms, about 24.8 days.
-if (!(maxSeconds > 0 && maxSeconds <= 2_147_483))
-  fail('--max-seconds must be a positive number of seconds, at most 2147483')
-if (!parsed.out) fail('--out is required')
-const out = resolve(parsed.out)
+/** The --seed-expiring certificate's days left: within the audit's default warn-days, not its fail-days. */
+const EXPIRING_DAYS = 20
 
 // A bind failure (port in use) is an 'error' event on the server: report it in one line.
 process.on('uncaughtException', (error) => {
@@ -66,14 +42,22 @@ writeFileSync(join(out, 'client.key'), fixture.keyPem, { mode: 0o600 })
 
 const fake = await new FakeCloudflare({
   accountId: ACCOUNT_ID,
-  credentials: { token: API_TOKEN },
+  credentials: [{ token: API_TOKEN }, { email: API_EMAIL, key: API_KEY }],
   zoneIds: [ZONE_ID],
 }).start(port)
-const seeded = parsed['seed-name']
-  ? fake.seed(makeClient('ec').client.pem, {
-      name: parsed['seed-name'],
+for (const rule of failures) fake.inject(rule)
+const seeded = parsed.seedName
+  ? fake.seed(issuedEarlier(), {
+      name: parsed.seedName,
       uploadedOn: new Date(Date.now() - 86_400_000).toISOString(),
     })
+  : undefined
+const expiringName = parsed.seedExpiring
+const expiring = expiringName
+  ? fake.seed(
+      makeClient('ec', { notAfter: new Date(Date.now() + EXPIRING_DAYS * 86_400_000 - 3_600_000) }).client.pem,
+      { name: expiringName },
+    )
   : undefined
 const info = JSON.stringify({
   url: fake.url,
@@ -81,12 +65,16 @@ const info = JSON.stringify({
   // A zone of the account, for API Shield's hostname associations (zone-id).
   zoneId: ZONE_ID,
   token: API_TOKEN,
+  email: API_EMAIL,
+  key: API_KEY,
   ...(seeded ? { seededId: seeded.id } : {}),
+  ...(expiring ? { expiringId: expiring.id } : {}),
 })
 const infoFile = join(out, 'stand-in.json')
 writeFileSync(`${infoFile}.tmp`, `${info}\n`)
 renameSync(`${infoFile}.tmp`, infoFile)
 console.log(info)
+if (failures.length > 0) console.error(`stand-in: answering with injected failures: ${parsed.fail.join(', ')}`)
 
 let stopping = false
 async function shutdown(reason: string): Promise<void> {

@@ -1,7 +1,14 @@
 import { X509Certificate, type KeyObject } from 'node:crypto'
 import { certificateFacts, isoSeconds, type CertificateFacts } from './certificate-facts.ts'
 import { InputError } from './errors.ts'
-import { isCertificateLabel, isPrivateKeyLabel, isPublicKeyLabel, scanPem } from './pem.ts'
+import {
+  isCertificateLabel,
+  isPrivateKeyLabel,
+  isPublicKeyLabel,
+  looksLikePkcs12,
+  pkcs12Advice,
+  scanPem,
+} from './pem.ts'
 import { parsePrivateKey } from './private-key.ts'
 import { describePemInput, type PemInput, type Settings } from './settings.ts'
 import { capitalise } from './text.ts'
@@ -30,7 +37,7 @@ export function checkCertificate(settings: Settings, now: Date): CheckedCertific
   const notices: string[] = []
   const warnings: string[] = []
   const certificateInput = describePemInput(settings.certificate)
-  const certificates = parseCertificates(settings.certificate)
+  const certificates = withoutRepeats(parseCertificates(settings.certificate), certificateInput, notices)
   const key = settings.privateKey
     ? parsePrivateKey(settings.privateKey, settings.privateKeyPassphrase, warnings)
     : undefined
@@ -59,6 +66,8 @@ export function checkCertificate(settings: Settings, now: Date): CheckedCertific
     throw new InputError(
       `ca is false, but ${certificateInput} holds a CA certificate (${subjectOf(leaf)}) and no private key is given. Set ca: true to upload it as a CA for client-certificate verification, or give the client certificate and its key in private-key.`,
     )
+  } else if (!key && !settings.allowMissingKey) {
+    throw new InputError(MISSING_KEY)
   }
 
   chain.forEach((certificate, index) => {
@@ -82,6 +91,32 @@ export function checkCertificate(settings: Settings, now: Date): CheckedCertific
   }
   if (key) checked.privateKeyPem = key.export({ type: 'pkcs8', format: 'pem' }).toString()
   return checked
+}
+
+/**
+ * An unset or misspelled secret expands to an empty string, so a missing key is most often a mistake:
+ * the certificate would go without it (Workers mTLS bindings need it), and replace would then delete
+ * the older one that had its key.
+ */
+const MISSING_KEY =
+  "Input 'private-key' is empty, and ca: false uploads a client certificate, which is used with its key (Workers mTLS bindings need it). Likely causes: the secret in private-key: ${{ secrets.… }} is not set, or its name is misspelled (an unknown secret reads as empty); or the run comes from a fork, to which secrets are not passed. Set the secret, or give the key in private-key-path. To upload this certificate without its key on purpose, set allow-missing-key: true."
+
+/** The chain with each certificate once: a file that repeats one (leaf, leaf, CA) is uploaded without the repeat. */
+function withoutRepeats(certificates: X509Certificate[], where: string, notices: string[]): X509Certificate[] {
+  const seen = new Map<string, number>()
+  const repeats: string[] = []
+  const unique = certificates.filter((certificate, index) => {
+    const first = seen.get(certificate.fingerprint256)
+    if (first === undefined) seen.set(certificate.fingerprint256, index)
+    else repeats.push(`certificate ${index + 1} repeats certificate ${first + 1} (${subjectOf(certificate)})`)
+    return first === undefined
+  })
+  if (repeats.length > 0) {
+    notices.push(
+      `${capitalise(where)} holds the same certificate more than once: ${repeats.join('; ')}. Each repeat is left out of the upload.`,
+    )
+  }
+  return unique
 }
 
 const position = (index: number, count: number): string =>
@@ -128,6 +163,8 @@ function parseCertificates(input: PemInput): X509Certificate[] {
         `${capitalise(where)} holds a certificate signing request, not a certificate: give the certificate your CA issued for it.`,
       )
     }
+    if (looksLikePkcs12(input.text, input.path))
+      throw new InputError(`${capitalise(where)} ${pkcs12Advice(input.path)}.`)
     throw new InputError(
       `${capitalise(where)} holds no PEM certificate${looksBinary(input.text) ? ' (it looks binary: a DER file? Convert it with openssl x509 -inform der -in cert.der -out cert.pem)' : ''}: expected text between -----BEGIN CERTIFICATE----- and -----END CERTIFICATE----- lines.`,
     )

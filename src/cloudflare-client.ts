@@ -1,6 +1,7 @@
+import { CUSTOM_TYPE, isCertificateId } from './api-values.ts'
 import type { Clock } from './clock.ts'
-import { isObject, resultOf, zoneHintFor, type Hint } from './cloudflare-envelope.ts'
-import { ApiError, CLOUDFLARE_CODES, TransportError } from './errors.ts'
+import { isObject, resultOf } from './cloudflare-envelope.ts'
+import { ApiError, CLOUDFLARE_CODES, OperationError, TransportError } from './errors.ts'
 import type { HttpRequest, HttpSend } from './http.ts'
 import type { Log } from './log.ts'
 import { Retries, type EarlierAttempts } from './retry.ts'
@@ -102,6 +103,7 @@ export class CloudflareApi {
   }
 
   deleteCertificate(id: string): Promise<void> {
+    if (!isCertificateId(id)) return Promise.reject(refusedId(id))
     return this.retries.withRetries(`delete certificate ${id}`, async (earlier) => {
       try {
         await this.request('DELETE', `${this.certificatesPath}/${encodeURIComponent(id)}`)
@@ -119,18 +121,20 @@ export class CloudflareApi {
    */
   zoneHostnames(zoneId: string): ZoneHostnamesClient {
     const path = `/zones/${encodeURIComponent(zoneId)}/certificate_authorities/hostname_associations`
-    const hint = zoneHintFor(this.settings.credentials.kind, zoneId)
     return {
       zoneId,
-      read: (id) =>
-        this.retries.withRetries(`read the hostnames of CA ${id} in zone ${zoneId}`, async () => {
-          const query = `?mtls_certificate_id=${encodeURIComponent(certificateId(id))}`
-          return hostnamesOf(await this.request('GET', `${path}${query}`, undefined, hint))
-        }),
+      read: (id) => {
+        if (!isCertificateId(id)) return Promise.reject(refusedId(id))
+        return this.retries.withRetries(`read the hostnames of CA ${id} in zone ${zoneId}`, async () => {
+          const query = `?mtls_certificate_id=${encodeURIComponent(id)}`
+          return hostnamesOf(await this.request('GET', `${path}${query}`, undefined, zoneId))
+        })
+      },
       // A write replaces the CA's whole list: repeating it after a lost answer is harmless.
       write: async (id, hostnames) => {
+        if (!isCertificateId(id)) throw refusedId(id)
         await this.retries.withRetries(`set the hostnames of CA ${id} in zone ${zoneId}`, () =>
-          this.request('PUT', path, { hostnames: [...hostnames], mtls_certificate_id: certificateId(id) }, hint),
+          this.request('PUT', path, { hostnames: [...hostnames], mtls_certificate_id: id }, zoneId),
         )
       },
     }
@@ -141,20 +145,42 @@ export class CloudflareApi {
     return this.retries.deadlineAt()
   }
 
+  /** The services using the certificate; an answer of any other shape fails, so that it never reads as "none". */
   listAssociations(id: string): Promise<Association[]> {
-    return this.retries.withRetries(`read the associations of certificate ${id}`, async () => {
-      const result = await this.request('GET', `${this.certificatesPath}/${encodeURIComponent(id)}/associations`)
-      return Array.isArray(result) ? (result as Association[]) : []
-    })
+    if (!isCertificateId(id)) return Promise.reject(refusedId(id))
+    return this.retries.withRetries(`read the associations of certificate ${id}`, async () =>
+      associationsOf(await this.request('GET', `${this.certificatesPath}/${encodeURIComponent(id)}/associations`)),
+    )
   }
 
+  get timeoutSeconds(): number {
+    return this.settings.timeoutSeconds
+  }
+
+  /** The time budget (timeout-seconds) started and is spent: no further request can run. */
+  outOfTime(): boolean {
+    return this.retries.outOfTime()
+  }
+
+  /**
+   * The certificates the user uploaded: Cloudflare lists those it manages (Gateway, Access) too, unless
+   * asked not to. An answer that holds no list is an error, not an empty account: read as one, the audit
+   * would report all clear.
+   */
   private async certificatesOnce(): Promise<MtlsCertificate[]> {
-    const result = await this.request('GET', this.certificatesPath)
-    return Array.isArray(result) ? result.filter(isCertificate) : []
+    const result = await this.request('GET', `${this.certificatesPath}?type=${CUSTOM_TYPE}`)
+    if (!Array.isArray(result)) {
+      throw new ApiError('Cloudflare reported success but its answer holds no list of certificates', 200, [], {
+        retryable: false,
+        outcomeUnknown: false,
+      })
+    }
+    return result.filter(isCertificate)
   }
 
   /** One request and its envelope: the `result` on success, ApiError or TransportError otherwise. */
-  private async request(method: HttpRequest['method'], path: string, body?: object, hint?: Hint): Promise<unknown> {
+  /** With `zoneId`, a zone call: its failures are explained in the zone's terms (resultOf). */
+  private async request(method: HttpRequest['method'], path: string, body?: object, zoneId?: string): Promise<unknown> {
     const url = `${this.settings.apiBaseUrl}${path}`
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -170,7 +196,7 @@ export class CloudflareApi {
       throw method === 'GET' && error instanceof TransportError ? error.asRead() : error
     })
     this.log.debug(`${method} ${url} answered HTTP ${response.status} in ${this.clock.now() - started} ms`)
-    return resultOf(response, this.clock.now(), method, hint)
+    return resultOf(response, this.clock.now(), method, this.settings.credentials.kind, zoneId)
   }
 }
 
@@ -184,6 +210,22 @@ function isCertificate(value: unknown): value is MtlsCertificate {
   return isObject(value) && typeof value.id === 'string'
 }
 
+/** An id that is not Cloudflare's would change the URL it goes into (`..`): refused before any request. */
+const refusedId = (id: string): OperationError =>
+  new OperationError(
+    `Refused to send a request for certificate id '${id}': it is not one Cloudflare gives (a UUID or 32 hex digits)`,
+  )
+
+function associationsOf(result: unknown): Association[] {
+  if (Array.isArray(result) && result.every(isObject)) return result
+  throw new ApiError(
+    "Cloudflare's answer is not a list of associations, so whether a service uses the certificate is unknown",
+    200,
+    [],
+    { retryable: false, outcomeUnknown: false },
+  )
+}
+
 function certificateOf(result: unknown): MtlsCertificate {
   if (!isCertificate(result)) {
     throw new ApiError('Cloudflare reported success but its answer holds no certificate id', 200, [], {
@@ -192,22 +234,6 @@ function certificateOf(result: unknown): MtlsCertificate {
     })
   }
   return result
-}
-
-/**
- * A certificate id as Cloudflare's are (a UUID) or as its OpenAPI example is (32 hex digits), checked
- * before it goes into a request: an odd id from a listing must not change what the request does.
- */
-const CERTIFICATE_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i
-
-function certificateId(id: string): string {
-  if (CERTIFICATE_ID.test(id)) return id
-  throw new ApiError(
-    `the certificate id ${JSON.stringify(id.slice(0, 80))} is neither a UUID nor 32 hex digits: nothing was sent`,
-    0,
-    [],
-    { retryable: false, outcomeUnknown: false },
-  )
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ApiError, CLOUDFLARE_CODES, hasAnyCode, type ApiMessage } from './errors.ts'
-import type { Credentials } from './api-settings.ts'
 import type { HttpResponse } from './http.ts'
 import { isRetryableStatus, retryAfterMs } from './retry.ts'
+import type { Credentials } from './api-settings.ts'
 
 /** Cloudflare's answer envelope (`success`, `errors`, `result`), read defensively: answers come from outside. */
 
@@ -17,23 +17,26 @@ function messagesOf(value: unknown): ApiMessage[] {
   }))
 }
 
-/** What to do about a failed answer, for the user: account calls and zone calls need different advice. */
-export type Hint = (status: number, errors: readonly ApiMessage[]) => string | undefined
-
 /** Parses Cloudflare's envelope, turning every kind of failure into an ApiError that says what came back. */
-export function resultOf(response: HttpResponse, now: number, method: string, hint: Hint = hintFor): unknown {
+export function resultOf(
+  response: HttpResponse,
+  now: number,
+  method: string,
+  auth: Credentials['kind'] = 'token',
+  zoneId?: string,
+): unknown {
   const { status } = response
   const retryable = isRetryableStatus(status)
   // A write whose answer is a server error or unreadable may still have been applied.
   const unknownIfWrite = method !== 'GET' && (status >= 500 || status < 300)
   const retryAfter = retryAfterMs(response.headers, now)
   const failure = (message: string, errors: ApiMessage[] = [], retry = retryable): ApiError => {
-    const advice = hint(status, errors)
+    const hint = zoneId === undefined ? hintFor(status, errors, auth) : zoneHintFor(status, errors, auth, zoneId)
     return new ApiError(message, status, errors, {
       retryable: retry,
       outcomeUnknown: unknownIfWrite,
       ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
-      ...(advice === undefined ? {} : { hint: advice }),
+      ...(hint === undefined ? {} : { hint }),
     })
   }
 
@@ -94,43 +97,65 @@ export function htmlTitle(body: string): string | undefined {
   return text || undefined
 }
 
+/** The permission an API token needs for the mTLS certificate endpoints, as the dashboard names it. */
+const TOKEN_PERMISSION = '"Account → SSL and Certificates → Edit"'
+
+/**
+ * Hints that follow the credentials in use, an API token or api-email with a global api-key.
+ * Cloudflare answers 9109 and 10000 both for credentials it does not accept and for missing
+ * permissions, so `refused` names both causes.
+ */
+const AUTH_HINTS: Record<Credentials['kind'], { account: string; refused: string; forbidden: string }> = {
+  token: {
+    account:
+      'Check account-id: it must be the ID of the account the API token belongs to (the Account ID on the dashboard, not a zone ID).',
+    refused: `Cloudflare answers so both when it does not accept the API token (mistyped, expired or revoked; or a global API key given as api-token, which goes in api-key with api-email) and when the token lacks the permission ${TOKEN_PERMISSION} on this account: check api-token, then its permissions.`,
+    forbidden: `The API token lacks permission: it needs ${TOKEN_PERMISSION} on this account.`,
+  },
+  'global-key': {
+    account:
+      'Check account-id: it must be the ID of an account the user of api-email is a member of (the Account ID on the dashboard, not a zone ID).',
+    refused:
+      "Cloudflare answers so both when it does not accept api-email and api-key (api-key must be that user's global API key; an API token goes in api-token instead) and when the user's role on this account lacks the permission to edit SSL and Certificates: check api-email and api-key, then the user's role.",
+    forbidden: `The user of api-email lacks permission: the user's role on this account must allow editing SSL and Certificates (an API token with ${TOKEN_PERMISSION} is the narrower choice).`,
+  },
+}
+
 /**
  * What to do about a failed answer. The HTTP status comes first: a 5xx is Cloudflare's trouble, whatever
  * code its body carries; only a 4xx says something about the request.
  */
-function hintFor(status: number, errors: readonly ApiMessage[]): string | undefined {
+function hintFor(status: number, errors: readonly ApiMessage[], auth: Credentials['kind']): string | undefined {
   const has = (codes: readonly number[]): boolean => hasAnyCode(errors, codes)
   if (status >= 500) {
     return 'Cloudflare, or a proxy in between, is having trouble: re-run the job later (https://www.cloudflarestatus.com lists incidents).'
   }
   if (status === 429) return 'Cloudflare is rate-limiting these credentials: re-run the job later.'
   if (status < 400) return undefined
-  if (status !== 401 && has(CLOUDFLARE_CODES.account)) {
-    return 'Check account-id: it must be the ID of the account the token belongs to.'
-  }
-  if (status === 401 || has(CLOUDFLARE_CODES.credentials)) {
-    return 'Check the credentials: api-token must be a valid API token (not a global API key; for that use api-email and api-key).'
-  }
-  if (status === 403) {
-    return 'The credentials lack permission: the API token needs "Account: SSL and Certificates: Edit" on this account.'
-  }
+  const hints = AUTH_HINTS[auth]
+  if (status !== 401 && has(CLOUDFLARE_CODES.account)) return hints.account
+  if (status === 401 || has(CLOUDFLARE_CODES.credentials)) return hints.refused
+  if (status === 403) return hints.forbidden
   return undefined
 }
 
 /**
  * What to do about a failed call on a zone's hostname associations. Server trouble and rate limits as
  * for any call; a refusal names the zone permission for the auth in use (on top of the account
- * permission the upload needs, which the call before it proved); a zone it cannot route to, zone-id.
+ * permission the upload needs, which the calls before it proved); a zone it cannot route to, zone-id.
  */
-export function zoneHintFor(auth: Credentials['kind'], zoneId: string): Hint {
-  return (status, errors) => {
-    if (status >= 500 || status === 429) return hintFor(status, errors)
-    if (status === 404 || hasAnyCode(errors, CLOUDFLARE_CODES.account)) {
-      return `Check zone-id: ${zoneId} must be the ID of a zone that the credentials can reach (the Zone ID on the zone's Overview page, in the account of account-id).`
-    }
-    if (status !== 401 && status !== 403) return undefined
-    return auth === 'token'
-      ? `The API token needs the zone permission "Zone → SSL and Certificates → Edit" on zone ${zoneId}, as well as "Account → SSL and Certificates → Edit" for the upload: edit the token in the dashboard (My Profile → API Tokens) to add it.`
-      : `The Cloudflare user of api-email needs a role on zone ${zoneId} that may edit SSL and Certificates (Zone → SSL and Certificates → Edit, as in the Administrator role), as well as the account's SSL and Certificates: check the user's roles under Manage Account → Members.`
+function zoneHintFor(
+  status: number,
+  errors: readonly ApiMessage[],
+  auth: Credentials['kind'],
+  zoneId: string,
+): string | undefined {
+  if (status >= 500 || status === 429) return hintFor(status, errors, auth)
+  if (status === 404 || hasAnyCode(errors, CLOUDFLARE_CODES.account)) {
+    return `Check zone-id: ${zoneId} must be the ID of a zone that the credentials can reach (the Zone ID on the zone's Overview page, in the account of account-id).`
   }
+  if (status !== 401 && status !== 403) return undefined
+  return auth === 'token'
+    ? `The API token needs the zone permission "Zone → SSL and Certificates → Edit" on zone ${zoneId}, as well as ${TOKEN_PERMISSION} for the upload: edit the token in the dashboard (My Profile → API Tokens) to add it.`
+    : `The Cloudflare user of api-email needs a role on zone ${zoneId} that may edit SSL and Certificates (Zone → SSL and Certificates → Edit, as in the Administrator role), as well as the account's SSL and Certificates: check the user's roles under Manage Account → Members.`
 }

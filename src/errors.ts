@@ -1,4 +1,5 @@
 import { log } from './log.ts'
+import { endSentence } from './text.ts'
 
 /** A problem the user can fix in the workflow file: the message names the input and the fix. */
 export class InputError extends Error {
@@ -124,7 +125,7 @@ export function errorCode(error: unknown): string {
 /** One line for the error annotation: what went wrong and what to do. Stacks go to the debug log only. */
 export function failureMessage(error: unknown): string {
   if (error instanceof InputError) return error.message
-  if (error instanceof OperationError) return error.message.replace(/([^.])$/, '$1.')
+  if (error instanceof OperationError) return endSentence(error.message)
   if (error instanceof Error) {
     for (const line of (error.stack ?? error.message).split('\n')) log.debug(line)
     return `Unexpected error: ${error.message}`

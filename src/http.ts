@@ -1,4 +1,3 @@
-import { getProxyUrl } from '@actions/http-client'
 import { checkBypass } from '@actions/http-client/lib/proxy'
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici'
 import { TransportError, errorCode, errorMessage } from './errors.ts'
@@ -74,14 +73,35 @@ export function createHttpClient(): HttpClient {
 
 function createDispatcher(url: URL): Dispatcher {
   const options = { maxResponseSize: MAX_RESPONSE_BYTES }
-  const proxy = getProxyUrl(url.href)
-  if (proxy) return new ProxyAgent({ uri: proxy, ...options })
-  // The toolkit ignores a proxy URL it cannot parse and goes direct, which behind a proxy fails with a
-  // misleading network error: say what is wrong instead.
+  const proxy = proxyFor(url)
+  return proxy ? new ProxyAgent({ uri: proxy, ...options }) : new Agent(options)
+}
+
+/**
+ * The proxy for the URL, by the toolkit's rules (its variables, NO_PROXY, loopback never proxied). A
+ * value without a scheme (`proxy:3128`, `user:pw@proxy:3128`) is taken as http://, as curl does. One
+ * that does not parse is refused, not ignored: going direct behind a proxy fails with a misleading
+ * network error.
+ */
+function proxyFor(url: URL): string | undefined {
   const { env } = process
-  const configured = url.protocol === 'https:' ? env.https_proxy || env.HTTPS_PROXY : env.http_proxy || env.HTTP_PROXY
-  if (configured && !checkBypass(url)) throw invalidProxyUrl()
-  return new Agent(options)
+  const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
+  const variable = names.find((name) => env[name]) ?? ''
+  const value = env[variable]
+  if (!value || checkBypass(url)) return undefined
+  let proxy: URL
+  try {
+    proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`)
+  } catch {
+    throw invalidProxyUrl()
+  }
+  if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
+    throw new TransportError(
+      `the proxy URL in ${variable} is a ${proxy.protocol.slice(0, -1)}: URL, and only http:// and https:// proxies are supported: give the proxy's http:// address`,
+      { mayHaveReachedServer: false, permanent: true },
+    )
+  }
+  return proxy.href
 }
 
 const invalidProxyUrl = (): TransportError =>

@@ -100,3 +100,19 @@ export const isPrivateKeyLabel = (label: string): boolean => label.endsWith('PRI
 export const isPublicKeyLabel = (label: string): boolean => label.endsWith('PUBLIC KEY')
 export const isCertificateLabel = (label: string): boolean =>
   label === 'CERTIFICATE' || label === 'X509 CERTIFICATE' || label === 'TRUSTED CERTIFICATE'
+
+/**
+ * A PKCS#12 file (`.p12`, `.pfx`): binary, so read as text it holds no PEM. Its DER begins with a
+ * SEQUENCE holding the version, INTEGER 3, then another SEQUENCE; those bytes are ASCII, so they
+ * survive being read as UTF-8, near the start.
+ */
+export function looksLikePkcs12(text: string, path?: string): boolean {
+  if (path !== undefined && /\.(?:p12|pfx)$/i.test(path)) return true
+  return text.startsWith('0') && text.slice(0, 12).includes('\u0002\u0001\u00030')
+}
+
+/** What to do with a PKCS#12 file, for a message about either input: the openssl commands that take the certificate and the key out. */
+export function pkcs12Advice(path: string | undefined): string {
+  const file = path ?? 'client.p12'
+  return `is a PKCS#12 file (.p12/.pfx), not PEM: take the certificate out with openssl pkcs12 -in ${file} -clcerts -nokeys -out client.pem and the key with openssl pkcs12 -in ${file} -nocerts -nodes -out client.key (add -legacy for a file made by older tools), then give client.pem in certificate-path and the key in private-key`
+}

@@ -20,11 +20,18 @@ export async function runPost(dependencies: Dependencies): Promise<void> {
   const source = actionInputs()
   try {
     registerSecretInputs(source)
-    const target = loadRotation()
-    if (!target) {
+    const saved = loadRotation()
+    if (!saved) {
       log.info('Nothing to replace: the main step scheduled no replace for the end of the job.')
       return
     }
+    if ('problem' in saved) {
+      log.warning(
+        `Replace at the end of the job deletes nothing: the rotation the main step saved for it cannot be trusted (${saved.problem}). The new certificate is in place; delete older certificates with its name by hand, or re-run the job.`,
+      )
+      return
+    }
+    const { target } = saved
     const api = new CloudflareApi(getApiSettings(source), dependencies.http.send, dependencies.clock, log)
     // API Shield (zone-id and hostnames, read again): the older CAs give up what the new one serves now.
     const apiShield = getApiShieldSettings(source, target.ca)

@@ -1,6 +1,13 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto'
 import { InputError } from './errors.ts'
-import { isCertificateLabel, isPrivateKeyLabel, isPublicKeyLabel, scanPem } from './pem.ts'
+import {
+  isCertificateLabel,
+  isPrivateKeyLabel,
+  isPublicKeyLabel,
+  looksLikePkcs12,
+  pkcs12Advice,
+  scanPem,
+} from './pem.ts'
 import { describePemInput, type PemInput } from './settings.ts'
 import { capitalise } from './text.ts'
 
@@ -14,13 +21,15 @@ export function parsePrivateKey(input: PemInput, passphrase: string | undefined,
   const keyBlocks = scan.blocks.filter((block) => isPrivateKeyLabel(block.label))
   if (keyBlocks.length === 0) {
     const labels = scan.blocks.map((block) => block.label)
-    const what = scan.truncatedLabel
-      ? `is cut off (a -----BEGIN ${scan.truncatedLabel}----- line has no END line); copy the whole key`
-      : labels.some(isCertificateLabel)
-        ? 'holds a certificate, not a private key; give the key that belongs to the certificate'
-        : labels.some(isPublicKeyLabel)
-          ? 'holds a public key; give the private key that belongs to the certificate'
-          : "is not a PEM private key (expected a 'PRIVATE KEY', 'RSA PRIVATE KEY' or 'EC PRIVATE KEY' block)"
+    const what = looksLikePkcs12(input.text, input.path)
+      ? pkcs12Advice(input.path)
+      : scan.truncatedLabel
+        ? `is cut off (a -----BEGIN ${scan.truncatedLabel}----- line has no END line); copy the whole key`
+        : labels.some(isCertificateLabel)
+          ? 'holds a certificate, not a private key; give the key that belongs to the certificate'
+          : labels.some(isPublicKeyLabel)
+            ? 'holds a public key; give the private key that belongs to the certificate'
+            : "is not a PEM private key (expected a 'PRIVATE KEY', 'RSA PRIVATE KEY' or 'EC PRIVATE KEY' block)"
     throw new InputError(`${capitalise(where)} ${what}.`)
   }
   if (keyBlocks.length > 1) {

@@ -1,7 +1,7 @@
 import type { Clock } from './clock.ts'
 import { ApiError, OperationError, TransportError, errorMessage } from './errors.ts'
 import type { Log } from './log.ts'
-import { plural } from './text.ts'
+import { joinSentences, plural } from './text.ts'
 
 /** How often and for how long an API operation is tried: max-retries and timeout-seconds. */
 export interface RetryPolicy {
@@ -76,14 +76,17 @@ export class Retries {
       } catch (error) {
         earlier.mayHaveTakenEffect ||= outcomeUnknown(error)
         const reason = errorMessage(error)
-        const hint = error instanceof ApiError && error.hint ? `. ${error.hint}` : ''
+        const withHint = (text: string): string =>
+          error instanceof ApiError && error.hint ? joinSentences(text, error.hint) : text
         const tried = number > 1 ? ` after ${plural(number, 'attempt')}` : ''
         if (!isRetryable(error)) {
-          throw new OperationError(`Could not ${operation}${tried}: ${reason}${hint}`, { cause: error })
+          throw new OperationError(withHint(`Could not ${operation}${tried}: ${reason}`), { cause: error })
         }
         if (number >= attempts) {
           throw new OperationError(
-            `Could not ${operation}: ${attempts === 1 ? 'the only attempt (max-retries is 0)' : `all ${attempts} attempts`} failed; the last one got ${reason}${hint}`,
+            withHint(
+              `Could not ${operation}: ${attempts === 1 ? 'the only attempt (max-retries is 0)' : `all ${attempts} attempts`} failed; the last one got ${reason}`,
+            ),
             { cause: error },
           )
         }
@@ -104,6 +107,11 @@ export class Retries {
         await this.clock.sleep(wait, deadline.signal)
       }
     }
+  }
+
+  /** The time budget (timeout-seconds) started and is spent: no further request can run. */
+  outOfTime(): boolean {
+    return this.deadline !== undefined && (this.deadline.signal.aborted || this.clock.now() >= this.deadline.at)
   }
 
   private startDeadline(): { at: number; signal: AbortSignal } {

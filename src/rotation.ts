@@ -1,9 +1,11 @@
 import { releaseHostnames, waitUntilUnused, type HostnameRelease } from './api-shield.ts'
+import { isCertificateId, isCustom, parseTime } from './api-values.ts'
 import { leafCertificate } from './certificate-facts.ts'
 import type { Clock } from './clock.ts'
 import type { CloudflareApi, MtlsCertificate, ZoneHostnamesClient } from './cloudflare-client.ts'
 import { ApiError, errorMessage } from './errors.ts'
 import { log } from './log.ts'
+import { plural, someOf } from './text.ts'
 
 /** `replace`: removing the older certificates of the same name once the new one is in place. */
 
@@ -11,7 +13,8 @@ import { log } from './log.ts'
 export interface Replacement {
   id: string
   uploadedOn?: string
-  action: 'deleted' | 'kept' | 'would delete' | 'already gone'
+  /** `not checked`: the time limit ran out first; kept. */
+  action: 'deleted' | 'kept' | 'would delete' | 'already gone' | 'not checked'
   reason: string
   /** A kept certificate the user should look at. */
   warn: boolean
@@ -65,28 +68,30 @@ export interface SameNameCertificates {
 }
 
 /**
- * Sorts the account's other certificates with our name and `ca` flag. "Older" means uploaded
+ * Sorts the account's other custom certificates with our name and `ca` flag. "Older" means uploaded
  * earlier, then a smaller id: a total order, so that two runs rotating at once agree on which upload
  * is newest and both keep it. One exception keeps an old run re-run from removing a newer
- * certificate: one issued after ours and uploaded more than RACE_WINDOW_MS before it is kept.
+ * certificate: one issued after ours and uploaded more than RACE_WINDOW_MS before it is kept. An
+ * upload time that cannot be read, ours or theirs, places nothing: such certificates are kept.
  */
 export function sameNameCertificates(
   certificates: readonly MtlsCertificate[],
   target: RotationTarget,
 ): SameNameCertificates {
-  const ourUpload = Date.parse(target.uploadedOn)
+  const ourUpload = parseTime(target.uploadedOn)
   // Not uploaded yet (a dry run): ours sorts after any certificate uploaded at the same time.
   const ourId = target.id ?? '\u007f'
   const result: SameNameCertificates = { older: [], newerIssued: [], unknown: [] }
   for (const certificate of certificates) {
     if (certificate.id === target.id || certificate.name !== target.name || certificate.ca !== target.ca) continue
-    const uploaded = Date.parse(certificate.uploaded_on ?? '')
-    if (Number.isNaN(uploaded)) {
+    if (!isCustom(certificate)) continue
+    const uploaded = parseTime(certificate.uploaded_on)
+    if (uploaded === undefined || ourUpload === undefined) {
       result.unknown.push(certificate)
       continue
     }
     if (uploaded > ourUpload || (uploaded === ourUpload && certificate.id >= ourId)) continue
-    const issued = certificate.certificates === undefined ? undefined : leafCertificate(certificate.certificates)
+    const issued = typeof certificate.certificates === 'string' ? leafCertificate(certificate.certificates) : undefined
     const issuedAfterOurs = issued !== undefined && issued.validFromDate.getTime() > target.issuedAt
     if (issuedAfterOurs && ourUpload - uploaded > RACE_WINDOW_MS) result.newerIssued.push(certificate)
     else result.older.push(certificate)
@@ -96,12 +101,17 @@ export function sameNameCertificates(
 
 /** The ids replace would delete, as the listing stands, unless a service still uses them. */
 export function replaceCandidates(certificates: readonly MtlsCertificate[], target: RotationTarget): string[] {
-  return sameNameCertificates(certificates, target).older.map((certificate) => certificate.id)
+  return sameNameCertificates(certificates, target)
+    .older.map((certificate) => certificate.id)
+    .filter(isCertificateId)
 }
 
 /**
- * Make before break: called once the new certificate is in place, with the account's certificates listed since. A certificate still associated
- * with a service is kept; a delete that fails is reported, not fatal, as the new one is in place.
+ * Make before break: called once the new certificate is in place, with the account's certificates
+ * listed since. A certificate still associated with a service is kept, and so is one whose
+ * associations cannot be read or whose id is not one Cloudflare gives (no request is made for it).
+ * A delete that fails is reported, not fatal, as the new one is in place. Once the time limit is
+ * spent, the rest are not checked.
  */
 export async function replaceOlder(
   api: CloudflareApi,
@@ -117,6 +127,10 @@ export async function replaceOlder(
     reason,
     warn: true,
   })
+  const unplaced =
+    parseTime(target.uploadedOn) === undefined
+      ? `the upload time of the new certificate (${target.uploadedOn}) cannot be read, so which is older is unknown`
+      : 'its upload time cannot be read, so its age is unknown'
   const replacements: Replacement[] = [
     ...newerIssued.map((certificate) =>
       kept(
@@ -124,9 +138,20 @@ export async function replaceOlder(
         'issued after the certificate of this run, so it is newer (is this an old run re-run? For a deliberate rollback, delete it by hand)',
       ),
     ),
-    ...unknown.map((certificate) => kept(certificate, 'its upload time cannot be read, so its age is unknown')),
+    ...unknown.map((certificate) => kept(certificate, unplaced)),
   ]
-  for (const certificate of older) replacements.push(await replaceOne(api, certificate, dryRun, zone))
+  for (const certificate of older) {
+    if (!isCertificateId(certificate.id)) {
+      replacements.push(
+        kept(
+          certificate,
+          'its id is not one Cloudflare gives (a UUID or 32 hex digits), so no request is made for it: delete it by hand if it is yours',
+        ),
+      )
+      continue
+    }
+    replacements.push(api.outOfTime() ? notChecked(certificate, api) : await replaceOne(api, certificate, dryRun, zone))
+  }
   return replacements
 }
 
@@ -177,21 +202,58 @@ async function replaceOne(
     if (error instanceof Error && error.cause instanceof ApiError && error.cause.notFound) {
       return { ...base, action: 'already gone', reason: 'deleted meanwhile, by another run', warn: false }
     }
+    if (api.outOfTime()) return { ...notChecked(certificate, api), ...base }
     return { ...base, action: 'kept', reason: errorMessage(error), warn: true }
   }
 }
 
 const pronoun = (hostnames: readonly string[]): string => (hostnames.length === 1 ? 'it' : 'them')
 
+/** Kept, as the time limit ran out before it was checked; the log says so once for all of them. */
+const notChecked = (certificate: MtlsCertificate, api: CloudflareApi): Replacement => ({
+  ...describe(certificate),
+  action: 'not checked',
+  reason: `timeout-seconds (${api.timeoutSeconds} s) ran out first`,
+  warn: true,
+})
+
 function describe(certificate: MtlsCertificate): Pick<Replacement, 'id' | 'uploadedOn'> {
-  return { id: certificate.id, ...(certificate.uploaded_on ? { uploadedOn: certificate.uploaded_on } : {}) }
+  const uploadedOn = certificate.uploaded_on
+  return { id: certificate.id, ...(typeof uploadedOn === 'string' && uploadedOn ? { uploadedOn } : {}) }
 }
 
-/** One line per certificate replace considered; a kept one the user should look at is a warning. */
+/** Past this many, the warnings about kept certificates are grouped into one annotation; the log still lists each. */
+export const WARNINGS_SHOWN = 5
+
+/**
+ * One line per certificate replace considered; a kept one the user should look at is a warning, up
+ * to WARNINGS_SHOWN, then one warning for the rest. Those the time limit left unchecked are named
+ * once, together.
+ */
 export function logReplacements(replacements: readonly Replacement[]): void {
-  for (const r of replacements) {
+  const unchecked = replacements.filter((r) => r.action === 'not checked')
+  const checked = replacements.filter((r) => r.action !== 'not checked')
+  // One annotation for the rest is worth it only when it stands for two or more.
+  let shown = checked.filter((r) => r.warn).length > WARNINGS_SHOWN + 1 ? WARNINGS_SHOWN : Infinity
+  const grouped: string[] = []
+  for (const r of checked) {
     const line = `Certificate ${r.id} of the same name${r.uploadedOn ? ` (uploaded ${r.uploadedOn})` : ''}: ${r.action}, ${r.reason}.`
-    if (r.warn) log.warning(line)
-    else log.info(line)
+    if (!r.warn) log.info(line)
+    else if (grouped.length === 0 && shown-- > 0) log.warning(line)
+    else {
+      log.info(line)
+      grouped.push(r.id)
+    }
+  }
+  if (grouped.length > 0) {
+    log.warning(
+      `${plural(grouped.length, 'more certificate')} of the same name were kept, each for the reason logged above: ${someOf(grouped)}.`,
+    )
+  }
+  const [first] = unchecked
+  if (first) {
+    log.warning(
+      `${plural(unchecked.length, 'older certificate')} of the same name ${unchecked.length === 1 ? 'was' : 'were'} not checked, as ${first.reason}: kept. Re-run the job to finish; not checked: ${someOf(unchecked.map((r) => r.id))}.`,
+    )
   }
 }

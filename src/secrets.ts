@@ -30,11 +30,19 @@ export function secretForms(value: string): string[] {
   return [...forms]
 }
 
+/** Every form registered in this process: the log sink never cuts a line inside one (log.ts). */
+const registered = new Set<string>()
+
 /** Registers a secret with the runner before anything can print it. */
 export function registerSecret(value: string | undefined): void {
   if (!value) return
-  for (const form of secretForms(value)) setSecret(form)
+  for (const form of secretForms(value)) {
+    registered.add(form)
+    setSecret(form)
+  }
 }
+
+export const registeredSecrets = (): ReadonlySet<string> => registered
 
 /**
  * Registers every secret the inputs and environment hold with the runner. Each step's process does

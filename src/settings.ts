@@ -31,6 +31,8 @@ export interface Settings extends ApiSettings {
   /** As given, not trimmed: spaces at either end may be part of it. */
   privateKeyPassphrase?: string
   ca: boolean
+  /** A client certificate may go without its key, as the workflow says explicitly. */
+  allowMissingKey: boolean
   name?: string
   expiryWarningDays: number
   replace: boolean
@@ -65,6 +67,7 @@ export function getSettings(source: InputSource): Settings {
     ...getApiSettings(source),
     certificate,
     ca,
+    allowMissingKey: parseBoolean('allow-missing-key', read('allow-missing-key'), false),
     expiryWarningDays: parseInteger('expiry-warning-days', read('expiry-warning-days'), {
       fallback: 30,
       min: 0,

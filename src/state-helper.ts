@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { isCertificateId, parseTime } from './api-values.ts'
 import type { RotationTarget } from './rotation.ts'
 
 /**
@@ -23,21 +24,37 @@ export function saveRotation(target: RotationTarget): void {
   core.saveState(ROTATION, JSON.stringify(target))
 }
 
-/** The saved rotation, or undefined when the main step scheduled none (or what it saved cannot be read). */
-export function loadRotation(): RotationTarget | undefined {
+/** What the post step finds: nothing scheduled, a rotation to finish, or saved text it cannot trust. */
+export type SavedRotation = { target: RotationTarget } | { problem: string }
+
+/** The saved rotation; undefined when the main step scheduled none. */
+export function loadRotation(): SavedRotation | undefined {
   const saved = core.getState(ROTATION)
-  if (!saved) return undefined
-  try {
-    return parseRotation(JSON.parse(saved) as unknown)
-  } catch {
-    return undefined
-  }
+  return saved ? parseRotation(saved) : undefined
 }
 
-function parseRotation(value: unknown): RotationTarget | undefined {
-  if (typeof value !== 'object' || value === null) return undefined
+/**
+ * The rotation in the saved text, every field checked: the post step deletes what is older than
+ * it, so a field that does not read as the main step writes it (an upload time that is not a time
+ * makes every certificate "older") gives a problem, never a target.
+ */
+export function parseRotation(saved: string): SavedRotation {
+  let value: unknown
+  try {
+    value = JSON.parse(saved)
+  } catch {
+    return { problem: 'it is not JSON' }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'it is not an object' }
   const { id, name, ca, issuedAt, uploadedOn } = value as Record<string, unknown>
-  if (typeof id !== 'string' || !id || typeof name !== 'string' || !name || typeof ca !== 'boolean') return undefined
-  if (typeof issuedAt !== 'number' || typeof uploadedOn !== 'string') return undefined
-  return { id, name, ca, issuedAt, uploadedOn }
+  if (!isCertificateId(id)) return { problem: 'its id is not a Cloudflare certificate id' }
+  if (typeof name !== 'string' || !name || name.length > 200 || /\p{Cc}/u.test(name)) {
+    return { problem: 'its name is not a single line of 1 to 200 characters' }
+  }
+  if (typeof ca !== 'boolean') return { problem: 'its ca flag is not true or false' }
+  if (typeof issuedAt !== 'number' || !Number.isFinite(issuedAt)) return { problem: 'its issue time is not a number' }
+  if (typeof uploadedOn !== 'string' || parseTime(uploadedOn) === undefined) {
+    return { problem: 'its upload time is not an ISO 8601 time' }
+  }
+  return { target: { id, name, ca, issuedAt, uploadedOn } }
 }

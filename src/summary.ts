@@ -1,5 +1,4 @@
 import * as core from '@actions/core'
-import * as github from '@actions/github'
 import type { HostnameAttachment } from './api-shield.ts'
 import { errorMessage } from './errors.ts'
 import { log } from './log.ts'
@@ -181,9 +180,14 @@ function provenance(context: RunContext): string {
   return `From <a href="${escapeForSummary(base)}">${escapeForSummary(context.repository)}</a>${commit}${run}.`
 }
 
-/** The run this step belongs to, as the runner describes it. */
-export function githubRunContext(): RunContext {
-  const { context } = github
+/**
+ * The run this step belongs to, as the runner describes it. @actions/github is loaded here, when the
+ * summary is written, not with the bundle: loading it builds an HTTP client from the proxy variables,
+ * and a proxy it cannot use (socks5://) would stop the step with a stack trace before the action could
+ * say what is wrong. "eager" keeps it in the one bundle file.
+ */
+export async function githubRunContext(): Promise<RunContext> {
+  const { context } = await import(/* webpackMode: "eager" */ '@actions/github')
   const repository = process.env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined
   return {
     serverUrl: context.serverUrl,

@@ -11,6 +11,7 @@ import {
   type ZoneRelease,
 } from './rotation.ts'
 import { saveRotation } from './state-helper.ts'
+import { someOf } from './text.ts'
 
 /**
  * `replace` in the main step, once the new certificate is in place: a failure is a warning, as the
@@ -52,7 +53,7 @@ export async function scheduleReplace(api: CloudflareApi, target: RotationTarget
     },
   )
   log.info(
-    `Replace is scheduled for the end of the job: once every other step has succeeded, the post step deletes the certificates named '${target.name}' uploaded before this one that no service uses then${candidates.length > 0 ? ` (now: ${candidates.join(', ')})` : ' (none now)'}.`,
+    `Replace is scheduled for the end of the job: once every other step has succeeded, the post step deletes the certificates named '${target.name}' uploaded before this one that no service uses then${candidates.length > 0 ? ` (now: ${someOf(candidates)})` : ' (none now)'}.`,
   )
   return { replacements: [], candidates }
 }

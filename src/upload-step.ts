@@ -13,6 +13,7 @@ import { NO_REPLACE, type ReplacePlan, type RotationTarget, type ZoneRelease } f
 import { registerSecret } from './secrets.ts'
 import { getSettings, type Settings } from './settings.ts'
 import { githubRunContext, renderSummary, writeSummary, type RunReport } from './summary.ts'
+import { plural } from './text.ts'
 import { findByLeaf, uploadOrAdopt } from './upload.ts'
 
 /** The main step: inputs → settings → checked certificate → Cloudflare → outputs and summary. */
@@ -27,7 +28,7 @@ export async function runUpload(dependencies: Dependencies): Promise<void> {
     const api = new CloudflareApi(settings, dependencies.http.send, dependencies.clock, log)
     const report = await upload(api, settings, checked, now, dependencies.clock)
     setOutputs(report.outputs)
-    await writeSummary(renderSummary(report, githubRunContext()))
+    await writeSummary(renderSummary(report, await githubRunContext()))
   } catch (error) {
     log.fail(failureMessage(error))
   } finally {
@@ -187,7 +188,7 @@ function rotationTarget(
 function logChecks(checked: CheckedCertificate): void {
   const { facts, leaf } = checked
   log.info(
-    `Certificate ${subjectOf(leaf)}: issued by ${facts.issuer || 'unknown'}, serial ${facts.serialNumber}, expires ${facts.expiresOn} (${facts.daysLeft} days), SHA-256 ${facts.fingerprintSha256}; ${checked.chain.length} certificate(s) in the chain${checked.privateKeyPem ? ', with its private key' : ''}.`,
+    `Certificate ${subjectOf(leaf)}: issued by ${facts.issuer || 'unknown'}, serial ${facts.serialNumber}, expires ${facts.expiresOn} (${facts.daysLeft} days), SHA-256 ${facts.fingerprintSha256}; ${plural(checked.chain.length, 'certificate')} in the chain${checked.privateKeyPem ? ', with its private key' : ''}.`,
   )
   for (const notice of checked.notices) log.notice(notice)
   for (const warning of checked.warnings) log.warning(warning)

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ROOT } from '../support/run-action.ts'
+import { ROOT } from '../../test-kit/run-action.ts'
 
 const dist = join(ROOT, 'dist')
 const scripts = readdirSync(dist).filter((file) => file.endsWith('.js'))
@@ -11,6 +11,14 @@ describe('the committed bundle', () => {
   it('is one ES module, as action.yml runs it', () => {
     expect(scripts).toEqual(['index.js'])
     expect(JSON.parse(readFileSync(join(dist, 'package.json'), 'utf8'))).toEqual({ type: 'module' })
+  })
+
+  it('has the audit action in its own folder, one ES module too', () => {
+    const audit = join(dist, 'audit')
+    expect(readdirSync(audit).filter((file) => file.endsWith('.js'))).toEqual(['index.js'])
+    // dist/package.json's "type": "module" covers the sub-folder as well.
+    expect(JSON.parse(readFileSync(join(audit, 'package.json'), 'utf8'))).toEqual({ type: 'module' })
+    expect(statSync(join(audit, 'index.js')).size).toBeLessThanOrEqual(1024 * 1024)
   })
 
   it('stays within the 1 MiB budget', () => {

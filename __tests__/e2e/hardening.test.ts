@@ -2,9 +2,17 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { errorAnswer, successAnswer, type FakeCloudflare } from '../support/fake-cloudflare.ts'
-import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient, startFake, type ClientFixture } from '../support/fixtures.ts'
-import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
+import { errorAnswer, successAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
+import {
+  ACCOUNT_ID,
+  API_TOKEN,
+  clientInputs,
+  makeClient,
+  startFake,
+  type ClientFixture,
+  issuedEarlier,
+} from '../../test-kit/fixtures.ts'
+import { leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
 
 /**
  * Hostile answers and hostile environments, through dist/: text from outside must never become a
@@ -87,12 +95,12 @@ describe('workflow-command injection through logged text', () => {
 
   it('escapes what replace logs: ids, upload times, services', async () => {
     fixture = makeClient('ec')
-    fake.seed(makeClient('ec').client.pem, {
+    fake.seed(issuedEarlier(), {
       name: 'payments-client',
       id: hostile('unknown-age'),
       uploadedOn: hostile('x'),
     })
-    const inUse = fake.seed(makeClient('ec').client.pem, {
+    const inUse = fake.seed(issuedEarlier(), {
       name: 'payments-client',
       uploadedOn: '2024-01-01T00:00:00Z',
     })
@@ -177,7 +185,7 @@ describe('a finished upload is never reported as failed', () => {
     ['in a missing folder', { GITHUB_STEP_SUMMARY: join(tmpdir(), 'no-such-folder-mtls', 'summary.md') }],
   ])('passes with a warning when the summary file is %s', async (_, env) => {
     fixture = makeClient('ec')
-    const older = fake.seed(makeClient('ec').client.pem, {
+    const older = fake.seed(issuedEarlier(), {
       name: 'payments-client',
       uploadedOn: '2024-01-01T00:00:00Z',
     })
@@ -205,7 +213,7 @@ describe('messages name the right cause', () => {
     expect(errorOf(run)).toBe(
       'Could not upload the certificate: all 2 attempts failed; the last one got HTTP 503: [10000] Service unavailable. Cloudflare, or a proxy in between, is having trouble: re-run the job later (https://www.cloudflarestatus.com lists incidents).',
     )
-    expect(run.log).not.toMatch(/Check the credentials|\)\.[;,]/)
+    expect(run.log).not.toMatch(/does not accept|\)\.[;,]/)
   })
 })
 
@@ -240,7 +248,7 @@ describe("Cloudflare's own codes", () => {
 
   it('counts a 1472 on a DELETE retried after a lost answer as this run’s delete', async () => {
     fixture = makeClient('ec')
-    const older = fake.seed(makeClient('ec').client.pem, {
+    const older = fake.seed(issuedEarlier(), {
       name: 'payments-client',
       uploadedOn: '2024-01-01T00:00:00Z',
     })
@@ -254,7 +262,7 @@ describe("Cloudflare's own codes", () => {
 
   it('reports a certificate another run deleted first (1472) as already gone', async () => {
     fixture = makeClient('ec')
-    fake.seed(makeClient('ec').client.pem, { name: 'payments-client', uploadedOn: '2024-01-01T00:00:00Z' })
+    fake.seed(issuedEarlier(), { name: 'payments-client', uploadedOn: '2024-01-01T00:00:00Z' })
     fake.inject({ method: 'DELETE', fault: errorAnswer(400, [{ code: 1472, message: 'Certificate not found' }]) })
     const run = await upload({ replace: 'true', 'replace-when': 'immediately' })
     expect(run.exitCode).toBe(0)

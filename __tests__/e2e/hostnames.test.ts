@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { errorAnswer, type FakeCloudflare, type RecordedRequest } from '../support/fake-cloudflare.ts'
-import { ACCOUNT_ID, API_TOKEN, ZONE_ID, clientInputs, makeClient } from '../support/fixtures.ts'
+import { errorAnswer, type FakeCloudflare, type RecordedRequest } from '../../test-kit/fake-cloudflare.ts'
+import { ACCOUNT_ID, API_TOKEN, ZONE_ID, clientInputs, makeClient } from '../../test-kit/fixtures.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
-import { leakedSecrets, runAction, runPostStep, type ActionRun } from '../support/run-action.ts'
+import { leakedSecrets, runAction, runPostStep, type ActionRun } from '../../test-kit/run-action.ts'
 
 /**
  * API Shield CA rotation through dist/ against the stand-in: the new CA attached to the zone's

@@ -3,9 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { FakeCloudflare } from '../support/fake-cloudflare.ts'
-import { ACCOUNT_ID, API_TOKEN, makeClient, startFake, type ClientFixture } from '../support/fixtures.ts'
-import { ROOT, leakForms } from '../support/run-action.ts'
+import type { FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
+import { ACCOUNT_ID, API_TOKEN, makeClient, startFake, type ClientFixture } from '../../test-kit/fixtures.ts'
+import { issueCertificate } from '../../test-kit/pki.ts'
+import { ROOT, leakForms } from '../../test-kit/run-action.ts'
 
 /**
  * `npm run local-action` as the README describes it: GitHub's @github/local-action runs src/main.ts
@@ -52,8 +53,12 @@ function childEnv(): NodeJS.ProcessEnv {
   return { ...env, PATH: `${join(ROOT, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}` }
 }
 
-function runLocalAction(envFile: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [LOCAL_ACTION, '.', 'src/main.ts', envFile], {
+/** `action` and `entry` as the npm script gives them: the upload action by default, `audit ../src/audit-step.ts` for the audit. */
+function runLocalAction(
+  envFile: string,
+  action = ['.', 'src/main.ts'],
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [LOCAL_ACTION, ...action, envFile], {
     cwd: ROOT,
     env: childEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -76,6 +81,7 @@ describe('npm run local-action', () => {
       scripts: Record<string, string>
     }
     expect(packageJson.scripts['local-action']).toBe('local-action . src/main.ts .env')
+    expect(packageJson.scripts['local-action:audit']).toBe('local-action audit ../src/audit-step.ts .env')
   })
 
   it('uploads to the stand-in with .env.example adapted', { timeout: 120_000 }, async () => {
@@ -109,6 +115,41 @@ describe('npm run local-action', () => {
     expect(output).toContain('::set-output name=created::true')
     expect(readFileSync(summary, 'utf8')).toContain('Uploaded a new mTLS certificate to Cloudflare')
     expect(leakForms(fixture.keyPem).filter((form) => output.includes(form))).toEqual([])
+    expect(fake.specViolations).toEqual([])
+  })
+
+  it('audits the stand-in with npm run local-action:audit and the same .env', { timeout: 120_000 }, async () => {
+    const expiring = issueCertificate({
+      commonName: 'soon',
+      key: fixture.client.key,
+      issuer: fixture.ca,
+      notAfter: new Date(Date.now() + 5 * 86_400_000),
+    })
+    const seeded = fake.seed(expiring.pem, { name: 'local-audit-soon' })
+    const summary = join(dir, 'audit-summary.md')
+    const envFile = join(dir, '.env.audit')
+    writeFileSync(
+      envFile,
+      adaptEnvExample({
+        'INPUT_ACCOUNT-ID': ACCOUNT_ID,
+        'INPUT_API-TOKEN': API_TOKEN,
+        'INPUT_API-BASE-URL': fake.url,
+        GITHUB_STEP_SUMMARY: summary,
+      }),
+    )
+
+    const { output } = await runLocalAction(envFile, ['audit', '../src/audit-step.ts'])
+
+    // Five days left is within fail-days (7): the audit fails, with the certificate named.
+    expect(output).toMatch(
+      new RegExp(`^::error::Certificate 'local-audit-soon' \\(leaf, id ${seeded.id}\\) expires in 5 days`, 'm'),
+    )
+    expect(output).toContain('::set-output name=expiring-count::1')
+    expect(readFileSync(summary, 'utf8')).toContain('mTLS certificate audit: 1 expiring, 0 expired')
+    expect(fake.requests.filter((r) => r.method !== 'GET').map((r) => r.path)).toEqual([
+      expect.stringMatching(/\/mtls_certificates$/),
+    ])
+    expect(output).not.toContain(API_TOKEN)
     expect(fake.specViolations).toEqual([])
   })
 })

@@ -3,7 +3,7 @@ import { createPrivateKey } from 'node:crypto'
 import { mkdirSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { FakeCloudflare } from '../support/fake-cloudflare.ts'
+import type { FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import {
   API_TOKEN,
   PASSPHRASE,
@@ -12,11 +12,11 @@ import {
   makeWorkspace,
   pemArmour,
   type ClientFixture,
-} from '../support/fixtures.ts'
-import { legacyEncryptedKey, type LegacyEncryption } from '../support/openssl.ts'
-import { keyPem, type KeyKind } from '../support/pki.ts'
+} from '../../test-kit/fixtures.ts'
+import { legacyEncryptedKey, type LegacyEncryption } from '../../test-kit/openssl.ts'
+import { keyPem, type KeyKind } from '../../test-kit/pki.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
-import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
+import { leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
 
 /**
  * What new users and attackers really hand the action: files that are not files, keys with odd

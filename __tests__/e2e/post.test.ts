@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { errorAnswer, type FakeCloudflare } from '../support/fake-cloudflare.ts'
-import { API_TOKEN, clientInputs, makeClient, type ClientFixture } from '../support/fixtures.ts'
+import { errorAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
+import { API_TOKEN, clientInputs, makeClient, type ClientFixture, issuedEarlier } from '../../test-kit/fixtures.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
-import { leakedSecrets, runAction, runPostStep, type ActionRun } from '../support/run-action.ts'
+import { leakedSecrets, runAction, runPostStep, type ActionRun } from '../../test-kit/run-action.ts'
 
 /**
  * replace-when: end-of-job, through dist/: the main step as the runner runs it, then (after whatever the
@@ -21,7 +21,7 @@ const warnings = (run: ActionRun): string[] =>
   run.annotations.filter((a) => a.level === 'warning').map((a) => a.message)
 const errors = (run: ActionRun): string[] => run.annotations.filter((a) => a.level === 'error').map((a) => a.message)
 const older = (inUseBy?: string[]) =>
-  fake.seed(makeClient('ec').client.pem, { name: NAME, uploadedOn: LAST_YEAR, ...(inUseBy ? { inUseBy } : {}) })
+  fake.seed(issuedEarlier(), { name: NAME, uploadedOn: LAST_YEAR, ...(inUseBy ? { inUseBy } : {}) })
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
   return clientInputs(fake, fixture, { name: NAME, replace: 'true', ...extra })

@@ -4,15 +4,25 @@ import { connect, type AddressInfo, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { FakeCloudflare, errorAnswer, type Fault, type FaultRule } from '../support/fake-cloudflare.ts'
-import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient, type ClientFixture } from '../support/fixtures.ts'
-import { generateKey, issueCertificate, keyPem } from '../support/pki.ts'
+import { FakeCloudflare, type FaultRule } from '../../test-kit/fake-cloudflare.ts'
+import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient, type ClientFixture } from '../../test-kit/fixtures.ts'
+import { generateKey, issueCertificate, keyPem } from '../../test-kit/pki.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
-import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
+import { leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
+import {
+  LIST,
+  POST,
+  calls as callsTo,
+  copiesOf,
+  errorOf,
+  jsonError,
+  uploadWithFaults,
+} from '../support/upload-faults.ts'
 
 /**
- * Fault injection through dist/: each case asserts the exit code, the exact requests, that the
- * account holds at most one copy of the certificate, and that no secret reached the log.
+ * Fault injection through dist/, with real waits: each case asserts the exit code, the exact requests,
+ * that the account holds at most one copy of the certificate, and that no secret reached the log. The
+ * other retry and backoff cases run in-process with a fake clock (__tests__/inprocess/retries.test.ts).
  */
 
 let fake: FakeCloudflare
@@ -20,58 +30,27 @@ let fixture: ClientFixture
 
 useStandIn((started) => (fake = started))
 
-const POST = 'POST'
-const LIST = 'GET'
-const calls = (): string[] => fake.requests.map((r) => r.method)
-const errorOf = (run: ActionRun): string | undefined => run.annotations.find((a) => a.level === 'error')?.message
-const copiesOfOurs = (): number =>
-  [...fake.certificates.values()].filter((c) => c.certificates.includes(fixture.client.pem.trim().split('\n')[1] ?? ''))
-    .length
+const calls = (): string[] => callsTo(fake)
+const copiesOfOurs = (): number => copiesOf(fake, fixture)
 
 async function upload(
   faults: FaultRule[],
   inputs: Record<string, string> = {},
   env: Record<string, string> = {},
 ): Promise<ActionRun> {
-  fixture = makeClient('ec')
-  for (const fault of faults) fake.inject(fault)
-  const run = await runAction(clientInputs(fake, fixture, inputs), { env })
-  expect(leakedSecrets(run, [API_TOKEN, fixture.keyPem])).toEqual([])
-  expect(copiesOfOurs()).toBeLessThanOrEqual(1)
-  return run
+  const result = await uploadWithFaults(fake, runAction, faults, inputs, env)
+  fixture = result.fixture
+  return result.run
 }
 
-const jsonError = (status: number, code: number, message: string, headers: Record<string, string> = {}): Fault =>
-  errorAnswer(status, [{ code, message }], headers)
-const htmlPage = (status: number, title: string): Fault => ({
-  kind: 'respond',
-  status,
-  headers: { 'content-type': 'text/html' },
-  body: `<!DOCTYPE html><html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>`,
-})
-
 describe('retries', () => {
-  it('waits as Retry-After says on 429, then uploads once', async () => {
-    const run = await upload([
-      {
-        method: POST,
-        fault: jsonError(429, 971, 'Please wait and consider throttling your request speed', { 'retry-after': '1' }),
-      },
-    ])
-    expect(run.exitCode).toBe(0)
-    // A rate-limited request was not processed, so there is nothing to look up before retrying.
-    expect(calls()).toEqual([POST, POST])
-    expect(run.log).toContain(
-      'Attempt 1 of 4 to upload the certificate got HTTP 429: [971] Please wait and consider throttling your request speed; retrying in 1.0 s.',
-    )
-    expect(run.durationMs).toBeGreaterThanOrEqual(1000)
-    expect(copiesOfOurs()).toBe(1)
-  })
-
-  it('honours retry-after-ms', async () => {
+  it('honours retry-after-ms, really waiting', async () => {
     const run = await upload([{ method: POST, fault: jsonError(429, 971, 'slow down', { 'retry-after-ms': '300' }) }])
     expect(run.exitCode).toBe(0)
+    expect(calls()).toEqual([POST, POST])
     expect(run.log).toContain('retrying in 0.3 s.')
+    expect(run.durationMs).toBeGreaterThanOrEqual(300)
+    expect(copiesOfOurs()).toBe(1)
   })
 
   it('retries a 500 with a JSON error, looking first whether the upload took effect', async () => {
@@ -83,83 +62,6 @@ describe('retries', () => {
     )
     expect(run.outputs.created).toBe('true')
     expect(copiesOfOurs()).toBe(1)
-  })
-
-  it('retries a 502 HTML page and names it', async () => {
-    const run = await upload([{ method: POST, fault: htmlPage(502, '502 Bad Gateway') }])
-    expect(run.exitCode).toBe(0)
-    expect(calls()).toEqual([POST, LIST, POST])
-    expect(run.log).toContain(
-      'got HTTP 502 with an HTML page titled "502 Bad Gateway" instead of Cloudflare\'s JSON answer',
-    )
-  })
-
-  it('gets through several 503s', async () => {
-    const run = await upload([{ method: POST, times: 3, fault: htmlPage(503, 'Service Unavailable') }])
-    expect(run.exitCode).toBe(0)
-    expect(calls()).toEqual([POST, LIST, POST, LIST, POST, LIST, POST])
-    for (const attempt of [1, 2, 3])
-      expect(run.log).toContain(`Attempt ${attempt} of 4 to upload the certificate got HTTP 503`)
-    expect(copiesOfOurs()).toBe(1)
-  })
-
-  it('says how many attempts were made and what the last one got when all fail', async () => {
-    const run = await upload([{ method: POST, times: 10, fault: htmlPage(503, 'Service Unavailable') }], {
-      'max-retries': '2',
-    })
-    expect(run.exitCode).toBe(1)
-    expect(calls()).toEqual([POST, LIST, POST, LIST, POST])
-    expect(errorOf(run)).toBe(
-      'Could not upload the certificate: all 3 attempts failed; the last one got HTTP 503 with an HTML page titled "Service Unavailable" instead of Cloudflare\'s JSON answer. Cloudflare, or a proxy in between, is having trouble: re-run the job later (https://www.cloudflarestatus.com lists incidents).',
-    )
-  })
-
-  it('makes one attempt with max-retries 0', async () => {
-    const run = await upload([{ method: POST, fault: jsonError(500, 1000, 'Internal error') }], { 'max-retries': '0' })
-    expect(run.exitCode).toBe(1)
-    expect(calls()).toEqual([POST])
-    expect(errorOf(run)).toContain(
-      'the only attempt (max-retries is 0) failed; the last one got HTTP 500: [1000] Internal error',
-    )
-  })
-
-  it('retries a connection reset', async () => {
-    const run = await upload([{ method: POST, fault: { kind: 'reset' } }])
-    expect(run.exitCode).toBe(0)
-    expect(calls()).toEqual([POST, LIST, POST])
-    expect(run.log).toMatch(/Attempt 1 of 4 to upload the certificate got network error \([^)]*\); retrying in/)
-    expect(copiesOfOurs()).toBe(1)
-  })
-
-  it('adopts the certificate when the answer to an upload that took effect is lost', async () => {
-    const run = await upload([{ method: POST, fault: { kind: 'reset-after-commit' } }])
-    expect(run.exitCode).toBe(0)
-    expect(calls()).toEqual([POST, LIST])
-    expect(copiesOfOurs()).toBe(1)
-    const stored = [...fake.certificates.values()][0]
-    expect(run.outputs['certificate-id']).toBe(stored?.id)
-    expect(run.outputs.created).toBe('true')
-  })
-
-  it('retries a 200 whose body is not JSON, without duplicating', async () => {
-    const run = await upload([
-      { method: POST, fault: { kind: 'respond', status: 200, headers: { 'content-type': 'text/plain' }, body: 'OK' } },
-    ])
-    expect(run.exitCode).toBe(0)
-    expect(calls()).toEqual([POST, LIST, POST])
-    expect(run.log).toContain("got HTTP 200 with a text/plain body of 2 bytes instead of Cloudflare's JSON answer")
-    expect(copiesOfOurs()).toBe(1)
-  })
-
-  it.each([
-    [401, 10000, 'Authentication error'],
-    [403, 10000, 'Authentication error'],
-    [400, 1412, 'Invalid certificate'],
-  ])('does not retry HTTP %i', async (status, code, message) => {
-    const run = await upload([{ method: POST, fault: jsonError(status, code, message) }])
-    expect(run.exitCode).toBe(1)
-    expect(calls()).toEqual([POST])
-    expect(errorOf(run)).toContain(`Could not upload the certificate: HTTP ${status}: [${code}] ${message}`)
   })
 })
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { errorAnswer, type FakeCloudflare } from '../support/fake-cloudflare.ts'
-import { API_TOKEN, clientInputs, makeClient, type ClientFixture } from '../support/fixtures.ts'
+import { errorAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
+import { API_TOKEN, clientInputs, makeClient, type ClientFixture, issuedEarlier } from '../../test-kit/fixtures.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
-import { leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
+import { leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
 
 /** Re-runs, replace (make before break) and dry runs, through dist/ against the stand-in. */
 
@@ -59,8 +59,8 @@ describe('re-runs', () => {
 
 describe('replace', () => {
   it('deletes the older certificate with the same name, and keeps other names', async () => {
-    const older = fake.seed(makeClient('ec').client.pem, { name: 'payments-client', uploadedOn: hoursAgo(48) })
-    const otherName = fake.seed(makeClient('ec').client.pem, { name: 'billing-client', uploadedOn: hoursAgo(48) })
+    const older = fake.seed(issuedEarlier(), { name: 'payments-client', uploadedOn: hoursAgo(48) })
+    const otherName = fake.seed(issuedEarlier(), { name: 'billing-client', uploadedOn: hoursAgo(48) })
     const otherFlag = fake.seed(makeClient('ec').ca.pem, {
       name: 'payments-client',
       ca: true,
@@ -78,12 +78,12 @@ describe('replace', () => {
   })
 
   it('keeps a certificate still in use, with a warning naming it and its services, and deletes the idle one', async () => {
-    const inUse = fake.seed(makeClient('ec').client.pem, {
+    const inUse = fake.seed(issuedEarlier(), {
       name: 'payments-client',
       uploadedOn: hoursAgo(72),
       inUseBy: ['gateway', 'access'],
     })
-    const idle = fake.seed(makeClient('ec').client.pem, { name: 'payments-client', uploadedOn: hoursAgo(48) })
+    const idle = fake.seed(issuedEarlier(), { name: 'payments-client', uploadedOn: hoursAgo(48) })
 
     const run = await rotate(makeClient('ec'), { replace: 'true' })
     expect(run.exitCode).toBe(0)
@@ -102,7 +102,7 @@ describe('replace', () => {
   })
 
   it('warns, but succeeds, when a delete fails: the new certificate is in place', async () => {
-    const older = fake.seed(makeClient('ec').client.pem, { name: 'payments-client', uploadedOn: hoursAgo(48) })
+    const older = fake.seed(issuedEarlier(), { name: 'payments-client', uploadedOn: hoursAgo(48) })
     fake.inject({
       method: 'DELETE',
       fault: errorAnswer(403, [{ code: 10000, message: 'Authentication error' }]),
@@ -116,7 +116,7 @@ describe('replace', () => {
   })
 
   it('converges on one certificate when two runs rotate the same name at once', async () => {
-    const older = fake.seed(makeClient('ec').client.pem, { name: 'payments-client', uploadedOn: hoursAgo(48) })
+    const older = fake.seed(issuedEarlier(), { name: 'payments-client', uploadedOn: hoursAgo(48) })
     const [a, b] = [makeClient('ec'), makeClient('ec')]
     const runs = await Promise.all([rotate(a, { replace: 'true' }), rotate(b, { replace: 'true' })])
     for (const run of runs) expect(run.exitCode).toBe(0)
@@ -146,7 +146,7 @@ describe('rotation edge cases', () => {
   })
 
   it('counts a delete whose answer was lost as done by this run', async () => {
-    const older = fake.seed(makeClient('ec').client.pem, { name: 'payments-client', uploadedOn: hoursAgo(48) })
+    const older = fake.seed(issuedEarlier(), { name: 'payments-client', uploadedOn: hoursAgo(48) })
     fake.inject({ method: 'DELETE', fault: { kind: 'reset-after-commit' } })
     const run = await rotate(makeClient('ec'), { replace: 'true' })
     expect(run.exitCode).toBe(0)
@@ -166,7 +166,7 @@ describe('rotation edge cases', () => {
   })
 
   it('converges when the run with the later-issued certificate uploads and finishes first', async () => {
-    const old = fake.seed(makeClient('ec').client.pem, { name: 'payments-client', uploadedOn: hoursAgo(48) })
+    const old = fake.seed(issuedEarlier(), { name: 'payments-client', uploadedOn: hoursAgo(48) })
     const now = Date.now()
     const earlierIssued = makeClient('ec', { notBefore: new Date(now - 2 * HOUR) })
     const laterIssued = makeClient('ec', { notBefore: new Date(now - HOUR) })
@@ -204,7 +204,7 @@ describe('rotation edge cases', () => {
   it('warns when it reuses the certificate under another name, and then leaves that name alone', async () => {
     const fixture = makeClient('ec')
     const seeded = fake.seed(fixture.client.pem, { name: 'uploaded by hand' })
-    const previous = fake.seed(makeClient('ec').client.pem, { name: 'payments-client', uploadedOn: hoursAgo(24) })
+    const previous = fake.seed(issuedEarlier(), { name: 'payments-client', uploadedOn: hoursAgo(24) })
     const run = await rotate(fixture, { replace: 'true' })
     expect(run.exitCode).toBe(0)
     expect(run.outputs).toMatchObject({ 'certificate-id': seeded.id, name: 'uploaded by hand', created: 'false' })
@@ -220,7 +220,7 @@ describe('rotation edge cases', () => {
 
 describe('dry run', () => {
   it('reads the account and reports, but writes nothing', async () => {
-    const older = fake.seed(makeClient('ec').client.pem, { name: 'payments-client', uploadedOn: hoursAgo(48) })
+    const older = fake.seed(issuedEarlier(), { name: 'payments-client', uploadedOn: hoursAgo(48) })
     const fixture = makeClient('ec')
     const run = await rotate(fixture, { 'dry-run': 'true', replace: 'true' })
     expect(run.exitCode).toBe(0)

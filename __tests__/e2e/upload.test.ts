@@ -1,6 +1,6 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { errorAnswer, type FakeCloudflare } from '../support/fake-cloudflare.ts'
+import { errorAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import {
   ACCOUNT_ID,
   API_EMAIL,
@@ -13,10 +13,10 @@ import {
   pemArmour,
   startFake,
   type ClientFixture,
-} from '../support/fixtures.ts'
-import { keyPem } from '../support/pki.ts'
+} from '../../test-kit/fixtures.ts'
+import { keyPem } from '../../test-kit/pki.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
-import { actionYaml, leakedSecrets, runAction, type ActionRun } from '../support/run-action.ts'
+import { actionYaml, leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
 
 const DAY = 86_400_000
 let fake: FakeCloudflare
@@ -251,7 +251,7 @@ describe('API failures', () => {
     const run = await runAction(clientInputs(fake, fixture, { 'api-token': 'wrong-token-value-123' }))
     expect(run.exitCode).toBe(1)
     expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(
-      /HTTP 403: \[10000\] Authentication error\. Check the credentials: api-token must be a valid API token/,
+      /HTTP 403: \[10000\] Authentication error\. Cloudflare answers so both when it does not accept the API token/,
     )
     expect(fake.requests).toHaveLength(1)
     expect(leakedSecrets(run, ['wrong-token-value-123', fixture.keyPem])).toEqual([])

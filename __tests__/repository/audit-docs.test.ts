@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ROOT } from '../support/run-action.ts'
+import { ROOT } from '../../test-kit/run-action.ts'
 import { actionMetadata, documentedDefault, readText, tableNames } from './documents.ts'
 
 const page = readText('docs/audit.md')

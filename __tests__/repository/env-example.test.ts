@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ROOT, actionYaml } from '../support/run-action.ts'
+import { ROOT, actionYaml, auditYaml } from '../../test-kit/run-action.ts'
 
 /** .env.example, the template of the .env file that `npm run local-action` reads. */
 const text = readFileSync(join(ROOT, '.env.example'), 'utf8')
@@ -19,14 +19,17 @@ const named = new Set(lines.flatMap((line) => /^(?:# ?)?([A-Z_][A-Z0-9_-]*)=/.ex
 /** As the runner spells an input: INPUT_ and the name in upper case, hyphens kept. */
 const runnerName = (input: string): string => `INPUT_${input.replace(/ /g, '_').toUpperCase()}`
 
+/** The upload action's inputs and the audit action's: `npm run local-action:audit` reads the same file. */
+const inputs = [...Object.keys(actionYaml.inputs), ...Object.keys(auditYaml.inputs)]
+
 describe('.env.example', () => {
-  it('names every input of action.yml as the runner spells it', () => {
-    const missing = Object.keys(actionYaml.inputs).filter((input) => !named.has(runnerName(input)))
+  it('names every input of action.yml and audit/action.yml as the runner spells it', () => {
+    const missing = inputs.filter((input) => !named.has(runnerName(input)))
     expect(missing).toEqual([])
   })
 
-  it('names no input that action.yml does not declare', () => {
-    const declared = new Set(Object.keys(actionYaml.inputs).map(runnerName))
+  it('names no input that neither action declares', () => {
+    const declared = new Set(inputs.map(runnerName))
     expect([...named].filter((name) => name.startsWith('INPUT_') && !declared.has(name))).toEqual([])
   })
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ROOT } from '../support/run-action.ts'
+import { ROOT } from '../../test-kit/run-action.ts'
 import { anchorsOf, userDocuments } from './documents.ts'
 
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { actionYaml } from '../support/run-action.ts'
+import { actionYaml } from '../../test-kit/run-action.ts'
 import { anchorsOf, documentedDefault, readText, tableNames } from './documents.ts'
 
 const readme = readText('README.md')

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseDocument } from 'yaml'
 import { actionMetadata, lintWorkflow, userDocuments, yamlBlocks, type ActionMetadata } from './documents.ts'
-import { PENDING_AUDIT } from './pending.ts'
 
 /**
  * Every ```yaml block of the README and docs/ is a complete workflow a user may copy: it parses, sets
@@ -22,12 +21,6 @@ interface Workflow {
   on?: unknown
   permissions?: Record<string, string>
   jobs?: Record<string, { permissions?: Record<string, string>; steps?: Step[] }>
-}
-
-/** The metadata of one of our actions, or what is documented ahead of the audit's (pending.ts). */
-function ourAction(directory: string): ActionMetadata | undefined {
-  const metadata = actionMetadata(directory)
-  return directory === 'audit' ? (metadata ?? PENDING_AUDIT) : metadata
 }
 
 /** Every `steps.<id>.outputs.<name>` an expression in the job refers to. */
@@ -68,7 +61,7 @@ describe('the recipes', () => {
             expect(step.uses, `${where}: job ${jobId}`).toMatch(/^[\w.-]+\/[\w./-]+@(v\d+|[0-9a-f]{40})$/)
             continue
           }
-          const action = ourAction(ours[1] ?? '')
+          const action = actionMetadata(ours[1] ?? '')
           expect(action, `${where}: ${step.uses} has no action.yml in this repository`).toBeDefined()
           const given = Object.keys(step.with ?? {})
           expect(

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseDocument } from 'yaml'
-import { ROOT } from '../support/run-action.ts'
+import { ROOT } from '../../test-kit/run-action.ts'
 import { lintWorkflow } from './documents.ts'
 
 /**

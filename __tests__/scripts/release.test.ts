@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { devNull, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ROOT } from '../support/run-action.ts'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { ROOT } from '../../test-kit/run-action.ts'
 
 /**
  * scripts/release.ts, run as a maintainer runs it, in throwaway git repositories: a working clone
@@ -30,7 +30,7 @@ function gitEnv(): NodeJS.ProcessEnv {
   }
 }
 
-let base: string
+let base = ''
 let work: string
 let remote: string
 
@@ -94,12 +94,20 @@ function commitRelease(cwd: string, version: string, options: { source?: string;
   git(cwd, 'commit', '--quiet', '--message', `Release ${version}`)
 }
 
-beforeEach(() => {
-  base = mkdtempSync(join(tmpdir(), 'release-test-'))
-  work = join(base, 'work')
-  remote = join(base, 'remote.git')
-  git(base, 'init', '--quiet', '--bare', '--initial-branch=main', remote)
-  git(base, 'init', '--quiet', '--initial-branch=main', work)
+/**
+ * The repositories every test starts from, built once and copied per test (a copy costs no git
+ * command): `released`, a clone with v1.0.0 and v1 pushed to its bare `origin`; `prepared`, the same
+ * with a release commit for 1.1.0 on main, not pushed. The clone names its origin by a relative path,
+ * so that a copy pushes to its own copy of the remote.
+ */
+const templates = { root: '', released: '', prepared: '' }
+
+function buildTemplates(): void {
+  templates.root = mkdtempSync(join(tmpdir(), 'release-template-'))
+  templates.released = join(templates.root, 'released')
+  const work = join(templates.released, 'work')
+  git(templates.root, 'init', '--quiet', '--bare', '--initial-branch=main', join(templates.released, 'remote.git'))
+  git(templates.root, 'init', '--quiet', '--initial-branch=main', work)
   write(work, 'build.mjs', "import { copyFileSync } from 'node:fs'\ncopyFileSync('src/main.js', 'dist/index.js')\n")
   write(work, 'src/main.js', 'one\n')
   write(work, 'dist/index.js', 'one\n')
@@ -108,18 +116,38 @@ beforeEach(() => {
   // The existing release: v1.0.0 and the major tag v1, both annotated, pushed.
   git(work, 'tag', '--annotate', 'v1.0.0', '--message', 'v1.0.0')
   git(work, 'tag', '--annotate', 'v1', '--message', 'v1: v1.0.0')
-  git(work, 'remote', 'add', 'origin', remote)
-  git(work, 'push', '--quiet', 'origin', 'main', 'refs/tags/v1.0.0', 'refs/tags/v1')
-})
+  git(work, 'remote', 'add', 'origin', '../remote.git')
+  git(work, 'push', '--quiet', '--set-upstream', 'origin', 'main', 'refs/tags/v1.0.0', 'refs/tags/v1')
+  templates.prepared = join(templates.root, 'prepared')
+  cpSync(templates.released, templates.prepared, { recursive: true })
+  commitRelease(join(templates.prepared, 'work'), '1.1.0', { source: 'two\n' })
+}
 
+/** A fresh copy of a template as this test's repositories. */
+function startFrom(template: string): void {
+  if (base) rmSync(base, { recursive: true, force: true })
+  base = mkdtempSync(join(tmpdir(), 'release-test-'))
+  cpSync(template, base, { recursive: true })
+  work = join(base, 'work')
+  remote = join(base, 'remote.git')
+}
+
+beforeAll(buildTemplates)
+afterAll(() => {
+  rmSync(templates.root, { recursive: true, force: true })
+})
+beforeEach(() => {
+  startFrom(templates.released)
+})
 afterEach(() => {
   rmSync(base, { recursive: true, force: true })
+  base = ''
 })
 
 describe('scripts/release.ts', () => {
   it('creates the annotated tag, moves the major tag, and prints the push command without pushing', () => {
+    startFrom(templates.prepared)
     const v1Before = tags(work).v1
-    commitRelease(work, '1.1.0', { source: 'two\n' })
     const head = commitOf(work, 'HEAD')
 
     const run = release(work, ['1.1.0'])
@@ -151,8 +179,9 @@ describe('scripts/release.ts', () => {
     expect(commitOf(remote, 'v1')).toBe(head)
   })
 
-  it('pushes both tags when asked', () => {
-    commitRelease(work, '1.1.0', { source: 'two\n' })
+  it("pushes both tags when asked, from the tip of the remote's main", () => {
+    startFrom(templates.prepared)
+    git(work, 'push', '--quiet', 'origin', 'main')
     const head = commitOf(work, 'HEAD')
 
     const run = release(work, ['v1.1.0', '--push'])
@@ -162,6 +191,57 @@ describe('scripts/release.ts', () => {
     expect(commitOf(remote, 'v1.1.0')).toBe(head)
     expect(commitOf(remote, 'v1')).toBe(head)
     expect(tags(remote)).toEqual(tags(work))
+  })
+
+  describe("refuses --push unless HEAD is the tip of the remote's main, and tags nothing,", () => {
+    const refusedPush = (run: ReleaseRun, where: RegExp): void => {
+      expect(run.status).toBe(1)
+      expect(run.stderr).toMatch(
+        /^release: refused: --push releases only the tip of origin's main, and HEAD \([0-9a-f]{7}\) is not: /m,
+      )
+      expect(run.stderr).toMatch(where)
+      expect(run.stdout).not.toContain('Checking that dist/')
+      expect(tags(work)).toEqual(tags(remote))
+      expect(Object.keys(tags(remote)).sort()).toEqual(['v1', 'v1.0.0'])
+    }
+
+    it('from another branch', () => {
+      git(work, 'checkout', '--quiet', '-b', 'feature')
+      commitRelease(work, '1.1.0', { source: 'two\n' })
+      git(work, 'push', '--quiet', 'origin', 'feature')
+      refusedPush(
+        release(work, ['1.1.0', '--push']),
+        /origin's main is at [0-9a-f]{7}\. Merge the release commit into main/,
+      )
+    })
+
+    it('from a main not pushed yet', () => {
+      startFrom(templates.prepared)
+      refusedPush(release(work, ['1.1.0', '--push']), /origin's main is at [0-9a-f]{7}/)
+    })
+
+    it("from a main behind the remote's, even when the remote-tracking branch is stale", () => {
+      startFrom(templates.prepared)
+      git(work, 'push', '--quiet', 'origin', 'main')
+      // Someone else pushes to main; this clone's origin/main still says HEAD.
+      const other = join(base, 'other')
+      git(base, 'clone', '--quiet', '--branch', 'main', remote, other)
+      write(other, 'later.txt', 'later\n')
+      git(other, 'add', 'later.txt')
+      git(other, 'commit', '--quiet', '--message', 'later')
+      git(other, 'push', '--quiet', 'origin', 'main')
+      expect(commitOf(work, 'origin/main')).toBe(commitOf(work, 'HEAD'))
+      refusedPush(
+        release(work, ['1.1.0', '--push']),
+        new RegExp(`origin's main is at ${commitOf(other, 'HEAD').slice(0, 7)}`),
+      )
+    })
+
+    it('when the remote has no main', () => {
+      startFrom(templates.prepared)
+      git(remote, 'update-ref', '-d', 'refs/heads/main')
+      refusedPush(release(work, ['1.1.0', '--push']), /origin has no main branch/)
+    })
   })
 
   it('creates the major tag for a new major version', () => {
@@ -186,7 +266,7 @@ describe('scripts/release.ts', () => {
     }
 
     beforeEach(() => {
-      commitRelease(work, '1.1.0', { source: 'two\n' })
+      startFrom(templates.prepared)
       before = tags(work)
     })
 
@@ -305,7 +385,10 @@ describe('scripts/release.ts', () => {
     expect(release(other, ['1.1.0', '--push']).status).toBe(0)
     const remoteBefore = tags(remote)
 
+    // This clone then brings main up to date (which does not move its local v1) and releases from it.
+    git(work, 'pull', '--quiet', '--ff-only', 'origin', 'main')
     commitRelease(work, '1.2.0', { source: 'three\n' })
+    git(work, 'push', '--quiet', 'origin', 'main')
     const before = tags(work)
     const run = release(work, ['1.2.0', '--push'])
 

@@ -11,9 +11,9 @@ import {
 import { checkCertificate, subjectOf } from '../../src/certificate-check.ts'
 import { InputError } from '../../src/errors.ts'
 import type { Settings } from '../../src/settings.ts'
-import { ACCOUNT_ID, API_TOKEN, PASSPHRASE, pemArmour } from '../support/fixtures.ts'
-import { legacyEncryptedKey, type LegacyEncryption } from '../support/openssl.ts'
-import { clientChain, generateKey, issueCertificate, keyPem, type KeyKind, type KeyPair } from '../support/pki.ts'
+import { ACCOUNT_ID, API_TOKEN, PASSPHRASE, pemArmour } from '../../test-kit/fixtures.ts'
+import { legacyEncryptedKey, type LegacyEncryption } from '../../test-kit/openssl.ts'
+import { clientChain, generateKey, issueCertificate, keyPem, type KeyKind, type KeyPair } from '../../test-kit/pki.ts'
 
 vi.mock('@actions/core', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@actions/core')>()),
@@ -31,6 +31,7 @@ interface SettingsOptions {
   passphrase?: string
   ca?: boolean
   expiryWarningDays?: number
+  allowMissingKey?: boolean
 }
 
 /** Settings as getSettings would build them for PEM text given in the certificate and private-key inputs. */
@@ -39,6 +40,8 @@ function settingsFor(certificate: string, options: SettingsOptions = {}): Settin
     accountId: ACCOUNT_ID,
     certificate: { text: certificate, input: 'certificate' },
     ca: options.ca ?? false,
+    // Most checks here are about the certificate; a leaf without its key has tests of its own.
+    allowMissingKey: options.allowMissingKey ?? true,
     credentials: { kind: 'token', token: API_TOKEN },
     apiBaseUrl: 'https://api.cloudflare.com/client/v4',
     expiryWarningDays: options.expiryWarningDays ?? 30,
@@ -139,6 +142,34 @@ describe('finding the leaf', () => {
     expect(checkError(`${ca.pem}${client.pem}`, { ca: true }).message).toMatch(
       /^ca is true, but certificate 2 of 2 in input 'certificate' \(CN=test-client\) is not a CA certificate/,
     )
+  })
+})
+
+describe('a client certificate without its key', () => {
+  it('is refused unless allow-missing-key says so, naming the likely causes', () => {
+    const { client } = clientChain('ec')
+    const message = checkError(client.pem, { allowMissingKey: false }).message
+    expect(message).toMatch(/^Input 'private-key' is empty/)
+    expect(message).toMatch(/misspelled.*fork.*allow-missing-key: true/)
+    expect(check(client.pem, { allowMissingKey: true }).privateKeyPem).toBeUndefined()
+  })
+
+  it('is refused before the CA check only for a leaf: a CA with ca: false keeps its own message', () => {
+    const { ca } = clientChain('ec')
+    expect(checkError(ca.pem, { allowMissingKey: false }).message).toMatch(/^ca is false, but/)
+  })
+})
+
+describe('repeated certificates', () => {
+  it('are left out, with one notice naming each repeat', () => {
+    const { ca, client } = clientChain('ec')
+    const checked = check(`${client.pem}${client.pem}${ca.pem}${ca.pem}`)
+    expect(checked.chain.map((c) => c.fingerprint256)).toEqual([client.x509.fingerprint256, ca.x509.fingerprint256])
+    expect(checked.notices).toEqual([
+      expect.stringMatching(
+        /certificate 2 repeats certificate 1 \(CN=test-client\); certificate 4 repeats certificate 3 \(CN=Test Root CA\)/,
+      ),
+    ])
   })
 })
 

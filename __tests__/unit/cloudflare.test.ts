@@ -3,16 +3,21 @@ import type { ApiSettings } from '../../src/api-settings.ts'
 import { htmlTitle, resultOf } from '../../src/cloudflare-envelope.ts'
 import { ApiError, TransportError } from '../../src/errors.ts'
 import { toTransportError, type HttpResponse, type HttpSend } from '../../src/http.ts'
-import { ACCOUNT_ID, API_TOKEN } from '../support/fixtures.ts'
+import { ACCOUNT_ID, API_TOKEN } from '../../test-kit/fixtures.ts'
 import { NOW, failure, fakeApi, html, json, operationError, scriptedSend, success, type Step } from './fakes.ts'
 
 const SERVER_TROUBLE =
   'Cloudflare, or a proxy in between, is having trouble: re-run the job later (https://www.cloudflarestatus.com lists incidents).'
 
 /** The ApiError resultOf throws; fails the test if it returns or throws something else. */
-function apiError(response: HttpResponse, method = 'POST', now = NOW): ApiError {
+function apiError(
+  response: HttpResponse,
+  method = 'POST',
+  now = NOW,
+  auth: 'token' | 'global-key' = 'token',
+): ApiError {
   try {
-    resultOf(response, now, method)
+    resultOf(response, now, method, auth)
   } catch (error) {
     expect(error).toBeInstanceOf(ApiError)
     return error as ApiError
@@ -124,29 +129,42 @@ describe('resultOf', () => {
   })
 
   describe('hints', () => {
-    const credentials =
-      'Check the credentials: api-token must be a valid API token (not a global API key; for that use api-email and api-key).'
-    const account = 'Check account-id: it must be the ID of the account the token belongs to.'
-    const permission =
-      'The credentials lack permission: the API token needs "Account: SSL and Certificates: Edit" on this account.'
-    const hintOf = (status: number, code: number): string | undefined =>
-      apiError(failure(status, [{ code, message: 'x' }])).hint
+    const PERMISSION = '"Account → SSL and Certificates → Edit"'
+    const credentials = expect.stringMatching(
+      /^Cloudflare answers so both when it does not accept the API token .* and when the token lacks the permission "Account → SSL and Certificates → Edit" on this account/,
+    )
+    const account = expect.stringMatching(
+      /^Check account-id: it must be the ID of the account the API token belongs to/,
+    )
+    const permission = `The API token lacks permission: it needs ${PERMISSION} on this account.`
+    const hintOf = (status: number, code: number, auth: 'token' | 'global-key' = 'token'): string | undefined =>
+      apiError(failure(status, [{ code, message: 'x' }]), 'POST', NOW, auth).hint
+
+    it('follows the credentials in use: api-email and api-key, not a token', () => {
+      for (const code of [9109, 10000]) {
+        const hint = hintOf(403, code, 'global-key')
+        expect(hint).toMatch(/both when it does not accept api-email and api-key .* and when the user's role/)
+        expect(hint).not.toMatch(/the API token|the token/)
+      }
+      expect(hintOf(403, 7003, 'global-key')).toMatch(/account the user of api-email is a member of/)
+      expect(hintOf(403, 9999, 'global-key')).toMatch(/^The user of api-email lacks permission/)
+    })
 
     it('keeps the hint out of the message, which retry lines quote', () => {
       const error = apiError(failure(401, [{ code: 9109, message: 'Invalid access token' }]))
       expect(error.message).toBe('HTTP 401: [9109] Invalid access token')
-      expect(error.hint).toBe(credentials)
+      expect(error.hint).toEqual(credentials)
     })
 
     it('points at the credentials for 401 or an authentication error code on a 4xx', () => {
-      expect(hintOf(401, 9109)).toBe(credentials)
-      expect(hintOf(400, 6003)).toBe(credentials)
-      expect(hintOf(403, 10000)).toBe(credentials)
+      expect(hintOf(401, 9109)).toEqual(credentials)
+      expect(hintOf(400, 6003)).toEqual(credentials)
+      expect(hintOf(403, 10000)).toEqual(credentials)
     })
 
     it('points at account-id for 7003, even with a 403', () => {
-      expect(hintOf(403, 7003)).toBe(account)
-      expect(hintOf(404, 7000)).toBe(account)
+      expect(hintOf(403, 7003)).toEqual(account)
+      expect(hintOf(404, 7000)).toEqual(account)
     })
 
     it('points at the token permissions for another 403', () => {
@@ -209,13 +227,13 @@ const UNAVAILABLE_TEXT = 'HTTP 503: [10001] Service unavailable'
 const CERTIFICATE = { id: 'c1', name: 'payments', ca: false }
 
 describe('CloudflareApi.listCertificates', () => {
-  it('sends the request to the account endpoint with the token', async () => {
+  it('sends the request to the account endpoint with the token, for custom certificates only', async () => {
     const h = harness([success([CERTIFICATE])])
     await list(h)
     expect(h.send.requests).toEqual([
       {
         method: 'GET',
-        url: `https://api.cloudflare.com/client/v4/accounts/${ACCOUNT_ID}/mtls_certificates`,
+        url: `https://api.cloudflare.com/client/v4/accounts/${ACCOUNT_ID}/mtls_certificates?type=custom`,
         headers: expect.objectContaining({ authorization: `Bearer ${API_TOKEN}`, accept: 'application/json' }),
       },
     ])
@@ -344,19 +362,38 @@ describe('CloudflareApi.deleteCertificate', () => {
   const NOT_FOUND = failure(404, [{ code: 1404, message: 'Certificate not found' }])
   const RESET = new TransportError('network error (ECONNRESET: socket hang up)', { mayHaveReachedServer: true })
 
+  const ID = 'c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1'
+
   it('counts a 404 after an attempt whose answer was lost as deleted by that attempt', async () => {
     const h = harness([RESET, NOT_FOUND])
-    await expect(h.api.deleteCertificate('c1')).resolves.toBeUndefined()
+    await expect(h.api.deleteCertificate(ID)).resolves.toBeUndefined()
     expect(h.send.requests.map((r) => `${r.method} ${r.url.replace(/^.*\/mtls_certificates/, '')}`)).toEqual([
-      'DELETE /c1',
-      'DELETE /c1',
+      `DELETE /${ID}`,
+      `DELETE /${ID}`,
     ])
   })
 
   it('reports a 404 on the first attempt: someone else deleted it', async () => {
     const h = harness([NOT_FOUND])
-    const error = await operationError(h.api.deleteCertificate('c1'))
-    expect(error.message).toBe('Could not delete certificate c1: HTTP 404: [1404] Certificate not found')
+    const error = await operationError(h.api.deleteCertificate(ID))
+    expect(error.message).toBe(`Could not delete certificate ${ID}: HTTP 404: [1404] Certificate not found`)
     expect(h.send.requests).toHaveLength(1)
+  })
+
+  it.each(['..', '', 'a/b', '%2e%2e', 'c1', '0123456789abcdef0123456789abcdef0'])(
+    "sends nothing for an id that is not Cloudflare's: '%s'",
+    async (id) => {
+      const h = harness([NOT_FOUND])
+      await expect(h.api.deleteCertificate(id)).rejects.toThrow(/not one Cloudflare gives/)
+      await expect(h.api.listAssociations(id)).rejects.toThrow(/not one Cloudflare gives/)
+      expect(h.send.requests).toEqual([])
+    },
+  )
+
+  it('accepts both forms of id: a UUID, as Cloudflare gives, and 32 hex digits, as its OpenAPI shows', async () => {
+    const h = harness([success(null), success(null)])
+    await h.api.deleteCertificate('3fa85f64-5717-4562-b3fc-2c963f66afa6')
+    await h.api.deleteCertificate('3FA85F6457174562B3FC2C963F66AFA6')
+    expect(h.send.requests).toHaveLength(2)
   })
 })

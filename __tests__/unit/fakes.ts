@@ -5,7 +5,7 @@ import type { Clock } from '../../src/clock.ts'
 import { CloudflareApi, type MtlsCertificate, type UploadBody } from '../../src/cloudflare-client.ts'
 import { OperationError } from '../../src/errors.ts'
 import { toTransportError, type HttpRequest, type HttpResponse, type HttpSend } from '../../src/http.ts'
-import { ACCOUNT_ID, API_TOKEN } from '../support/fixtures.ts'
+import { ACCOUNT_ID, API_TOKEN } from '../../test-kit/fixtures.ts'
 
 /** Typed stand-ins for the unit tests: Cloudflare's answers, a clock that does not wait, fake accounts. */
 
@@ -143,7 +143,8 @@ export class FakeAccount {
 
   readonly send = (request: HttpRequest, signal: AbortSignal): Promise<HttpResponse> => {
     this.requests.push(request)
-    if (request.url !== CERTIFICATES_URL) return Promise.resolve(failure(404, [{ code: 7003, message: 'No route' }]))
+    if (request.url.split('?')[0] !== CERTIFICATES_URL)
+      return Promise.resolve(failure(404, [{ code: 7003, message: 'No route' }]))
     if (request.method === 'GET') {
       if (this.refusedLists-- > 0) return Promise.resolve(failure(403, [{ code: 9999, message: 'Forbidden' }]))
       const listed = this.staleLists-- > 0 ? this.stored.slice(0, -1) : this.stored

@@ -141,6 +141,23 @@ describe('proxies', () => {
     expect(error).toMatchObject({ mayHaveReachedServer: false, permanent: false })
   })
 
+  it('takes a proxy URL without a scheme as http://, as curl does, credentials and all', async () => {
+    const proxy = await refusingProxy()
+    vi.stubEnv('HTTPS_PROXY', proxy.url.replace('http://', 'ci%40acme:p%3Ass@'))
+    const error = await sendFailure(get('https://api.cloudflare.test/client/v4/x'))
+    expect(proxy.asked).toEqual([
+      `CONNECT api.cloudflare.test:443 Basic ${Buffer.from('ci@acme:p:ss').toString('base64')}`,
+    ])
+    expect(error.message).not.toMatch(/UND_ERR|protocol/)
+  })
+
+  it('refuses a proxy that is not http or https, naming the variable', async () => {
+    vi.stubEnv('https_proxy', 'socks5://127.0.0.1:1080')
+    const error = await sendFailure(get('https://api.cloudflare.test/x'))
+    expect(error.message).toMatch(/^the proxy URL in https_proxy is a socks5: URL/)
+    expect(error).toMatchObject({ permanent: true, mayHaveReachedServer: false })
+  })
+
   it('does not use the proxy for a host in NO_PROXY', async () => {
     const proxy = await refusingProxy()
     vi.stubEnv('HTTPS_PROXY', proxy.url)

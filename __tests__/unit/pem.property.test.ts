@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { leafCertificate, leafFingerprint } from '../../src/certificate-facts.ts'
 import { isArmourLine, normalisePem, scanPem } from '../../src/pem.ts'
-import { clientChain } from '../support/pki.ts'
+import { clientChain } from '../../test-kit/pki.ts'
 
 /**
  * Properties of the PEM scanner, which reads user input and API answers alike: it never throws,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { MtlsCertificate } from '../../src/cloudflare-client.ts'
 import { RACE_WINDOW_MS, sameNameCertificates, type RotationTarget } from '../../src/rotation.ts'
-import { generateKey, issueCertificate } from '../support/pki.ts'
+import { generateKey, issueCertificate } from '../../test-kit/pki.ts'
 
 const NAME = 'payments-client'
 const DAY = 86_400_000
@@ -70,6 +70,29 @@ describe('sameNameCertificates', () => {
   it('keeps what it cannot place: a certificate without a readable upload time', () => {
     const { uploaded_on: _time, ...noTime } = listed('no-time')
     expect(sameNameCertificates([noTime], target())).toEqual({ older: [], newerIssued: [], unknown: [noTime] })
+  })
+
+  it('keeps what a lenient date parser would misplace: a year, a number, a date without time', () => {
+    for (const uploaded_on of ['1', '2001', '2025-01-01', 5 as unknown as string]) {
+      const odd = listed('odd', { uploaded_on })
+      expect(sameNameCertificates([odd], target()).unknown).toEqual([odd])
+    }
+  })
+
+  it('places nothing when our own upload time cannot be read: every same-name certificate is kept', () => {
+    const certificates = [listed('a'), listed('b', { uploaded_on: at(-DAY) })]
+    const result = sameNameCertificates(certificates, target({ uploadedOn: 'not a time' }))
+    expect(result).toEqual({ older: [], newerIssued: [], unknown: certificates })
+  })
+
+  it('leaves out certificates Cloudflare manages, and counts a missing type as custom', () => {
+    const certificates = [
+      listed('gateway', { type: 'gateway_managed' }),
+      listed('access', { type: 'access_managed' }),
+      listed('custom', { type: 'custom' }),
+      listed('untyped'),
+    ]
+    expect(ids(sameNameCertificates(certificates, target()).older)).toEqual(['custom', 'untyped'])
   })
 
   it('still places a certificate whose text cannot be read, by its upload time', () => {

@@ -1,8 +1,8 @@
 import { setSecret } from '@actions/core'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { registerSecret, secretForms } from '../../src/secrets.ts'
-import { PASSPHRASE, pemArmour } from '../support/fixtures.ts'
-import { generateKey, keyPem } from '../support/pki.ts'
+import { PASSPHRASE, pemArmour } from '../../test-kit/fixtures.ts'
+import { generateKey, keyPem } from '../../test-kit/pki.ts'
 
 vi.mock('@actions/core', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@actions/core')>()),

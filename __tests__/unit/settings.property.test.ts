@@ -6,9 +6,9 @@ import { InputError } from '../../src/errors.ts'
 import { parseAccountId, parseApiBaseUrl } from '../../src/api-settings.ts'
 import { parseBoolean, parseInteger, parsePositiveSeconds } from '../../src/input-parsers.ts'
 import { getSettings } from '../../src/settings.ts'
-import { ACCOUNT_ID, API_KEY, API_TOKEN, PASSPHRASE, makeWorkspace } from '../support/fixtures.ts'
-import { clientChain, keyPem } from '../support/pki.ts'
-import { actionYaml } from '../support/run-action.ts'
+import { ACCOUNT_ID, API_KEY, API_TOKEN, PASSPHRASE, makeWorkspace } from '../../test-kit/fixtures.ts'
+import { clientChain, keyPem } from '../../test-kit/pki.ts'
+import { actionYaml } from '../../test-kit/run-action.ts'
 
 vi.mock('@actions/core', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@actions/core')>()),

@@ -9,8 +9,16 @@ import { DEFAULT_API_BASE_URL, getApiSettings, parseApiBaseUrl } from '../../src
 import type { InputSource } from '../../src/input-source.ts'
 import { MAX_PEM_BYTES } from '../../src/pem-file.ts'
 import { getSettings, type Settings } from '../../src/settings.ts'
-import { ACCOUNT_ID, API_EMAIL, API_KEY, API_TOKEN, PASSPHRASE, ZONE_ID, makeWorkspace } from '../support/fixtures.ts'
-import { generateKey, keyPem } from '../support/pki.ts'
+import {
+  ACCOUNT_ID,
+  API_EMAIL,
+  API_KEY,
+  API_TOKEN,
+  PASSPHRASE,
+  ZONE_ID,
+  makeWorkspace,
+} from '../../test-kit/fixtures.ts'
+import { generateKey, keyPem } from '../../test-kit/pki.ts'
 
 vi.mock('@actions/core', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@actions/core')>()),
@@ -66,6 +74,7 @@ describe('getSettings defaults', () => {
       accountId: ACCOUNT_ID,
       certificate: { text: CERTIFICATE.trim(), input: 'certificate' },
       ca: false,
+      allowMissingKey: false,
       credentials: { kind: 'token', token: API_TOKEN },
       apiBaseUrl: 'https://api.cloudflare.com/client/v4',
       expiryWarningDays: 30,

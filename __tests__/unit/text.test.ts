@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { printable } from '../../src/text.ts'
+import { joinSentences, printable, someOf } from '../../src/text.ts'
 
 describe('printable', () => {
   it('shows line breaks and other control characters as JSON writes them', () => {
@@ -25,5 +25,24 @@ describe('printable', () => {
   it('leaves printable text alone, Unicode included', () => {
     const text = 'CN=client,O=Acme\\, Inc. – ü 日本 "quoted" %0A'
     expect(printable(text)).toBe(text)
+  })
+})
+
+describe('joinSentences', () => {
+  it('ends the first sentence once, whatever it ends with', () => {
+    expect(joinSentences('perhaps your object identifier is invalid?', 'Check account-id.')).toBe(
+      'perhaps your object identifier is invalid? Check account-id.',
+    )
+    expect(joinSentences('Done.', 'Next.')).toBe('Done. Next.')
+    expect(joinSentences('HTTP 403: [10000] Authentication error', 'Check.')).toBe(
+      'HTTP 403: [10000] Authentication error. Check.',
+    )
+  })
+})
+
+describe('someOf', () => {
+  it('lists a few items, then says how many more', () => {
+    expect(someOf(['a', 'b'], 3)).toBe('a, b')
+    expect(someOf(['a', 'b', 'c', 'd'], 2)).toBe('a, b and 2 more')
   })
 })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { MtlsCertificate, UploadBody } from '../../src/cloudflare-client.ts'
 import { OperationError } from '../../src/errors.ts'
 import { findByLeaf, uploadOrAdopt } from '../../src/upload.ts'
-import { makeClient } from '../support/fixtures.ts'
+import { makeClient } from '../../test-kit/fixtures.ts'
 import { FakeAccount, fakeApi } from './fakes.ts'
 
 function setup() {

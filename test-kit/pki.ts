@@ -29,7 +29,11 @@ export interface CertificateOptions {
   issuer?: IssuedCertificate
   /** A CA (basicConstraints CA:TRUE, keyCertSign|cRLSign) rather than a client certificate. */
   ca?: boolean
-  /** Default: an hour ago. */
+  /**
+   * Default: an hour ago, rounded down to the minute, so that certificates made one after the other
+   * in a test are issued at the same time: one made a moment later must not count as issued later
+   * (replace keeps a certificate issued after the new one).
+   */
   notBefore?: Date
   /** Default: 90 days from now. */
   notAfter?: Date
@@ -143,7 +147,7 @@ function name(options: CertificateOptions): Buffer {
 
 export function issueCertificate(options: CertificateOptions): IssuedCertificate {
   const now = Date.now()
-  const notBefore = options.notBefore ?? new Date(now - 3_600_000)
+  const notBefore = options.notBefore ?? new Date(Math.floor((now - 3_600_000) / 60_000) * 60_000)
   const notAfter = options.notAfter ?? new Date(now + 90 * 86_400_000)
   const subjectDer = name(options)
   const signer = options.issuer?.key ?? options.key

@@ -30,6 +30,14 @@ export function makeClient(kind: KeyKind = 'ec', overrides: Parameters<typeof cl
   return { ca, client, keyPem: keyPem(client.key, 'pkcs8') }
 }
 
+/**
+ * The certificate of an earlier rotation: issued two days ago. Rotation deletes only certificates issued
+ * before the one uploaded, and two made a moment apart by makeClient can fall on either side of a
+ * second (X.509 times are whole seconds), so an "older" certificate must be older on purpose.
+ */
+export const issuedEarlier = (kind: KeyKind = 'ec'): string =>
+  makeClient(kind, { notBefore: new Date(Date.now() - 2 * 86_400_000) }).client.pem
+
 /** A workspace folder with the given files, as actions/checkout would leave it. */
 export function makeWorkspace(files: Record<string, string | Buffer> = {}): string {
   const workspace = mkdtempSync(join(tmpdir(), 'mtls-workspace-'))

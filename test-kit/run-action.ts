@@ -11,7 +11,7 @@ import { parse } from 'yaml'
  * on, and the runner's log masking applied to what the process printed.
  */
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const ENTRY = join(ROOT, 'dist', 'index.js')
 
 interface ActionYaml {
@@ -19,6 +19,9 @@ interface ActionYaml {
   outputs: Record<string, unknown>
 }
 export const actionYaml = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYaml
+/** The audit action, `uses: owner/repo/audit@v1`: its metadata and its own bundle. */
+export const auditYaml = parse(readFileSync(join(ROOT, 'audit', 'action.yml'), 'utf8')) as ActionYaml
+const AUDIT_ENTRY = join(ROOT, 'dist', 'audit', 'index.js')
 
 export interface Annotation {
   level: 'error' | 'warning' | 'notice'
@@ -53,21 +56,36 @@ export interface RunOptions {
    * STATE_<name> variables (see `runPostStep`).
    */
   state?: Record<string, string>
+  /** Runs the audit action (audit/action.yml and dist/audit/index.js) instead of the upload action. */
+  audit?: boolean
 }
 
-export function inputEnv(inputs: Record<string, string>): Record<string, string> {
+export function inputEnv(inputs: Record<string, string>, metadata: ActionYaml = actionYaml): Record<string, string> {
   const env: Record<string, string> = {}
-  for (const [name, value] of Object.entries(actionYaml.inputs)) {
-    if (value.default !== undefined) env[`INPUT_${name.toUpperCase()}`] = value.default
+  for (const [name, value] of Object.entries(metadata.inputs)) {
+    // An expression (`${{ github.token }}`) is the runner's to fill in: a test gives the value itself.
+    if (value.default !== undefined && !value.default.includes('${{'))
+      env[`INPUT_${name.toUpperCase()}`] = value.default
   }
   for (const [name, value] of Object.entries(inputs)) {
-    if (!(name in actionYaml.inputs)) throw new Error(`test uses input '${name}', which action.yml does not declare`)
+    if (!(name in metadata.inputs)) throw new Error(`test uses input '${name}', which action.yml does not declare`)
     env[`INPUT_${name.toUpperCase()}`] = value
   }
   return env
 }
 
-export async function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+/** A step about to run: its environment, and the files the runner reads back after it. */
+export interface PreparedStep {
+  env: Record<string, string>
+  dir: string
+  outputsFile: string
+  summaryFile: string
+  stateFile: string
+  started: number
+}
+
+/** The environment and files the runner gives a step, in a fresh temporary folder (parallel runs share nothing). */
+export function prepareStep(inputs: Record<string, string>, options: RunOptions = {}): PreparedStep {
   const dir = mkdtempSync(join(tmpdir(), 'mtls-action-'))
   const outputsFile = join(dir, 'output.txt')
   const summaryFile = join(dir, 'summary.md')
@@ -92,25 +110,24 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
     GITHUB_RUN_ID: '4242',
     GITHUB_SERVER_URL: 'https://github.com',
-    ...inputEnv(inputs),
+    ...inputEnv(inputs, options.audit ? auditYaml : actionYaml),
     ...stateEnv,
     ...options.env,
   }
-  const started = Date.now()
-  const child = spawn(process.execPath, [ENTRY], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 30_000)
-  const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve))
-  clearTimeout(killer)
+  return { env, dir, outputsFile, summaryFile, stateFile, started: Date.now() }
+}
 
+/** What the runner makes of a finished step: the masked log, outputs, summary, saved state and annotations. */
+export function collectStep(
+  step: PreparedStep,
+  printed: { stdout: string; stderr: string; exitCode: number | null },
+): ActionRun {
+  const { stdout, stderr, exitCode } = printed
   const { log, masks, stderr: maskedStderr } = applyRunnerMasking(stdout, stderr)
-  const outputsText = readFileSync(outputsFile, 'utf8')
-  const summary = readFileSync(summaryFile, 'utf8')
-  const state = parseOutputs(readFileSync(stateFile, 'utf8'))
-  rmSync(dir, { recursive: true, force: true })
+  const outputsText = readFileSync(step.outputsFile, 'utf8')
+  const summary = readFileSync(step.summaryFile, 'utf8')
+  const state = parseOutputs(readFileSync(step.stateFile, 'utf8'))
+  rmSync(step.dir, { recursive: true, force: true })
   return {
     exitCode,
     log,
@@ -122,8 +139,25 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     summary,
     annotations: parseAnnotations(stdout),
     masks,
-    durationMs: Date.now() - started,
+    durationMs: Date.now() - step.started,
   }
+}
+
+export async function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+  const step = prepareStep(inputs, options)
+  const child = spawn(process.execPath, [options.audit ? AUDIT_ENTRY : ENTRY], {
+    env: step.env,
+    cwd: step.dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 30_000)
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  clearTimeout(killer)
+  return collectStep(step, { stdout, stderr, exitCode })
 }
 
 /**

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs'
 
 /**
  * Request validation against Cloudflare's own OpenAPI description of the mTLS endpoints
- * (fixtures/cloudflare-mtls-openapi.json, copied from Cloudflare's published schema).
+ * (cloudflare-mtls-openapi.json, beside this file, copied from Cloudflare's published schema).
  */
 type Schema = Record<string, unknown>
 
-const spec = JSON.parse(readFileSync(new URL('../fixtures/cloudflare-mtls-openapi.json', import.meta.url), 'utf8')) as {
+const spec = JSON.parse(readFileSync(new URL('./cloudflare-mtls-openapi.json', import.meta.url), 'utf8')) as {
   paths: Record<string, Record<string, Operation>>
   components: { schemas: Record<string, Schema> }
 }

@@ -1,8 +1,8 @@
-import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto'
+import { X509Certificate, createPrivateKey, randomInt, randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import { signatureAlgorithm } from '../../src/certificate-facts.ts'
+import { certificateFields } from './certificate-fields.ts'
 import { matchOperation, validateRequest } from './openapi.ts'
 
 /**
@@ -21,15 +21,18 @@ export interface StoredCertificate {
   updated_at: string
   ca: boolean
   certificates: string
-  type: 'custom'
+  type: CertificateType
   /** Kept to check what was sent; never returned. */
   private_key?: string
 }
 
+/** `custom` for uploaded certificates; Gateway and Access keep managed ones in the same list. */
+export type CertificateType = 'custom' | 'gateway_managed' | 'access_managed'
+
 export interface RecordedRequest {
   method: string
   path: string
-  /** The query string as sent, with its `?`, or empty. */
+  /** The query string, with its `?` (empty without one). */
   query: string
   headers: Record<string, string | string[] | undefined>
   body: string
@@ -51,7 +54,7 @@ export interface FaultRule {
   /** Matches when the request path ends with this. */
   pathSuffix?: string
   fault: Fault
-  /** How many matching requests it applies to; default 1. */
+  /** How many matching requests it applies to; default 1, Infinity for all. */
   times?: number
 }
 
@@ -59,7 +62,8 @@ export type Credentials = { token: string } | { email: string; key: string }
 
 export interface FakeCloudflareOptions {
   accountId: string
-  credentials: Credentials
+  /** The credentials it accepts: one kind, or several (a request passes with any of them). */
+  credentials: Credentials | readonly Credentials[]
   /** The account's zones, for API Shield's hostname associations; none by default. */
   zoneIds?: readonly string[]
 }
@@ -93,6 +97,11 @@ export class FakeCloudflare {
   private tlsHost: string | undefined
   private lastUpload = 0
   private readonly hanging = new Set<ServerResponse>()
+  /** How long each answer takes, as a distant API's would: for measuring concurrency. */
+  answerDelayMs = 0
+  /** The most requests it has been handling at once. */
+  peakConcurrent = 0
+  private concurrent = 0
 
   readonly options: FakeCloudflareOptions
 
@@ -132,9 +141,17 @@ export class FakeCloudflare {
   /** Adds a certificate directly, as if uploaded earlier; `id` replaces the generated one (any text, as a hostile API's). */
   seed(
     pem: string,
-    fields: { name?: string; ca?: boolean; uploadedOn?: string; inUseBy?: string[]; id?: string } = {},
+    fields: {
+      name?: string
+      ca?: boolean
+      uploadedOn?: string
+      inUseBy?: string[]
+      id?: string
+      type?: CertificateType
+    } = {},
   ): StoredCertificate {
     const stored = this.store(pem, fields.name, fields.ca ?? false, undefined, fields.uploadedOn)
+    if (fields.type) stored.type = fields.type
     if (fields.id !== undefined) {
       this.certificates.delete(stored.id)
       stored.id = fields.id
@@ -155,6 +172,10 @@ export class FakeCloudflare {
     this.resetZones()
     this.requests.length = 0
     this.faults.length = 0
+    this.answerDelayMs = 0
+    this.peakConcurrent = 0
+    // Each test is checked for violations before this: one test's must not fail the next.
+    this.specViolations.length = 0
   }
 
   inject(rule: FaultRule): void {
@@ -188,6 +209,9 @@ export class FakeCloudflare {
       // Recorded as text; validation reports it.
     }
     this.requests.push(recorded)
+    this.peakConcurrent = Math.max(this.peakConcurrent, ++this.concurrent)
+    response.on('close', () => this.concurrent--)
+    if (this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs))
 
     const fault = this.takeFault(method, url.pathname)
     if (fault?.kind === 'reset') return void request.socket.destroy()
@@ -214,7 +238,7 @@ export class FakeCloudflare {
     path: string,
     headers: IncomingMessage['headers'],
     body: string,
-    query: URLSearchParams,
+    query = new URLSearchParams(),
   ): [number, string] {
     const matched = matchOperation(method, path)
     if (!matched) return [404, envelope(null, [{ code: 7000, message: 'No route for that URI' }])]
@@ -243,7 +267,8 @@ export class FakeCloudflare {
     const existing = this.certificates.get(id)
     switch (`${method} ${matched.template.replace('/accounts/{account_id}/mtls_certificates', '')}`) {
       case 'GET ': {
-        const all = [...this.certificates.values()].map(publicView)
+        const types = this.typeFilter(query)
+        const all = [...this.certificates.values()].filter((c) => !types || types.includes(c.type)).map(publicView)
         return [
           200,
           JSON.stringify({
@@ -353,10 +378,20 @@ export class FakeCloudflare {
     return [200, envelope({ hostnames: after })]
   }
 
+  /** The list's `type` filter (comma-separated, form style), each value checked by validateRequest against the spec's enum. */
+  private typeFilter(query: URLSearchParams): string[] | undefined {
+    return query.get('type')?.split(',')
+  }
+
   private authenticated(headers: IncomingMessage['headers']): boolean {
-    const credentials = this.options.credentials
-    if ('token' in credentials) return headers.authorization === `Bearer ${credentials.token}`
-    return headers['x-auth-email'] === credentials.email && headers['x-auth-key'] === credentials.key
+    const accepted: readonly Credentials[] = Array.isArray(this.options.credentials)
+      ? this.options.credentials
+      : [this.options.credentials as Credentials]
+    return accepted.some((credentials) =>
+      'token' in credentials
+        ? headers.authorization === `Bearer ${credentials.token}`
+        : headers['x-auth-email'] === credentials.email && headers['x-auth-key'] === credentials.key,
+    )
   }
 
   private upload(body: { ca: boolean; certificates: string; name?: string; private_key?: string }): [number, string] {
@@ -387,17 +422,19 @@ export class FakeCloudflare {
     privateKey?: string,
     uploadedOn?: string,
   ): StoredCertificate {
-    const leaf = new X509Certificate(pem)
-    // Strictly increasing upload times, as two uploads in one millisecond would tie.
-    this.lastUpload = uploadedOn ? this.lastUpload : Math.max(Date.now(), this.lastUpload + 1)
-    const uploaded = uploadedOn ?? new Date(this.lastUpload).toISOString()
+    const fields = certificateFields(pem)
+    // Strictly increasing upload times, as two uploads in one millisecond would tie; in microseconds,
+    // as Cloudflare writes them (2022-11-22T17:32:30.467938Z).
+    this.lastUpload = uploadedOn ? this.lastUpload : Math.max(Date.now() * 1000 + randomInt(1000), this.lastUpload + 1)
+    const uploaded = uploadedOn ?? microsecondTime(this.lastUpload)
     const stored: StoredCertificate = {
-      id: randomBytes(16).toString('hex'),
+      // Cloudflare's ids are UUIDs.
+      id: randomUUID(),
       ...(name === undefined ? {} : { name }),
-      issuer: leaf.issuer.split('\n').reverse().join(','),
-      serial_number: BigInt(`0x${leaf.serialNumber}`).toString(10),
-      signature: signatureAlgorithm(leaf),
-      expires_on: leaf.validToDate.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      issuer: fields.issuer,
+      serial_number: fields.serialNumber,
+      signature: fields.signature,
+      expires_on: fields.expiresOn,
       uploaded_on: uploaded,
       updated_at: uploaded,
       ca,
@@ -408,6 +445,12 @@ export class FakeCloudflare {
     this.certificates.set(stored.id, stored)
     return stored
   }
+}
+
+/** Microseconds since the epoch as Cloudflare's timestamps: ISO 8601 with six fractional digits. */
+function microsecondTime(microseconds: number): string {
+  const seconds = new Date(Math.floor(microseconds / 1_000_000) * 1000).toISOString().slice(0, 19)
+  return `${seconds}.${String(microseconds % 1_000_000).padStart(6, '0')}Z`
 }
 
 function publicView(stored: StoredCertificate): Omit<StoredCertificate, 'private_key'> {

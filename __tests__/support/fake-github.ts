@@ -1,0 +1,164 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/**
+ * A stand-in for the part of GitHub's REST API that the audit's tracking issue uses, on 127.0.0.1:
+ * listing a repository's issues (by state and label), creating and editing one, and commenting. The
+ * action finds it through GITHUB_API_URL, as on GitHub Enterprise Server.
+ */
+
+export interface FakeIssue {
+  number: number
+  title: string
+  body: string
+  state: 'open' | 'closed'
+  state_reason: string | null
+  labels: string[]
+  comments: string[]
+  /** An open pull request is listed among the issues, as GitHub lists them. */
+  pull_request?: boolean
+}
+
+export interface GitHubRequest {
+  method: string
+  path: string
+  query: string
+  body: unknown
+}
+
+export class FakeGitHub {
+  readonly issues: FakeIssue[] = []
+  readonly requests: GitHubRequest[] = []
+  /** Answer the next this many requests with HTTP 500. */
+  failNext = 0
+  /** Create issues without their labels, as GitHub does when the token may not set them. */
+  dropLabels = false
+  private server?: Server
+  readonly token: string
+  readonly repository: string
+
+  constructor(token: string, repository = 'acme/certificates') {
+    this.token = token
+    this.repository = repository
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => {
+      void this.handle(request, response)
+    })
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve))
+    return this
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections()
+    await new Promise<void>((resolve) => {
+      this.server?.close(() => {
+        resolve()
+      })
+    })
+  }
+
+  reset(): void {
+    this.issues.length = 0
+    this.requests.length = 0
+    this.failNext = 0
+    this.dropLabels = false
+  }
+
+  /** An issue already in the repository. */
+  add(issue: Partial<FakeIssue> & Pick<FakeIssue, 'title' | 'body'>): FakeIssue {
+    const added: FakeIssue = {
+      number: this.issues.length + 1,
+      state: 'open',
+      state_reason: null,
+      labels: [],
+      comments: [],
+      ...issue,
+    }
+    this.issues.push(added)
+    return added
+  }
+
+  /** The requests that changed something: every method but GET. */
+  get writes(): GitHubRequest[] {
+    return this.requests.filter((r) => r.method !== 'GET')
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = []
+    for await (const chunk of request) chunks.push(chunk as Buffer)
+    const text = Buffer.concat(chunks).toString('utf8')
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    const method = request.method ?? 'GET'
+    const body = text ? (JSON.parse(text) as Record<string, unknown>) : {}
+    this.requests.push({ method, path: url.pathname, query: url.search, body })
+    const [status, payload] = this.route(method, url, body, request.headers.authorization ?? '')
+    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+    response.end(JSON.stringify(payload))
+  }
+
+  private route(method: string, url: URL, body: Record<string, unknown>, authorization: string): [number, unknown] {
+    if (this.failNext > 0) {
+      this.failNext--
+      return [500, { message: 'Server Error' }]
+    }
+    if (!new RegExp(`^(token|bearer) ${this.token}$`, 'i').test(authorization)) {
+      return [401, { message: 'Bad credentials' }]
+    }
+    const base = `/repos/${this.repository}/issues`
+    if (!url.pathname.startsWith(base)) return [404, { message: 'Not Found' }]
+    const number = Number(/^\/(\d+)(?:\/comments)?$/.exec(url.pathname.slice(base.length))?.[1])
+    const issue = this.issues.find((i) => i.number === number)
+    const route = url.pathname === base ? 'issues' : url.pathname.endsWith('/comments') ? 'comments' : 'issue'
+    const text = (value: unknown): string => (typeof value === 'string' ? value : '')
+    switch (`${method} ${route}`) {
+      case 'GET issues': {
+        const state = url.searchParams.get('state') ?? 'open'
+        const labels = (url.searchParams.get('labels') ?? '').split(',').filter(Boolean)
+        const listed = this.issues.filter(
+          (i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l)),
+        )
+        return [200, listed.map(view)]
+      }
+      case 'POST issues': {
+        const labels = Array.isArray(body.labels) ? body.labels.map(text) : []
+        const created = this.add({
+          title: text(body.title),
+          body: text(body.body),
+          labels: this.dropLabels ? [] : labels,
+        })
+        return [201, view(created)]
+      }
+      case 'PATCH issue':
+        if (!issue) return [404, { message: 'Not Found' }]
+        if (typeof body.title === 'string') issue.title = body.title
+        if (typeof body.body === 'string') issue.body = body.body
+        if (body.state === 'open' || body.state === 'closed') issue.state = body.state
+        if (typeof body.state_reason === 'string') issue.state_reason = body.state_reason
+        return [200, view(issue)]
+      case 'POST comments':
+        if (!issue) return [404, { message: 'Not Found' }]
+        issue.comments.push(text(body.body))
+        return [201, { id: issue.comments.length, body: body.body }]
+      default:
+        return [404, { message: 'Not Found' }]
+    }
+  }
+}
+
+function view(issue: FakeIssue): Record<string, unknown> {
+  return {
+    number: issue.number,
+    title: issue.title,
+    body: issue.body,
+    state: issue.state,
+    state_reason: issue.state_reason,
+    labels: issue.labels.map((name) => ({ name })),
+    ...(issue.pull_request ? { pull_request: { url: 'https://example.invalid/pull' } } : {}),
+  }
+}

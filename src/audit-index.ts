@@ -1,0 +1,3 @@
+import { run } from './audit-step.ts'
+
+await run()

@@ -1,0 +1,125 @@
+/**
+ * The audit action's step (audit/action.yml): inputs → settings → one listing of the account's own
+ * certificates → the expiry report → what uses the certificates that expire → outputs, summary,
+ * annotations → the tracking issue. It only reads from Cloudflare.
+ */
+import * as core from '@actions/core'
+import { auditAnnotations, auditOutputs } from './audit-report.ts'
+import { getAuditSettings, type AuditSettings } from './audit-settings.ts'
+import { renderAuditSummary } from './audit-summary.ts'
+import { CloudflareApi } from './cloudflare-client.ts'
+import { settleConcurrently } from './concurrency.ts'
+import { defaultDependencies, type Dependencies } from './dependencies.ts'
+import { errorMessage, failureMessage } from './errors.ts'
+import { syncExpiryIssue } from './expiry-issue.ts'
+import { buildExpiryReport, flagged, type AuditedCertificate, type ExpiryReport } from './expiry-report.ts'
+import { actionInputs } from './input-source.ts'
+import { log } from './log.ts'
+import { githubRunContext, writeSummary } from './summary.ts'
+import { plural } from './text.ts'
+
+/** Association reads in flight at once: enough to finish hundreds quickly, few enough not to be rate-limited. */
+const USAGE_CONCURRENCY = 8
+
+/** The audit's entry, named `run` as `npm run local-action:audit` (GitHub's local-action) expects. */
+export async function run(dependencies: Dependencies = defaultDependencies()): Promise<void> {
+  try {
+    const settings = getAuditSettings(actionInputs())
+    const api = new CloudflareApi(settings, dependencies.http.send, dependencies.clock, log)
+    log.info(`Auditing the mTLS certificates of Cloudflare account ${settings.accountId}; nothing is changed there.`)
+    const listing = await api.listCertificates()
+    const now = new Date(dependencies.clock.now())
+    const audited = buildExpiryReport(listing, settings, now)
+    const { report, usageComplete } = settings.checkUsage
+      ? await withUsage(api, audited)
+      : { report: audited, usageComplete: true }
+    logTotals(report)
+    for (const [name, value] of Object.entries(auditOutputs(report))) core.setOutput(name, value)
+    await writeSummary(renderAuditSummary(report, settings, settings.accountId))
+    const { errors, warnings } = auditAnnotations(report, settings)
+    for (const warning of warnings) log.warning(warning)
+    // Each failing certificate is an error annotation of its own, and fails the step.
+    for (const error of errors) log.fail(error)
+    if (settings.issue) await trackIssue(report, settings, settings.issue.token, usageComplete)
+  } catch (error) {
+    log.fail(failureMessage(error))
+  } finally {
+    await dependencies.http.close()
+  }
+}
+
+/** The report with what uses each certificate that expires or has expired, read a few at a time. */
+async function withUsage(
+  api: CloudflareApi,
+  report: ExpiryReport,
+): Promise<{ report: ExpiryReport; usageComplete: boolean }> {
+  const wanted = flagged(report)
+  if (wanted.length > 0) log.info(`Reading what uses the expiring and expired certificates (${wanted.length}).`)
+  const results = await settleConcurrently(wanted, USAGE_CONCURRENCY, (c) => api.listAssociations(c.id))
+  const usage = new Map<string, string[]>()
+  const failures: string[] = []
+  results.forEach((result, index) => {
+    const { id } = wanted[index] as AuditedCertificate
+    if (result.status === 'rejected') failures.push(`${id}: ${errorMessage(result.reason)}`)
+    else usage.set(id, [...new Set(result.value.flatMap((a) => (typeof a.service === 'string' ? [a.service] : [])))])
+  })
+  if (failures.length > 0) {
+    log.warning(
+      `Could not read what uses ${plural(failures.length, 'certificate')} (${failures.slice(0, 3).join('; ')}${failures.length > 3 ? '; …' : ''}): the report shows them as not checked.`,
+    )
+  }
+  const certificates = report.certificates.map((c) => {
+    const inUse = usage.get(c.id)
+    return inUse ? { ...c, inUse } : c
+  })
+  return { report: { ...report, certificates }, usageComplete: failures.length === 0 }
+}
+
+function logTotals(report: ExpiryReport): void {
+  const list = flagged(report)
+  const expired = list.filter((c) => c.status === 'expired').length
+  const { managed, unmatched } = report.leftOut
+  log.info(
+    `Audited ${plural(report.certificates.length, 'certificate')}: ${list.length - expired} expiring, ${expired} expired${managed + unmatched > 0 ? ` (left out: ${managed} managed by Cloudflare, ${unmatched} matching no name pattern)` : ''}.`,
+  )
+  for (const c of report.certificates) {
+    if (c.notValidUntil) log.info(`Certificate ${c.id} is not valid until ${c.notValidUntil}.`)
+  }
+}
+
+/**
+ * The tracking issue, once the audit has answered: a failure here is only a warning. With the usage of
+ * some certificate unread, the issue is left as it is, rather than edited twice for a passing error.
+ */
+async function trackIssue(
+  report: ExpiryReport,
+  settings: AuditSettings,
+  token: string,
+  usageComplete: boolean,
+): Promise<void> {
+  if (!usageComplete) {
+    log.info('The tracking issue is left as it is: what uses some certificates could not be read.')
+    return
+  }
+  try {
+    const { serverUrl, repository, runId } = await githubRunContext()
+    const outcome = await syncExpiryIssue(
+      flagged(report),
+      { accountId: settings.accountId, policy: settings },
+      {
+        token,
+        signal: AbortSignal.timeout(settings.timeoutSeconds * 1000),
+        ...(repository && runId ? { runUrl: `${serverUrl}/${repository}/actions/runs/${runId}` } : {}),
+      },
+    )
+    log.info(
+      outcome.action === 'none'
+        ? 'Tracking issue: none open, none needed.'
+        : `Tracking issue #${outcome.number}: ${outcome.action}.`,
+    )
+  } catch (error) {
+    log.warning(
+      `The tracking issue could not be kept up to date: ${errorMessage(error)}. The audit's result above stands; check that the job has permissions: issues: write.`,
+    )
+  }
+}
