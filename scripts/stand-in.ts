@@ -3,7 +3,8 @@
  * and for CI, with throwaway certificates to upload to it. `npm run stand-in -- --help` prints the usage.
  *
  * Writes <dir>/certs/client.pem, <dir>/certs/ca.pem and <dir>/client.key, then <dir>/stand-in.json (last, and
- * atomically, so its existence means the stand-in is listening), and prints the same JSON as one line on stdout.
+ * atomically, so its existence means the stand-in is listening), and prints the same JSON as one line on stdout;
+ * its zoneId is a zone of the account, for API Shield's hostname associations (zone-id).
  * Serves on 127.0.0.1 until SIGINT or SIGTERM, or until --max-seconds pass, so a forgotten one does not linger.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
@@ -11,7 +12,7 @@ import { join, resolve } from 'node:path'
 
 import { FakeCloudflare } from '../test-kit/fake-cloudflare.ts'
 import { parseOrExit } from './command-line.ts'
-import { ACCOUNT_ID, API_EMAIL, API_KEY, API_TOKEN, issuedEarlier, makeClient } from '../test-kit/fixtures.ts'
+import { ACCOUNT_ID, API_EMAIL, API_KEY, API_TOKEN, ZONE_ID, issuedEarlier, makeClient } from '../test-kit/fixtures.ts'
 import { USAGE, standInOptions } from './stand-in-options.ts'
 
 const parsed = parseOrExit('stand-in', USAGE, standInOptions)
@@ -42,6 +43,7 @@ writeFileSync(join(out, 'client.key'), fixture.keyPem, { mode: 0o600 })
 const fake = await new FakeCloudflare({
   accountId: ACCOUNT_ID,
   credentials: [{ token: API_TOKEN }, { email: API_EMAIL, key: API_KEY }],
+  zoneIds: [ZONE_ID],
 }).start(port)
 for (const rule of failures) fake.inject(rule)
 const seeded = parsed.seedName
@@ -60,6 +62,8 @@ const expiring = expiringName
 const info = JSON.stringify({
   url: fake.url,
   accountId: ACCOUNT_ID,
+  // A zone of the account, for API Shield's hostname associations (zone-id).
+  zoneId: ZONE_ID,
   token: API_TOKEN,
   email: API_EMAIL,
   key: API_KEY,

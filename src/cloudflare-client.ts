@@ -34,6 +34,15 @@ export interface Association {
   status?: string
 }
 
+/** One zone's hostname associations, per CA (see CloudflareApi.zoneHostnames). */
+export interface ZoneHostnamesClient {
+  readonly zoneId: string
+  /** The zone's hostnames associated with this CA. */
+  read(certificateId: string): Promise<string[]>
+  /** Replaces the CA's whole list in the zone (an empty list removes them all). */
+  write(certificateId: string, hostnames: readonly string[]): Promise<void>
+}
+
 /** What an upload found: the certificate, and whether this call stored it or found it in the account. */
 export type Uploaded =
   | { certificate: MtlsCertificate; uploaded: true }
@@ -106,6 +115,36 @@ export class CloudflareApi {
     })
   }
 
+  /**
+   * API Shield's hostname associations in one zone, per CA. Every request names the CA, checked
+   * first: without an mtls_certificate_id, Cloudflare's calls act on the zone's managed CA.
+   */
+  zoneHostnames(zoneId: string): ZoneHostnamesClient {
+    const path = `/zones/${encodeURIComponent(zoneId)}/certificate_authorities/hostname_associations`
+    return {
+      zoneId,
+      read: (id) => {
+        if (!isCertificateId(id)) return Promise.reject(refusedId(id))
+        return this.retries.withRetries(`read the hostnames of CA ${id} in zone ${zoneId}`, async () => {
+          const query = `?mtls_certificate_id=${encodeURIComponent(id)}`
+          return hostnamesOf(await this.request('GET', `${path}${query}`, undefined, zoneId))
+        })
+      },
+      // A write replaces the CA's whole list: repeating it after a lost answer is harmless.
+      write: async (id, hostnames) => {
+        if (!isCertificateId(id)) throw refusedId(id)
+        await this.retries.withRetries(`set the hostnames of CA ${id} in zone ${zoneId}`, () =>
+          this.request('PUT', path, { hostnames: [...hostnames], mtls_certificate_id: id }, zoneId),
+        )
+      },
+    }
+  }
+
+  /** When the run's time budget (timeout-seconds) runs out: waits between calls stay within it too. */
+  deadlineAt(): number {
+    return this.retries.deadlineAt()
+  }
+
   /** The services using the certificate; an answer of any other shape fails, so that it never reads as "none". */
   listAssociations(id: string): Promise<Association[]> {
     if (!isCertificateId(id)) return Promise.reject(refusedId(id))
@@ -140,7 +179,8 @@ export class CloudflareApi {
   }
 
   /** One request and its envelope: the `result` on success, ApiError or TransportError otherwise. */
-  private async request(method: HttpRequest['method'], path: string, body?: object): Promise<unknown> {
+  /** With `zoneId`, a zone call: its failures are explained in the zone's terms (resultOf). */
+  private async request(method: HttpRequest['method'], path: string, body?: object, zoneId?: string): Promise<unknown> {
     const url = `${this.settings.apiBaseUrl}${path}`
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -156,7 +196,7 @@ export class CloudflareApi {
       throw method === 'GET' && error instanceof TransportError ? error.asRead() : error
     })
     this.log.debug(`${method} ${url} answered HTTP ${response.status} in ${this.clock.now() - started} ms`)
-    return resultOf(response, this.clock.now(), method, this.settings.credentials.kind)
+    return resultOf(response, this.clock.now(), method, this.settings.credentials.kind, zoneId)
   }
 }
 
@@ -194,4 +234,17 @@ function certificateOf(result: unknown): MtlsCertificate {
     })
   }
   return result
+}
+
+/**
+ * The hostnames in a zone association answer. Anything else is refused, not read as "none": the list
+ * is written back merged, and a list read wrongly as empty would drop the CA's other hostnames.
+ */
+function hostnamesOf(result: unknown): string[] {
+  const hostnames = isObject(result) ? result.hostnames : undefined
+  if (Array.isArray(hostnames) && hostnames.every((hostname) => typeof hostname === 'string')) return hostnames
+  throw new ApiError("Cloudflare's answer holds no list of hostnames", 200, [], {
+    retryable: false,
+    outcomeUnknown: false,
+  })
 }

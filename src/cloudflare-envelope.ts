@@ -23,6 +23,7 @@ export function resultOf(
   now: number,
   method: string,
   auth: Credentials['kind'] = 'token',
+  zoneId?: string,
 ): unknown {
   const { status } = response
   const retryable = isRetryableStatus(status)
@@ -30,7 +31,7 @@ export function resultOf(
   const unknownIfWrite = method !== 'GET' && (status >= 500 || status < 300)
   const retryAfter = retryAfterMs(response.headers, now)
   const failure = (message: string, errors: ApiMessage[] = [], retry = retryable): ApiError => {
-    const hint = hintFor(status, errors, auth)
+    const hint = zoneId === undefined ? hintFor(status, errors, auth) : zoneHintFor(status, errors, auth, zoneId)
     return new ApiError(message, status, errors, {
       retryable: retry,
       outcomeUnknown: unknownIfWrite,
@@ -136,4 +137,25 @@ function hintFor(status: number, errors: readonly ApiMessage[], auth: Credential
   if (status === 401 || has(CLOUDFLARE_CODES.credentials)) return hints.refused
   if (status === 403) return hints.forbidden
   return undefined
+}
+
+/**
+ * What to do about a failed call on a zone's hostname associations. Server trouble and rate limits as
+ * for any call; a refusal names the zone permission for the auth in use (on top of the account
+ * permission the upload needs, which the calls before it proved); a zone it cannot route to, zone-id.
+ */
+function zoneHintFor(
+  status: number,
+  errors: readonly ApiMessage[],
+  auth: Credentials['kind'],
+  zoneId: string,
+): string | undefined {
+  if (status >= 500 || status === 429) return hintFor(status, errors, auth)
+  if (status === 404 || hasAnyCode(errors, CLOUDFLARE_CODES.account)) {
+    return `Check zone-id: ${zoneId} must be the ID of a zone that the credentials can reach (the Zone ID on the zone's Overview page, in the account of account-id).`
+  }
+  if (status !== 401 && status !== 403) return undefined
+  return auth === 'token'
+    ? `The API token needs the zone permission "Zone → SSL and Certificates → Edit" on zone ${zoneId}, as well as ${TOKEN_PERMISSION} for the upload: edit the token in the dashboard (My Profile → API Tokens) to add it.`
+    : `The Cloudflare user of api-email needs a role on zone ${zoneId} that may edit SSL and Certificates (Zone → SSL and Certificates → Edit, as in the Administrator role), as well as the account's SSL and Certificates: check the user's roles under Manage Account → Members.`
 }

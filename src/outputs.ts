@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import type { HostnameAttachment } from './api-shield.ts'
 import type { CheckedCertificate } from './certificate-check.ts'
 import type { MtlsCertificate } from './cloudflare-client.ts'
 import type { ReplacePlan } from './rotation.ts'
@@ -18,6 +19,7 @@ export interface Outputs {
   created: string
   'replaced-ids': string
   'replace-candidates': string
+  hostnames: string
 }
 
 /** Outputs from Cloudflare's answer where there is one, from the local certificate otherwise (dry run). */
@@ -27,6 +29,7 @@ export function buildOutputs(
   remote: MtlsCertificate | undefined,
   created: boolean,
   plan: ReplacePlan,
+  hostnames?: HostnameAttachment,
 ): Outputs {
   const facts = checked.facts
   return {
@@ -42,9 +45,10 @@ export function buildOutputs(
     created: String(created),
     'replaced-ids': JSON.stringify(plan.replacements.filter((r) => r.action === 'deleted').map((r) => r.id)),
     'replace-candidates': JSON.stringify(plan.candidates),
+    hostnames: JSON.stringify(hostnames?.hostnames ?? []),
   }
 }
 
-export function setOutputs(outputs: Outputs): void {
+export function setOutputs(outputs: Partial<Outputs>): void {
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
 }

@@ -4,7 +4,8 @@ import type { Dependencies } from './dependencies.ts'
 import { errorMessage } from './errors.ts'
 import { actionInputs } from './input-source.ts'
 import { log } from './log.ts'
-import { logReplacements, replaceOlder } from './rotation.ts'
+import { getApiShieldSettings } from './hostnames.ts'
+import { logReplacements, replaceOlder, type ZoneRelease } from './rotation.ts'
 import { registerSecretInputs } from './secrets.ts'
 import { loadRotation } from './state-helper.ts'
 import { renderPostSummary, writeSummary } from './summary.ts'
@@ -32,13 +33,24 @@ export async function runPost(dependencies: Dependencies): Promise<void> {
     }
     const { target } = saved
     const api = new CloudflareApi(getApiSettings(source), dependencies.http.send, dependencies.clock, log)
+    // API Shield (zone-id and hostnames, read again): the older CAs give up what the new one serves now.
+    const apiShield = getApiShieldSettings(source, target.ca)
+    const detachFirst = apiShield
+      ? `, first detaching from them the hostnames of zone ${apiShield.zoneId} that ${target.id} serves`
+      : ''
     log.info(
-      `Replace, at the end of the job: deleting the certificates named '${target.name}' uploaded before ${target.id} that no service uses now.`,
+      `Replace, at the end of the job: deleting the certificates named '${target.name}' uploaded before ${target.id} that no service uses now${detachFirst}.`,
     )
-    const replacements = await replaceOlder(api, await api.listCertificates(), target, false)
+    let zone: ZoneRelease | undefined
+    if (apiShield) {
+      const client = api.zoneHostnames(apiShield.zoneId)
+      const newServes = await client.read(target.id ?? '')
+      zone = { zone: client, newServes, clock: dependencies.clock, deadlineAt: api.deadlineAt() }
+    }
+    const replacements = await replaceOlder(api, await api.listCertificates(), target, false, zone)
     if (replacements.length === 0) log.info(`No older certificate named '${target.name}' is left to delete.`)
     logReplacements(replacements)
-    await writeSummary(renderPostSummary(target, replacements))
+    await writeSummary(renderPostSummary(target, replacements, apiShield?.zoneId))
   } catch (error) {
     log.warning(
       `Replace at the end of the job could not finish: ${errorMessage(error)}. The new certificate is in place; older certificates with its name are left as they were.`,

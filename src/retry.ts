@@ -18,7 +18,7 @@ export interface EarlierAttempts {
   mayHaveTakenEffect: boolean
 }
 
-interface Backoff {
+export interface Backoff {
   baseDelayMs: number
   maxDelayMs: number
 }
@@ -59,6 +59,11 @@ export class Retries {
         }),
     )
     return AbortSignal.any([deadline.signal, attempt])
+  }
+
+  /** When the time budget runs out (it starts now, if no request has started it). */
+  deadlineAt(): number {
+    return this.startDeadline().at
   }
 
   /** Runs `attempt` until it succeeds, fails for good, runs out of attempts or out of time. */
@@ -160,7 +165,7 @@ export function isRetryableStatus(status: number): boolean {
  * Exponential backoff with "equal jitter": half the step is fixed, half random, so that parallel
  * jobs spread out but no wait collapses to zero. `retry` counts from 1.
  */
-function backoffDelay(retry: number, policy: Readonly<Backoff>, random: () => number): number {
+export function backoffDelay(retry: number, policy: Readonly<Backoff>, random: () => number): number {
   const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1))
   return Math.round(step / 2 + (step / 2) * random())
 }

@@ -1,6 +1,8 @@
+import { releaseHostnames, waitUntilUnused, type HostnameRelease } from './api-shield.ts'
 import { isCertificateId, isCustom, parseTime } from './api-values.ts'
 import { leafCertificate } from './certificate-facts.ts'
-import type { CloudflareApi, MtlsCertificate } from './cloudflare-client.ts'
+import type { Clock } from './clock.ts'
+import type { CloudflareApi, MtlsCertificate, ZoneHostnamesClient } from './cloudflare-client.ts'
 import { ApiError, errorMessage } from './errors.ts'
 import { log } from './log.ts'
 import { plural, someOf } from './text.ts'
@@ -16,6 +18,18 @@ export interface Replacement {
   reason: string
   /** A kept certificate the user should look at. */
   warn: boolean
+  /** API Shield: what happened to the older CA's hostnames in the zone. */
+  hostnames?: HostnameRelease
+}
+
+/** API Shield: older CAs give up the zone's hostnames the new one serves before they are judged. */
+export interface ZoneRelease {
+  zone: ZoneHostnamesClient
+  /** The new CA's hostnames in the zone, attached already (make before break). */
+  newServes: readonly string[]
+  /** After a detach, Cloudflare reports a CA in use a while longer: reads wait on this clock, until deadlineAt. */
+  clock: Clock
+  deadlineAt: number
 }
 
 /** What replace did in this step, and what it leaves to the post step. */
@@ -104,6 +118,7 @@ export async function replaceOlder(
   certificates: readonly MtlsCertificate[],
   target: RotationTarget,
   dryRun: boolean,
+  zone?: ZoneRelease,
 ): Promise<Replacement[]> {
   const { older, newerIssued, unknown } = sameNameCertificates(certificates, target)
   const kept = (certificate: MtlsCertificate, reason: string): Replacement => ({
@@ -126,7 +141,6 @@ export async function replaceOlder(
     ...unknown.map((certificate) => kept(certificate, unplaced)),
   ]
   for (const certificate of older) {
-    const base = describe(certificate)
     if (!isCertificateId(certificate.id)) {
       replacements.push(
         kept(
@@ -136,38 +150,64 @@ export async function replaceOlder(
       )
       continue
     }
-    if (api.outOfTime()) {
-      replacements.push(notChecked(certificate, api))
-      continue
-    }
-    try {
-      const associations = await api.listAssociations(certificate.id)
-      if (associations.length > 0) {
-        const services = associations
-          .map((a) => `${a.service ?? 'unknown service'}${a.status ? ` (${a.status})` : ''}`)
-          .join(', ')
-        replacements.push({ ...base, action: 'kept', reason: `still in use by ${services}`, warn: true })
-        continue
-      }
-      if (dryRun) {
-        replacements.push({ ...base, action: 'would delete', reason: 'older, same name, not in use', warn: false })
-        continue
-      }
-      await api.deleteCertificate(certificate.id)
-      replacements.push({ ...base, action: 'deleted', reason: 'older, same name, not in use', warn: false })
-    } catch (error) {
-      // Another run rotating the same name at the same moment may have deleted it first.
-      if (error instanceof Error && error.cause instanceof ApiError && error.cause.notFound) {
-        replacements.push({ ...base, action: 'already gone', reason: 'deleted meanwhile, by another run', warn: false })
-      } else if (api.outOfTime()) {
-        replacements.push(notChecked(certificate, api))
-      } else {
-        replacements.push({ ...base, action: 'kept', reason: errorMessage(error), warn: true })
-      }
-    }
+    replacements.push(api.outOfTime() ? notChecked(certificate, api) : await replaceOne(api, certificate, dryRun, zone))
   }
   return replacements
 }
+
+/**
+ * One older certificate: with API Shield, first taken off the zone's hostnames the new CA serves (and
+ * kept, when it serves others this step was not given); then deleted unless a service still uses it.
+ */
+async function replaceOne(
+  api: CloudflareApi,
+  certificate: MtlsCertificate,
+  dryRun: boolean,
+  zone: ZoneRelease | undefined,
+): Promise<Replacement> {
+  let base: Pick<Replacement, 'id' | 'uploadedOn' | 'hostnames'> = describe(certificate)
+  try {
+    const released = zone && (await releaseHostnames(zone.zone, certificate.id, zone.newServes, dryRun))
+    if (released) base = { ...base, hostnames: released }
+    const moved = released !== undefined && released.detached.length > 0
+    const detached = moved
+      ? `${dryRun ? 'would detach' : 'detached'} ${released.detached.join(', ')} (the new CA serves ${pronoun(released.detached)}); `
+      : ''
+    if (zone && released && released.kept.length > 0) {
+      const them = pronoun(released.kept)
+      const reason = `${detached}still serves ${released.kept.join(', ')} in zone ${zone.zone.zoneId}, which this step was not given: add ${them} to hostnames to move ${them} to the new CA`
+      return { ...base, action: 'kept', reason, warn: true }
+    }
+    const read = () => api.listAssociations(certificate.id)
+    // Only a detach made here is worth waiting for; a CA in use elsewhere is kept at once, as any certificate.
+    const associations =
+      zone && moved && !dryRun ? await waitUntilUnused(read, zone.clock, zone.deadlineAt) : await read()
+    const services = associations
+      .map((a) => `${a.service ?? 'unknown service'}${a.status ? ` (${a.status})` : ''}`)
+      .join(', ')
+    if (moved && dryRun) {
+      const now = associations.length > 0 ? ` (now in use by ${services})` : ''
+      const reason = `${detached}older, same name, deleted once Cloudflare no longer reports it in use${now}`
+      return { ...base, action: 'would delete', reason, warn: false }
+    }
+    if (associations.length > 0) {
+      const when = moved ? ' when timeout-seconds ran out' : ''
+      return { ...base, action: 'kept', reason: `${detached}still in use by ${services}${when}`, warn: true }
+    }
+    if (dryRun) return { ...base, action: 'would delete', reason: 'older, same name, not in use', warn: false }
+    await api.deleteCertificate(certificate.id)
+    return { ...base, action: 'deleted', reason: `${detached}older, same name, not in use`, warn: false }
+  } catch (error) {
+    // Another run rotating the same name at the same moment may have deleted it first.
+    if (error instanceof Error && error.cause instanceof ApiError && error.cause.notFound) {
+      return { ...base, action: 'already gone', reason: 'deleted meanwhile, by another run', warn: false }
+    }
+    if (api.outOfTime()) return { ...notChecked(certificate, api), ...base }
+    return { ...base, action: 'kept', reason: errorMessage(error), warn: true }
+  }
+}
+
+const pronoun = (hostnames: readonly string[]): string => (hostnames.length === 1 ? 'it' : 'them')
 
 /** Kept, as the time limit ran out before it was checked; the log says so once for all of them. */
 const notChecked = (certificate: MtlsCertificate, api: CloudflareApi): Replacement => ({

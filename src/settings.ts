@@ -1,5 +1,6 @@
 import { getApiSettings, type ApiSettings } from './api-settings.ts'
 import { InputError } from './errors.ts'
+import { getApiShieldSettings, type ApiShieldSettings } from './hostnames.ts'
 import { parseBoolean, parseChoice, parseInteger } from './input-parsers.ts'
 import type { InputSource } from './input-source.ts'
 import { MAX_PEM_BYTES, readPemFile } from './pem-file.ts'
@@ -38,6 +39,8 @@ export interface Settings extends ApiSettings {
   /** `end-of-job`: the post step replaces, once every other step of the job has succeeded. */
   replaceWhen: (typeof REPLACE_WHEN)[number]
   dryRun: boolean
+  /** API Shield: with zone-id and hostnames (only for a CA). */
+  apiShield?: ApiShieldSettings
 }
 
 /**
@@ -77,6 +80,8 @@ export function getSettings(source: InputSource): Settings {
   const name = read('name')
   if (name) settings.name = parseName(name)
   if (privateKey) settings.privateKey = privateKey
+  const apiShield = getApiShieldSettings(source, ca)
+  if (apiShield) settings.apiShield = apiShield
   // Kept as given, spaces and all; only one of spaces alone (which could not be masked) counts as none.
   if (passphrase.trim()) settings.privateKeyPassphrase = passphrase
   if (settings.replace && !settings.name) {

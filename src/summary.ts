@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import type { HostnameAttachment } from './api-shield.ts'
 import { errorMessage } from './errors.ts'
 import { log } from './log.ts'
 import type { Outputs } from './outputs.ts'
@@ -17,6 +18,8 @@ export interface RunReport extends ReplacePlan {
   /** Replace was asked for and goes ahead (it is skipped when the certificate is reused under another name). */
   replace: boolean
   replaceWhen: Settings['replaceWhen']
+  /** API Shield, with zone-id: the CA's hostnames in the zone. */
+  hostnames?: HostnameAttachment
 }
 
 /** Where the run comes from, for the summary's closing line. */
@@ -71,6 +74,14 @@ export function renderSummary(report: RunReport, context: RunContext): string {
   const parts = [`<h2>${escapeForSummary(HEADLINES[report.action])}</h2>`, `<table>\n${table}\n</table>`]
 
   if (report.replace) parts.push(...replaceSection(report))
+  if (report.hostnames) {
+    parts.push(hostnamesSection(report.hostnames.zoneId, report.dryRun, report.replacements, report.hostnames))
+    if (report.replace && report.replaceWhen === 'end-of-job' && !report.dryRun) {
+      parts.push(
+        `<p>At the end of the job, replace first detaches these hostnames from the older CAs named ${escapeForSummary(report.outputs.name)}; an older CA is deleted once it serves none and Cloudflare no longer reports it in use.</p>`,
+      )
+    }
+  }
   parts.push(`<p>${provenance(context)}</p>`)
   return `${parts.join('\n')}\n`
 }
@@ -102,15 +113,59 @@ function replacementsTable(replacements: readonly Replacement[]): string {
   return `<table>\n<tr><th>ID</th><th>Uploaded on</th><th>Action</th><th>Why</th></tr>\n${rows}\n</table>`
 }
 
-/** The post step's own section: what replace did at the end of the job. */
-export function renderPostSummary(target: RotationTarget, replacements: readonly Replacement[]): string {
+/**
+ * API Shield: the zone's hostnames, and what happened to each on the new CA and on each older CA
+ * (detached, as the new CA serves it, or kept, as this step was not given it).
+ */
+function hostnamesSection(
+  zoneId: string,
+  dryRun: boolean,
+  replacements: readonly Replacement[],
+  attachment?: HostnameAttachment,
+): string {
+  const attached = new Set(attachment?.attached)
+  const given = new Set(attachment?.alreadyThere)
+  // Hostname, status, and the older CA's id (none for the new CA).
+  const rows: [string, string, string | undefined][] = (attachment?.hostnames ?? []).map((hostname) => [
+    hostname,
+    attached.has(hostname)
+      ? dryRun
+        ? 'would attach'
+        : 'attached'
+      : given.has(hostname)
+        ? 'already there'
+        : 'already there (not given to this step)',
+    undefined,
+  ])
+  for (const r of replacements) {
+    const detached = dryRun ? 'would detach from the older CA' : 'detached from the older CA'
+    for (const hostname of r.hostnames?.detached ?? []) rows.push([hostname, detached, r.id])
+    for (const hostname of r.hostnames?.kept ?? [])
+      rows.push([hostname, 'kept on the older CA: not given to this step', r.id])
+  }
+  const body = rows
+    .map(
+      ([hostname, status, id]) =>
+        `<tr><td><code>${escapeForSummary(hostname)}</code></td><td>${escapeForSummary(status)}</td><td>${id === undefined ? 'this CA' : `<code>${escapeForSummary(id)}</code>`}</td></tr>`,
+    )
+    .join('\n')
+  return `<h3>API Shield hostnames in zone <code>${escapeForSummary(zoneId)}</code></h3>\n<table>\n<tr><th>Hostname</th><th>Status</th><th>CA</th></tr>\n${body}\n</table>`
+}
+
+/** The post step's own section: what replace did at the end of the job (with API Shield, to the hostnames). */
+export function renderPostSummary(
+  target: RotationTarget,
+  replacements: readonly Replacement[],
+  zoneId?: string,
+): string {
   const name = escapeForSummary(target.name)
   const heading = `<h3>Replace at the end of the job: certificates named ${name} older than <code>${escapeForSummary(target.id ?? '')}</code></h3>`
   const body =
     replacements.length === 0
       ? '<p>No older certificate with this name and CA flag was left.</p>'
       : replacementsTable(replacements)
-  return `${heading}\n${body}\n`
+  const hostnames = zoneId === undefined ? '' : `${hostnamesSection(zoneId, false, replacements)}\n`
+  return `${heading}\n${body}\n${hostnames}`
 }
 
 function provenance(context: RunContext): string {

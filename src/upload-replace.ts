@@ -8,6 +8,7 @@ import {
   replaceOlder,
   type ReplacePlan,
   type RotationTarget,
+  type ZoneRelease,
 } from './rotation.ts'
 import { saveRotation } from './state-helper.ts'
 import { someOf } from './text.ts'
@@ -20,11 +21,12 @@ export async function replaceInStep(
   api: CloudflareApi,
   target: RotationTarget,
   listing: readonly MtlsCertificate[] | undefined,
+  zone?: ZoneRelease,
 ): Promise<ReplacePlan> {
   const dryRun = listing !== undefined
   try {
     const certificates = listing ?? (await api.listCertificates())
-    const replacements = await replaceOlder(api, certificates, target, dryRun)
+    const replacements = await replaceOlder(api, certificates, target, dryRun, zone)
     logReplacements(replacements)
     return { replacements, candidates: dryRun ? replaceCandidates(certificates, target) : [] }
   } catch (error) {

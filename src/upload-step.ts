@@ -1,13 +1,15 @@
+import { attachHostnames, type HostnameAttachment } from './api-shield.ts'
 import { checkCertificate, subjectOf, type CheckedCertificate } from './certificate-check.ts'
 import { isoSeconds } from './certificate-facts.ts'
 import { CloudflareApi, type MtlsCertificate, type UploadBody } from './cloudflare-client.ts'
+import type { Clock } from './clock.ts'
 import type { Dependencies } from './dependencies.ts'
-import { InputError, failureMessage } from './errors.ts'
+import { InputError, OperationError, errorMessage, failureMessage } from './errors.ts'
 import { actionInputs } from './input-source.ts'
 import { log } from './log.ts'
 import { buildOutputs, setOutputs } from './outputs.ts'
 import { replaceInStep, scheduleReplace } from './upload-replace.ts'
-import { NO_REPLACE, type ReplacePlan, type RotationTarget } from './rotation.ts'
+import { NO_REPLACE, type ReplacePlan, type RotationTarget, type ZoneRelease } from './rotation.ts'
 import { registerSecret } from './secrets.ts'
 import { getSettings, type Settings } from './settings.ts'
 import { githubRunContext, renderSummary, writeSummary, type RunReport } from './summary.ts'
@@ -24,7 +26,7 @@ export async function runUpload(dependencies: Dependencies): Promise<void> {
     if (checked.privateKeyPem) registerSecret(checked.privateKeyPem)
     logChecks(checked)
     const api = new CloudflareApi(settings, dependencies.http.send, dependencies.clock, log)
-    const report = await upload(api, settings, checked, now)
+    const report = await upload(api, settings, checked, now, dependencies.clock)
     setOutputs(report.outputs)
     await writeSummary(renderSummary(report, await githubRunContext()))
   } catch (error) {
@@ -49,16 +51,26 @@ async function upload(
   settings: Settings,
   checked: CheckedCertificate,
   now: Date,
+  clock: Clock,
 ): Promise<RunReport> {
-  const { certificate, created, mayReplace, listing } = settings.dryRun
+  const placement = settings.dryRun
     ? await findInAccount(api, settings, checked)
     : await uploadToAccount(api, settings, checked, now)
+  const { certificate, created, mayReplace, listing } = placement
+  const hostnames = settings.apiShield && (await attach(api, settings, checked, placement))
   const target = rotationTarget(settings, checked, certificate?.uploaded_on ?? isoSeconds(now), certificate?.id)
-  const plan = settings.replace && mayReplace ? await replace(api, settings, target, listing) : NO_REPLACE
+  const zone: ZoneRelease | undefined = hostnames && {
+    zone: api.zoneHostnames(hostnames.zoneId),
+    newServes: hostnames.hostnames,
+    clock,
+    deadlineAt: api.deadlineAt(),
+  }
+  const plan = settings.replace && mayReplace ? await replace(api, settings, target, listing, zone) : NO_REPLACE
   return {
     action: settings.dryRun ? (certificate ? 'would reuse' : 'would upload') : created ? 'uploaded' : 'reused',
     dryRun: settings.dryRun,
-    outputs: buildOutputs(settings, checked, certificate, created, plan),
+    outputs: buildOutputs(settings, checked, certificate, created, plan, hostnames),
+    ...(hostnames ? { hostnames } : {}),
     daysLeft: checked.facts.daysLeft,
     replace: settings.replace && mayReplace,
     replaceWhen: settings.replaceWhen,
@@ -102,13 +114,40 @@ async function findInAccount(api: CloudflareApi, settings: Settings, checked: Ch
   return { certificate, created: false, mayReplace, listing }
 }
 
+/**
+ * API Shield: the CA goes onto the zone's hostnames once it is in place (a dry run only reads). A
+ * failure fails the step with the outputs set, so that a re-run adopts the CA and finishes the job.
+ */
+async function attach(
+  api: CloudflareApi,
+  settings: Settings,
+  checked: CheckedCertificate,
+  { certificate, created }: Placement,
+): Promise<HostnameAttachment | undefined> {
+  if (!settings.apiShield) return undefined
+  const { zoneId, hostnames } = settings.apiShield
+  try {
+    return await attachHostnames(api.zoneHostnames(zoneId), certificate?.id, hostnames, settings.dryRun, log)
+  } catch (error) {
+    if (settings.dryRun || !certificate) throw error
+    // All but `hostnames`, which cannot be known now.
+    const { hostnames: _unknown, ...outputs } = buildOutputs(settings, checked, certificate, created, NO_REPLACE)
+    setOutputs(outputs)
+    throw new OperationError(
+      `${errorMessage(error).replace(/\.$/, '')}. The CA is ${created ? 'uploaded' : 'in the account'} as ${certificate.id} (certificate-id is set): once this is fixed, re-run the job, which adopts it and attaches the hostnames.`,
+      { cause: error },
+    )
+  }
+}
+
 function replace(
   api: CloudflareApi,
   settings: Settings,
   target: RotationTarget,
   listing: MtlsCertificate[] | undefined,
+  zone: ZoneRelease | undefined,
 ): Promise<ReplacePlan> {
-  if (settings.dryRun || settings.replaceWhen === 'immediately') return replaceInStep(api, target, listing)
+  if (settings.dryRun || settings.replaceWhen === 'immediately') return replaceInStep(api, target, listing, zone)
   return scheduleReplace(api, target)
 }
 

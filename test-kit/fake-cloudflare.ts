@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { certificateFields } from './certificate-fields.ts'
-import { matchOperation, validateRequest, type MatchedOperation } from './openapi.ts'
+import { matchOperation, validateRequest } from './openapi.ts'
 
 /**
  * A stateful stand-in for Cloudflare's mTLS certificate endpoints, on 127.0.0.1. It checks every
@@ -64,6 +64,8 @@ export interface FakeCloudflareOptions {
   accountId: string
   /** The credentials it accepts: one kind, or several (a request passes with any of them). */
   credentials: Credentials | readonly Credentials[]
+  /** The account's zones, for API Shield's hostname associations; none by default. */
+  zoneIds?: readonly string[]
 }
 
 /** A fault that answers with Cloudflare's error envelope. */
@@ -167,6 +169,7 @@ export class FakeCloudflare {
   reset(): void {
     this.certificates.clear()
     this.associations.clear()
+    this.resetZones()
     this.requests.length = 0
     this.faults.length = 0
     this.answerDelayMs = 0
@@ -239,7 +242,7 @@ export class FakeCloudflare {
   ): [number, string] {
     const matched = matchOperation(method, path)
     if (!matched) return [404, envelope(null, [{ code: 7000, message: 'No route for that URI' }])]
-    const problems = validateRequest(matched, headers, body)
+    const problems = validateRequest(matched, headers, body, query)
     if (problems.length > 0) {
       this.specViolations.push(...problems.map((p) => `${method} ${matched.template}: ${p}`))
       return [
@@ -251,6 +254,7 @@ export class FakeCloudflare {
       ]
     }
     if (!this.authenticated(headers)) return [403, envelope(null, [{ code: 10000, message: 'Authentication error' }])]
+    if (matched.params.zone_id !== undefined) return this.routeZone(method, matched.params.zone_id, query, body)
     if (matched.params.account_id !== this.options.accountId) {
       return [
         403,
@@ -263,7 +267,7 @@ export class FakeCloudflare {
     const existing = this.certificates.get(id)
     switch (`${method} ${matched.template.replace('/accounts/{account_id}/mtls_certificates', '')}`) {
       case 'GET ': {
-        const types = this.typeFilter(matched, query)
+        const types = this.typeFilter(query)
         const all = [...this.certificates.values()].filter((c) => !types || types.includes(c.type)).map(publicView)
         return [
           200,
@@ -284,29 +288,99 @@ export class FakeCloudflare {
         return existing ? [200, envelope(publicView(existing))] : notFound()
       case 'DELETE /{mtls_certificate_id}':
         if (!existing) return notFound()
-        if ((this.associations.get(id) ?? []).length > 0)
+        if (this.inUse(id))
           return [400, envelope(null, [{ code: 1499, message: 'The certificate is in use and cannot be deleted' }])]
         this.certificates.delete(id)
         return [200, envelope({ id })]
       case 'GET /{mtls_certificate_id}/associations':
-        return existing ? [200, envelope(this.associations.get(id) ?? [])] : notFound()
+        return existing ? [200, envelope(this.readAssociations(id))] : notFound()
       default:
         return [405, envelope(null, [{ code: 10405, message: 'Method not allowed' }])]
     }
   }
 
-  /** The list's `type` filter (comma-separated, form style), each value checked against the spec's enum. */
-  private typeFilter(matched: MatchedOperation, query: URLSearchParams): string[] | undefined {
-    const value = query.get('type')
-    if (value === null) return undefined
-    const schema = matched.operation.parameters?.find((p) => p.name === 'type')?.schema as
-      { items?: { enum?: string[] } } | undefined
-    const types = value.split(',')
-    for (const type of types) {
-      if (!schema?.items?.enum?.includes(type))
-        this.specViolations.push(`GET ${matched.template}: type=${type} is not in the spec`)
+  // --- API Shield: a zone's hostnames per CA (GET/PUT /zones/{zone_id}/certificate_authorities/hostname_associations).
+
+  /** Each zone's hostnames, per mTLS certificate id; the key '' is the zone's Cloudflare-managed CA. */
+  readonly zoneHostnames = new Map<string, Map<string, string[]>>()
+  /**
+   * How many association reads still report a CA in use after it lost its last hostname in a zone, as
+   * Cloudflare's associations lag behind; 0 (no lag) by default. DELETE refuses it while it is reported.
+   */
+  associationLag = 0
+  private readonly lagging = new Map<string, number>()
+
+  /** Associates hostnames with a CA directly, as if done earlier (by hand, or by an earlier run). */
+  attach(zoneId: string, certificateId: string, hostnames: readonly string[]): void {
+    const zone = this.zoneHostnames.get(zoneId) ?? new Map<string, string[]>()
+    this.zoneHostnames.set(zoneId, zone)
+    zone.set(certificateId, [...new Set([...(zone.get(certificateId) ?? []), ...hostnames])])
+  }
+
+  /** The hostnames of a zone associated with a CA ('' for the managed CA). */
+  hostnamesOf(zoneId: string, certificateId: string): string[] {
+    return [...(this.zoneHostnames.get(zoneId)?.get(certificateId) ?? [])]
+  }
+
+  private resetZones(): void {
+    this.zoneHostnames.clear()
+    this.lagging.clear()
+    this.associationLag = 0
+  }
+
+  /** A CA with hostnames in any zone is in use by API Shield, and stays reported so for the lag after. */
+  private apiShieldUse(id: string): { service: string; status: string }[] {
+    const attached = [...this.zoneHostnames.values()].some((zone) => (zone.get(id) ?? []).length > 0)
+    return attached || (this.lagging.get(id) ?? 0) > 0 ? [{ service: 'api_shield', status: 'active' }] : []
+  }
+
+  private inUse(id: string): boolean {
+    return (this.associations.get(id) ?? []).length > 0 || this.apiShieldUse(id).length > 0
+  }
+
+  /** What GET …/associations answers; each read counts down a lag. */
+  private readAssociations(id: string): { service: string; status: string }[] {
+    const answer = [...(this.associations.get(id) ?? []), ...this.apiShieldUse(id)]
+    const lag = this.lagging.get(id)
+    if (lag !== undefined) {
+      if (lag <= 1) this.lagging.delete(id)
+      else this.lagging.set(id, lag - 1)
     }
-    return types
+    return answer
+  }
+
+  private routeZone(method: string, zoneId: string, query: URLSearchParams, body: string): [number, string] {
+    if (!(this.options.zoneIds ?? []).includes(zoneId)) {
+      return [
+        403,
+        envelope(null, [
+          { code: 7003, message: 'Could not route to /zones, perhaps your object identifier is invalid?' },
+        ]),
+      ]
+    }
+    if (method === 'GET') {
+      const id = query.get('mtls_certificate_id') ?? ''
+      if (id && !this.certificates.has(id)) return notFound()
+      return [200, envelope({ hostnames: this.hostnamesOf(zoneId, id) })]
+    }
+    const request = JSON.parse(body) as { hostnames?: string[]; mtls_certificate_id?: string }
+    const id = request.mtls_certificate_id ?? ''
+    if (id && !this.certificates.has(id)) return notFound()
+    if (id && this.certificates.get(id)?.ca !== true)
+      return [400, envelope(null, [{ code: 1406, message: 'The certificate is not a CA certificate' }])]
+    const zone = this.zoneHostnames.get(zoneId) ?? new Map<string, string[]>()
+    this.zoneHostnames.set(zoneId, zone)
+    const before = zone.get(id) ?? []
+    const after = [...new Set(request.hostnames ?? [])]
+    zone.set(id, after)
+    if (id && before.length > 0 && after.length === 0 && this.associationLag > 0)
+      this.lagging.set(id, this.associationLag)
+    return [200, envelope({ hostnames: after })]
+  }
+
+  /** The list's `type` filter (comma-separated, form style), each value checked by validateRequest against the spec's enum. */
+  private typeFilter(query: URLSearchParams): string[] | undefined {
+    return query.get('type')?.split(',')
   }
 
   private authenticated(headers: IncomingMessage['headers']): boolean {

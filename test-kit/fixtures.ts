@@ -5,6 +5,8 @@ import { FakeCloudflare } from './fake-cloudflare.ts'
 import { clientChain, keyPem, type IssuedCertificate, type KeyKind } from './pki.ts'
 
 export const ACCOUNT_ID = '023e105f4ecef8ad9ca31a8372d0c353'
+/** A zone of the account, for API Shield's hostname associations. */
+export const ZONE_ID = '9a7806061c88ada191ed06f989cc3dac'
 export const API_TOKEN = 'tok3n-Zq8vR2mW9xL4pN7sK1dF6hJ3gT5yB0cE'
 export const API_EMAIL = 'ops@example.com'
 export const API_KEY = 'c2547eb745079dac9320b638f5e225cf483cc5cfdda41'
@@ -50,7 +52,7 @@ export function makeWorkspace(files: Record<string, string | Buffer> = {}): stri
 export async function startFake(
   credentials: ConstructorParameters<typeof FakeCloudflare>[0]['credentials'] = { token: API_TOKEN },
 ): Promise<FakeCloudflare> {
-  return new FakeCloudflare({ accountId: ACCOUNT_ID, credentials }).start()
+  return new FakeCloudflare({ accountId: ACCOUNT_ID, credentials, zoneIds: [ZONE_ID] }).start()
 }
 
 /** The inputs of an ordinary client-certificate upload against the stand-in. */

@@ -51,7 +51,18 @@ function resolve(schema: Schema): Schema {
   return { ...resolve(target), ...Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$ref')) }
 }
 
-/** A JSON-schema subset (type, properties, required, enum, maxLength, $ref): enough for these endpoints. */
+/**
+ * Cloudflare's description disagrees with itself on certificate ids: `identifier` says at most 32
+ * characters, the zone operation's `mtls_certificate_id` exactly 36, and real ids are UUIDs (as wrangler
+ * prints them). Wherever a certificate id goes, a path, a query or a body, either a UUID or 32 hex digits
+ * is accepted, and nothing else.
+ */
+const CERTIFICATE_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i
+const isCertificateIdField = (where: string): boolean => /(?:^|\.)mtls_certificate_id$/.test(where)
+const validateCertificateId = (value: string, where: string): string[] =>
+  CERTIFICATE_ID.test(value) ? [] : [`${where} must be a UUID or 32 hex digits`]
+
+/** A JSON-schema subset (type, properties, required, enum, min/maxLength, items, $ref): enough for these endpoints. */
 export function validate(value: unknown, schemaOrRef: Schema, where = 'body'): string[] {
   const schema = resolve(schemaOrRef)
   const problems: string[] = []
@@ -70,12 +81,17 @@ export function validate(value: unknown, schemaOrRef: Schema, where = 'body'): s
     }
   } else if (type === 'string') {
     if (typeof value !== 'string') problems.push(`${where} must be a string`)
+    else if (isCertificateIdField(where)) problems.push(...validateCertificateId(value, where))
     else if (typeof schema.maxLength === 'number' && value.length > schema.maxLength)
       problems.push(`${where} is longer than ${schema.maxLength}`)
+    else if (typeof schema.minLength === 'number' && value.length < schema.minLength)
+      problems.push(`${where} is shorter than ${schema.minLength}`)
   } else if (type === 'boolean' && typeof value !== 'boolean') {
     problems.push(`${where} must be a boolean`)
-  } else if (type === 'array' && !Array.isArray(value)) {
-    problems.push(`${where} must be an array`)
+  } else if (type === 'array') {
+    if (!Array.isArray(value)) problems.push(`${where} must be an array`)
+    else if (schema.items)
+      value.forEach((item, index) => problems.push(...validate(item, schema.items as Schema, `${where}[${index}]`)))
   }
   if (
     Array.isArray(schema.enum) &&
@@ -87,23 +103,22 @@ export function validate(value: unknown, schemaOrRef: Schema, where = 'body'): s
   return problems
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-
 /** Problems with a request against its operation: path parameters, auth scheme, content type and body. */
 export function validateRequest(
   matched: MatchedOperation,
   headers: Readonly<Record<string, string | string[] | undefined>>,
   rawBody: string,
+  query: URLSearchParams = new URLSearchParams(),
 ): string[] {
   const problems: string[] = []
   for (const parameter of matched.operation.parameters ?? []) {
-    if (parameter.in !== 'path') continue
-    const value = matched.params[parameter.name]
-    // Cloudflare's own description is inconsistent here: its `identifier` says at most 32 characters,
-    // while real certificate ids are UUIDs (36), as its zone operations' `mtls_certificate_id` says.
-    if (parameter.name === 'mtls_certificate_id' && value !== undefined && UUID.test(value)) continue
-    problems.push(...validate(value, parameter.schema, parameter.name))
+    if (parameter.in === 'path')
+      problems.push(...validate(matched.params[parameter.name], parameter.schema, parameter.name))
+    else if (parameter.in === 'query') problems.push(...validateQuery(query, parameter))
   }
+  const known = new Set((matched.operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name))
+  for (const name of new Set(query.keys()))
+    if (!known.has(name)) problems.push(`query parameter ${name} is not in the operation`)
   const schemes = (matched.operation.security ?? []).map((requirement) => Object.keys(requirement))
   const present = (scheme: string): boolean =>
     scheme === 'api_token'
@@ -130,4 +145,14 @@ export function validateRequest(
     problems.push('this operation takes no body')
   }
   return problems
+}
+
+/** A query parameter: given at most once, present when required, and valid against its schema when given. */
+function validateQuery(query: URLSearchParams, parameter: NonNullable<Operation['parameters']>[number]): string[] {
+  const values = query.getAll(parameter.name)
+  if (values.length === 0) return parameter.required ? [`query parameter ${parameter.name} is required`] : []
+  if (values.length > 1) return [`query parameter ${parameter.name} is given ${values.length} times`]
+  // An array parameter is sent in form style, unexploded: one value, comma-separated (`?type=custom,gateway_managed`).
+  const value = resolve(parameter.schema).type === 'array' ? (values[0] ?? '').split(',') : values[0]
+  return validate(value, parameter.schema, parameter.name)
 }

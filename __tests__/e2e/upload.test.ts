@@ -76,6 +76,7 @@ describe('a plain upload', () => {
       created: 'true',
       'replaced-ids': '[]',
       'replace-candidates': '[]',
+      hostnames: '[]',
     })
     // Without replace, nothing is left for the post step.
     expect(run.state).toEqual({ isPost: 'true' })

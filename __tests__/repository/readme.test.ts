@@ -1,35 +1,22 @@
 import { describe, expect, it } from 'vitest'
 import { actionYaml } from '../../test-kit/run-action.ts'
 import { anchorsOf, documentedDefault, readText, tableNames } from './documents.ts'
-import { PENDING_INPUTS, PENDING_OUTPUTS } from './pending.ts'
 
 const readme = readText('README.md')
 
-/** action.yml's names, then those documented ahead of it (pending.ts) that it does not have yet. */
-const withPending = (declared: string[], pending: readonly string[]): string[] => [
-  ...declared,
-  ...pending.filter((name) => !declared.includes(name)),
-]
-
 describe('the README', () => {
   it('documents every input of action.yml, and no other', () => {
-    expect(tableNames(readme, '## Inputs')).toEqual(withPending(Object.keys(actionYaml.inputs), PENDING_INPUTS))
+    expect(tableNames(readme, '## Inputs')).toEqual(Object.keys(actionYaml.inputs))
   })
 
   it('documents every output of action.yml, and no other', () => {
-    expect(tableNames(readme, '## Outputs')).toEqual(withPending(Object.keys(actionYaml.outputs), PENDING_OUTPUTS))
+    expect(tableNames(readme, '## Outputs')).toEqual(Object.keys(actionYaml.outputs))
   })
 
   it('gives the defaults action.yml has', () => {
     for (const [name, input] of Object.entries(actionYaml.inputs)) {
       expect({ name, default: documentedDefault(readme, name) }).toEqual({ name, default: input.default ?? '' })
     }
-  })
-
-  // Issue 16 and 18: when the pending names land in action.yml, the lists in pending.ts must go.
-  it('lists as pending only names that action.yml does not declare yet', () => {
-    expect(PENDING_INPUTS.filter((name) => name in actionYaml.inputs)).toEqual([])
-    expect(PENDING_OUTPUTS.filter((name) => name in actionYaml.outputs)).toEqual([])
   })
 
   it('has a table of contents whose links reach its headings', () => {

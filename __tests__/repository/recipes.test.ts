@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseDocument } from 'yaml'
 import { actionMetadata, lintWorkflow, userDocuments, yamlBlocks, type ActionMetadata } from './documents.ts'
-import { PENDING_INPUTS, PENDING_OUTPUTS } from './pending.ts'
 
 /**
  * Every ```yaml block of the README and docs/ is a complete workflow a user may copy: it parses, sets
@@ -22,18 +21,6 @@ interface Workflow {
   on?: unknown
   permissions?: Record<string, string>
   jobs?: Record<string, { permissions?: Record<string, string>; steps?: Step[] }>
-}
-
-/** The metadata of one of our actions, with what is documented ahead of it (pending.ts). */
-function ourAction(directory: string): ActionMetadata | undefined {
-  const metadata = actionMetadata(directory)
-  if (directory !== '' || !metadata) return metadata
-  const pending = (names: readonly string[]): Record<string, object> =>
-    Object.fromEntries(names.map((name) => [name, {}]))
-  return {
-    inputs: { ...pending(PENDING_INPUTS), ...metadata.inputs },
-    outputs: { ...pending(PENDING_OUTPUTS), ...metadata.outputs },
-  }
 }
 
 /** Every `steps.<id>.outputs.<name>` an expression in the job refers to. */
@@ -74,7 +61,7 @@ describe('the recipes', () => {
             expect(step.uses, `${where}: job ${jobId}`).toMatch(/^[\w.-]+\/[\w./-]+@(v\d+|[0-9a-f]{40})$/)
             continue
           }
-          const action = ourAction(ours[1] ?? '')
+          const action = actionMetadata(ours[1] ?? '')
           expect(action, `${where}: ${step.uses} has no action.yml in this repository`).toBeDefined()
           const given = Object.keys(step.with ?? {})
           expect(

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { ApiSettings } from '../../src/api-settings.ts'
 import { htmlTitle, resultOf } from '../../src/cloudflare-envelope.ts'
-import { ApiError, OperationError, TransportError } from '../../src/errors.ts'
+import { ApiError, TransportError } from '../../src/errors.ts'
 import { toTransportError, type HttpResponse, type HttpSend } from '../../src/http.ts'
 import { ACCOUNT_ID, API_TOKEN } from '../../test-kit/fixtures.ts'
-import { NOW, failure, fakeApi, html, json, scriptedSend, success, type Step } from './fakes.ts'
+import { NOW, failure, fakeApi, html, json, operationError, scriptedSend, success, type Step } from './fakes.ts'
 
 const SERVER_TROUBLE =
   'Cloudflare, or a proxy in between, is having trouble: re-run the job later (https://www.cloudflarestatus.com lists incidents).'
@@ -221,16 +221,6 @@ type Harness = ReturnType<typeof harness>
 
 const OPERATION = "list the account's mTLS certificates"
 const list = (h: Harness) => h.api.listCertificates()
-
-/** The OperationError a call rejects with. */
-async function operationError(promise: Promise<unknown>): Promise<OperationError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  )
-  expect(error).toBeInstanceOf(OperationError)
-  return error as OperationError
-}
 
 const UNAVAILABLE = failure(503, [{ code: 10001, message: 'Service unavailable' }])
 const UNAVAILABLE_TEXT = 'HTTP 503: [10001] Service unavailable'

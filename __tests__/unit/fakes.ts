@@ -1,7 +1,9 @@
+import { expect } from 'vitest'
 import { leafFingerprint } from '../../src/certificate-facts.ts'
 import type { ApiSettings } from '../../src/api-settings.ts'
 import type { Clock } from '../../src/clock.ts'
 import { CloudflareApi, type MtlsCertificate, type UploadBody } from '../../src/cloudflare-client.ts'
+import { OperationError } from '../../src/errors.ts'
 import { toTransportError, type HttpRequest, type HttpResponse, type HttpSend } from '../../src/http.ts'
 import { ACCOUNT_ID, API_TOKEN } from '../../test-kit/fixtures.ts'
 
@@ -44,6 +46,16 @@ export const html = (status: number, title: string): HttpResponse => ({
   headers: { 'content-type': 'text/html; charset=UTF-8' },
   body: `<!DOCTYPE html>\n<html><head>\n<title>${title}</title></head><body>{"not": "json"}</body></html>`,
 })
+
+/** The OperationError a call rejects with; fails the test if it resolves or rejects with something else. */
+export async function operationError(promise: Promise<unknown>): Promise<OperationError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  )
+  expect(error).toBeInstanceOf(OperationError)
+  return error as OperationError
+}
 
 // --- Time ---
 

@@ -4,11 +4,20 @@ import { join } from 'node:path'
 import { setSecret } from '@actions/core'
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { InputError } from '../../src/errors.ts'
+import { getApiShieldSettings } from '../../src/hostnames.ts'
 import { DEFAULT_API_BASE_URL, getApiSettings, parseApiBaseUrl } from '../../src/api-settings.ts'
 import type { InputSource } from '../../src/input-source.ts'
 import { MAX_PEM_BYTES } from '../../src/pem-file.ts'
 import { getSettings, type Settings } from '../../src/settings.ts'
-import { ACCOUNT_ID, API_EMAIL, API_KEY, API_TOKEN, PASSPHRASE, makeWorkspace } from '../../test-kit/fixtures.ts'
+import {
+  ACCOUNT_ID,
+  API_EMAIL,
+  API_KEY,
+  API_TOKEN,
+  PASSPHRASE,
+  ZONE_ID,
+  makeWorkspace,
+} from '../../test-kit/fixtures.ts'
 import { generateKey, keyPem } from '../../test-kit/pki.ts'
 
 vi.mock('@actions/core', async (importOriginal) => ({
@@ -590,5 +599,35 @@ describe('secret registration', () => {
   it('registers nothing for a proxy without a password, or one that is not a URL', () => {
     settings({}, { HTTPS_PROXY: 'http://proxy:3128', HTTP_PROXY: 'http://[broken' })
     expect(registered()).toEqual([API_TOKEN])
+  })
+})
+
+describe('API Shield inputs (zone-id and hostnames)', () => {
+  const CA = { ca: 'true' }
+  const SHIELD = { 'zone-id': ZONE_ID, hostnames: 'api.example.com' }
+
+  it('are read together, normalised, with a CA', () => {
+    const read = settings({ ...CA, 'zone-id': ZONE_ID.toUpperCase(), hostnames: ' API.example.com,\n*.example.com ' })
+    expect(read.apiShield).toEqual({ zoneId: ZONE_ID, hostnames: ['api.example.com', '*.example.com'] })
+  })
+
+  it('are absent when neither is given', () => {
+    expect(settings(CA).apiShield).toBeUndefined()
+  })
+
+  it.each([
+    [{ ...CA, 'zone-id': ZONE_ID }, /^Input 'zone-id' needs 'hostnames'/],
+    [{ ...CA, hostnames: 'api.example.com' }, /^Input 'hostnames' needs 'zone-id'/],
+    [{ ...SHIELD, 'private-key': PRIVATE_KEY }, /^Input 'zone-id' is only for a CA certificate \(ca: true\)/],
+    [{ ...CA, ...SHIELD, 'zone-id': 'example.com' }, /^Input 'zone-id' must be 32 hexadecimal characters/],
+    [{ ...CA, ...SHIELD, hostnames: 'api.example.com:443' }, /^Input 'hostnames': 'api\.example\.com:443' has a port/],
+  ])('refuses %j', (inputs, message) => {
+    expect(inputError(inputs).message).toMatch(message)
+  })
+
+  it('are read again by the post step, with the ca flag the main step saved', () => {
+    const post = source(SHIELD)
+    expect(getApiShieldSettings(post, true)?.hostnames).toEqual(['api.example.com'])
+    expect(() => getApiShieldSettings(post, false)).toThrow(InputError)
   })
 })

@@ -19,6 +19,7 @@ const outputs = (overrides: Partial<Outputs> = {}): Outputs => ({
   created: 'true',
   'replaced-ids': '[]',
   'replace-candidates': '[]',
+  hostnames: '[]',
   ...overrides,
 })
 
@@ -202,5 +203,55 @@ describe('renderSummary', () => {
     const html = renderSummary(report({ replace: true }), CONTEXT)
     expect(html).toContain('<p>Replace: no older certificate with this name and CA flag was found.</p>')
     expect(html).not.toContain('<h3>')
+  })
+})
+
+describe('the API Shield hostnames section', () => {
+  const ZONE = '9a7806061c88ada191ed06f989cc3dac'
+  const attachment = {
+    zoneId: ZONE,
+    hostnames: ['legacy.example.com', 'api.example.com', 'new.example.com'],
+    attached: ['new.example.com'],
+    alreadyThere: ['api.example.com'],
+  }
+
+  it('lists each hostname of the new CA, and what replace did on the older CAs', () => {
+    const html = renderSummary(
+      report({
+        hostnames: attachment,
+        replace: true,
+        replacements: [
+          replacement({ id: 'old-1', hostnames: { detached: ['api.example.com'], kept: ['partner.example.com'] } }),
+        ],
+      }),
+      CONTEXT,
+    )
+    expect(html).toContain(`<h3>API Shield hostnames in zone <code>${ZONE}</code></h3>`)
+    const rows = [...html.matchAll(/<tr><td><code>([^<]+)<\/code><\/td><td>([^<]+)<\/td><td>(.*?)<\/td><\/tr>/g)]
+      .map((m) => [m[1], m[2], m[3]])
+      .filter((row) => row[0]?.endsWith('.example.com'))
+    expect(rows).toEqual([
+      ['legacy.example.com', 'already there (not given to this step)', 'this CA'],
+      ['api.example.com', 'already there', 'this CA'],
+      ['new.example.com', 'attached', 'this CA'],
+      ['api.example.com', 'detached from the older CA', '<code>old-1</code>'],
+      ['partner.example.com', 'kept on the older CA: not given to this step', '<code>old-1</code>'],
+    ])
+  })
+
+  it('says "would" in a dry run', () => {
+    const html = renderSummary(report({ dryRun: true, action: 'would upload', hostnames: attachment }), CONTEXT)
+    expect(html).toContain('<td>would attach</td>')
+    expect(html).not.toContain('<td>attached</td>')
+  })
+
+  it('escapes the hostnames an answer holds', () => {
+    const html = renderSummary(report({ hostnames: { ...attachment, hostnames: [HOSTILE] } }), CONTEXT)
+    expect(html).toContain(`<code>${HOSTILE_ESCAPED}</code>`)
+    expect(html).not.toContain('<script>')
+  })
+
+  it('is left out without zone-id', () => {
+    expect(renderSummary(report(), CONTEXT)).not.toContain('API Shield')
   })
 })
