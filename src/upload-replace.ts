@@ -1,15 +1,8 @@
 import type { CloudflareApi, MtlsCertificate } from './cloudflare-client.ts'
 import { errorMessage } from './errors.ts'
 import { log } from './log.ts'
-import {
-  NO_REPLACE,
-  logReplacements,
-  replaceCandidates,
-  replaceOlder,
-  type ReplacePlan,
-  type RotationTarget,
-  type ZoneRelease,
-} from './rotation.ts'
+import { logReplacements, replaceOlder, type ZoneRelease } from './replace-older.ts'
+import { NO_REPLACE, replaceCandidates, type ReplacePlan, type RotationTarget } from './rotation.ts'
 import { saveRotation } from './state-helper.ts'
 import { someOf } from './text.ts'
 
