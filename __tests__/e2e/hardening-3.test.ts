@@ -17,11 +17,15 @@ import {
 } from '../../test-kit/fixtures.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
 import { leakedSecrets, runAction, runPostStep, type ActionRun } from '../../test-kit/run-action.ts'
+import { run as runSource } from '../../src/main.ts'
+import { runInProcess } from '../support/run-in-process.ts'
 
 /**
- * The third hardening round (issue 15), through dist/: the runner's `##[name]` command form, saved
- * state and API answers that must not lead to a delete, floods of annotations and long lines, and
- * the messages a new user meets.
+ * The third hardening round (issue 15): the runner's `##[name]` command form, saved state and API
+ * answers that must not lead to a delete, floods of annotations and long lines, and the messages a
+ * new user meets. The main-step cases run the action's source in this process, as the runner would
+ * run it (same inputs, files and output reading), to spare a process start each; the post step,
+ * saved state, files, proxies and the global-key cases run the committed dist/ bundle.
  */
 
 let fake: FakeCloudflare
@@ -43,7 +47,7 @@ const older = (fields: Parameters<FakeCloudflare['seed']>[1] = {}) =>
   fake.seed(olderPem(), { name: NAME, uploadedOn: LAST_YEAR, ...fields })
 
 async function run(extra: Record<string, string> = {}, env: Record<string, string> = {}): Promise<ActionRun> {
-  const done = await runAction(clientInputs(fake, fixture, { name: NAME, ...extra }), { env, killAfterMs: 25_000 })
+  const done = await runInProcess(runSource, clientInputs(fake, fixture, { name: NAME, ...extra }), { env })
   expect(leakedSecrets(done, [API_TOKEN, fixture.keyPem])).toEqual([])
   return done
 }

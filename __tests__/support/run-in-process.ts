@@ -1,3 +1,6 @@
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { vi } from 'vitest'
 import { collectStep, prepareStep, type ActionRun, type RunOptions } from '../../test-kit/run-action.ts'
 
@@ -10,6 +13,12 @@ import { collectStep, prepareStep, type ActionRun, type RunOptions } from '../..
  */
 const exitCodeNow = (): typeof process.exitCode => process.exitCode
 
+/**
+ * `@actions/core`'s summary keeps the path of the first summary file it wrote to for the life of the
+ * process: in one process, every run writes to this one file, emptied before and copied after each run.
+ */
+const SHARED_SUMMARY_FILE = join(mkdtempSync(join(tmpdir(), 'mtls-in-process-')), 'summary.md')
+
 export async function runInProcess<Dependencies>(
   run: (dependencies?: Dependencies) => Promise<void>,
   inputs: Record<string, string>,
@@ -20,6 +29,8 @@ export async function runInProcess<Dependencies>(
   for (const name of Object.keys(process.env))
     if (/^(INPUT_|STATE_)|^(https?|no)_proxy$/i.test(name) && !(name in step.env)) vi.stubEnv(name, undefined)
   for (const [name, value] of Object.entries(step.env)) vi.stubEnv(name, value)
+  vi.stubEnv('GITHUB_STEP_SUMMARY', SHARED_SUMMARY_FILE)
+  writeFileSync(SHARED_SUMMARY_FILE, '')
   const printed = { stdout: '', stderr: '' }
   const capture =
     (stream: 'stdout' | 'stderr') =>
@@ -41,6 +52,7 @@ export async function runInProcess<Dependencies>(
   } finally {
     stdout.write = writes.stdout
     stderr.write = writes.stderr
+    copyFileSync(SHARED_SUMMARY_FILE, step.summaryFile)
     process.exitCode = exitCodeBefore
     vi.unstubAllEnvs()
   }
