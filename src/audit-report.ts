@@ -48,7 +48,7 @@ export function auditAnnotations(report: ExpiryReport, policy: ExpiryPolicy): An
     ),
     warnings: grouped(
       warned,
-      `${warned.length} certificates expire within warn-days (${policy.warnDays}), have expired, or have no readable expiry`,
+      `${warned.length} certificates expire within warn-days (${policy.warnDays}), have expired, are not valid yet, or have no readable expiry`,
     ),
   }
 }
@@ -70,13 +70,20 @@ export function describeCertificate(c: AuditedCertificate): string {
   const first = c.expiresFirst
     ? `; ${c.expiresFirst} of its chain ${c.status === 'expired' ? 'expired' : 'expires'} first`
     : ''
-  const date = c.status === 'expired' ? `expired on ${c.expiresOn}` : `expires ${when(c)}, on ${c.expiresOn}`
-  return `${which} ${date}${first}${usage(c)}.`
+  const date =
+    c.status === 'expired' ? `expired on ${c.expiresOn}` : `expires in ${plural(c.daysLeft, 'day')}, on ${c.expiresOn}`
+  // Its chain verifies only from then: clients using it are refused now, whatever its expiry.
+  const notYet =
+    c.notValidUntil && c.status !== 'expired'
+      ? `${which} is not valid until ${c.notValidUntil} (clients using it are refused until then) and `
+      : undefined
+  return `${notYet ?? `${which} `}${date}${first}${usage(c)}.`
 }
 
 const label = (c: AuditedCertificate): string => (c.name ? `'${c.name}'` : '(unnamed)')
 
 function when(c: AuditedCertificate): string {
+  if (c.status === 'not-yet-valid') return `not valid until ${c.notValidUntil ?? ''}`
   if (c.status === 'unknown') return 'expiry unknown'
   if (c.status === 'expired') return `expired ${c.expiresOn}`
   return `in ${plural(c.daysLeft, 'day')}`

@@ -10,12 +10,13 @@ import { renderAuditSummary } from './audit-summary.ts'
 import { CloudflareApi } from './cloudflare-client.ts'
 import { settleConcurrently } from './concurrency.ts'
 import { defaultDependencies, type Dependencies } from './dependencies.ts'
-import { errorMessage, failureMessage } from './errors.ts'
+import { errorMessage, failureMessage, OperationError } from './errors.ts'
 import { syncExpiryIssue } from './expiry-issue.ts'
 import { buildExpiryReport, flagged, type AuditedCertificate, type ExpiryReport } from './expiry-report.ts'
 import { actionInputs } from './input-source.ts'
 import { log } from './log.ts'
-import { githubRunContext, writeSummary } from './summary.ts'
+import { githubRunContext, runUrl } from './run-context.ts'
+import { writeSummary } from './summary.ts'
 import { plural } from './text.ts'
 
 /** Association reads in flight at once: enough to finish hundreds quickly, few enough not to be rate-limited. */
@@ -27,7 +28,13 @@ export async function run(dependencies: Dependencies = defaultDependencies()): P
     const settings = getAuditSettings(actionInputs())
     const api = new CloudflareApi(settings, dependencies.http.send, dependencies.clock, log)
     log.info(`Auditing the mTLS certificates of Cloudflare account ${settings.accountId}; nothing is changed there.`)
-    const listing = await api.listCertificates()
+    const { certificates: listing, partial } = await api.listing()
+    // Certificates it did not see may expire too: all clear would be a claim it cannot make.
+    if (partial) {
+      throw new OperationError(
+        `${partial}. The audit cannot vouch for certificates it did not see, so it fails rather than report on part of the account; nothing was changed. Delete the certificates the account no longer uses, or audit again later`,
+      )
+    }
     const now = new Date(dependencies.clock.now())
     const audited = buildExpiryReport(listing, settings, now)
     const { report, usageComplete } = settings.checkUsage
@@ -61,7 +68,12 @@ async function withUsage(
   results.forEach((result, index) => {
     const { id } = wanted[index] as AuditedCertificate
     if (result.status === 'rejected') failures.push(`${id}: ${errorMessage(result.reason)}`)
-    else usage.set(id, [...new Set(result.value.flatMap((a) => (typeof a.service === 'string' ? [a.service] : [])))])
+    // Sorted: an order Cloudflare changes is no change to report (nor to edit the issue for).
+    else
+      usage.set(
+        id,
+        [...new Set(result.value.flatMap((a) => (typeof a.service === 'string' ? [a.service] : [])))].sort(),
+      )
   })
   if (failures.length > 0) {
     log.warning(
@@ -82,9 +94,6 @@ function logTotals(report: ExpiryReport): void {
   log.info(
     `Audited ${plural(report.certificates.length, 'certificate')}: ${list.length - expired} expiring, ${expired} expired${managed + unmatched > 0 ? ` (left out: ${managed} managed by Cloudflare, ${unmatched} matching no name pattern)` : ''}.`,
   )
-  for (const c of report.certificates) {
-    if (c.notValidUntil) log.info(`Certificate ${c.id} is not valid until ${c.notValidUntil}.`)
-  }
 }
 
 /**
@@ -102,14 +111,14 @@ async function trackIssue(
     return
   }
   try {
-    const { serverUrl, repository, runId } = await githubRunContext()
+    const url = runUrl(await githubRunContext())
     const outcome = await syncExpiryIssue(
       flagged(report),
       { accountId: settings.accountId, policy: settings },
       {
         token,
         signal: AbortSignal.timeout(settings.timeoutSeconds * 1000),
-        ...(repository && runId ? { runUrl: `${serverUrl}/${repository}/actions/runs/${runId}` } : {}),
+        ...(url ? { runUrl: url } : {}),
       },
     )
     log.info(

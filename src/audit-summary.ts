@@ -1,11 +1,12 @@
 /** The audit's job summary: counts, thresholds, and a table of every audited certificate by expiry. */
 import type { AuditedCertificate, ExpiryPolicy, ExpiryReport } from './expiry-report.ts'
-import { escapeForSummary } from './summary.ts'
+import { escapeForSummary } from './html.ts'
 import { plural } from './text.ts'
 
 const STATUS_TEXT: Record<AuditedCertificate['status'], string> = {
   expired: 'expired',
   expiring: 'expiring',
+  'not-yet-valid': 'not valid yet',
   ok: 'ok',
   unknown: 'expiry unknown',
 }

@@ -1,5 +1,5 @@
 import { X509Certificate, type KeyObject } from 'node:crypto'
-import { certificateFacts, isoSeconds, type CertificateFacts } from './certificate-facts.ts'
+import { certificateFacts, isoSeconds, subjectOf, type CertificateFacts } from './certificate-facts.ts'
 import { InputError } from './errors.ts'
 import {
   isCertificateLabel,
@@ -12,6 +12,9 @@ import {
 import { parsePrivateKey } from './private-key.ts'
 import { describePemInput, type PemInput, type Settings } from './settings.ts'
 import { capitalise } from './text.ts'
+
+// upload-step.ts names certificates through here.
+export { subjectOf } from './certificate-facts.ts'
 
 /** A certificate that passed every local check, in the form Cloudflare is sent. */
 export interface CheckedCertificate {
@@ -75,7 +78,7 @@ export function checkCertificate(settings: Settings, now: Date): CheckedCertific
   })
 
   const facts = certificateFacts(leaf, now)
-  if (facts.daysLeft < settings.expiryWarningDays) {
+  if (facts.daysLeft <= settings.expiryWarningDays) {
     warnings.push(
       `The certificate ${subjectOf(leaf)} expires in ${facts.daysLeft} day${facts.daysLeft === 1 ? '' : 's'} (${facts.expiresOn}), within expiry-warning-days (${settings.expiryWarningDays}). Plan its rotation.`,
     )
@@ -121,12 +124,6 @@ function withoutRepeats(certificates: X509Certificate[], where: string, notices:
 
 const position = (index: number, count: number): string =>
   count === 1 ? 'the certificate' : index === 0 ? 'the leaf certificate' : `certificate ${index + 1} of ${count}`
-
-export function subjectOf(certificate: X509Certificate): string {
-  const parts = certificate.subject.split('\n').filter(Boolean)
-  const commonName = parts.find((part) => part.startsWith('CN='))
-  return commonName ?? (parts.length > 0 ? parts.join(', ') : `serial ${certificate.serialNumber}`)
-}
 
 function parseCertificates(input: PemInput): X509Certificate[] {
   const where = describePemInput(input)

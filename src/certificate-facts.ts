@@ -14,6 +14,15 @@ export interface CertificateFacts {
   daysLeft: number
 }
 
+/**
+ * Whole days left until `end`, a day begun counting as one (rounded up): a certificate expires within N
+ * days exactly when this is at most N. 0 or less once it has expired (minus the whole days since). The
+ * upload's warning and the audit count days by this one rule.
+ */
+export function daysLeft(end: Date, now: Date): number {
+  return Math.ceil((end.getTime() - now.getTime()) / DAY_MS) || 0
+}
+
 export const isoSeconds = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 export function certificateFacts(certificate: X509Certificate, now: Date): CertificateFacts {
@@ -23,8 +32,15 @@ export function certificateFacts(certificate: X509Certificate, now: Date): Certi
     serialNumber: decimalSerial(certificate.serialNumber),
     signature: signatureAlgorithm(certificate),
     fingerprintSha256: certificate.fingerprint256,
-    daysLeft: Math.floor((certificate.validToDate.getTime() - now.getTime()) / DAY_MS),
+    daysLeft: daysLeft(certificate.validToDate, now),
   }
+}
+
+/** How a certificate is named in messages: its common name, else its whole subject, else its serial. */
+export function subjectOf(certificate: X509Certificate): string {
+  const parts = certificate.subject.split('\n').filter(Boolean)
+  const commonName = parts.find((part) => part.startsWith('CN='))
+  return commonName ?? (parts.length > 0 ? parts.join(', ') : `serial ${certificate.serialNumber}`)
 }
 
 /** Cloudflare shows serials in decimal; Node gives hex, with a minus sign for the (invalid, but seen) negative ones. */

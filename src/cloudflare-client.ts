@@ -1,10 +1,11 @@
 import { CUSTOM_TYPE, isCertificateId } from './api-values.ts'
 import type { Clock } from './clock.ts'
-import { isObject, resultOf } from './cloudflare-envelope.ts'
+import { answerOf, isObject, type Answer } from './cloudflare-envelope.ts'
 import { ApiError, CLOUDFLARE_CODES, OperationError, TransportError } from './errors.ts'
 import type { HttpRequest, HttpSend } from './http.ts'
 import type { Log } from './log.ts'
 import { Retries, type EarlierAttempts } from './retry.ts'
+import { plural } from './text.ts'
 import type { ApiSettings, Credentials } from './api-settings.ts'
 
 /** An mTLS certificate as Cloudflare describes it (certificateObject in the OpenAPI). */
@@ -43,6 +44,15 @@ export interface ZoneHostnamesClient {
   write(certificateId: string, hostnames: readonly string[]): Promise<void>
 }
 
+/**
+ * One listing of the account's own certificates. `partial` says, when Cloudflare's `result_info` tells
+ * of more certificates than the answer holds (more pages, or a larger total), how many were not seen.
+ */
+export interface CertificateListing {
+  certificates: MtlsCertificate[]
+  partial?: string
+}
+
 /** What an upload found: the certificate, and whether this call stored it or found it in the account. */
 export type Uploaded =
   | { certificate: MtlsCertificate; uploaded: true }
@@ -72,7 +82,18 @@ export class CloudflareApi {
     this.certificatesPath = `/accounts/${settings.accountId}/mtls_certificates`
   }
 
-  listCertificates(): Promise<MtlsCertificate[]> {
+  /**
+   * The certificates listed. A partial listing only hides candidates from replace (fewer deletes), so it
+   * is said, not refused; the audit, which vouches for every certificate, uses `listing` and refuses it.
+   */
+  async listCertificates(): Promise<MtlsCertificate[]> {
+    const { certificates, partial } = await this.listing()
+    if (partial) this.log.info(`${partial}; older certificates not listed are left as they are.`)
+    return certificates
+  }
+
+  /** The certificates listed, and whether the answer said it holds them all. */
+  listing(): Promise<CertificateListing> {
     return this.retries.withRetries("list the account's mTLS certificates", () => this.certificatesOnce())
   }
 
@@ -86,7 +107,7 @@ export class CloudflareApi {
   ): Promise<Uploaded> {
     return this.retries.withRetries('upload the certificate', async (earlier: EarlierAttempts) => {
       const found = async (): Promise<Uploaded | undefined> => {
-        const certificate = find(await this.certificatesOnce())
+        const certificate = find((await this.certificatesOnce()).certificates)
         return certificate && { certificate, uploaded: false, afterLostAnswer: earlier.mayHaveTakenEffect }
       }
       const foundEarlier = earlier.mayHaveTakenEffect ? await found() : undefined
@@ -167,20 +188,30 @@ export class CloudflareApi {
    * asked not to. An answer that holds no list is an error, not an empty account: read as one, the audit
    * would report all clear.
    */
-  private async certificatesOnce(): Promise<MtlsCertificate[]> {
-    const result = await this.request('GET', `${this.certificatesPath}?type=${CUSTOM_TYPE}`)
+  private async certificatesOnce(): Promise<CertificateListing> {
+    const { result, resultInfo } = await this.answer('GET', `${this.certificatesPath}?type=${CUSTOM_TYPE}`)
     if (!Array.isArray(result)) {
       throw new ApiError('Cloudflare reported success but its answer holds no list of certificates', 200, [], {
         retryable: false,
         outcomeUnknown: false,
       })
     }
-    return result.filter(isCertificate)
+    const certificates = result.flatMap((value) => {
+      const certificate = certificateFrom(value)
+      return certificate ? [certificate] : []
+    })
+    const partial = partialListing(result.length, resultInfo)
+    return partial ? { certificates, partial } : { certificates }
   }
 
   /** One request and its envelope: the `result` on success, ApiError or TransportError otherwise. */
   /** With `zoneId`, a zone call: its failures are explained in the zone's terms (resultOf). */
   private async request(method: HttpRequest['method'], path: string, body?: object, zoneId?: string): Promise<unknown> {
+    return (await this.answer(method, path, body, zoneId)).result
+  }
+
+  /** request, keeping the envelope's `result_info`. */
+  private async answer(method: HttpRequest['method'], path: string, body?: object, zoneId?: string): Promise<Answer> {
     const url = `${this.settings.apiBaseUrl}${path}`
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -196,7 +227,7 @@ export class CloudflareApi {
       throw method === 'GET' && error instanceof TransportError ? error.asRead() : error
     })
     this.log.debug(`${method} ${url} answered HTTP ${response.status} in ${this.clock.now() - started} ms`)
-    return resultOf(response, this.clock.now(), method, this.settings.credentials.kind, zoneId)
+    return answerOf(response, this.clock.now(), method, this.settings.credentials.kind, zoneId)
   }
 }
 
@@ -206,8 +237,50 @@ function authHeaders(credentials: Credentials): Record<string, string> {
     : { 'x-auth-email': credentials.email, 'x-auth-key': credentials.key }
 }
 
-function isCertificate(value: unknown): value is MtlsCertificate {
-  return isObject(value) && typeof value.id === 'string'
+const TEXT_FIELDS = [
+  'name',
+  'issuer',
+  'serial_number',
+  'signature',
+  'expires_on',
+  'uploaded_on',
+  'updated_at',
+  'certificates',
+] as const
+
+/**
+ * A certificate from an answer, with each field of its declared type or left out, so that no consumer
+ * meets a number where it expects text; undefined without an id. A `type` that is not text is kept as
+ * text that is not `custom`: read as absent, it would make a certificate of unknown kind the user's own.
+ */
+function certificateFrom(value: unknown): MtlsCertificate | undefined {
+  if (!isObject(value) || typeof value.id !== 'string') return undefined
+  const certificate: MtlsCertificate = { id: value.id }
+  for (const field of TEXT_FIELDS) {
+    const text = value[field]
+    if (typeof text === 'string') certificate[field] = text
+  }
+  if (typeof value.ca === 'boolean') certificate.ca = value.ca
+  if (value.type !== undefined)
+    certificate.type = typeof value.type === 'string' ? value.type : JSON.stringify(value.type)
+  return certificate
+}
+
+/**
+ * What a listing's `result_info` says was left out, if anything: the endpoint documents no page
+ * parameter, so the rest cannot be asked for, only noticed.
+ */
+function partialListing(returned: number, info: Record<string, unknown> | undefined): string | undefined {
+  const count = (value: unknown): number | undefined =>
+    typeof value === 'number' && Number.isFinite(value) ? value : undefined
+  const totalCount = count(info?.total_count)
+  const totalPages = count(info?.total_pages)
+  const moreCounted = totalCount !== undefined && totalCount > returned
+  const morePages = totalPages !== undefined && totalPages > 1
+  if (!moreCounted && !morePages) return undefined
+  const total = moreCounted ? ` of ${totalCount}` : ''
+  const pages = morePages ? ` (page 1 of ${totalPages})` : ''
+  return `Cloudflare listed ${plural(returned, 'certificate')}${total}${pages}: the listing is partial`
 }
 
 /** An id that is not Cloudflare's would change the URL it goes into (`..`): refused before any request. */
@@ -227,13 +300,14 @@ function associationsOf(result: unknown): Association[] {
 }
 
 function certificateOf(result: unknown): MtlsCertificate {
-  if (!isCertificate(result)) {
+  const certificate = certificateFrom(result)
+  if (!certificate) {
     throw new ApiError('Cloudflare reported success but its answer holds no certificate id', 200, [], {
       retryable: false,
       outcomeUnknown: true,
     })
   }
-  return result
+  return certificate
 }
 
 /**

@@ -25,6 +25,23 @@ export function resultOf(
   auth: Credentials['kind'] = 'token',
   zoneId?: string,
 ): unknown {
+  return answerOf(response, now, method, auth, zoneId).result
+}
+
+/** A successful answer: its `result`, and its `result_info` (how much of a list this page holds) when there is one. */
+export interface Answer {
+  result: unknown
+  resultInfo?: Record<string, unknown>
+}
+
+/** resultOf, keeping the envelope's `result_info` too. */
+export function answerOf(
+  response: HttpResponse,
+  now: number,
+  method: string,
+  auth: Credentials['kind'] = 'token',
+  zoneId?: string,
+): Answer {
   const { status } = response
   const retryable = isRetryableStatus(status)
   // A write whose answer is a server error or unreadable may still have been applied.
@@ -63,7 +80,9 @@ export function resultOf(
     const listed = errors.length > 0 ? errors.map((e) => `[${e.code}] ${e.message}`).join('; ') : 'no error details'
     throw failure(`HTTP ${status}: ${listed}`, errors)
   }
-  return envelope.result
+  return isObject(envelope.result_info)
+    ? { result: envelope.result, resultInfo: envelope.result_info }
+    : { result: envelope.result }
 }
 
 function describeNonJson(response: HttpResponse): string {

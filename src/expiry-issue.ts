@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import type { AuditedCertificate, ExpiryPolicy } from './expiry-report.ts'
 import { log } from './log.ts'
-import { escapeForSummary } from './summary.ts'
+import { escapeForSummary } from './html.ts'
 import { plural } from './text.ts'
 
 const quiet = (message: string): void => {
@@ -15,6 +15,12 @@ const quiet = (message: string): void => {
 }
 
 const ISSUE_LABEL = 'mtls-certificate-expiry'
+
+/**
+ * Rows the issue lists at most: GitHub refuses a body over 65,536 characters, which some 300 rows
+ * reach. The first ones (soonest expiry first) are listed; the run's summary lists them all.
+ */
+export const MAX_ISSUE_ROWS = 100
 
 export interface IssueScope {
   accountId: string
@@ -46,20 +52,23 @@ export function issueMarker(scope: IssueScope): string {
  * that an unchanged list leaves the issue as it is.
  */
 export function renderIssue(certificates: readonly AuditedCertificate[], scope: IssueScope): IssueText {
-  const expired = certificates.filter((c) => c.status === 'expired').length
   const { warnDays, failDays, names } = scope.policy
-  const rows = certificates.map((c) =>
+  const rows = certificates.slice(0, MAX_ISSUE_ROWS).map((c) =>
     [
       c.status === 'expired' ? 'expired' : 'expires',
       `<code>${escapeForSummary(c.expiresOn)}</code>`,
       c.name ? `<code>${escapeForSummary(c.name)}</code>` : '(unnamed)',
       c.ca ? 'CA' : 'leaf',
-      escapeForSummary(c.inUse === undefined ? 'not checked' : c.inUse.join(', ') || 'none'),
+      // In <code>, as every text from outside here: a service named `@team` would mention it.
+      c.inUse === undefined
+        ? 'not checked'
+        : c.inUse.map((service) => `<code>${escapeForSummary(service)}</code>`).join(', ') || 'none',
       `<code>${escapeForSummary(c.id)}</code>`,
     ]
       .map((cell) => `<td>${cell}</td>`)
       .join(''),
   )
+  const more = certificates.length - rows.length
   const scopeText =
     names.length > 0
       ? ` whose names match ${names.map((p) => `<code>${escapeForSummary(p.source)}</code>`).join(', ')}`
@@ -69,10 +78,12 @@ export function renderIssue(certificates: readonly AuditedCertificate[], scope: 
     `The scheduled mTLS certificate audit found ${plural(certificates.length, 'certificate')} in the Cloudflare account${scopeText} that expire within ${warnDays} days (the step fails within ${failDays}) or have expired. Rotate them before clients are refused.`,
     '',
     `<table>\n<tr><th>Status</th><th>Expires on</th><th>Name</th><th>CA or leaf</th><th>In use by</th><th>ID</th></tr>\n${rows.map((row) => `<tr>${row}</tr>`).join('\n')}\n</table>`,
+    ...(more > 0 ? ['', `And ${more} more: see the run's summary.`] : []),
     '',
     'The audit keeps this issue up to date: it edits it when the list changes and closes it when no certificate is left.',
   ].join('\n')
-  const title = `mTLS certificates expiring in Cloudflare: ${certificates.length}${expired > 0 ? ` (${expired} expired)` : ''}`
+  // Set once, when the issue is created, and then people's to edit: no count in it to go stale.
+  const title = 'mTLS certificates expiring in Cloudflare'
   return { title, body }
 }
 
@@ -156,9 +167,10 @@ async function syncIssue(
     }
     return { action: 'created', number: data.number }
   }
-  if (existing.title === text.title && (existing.body ?? '').replace(/\r\n/g, '\n') === text.body) {
+  // The title is set once: people may edit it (docs/audit.md), and the count in it is in the body too.
+  if ((existing.body ?? '').replace(/\r\n/g, '\n') === text.body) {
     return { action: 'unchanged', number: existing.number }
   }
-  await octokit.rest.issues.update({ owner, repo, issue_number: existing.number, ...text })
+  await octokit.rest.issues.update({ owner, repo, issue_number: existing.number, body: text.body })
   return { action: 'updated', number: existing.number }
 }

@@ -3,13 +3,11 @@
  * is within the warning or failing threshold. Pure: the listing, the policy and the time come in.
  */
 import { X509Certificate } from 'node:crypto'
-import { subjectOf } from './certificate-check.ts'
-import { isoSeconds } from './certificate-facts.ts'
+import { isCustom } from './api-values.ts'
+import { daysLeft, isoSeconds, subjectOf } from './certificate-facts.ts'
 import type { MtlsCertificate } from './cloudflare-client.ts'
 import { matchesAnyPattern, type NamePattern } from './name-pattern.ts'
 import { isCertificateLabel, scanPem } from './pem.ts'
-
-const DAY_MS = 86_400_000
 
 export interface ExpiryPolicy {
   /** Warn when a certificate expires within this many days; 0 warns only about expired ones. */
@@ -23,10 +21,12 @@ export interface ExpiryPolicy {
 /**
  * - `expired`: its chain is past its end;
  * - `expiring`: within warn-days or fail-days;
- * - `ok`: later than both;
+ * - `not-yet-valid`: later than both, but a certificate of its chain is not valid yet, so clients
+ *   using it are refused now;
+ * - `ok`: later than both, and valid now;
  * - `unknown`: neither its PEM nor Cloudflare's `expires_on` gives a date.
  */
-export type ExpiryStatus = 'expired' | 'expiring' | 'ok' | 'unknown'
+export type ExpiryStatus = 'expired' | 'expiring' | 'not-yet-valid' | 'ok' | 'unknown'
 
 export interface AuditedCertificate {
   id: string
@@ -37,10 +37,7 @@ export interface AuditedCertificate {
   failing: boolean
   /** The earliest end of validity in the uploaded chain (ISO 8601, whole seconds); empty when unknown. */
   expiresOn: string
-  /**
-   * Whole days until then, rounded up, so that a certificate expires within N days exactly when this is
-   * at most N; 0 or less once it has expired (minus the whole days since).
-   */
+  /** Whole days until then, by certificate-facts.ts daysLeft (rounded up). */
   daysLeft: number
   /** The certificate of the chain that expires first, when it is not the first one (the leaf or the CA itself). */
   expiresFirst?: string
@@ -64,7 +61,7 @@ export function buildExpiryReport(listing: readonly MtlsCertificate[], policy: E
   const certificates: AuditedCertificate[] = []
   for (const listed of listing) {
     // Gateway and Access manage their own certificates and rotate them: not this account's to watch.
-    if (listed.type !== undefined && listed.type !== 'custom') leftOut.managed++
+    if (!isCustom(listed)) leftOut.managed++
     else if (!matchesAnyPattern(policy.names, listed.name ?? '')) leftOut.unmatched++
     else certificates.push(auditCertificate(listed, policy, now))
   }
@@ -84,20 +81,26 @@ function auditCertificate(listed: MtlsCertificate, policy: ExpiryPolicy, now: Da
   if (end === undefined) {
     return { ...base, status: 'unknown', failing: false, expiresOn: '', daysLeft: 0, source: 'none' }
   }
-  const msLeft = end.getTime() - now.getTime()
-  const daysLeft = Math.ceil(msLeft / DAY_MS) || 0
-  const expired = msLeft <= 0
-  const within = (days: number): boolean => days > 0 && daysLeft <= days
+  const days = daysLeft(end, now)
+  const expired = end.getTime() <= now.getTime()
+  const within = (limit: number): boolean => limit > 0 && days <= limit
+  const notYetValid = chain !== undefined && chain.notBefore.getTime() > now.getTime()
   const audited: AuditedCertificate = {
     ...base,
-    status: expired ? 'expired' : within(policy.warnDays) || within(policy.failDays) ? 'expiring' : 'ok',
+    status: expired
+      ? 'expired'
+      : within(policy.warnDays) || within(policy.failDays)
+        ? 'expiring'
+        : notYetValid
+          ? 'not-yet-valid'
+          : 'ok',
     failing: policy.failDays > 0 && (expired || within(policy.failDays)),
     expiresOn: isoSeconds(end),
-    daysLeft,
+    daysLeft: days,
     source: chain ? 'pem' : 'expires_on',
   }
   if (chain?.expiresFirst) audited.expiresFirst = chain.expiresFirst
-  if (chain && chain.notBefore.getTime() > now.getTime()) audited.notValidUntil = isoSeconds(chain.notBefore)
+  if (notYetValid) audited.notValidUntil = isoSeconds(chain.notBefore)
   return audited
 }
 

@@ -5,9 +5,13 @@ import { log } from './log.ts'
 import type { Outputs } from './outputs.ts'
 import type { ReplacePlan, Replacement, RotationTarget } from './rotation.ts'
 import type { Settings } from './settings.ts'
-import { printable } from './text.ts'
+import { escapeForSummary } from './html.ts'
+import { runUrl, type RunContext } from './run-context.ts'
 
-/** The job summary: rendered as HTML from what a step did, and written to the runner's summary file. */
+// The upload step takes the run's context from here with the summary it belongs in.
+export { githubRunContext } from './run-context.ts'
+
+/** The upload's job summary: rendered as HTML from what the step did, and written to the runner's summary file. */
 
 /** What the run did, in one shape that both the outputs and the job summary are made from. */
 export interface RunReport extends ReplacePlan {
@@ -21,28 +25,6 @@ export interface RunReport extends ReplacePlan {
   /** API Shield, with zone-id: the CA's hostnames in the zone. */
   hostnames?: HostnameAttachment
 }
-
-/** Where the run comes from, for the summary's closing line. */
-export interface RunContext {
-  serverUrl: string
-  repository?: string
-  sha?: string
-  runId?: number
-}
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '|': '&#124;',
-}
-/**
- * Text for the summary's HTML and Markdown, on one line: names, issuers and ids come from outside. A
- * line break could end the HTML block (a blank line), after which text renders as Markdown.
- */
-export const escapeForSummary = (text: string): string => printable(text).replace(/[&<>"'|]/g, (c) => ESCAPES[c] ?? c)
 
 const HEADLINES: Record<RunReport['action'], string> = {
   uploaded: 'Uploaded a new mTLS certificate to Cloudflare',
@@ -174,27 +156,9 @@ function provenance(context: RunContext): string {
   const commit = context.sha
     ? ` at commit <a href="${escapeForSummary(`${base}/commit/${context.sha}`)}"><code>${escapeForSummary(context.sha.slice(0, 12))}</code></a>`
     : ''
-  const run = context.runId
-    ? ` in <a href="${escapeForSummary(`${base}/actions/runs/${context.runId}`)}">run ${context.runId}</a>`
-    : ''
+  const url = runUrl(context)
+  const run = url ? ` in <a href="${escapeForSummary(url)}">run ${context.runId}</a>` : ''
   return `From <a href="${escapeForSummary(base)}">${escapeForSummary(context.repository)}</a>${commit}${run}.`
-}
-
-/**
- * The run this step belongs to, as the runner describes it. @actions/github is loaded here, when the
- * summary is written, not with the bundle: loading it builds an HTTP client from the proxy variables,
- * and a proxy it cannot use (socks5://) would stop the step with a stack trace before the action could
- * say what is wrong. "eager" keeps it in the one bundle file.
- */
-export async function githubRunContext(): Promise<RunContext> {
-  const { context } = await import(/* webpackMode: "eager" */ '@actions/github')
-  const repository = process.env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined
-  return {
-    serverUrl: context.serverUrl,
-    ...(repository ? { repository } : {}),
-    ...(context.sha ? { sha: context.sha } : {}),
-    ...(context.runId ? { runId: context.runId } : {}),
-  }
 }
 
 /**

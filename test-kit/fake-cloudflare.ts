@@ -276,7 +276,14 @@ export class FakeCloudflare {
             errors: [],
             messages: [],
             result: all,
-            result_info: { page: 1, per_page: 50, count: all.length, total_count: all.length, total_pages: 1 },
+            // One page holding them all, as the endpoint takes no page parameter: per_page at least the count.
+            result_info: {
+              page: 1,
+              per_page: Math.max(50, all.length),
+              count: all.length,
+              total_count: all.length,
+              total_pages: 1,
+            },
           }),
         ]
       }

@@ -156,6 +156,68 @@ describe('the audit', () => {
     expect(gitHub.requests).toEqual([])
   })
 
+  it('fails closed on a listing that says it holds more certificates than it returned', async () => {
+    gitHub.add({ title: 'tracked', body: 'x', labels: ['mtls-certificate-expiry'] })
+    fake.seed(expiringIn(300).pem, { name: 'fine' })
+    const [only] = [...fake.certificates.values()].map(({ private_key: _key, ...listed }) => listed)
+    fake.inject({
+      method: 'GET',
+      pathSuffix: '/mtls_certificates',
+      fault: {
+        kind: 'respond',
+        status: 200,
+        body: JSON.stringify({
+          success: true,
+          errors: [],
+          messages: [],
+          result: [only],
+          result_info: { page: 1, per_page: 50, count: 1, total_count: 120, total_pages: 3 },
+        }),
+      },
+    })
+    const run = await audit({ issue: 'true', 'github-token': GITHUB_TOKEN })
+    // 119 certificates were never looked at: "all clear" must not be the answer.
+    expect(run.exitCode).toBe(1)
+    expect(errors(run)).toEqual([
+      'Cloudflare listed 1 certificate of 120 (page 1 of 3): the listing is partial. The audit cannot vouch for certificates it did not see, so it fails rather than report on part of the account; nothing was changed. Delete the certificates the account no longer uses, or audit again later.',
+    ])
+    expect(run.outputs).toEqual({})
+    expect(gitHub.requests).toEqual([])
+  })
+
+  it('reports a listed certificate whose fields are not of their type, not an unexpected error', async () => {
+    const { id } = fake.seed(expiringIn(3).pem, { name: 'x' })
+    fake.inject({
+      method: 'GET',
+      pathSuffix: '/mtls_certificates',
+      fault: successAnswer([{ id, name: 42, ca: 'no', type: 'custom', certificates: expiringIn(3).pem }]),
+    })
+    const run = await audit()
+    expect(run.exitCode).toBe(1)
+    expect(errors(run)).toEqual([
+      expect.stringMatching(/^Certificate \(unnamed\) \(leaf, id [0-9a-f-]+\) expires in 3 days/),
+    ])
+  })
+
+  it('warns about a certificate that is not valid yet, as clients using it are refused now', async () => {
+    const later = issueCertificate({
+      commonName: 'later',
+      key: KEY,
+      issuer: ROOT,
+      notBefore: new Date(Date.now() + 2 * DAY),
+      notAfter: new Date(Date.now() + 300 * DAY),
+    })
+    fake.seed(later.pem, { name: 'later' })
+    const run = await audit()
+    expect(run.exitCode).toBe(0)
+    expect(warnings(run)).toEqual([
+      expect.stringMatching(
+        /^Certificate 'later' \(leaf, id .*\) is not valid until \S+ \(clients using it are refused until then\)/,
+      ),
+    ])
+    expect(run.summary).toContain('⚠️ not valid yet')
+  })
+
   it('rejects bad input before any request, naming the input', async () => {
     const run = await audit({ 'warn-days': 'soon' })
     expect(run.exitCode).toBe(1)
@@ -225,7 +287,7 @@ describe('the tracking issue', () => {
       `PATCH /repos/acme/certificates/issues/${issue?.number}`,
     ])
     expect(issue?.body).toContain(second.id)
-    expect(issue?.title).toContain('(1 expired)')
+    expect(issue?.title).toBe('mTLS certificates expiring in Cloudflare')
 
     fake.certificates.clear()
     fake.seed(expiringIn(300).pem, { name: 'renewed' })
@@ -235,6 +297,23 @@ describe('the tracking issue', () => {
     expect(issue).toMatchObject({ state: 'closed', state_reason: 'completed' })
     expect(issue?.comments).toEqual([expect.stringContaining('No certificate is left that expires within 30 days')])
     expect(gitHub.issues[0]).toMatchObject({ state: 'open', comments: [] })
+  })
+
+  // docs/audit.md: found never by its title, "so people may edit the title".
+  it('keeps a title a person edited, while the list is the same and when it changes', async () => {
+    fake.seed(expiringIn(10).pem, { name: 'c' })
+    await withIssue()
+    const issue = gitHub.issues[0]
+    expect(issue?.title).toBe('mTLS certificates expiring in Cloudflare')
+    if (issue) issue.title = 'mTLS certificates expiring (owner: @platform-team, rotating Friday)'
+    gitHub.requests.length = 0
+    await withIssue()
+    expect(gitHub.writes).toEqual([])
+    fake.seed(expiringIn(5).pem, { name: 'd' })
+    await withIssue()
+    // The body only: a PATCH without a title leaves it as the person wrote it.
+    expect(gitHub.writes.map((r) => r.body)).toEqual([{ body: expect.stringContaining('<code>d</code>') }])
+    expect(issue?.title).toContain('rotating Friday')
   })
 
   it('is left alone when the audit fails, and a GitHub failure is only a warning', async () => {

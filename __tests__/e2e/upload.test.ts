@@ -1,6 +1,6 @@
-import { X509Certificate, createPrivateKey } from 'node:crypto'
+import { X509Certificate, createPrivateKey, randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { errorAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
+import { errorAnswer, successAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import {
   ACCOUNT_ID,
   API_EMAIL,
@@ -90,7 +90,7 @@ describe('a plain upload', () => {
     const stored = [...fake.certificates.values()][0]
     expect(run.summary).toContain('Uploaded a new mTLS certificate')
     expect(run.summary).toContain(`<code>${stored?.id}</code>`)
-    expect(run.summary).toMatch(/Expires on<\/th><td><code>[^<]+ \(89 days left\)/)
+    expect(run.summary).toMatch(/Expires on<\/th><td><code>[^<]+ \(90 days left\)/)
     expect(run.summary).toContain('https://github.com/acme/certificates/actions/runs/4242')
     expect(run.summary).toContain(
       'https://github.com/acme/certificates/commit/0123456789abcdef0123456789abcdef01234567',
@@ -213,7 +213,7 @@ describe('what users really have', () => {
 
 describe('expiry', () => {
   it('warns when the certificate expires within expiry-warning-days', async () => {
-    const soon = makeClient('ec', { notAfter: new Date(Date.now() + 10 * DAY + 3_600_000) })
+    const soon = makeClient('ec', { notAfter: new Date(Date.now() + 10 * DAY - 3_600_000) })
     const run = await runAction(clientInputs(fake, soon, { 'expiry-warning-days': '30' }))
     expectSuccess(run)
     expect(run.annotations).toContainEqual({
@@ -227,6 +227,46 @@ describe('expiry', () => {
     const run = await runAction(clientInputs(fake, soon, { 'expiry-warning-days': '0' }))
     expectSuccess(run)
     expect(run.annotations.filter((a) => a.level === 'warning')).toEqual([])
+  })
+})
+
+describe('odd answers', () => {
+  it('an upload answer whose issuer is not text does not fail the step after the certificate is in', async () => {
+    const id = randomUUID()
+    fake.inject({
+      method: 'POST',
+      fault: successAnswer({ id, name: 'payments', issuer: 12345, uploaded_on: new Date().toISOString(), ca: false }),
+    })
+    const run = await runAction(clientInputs(fake, fixture))
+    expectSuccess(run)
+    expect(run.outputs['certificate-id']).toBe(id)
+  })
+
+  it('goes on with a listing that says it is partial, saying so: it only means fewer deletes', async () => {
+    const old = fake.seed(makeClient('ec').client.pem, { name: 'payments', uploadedOn: '2025-11-01T00:00:00Z' })
+    const { private_key: _key, ...listed } = fake.certificates.get(old.id) as unknown as Record<string, unknown>
+    fake.inject({
+      method: 'GET',
+      pathSuffix: '/mtls_certificates',
+      fault: {
+        kind: 'respond',
+        status: 200,
+        body: JSON.stringify({
+          success: true,
+          errors: [],
+          messages: [],
+          result: [listed],
+          result_info: { page: 1, per_page: 50, count: 1, total_count: 60, total_pages: 2 },
+        }),
+      },
+    })
+    const run = await runAction(
+      clientInputs(fake, fixture, { name: 'payments', replace: 'true', 'replace-when': 'immediately' }),
+    )
+    expectSuccess(run)
+    expect(run.log).toContain(
+      'Cloudflare listed 1 certificate of 60 (page 1 of 2): the listing is partial; older certificates not listed are left as they are.',
+    )
   })
 })
 

@@ -4,7 +4,7 @@ import { htmlTitle, resultOf } from '../../src/cloudflare-envelope.ts'
 import { ApiError } from '../../src/errors.ts'
 import type { HttpResponse } from '../../src/http.ts'
 import { retryAfterMs } from '../../src/retry.ts'
-import { escapeForSummary } from '../../src/summary.ts'
+import { escapeForSummary } from '../../src/html.ts'
 import { printable } from '../../src/text.ts'
 
 /**

@@ -27,6 +27,17 @@ const many = (count: number, overrides: Partial<AuditedCertificate>): AuditedCer
   Array.from({ length: count }, (_, i) => certificate({ id: `id-${i}`, name: `cert-${i}`, ...overrides }))
 
 describe('auditAnnotations', () => {
+  it('warns about a certificate not valid yet, as clients using it are refused now', () => {
+    const c = certificate({ status: 'not-yet-valid', daysLeft: 200, notValidUntil: '2026-06-04T12:00:00Z' })
+    expect(auditAnnotations(report([c]), POLICY)).toEqual({
+      errors: [],
+      warnings: [
+        "Certificate 'payments-client' (leaf, id id-1) is not valid until 2026-06-04T12:00:00Z (clients using it are refused until then) and expires in 200 days, on 2026-06-20T12:00:00Z.",
+      ],
+    })
+    expect(renderAuditSummary(report([c]), POLICY, 'acct')).toContain('⚠️ not valid yet')
+  })
+
   it('gives one warning per expiring certificate and one error per failing one, up to ten each', () => {
     const { errors, warnings } = auditAnnotations(
       report([

@@ -320,32 +320,35 @@ describe('facts', () => {
     expect(BigInt(facts.serialNumber)).toBe(0xdeadbeef01n)
   })
 
-  it('counts only whole days left', () => {
+  it('counts days left as the audit does: a day begun counts as one (rounded up)', () => {
     const { client } = issued()
     const facts = (msBeforeExpiry: number) =>
       certificateFacts(client.x509, new Date(notAfter.getTime() - msBeforeExpiry)).daysLeft
-    expect(facts(10 * DAY + 1000)).toBe(10)
-    expect(facts(10 * DAY - 1000)).toBe(9)
-    expect(facts(1000)).toBe(0)
+    expect(facts(10 * DAY + 1000)).toBe(11)
+    expect(facts(10 * DAY)).toBe(10)
+    expect(facts(10 * DAY - 1000)).toBe(10)
+    expect(facts(1000)).toBe(1)
+    expect(facts(0)).toBe(0)
   })
 
   it('gives isoSeconds without milliseconds', () => {
     expect(isoSeconds(new Date('2031-05-06T07:08:09.999Z'))).toBe('2031-05-06T07:08:09Z')
   })
 
-  it('warns when fewer days are left than expiry-warning-days', () => {
+  it('warns when the certificate expires within expiry-warning-days', () => {
     const { client } = issued()
-    const now = new Date(notAfter.getTime() - 29 * DAY - 1000)
+    const now = new Date(notAfter.getTime() - 28 * DAY - 1000)
     expect(check(client.pem, {}, now).warnings).toEqual([
       'The certificate CN=facts-client expires in 29 days (2031-05-06T07:08:09Z), within expiry-warning-days (30). Plan its rotation.',
     ])
-    expect(check(client.pem, { expiryWarningDays: 29 }, now).warnings).toEqual([])
+    expect(check(client.pem, { expiryWarningDays: 28 }, now).warnings).toEqual([])
   })
 
-  it('does not warn with exactly expiry-warning-days left, and says "1 day" in the singular', () => {
+  it('warns with exactly expiry-warning-days left, not with a second more, and says "1 day" in the singular', () => {
     const { client } = issued()
-    expect(check(client.pem, {}, new Date(notAfter.getTime() - 30 * DAY)).warnings).toEqual([])
-    const [warning] = check(client.pem, {}, new Date(notAfter.getTime() - DAY - 1000)).warnings
+    expect(check(client.pem, {}, new Date(notAfter.getTime() - 30 * DAY)).warnings).toHaveLength(1)
+    expect(check(client.pem, {}, new Date(notAfter.getTime() - 30 * DAY - 1000)).warnings).toEqual([])
+    const [warning] = check(client.pem, {}, new Date(notAfter.getTime() - DAY + 1000)).warnings
     expect(warning).toContain('expires in 1 day (')
   })
 

@@ -226,6 +226,85 @@ const UNAVAILABLE = failure(503, [{ code: 10001, message: 'Service unavailable' 
 const UNAVAILABLE_TEXT = 'HTTP 503: [10001] Service unavailable'
 const CERTIFICATE = { id: 'c1', name: 'payments', ca: false }
 
+describe('CloudflareApi: the fields of its answers', () => {
+  const odd = {
+    id: 'c1',
+    name: 42,
+    issuer: 12345,
+    serial_number: ['1'],
+    signature: null,
+    expires_on: 20310506,
+    uploaded_on: '2025-01-01T00:00:00Z',
+    ca: 'false',
+    certificates: { pem: 'x' },
+    type: 'custom',
+    extra: 'dropped',
+  }
+
+  it('keeps text fields only when text and booleans only when booleans, in listings and upload answers', async () => {
+    const listed = await list(harness([success([odd])]))
+    expect(listed).toEqual([{ id: 'c1', uploaded_on: '2025-01-01T00:00:00Z', type: 'custom' }])
+    const h = harness([success({ ...odd, ca: true, name: 'payments' })])
+    const uploaded = await h.api.uploadCertificate({ ca: true, certificates: 'pem' }, () => undefined)
+    expect(uploaded.certificate).toEqual({
+      id: 'c1',
+      name: 'payments',
+      uploaded_on: '2025-01-01T00:00:00Z',
+      ca: true,
+      type: 'custom',
+    })
+  })
+
+  it("keeps a type that is not text as one that is not custom, so the certificate is not taken as the user's", async () => {
+    const listed = await list(harness([success([{ id: 'c1', type: 7 }, { id: 'c2' }])]))
+    expect(listed).toEqual([{ id: 'c1', type: '7' }, { id: 'c2' }])
+  })
+})
+
+describe('CloudflareApi.listing: result_info', () => {
+  const page = (result: unknown[], resultInfo: unknown): HttpResponse =>
+    json(200, { success: true, errors: [], messages: [], result, result_info: resultInfo })
+  const info = (overrides: Record<string, unknown>) => ({
+    page: 1,
+    per_page: 50,
+    count: 1,
+    total_count: 1,
+    total_pages: 1,
+    ...overrides,
+  })
+
+  it('says a listing is partial when result_info tells of more pages or more certificates than returned', async () => {
+    const morePages = await harness([page([CERTIFICATE], info({ total_pages: 3 }))]).api.listing()
+    expect(morePages).toEqual({
+      certificates: [CERTIFICATE],
+      partial: 'Cloudflare listed 1 certificate (page 1 of 3): the listing is partial',
+    })
+    const moreCounted = await harness([page([CERTIFICATE], info({ total_count: 120, total_pages: 3 }))]).api.listing()
+    expect(moreCounted.partial).toBe('Cloudflare listed 1 certificate of 120 (page 1 of 3): the listing is partial')
+    const counted = await harness([page([CERTIFICATE], info({ total_count: 2 }))]).api.listing()
+    expect(counted.partial).toBe('Cloudflare listed 1 certificate of 2: the listing is partial')
+  })
+
+  it('takes a listing as whole when result_info agrees, is absent, or holds no numbers', async () => {
+    for (const resultInfo of [info({}), undefined, { total_count: '9', total_pages: '2' }, 'x']) {
+      await expect(harness([page([CERTIFICATE], resultInfo)]).api.listing()).resolves.toEqual({
+        certificates: [CERTIFICATE],
+      })
+    }
+    // Counted before certificates without an id are left out: the answer held them all.
+    const withOdd = await harness([page([CERTIFICATE, { no: 'id' }], info({ count: 2, total_count: 2 }))]).api.listing()
+    expect(withOdd).toEqual({ certificates: [CERTIFICATE] })
+  })
+
+  it('lists a partial listing for the upload and post steps, saying so, as it means only fewer deletes', async () => {
+    const h = harness([page([CERTIFICATE], info({ total_count: 60, total_pages: 2 }))])
+    await expect(list(h)).resolves.toEqual([CERTIFICATE])
+    expect(h.info).toEqual([
+      'Cloudflare listed 1 certificate of 60 (page 1 of 2): the listing is partial; older certificates not listed are left as they are.',
+    ])
+  })
+})
+
 describe('CloudflareApi.listCertificates', () => {
   it('sends the request to the account endpoint with the token, for custom certificates only', async () => {
     const h = harness([success([CERTIFICATE])])

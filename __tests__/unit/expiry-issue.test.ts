@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { issueMarker, renderIssue, type IssueScope } from '../../src/expiry-issue.ts'
+import { MAX_ISSUE_ROWS, issueMarker, renderIssue, type IssueScope } from '../../src/expiry-issue.ts'
 import type { AuditedCertificate } from '../../src/expiry-report.ts'
 import { parseNamePattern } from '../../src/name-pattern.ts'
 
@@ -40,7 +41,26 @@ describe('renderIssue', () => {
     expect(body.startsWith(`${issueMarker(SCOPE)}\n`)).toBe(true)
     expect(body).not.toContain(SCOPE.accountId)
     expect(body).toContain('<code>@acme/security &lt;b&gt;</code>')
-    expect(title).toBe('mTLS certificates expiring in Cloudflare: 1 (1 expired)')
+    expect(title).toBe('mTLS certificates expiring in Cloudflare')
+  })
+
+  it('stays within the 65,536 characters GitHub accepts, however many certificates expire, listing the first 100', () => {
+    const certificates = Array.from({ length: 400 }, (_, index) =>
+      certificate({ id: randomUUID(), name: `payments-client-eu-west-${index}`, inUse: ['api_shield'] }),
+    )
+    const { body } = renderIssue(certificates, SCOPE)
+    expect(body.length).toBeLessThanOrEqual(65_536)
+    expect(body.match(/<tr><td>/g)).toHaveLength(MAX_ISSUE_ROWS)
+    expect(body).toContain(certificates[MAX_ISSUE_ROWS - 1]?.id)
+    expect(body).not.toContain(certificates[MAX_ISSUE_ROWS]?.id)
+    expect(body).toContain("And 300 more: see the run's summary.")
+    expect(renderIssue(certificates, SCOPE).body).toBe(body)
+    expect(renderIssue(certificates.slice(0, MAX_ISSUE_ROWS), SCOPE).body).not.toContain('more: see')
+  })
+
+  it('puts each service in <code>, as names from outside may mention someone', () => {
+    const { body } = renderIssue([certificate({ inUse: ['@acme/security', 'api_shield'] })], SCOPE)
+    expect(body).toContain('<td><code>@acme/security</code>, <code>api_shield</code></td>')
   })
 })
 

@@ -82,10 +82,11 @@ describe('buildExpiryReport: thresholds', () => {
     expect(report.certificates.map((c) => c.status)).toEqual(['expired', 'expiring', 'ok'])
   })
 
-  it('reports a certificate that is not valid yet, dated by its expiry', () => {
+  it('reports a certificate that is not valid yet as such (clients are refused now), dated by its expiry', () => {
     const c = only([listed(issued(at(200), { notBefore: at(3) }).pem)])
     expect(c).toMatchObject({
-      status: 'ok',
+      status: 'not-yet-valid',
+      failing: false,
       notValidUntil: at(3)
         .toISOString()
         .replace(/\.\d{3}Z$/, 'Z'),

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { Outputs } from '../../src/outputs.ts'
 import type { Replacement } from '../../src/rotation.ts'
-import { escapeForSummary, renderSummary, type RunContext, type RunReport } from '../../src/summary.ts'
+import { escapeForSummary } from '../../src/html.ts'
+import type { RunContext } from '../../src/run-context.ts'
+import { renderSummary, type RunReport } from '../../src/summary.ts'
 
 const HOSTILE = `<script>alert("x")</script> & 'q' | col`
 const HOSTILE_ESCAPED = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39; &#124; col'
