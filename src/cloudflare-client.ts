@@ -268,19 +268,18 @@ function certificateFrom(value: unknown): MtlsCertificate | undefined {
 
 /**
  * What a listing's `result_info` says was left out, if anything: the endpoint documents no page
- * parameter, so the rest cannot be asked for, only noticed.
+ * parameter, so the rest cannot be asked for, only noticed. Only more pages count: `total_count` is
+ * documented as the total "without any search parameters", so with `?type=custom` it may count the
+ * managed certificates left out on purpose; it only sizes the message.
  */
 function partialListing(returned: number, info: Record<string, unknown> | undefined): string | undefined {
   const count = (value: unknown): number | undefined =>
     typeof value === 'number' && Number.isFinite(value) ? value : undefined
-  const totalCount = count(info?.total_count)
   const totalPages = count(info?.total_pages)
-  const moreCounted = totalCount !== undefined && totalCount > returned
-  const morePages = totalPages !== undefined && totalPages > 1
-  if (!moreCounted && !morePages) return undefined
-  const total = moreCounted ? ` of ${totalCount}` : ''
-  const pages = morePages ? ` (page 1 of ${totalPages})` : ''
-  return `Cloudflare listed ${plural(returned, 'certificate')}${total}${pages}: the listing is partial`
+  if (totalPages === undefined || totalPages <= 1) return undefined
+  const totalCount = count(info?.total_count)
+  const total = totalCount !== undefined && totalCount > returned ? ` of ${totalCount}` : ''
+  return `Cloudflare listed ${plural(returned, 'certificate')}${total} (page 1 of ${totalPages}): the listing is partial`
 }
 
 /** An id that is not Cloudflare's would change the URL it goes into (`..`): refused before any request. */

@@ -281,8 +281,9 @@ describe('CloudflareApi.listing: result_info', () => {
     })
     const moreCounted = await harness([page([CERTIFICATE], info({ total_count: 120, total_pages: 3 }))]).api.listing()
     expect(moreCounted.partial).toBe('Cloudflare listed 1 certificate of 120 (page 1 of 3): the listing is partial')
+    // With ?type=custom, total_count may count the managed certificates left out on purpose.
     const counted = await harness([page([CERTIFICATE], info({ total_count: 2 }))]).api.listing()
-    expect(counted.partial).toBe('Cloudflare listed 1 certificate of 2: the listing is partial')
+    expect(counted.partial).toBeUndefined()
   })
 
   it('takes a listing as whole when result_info agrees, is absent, or holds no numbers', async () => {
