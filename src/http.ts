@@ -121,7 +121,9 @@ function createDispatcher(url: URL, onProxyGiveUp: (error: TransportError) => vo
         dropsInARow = 0
       })
       .on('connectionError', (_origin, _targets, error) => {
-        if (++dropsInARow < PROXY_DROPS_IN_A_ROW) return
+        // Other connection errors fail the request itself; only a closed socket is retried by undici, at once.
+        dropsInARow = errorCode(error) === 'UND_ERR_SOCKET' ? dropsInARow + 1 : 0
+        if (dropsInARow < PROXY_DROPS_IN_A_ROW) return
         dropsInARow = 0
         onProxyGiveUp(
           new TransportError(
