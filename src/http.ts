@@ -63,16 +63,18 @@ export function createHttpClient(): HttpClient {
       // undici 6's ProxyAgent acts on the signal only once the tunnel is up: the request races it instead.
       let fail: (error: unknown) => void = () => undefined
       const failed = new Promise<never>((_, reject) => (fail = reject))
-      const onAbort = (): void => fail(signal.reason)
+      const onAbort = (): void => {
+        fail(signal.reason)
+      }
       signal.addEventListener('abort', onAbort, { once: true })
       inFlight.add(fail)
       try {
-        if (signal.aborted) onAbort()
         const url = new URL(httpRequest.url)
         dispatcher ??= createDispatcher(url, proxyDropsEveryTunnel)
         const exchange = exchangeWith(dispatcher, url, httpRequest, signal)
         // The loser's late failure is not this request's any more.
         exchange.catch(() => undefined)
+        if (signal.aborted) onAbort()
         return await Promise.race([exchange, failed])
       } catch (error) {
         throw toTransportError(error, signal)

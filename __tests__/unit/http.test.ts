@@ -177,7 +177,9 @@ describe('proxies', () => {
     vi.stubEnv('HTTPS_PROXY', proxy.url)
     const reason = new TransportError('no answer within timeout-seconds (1 s)', { mayHaveReachedServer: true })
     const controller = new AbortController()
-    setTimeout(() => controller.abort(reason), 200)
+    setTimeout(() => {
+      controller.abort(reason)
+    }, 200)
     const started = Date.now()
     expect(await sendFailure(get('https://api.cloudflare.test/client/v4/x'), controller.signal)).toBe(reason)
     expect(Date.now() - started).toBeLessThan(2_000)
