@@ -1,5 +1,5 @@
 import { checkBypass } from '@actions/http-client/lib/proxy'
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici'
+import { Agent, Pool, ProxyAgent, request, type Dispatcher } from 'undici'
 import { TransportError, errorCode, errorMessage } from './errors.ts'
 
 export interface HttpRequest {
@@ -37,6 +37,12 @@ const NOT_SENT_CODES = new Set([
 ])
 
 /**
+ * Connection errors in a row, with no tunnel up in between, after which the proxy is taken to drop
+ * every tunnel request (CONNECT): undici 6 would reconnect at once, for ever.
+ */
+export const PROXY_DROPS_IN_A_ROW = 3
+
+/**
  * HTTP through undici, with one dispatcher for the run. The proxy is chosen by the toolkit's own
  * rules (`@actions/http-client`: HTTPS_PROXY, HTTP_PROXY and NO_PROXY in either case, loopback hosts
  * never proxied) and reached through an undici ProxyAgent, as `@actions/github` does for Octokit.
@@ -44,37 +50,91 @@ const NOT_SENT_CODES = new Set([
  */
 export function createHttpClient(): HttpClient {
   let dispatcher: Dispatcher | undefined
+  /** Each request in flight, to fail when the proxy gives up. */
+  const inFlight = new Set<(error: TransportError) => void>()
+  const proxyDropsEveryTunnel = (error: TransportError): void => {
+    for (const fail of inFlight) fail(error)
+    // Stops undici's reconnect loop; the next request starts a fresh dispatcher.
+    void dispatcher?.destroy().catch(() => undefined)
+    dispatcher = undefined
+  }
   return {
     send: async (httpRequest, signal) => {
+      // undici 6's ProxyAgent acts on the signal only once the tunnel is up: the request races it instead.
+      let fail: (error: unknown) => void = () => undefined
+      const failed = new Promise<never>((_, reject) => (fail = reject))
+      const onAbort = (): void => {
+        fail(signal.reason)
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      inFlight.add(fail)
       try {
         const url = new URL(httpRequest.url)
-        dispatcher ??= createDispatcher(url)
-        const response = await request(url, {
-          method: httpRequest.method,
-          headers: httpRequest.headers,
-          body: httpRequest.body ?? null,
-          dispatcher,
-          signal,
-        })
-        return {
-          status: response.statusCode,
-          headers: flattenHeaders(response.headers),
-          body: await response.body.text(),
-        }
+        dispatcher ??= createDispatcher(url, proxyDropsEveryTunnel)
+        const exchange = exchangeWith(dispatcher, url, httpRequest, signal)
+        // The loser's late failure is not this request's any more.
+        exchange.catch(() => undefined)
+        if (signal.aborted) onAbort()
+        return await Promise.race([exchange, failed])
       } catch (error) {
         throw toTransportError(error, signal)
+      } finally {
+        signal.removeEventListener('abort', onAbort)
+        inFlight.delete(fail)
       }
     },
     close: async () => {
-      await dispatcher?.close()
+      // destroy, not close: close waits for queued requests, which behind a dead proxy never end.
+      await dispatcher?.destroy()
     },
   }
 }
 
-function createDispatcher(url: URL): Dispatcher {
+async function exchangeWith(
+  dispatcher: Dispatcher,
+  url: URL,
+  httpRequest: HttpRequest,
+  signal: AbortSignal,
+): Promise<HttpResponse> {
+  const response = await request(url, {
+    method: httpRequest.method,
+    headers: httpRequest.headers,
+    body: httpRequest.body ?? null,
+    dispatcher,
+    signal,
+  })
+  return {
+    status: response.statusCode,
+    headers: flattenHeaders(response.headers),
+    body: await response.body.text(),
+  }
+}
+
+function createDispatcher(url: URL, onProxyGiveUp: (error: TransportError) => void): Dispatcher {
   const options = { maxResponseSize: MAX_RESPONSE_BYTES }
   const proxy = proxyFor(url)
-  return proxy ? new ProxyAgent({ uri: proxy, ...options }) : new Agent(options)
+  if (!proxy) return new Agent(options)
+  // The proxy's address without its user name and password, which must never be printed.
+  const proxyAddress = `${proxy.hostname}:${proxy.port || (proxy.protocol === 'https:' ? '443' : '80')}`
+  let dropsInARow = 0
+  const watched = (origin: string | URL, poolOptions: object): Dispatcher =>
+    new Pool(origin, poolOptions)
+      .on('connect', () => {
+        dropsInARow = 0
+      })
+      .on('connectionError', (_origin, _targets, error) => {
+        // Other connection errors fail the request itself; only a closed socket is retried by undici, at once.
+        dropsInARow = errorCode(error) === 'UND_ERR_SOCKET' ? dropsInARow + 1 : 0
+        if (dropsInARow < PROXY_DROPS_IN_A_ROW) return
+        dropsInARow = 0
+        onProxyGiveUp(
+          new TransportError(
+            `the proxy at ${proxyAddress} dropped the tunnel request (CONNECT) ${PROXY_DROPS_IN_A_ROW} times in a row (${errorDetail(error)})`,
+            { mayHaveReachedServer: false },
+          ),
+        )
+      })
+  return new ProxyAgent({ uri: proxy.href, ...options, factory: watched })
 }
 
 /**
@@ -83,7 +143,7 @@ function createDispatcher(url: URL): Dispatcher {
  * that does not parse is refused, not ignored: going direct behind a proxy fails with a misleading
  * network error.
  */
-function proxyFor(url: URL): string | undefined {
+function proxyFor(url: URL): URL | undefined {
   const { env } = process
   const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
   const variable = names.find((name) => env[name]) ?? ''
@@ -101,7 +161,7 @@ function proxyFor(url: URL): string | undefined {
       { mayHaveReachedServer: false, permanent: true },
     )
   }
-  return proxy.href
+  return proxy
 }
 
 const invalidProxyUrl = (): TransportError =>
@@ -128,7 +188,7 @@ export function toTransportError(error: unknown, signal: AbortSignal): Transport
   }
   const code = errorCode(error)
   const message = errorMessage(error)
-  const detail = code && !message.includes(code) ? `${code}: ${message}` : message
+  const detail = errorDetail(error)
   switch (code) {
     case 'UND_ERR_RES_EXCEEDED_MAX_SIZE':
       return new TransportError(`the response body was larger than ${MAX_RESPONSE_BYTES / 1048576} MiB`, {
@@ -156,6 +216,13 @@ export function toTransportError(error: unknown, signal: AbortSignal): Transport
     )
   }
   return new TransportError(`network error (${detail})`, { mayHaveReachedServer: !NOT_SENT_CODES.has(code) })
+}
+
+/** The error's message, led by its code when the message does not name it. */
+function errorDetail(error: unknown): string {
+  const code = errorCode(error)
+  const message = errorMessage(error)
+  return code && !message.includes(code) ? `${code}: ${message}` : message
 }
 
 /** OpenSSL's verification failures and Node's host name mismatch: the handshake failed, no request was sent. */

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { TransportError } from '../../src/errors.ts'
 import {
   MAX_RESPONSE_BYTES,
+  PROXY_DROPS_IN_A_ROW,
   createHttpClient,
   toTransportError,
   type HttpClient,
@@ -35,8 +36,9 @@ async function serve(handler: (request: IncomingMessage, response: ServerRespons
 const get = (url: string): HttpRequest => ({ method: 'GET', url, headers: { accept: 'application/json' } })
 const live = (): AbortSignal => new AbortController().signal
 
-async function sendFailure(request: HttpRequest, signal = live()): Promise<TransportError> {
-  client = createHttpClient()
+/** The request's failure, through the client given (a new one by default). */
+async function sendFailure(request: HttpRequest, signal = live(), through?: HttpClient): Promise<TransportError> {
+  client = through ?? createHttpClient()
   const error: unknown = await client.send(request, signal).then(
     () => undefined,
     (caught: unknown) => caught,
@@ -139,6 +141,58 @@ describe('proxies', () => {
     expect(proxy.asked).toEqual([`CONNECT api.cloudflare.test:443 ${basic}`])
     expect(error.message).toMatch(/^the proxy refused the connection \(Proxy response \(407\)/)
     expect(error).toMatchObject({ mayHaveReachedServer: false, permanent: false })
+  })
+
+  /** A proxy that drops the connection on every CONNECT, or never answers it, counting them. */
+  async function failingProxy(drop: boolean): Promise<{ url: string; port: string; connects: () => number }> {
+    let connects = 0
+    const url = await serve(() => undefined)
+    server?.on('connect', (_request: IncomingMessage, socket: Socket) => {
+      connects++
+      if (drop) socket.destroy()
+    })
+    return { url, port: new URL(url).port, connects: () => connects }
+  }
+
+  it('fails, naming the proxy but not its credentials, when the proxy drops the tunnel request again and again', async () => {
+    const proxy = await failingProxy(true)
+    vi.stubEnv('HTTPS_PROXY', proxy.url.replace('//', '//ci-user:pr0xy-pw@'))
+    const error = await sendFailure(get('https://api.cloudflare.test/client/v4/x'))
+    const sameClient = client
+    expect(error.message).toBe(
+      `the proxy at 127.0.0.1:${proxy.port} dropped the tunnel request (CONNECT) ${PROXY_DROPS_IN_A_ROW} times in a row (UND_ERR_SOCKET: other side closed)`,
+    )
+    expect(error).toMatchObject({ mayHaveReachedServer: false, permanent: false, timedOut: false })
+    // undici's reconnect loop stopped with the request: the proxy is not hammered while the retry waits.
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(proxy.connects()).toBe(PROXY_DROPS_IN_A_ROW)
+    // The next attempt, through the same client, starts afresh.
+    const again = await sendFailure(get('https://api.cloudflare.test/client/v4/x'), live(), sameClient)
+    expect(again.message).toMatch(/^the proxy at /)
+    expect(proxy.connects()).toBe(2 * PROXY_DROPS_IN_A_ROW)
+  })
+
+  it('ends at the signal, with its reason, when the proxy never answers the tunnel request', async () => {
+    const proxy = await failingProxy(false)
+    vi.stubEnv('HTTPS_PROXY', proxy.url)
+    const reason = new TransportError('no answer within timeout-seconds (1 s)', { mayHaveReachedServer: true })
+    const controller = new AbortController()
+    setTimeout(() => {
+      controller.abort(reason)
+    }, 200)
+    const started = Date.now()
+    expect(await sendFailure(get('https://api.cloudflare.test/client/v4/x'), controller.signal)).toBe(reason)
+    expect(Date.now() - started).toBeLessThan(2_000)
+    expect(proxy.connects()).toBe(1)
+  })
+
+  it('does not take a proxy that is down for one that drops the tunnel request', async () => {
+    vi.stubEnv('HTTPS_PROXY', 'http://127.0.0.1:1')
+    const through = createHttpClient()
+    for (let attempt = 0; attempt <= PROXY_DROPS_IN_A_ROW; attempt++) {
+      const error = await sendFailure(get('https://api.cloudflare.test/client/v4/x'), live(), through)
+      expect(error.message).toMatch(/^network error \(connect ECONNREFUSED 127\.0\.0\.1:1\)/)
+    }
   })
 
   it('takes a proxy URL without a scheme as http://, as curl does, credentials and all', async () => {
