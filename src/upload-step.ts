@@ -60,7 +60,8 @@ async function upload(
     : await uploadToAccount(api, settings, checked, now)
   const { certificate, created, listing } = placement
   const hostnames = settings.apiShield && (await attach(api, settings, checked, placement))
-  const uploadedOn = settings.replace && placement.mayReplace ? await rotationUploadTime(api, placement, now) : undefined
+  const uploadedOn =
+    settings.replace && placement.mayReplace ? await rotationUploadTime(api, placement, now) : undefined
   const mayReplace = uploadedOn !== undefined
   const target = rotationTarget(settings, checked, uploadedOn ?? '', certificate?.id)
   const zone: ZoneRelease | undefined = hostnames && {
