@@ -10,11 +10,11 @@ import { renderAuditSummary } from './audit-summary.ts'
 import { CloudflareApi } from './cloudflare-client.ts'
 import { settleConcurrently } from './concurrency.ts'
 import { defaultDependencies, type Dependencies } from './dependencies.ts'
-import { errorMessage, failureMessage, OperationError } from './errors.ts'
+import { errorMessage, OperationError } from './errors.ts'
 import { syncExpiryIssue } from './expiry-issue.ts'
 import { buildExpiryReport, flagged, type AuditedCertificate, type ExpiryReport } from './expiry-report.ts'
 import { actionInputs } from './input-source.ts'
-import { log } from './log.ts'
+import { failStep, log } from './log.ts'
 import { githubRunContext, runUrl } from './run-context.ts'
 import { writeSummary } from './summary.ts'
 import { plural } from './text.ts'
@@ -49,7 +49,7 @@ export async function run(dependencies: Dependencies = defaultDependencies()): P
     for (const error of errors) log.fail(error)
     if (settings.issue) await trackIssue(report, settings, settings.issue.token, usageComplete)
   } catch (error) {
-    log.fail(failureMessage(error))
+    failStep(error)
   } finally {
     await dependencies.http.close()
   }

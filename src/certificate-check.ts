@@ -14,7 +14,6 @@ import { describePemInput, type PemInput, type Settings } from './settings.ts'
 import { capitalise } from './text.ts'
 
 // upload-step.ts names certificates through here.
-export { subjectOf } from './certificate-facts.ts'
 
 /** A certificate that passed every local check, in the form Cloudflare is sent. */
 export interface CheckedCertificate {

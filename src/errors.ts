@@ -1,4 +1,3 @@
-import { log } from './log.ts'
 import { endSentence } from './text.ts'
 
 /** A problem the user can fix in the workflow file: the message names the input and the fix. */
@@ -35,7 +34,7 @@ export interface ApiMessage {
   message: string
 }
 
-export interface ApiErrorTraits {
+interface ApiErrorTraits {
   /** A later attempt may succeed (rate limit, server error, garbled answer). */
   retryable: boolean
   /** The request may have taken effect although it failed (a write answered by a 5xx, say). */
@@ -76,7 +75,7 @@ export class ApiError extends Error {
   }
 }
 
-export interface TransportTraits {
+interface TransportTraits {
   /** False only when the request certainly never reached the server (refused, DNS, TLS). */
   mayHaveReachedServer: boolean
   timedOut?: boolean
@@ -122,13 +121,16 @@ export function errorCode(error: unknown): string {
   return ''
 }
 
-/** One line for the error annotation: what went wrong and what to do. Stacks go to the debug log only. */
+/** One line for the error annotation: what went wrong and what to do (log.ts failStep logs it). */
 export function failureMessage(error: unknown): string {
   if (error instanceof InputError) return error.message
   if (error instanceof OperationError) return endSentence(error.message)
-  if (error instanceof Error) {
-    for (const line of (error.stack ?? error.message).split('\n')) log.debug(line)
-    return `Unexpected error: ${error.message}`
-  }
+  if (error instanceof Error) return `Unexpected error: ${error.message}`
   return `Unexpected error: ${String(error)}`
 }
+
+/** The stack of an unexpected error, for the debug log only; none for the action's own errors. */
+export const unexpectedStack = (error: unknown): string[] =>
+  error instanceof Error && !(error instanceof InputError) && !(error instanceof OperationError)
+    ? (error.stack ?? error.message).split('\n')
+    : []

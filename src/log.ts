@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { failureMessage, unexpectedStack } from './errors.ts'
 import { registeredSecrets } from './secrets.ts'
 import { inertLine } from './text.ts'
 
@@ -35,6 +36,12 @@ export const log: Log = {
   },
 }
 
+/** Fails the step with the error's one-line message; the stack of an unexpected error goes to the debug log only. */
+export function failStep(error: unknown): void {
+  for (const line of unexpectedStack(error)) log.debug(line)
+  log.fail(failureMessage(error))
+}
+
 /**
  * The longest line logged, in bytes as the runner writes them (an annotation's `%` becomes `%25`),
  * leaving room for the command's own prefix. Longer lines are hard to read, and a few thousand ids
@@ -43,7 +50,7 @@ export const log: Log = {
 export const MAX_LINE_BYTES = 4000
 
 /** The message as one inert line of at most MAX_LINE_BYTES, cut with a note of what was left out. */
-export function logLine(message: string): string {
+function logLine(message: string): string {
   const line = inertLine(message)
   if (writtenBytes(line) <= MAX_LINE_BYTES) return line
   // Room for the note, whose count has at most 10 digits.

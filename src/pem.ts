@@ -4,14 +4,14 @@
  * backtrack: the time it takes grows linearly with the text, whatever the text.
  */
 
-export interface PemBlock {
+interface PemBlock {
   /** The label between BEGIN and END, e.g. `CERTIFICATE`, `RSA PRIVATE KEY`. */
   label: string
   /** The whole block, normalised: LF line endings, no indentation or trailing spaces. */
   text: string
 }
 
-export interface PemScan {
+interface PemScan {
   blocks: PemBlock[]
   /** A BEGIN line without its END line: the text was cut off. */
   truncatedLabel?: string

@@ -4,7 +4,7 @@ import type { Clock } from './clock.ts'
 import type { CloudflareApi, MtlsCertificate, ZoneHostnamesClient } from './cloudflare-client.ts'
 import { ApiError, errorMessage } from './errors.ts'
 import { log } from './log.ts'
-import { sameNameCertificates, type Replacement, type RotationTarget } from './rotation.ts'
+import { holdsTarget, sameNameCertificates, type Replacement, type RotationTarget } from './rotation.ts'
 import { plural, someOf } from './text.ts'
 
 /** `replace` carried out: each older certificate of the same name deleted, or kept and why, and the log of it. */
@@ -23,8 +23,8 @@ export interface ZoneRelease {
  * Make before break: called once the new certificate is in place, with the account's certificates
  * listed since. A certificate still associated with a service is kept, and so is one whose
  * associations cannot be read or whose id is not one Cloudflare gives (no request is made for it).
- * A delete that fails is reported, not fatal, as the new one is in place. Once the time limit is
- * spent, the rest are not checked.
+ * When the listing lacks the new certificate, nothing is deleted. A delete that fails is reported,
+ * not fatal, as the new one is in place. Once the time limit is spent, the rest are not checked.
  */
 export async function replaceOlder(
   api: CloudflareApi,
@@ -33,7 +33,7 @@ export async function replaceOlder(
   dryRun: boolean,
   zone?: ZoneRelease,
 ): Promise<Replacement[]> {
-  const { older, newerIssued, unknown } = sameNameCertificates(certificates, target)
+  const { older, newerIssued, issueUnknown, unknown } = sameNameCertificates(certificates, target)
   const kept = (certificate: MtlsCertificate, reason: string): Replacement => ({
     ...describe(certificate),
     action: 'kept',
@@ -51,8 +51,21 @@ export async function replaceOlder(
         'issued after the certificate of this run, so it is newer (is this an old run re-run? For a deliberate rollback, delete it by hand)',
       ),
     ),
+    ...issueUnknown.map((certificate) =>
+      kept(
+        certificate,
+        'the listing gives no readable certificate text, so whether it was issued after the certificate of this run is unknown, and it was uploaded well before it (is this an old run re-run?): delete it by hand if it is old',
+      ),
+    ),
     ...unknown.map((certificate) => kept(certificate, unplaced)),
   ]
+  if (!holdsTarget(certificates, target)) {
+    log.warning(
+      `Replace deletes nothing: the account's listing does not hold ${target.id ?? ''}, the certificate it rotates to (deleted since it was uploaded, or the listing is incomplete), and without it the older certificates named '${target.name}' may be the only ones left. Check the account in the dashboard, and re-run the job to upload the certificate again if it is gone.`,
+    )
+    const missing = `the certificate replace rotates to, ${target.id ?? ''}, is not in the listing`
+    return [...replacements, ...older.map((certificate) => ({ ...kept(certificate, missing), warn: false }))]
+  }
   for (const certificate of older) {
     if (!isCertificateId(certificate.id)) {
       replacements.push(
@@ -136,7 +149,7 @@ function describe(certificate: MtlsCertificate): Pick<Replacement, 'id' | 'uploa
 }
 
 /** Past this many, the warnings about kept certificates are grouped into one annotation; the log still lists each. */
-export const WARNINGS_SHOWN = 5
+const WARNINGS_SHOWN = 5
 
 /**
  * One line per certificate replace considered; a kept one the user should look at is a warning, up

@@ -4,7 +4,7 @@ import type { Log } from './log.ts'
 import { joinSentences, plural } from './text.ts'
 
 /** How often and for how long an API operation is tried: max-retries and timeout-seconds. */
-export interface RetryPolicy {
+interface RetryPolicy {
   maxRetries: number
   timeoutSeconds: number
 }

@@ -47,11 +47,13 @@ export interface RotationTarget {
  */
 export const RACE_WINDOW_MS = 15 * 60_000
 
-export interface SameNameCertificates {
+interface SameNameCertificates {
   /** Uploaded before ours (at the same time: smaller id): what `replace` removes. */
   older: MtlsCertificate[]
   /** Uploaded well before ours but issued after it: newer, so kept (an old run re-run, or a rollback). */
   newerIssued: MtlsCertificate[]
+  /** Uploaded well before ours, but its text gives no issue time: it may be newer, so kept. */
+  issueUnknown: MtlsCertificate[]
   /** No readable upload time: cannot be placed, so kept. */
   unknown: MtlsCertificate[]
 }
@@ -60,8 +62,9 @@ export interface SameNameCertificates {
  * Sorts the account's other custom certificates with our name and `ca` flag. "Older" means uploaded
  * earlier, then a smaller id: a total order, so that two runs rotating at once agree on which upload
  * is newest and both keep it. One exception keeps an old run re-run from removing a newer
- * certificate: one issued after ours and uploaded more than RACE_WINDOW_MS before it is kept. An
- * upload time that cannot be read, ours or theirs, places nothing: such certificates are kept.
+ * certificate: one issued after ours, or whose issue time the listing does not give, and uploaded
+ * more than RACE_WINDOW_MS before it is kept. An upload time that cannot be read, ours or theirs,
+ * places nothing: such certificates are kept.
  */
 export function sameNameCertificates(
   certificates: readonly MtlsCertificate[],
@@ -70,7 +73,7 @@ export function sameNameCertificates(
   const ourUpload = parseTime(target.uploadedOn)
   // Not uploaded yet (a dry run): ours sorts after any certificate uploaded at the same time.
   const ourId = target.id ?? '\u007f'
-  const result: SameNameCertificates = { older: [], newerIssued: [], unknown: [] }
+  const result: SameNameCertificates = { older: [], newerIssued: [], issueUnknown: [], unknown: [] }
   for (const certificate of certificates) {
     if (certificate.id === target.id || certificate.name !== target.name || certificate.ca !== target.ca) continue
     if (!isCustom(certificate)) continue
@@ -81,15 +84,26 @@ export function sameNameCertificates(
     }
     if (uploaded > ourUpload || (uploaded === ourUpload && certificate.id >= ourId)) continue
     const issued = typeof certificate.certificates === 'string' ? leafCertificate(certificate.certificates) : undefined
-    const issuedAfterOurs = issued !== undefined && issued.validFromDate.getTime() > target.issuedAt
-    if (issuedAfterOurs && ourUpload - uploaded > RACE_WINDOW_MS) result.newerIssued.push(certificate)
+    // Within the window, racing runs must agree by upload time alone, whatever the listing gives.
+    if (ourUpload - uploaded <= RACE_WINDOW_MS) result.older.push(certificate)
+    else if (issued === undefined) result.issueUnknown.push(certificate)
+    else if (issued.validFromDate.getTime() > target.issuedAt) result.newerIssued.push(certificate)
     else result.older.push(certificate)
   }
   return result
 }
 
+/**
+ * Whether the listing holds the certificate replace rotates to (a dry run's, not uploaded yet, has no
+ * id). When it does not (deleted by hand since, or a partial listing), deleting the older ones could
+ * leave no certificate of the name: replace deletes nothing.
+ */
+export const holdsTarget = (certificates: readonly MtlsCertificate[], target: RotationTarget): boolean =>
+  target.id === undefined || certificates.some((certificate) => certificate.id === target.id)
+
 /** The ids replace would delete, as the listing stands, unless a service still uses them. */
 export function replaceCandidates(certificates: readonly MtlsCertificate[], target: RotationTarget): string[] {
+  if (!holdsTarget(certificates, target)) return []
   return sameNameCertificates(certificates, target)
     .older.map((certificate) => certificate.id)
     .filter(isCertificateId)

@@ -25,7 +25,7 @@ export function saveRotation(target: RotationTarget): void {
 }
 
 /** What the post step finds: nothing scheduled, a rotation to finish, or saved text it cannot trust. */
-export type SavedRotation = { target: RotationTarget } | { problem: string }
+type SavedRotation = { target: RotationTarget } | { problem: string }
 
 /** The saved rotation; undefined when the main step scheduled none. */
 export function loadRotation(): SavedRotation | undefined {

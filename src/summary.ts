@@ -9,7 +9,6 @@ import { escapeForSummary } from './html.ts'
 import { runUrl, type RunContext } from './run-context.ts'
 
 // The upload step takes the run's context from here with the summary it belongs in.
-export { githubRunContext } from './run-context.ts'
 
 /** The upload's job summary: rendered as HTML from what the step did, and written to the runner's summary file. */
 

@@ -1,21 +1,23 @@
+import { parseTime } from './api-values.ts'
 import { attachHostnames, type HostnameAttachment } from './api-shield.ts'
-import { checkCertificate, subjectOf, type CheckedCertificate } from './certificate-check.ts'
-import { isoSeconds } from './certificate-facts.ts'
+import { checkCertificate, type CheckedCertificate } from './certificate-check.ts'
+import { isoSeconds, subjectOf } from './certificate-facts.ts'
 import { CloudflareApi, type MtlsCertificate, type UploadBody } from './cloudflare-client.ts'
 import type { Clock } from './clock.ts'
 import type { Dependencies } from './dependencies.ts'
-import { InputError, OperationError, errorMessage, failureMessage } from './errors.ts'
+import { InputError, OperationError, errorMessage } from './errors.ts'
 import { actionInputs } from './input-source.ts'
-import { log } from './log.ts'
+import { failStep, log } from './log.ts'
 import { buildOutputs, setOutputs } from './outputs.ts'
 import { replaceInStep, scheduleReplace } from './upload-replace.ts'
 import type { ZoneRelease } from './replace-older.ts'
 import { NO_REPLACE, type ReplacePlan, type RotationTarget } from './rotation.ts'
 import { registerSecret } from './secrets.ts'
 import { getSettings, type Settings } from './settings.ts'
-import { githubRunContext, renderSummary, writeSummary, type RunReport } from './summary.ts'
+import { githubRunContext } from './run-context.ts'
+import { renderSummary, writeSummary, type RunReport } from './summary.ts'
 import { plural } from './text.ts'
-import { findByLeaf, uploadOrAdopt } from './upload.ts'
+import { findByLeaf, uploadOrAdopt, uploadTimeOf } from './upload.ts'
 
 /** The main step: inputs → settings → checked certificate → Cloudflare → outputs and summary. */
 export async function runUpload(dependencies: Dependencies): Promise<void> {
@@ -31,7 +33,7 @@ export async function runUpload(dependencies: Dependencies): Promise<void> {
     setOutputs(report.outputs)
     await writeSummary(renderSummary(report, await githubRunContext()))
   } catch (error) {
-    log.fail(failureMessage(error))
+    failStep(error)
   } finally {
     await dependencies.http.close()
   }
@@ -57,9 +59,12 @@ async function upload(
   const placement = settings.dryRun
     ? await findInAccount(api, settings, checked)
     : await uploadToAccount(api, settings, checked, now)
-  const { certificate, created, mayReplace, listing } = placement
+  const { certificate, created, listing } = placement
   const hostnames = settings.apiShield && (await attach(api, settings, checked, placement))
-  const target = rotationTarget(settings, checked, certificate?.uploaded_on ?? isoSeconds(now), certificate?.id)
+  const uploadedOn =
+    settings.replace && placement.mayReplace ? await rotationUploadTime(api, placement, now) : undefined
+  const mayReplace = uploadedOn !== undefined
+  const target = rotationTarget(settings, checked, uploadedOn ?? '', certificate?.id)
   const zone: ZoneRelease | undefined = hostnames && {
     zone: api.zoneHostnames(hostnames.zoneId),
     newServes: hostnames.hostnames,
@@ -139,6 +144,27 @@ async function attach(
       { cause: error },
     )
   }
+}
+
+/**
+ * Our upload time, which decides which certificates `replace` counts as older: Cloudflare's (the
+ * answer's, else the listing's), never the runner's clock, which may run ahead and make a concurrent
+ * run's newer upload look older. Unknown: replace is skipped, with a warning. A dry run that would
+ * upload takes now, as the upload would be; it deletes nothing.
+ */
+async function rotationUploadTime(
+  api: CloudflareApi,
+  { certificate, listing }: Placement,
+  now: Date,
+): Promise<string | undefined> {
+  if (!certificate) return isoSeconds(now)
+  // A dry run's certificate is the listing's entry already.
+  const uploadedOn = listing ? certificate.uploaded_on : await uploadTimeOf(api, certificate)
+  if (parseTime(uploadedOn) !== undefined) return uploadedOn
+  log.warning(
+    `Replace is skipped: Cloudflare gives no readable upload time for ${certificate.id}, so which certificates of its name are older cannot be told (the runner's clock is not used for it). The certificate is in place; delete older certificates with its name by hand, or re-run the job.`,
+  )
+  return undefined
 }
 
 function replace(

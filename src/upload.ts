@@ -1,8 +1,9 @@
+import { parseTime } from './api-values.ts'
 import { leafFingerprint } from './certificate-facts.ts'
 import type { CloudflareApi, MtlsCertificate, UploadBody } from './cloudflare-client.ts'
 import { ApiError, CLOUDFLARE_CODES, OperationError } from './errors.ts'
 
-export interface UploadOutcome {
+interface UploadOutcome {
   certificate: MtlsCertificate
   /** True when this run put the certificate into the account. */
   created: boolean
@@ -25,14 +26,29 @@ export async function uploadOrAdopt(
   try {
     const outcome = await api.uploadCertificate(body, (certificates) => findByLeaf(certificates, fingerprint))
     const { certificate } = outcome
-    // Found after an attempt whose outcome is unknown: ours only if it was uploaded during this run.
+    // Found after an attempt whose outcome is unknown: ours only if it reads as uploaded during this run.
+    const uploadedAt = parseTime(certificate.uploaded_on)
     const created =
       outcome.uploaded ||
-      (outcome.afterLostAnswer && !(Date.parse(certificate.uploaded_on ?? '') < runStartedAt - CLOCK_SKEW_MS))
+      (outcome.afterLostAnswer && uploadedAt !== undefined && uploadedAt >= runStartedAt - CLOCK_SKEW_MS)
     return { certificate, created }
   } catch (error) {
     throw isCaQuotaFull(error) ? await explainCaQuota(api, error, body.name) : error
   }
+}
+
+/**
+ * When Cloudflare says the certificate was uploaded: from its answer, else from the listing's entry
+ * for the same id; undefined when neither gives a time that reads as one (or the listing fails).
+ * Never the runner's clock: it decides which certificates `replace` counts as older.
+ */
+export async function uploadTimeOf(api: CloudflareApi, certificate: MtlsCertificate): Promise<string | undefined> {
+  if (parseTime(certificate.uploaded_on) !== undefined) return certificate.uploaded_on
+  const listed = await api.listCertificates().then(
+    (certificates) => certificates.find((candidate) => candidate.id === certificate.id),
+    () => undefined,
+  )
+  return parseTime(listed?.uploaded_on) === undefined ? undefined : listed?.uploaded_on
 }
 
 /** The account's certificate whose leaf is ours, compared by the certificate itself, not its name. */
@@ -79,10 +95,8 @@ function caQuotaAdvice(certificates: readonly MtlsCertificate[] | undefined, nam
 }
 
 /** Upload time in milliseconds; one that cannot be read sorts last. */
-const uploadTime = (certificate: MtlsCertificate): number => {
-  const time = Date.parse(certificate.uploaded_on ?? '')
-  return Number.isNaN(time) ? Number.POSITIVE_INFINITY : time
-}
+const uploadTime = (certificate: MtlsCertificate): number =>
+  parseTime(certificate.uploaded_on) ?? Number.POSITIVE_INFINITY
 
 const describeCertificate = (certificate: MtlsCertificate): string =>
   `${certificate.id} (${certificate.name === undefined ? '' : `'${certificate.name}', `}uploaded ${certificate.uploaded_on ?? 'at an unknown time'})`

@@ -126,6 +126,8 @@ describe('saved state the post step cannot trust', () => {
   it('deletes the older certificate with a saved rotation that reads well', async () => {
     fixture = makeClient('ec')
     const old = older()
+    // The certificate the rotation names is in the account: without it, nothing would be deleted.
+    fake.seed(fixture.client.pem, { name: NAME, id: '0123456789abcdef0123456789abcdef' })
     const done = await runAction(clientInputs(fake, fixture, { name: NAME, replace: 'true' }), {
       state: { isPost: 'true', rotation: rotation() },
     })
@@ -224,10 +226,13 @@ describe('certificates Cloudflare manages', () => {
     const untyped = older()
     const { private_key: _none, ...managedView } = { ...managed, type: 'gateway_managed' }
     const { type: _custom, ...untypedView } = untyped
+    // Ours, as the upload answers it: the listing must hold it for replace to delete anything.
+    const { private_key: _key, ...oursView } = fake.seed(fixture.client.pem, { name: NAME })
+    fake.inject({ method: 'POST', fault: successAnswer(oursView) })
     fake.inject({
       method: 'GET',
       pathSuffix: '/mtls_certificates',
-      fault: successAnswer([managedView, untypedView]),
+      fault: successAnswer([managedView, untypedView, oursView]),
     })
     const done = await replaceNow()
     expect(done.exitCode).toBe(0)

@@ -7,8 +7,9 @@ import {
   isoSeconds,
   leafFingerprint,
   signatureAlgorithm,
+  subjectOf,
 } from '../../src/certificate-facts.ts'
-import { checkCertificate, subjectOf } from '../../src/certificate-check.ts'
+import { checkCertificate } from '../../src/certificate-check.ts'
 import { InputError } from '../../src/errors.ts'
 import type { Settings } from '../../src/settings.ts'
 import { ACCOUNT_ID, API_TOKEN, PASSPHRASE, pemArmour } from '../../test-kit/fixtures.ts'

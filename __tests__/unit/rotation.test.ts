@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { MtlsCertificate } from '../../src/cloudflare-client.ts'
-import { RACE_WINDOW_MS, sameNameCertificates, type RotationTarget } from '../../src/rotation.ts'
+import {
+  RACE_WINDOW_MS,
+  holdsTarget,
+  replaceCandidates,
+  sameNameCertificates,
+  type RotationTarget,
+} from '../../src/rotation.ts'
 import { generateKey, issueCertificate } from '../../test-kit/pki.ts'
 
 const NAME = 'payments-client'
@@ -69,7 +75,12 @@ describe('sameNameCertificates', () => {
 
   it('keeps what it cannot place: a certificate without a readable upload time', () => {
     const { uploaded_on: _time, ...noTime } = listed('no-time')
-    expect(sameNameCertificates([noTime], target())).toEqual({ older: [], newerIssued: [], unknown: [noTime] })
+    expect(sameNameCertificates([noTime], target())).toEqual({
+      older: [],
+      newerIssued: [],
+      issueUnknown: [],
+      unknown: [noTime],
+    })
   })
 
   it('keeps what a lenient date parser would misplace: a year, a number, a date without time', () => {
@@ -82,7 +93,7 @@ describe('sameNameCertificates', () => {
   it('places nothing when our own upload time cannot be read: every same-name certificate is kept', () => {
     const certificates = [listed('a'), listed('b', { uploaded_on: at(-DAY) })]
     const result = sameNameCertificates(certificates, target({ uploadedOn: 'not a time' }))
-    expect(result).toEqual({ older: [], newerIssued: [], unknown: certificates })
+    expect(result).toEqual({ older: [], newerIssued: [], issueUnknown: [], unknown: certificates })
   })
 
   it('leaves out certificates Cloudflare manages, and counts a missing type as custom', () => {
@@ -95,9 +106,18 @@ describe('sameNameCertificates', () => {
     expect(ids(sameNameCertificates(certificates, target()).older)).toEqual(['custom', 'untyped'])
   })
 
-  it('still places a certificate whose text cannot be read, by its upload time', () => {
+  it('within the race window, places a certificate whose text cannot be read by its upload time', () => {
     const { certificates: _pem, ...noPem } = listed('no-pem')
     expect(ids(sameNameCertificates([noPem], target()).older)).toEqual(['no-pem'])
+  })
+
+  it('keeps one uploaded well before ours whose issue time the listing does not give: it may be newer', () => {
+    const longAgo = at(-RACE_WINDOW_MS - MINUTE)
+    const { certificates: _pem, ...noPem } = listed('no-pem', { uploaded_on: longAgo }, DAY)
+    const garbled = listed('garbled', { uploaded_on: longAgo, certificates: 'not a certificate' })
+    const result = sameNameCertificates([noPem, garbled, listed('older', { uploaded_on: longAgo })], target())
+    expect(ids(result.issueUnknown)).toEqual(['no-pem', 'garbled'])
+    expect(ids(result.older)).toEqual(['older'])
   })
 
   it('lets two racing runs agree, whichever lists first: together they delete all but the last upload', () => {
@@ -113,5 +133,26 @@ describe('sameNameCertificates', () => {
     const deletedByA = ids(sameNameCertificates(seenByA, target({ id: 'run-a' })).older)
     const remaining = ids(seenByA).filter((id) => !deletedByA.includes(id) && !deletedByB.includes(id))
     expect(remaining).toEqual(['run-a'])
+  })
+})
+
+describe('holdsTarget and replaceCandidates', () => {
+  const OLDER = '0f2b2c3e-1111-4a6b-9c2d-000000000001'
+  const older = listed(OLDER)
+  const ours = listed('ours', { uploaded_on: at(0) })
+
+  it('names the older certificates while the listing holds ours', () => {
+    expect(holdsTarget([older, ours], target())).toBe(true)
+    expect(replaceCandidates([older, ours], target())).toEqual([OLDER])
+  })
+
+  it('names none when the listing lacks the certificate replace rotates to', () => {
+    expect(holdsTarget([older], target())).toBe(false)
+    expect(replaceCandidates([older], target())).toEqual([])
+  })
+
+  it('exempts a dry run whose certificate is not uploaded yet (no id)', () => {
+    const { id: _id, ...withoutId } = target()
+    expect(holdsTarget([older], withoutId)).toBe(true)
   })
 })

@@ -96,6 +96,22 @@ describe('uploadOrAdopt', () => {
     expect(account.calls()).toEqual(['POST', 'GET'])
   })
 
+  it('reports a certificate found after a failed attempt as not created when its upload time cannot be read', async () => {
+    const createdWith = async (uploaded_on: string | undefined): Promise<boolean> => {
+      const { account, api, body, fingerprint, ca, client } = setup()
+      const existing = account.store(`${client.pem}${ca.pem}`, {})
+      if (uploaded_on === undefined) delete existing.uploaded_on
+      else existing.uploaded_on = uploaded_on
+      account.postFaults.push('html-503')
+      return (await uploadOrAdopt(api, body, fingerprint, RUN_START)).created
+    }
+    // Uploaded during the run: taken as this run's lost upload.
+    expect(await createdWith('2025-03-01T12:00:00Z')).toBe(true)
+    for (const unreadable of [undefined, '', '1', 'soon', 5 as unknown as string]) {
+      expect(await createdWith(unreadable)).toBe(false)
+    }
+  })
+
   it('fails for good on a 4xx other than 1471', async () => {
     const { account, api, body, fingerprint } = setup()
     const error = await uploadOrAdopt(api, { ...body, certificates: 'garbage' }, fingerprint, RUN_START).then(
