@@ -2,12 +2,12 @@ import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 /**
- * Files run in parallel, more of them than there are cores: most of an end-to-end file's time is spent
+ * Files run in parallel, twice as many as there are cores: most of an end-to-end file's time is spent
  * waiting on the processes it starts (dist/index.js, git, the stand-in), and vitest's default (one file
  * per core, less one) ran one file at a time on the 2-core development machine. Every file uses its own
  * ports (0: any free one) and temporary folders, so files share nothing. VITEST_MAX_WORKERS overrides.
  */
-const workers = Number(process.env.VITEST_MAX_WORKERS) || availableParallelism() + 1
+const workers = Number(process.env.VITEST_MAX_WORKERS) || availableParallelism() * 2
 
 /** Files that start processes or read the repository, and change no global state of the test process. */
 const SHARING_WORKERS = [
