@@ -82,6 +82,24 @@ export function successAnswer(result: unknown, status = 200): Fault {
   return { kind: 'respond', status, body: envelope(result) }
 }
 
+/** A listing whose `result_info` says Cloudflare holds more than it listed: one page of several. */
+export function partialListingAnswer(
+  listed: readonly unknown[],
+  resultInfo: { total_count: number; total_pages: number },
+): Fault {
+  return {
+    kind: 'respond',
+    status: 200,
+    body: JSON.stringify({
+      success: true,
+      errors: [],
+      messages: [],
+      result: listed,
+      result_info: { page: 1, per_page: 50, count: listed.length, ...resultInfo },
+    }),
+  }
+}
+
 const envelope = (result: unknown, errors: { code: number; message: string }[] = []) =>
   JSON.stringify({ success: errors.length === 0, errors, messages: [], result: errors.length === 0 ? result : null })
 

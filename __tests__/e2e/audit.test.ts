@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { successAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
+import { partialListingAnswer, successAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import { FakeGitHub } from '../support/fake-github.ts'
 import { ACCOUNT_ID, API_EMAIL, API_KEY, API_TOKEN, startFake } from '../../test-kit/fixtures.ts'
 import { generateKey, issueCertificate, type IssuedCertificate } from '../../test-kit/pki.ts'
@@ -163,17 +163,7 @@ describe('the audit', () => {
     fake.inject({
       method: 'GET',
       pathSuffix: '/mtls_certificates',
-      fault: {
-        kind: 'respond',
-        status: 200,
-        body: JSON.stringify({
-          success: true,
-          errors: [],
-          messages: [],
-          result: [only],
-          result_info: { page: 1, per_page: 50, count: 1, total_count: 120, total_pages: 3 },
-        }),
-      },
+      fault: partialListingAnswer([only], { total_count: 120, total_pages: 3 }),
     })
     const run = await audit({ issue: 'true', 'github-token': GITHUB_TOKEN })
     // 119 certificates were never looked at: "all clear" must not be the answer.

@@ -1,6 +1,11 @@
 import { X509Certificate, createPrivateKey, randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { errorAnswer, successAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
+import {
+  errorAnswer,
+  partialListingAnswer,
+  successAnswer,
+  type FakeCloudflare,
+} from '../../test-kit/fake-cloudflare.ts'
 import {
   ACCOUNT_ID,
   API_EMAIL,
@@ -248,17 +253,7 @@ describe('odd answers', () => {
     fake.inject({
       method: 'GET',
       pathSuffix: '/mtls_certificates',
-      fault: {
-        kind: 'respond',
-        status: 200,
-        body: JSON.stringify({
-          success: true,
-          errors: [],
-          messages: [],
-          result: [listed],
-          result_info: { page: 1, per_page: 50, count: 1, total_count: 60, total_pages: 2 },
-        }),
-      },
+      fault: partialListingAnswer([listed], { total_count: 60, total_pages: 2 }),
     })
     const run = await runAction(
       clientInputs(fake, fixture, { name: 'payments', replace: 'true', 'replace-when': 'immediately' }),

@@ -3,22 +3,12 @@ import { MAX_ANNOTATIONS, auditAnnotations, auditOutputs, describeCertificate } 
 import { renderAuditSummary } from '../../src/audit-summary.ts'
 import type { AuditedCertificate, ExpiryPolicy, ExpiryReport } from '../../src/expiry-report.ts'
 import { parseNamePattern } from '../../src/name-pattern.ts'
+import { auditedCertificate } from './fakes.ts'
 
 const POLICY: ExpiryPolicy = { warnDays: 30, failDays: 7, names: [] }
 
-function certificate(overrides: Partial<AuditedCertificate> = {}): AuditedCertificate {
-  return {
-    id: 'id-1',
-    name: 'payments-client',
-    ca: false,
-    status: 'expiring',
-    failing: false,
-    expiresOn: '2026-06-20T12:00:00Z',
-    daysLeft: 19,
-    source: 'pem',
-    ...overrides,
-  }
-}
+const certificate = auditedCertificate
+
 const report = (certificates: AuditedCertificate[]): ExpiryReport => ({
   certificates,
   leftOut: { managed: 0, unmatched: 0 },

@@ -3,24 +3,15 @@ import { describe, expect, it } from 'vitest'
 import { MAX_ISSUE_ROWS, issueMarker, renderIssue, type IssueScope } from '../../src/expiry-issue.ts'
 import type { AuditedCertificate } from '../../src/expiry-report.ts'
 import { parseNamePattern } from '../../src/name-pattern.ts'
+import { auditedCertificate } from './fakes.ts'
 
 const SCOPE: IssueScope = {
   accountId: '023e105f4ecef8ad9ca31a8372d0c353',
   policy: { warnDays: 30, failDays: 7, names: [] },
 }
 
-const certificate = (overrides: Partial<AuditedCertificate> = {}): AuditedCertificate => ({
-  id: 'id-1',
-  name: 'payments-client',
-  ca: false,
-  status: 'expiring',
-  failing: false,
-  expiresOn: '2026-06-20T12:00:00Z',
-  daysLeft: 19,
-  source: 'pem',
-  inUse: ['api_shield'],
-  ...overrides,
-})
+const certificate = (overrides: Partial<AuditedCertificate> = {}): AuditedCertificate =>
+  auditedCertificate({ inUse: ['api_shield'], ...overrides })
 
 describe('renderIssue', () => {
   it('does not change from one day to the next while the list stays the same', () => {

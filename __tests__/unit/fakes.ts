@@ -1,3 +1,4 @@
+import type { AuditedCertificate } from '../../src/expiry-report.ts'
 import { expect } from 'vitest'
 import { leafFingerprint } from '../../src/certificate-facts.ts'
 import type { ApiSettings } from '../../src/api-settings.ts'
@@ -175,3 +176,16 @@ export class FakeAccount {
     return this.requests.map((r) => r.method)
   }
 }
+
+/** An audited certificate as the expiry report gives it: expiring in 19 days, unless overridden. */
+export const auditedCertificate = (overrides: Partial<AuditedCertificate> = {}): AuditedCertificate => ({
+  id: 'id-1',
+  name: 'payments-client',
+  ca: false,
+  status: 'expiring',
+  failing: false,
+  expiresOn: '2026-06-20T12:00:00Z',
+  daysLeft: 19,
+  source: 'pem',
+  ...overrides,
+})
