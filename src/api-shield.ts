@@ -1,4 +1,5 @@
-import { planAttach, planRelease, needsWrite } from './hostname-plan.ts'
+import { OperationError } from './errors.ts'
+import { missingFrom, needsWrite, planAttach, planRelease } from './hostname-plan.ts'
 import type { Clock } from './clock.ts'
 import type { ZoneHostnamesClient } from './cloudflare-client.ts'
 import { backoffDelay, type Backoff } from './retry.ts'
@@ -25,8 +26,11 @@ export interface HostnameAttachment {
 }
 
 /**
- * Read, merge, write: the given hostnames join those the CA has. A re-run finds them all there and
- * writes nothing; a dry run only reads (nothing, when the CA is not uploaded yet).
+ * Read, merge, write, read back: the given hostnames join those the CA has. A re-run finds them all
+ * there and writes nothing; a dry run only reads (nothing, when the CA is not uploaded yet). The write
+ * replaces the CA's whole list, so another run writing at the same moment can undo it: what counts is
+ * the list Cloudflare holds afterwards, and a given hostname missing from it fails the attach, before
+ * any old CA gives up a hostname.
  */
 export async function attachHostnames(
   zone: ZoneHostnamesClient,
@@ -45,7 +49,15 @@ export async function attachHostnames(
     log.info(`Dry run: would attach ${plan.attached.join(', ')} in zone ${zone.zoneId} to CA ${ca}${there}.`)
   } else {
     await zone.write(certificateId, plan.after)
+    const stored = await zone.read(certificateId)
+    const missing = missingFrom(stored, given)
+    if (missing.length > 0) {
+      throw new OperationError(
+        `After the write, Cloudflare lists CA ${certificateId} in zone ${zone.zoneId} without ${missing.join(', ')}: another run may have written this CA's hostnames at the same moment, so no older CA was detached`,
+      )
+    }
     log.info(`Attached ${plan.attached.join(', ')} in zone ${zone.zoneId} to CA ${certificateId}${there}.`)
+    return { zoneId: zone.zoneId, hostnames: stored, attached: plan.attached, alreadyThere: plan.alreadyThere }
   }
   return { zoneId: zone.zoneId, hostnames: plan.after, attached: plan.attached, alreadyThere: plan.alreadyThere }
 }
@@ -60,14 +72,16 @@ export interface HostnameRelease {
 
 /**
  * Takes off an old CA the hostnames the new one serves, in one write that keeps the rest. Called only
- * once the new CA is attached (make before break).
+ * once the new CA is attached (make before break); what the new CA serves is read again right before,
+ * as another run may have rewritten its list since.
  */
 export async function releaseHostnames(
   zone: ZoneHostnamesClient,
   oldCertificateId: string,
-  newServes: readonly string[],
+  readNewServes: () => Promise<readonly string[]>,
   dryRun: boolean,
 ): Promise<HostnameRelease> {
+  const newServes = await readNewServes()
   const plan = planRelease(await zone.read(oldCertificateId), newServes)
   if (plan.detach.length > 0 && !dryRun) await zone.write(oldCertificateId, plan.keep)
   return { detached: plan.detach, kept: plan.keep }

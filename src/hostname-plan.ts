@@ -24,6 +24,12 @@ export function planAttach(current: readonly string[], given: readonly string[])
   }
 }
 
+/** The given hostnames a CA's list lacks: after a write, what Cloudflare did not keep. */
+export function missingFrom(current: readonly string[], given: readonly string[]): string[] {
+  const had = new Set(current.map(normalise))
+  return unique(given).filter((hostname) => !had.has(normalise(hostname)))
+}
+
 /** Whether the plan changes anything: a re-run with every hostname there already writes nothing. */
 export const needsWrite = (plan: AttachPlan): boolean => plan.attached.length > 0
 

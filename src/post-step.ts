@@ -44,8 +44,9 @@ export async function runPost(dependencies: Dependencies): Promise<void> {
     let zone: ZoneRelease | undefined
     if (apiShield) {
       const client = api.zoneHostnames(apiShield.zoneId)
-      const newServes = await client.read(target.id ?? '')
-      zone = { zone: client, newServes, clock: dependencies.clock, deadlineAt: api.deadlineAt() }
+      const newId = target.id ?? ''
+      const readNewServes = () => client.read(newId)
+      zone = { zone: client, readNewServes, clock: dependencies.clock, deadlineAt: api.deadlineAt() }
     }
     const replacements = await replaceOlder(api, await api.listCertificates(), target, false, zone)
     if (replacements.length === 0) log.info(`No older certificate named '${target.name}' is left to delete.`)

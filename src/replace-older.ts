@@ -1,4 +1,4 @@
-import { releaseHostnames, waitUntilUnused } from './api-shield.ts'
+import { releaseHostnames, waitUntilUnused, type HostnameRelease } from './api-shield.ts'
 import { isCertificateId, parseTime } from './api-values.ts'
 import type { Clock } from './clock.ts'
 import type { CloudflareApi, MtlsCertificate, ZoneHostnamesClient } from './cloudflare-client.ts'
@@ -12,8 +12,8 @@ import { plural, someOf } from './text.ts'
 /** API Shield: older CAs give up the zone's hostnames the new one serves before they are judged. */
 export interface ZoneRelease {
   zone: ZoneHostnamesClient
-  /** The new CA's hostnames in the zone, attached already (make before break). */
-  newServes: readonly string[]
+  /** Reads the new CA's hostnames in the zone, attached already (make before break); a dry run's plan. */
+  readNewServes: () => Promise<readonly string[]>
   /** After a detach, Cloudflare reports a CA in use a while longer: reads wait on this clock, until deadlineAt. */
   clock: Clock
   deadlineAt: number
@@ -92,16 +92,24 @@ async function replaceOne(
   zone: ZoneRelease | undefined,
 ): Promise<Replacement> {
   let base: Pick<Replacement, 'id' | 'uploadedOn' | 'hostnames'> = describe(certificate)
+  let released: HostnameRelease | undefined
   try {
-    const released = zone && (await releaseHostnames(zone.zone, certificate.id, zone.newServes, dryRun))
-    if (released) base = { ...base, hostnames: released }
-    const moved = released !== undefined && released.detached.length > 0
+    released = zone && (await releaseHostnames(zone.zone, certificate.id, zone.readNewServes, dryRun))
+  } catch (error) {
+    // A zone call that failed, a 404 for the zone included, says nothing of the certificate: kept.
+    if (api.outOfTime()) return { ...notChecked(certificate, api), ...base }
+    return { ...base, action: 'kept', reason: errorMessage(error), warn: true }
+  }
+  const release = released
+  if (release) base = { ...base, hostnames: release }
+  try {
+    const moved = release !== undefined && release.detached.length > 0
     const detached = moved
-      ? `${dryRun ? 'would detach' : 'detached'} ${released.detached.join(', ')} (the new CA serves ${pronoun(released.detached)}); `
+      ? `${dryRun ? 'would detach' : 'detached'} ${release.detached.join(', ')} (the new CA serves ${pronoun(release.detached)}); `
       : ''
-    if (zone && released && released.kept.length > 0) {
-      const them = pronoun(released.kept)
-      const reason = `${detached}still serves ${released.kept.join(', ')} in zone ${zone.zone.zoneId}, which this step was not given: add ${them} to hostnames to move ${them} to the new CA`
+    if (zone && release && release.kept.length > 0) {
+      const them = pronoun(release.kept)
+      const reason = `${detached}still serves ${release.kept.join(', ')} in zone ${zone.zone.zoneId}, which this step was not given: add ${them} to hostnames to move ${them} to the new CA`
       return { ...base, action: 'kept', reason, warn: true }
     }
     const read = () => api.listAssociations(certificate.id)

@@ -65,12 +65,18 @@ async function upload(
     settings.replace && placement.mayReplace ? await rotationUploadTime(api, placement, now) : undefined
   const mayReplace = uploadedOn !== undefined
   const target = rotationTarget(settings, checked, uploadedOn ?? '', certificate?.id)
-  const zone: ZoneRelease | undefined = hostnames && {
-    zone: api.zoneHostnames(hostnames.zoneId),
-    newServes: hostnames.hostnames,
-    clock,
-    deadlineAt: api.deadlineAt(),
-  }
+  const zoneClient = hostnames && api.zoneHostnames(hostnames.zoneId)
+  const zone: ZoneRelease | undefined = hostnames &&
+    zoneClient && {
+      zone: zoneClient,
+      // A dry run, or a CA not uploaded yet, has only the plan; a real run reads what Cloudflare holds.
+      readNewServes:
+        settings.dryRun || !certificate
+          ? () => Promise.resolve(hostnames.hostnames)
+          : () => zoneClient.read(certificate.id),
+      clock,
+      deadlineAt: api.deadlineAt(),
+    }
   const plan = settings.replace && mayReplace ? await replace(api, settings, target, listing, zone) : NO_REPLACE
   return {
     action: settings.dryRun ? (certificate ? 'would reuse' : 'would upload') : created ? 'uploaded' : 'reused',

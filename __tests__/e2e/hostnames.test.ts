@@ -77,7 +77,8 @@ describe('attaching the new CA', () => {
     const run = await step(runAction(caInputs(newCa(), { hostnames: `${API}\n*.Internal.example.com` })))
     const id = run.outputs['certificate-id'] ?? ''
     expect(run.outputs.created).toBe('true')
-    expect(zoneCalls()).toEqual([`GET ${id}`, `PUT ${id} ${API},*.internal.example.com`])
+    // Read, merge, write, and read back: what Cloudflare holds after the write is what counts.
+    expect(zoneCalls()).toEqual([`GET ${id}`, `PUT ${id} ${API},*.internal.example.com`, `GET ${id}`])
     expect(fake.hostnamesOf(ZONE_ID, id)).toEqual([API, '*.internal.example.com'])
     expect(hostnamesOutput(run)).toEqual([API, '*.internal.example.com'])
     expect(run.summary).toMatch(/<h3>API Shield hostnames in zone <code>9a78[0-9a-f]+<\/code><\/h3>/)
@@ -90,7 +91,11 @@ describe('attaching the new CA', () => {
     fake.attach(ZONE_ID, existing.id, ['legacy.example.com'])
     const run = await step(runAction(caInputs(pem)))
     expect(run.outputs.created).toBe('false')
-    expect(zoneCalls()).toEqual([`GET ${existing.id}`, `PUT ${existing.id} legacy.example.com,${API}`])
+    expect(zoneCalls()).toEqual([
+      `GET ${existing.id}`,
+      `PUT ${existing.id} legacy.example.com,${API}`,
+      `GET ${existing.id}`,
+    ])
     expect(hostnamesOutput(run)).toEqual(['legacy.example.com', API])
   })
 

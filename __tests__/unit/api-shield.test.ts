@@ -25,6 +25,9 @@ function zone(lists: Record<string, string[]> = {}): ZoneHostnamesClient & { cal
   }
 }
 
+/** What the new CA serves, as the release reads it. */
+const serves = (hostnames: string[]) => () => Promise.resolve(hostnames)
+
 const lines: string[] = []
 const log = { info: (message: string) => lines.push(message) }
 
@@ -32,7 +35,11 @@ describe('attaching the new CA', () => {
   it('reads, merges and writes the union', async () => {
     const z = zone({ [NEW]: ['legacy.example.com'] })
     const result = await attachHostnames(z, NEW, ['api.example.com'], false, log)
-    expect(z.calls).toEqual([`read ${NEW}`, `write ${NEW} legacy.example.com,api.example.com`])
+    expect(z.calls).toEqual([
+      `read ${NEW}`,
+      `write ${NEW} legacy.example.com,api.example.com`,
+      `read ${NEW}`, // back: what Cloudflare holds is what counts
+    ])
     expect(result).toEqual({
       zoneId: ZONE,
       hostnames: ['legacy.example.com', 'api.example.com'],
@@ -54,12 +61,45 @@ describe('attaching the new CA', () => {
     expect((await attachHostnames(z, undefined, ['api.example.com'], true, log)).hostnames).toEqual(['api.example.com'])
     expect(z.calls).toEqual([`read ${NEW}`])
   })
+  it('fails, detaching nothing, when another run rewrote the list at the same moment', async () => {
+    const lists: Record<string, string[]> = { [NEW]: [], [OLD]: ['a.example.com', 'b.example.com'] }
+    const z = zone(lists)
+    const write = z.write.bind(z)
+    // Another job read the same empty list and writes its own union just after ours.
+    z.write = async (id, hostnames) => {
+      await write(id, hostnames)
+      if (id === NEW) lists[NEW] = ['b.example.com']
+    }
+    await expect(attachHostnames(z, NEW, ['a.example.com'], false, log)).rejects.toThrow(
+      `After the write, Cloudflare lists CA ${NEW} in zone ${ZONE} without a.example.com`,
+    )
+    expect(lists[OLD]).toEqual(['a.example.com', 'b.example.com'])
+  })
+
+  it('gives as the hostnames what Cloudflare holds after the write', async () => {
+    const lists: Record<string, string[]> = { [NEW]: [] }
+    const z = zone(lists)
+    const write = z.write.bind(z)
+    z.write = async (id, hostnames) => {
+      await write(id, [...hostnames, 'other.example.com'])
+    }
+    const result = await attachHostnames(z, NEW, ['a.example.com'], false, log)
+    expect(result.hostnames).toEqual(['a.example.com', 'other.example.com'])
+  })
 })
 
 describe('releasing an old CA', () => {
+  it('detaches only what the new CA serves when the release runs, read afresh', async () => {
+    const lists: Record<string, string[]> = { [NEW]: ['b.example.com'], [OLD]: ['a.example.com', 'b.example.com'] }
+    const z = zone(lists)
+    const result = await releaseHostnames(z, OLD, () => z.read(NEW), false)
+    expect(result).toEqual({ detached: ['b.example.com'], kept: ['a.example.com'] })
+    expect(lists[OLD]).toEqual(['a.example.com'])
+  })
+
   it('writes the old list without what the new CA serves', async () => {
     const z = zone({ [OLD]: ['api.example.com', 'partner.example.com'] })
-    expect(await releaseHostnames(z, OLD, ['api.example.com'], false)).toEqual({
+    expect(await releaseHostnames(z, OLD, serves(['api.example.com']), false)).toEqual({
       detached: ['api.example.com'],
       kept: ['partner.example.com'],
     })
@@ -68,9 +108,9 @@ describe('releasing an old CA', () => {
 
   it('writes nothing when there is nothing to detach, or in a dry run', async () => {
     const z = zone({ [OLD]: ['partner.example.com'] })
-    await releaseHostnames(z, OLD, ['api.example.com'], false)
+    await releaseHostnames(z, OLD, serves(['api.example.com']), false)
     const y = zone({ [OLD]: ['api.example.com'] })
-    expect((await releaseHostnames(y, OLD, ['api.example.com'], true)).detached).toEqual(['api.example.com'])
+    expect((await releaseHostnames(y, OLD, serves(['api.example.com']), true)).detached).toEqual(['api.example.com'])
     expect([...z.calls, ...y.calls]).toEqual([`read ${OLD}`, `read ${OLD}`])
   })
 })
