@@ -4,7 +4,7 @@ import type { ExpiryPolicy } from './expiry-report.ts'
 import { parseBoolean, parseInteger } from './input-parsers.ts'
 import type { InputSource } from './input-source.ts'
 import { parseNamePattern } from './name-pattern.ts'
-import { registerSecret, registerSecretInputs } from './secrets.ts'
+import { registerSecretInputs } from './secrets.ts'
 
 /** The audit's inputs, validated: the upload action's API inputs and the audit's own. */
 export interface AuditSettings extends ApiSettings, ExpiryPolicy {
@@ -23,7 +23,6 @@ const MAX_DAYS = 36500
 export function getAuditSettings(source: InputSource): AuditSettings {
   registerSecretInputs(source)
   const token = source.input('github-token').trim() || (source.env.GITHUB_TOKEN ?? '').trim()
-  registerSecret(token)
   const read = (name: string): string => source.input(name).trim()
 
   const settings: AuditSettings = {

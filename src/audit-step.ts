@@ -3,7 +3,6 @@
  * certificates → the expiry report → what uses the certificates that expire → outputs, summary,
  * annotations → the tracking issue. It only reads from Cloudflare.
  */
-import * as core from '@actions/core'
 import { auditAnnotations, auditOutputs } from './audit-report.ts'
 import { getAuditSettings, type AuditSettings } from './audit-settings.ts'
 import { renderAuditSummary } from './audit-summary.ts'
@@ -15,6 +14,7 @@ import { syncExpiryIssue } from './expiry-issue.ts'
 import { buildExpiryReport, flagged, type AuditedCertificate, type ExpiryReport } from './expiry-report.ts'
 import { actionInputs } from './input-source.ts'
 import { failStep, log } from './log.ts'
+import { setOutputs } from './outputs.ts'
 import { githubRunContext, runUrl } from './run-context.ts'
 import { writeSummary } from './summary.ts'
 import { plural } from './text.ts'
@@ -41,7 +41,7 @@ export async function run(dependencies: Dependencies = defaultDependencies()): P
       ? await withUsage(api, audited)
       : { report: audited, usageComplete: true }
     logTotals(report)
-    for (const [name, value] of Object.entries(auditOutputs(report))) core.setOutput(name, value)
+    setOutputs(auditOutputs(report))
     await writeSummary(renderAuditSummary(report, settings, settings.accountId))
     const { errors, warnings } = auditAnnotations(report, settings)
     for (const warning of warnings) log.warning(warning)

@@ -49,6 +49,7 @@ export function buildOutputs(
   }
 }
 
-export function setOutputs(outputs: Partial<Outputs>): void {
+/** Each field an output, the upload's or the audit's. */
+export function setOutputs(outputs: object): void {
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
 }

@@ -50,8 +50,10 @@ export const registeredSecrets = (): ReadonlySet<string> => registered
  */
 export function registerSecretInputs(source: InputSource): void {
   // As given: registerSecret adds the trimmed form, so both are masked.
-  for (const name of ['api-token', 'api-key', 'private-key-passphrase']) registerSecret(source.input(name))
-  for (const name of ['CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_API_KEY']) registerSecret(source.env[name])
+  // github-token is the audit's; the upload action has no such input, and reads it as empty.
+  for (const name of ['api-token', 'api-key', 'private-key-passphrase', 'github-token'])
+    registerSecret(source.input(name))
+  for (const name of ['CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_API_KEY', 'GITHUB_TOKEN']) registerSecret(source.env[name])
   registerKey(source.input('private-key'))
   for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) registerProxyPassword(source.env[name])
 }

@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { certificateFields } from './certificate-fields.ts'
 import { matchOperation, validateRequest } from './openapi.ts'
+import { readRequest } from './request-body.ts'
 
 /**
  * A stateful stand-in for Cloudflare's mTLS certificate endpoints, on 127.0.0.1. It checks every
@@ -215,11 +216,7 @@ export class FakeCloudflare {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = []
-    for await (const chunk of request) chunks.push(chunk as Buffer)
-    const body = Buffer.concat(chunks).toString('utf8')
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
-    const method = request.method ?? 'GET'
+    const { body, url, method } = await readRequest(request)
     const recorded: RecordedRequest = { method, path: url.pathname, query: url.search, headers: request.headers, body }
     try {
       recorded.json = body ? JSON.parse(body) : undefined

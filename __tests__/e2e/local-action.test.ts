@@ -43,6 +43,14 @@ function adaptEnvExample(values: Record<string, string>): string {
   return text
 }
 
+/** .env.example pointed at the stand-in, with `values` besides, written as `name` in the test folder. */
+function writeEnvFile(name: string, summaryFile: string, values: Record<string, string> = {}): string {
+  const envFile = join(dir, name)
+  const stand = { 'INPUT_ACCOUNT-ID': ACCOUNT_ID, 'INPUT_API-TOKEN': API_TOKEN, 'INPUT_API-BASE-URL': fake.url }
+  writeFileSync(envFile, adaptEnvExample({ ...stand, ...values, GITHUB_STEP_SUMMARY: summaryFile }))
+  return envFile
+}
+
 /** A clean environment: nothing from a runner or a developer's shell that the action would read. */
 function childEnv(): NodeJS.ProcessEnv {
   const env = Object.fromEntries(
@@ -88,18 +96,10 @@ describe('npm run local-action', () => {
     writeFileSync(join(dir, 'client.pem'), fixture.client.pem)
     writeFileSync(join(dir, 'client.key'), fixture.keyPem, { mode: 0o600 })
     const summary = join(dir, 'summary.md')
-    const envFile = join(dir, '.env')
-    writeFileSync(
-      envFile,
-      adaptEnvExample({
-        'INPUT_ACCOUNT-ID': ACCOUNT_ID,
-        'INPUT_API-TOKEN': API_TOKEN,
-        'INPUT_API-BASE-URL': fake.url,
-        'INPUT_CERTIFICATE-PATH': join(dir, 'client.pem'),
-        'INPUT_PRIVATE-KEY-PATH': join(dir, 'client.key'),
-        GITHUB_STEP_SUMMARY: summary,
-      }),
-    )
+    const envFile = writeEnvFile('.env', summary, {
+      'INPUT_CERTIFICATE-PATH': join(dir, 'client.pem'),
+      'INPUT_PRIVATE-KEY-PATH': join(dir, 'client.key'),
+    })
 
     const { code, output } = await runLocalAction(envFile)
 
@@ -127,16 +127,7 @@ describe('npm run local-action', () => {
     })
     const seeded = fake.seed(expiring.pem, { name: 'local-audit-soon' })
     const summary = join(dir, 'audit-summary.md')
-    const envFile = join(dir, '.env.audit')
-    writeFileSync(
-      envFile,
-      adaptEnvExample({
-        'INPUT_ACCOUNT-ID': ACCOUNT_ID,
-        'INPUT_API-TOKEN': API_TOKEN,
-        'INPUT_API-BASE-URL': fake.url,
-        GITHUB_STEP_SUMMARY: summary,
-      }),
-    )
+    const envFile = writeEnvFile('.env.audit', summary)
 
     const { output } = await runLocalAction(envFile, ['audit', '../src/audit-step.ts'])
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { readRequest } from '../../test-kit/request-body.ts'
 
 /**
  * A stand-in for the part of GitHub's REST API that the audit's tracking issue uses, on 127.0.0.1:
@@ -90,11 +91,7 @@ export class FakeGitHub {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = []
-    for await (const chunk of request) chunks.push(chunk as Buffer)
-    const text = Buffer.concat(chunks).toString('utf8')
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
-    const method = request.method ?? 'GET'
+    const { body: text, url, method } = await readRequest(request)
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {}
     this.requests.push({ method, path: url.pathname, query: url.search, body })
     const [status, payload] = this.route(method, url, body, request.headers.authorization ?? '')
