@@ -1,5 +1,5 @@
 import { InputError } from './errors.ts'
-import { parseInteger, parsePositiveSeconds } from './input-parsers.ts'
+import { parseHexId, parseInteger, parsePositiveSeconds } from './input-parsers.ts'
 import type { InputSource } from './input-source.ts'
 import { capitalise } from './text.ts'
 
@@ -38,12 +38,12 @@ export function parseAccountId(value: string): string {
       "Input 'account-id' is required: set account-id: to your Cloudflare account ID (32 hex characters, shown on the dashboard's account home), or set the CLOUDFLARE_ACCOUNT_ID environment variable.",
     )
   }
-  if (!/^[0-9a-fA-F]{32}$/.test(value)) {
-    throw new InputError(
-      `Input 'account-id' must be 32 hexadecimal characters (the Account ID from the Cloudflare dashboard), but the value given has ${value.length} characters${/[^0-9a-fA-F]/.test(value) ? ' and some are not hex digits' : ''}. Copy the Account ID again, not the account name or a zone ID.`,
-    )
-  }
-  return value.toLowerCase()
+  return parseHexId(
+    'account-id',
+    value,
+    'the Account ID from the Cloudflare dashboard',
+    'Copy the Account ID again, not the account name or a zone ID.',
+  )
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '[::1]'])

@@ -68,7 +68,8 @@ const USER_AGENT = 'cloudflare-mtls-certificate-action/1'
 export class CloudflareApi {
   private readonly settings: ApiSettings
   private readonly send: HttpSend
-  private readonly clock: Clock
+  /** The clock its retries and time limit run on, for waits that share the limit. */
+  readonly clock: Clock
   private readonly log: Pick<Log, 'info' | 'debug'>
   private readonly retries: Retries
   private readonly certificatesPath: string

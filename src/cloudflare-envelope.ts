@@ -17,29 +17,21 @@ function messagesOf(value: unknown): ApiMessage[] {
   }))
 }
 
-/** Parses Cloudflare's envelope, turning every kind of failure into an ApiError that says what came back. */
-export function resultOf(
-  response: HttpResponse,
-  now: number,
-  method: string,
-  auth: Credentials['kind'] = 'token',
-  zoneId?: string,
-): unknown {
-  return answerOf(response, now, method, auth, zoneId).result
-}
-
 /** A successful answer: its `result`, and its `result_info` (how much of a list this page holds) when there is one. */
 export interface Answer {
   result: unknown
   resultInfo?: Record<string, unknown>
 }
 
-/** resultOf, keeping the envelope's `result_info` too. */
+/**
+ * Parses Cloudflare's envelope, turning every kind of failure into an ApiError that says what came
+ * back; a success gives its `result`, and its `result_info` too.
+ */
 export function answerOf(
   response: HttpResponse,
   now: number,
   method: string,
-  auth: Credentials['kind'] = 'token',
+  auth: Credentials['kind'],
   zoneId?: string,
 ): Answer {
   const { status } = response

@@ -16,7 +16,7 @@ export interface AttachPlan {
 /** Read, merge, write: the given hostnames join those the CA has, none of which is dropped. */
 export function planAttach(current: readonly string[], given: readonly string[]): AttachPlan {
   const had = new Set(current.map(normalise))
-  const attached = unique(given).filter((hostname) => !had.has(normalise(hostname)))
+  const attached = missingFrom(current, given)
   return {
     after: [...unique(current), ...attached],
     attached,

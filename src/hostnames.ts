@@ -1,5 +1,6 @@
 import { domainToASCII } from 'node:url'
 import { InputError } from './errors.ts'
+import { parseHexId } from './input-parsers.ts'
 import type { InputSource } from './input-source.ts'
 import { printable } from './text.ts'
 
@@ -43,12 +44,12 @@ export function getApiShieldSettings(source: InputSource, ca: boolean): ApiShiel
 
 /** A zone ID, as the dashboard shows it on the zone's overview: 32 hex digits, stored lower-cased. */
 export function parseZoneId(value: string): string {
-  if (!/^[0-9a-fA-F]{32}$/.test(value)) {
-    throw new InputError(
-      `Input 'zone-id' must be 32 hexadecimal characters (the Zone ID on the zone's Overview page in the Cloudflare dashboard), but the value given has ${value.length} characters${/[^0-9a-fA-F]/.test(value) ? ' and some are not hex digits' : ''}. Copy the Zone ID again, not the domain name or the account ID.`,
-    )
-  }
-  return value.toLowerCase()
+  return parseHexId(
+    'zone-id',
+    value,
+    "the Zone ID on the zone's Overview page in the Cloudflare dashboard",
+    'Copy the Zone ID again, not the domain name or the account ID.',
+  )
 }
 
 const MAX_HOSTNAME_LENGTH = 253

@@ -63,3 +63,16 @@ export function parsePositiveSeconds(name: string, value: string, fallback: numb
   }
   return number
 }
+
+/**
+ * A Cloudflare ID as the dashboard shows it, 32 hex digits, stored lower-cased. `source` says where
+ * the dashboard shows it, `mistaken` what is often copied instead.
+ */
+export function parseHexId(name: string, value: string, source: string, mistaken: string): string {
+  if (!/^[0-9a-fA-F]{32}$/.test(value)) {
+    throw new InputError(
+      `Input '${name}' must be 32 hexadecimal characters (${source}), but the value given has ${value.length} characters${/[^0-9a-fA-F]/.test(value) ? ' and some are not hex digits' : ''}. ${mistaken}`,
+    )
+  }
+  return value.toLowerCase()
+}

@@ -46,7 +46,7 @@ export async function runPost(dependencies: Dependencies): Promise<void> {
       const client = api.zoneHostnames(apiShield.zoneId)
       const newId = target.id ?? ''
       const readNewServes = () => client.read(newId)
-      zone = { zone: client, readNewServes, clock: dependencies.clock, deadlineAt: api.deadlineAt() }
+      zone = { zone: client, readNewServes }
     }
     const replacements = await replaceOlder(api, await api.listCertificates(), target, false, zone)
     if (replacements.length === 0) log.info(`No older certificate named '${target.name}' is left to delete.`)

@@ -1,6 +1,5 @@
 import { releaseHostnames, waitUntilUnused, type HostnameRelease } from './api-shield.ts'
 import { isCertificateId, parseTime } from './api-values.ts'
-import type { Clock } from './clock.ts'
 import type { CloudflareApi, MtlsCertificate, ZoneHostnamesClient } from './cloudflare-client.ts'
 import { ApiError, errorMessage } from './errors.ts'
 import { log } from './log.ts'
@@ -14,9 +13,6 @@ export interface ZoneRelease {
   zone: ZoneHostnamesClient
   /** Reads the new CA's hostnames in the zone, attached already (make before break); a dry run's plan. */
   readNewServes: () => Promise<readonly string[]>
-  /** After a detach, Cloudflare reports a CA in use a while longer: reads wait on this clock, until deadlineAt. */
-  clock: Clock
-  deadlineAt: number
 }
 
 /**
@@ -115,7 +111,7 @@ async function replaceOne(
     const read = () => api.listAssociations(certificate.id)
     // Only a detach made here is worth waiting for; a CA in use elsewhere is kept at once, as any certificate.
     const associations =
-      zone && moved && !dryRun ? await waitUntilUnused(read, zone.clock, zone.deadlineAt) : await read()
+      zone && moved && !dryRun ? await waitUntilUnused(read, api.clock, api.deadlineAt()) : await read()
     const services = associations
       .map((a) => `${a.service ?? 'unknown service'}${a.status ? ` (${a.status})` : ''}`)
       .join(', ')

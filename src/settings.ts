@@ -92,8 +92,11 @@ export function getSettings(source: InputSource): Settings {
   return settings
 }
 
+/** A certificate's name as this action gives it: one line of at most 200 characters. */
+export const isCertificateName = (name: string): boolean => name.length <= 200 && !/\p{Cc}/u.test(name)
+
 function parseName(name: string): string {
-  if (name.length > 200 || /\p{Cc}/u.test(name)) {
+  if (!isCertificateName(name)) {
     throw new InputError(
       "Input 'name' must be a single line of at most 200 characters: it is the label shown in the Cloudflare dashboard.",
     )

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { isCertificateId, parseTime } from './api-values.ts'
 import type { RotationTarget } from './rotation.ts'
+import { isCertificateName } from './settings.ts'
 
 /**
  * What the main step hands to the post step. action.yml runs the same bundle for both; the runner
@@ -48,7 +49,7 @@ export function parseRotation(saved: string): SavedRotation {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'it is not an object' }
   const { id, name, ca, issuedAt, uploadedOn } = value as Record<string, unknown>
   if (!isCertificateId(id)) return { problem: 'its id is not a Cloudflare certificate id' }
-  if (typeof name !== 'string' || !name || name.length > 200 || /\p{Cc}/u.test(name)) {
+  if (typeof name !== 'string' || !name || !isCertificateName(name)) {
     return { problem: 'its name is not a single line of 1 to 200 characters' }
   }
   if (typeof ca !== 'boolean') return { problem: 'its ca flag is not true or false' }

@@ -2,8 +2,7 @@ import { parseTime } from './api-values.ts'
 import { attachHostnames, type HostnameAttachment } from './api-shield.ts'
 import { checkCertificate, type CheckedCertificate } from './certificate-check.ts'
 import { isoSeconds, subjectOf } from './certificate-facts.ts'
-import { CloudflareApi, type MtlsCertificate, type UploadBody } from './cloudflare-client.ts'
-import type { Clock } from './clock.ts'
+import { CloudflareApi, type MtlsCertificate, type UploadBody, type ZoneHostnamesClient } from './cloudflare-client.ts'
 import type { Dependencies } from './dependencies.ts'
 import { InputError, OperationError, errorMessage } from './errors.ts'
 import { actionInputs } from './input-source.ts'
@@ -29,7 +28,7 @@ export async function runUpload(dependencies: Dependencies): Promise<void> {
     if (checked.privateKeyPem) registerSecret(checked.privateKeyPem)
     logChecks(checked)
     const api = new CloudflareApi(settings, dependencies.http.send, dependencies.clock, log)
-    const report = await upload(api, settings, checked, now, dependencies.clock)
+    const report = await upload(api, settings, checked, now)
     setOutputs(report.outputs)
     await writeSummary(renderSummary(report, await githubRunContext()))
   } catch (error) {
@@ -54,37 +53,37 @@ async function upload(
   settings: Settings,
   checked: CheckedCertificate,
   now: Date,
-  clock: Clock,
 ): Promise<RunReport> {
   const placement = settings.dryRun
     ? await findInAccount(api, settings, checked)
     : await uploadToAccount(api, settings, checked, now)
   const { certificate, created, listing } = placement
-  const hostnames = settings.apiShield && (await attach(api, settings, checked, placement))
+  const zoneClient = settings.apiShield && api.zoneHostnames(settings.apiShield.zoneId)
+  const hostnames = zoneClient && (await attach(zoneClient, settings, checked, placement))
   const uploadedOn =
     settings.replace && placement.mayReplace ? await rotationUploadTime(api, placement, now) : undefined
   const mayReplace = uploadedOn !== undefined
-  const target = rotationTarget(settings, checked, uploadedOn ?? '', certificate?.id)
-  const zoneClient = hostnames && api.zoneHostnames(hostnames.zoneId)
-  const zone: ZoneRelease | undefined = hostnames &&
-    zoneClient && {
-      zone: zoneClient,
-      // A dry run, or a CA not uploaded yet, has only the plan; a real run reads what Cloudflare holds.
-      readNewServes:
-        settings.dryRun || !certificate
-          ? () => Promise.resolve(hostnames.hostnames)
-          : () => zoneClient.read(certificate.id),
-      clock,
-      deadlineAt: api.deadlineAt(),
-    }
-  const plan = settings.replace && mayReplace ? await replace(api, settings, target, listing, zone) : NO_REPLACE
+  let plan = NO_REPLACE
+  if (mayReplace) {
+    const target = rotationTarget(settings, checked, uploadedOn, certificate?.id)
+    const zone: ZoneRelease | undefined = zoneClient &&
+      hostnames && {
+        zone: zoneClient,
+        // A dry run, or a CA not uploaded yet, has only the plan; a real run reads what Cloudflare holds.
+        readNewServes:
+          settings.dryRun || !certificate
+            ? () => Promise.resolve(hostnames.hostnames)
+            : () => zoneClient.read(certificate.id),
+      }
+    plan = await replace(api, settings, target, listing, zone)
+  }
   return {
     action: settings.dryRun ? (certificate ? 'would reuse' : 'would upload') : created ? 'uploaded' : 'reused',
     dryRun: settings.dryRun,
     outputs: buildOutputs(settings, checked, certificate, created, plan, hostnames),
     ...(hostnames ? { hostnames } : {}),
     daysLeft: checked.facts.daysLeft,
-    replace: settings.replace && mayReplace,
+    replace: mayReplace,
     replaceWhen: settings.replaceWhen,
     ...plan,
   }
@@ -131,15 +130,14 @@ async function findInAccount(api: CloudflareApi, settings: Settings, checked: Ch
  * failure fails the step with the outputs set, so that a re-run adopts the CA and finishes the job.
  */
 async function attach(
-  api: CloudflareApi,
+  zone: ZoneHostnamesClient,
   settings: Settings,
   checked: CheckedCertificate,
   { certificate, created }: Placement,
-): Promise<HostnameAttachment | undefined> {
-  if (!settings.apiShield) return undefined
-  const { zoneId, hostnames } = settings.apiShield
+): Promise<HostnameAttachment> {
+  const hostnames = settings.apiShield?.hostnames ?? []
   try {
-    return await attachHostnames(api.zoneHostnames(zoneId), certificate?.id, hostnames, settings.dryRun, log)
+    return await attachHostnames(zone, certificate?.id, hostnames, settings.dryRun, log)
   } catch (error) {
     if (settings.dryRun || !certificate) throw error
     // All but `hostnames`, which cannot be known now.

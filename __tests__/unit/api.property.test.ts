@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { htmlTitle, resultOf } from '../../src/cloudflare-envelope.ts'
+import { htmlTitle } from '../../src/cloudflare-envelope.ts'
+import { resultOf } from './fakes.ts'
 import { ApiError } from '../../src/errors.ts'
 import type { HttpResponse } from '../../src/http.ts'
 import { retryAfterMs } from '../../src/retry.ts'

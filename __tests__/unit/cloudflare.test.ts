@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ApiSettings } from '../../src/api-settings.ts'
-import { htmlTitle, resultOf } from '../../src/cloudflare-envelope.ts'
+import { htmlTitle } from '../../src/cloudflare-envelope.ts'
+import { resultOf } from './fakes.ts'
 import { ApiError, TransportError } from '../../src/errors.ts'
 import { toTransportError, type HttpResponse, type HttpSend } from '../../src/http.ts'
 import { ACCOUNT_ID, API_TOKEN } from '../../test-kit/fixtures.ts'

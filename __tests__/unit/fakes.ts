@@ -1,10 +1,11 @@
-import type { AuditedCertificate } from '../../src/expiry-report.ts'
 import { expect } from 'vitest'
+import type { ApiSettings, Credentials } from '../../src/api-settings.ts'
 import { leafFingerprint } from '../../src/certificate-facts.ts'
-import type { ApiSettings } from '../../src/api-settings.ts'
 import type { Clock } from '../../src/clock.ts'
 import { CloudflareApi, type MtlsCertificate, type UploadBody } from '../../src/cloudflare-client.ts'
+import { answerOf } from '../../src/cloudflare-envelope.ts'
 import { OperationError } from '../../src/errors.ts'
+import type { AuditedCertificate } from '../../src/expiry-report.ts'
 import { toTransportError, type HttpRequest, type HttpResponse, type HttpSend } from '../../src/http.ts'
 import { ACCOUNT_ID, API_TOKEN } from '../../test-kit/fixtures.ts'
 
@@ -189,3 +190,9 @@ export const auditedCertificate = (overrides: Partial<AuditedCertificate> = {}):
   source: 'pem',
   ...overrides,
 })
+
+type AuthKind = Credentials['kind']
+
+/** The `result` of an answer as the client reads it, with a token's auth unless said otherwise. */
+export const resultOf = (response: HttpResponse, now: number, method: string, auth: AuthKind = 'token'): unknown =>
+  answerOf(response, now, method, auth).result

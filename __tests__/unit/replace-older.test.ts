@@ -15,12 +15,10 @@ const target = { id: NEW, name: 'ca', ca: true, issuedAt: NOW - 86_400_000, uplo
 describe('replace with API Shield', () => {
   it('keeps the old CA, with a warning, when a zone call answers 404: that says nothing of the certificate', async () => {
     const send = scriptedSend(failure(404, [{ code: 7000, message: 'No route for that URI' }]))
-    const { api, clock } = fakeApi(send, { maxRetries: 0 })
+    const { api } = fakeApi(send, { maxRetries: 0 })
     const zone: ZoneRelease = {
       zone: api.zoneHostnames(ZONE_ID),
       readNewServes: () => Promise.resolve(['api.example.com']),
-      clock,
-      deadlineAt: NOW + 60_000,
     }
     const [replacement] = await replaceOlder(api, certificates, target, false, zone)
     expect(send.requests.map((r) => r.method)).toEqual(['GET'])
