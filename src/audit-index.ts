@@ -1,3 +1,3 @@
-import { run } from './audit-step.ts'
+import { run } from './audit/step.ts'
 
 await run()

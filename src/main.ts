@@ -1,7 +1,7 @@
-import { defaultDependencies, type Dependencies } from './dependencies.ts'
-import { runPost } from './post-step.ts'
-import { isPostStep, markMainStep } from './state-helper.ts'
-import { runUpload } from './upload-step.ts'
+import { defaultDependencies, type Dependencies } from './cloudflare/dependencies.ts'
+import { runPost } from './replace/post-step.ts'
+import { isPostStep, markMainStep } from './action/state-helper.ts'
+import { runUpload } from './upload/step.ts'
 
 /**
  * The action's one entry: the runner starts the same bundle for the main step and, at the end of the

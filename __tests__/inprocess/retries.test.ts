@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createHttpClient } from '../../src/http.ts'
+import { createHttpClient } from '../../src/cloudflare/http.ts'
 import { run } from '../../src/main.ts'
 import type { FakeCloudflare, FaultRule } from '../../test-kit/fake-cloudflare.ts'
 import type { ActionRun, RunOptions } from '../../test-kit/run-action.ts'

@@ -1,0 +1,88 @@
+import { setSecret } from '@actions/core'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { registerSecret, secretForms } from '../../../src/action/secrets.ts'
+import { PASSPHRASE, pemArmour } from '../../../test-kit/fixtures.ts'
+import { generateKey, keyPem } from '../../../test-kit/pki.ts'
+
+vi.mock('@actions/core', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@actions/core')>()),
+  setSecret: vi.fn(),
+}))
+
+beforeEach(() => {
+  vi.mocked(setSecret).mockClear()
+})
+
+describe('secretForms', () => {
+  it('gives a one-line secret as it is, once', () => {
+    expect(secretForms(PASSPHRASE)).toEqual([PASSPHRASE])
+  })
+
+  it('adds the trimmed value and the JSON-escaped form of a value with quotes and backslashes', () => {
+    const forms = secretForms('  pa"ss\\word  ')
+    expect(forms).toContain('  pa"ss\\word  ')
+    expect(forms).toContain('pa"ss\\word')
+    expect(forms).toContain('pa\\"ss\\\\word')
+  })
+
+  it('gives a CRLF key whole, CRLF-normalised, JSON-escaped and line by line, without armour lines', () => {
+    const pem = keyPem(generateKey('ec'), 'pkcs8', { crlf: true })
+    const lf = pem.trim().replace(/\r\n/g, '\n')
+    const bodyLines = lf.split('\n').slice(1, -1)
+    const forms = secretForms(pem)
+
+    expect(forms).toContain(pem)
+    expect(forms).toContain(pem.trim())
+    expect(forms).toContain(lf)
+    expect(forms).toContain(JSON.stringify(lf).slice(1, -1))
+    expect(forms).toContain(JSON.stringify(pem).slice(1, -1))
+    expect(forms).toEqual(expect.arrayContaining(bodyLines))
+    expect(forms).not.toContain(pemArmour('BEGIN', 'PRIVATE KEY'))
+    expect(forms).not.toContain(pemArmour('END', 'PRIVATE KEY'))
+    // Nothing else: every form is one of the above, without duplicates.
+    expect(new Set(forms).size).toBe(forms.length)
+    expect(forms).toHaveLength(6 + bodyLines.length)
+  })
+
+  it('leaves out short lines, such as the tail of a base64 body', () => {
+    const value = 'first-long-line-of-secret\nabc=\n-----END RSA PRIVATE KEY-----'
+    const forms = secretForms(value)
+    expect(forms).toContain('first-long-line-of-secret')
+    expect(forms).not.toContain('abc=')
+    expect(forms).not.toContain('-----END RSA PRIVATE KEY-----')
+  })
+
+  it('splits on a lone CR too', () => {
+    expect(secretForms('line-one-long\rline-two-long')).toEqual(
+      expect.arrayContaining(['line-one-long', 'line-two-long', 'line-one-long\nline-two-long']),
+    )
+  })
+
+  it('gives nothing for an empty or blank value', () => {
+    expect(secretForms('')).toEqual([])
+    expect(secretForms(' \n ')).toEqual([])
+  })
+
+  // BUG (src/secrets.ts, secretForms/registerSecret): MIN_MASKED_LENGTH (8) is meant for lines of a PEM
+  // ("Lines shorter than this are PEM armour or padding"), but `add` applies it to the whole value too. So a
+  // one-line secret shorter than 8 characters, such as the private-key passphrase 'hunter2' or a short proxy
+  // password, yields no form at all and registerSecret never calls setSecret: the secret is not masked.
+  it('still gives a short one-line secret, such as a 7-character passphrase, as a whole', () => {
+    expect(secretForms('hunter2')).toEqual(['hunter2'])
+  })
+})
+
+describe('registerSecret', () => {
+  it('passes every form to setSecret', () => {
+    const value = 'first-secret-line\r\nsecond-secret-line'
+    registerSecret(value)
+    expect(vi.mocked(setSecret).mock.calls.map(([form]) => form)).toEqual(secretForms(value))
+    expect(setSecret).toHaveBeenCalledWith('second-secret-line')
+  })
+
+  it('does nothing for an empty or missing value', () => {
+    registerSecret('')
+    registerSecret(undefined)
+    expect(setSecret).not.toHaveBeenCalled()
+  })
+})

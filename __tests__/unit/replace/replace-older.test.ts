@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest'
+import { replaceOlder, type ZoneRelease } from '../../../src/replace/replace-older.ts'
+import { ZONE_ID } from '../../../test-kit/fixtures.ts'
+import { NOW, failure, fakeApi, scriptedSend } from '../fakes.ts'
+
+const NEW = 'b2134436-2555-4acf-be5b-26c48136575e'
+const OLD = '0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0'
+const at = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z')
+const certificates = [
+  { id: NEW, name: 'ca', ca: true, uploaded_on: at(NOW) },
+  { id: OLD, name: 'ca', ca: true, uploaded_on: at(NOW - 60_000) },
+]
+const target = { id: NEW, name: 'ca', ca: true, issuedAt: NOW - 86_400_000, uploadedOn: at(NOW) }
+
+describe('replace with API Shield', () => {
+  it('keeps the old CA, with a warning, when a zone call answers 404: that says nothing of the certificate', async () => {
+    const send = scriptedSend(failure(404, [{ code: 7000, message: 'No route for that URI' }]))
+    const { api } = fakeApi(send, { maxRetries: 0 })
+    const zone: ZoneRelease = {
+      zone: api.zoneHostnames(ZONE_ID),
+      readNewServes: () => Promise.resolve(['api.example.com']),
+    }
+    const [replacement] = await replaceOlder(api, certificates, target, false, zone)
+    expect(send.requests.map((r) => r.method)).toEqual(['GET'])
+    expect(replacement).toMatchObject({ id: OLD, action: 'kept', warn: true })
+  })
+})

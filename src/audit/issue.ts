@@ -1,0 +1,176 @@
+/**
+ * The audit's tracking issue: one open issue in the workflow's repository listing the certificates that
+ * expire soon or have expired. Created when there are some, edited when the list changes, closed with a
+ * comment when none is left. Found by its label and its marker (a hidden comment naming the account and
+ * name patterns it is for), never by its title, which people may edit.
+ */
+import { createHash } from 'node:crypto'
+import type { AuditedCertificate, ExpiryPolicy } from './expiry-report.ts'
+import { log } from '../action/log.ts'
+import { escapeForSummary } from '../core/html.ts'
+import { plural } from '../core/text.ts'
+
+const quiet = (message: string): void => {
+  log.debug(message)
+}
+
+const ISSUE_LABEL = 'mtls-certificate-expiry'
+
+/**
+ * Rows the issue lists at most: GitHub refuses a body over 65,536 characters, which some 300 rows
+ * reach. The first ones (soonest expiry first) are listed; the run's summary lists them all.
+ */
+export const MAX_ISSUE_ROWS = 100
+
+export interface IssueScope {
+  accountId: string
+  policy: ExpiryPolicy
+}
+
+export interface IssueText {
+  title: string
+  body: string
+}
+
+export type IssueOutcome =
+  { action: 'created' | 'updated' | 'unchanged' | 'closed'; number: number } | { action: 'none' }
+
+/**
+ * The marker that tells this audit's issue from others': a hash, as the account id has no place in a
+ * public repository's issues. Two audits with other name patterns keep one issue each.
+ */
+export function issueMarker(scope: IssueScope): string {
+  const key = createHash('sha256')
+    .update(JSON.stringify([scope.accountId, scope.policy.names.map((p) => p.source)]))
+    .digest('hex')
+    .slice(0, 16)
+  return `<!-- cloudflare-mtls-certificate-audit ${key} -->`
+}
+
+/**
+ * The issue's title and body. Nothing that changes from day to day (days left, the run) is in them, so
+ * that an unchanged list leaves the issue as it is.
+ */
+export function renderIssue(certificates: readonly AuditedCertificate[], scope: IssueScope): IssueText {
+  const { warnDays, failDays, names } = scope.policy
+  const rows = certificates.slice(0, MAX_ISSUE_ROWS).map((c) =>
+    [
+      c.status === 'expired' ? 'expired' : 'expires',
+      `<code>${escapeForSummary(c.expiresOn)}</code>`,
+      c.name ? `<code>${escapeForSummary(c.name)}</code>` : '(unnamed)',
+      c.ca ? 'CA' : 'leaf',
+      // In <code>, as every text from outside here: a service named `@team` would mention it.
+      c.inUse === undefined
+        ? 'not checked'
+        : c.inUse.map((service) => `<code>${escapeForSummary(service)}</code>`).join(', ') || 'none',
+      `<code>${escapeForSummary(c.id)}</code>`,
+    ]
+      .map((cell) => `<td>${cell}</td>`)
+      .join(''),
+  )
+  const more = certificates.length - rows.length
+  const scopeText =
+    names.length > 0
+      ? ` whose names match ${names.map((p) => `<code>${escapeForSummary(p.source)}</code>`).join(', ')}`
+      : ''
+  const body = [
+    issueMarker(scope),
+    `The scheduled mTLS certificate audit found ${plural(certificates.length, 'certificate')} in the Cloudflare account${scopeText} that expire within ${warnDays} days (the step fails within ${failDays}) or have expired. Rotate them before clients are refused.`,
+    '',
+    `<table>\n<tr><th>Status</th><th>Expires on</th><th>Name</th><th>CA or leaf</th><th>In use by</th><th>ID</th></tr>\n${rows.map((row) => `<tr>${row}</tr>`).join('\n')}\n</table>`,
+    ...(more > 0 ? ['', `And ${more} more: see the run's summary.`] : []),
+    '',
+    'The audit keeps this issue up to date: it edits it when the list changes and closes it when no certificate is left.',
+  ].join('\n')
+  // Set once, when the issue is created, and then people's to edit: no count in it to go stale.
+  const title = 'mTLS certificates expiring in Cloudflare'
+  return { title, body }
+}
+
+export interface IssueTracking {
+  token: string
+  /** Ends every request to GitHub still running when it aborts. */
+  signal: AbortSignal
+  /** The run, linked from the closing comment. */
+  runUrl?: string
+}
+
+/** Brings the repository's tracking issue in line with the list: create, edit, close, or leave it. */
+export async function syncExpiryIssue(
+  certificates: readonly AuditedCertificate[],
+  scope: IssueScope,
+  tracking: IssueTracking,
+): Promise<IssueOutcome> {
+  try {
+    return await syncIssue(certificates, scope, tracking)
+  } catch (error) {
+    // Octokit's errors carry the status apart from GitHub's message ("Resource not accessible by integration").
+    if (error instanceof Error && 'status' in error && typeof error.status === 'number') {
+      throw new Error(`GitHub answered HTTP ${error.status} (${error.message})`, { cause: error })
+    }
+    throw error
+  }
+}
+
+async function syncIssue(
+  certificates: readonly AuditedCertificate[],
+  scope: IssueScope,
+  tracking: IssueTracking,
+): Promise<IssueOutcome> {
+  // Loaded here, not with the bundle, for the reason githubRunContext gives (summary.ts).
+  const github = await import(/* webpackMode: "eager" */ '@actions/github')
+  const octokit = github.getOctokit(tracking.token, {
+    request: { signal: tracking.signal },
+    // Octokit's own messages, through the sink like every line.
+    log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+  })
+  const { owner, repo } = github.context.repo
+  const marker = issueMarker(scope)
+  const open = await octokit.paginate(octokit.rest.issues.listForRepo, {
+    owner,
+    repo,
+    state: 'open',
+    labels: ISSUE_LABEL,
+    per_page: 100,
+  })
+  const existing = open
+    .filter((issue) => !issue.pull_request && (issue.body ?? '').includes(marker))
+    .sort((a, b) => a.number - b.number)[0]
+
+  if (certificates.length === 0) {
+    if (!existing) return { action: 'none' }
+    const run = tracking.runUrl ? ` ([run](${tracking.runUrl}))` : ''
+    await octokit.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: existing.number,
+      body: `No certificate is left that expires within ${scope.policy.warnDays} days or has expired${run}: closing.`,
+    })
+    await octokit.rest.issues.update({
+      owner,
+      repo,
+      issue_number: existing.number,
+      state: 'closed',
+      state_reason: 'completed',
+    })
+    return { action: 'closed', number: existing.number }
+  }
+
+  const text = renderIssue(certificates, scope)
+  if (!existing) {
+    const { data } = await octokit.rest.issues.create({ owner, repo, ...text, labels: [ISSUE_LABEL] })
+    // GitHub drops labels it may not set, silently; without the label, the next run would not find this issue.
+    if (!data.labels.some((l) => (typeof l === 'string' ? l : l.name) === ISSUE_LABEL)) {
+      log.warning(
+        `Issue #${data.number} was created without the label '${ISSUE_LABEL}' (the token may not set labels): later runs will not find it, and will open another. Give the job permissions: issues: write.`,
+      )
+    }
+    return { action: 'created', number: data.number }
+  }
+  // The title is set once: people may edit it (docs/audit.md), and the count in it is in the body too.
+  if ((existing.body ?? '').replace(/\r\n/g, '\n') === text.body) {
+    return { action: 'unchanged', number: existing.number }
+  }
+  await octokit.rest.issues.update({ owner, repo, issue_number: existing.number, body: text.body })
+  return { action: 'updated', number: existing.number }
+}

@@ -1,0 +1,324 @@
+import { CUSTOM_TYPE, isCertificateId } from './values.ts'
+import type { Clock } from '../core/clock.ts'
+import { answerOf, isObject, type Answer } from './envelope.ts'
+import { ApiError, CLOUDFLARE_CODES, OperationError, TransportError } from '../core/errors.ts'
+import type { HttpRequest, HttpSend } from './http.ts'
+import type { Log } from '../action/log.ts'
+import { Retries, type EarlierAttempts } from './retry.ts'
+import { plural } from '../core/text.ts'
+import type { ApiSettings, Credentials } from './settings.ts'
+
+/** An mTLS certificate as Cloudflare describes it (certificateObject in the OpenAPI). */
+export interface MtlsCertificate {
+  id: string
+  name?: string
+  issuer?: string
+  serial_number?: string
+  signature?: string
+  expires_on?: string
+  uploaded_on?: string
+  updated_at?: string
+  ca?: boolean
+  certificates?: string
+  type?: string
+}
+
+export interface UploadBody {
+  ca: boolean
+  certificates: string
+  name?: string
+  private_key?: string
+}
+
+export interface Association {
+  service?: string
+  status?: string
+}
+
+/** One zone's hostname associations, per CA (see CloudflareApi.zoneHostnames). */
+export interface ZoneHostnamesClient {
+  readonly zoneId: string
+  /** The zone's hostnames associated with this CA. */
+  read(certificateId: string): Promise<string[]>
+  /** Replaces the CA's whole list in the zone (an empty list removes them all). */
+  write(certificateId: string, hostnames: readonly string[]): Promise<void>
+}
+
+/**
+ * One listing of the account's own certificates. `partial` says, when Cloudflare's `result_info` tells
+ * of more certificates than the answer holds (more pages, or a larger total), how many were not seen.
+ */
+export interface CertificateListing {
+  certificates: MtlsCertificate[]
+  partial?: string
+}
+
+/** What an upload found: the certificate, and whether this call stored it or found it in the account. */
+export type Uploaded =
+  | { certificate: MtlsCertificate; uploaded: true }
+  /** Found in the account; `afterLostAnswer`: an earlier attempt of this call may have stored it. */
+  | { certificate: MtlsCertificate; uploaded: false; afterLostAnswer: boolean }
+
+const USER_AGENT = 'cloudflare-mtls-certificate-action/1'
+
+/**
+ * Cloudflare's API for one account: each method one endpoint, retried on transient failures within
+ * the run's one time budget (retry.ts). A new endpoint is a path, a method and the shape of its result.
+ */
+export class CloudflareApi {
+  private readonly settings: ApiSettings
+  private readonly send: HttpSend
+  /** The clock its retries and time limit run on, for waits that share the limit. */
+  readonly clock: Clock
+  private readonly log: Pick<Log, 'info' | 'debug'>
+  private readonly retries: Retries
+  private readonly certificatesPath: string
+
+  constructor(settings: ApiSettings, send: HttpSend, clock: Clock, log: Pick<Log, 'info' | 'debug'>) {
+    this.settings = settings
+    this.send = send
+    this.clock = clock
+    this.log = log
+    this.retries = new Retries(settings, clock, log)
+    this.certificatesPath = `/accounts/${settings.accountId}/mtls_certificates`
+  }
+
+  /**
+   * The certificates listed. A partial listing only hides candidates from replace (fewer deletes), so it
+   * is said, not refused; the audit, which vouches for every certificate, uses `listing` and refuses it.
+   */
+  async listCertificates(): Promise<MtlsCertificate[]> {
+    const { certificates, partial } = await this.listing()
+    if (partial) this.log.info(`${partial}; older certificates not listed are left as they are.`)
+    return certificates
+  }
+
+  /** The certificates listed, and whether the answer said it holds them all. */
+  listing(): Promise<CertificateListing> {
+    return this.retries.withRetries("list the account's mTLS certificates", () => this.certificatesOnce())
+  }
+
+  /**
+   * Uploads a certificate, never twice: when Cloudflare says the account holds it already (1471), or
+   * an earlier attempt may have stored it, the listing is searched with `find` instead.
+   */
+  uploadCertificate(
+    body: UploadBody,
+    find: (certificates: readonly MtlsCertificate[]) => MtlsCertificate | undefined,
+  ): Promise<Uploaded> {
+    return this.retries.withRetries('upload the certificate', async (earlier: EarlierAttempts) => {
+      const found = async (): Promise<Uploaded | undefined> => {
+        const certificate = find((await this.certificatesOnce()).certificates)
+        return certificate && { certificate, uploaded: false, afterLostAnswer: earlier.mayHaveTakenEffect }
+      }
+      const foundEarlier = earlier.mayHaveTakenEffect ? await found() : undefined
+      if (foundEarlier) return foundEarlier
+      try {
+        return { certificate: certificateOf(await this.request('POST', this.certificatesPath, body)), uploaded: true }
+      } catch (error) {
+        const existing =
+          error instanceof ApiError && error.hasCode(CLOUDFLARE_CODES.certificateExists) ? await found() : undefined
+        if (existing) return existing
+        throw error
+      }
+    })
+  }
+
+  deleteCertificate(id: string): Promise<void> {
+    if (!isCertificateId(id)) return Promise.reject(refusedId(id))
+    return this.retries.withRetries(`delete certificate ${id}`, async (earlier) => {
+      try {
+        await this.request('DELETE', `${this.certificatesPath}/${encodeURIComponent(id)}`)
+      } catch (error) {
+        // Gone after an attempt whose answer was lost: that attempt deleted it.
+        if (earlier.mayHaveTakenEffect && error instanceof ApiError && error.notFound) return
+        throw error
+      }
+    })
+  }
+
+  /**
+   * API Shield's hostname associations in one zone, per CA. Every request names the CA, checked
+   * first: without an mtls_certificate_id, Cloudflare's calls act on the zone's managed CA.
+   */
+  zoneHostnames(zoneId: string): ZoneHostnamesClient {
+    const path = `/zones/${encodeURIComponent(zoneId)}/certificate_authorities/hostname_associations`
+    return {
+      zoneId,
+      read: (id) => {
+        if (!isCertificateId(id)) return Promise.reject(refusedId(id))
+        return this.retries.withRetries(`read the hostnames of CA ${id} in zone ${zoneId}`, async () => {
+          const query = `?mtls_certificate_id=${encodeURIComponent(id)}`
+          return hostnamesOf(await this.request('GET', `${path}${query}`, undefined, zoneId))
+        })
+      },
+      // A write replaces the CA's whole list: repeating it after a lost answer is harmless.
+      write: async (id, hostnames) => {
+        if (!isCertificateId(id)) throw refusedId(id)
+        await this.retries.withRetries(`set the hostnames of CA ${id} in zone ${zoneId}`, () =>
+          this.request('PUT', path, { hostnames: [...hostnames], mtls_certificate_id: id }, zoneId),
+        )
+      },
+    }
+  }
+
+  /** When the run's time budget (timeout-seconds) runs out: waits between calls stay within it too. */
+  deadlineAt(): number {
+    return this.retries.deadlineAt()
+  }
+
+  /** The services using the certificate; an answer of any other shape fails, so that it never reads as "none". */
+  listAssociations(id: string): Promise<Association[]> {
+    if (!isCertificateId(id)) return Promise.reject(refusedId(id))
+    return this.retries.withRetries(`read the associations of certificate ${id}`, async () =>
+      associationsOf(await this.request('GET', `${this.certificatesPath}/${encodeURIComponent(id)}/associations`)),
+    )
+  }
+
+  get timeoutSeconds(): number {
+    return this.settings.timeoutSeconds
+  }
+
+  /** The time budget (timeout-seconds) started and is spent: no further request can run. */
+  outOfTime(): boolean {
+    return this.retries.outOfTime()
+  }
+
+  /**
+   * The certificates the user uploaded: Cloudflare lists those it manages (Gateway, Access) too, unless
+   * asked not to. An answer that holds no list is an error, not an empty account: read as one, the audit
+   * would report all clear.
+   */
+  private async certificatesOnce(): Promise<CertificateListing> {
+    const { result, resultInfo } = await this.answer('GET', `${this.certificatesPath}?type=${CUSTOM_TYPE}`)
+    if (!Array.isArray(result)) {
+      throw new ApiError('Cloudflare reported success but its answer holds no list of certificates', 200, [], {
+        retryable: false,
+        outcomeUnknown: false,
+      })
+    }
+    const certificates = result.flatMap((value) => {
+      const certificate = certificateFrom(value)
+      return certificate ? [certificate] : []
+    })
+    const partial = partialListing(result.length, resultInfo)
+    return partial ? { certificates, partial } : { certificates }
+  }
+
+  /** One request and its envelope: the `result` on success, ApiError or TransportError otherwise. */
+  /** With `zoneId`, a zone call: its failures are explained in the zone's terms (resultOf). */
+  private async request(method: HttpRequest['method'], path: string, body?: object, zoneId?: string): Promise<unknown> {
+    return (await this.answer(method, path, body, zoneId)).result
+  }
+
+  /** request, keeping the envelope's `result_info`. */
+  private async answer(method: HttpRequest['method'], path: string, body?: object, zoneId?: string): Promise<Answer> {
+    const url = `${this.settings.apiBaseUrl}${path}`
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': USER_AGENT,
+      ...authHeaders(this.settings.credentials),
+    }
+    if (body) headers['content-type'] = 'application/json'
+    const signal = this.retries.attemptSignal()
+    const started = this.clock.now()
+    const request = { method, url, headers, ...(body ? { body: JSON.stringify(body) } : {}) }
+    // A lost answer to a write leaves its outcome unknown (retry.ts looks before writing again); to a read, not.
+    const response = await this.send(request, signal).catch((error: unknown) => {
+      throw method === 'GET' && error instanceof TransportError ? error.asRead() : error
+    })
+    this.log.debug(`${method} ${url} answered HTTP ${response.status} in ${this.clock.now() - started} ms`)
+    return answerOf(response, this.clock.now(), method, this.settings.credentials.kind, zoneId)
+  }
+}
+
+function authHeaders(credentials: Credentials): Record<string, string> {
+  return credentials.kind === 'token'
+    ? { authorization: `Bearer ${credentials.token}` }
+    : { 'x-auth-email': credentials.email, 'x-auth-key': credentials.key }
+}
+
+const TEXT_FIELDS = [
+  'name',
+  'issuer',
+  'serial_number',
+  'signature',
+  'expires_on',
+  'uploaded_on',
+  'updated_at',
+  'certificates',
+] as const
+
+/**
+ * A certificate from an answer, with each field of its declared type or left out, so that no consumer
+ * meets a number where it expects text; undefined without an id. A `type` that is not text is kept as
+ * text that is not `custom`: read as absent, it would make a certificate of unknown kind the user's own.
+ */
+function certificateFrom(value: unknown): MtlsCertificate | undefined {
+  if (!isObject(value) || typeof value.id !== 'string') return undefined
+  const certificate: MtlsCertificate = { id: value.id }
+  for (const field of TEXT_FIELDS) {
+    const text = value[field]
+    if (typeof text === 'string') certificate[field] = text
+  }
+  if (typeof value.ca === 'boolean') certificate.ca = value.ca
+  if (value.type !== undefined)
+    certificate.type = typeof value.type === 'string' ? value.type : JSON.stringify(value.type)
+  return certificate
+}
+
+/**
+ * What a listing's `result_info` says was left out, if anything: the endpoint documents no page
+ * parameter, so the rest cannot be asked for, only noticed. Only more pages count: `total_count` is
+ * documented as the total "without any search parameters", so with `?type=custom` it may count the
+ * managed certificates left out on purpose; it only sizes the message.
+ */
+function partialListing(returned: number, info: Record<string, unknown> | undefined): string | undefined {
+  const count = (value: unknown): number | undefined =>
+    typeof value === 'number' && Number.isFinite(value) ? value : undefined
+  const totalPages = count(info?.total_pages)
+  if (totalPages === undefined || totalPages <= 1) return undefined
+  const totalCount = count(info?.total_count)
+  const total = totalCount !== undefined && totalCount > returned ? ` of ${totalCount}` : ''
+  return `Cloudflare listed ${plural(returned, 'certificate')}${total} (page 1 of ${totalPages}): the listing is partial`
+}
+
+/** An id that is not Cloudflare's would change the URL it goes into (`..`): refused before any request. */
+const refusedId = (id: string): OperationError =>
+  new OperationError(
+    `Refused to send a request for certificate id '${id}': it is not one Cloudflare gives (a UUID or 32 hex digits)`,
+  )
+
+function associationsOf(result: unknown): Association[] {
+  if (Array.isArray(result) && result.every(isObject)) return result
+  throw new ApiError(
+    "Cloudflare's answer is not a list of associations, so whether a service uses the certificate is unknown",
+    200,
+    [],
+    { retryable: false, outcomeUnknown: false },
+  )
+}
+
+function certificateOf(result: unknown): MtlsCertificate {
+  const certificate = certificateFrom(result)
+  if (!certificate) {
+    throw new ApiError('Cloudflare reported success but its answer holds no certificate id', 200, [], {
+      retryable: false,
+      outcomeUnknown: true,
+    })
+  }
+  return certificate
+}
+
+/**
+ * The hostnames in a zone association answer. Anything else is refused, not read as "none": the list
+ * is written back merged, and a list read wrongly as empty would drop the CA's other hostnames.
+ */
+function hostnamesOf(result: unknown): string[] {
+  const hostnames = isObject(result) ? result.hostnames : undefined
+  if (Array.isArray(hostnames) && hostnames.every((hostname) => typeof hostname === 'string')) return hostnames
+  throw new ApiError("Cloudflare's answer holds no list of hostnames", 200, [], {
+    retryable: false,
+    outcomeUnknown: false,
+  })
+}

@@ -1,0 +1,234 @@
+import { checkBypass } from '@actions/http-client/lib/proxy'
+import { Agent, Pool, ProxyAgent, request, type Dispatcher } from 'undici'
+import { TransportError, errorCode, errorMessage } from '../core/errors.ts'
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  url: string
+  headers: Record<string, string>
+  body?: string
+}
+
+export interface HttpResponse {
+  status: number
+  headers: Readonly<Record<string, string | undefined>>
+  body: string
+}
+
+/** Sends one request; rejects with TransportError when no whole answer arrives. */
+export type HttpSend = (request: HttpRequest, signal: AbortSignal) => Promise<HttpResponse>
+
+export interface HttpClient {
+  send: HttpSend
+  /** Closes the connections kept alive for the next request. */
+  close(): Promise<void>
+}
+
+/** Cloudflare's answers are a few KiB; a larger body is not one of them. */
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+/** Failures that prove the request never reached the server, so it cannot have taken effect. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
+
+/**
+ * Connection errors in a row, with no tunnel up in between, after which the proxy is taken to drop
+ * every tunnel request (CONNECT): undici 6 would reconnect at once, for ever.
+ */
+export const PROXY_DROPS_IN_A_ROW = 3
+
+/**
+ * HTTP through undici, with one dispatcher for the run. The proxy is chosen by the toolkit's own
+ * rules (`@actions/http-client`: HTTPS_PROXY, HTTP_PROXY and NO_PROXY in either case, loopback hosts
+ * never proxied) and reached through an undici ProxyAgent, as `@actions/github` does for Octokit.
+ * undici caps the answer's size and tunnels through the proxy.
+ */
+export function createHttpClient(): HttpClient {
+  let dispatcher: Dispatcher | undefined
+  /** Each request in flight, to fail when the proxy gives up. */
+  const inFlight = new Set<(error: TransportError) => void>()
+  const proxyDropsEveryTunnel = (error: TransportError): void => {
+    for (const fail of inFlight) fail(error)
+    // Stops undici's reconnect loop; the next request starts a fresh dispatcher.
+    void dispatcher?.destroy().catch(() => undefined)
+    dispatcher = undefined
+  }
+  return {
+    send: async (httpRequest, signal) => {
+      // undici 6's ProxyAgent acts on the signal only once the tunnel is up: the request races it instead.
+      let fail: (error: unknown) => void = () => undefined
+      const failed = new Promise<never>((_, reject) => (fail = reject))
+      const onAbort = (): void => {
+        fail(signal.reason)
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      inFlight.add(fail)
+      try {
+        const url = new URL(httpRequest.url)
+        dispatcher ??= createDispatcher(url, proxyDropsEveryTunnel)
+        const exchange = exchangeWith(dispatcher, url, httpRequest, signal)
+        // The loser's late failure is not this request's any more.
+        exchange.catch(() => undefined)
+        if (signal.aborted) onAbort()
+        return await Promise.race([exchange, failed])
+      } catch (error) {
+        throw toTransportError(error, signal)
+      } finally {
+        signal.removeEventListener('abort', onAbort)
+        inFlight.delete(fail)
+      }
+    },
+    close: async () => {
+      // destroy, not close: close waits for queued requests, which behind a dead proxy never end.
+      await dispatcher?.destroy()
+    },
+  }
+}
+
+async function exchangeWith(
+  dispatcher: Dispatcher,
+  url: URL,
+  httpRequest: HttpRequest,
+  signal: AbortSignal,
+): Promise<HttpResponse> {
+  const response = await request(url, {
+    method: httpRequest.method,
+    headers: httpRequest.headers,
+    body: httpRequest.body ?? null,
+    dispatcher,
+    signal,
+  })
+  return {
+    status: response.statusCode,
+    headers: flattenHeaders(response.headers),
+    body: await response.body.text(),
+  }
+}
+
+function createDispatcher(url: URL, onProxyGiveUp: (error: TransportError) => void): Dispatcher {
+  const options = { maxResponseSize: MAX_RESPONSE_BYTES }
+  const proxy = proxyFor(url)
+  if (!proxy) return new Agent(options)
+  // The proxy's address without its user name and password, which must never be printed.
+  const proxyAddress = `${proxy.hostname}:${proxy.port || (proxy.protocol === 'https:' ? '443' : '80')}`
+  let dropsInARow = 0
+  const watched = (origin: string | URL, poolOptions: object): Dispatcher =>
+    new Pool(origin, poolOptions)
+      .on('connect', () => {
+        dropsInARow = 0
+      })
+      .on('connectionError', (_origin, _targets, error) => {
+        // Other connection errors fail the request itself; only a closed socket is retried by undici, at once.
+        dropsInARow = errorCode(error) === 'UND_ERR_SOCKET' ? dropsInARow + 1 : 0
+        if (dropsInARow < PROXY_DROPS_IN_A_ROW) return
+        dropsInARow = 0
+        onProxyGiveUp(
+          new TransportError(
+            `the proxy at ${proxyAddress} dropped the tunnel request (CONNECT) ${PROXY_DROPS_IN_A_ROW} times in a row (${errorDetail(error)})`,
+            { mayHaveReachedServer: false },
+          ),
+        )
+      })
+  return new ProxyAgent({ uri: proxy.href, ...options, factory: watched })
+}
+
+/**
+ * The proxy for the URL, by the toolkit's rules (its variables, NO_PROXY, loopback never proxied). A
+ * value without a scheme (`proxy:3128`, `user:pw@proxy:3128`) is taken as http://, as curl does. One
+ * that does not parse is refused, not ignored: going direct behind a proxy fails with a misleading
+ * network error.
+ */
+function proxyFor(url: URL): URL | undefined {
+  const { env } = process
+  const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
+  const variable = names.find((name) => env[name]) ?? ''
+  const value = env[variable]
+  if (!value || checkBypass(url)) return undefined
+  let proxy: URL
+  try {
+    proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`)
+  } catch {
+    throw invalidProxyUrl()
+  }
+  if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
+    throw new TransportError(
+      `the proxy URL in ${variable} is a ${proxy.protocol.slice(0, -1)}: URL, and only http:// and https:// proxies are supported: give the proxy's http:// address`,
+      { mayHaveReachedServer: false, permanent: true },
+    )
+  }
+  return proxy
+}
+
+const invalidProxyUrl = (): TransportError =>
+  new TransportError(
+    'the proxy URL in HTTPS_PROXY or HTTP_PROXY is not a valid URL (check its port, and percent-encode special characters in its user name and password)',
+    { mayHaveReachedServer: false, permanent: true },
+  )
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  const flat: Record<string, string | undefined> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
+  }
+  return flat
+}
+
+export function toTransportError(error: unknown, signal: AbortSignal): TransportError {
+  if (error instanceof TransportError) return error
+  // The signal's owner (retry.ts) says which time ran out.
+  if (signal.aborted) {
+    return signal.reason instanceof TransportError
+      ? signal.reason
+      : new TransportError('no answer before the time limit', { mayHaveReachedServer: true, timedOut: true })
+  }
+  const code = errorCode(error)
+  const message = errorMessage(error)
+  const detail = errorDetail(error)
+  switch (code) {
+    case 'UND_ERR_RES_EXCEEDED_MAX_SIZE':
+      return new TransportError(`the response body was larger than ${MAX_RESPONSE_BYTES / 1048576} MiB`, {
+        mayHaveReachedServer: true,
+      })
+    case 'ERR_INVALID_URL':
+      return invalidProxyUrl()
+    case 'UND_ERR_INVALID_ARG':
+    case 'ERR_INVALID_CHAR':
+    case 'ERR_INVALID_HTTP_TOKEN':
+      return new TransportError(`invalid request (${detail})`, { mayHaveReachedServer: false, permanent: true })
+    case 'UND_ERR_PRX_TLS':
+      return new TransportError(
+        `TLS error with the proxy (${detail}): its certificate is not trusted. Give the proxy's CA to Node with NODE_EXTRA_CA_CERTS`,
+        { mayHaveReachedServer: false, permanent: true },
+      )
+    case 'UND_ERR_ABORTED':
+      // Not our signal (checked above): the proxy refused the CONNECT tunnel, so nothing reached Cloudflare.
+      return new TransportError(`the proxy refused the connection (${message})`, { mayHaveReachedServer: false })
+  }
+  if (isCertificateError(code)) {
+    return new TransportError(
+      `TLS error (${detail}): the server's certificate is not trusted for this host. If a proxy inspects TLS, give its CA to Node with NODE_EXTRA_CA_CERTS`,
+      { mayHaveReachedServer: false, permanent: true },
+    )
+  }
+  return new TransportError(`network error (${detail})`, { mayHaveReachedServer: !NOT_SENT_CODES.has(code) })
+}
+
+/** The error's message, led by its code when the message does not name it. */
+function errorDetail(error: unknown): string {
+  const code = errorCode(error)
+  const message = errorMessage(error)
+  return code && !message.includes(code) ? `${code}: ${message}` : message
+}
+
+/** OpenSSL's verification failures and Node's host name mismatch: the handshake failed, no request was sent. */
+function isCertificateError(code: string): boolean {
+  return (
+    code.startsWith('ERR_TLS_CERT') ||
+    /^(UNABLE_TO_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED|CERT_|HOSTNAME_MISMATCH)/.test(code)
+  )
+}

@@ -1,0 +1,176 @@
+import * as core from '@actions/core'
+import type { HostnameAttachment } from '../api-shield/zone.ts'
+import { errorMessage } from '../core/errors.ts'
+import { log } from '../action/log.ts'
+import type { Outputs } from './outputs.ts'
+import type { ReplacePlan, Replacement, RotationTarget } from '../replace/policy.ts'
+import type { Settings } from './settings.ts'
+import { escapeForSummary } from '../core/html.ts'
+import { runUrl, type RunContext } from '../action/run-context.ts'
+
+// The upload step takes the run's context from here with the summary it belongs in.
+
+/** The upload's job summary: rendered as HTML from what the step did, and written to the runner's summary file. */
+
+/** What the run did, in one shape that both the outputs and the job summary are made from. */
+export interface RunReport extends ReplacePlan {
+  action: 'uploaded' | 'reused' | 'would upload' | 'would reuse'
+  dryRun: boolean
+  outputs: Outputs
+  daysLeft: number
+  /** Replace was asked for and goes ahead (it is skipped when the certificate is reused under another name). */
+  replace: boolean
+  replaceWhen: Settings['replaceWhen']
+  /** API Shield, with zone-id: the CA's hostnames in the zone. */
+  hostnames?: HostnameAttachment
+}
+
+const HEADLINES: Record<RunReport['action'], string> = {
+  uploaded: 'Uploaded a new mTLS certificate to Cloudflare',
+  reused: 'The account already holds this mTLS certificate: nothing uploaded',
+  'would upload': 'Dry run: this certificate would be uploaded',
+  'would reuse': 'Dry run: the account already holds this certificate; nothing would be uploaded',
+}
+
+/** The job summary as HTML; every value in it is escaped. */
+export function renderSummary(report: RunReport, context: RunContext): string {
+  const o = report.outputs
+  const rows: [string, string][] = [
+    ['Name', o.name || '(none)'],
+    ['Certificate ID', o['certificate-id'] || '(not uploaded)'],
+    ['CA', o.ca],
+    ['Issuer', o.issuer],
+    ['Serial number', o['serial-number']],
+    ['Signature', o.signature],
+    ['Expires on', `${o['expires-on']} (${report.daysLeft} days left)`],
+    ['Uploaded on', o['uploaded-on'] || '(not uploaded)'],
+    ['SHA-256 fingerprint', o['fingerprint-sha256']],
+  ]
+  const table = rows
+    .map(
+      ([key, value]) =>
+        `<tr><th align="left">${escapeForSummary(key)}</th><td><code>${escapeForSummary(value)}</code></td></tr>`,
+    )
+    .join('\n')
+  const parts = [`<h2>${escapeForSummary(HEADLINES[report.action])}</h2>`, `<table>\n${table}\n</table>`]
+
+  if (report.replace) parts.push(...replaceSection(report))
+  if (report.hostnames) {
+    parts.push(hostnamesSection(report.hostnames.zoneId, report.dryRun, report.replacements, report.hostnames))
+    if (report.replace && report.replaceWhen === 'end-of-job' && !report.dryRun) {
+      parts.push(
+        `<p>At the end of the job, replace first detaches these hostnames from the older CAs named ${escapeForSummary(report.outputs.name)}; an older CA is deleted once it serves none and Cloudflare no longer reports it in use.</p>`,
+      )
+    }
+  }
+  parts.push(`<p>${provenance(context)}</p>`)
+  return `${parts.join('\n')}\n`
+}
+
+/** What replace did in this step, would do (a dry run), or leaves to the post step. */
+function replaceSection(report: RunReport): string[] {
+  const name = escapeForSummary(report.outputs.name)
+  const scheduled = report.replaceWhen === 'end-of-job'
+  if (scheduled && !report.dryRun) {
+    const candidates = report.candidates.map((id) => `<code>${escapeForSummary(id)}</code>`).join(', ')
+    return [
+      `<p>Replace runs at the end of the job, once every other step has succeeded: it deletes the older certificates named ${name} that no service uses then${candidates ? ` (now: ${candidates})` : ' (none now)'}.</p>`,
+    ]
+  }
+  const when = report.dryRun && scheduled ? ' (at the end of the job, as things stand now)' : ''
+  if (report.replacements.length === 0) {
+    return [`<p>Replace${when}: no older certificate with this name and CA flag was found.</p>`]
+  }
+  return [`<h3>Other certificates named ${name}${when}</h3>\n${replacementsTable(report.replacements)}`]
+}
+
+function replacementsTable(replacements: readonly Replacement[]): string {
+  const rows = replacements
+    .map(
+      (r) =>
+        `<tr><td><code>${escapeForSummary(r.id)}</code></td><td>${escapeForSummary(r.uploadedOn ?? '')}</td><td>${escapeForSummary(r.action)}</td><td>${escapeForSummary(r.reason)}</td></tr>`,
+    )
+    .join('\n')
+  return `<table>\n<tr><th>ID</th><th>Uploaded on</th><th>Action</th><th>Why</th></tr>\n${rows}\n</table>`
+}
+
+/**
+ * API Shield: the zone's hostnames, and what happened to each on the new CA and on each older CA
+ * (detached, as the new CA serves it, or kept, as this step was not given it).
+ */
+function hostnamesSection(
+  zoneId: string,
+  dryRun: boolean,
+  replacements: readonly Replacement[],
+  attachment?: HostnameAttachment,
+): string {
+  const attached = new Set(attachment?.attached)
+  const given = new Set(attachment?.alreadyThere)
+  // Hostname, status, and the older CA's id (none for the new CA).
+  const rows: [string, string, string | undefined][] = (attachment?.hostnames ?? []).map((hostname) => [
+    hostname,
+    attached.has(hostname)
+      ? dryRun
+        ? 'would attach'
+        : 'attached'
+      : given.has(hostname)
+        ? 'already there'
+        : 'already there (not given to this step)',
+    undefined,
+  ])
+  for (const r of replacements) {
+    const detached = dryRun ? 'would detach from the older CA' : 'detached from the older CA'
+    for (const hostname of r.hostnames?.detached ?? []) rows.push([hostname, detached, r.id])
+    for (const hostname of r.hostnames?.kept ?? [])
+      rows.push([hostname, 'kept on the older CA: not given to this step', r.id])
+  }
+  const body = rows
+    .map(
+      ([hostname, status, id]) =>
+        `<tr><td><code>${escapeForSummary(hostname)}</code></td><td>${escapeForSummary(status)}</td><td>${id === undefined ? 'this CA' : `<code>${escapeForSummary(id)}</code>`}</td></tr>`,
+    )
+    .join('\n')
+  return `<h3>API Shield hostnames in zone <code>${escapeForSummary(zoneId)}</code></h3>\n<table>\n<tr><th>Hostname</th><th>Status</th><th>CA</th></tr>\n${body}\n</table>`
+}
+
+/** The post step's own section: what replace did at the end of the job (with API Shield, to the hostnames). */
+export function renderPostSummary(
+  target: RotationTarget,
+  replacements: readonly Replacement[],
+  zoneId?: string,
+): string {
+  const name = escapeForSummary(target.name)
+  const heading = `<h3>Replace at the end of the job: certificates named ${name} older than <code>${escapeForSummary(target.id ?? '')}</code></h3>`
+  const body =
+    replacements.length === 0
+      ? '<p>No older certificate with this name and CA flag was left.</p>'
+      : replacementsTable(replacements)
+  const hostnames = zoneId === undefined ? '' : `${hostnamesSection(zoneId, false, replacements)}\n`
+  return `${heading}\n${body}\n${hostnames}`
+}
+
+function provenance(context: RunContext): string {
+  if (!context.repository) return 'Uploaded outside a GitHub Actions run.'
+  const base = `${context.serverUrl}/${context.repository}`
+  const commit = context.sha
+    ? ` at commit <a href="${escapeForSummary(`${base}/commit/${context.sha}`)}"><code>${escapeForSummary(context.sha.slice(0, 12))}</code></a>`
+    : ''
+  const url = runUrl(context)
+  const run = url ? ` in <a href="${escapeForSummary(url)}">run ${context.runId}</a>` : ''
+  return `From <a href="${escapeForSummary(base)}">${escapeForSummary(context.repository)}</a>${commit}${run}.`
+}
+
+/**
+ * The summary reports what happened; it is not part of it. Some runners have no summary file (older
+ * GitHub Enterprise Server, local runners): failing there would report a finished upload as failed, and
+ * a re-run would then find the certificate and say created=false.
+ */
+export async function writeSummary(html: string): Promise<void> {
+  try {
+    await core.summary.addRaw(html).write()
+  } catch (error) {
+    log.warning(
+      `The job summary could not be written (${errorMessage(error)}); what the step did stands, as logged above.`,
+    )
+  }
+}
