@@ -38,6 +38,33 @@ function findCycle(graph: Map<string, string[]>): string[] | undefined {
   return undefined
 }
 
+/**
+ * The layers of src/, lowest first: a module imports from its own folder or from a folder of a lower
+ * layer, never from one above it or beside it. Folders on one layer are independent features.
+ */
+const LAYERS: Record<string, number> = {
+  core: 0,
+  certificate: 1,
+  action: 2,
+  cloudflare: 3,
+  'api-shield': 4,
+  wrangler: 4,
+  replace: 5,
+  upload: 6,
+  audit: 6,
+  manifest: 7,
+  // The entry files at the top of src/: main.ts, index.ts, audit-index.ts.
+  '.': 8,
+}
+
+/** The folder of src/ a module is in ('.' for the entry files at the top). */
+const partOf = (src: string, file: string): string => {
+  const relative = file.slice(src.length + 1)
+  return relative.includes('/') ? (relative.split('/')[0] ?? '.') : '.'
+}
+
+const rank = (part: string): number => LAYERS[part] ?? Number.NaN
+
 describe('the module structure of src/', () => {
   const src = fileURLToPath(new URL('../../src', import.meta.url))
   const graph = importGraph(src)
@@ -62,8 +89,35 @@ describe('the module structure of src/', () => {
     expect(findCycle(circle)).toEqual(['a', 'b', 'c', 'a'])
   })
 
-  it('keeps main.ts a dispatcher: it imports the steps and the step mark, nothing of the domain', () => {
-    const main = (graph.get(join(src, 'main.ts')) ?? []).map((path) => path.slice(src.length + 1)).sort()
-    expect(main).toEqual(['dependencies.ts', 'post-step.ts', 'state-helper.ts', 'upload-step.ts'])
+  it('imports only within a folder or from a lower layer (LAYERS)', () => {
+    const upward: string[] = []
+    for (const [file, imports] of graph) {
+      for (const target of imports) {
+        const from = partOf(src, file)
+        const to = partOf(src, target)
+        if (from !== to && !(rank(from) > rank(to)))
+          upward.push(`${from} -> ${to}: ${file.slice(src.length + 1)} imports ${target.slice(src.length + 1)}`)
+      }
+    }
+    expect(upward).toEqual([])
+  })
+
+  it('gives every folder of src/ a layer', () => {
+    const folders = readdirSync(src, { withFileTypes: true }).filter((entry) => entry.isDirectory())
+    expect(folders.map((entry) => entry.name).filter((name) => !(name in LAYERS))).toEqual([])
+  })
+
+  it('keeps the entry files thin: each imports only the step it starts and what wires it', () => {
+    for (const entry of ['index.ts', 'audit-index.ts', 'main.ts']) {
+      const lines = readFileSync(join(src, entry), 'utf8').split('\n').length
+      expect(lines, entry).toBeLessThan(25)
+    }
+  })
+
+  it('keeps every module under 250 lines', () => {
+    const long = [...graph.keys()]
+      .map((file) => [file.slice(src.length + 1), readFileSync(file, 'utf8').split('\n').length] as const)
+      .filter(([, lines]) => lines > 250)
+    expect(long).toEqual([])
   })
 })

@@ -3,24 +3,18 @@ import { InputError } from '../core/errors.ts'
 import { parseHexId } from '../action/input-parsers.ts'
 import type { InputSource } from '../action/input-source.ts'
 import { printable } from '../core/text.ts'
+import type { ApiShieldTarget } from '../certificate/spec.ts'
 
 /**
  * API Shield's inputs: the zone, and the hostnames of it whose client certificates the uploaded CA
  * verifies. Read, checked and normalised, or refused with an InputError that names the input.
  */
 
-/** API Shield mTLS: the zone whose hostnames the uploaded CA verifies client certificates for. */
-export interface ApiShieldSettings {
-  zoneId: string
-  /** Checked and normalised: lower case, each once, in the order given. */
-  hostnames: string[]
-}
-
 /**
  * `zone-id` and `hostnames`, which come together and only with a CA; undefined when neither is set.
  * The post step reads them again (a workflow may compute them), with the `ca` flag the main step saved.
  */
-export function getApiShieldSettings(source: InputSource, ca: boolean): ApiShieldSettings | undefined {
+export function getApiShieldSettings(source: InputSource, ca: boolean): ApiShieldTarget | undefined {
   const zone = source.input('zone-id').trim()
   const hostnames = source.input('hostnames').trim()
   if (!zone && !hostnames) return undefined

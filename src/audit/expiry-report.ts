@@ -5,7 +5,7 @@
 import { X509Certificate } from 'node:crypto'
 import { isCustom } from '../cloudflare/values.ts'
 import { daysLeft, isoSeconds, subjectOf } from '../certificate/facts.ts'
-import type { MtlsCertificate } from '../cloudflare/client.ts'
+import type { MtlsCertificate } from '../cloudflare/answers.ts'
 import { matchesAnyPattern, type NamePattern } from './name-pattern.ts'
 import { isCertificateLabel, scanPem } from '../certificate/pem.ts'
 

@@ -14,9 +14,9 @@ import { syncExpiryIssue } from './issue.ts'
 import { buildExpiryReport, flagged, type AuditedCertificate, type ExpiryReport } from './expiry-report.ts'
 import { actionInputs } from '../action/input-source.ts'
 import { failStep, log } from '../action/log.ts'
-import { setOutputs } from '../upload/outputs.ts'
+import { setOutputs } from '../action/outputs.ts'
 import { githubRunContext, runUrl } from '../action/run-context.ts'
-import { writeSummary } from '../upload/summary.ts'
+import { writeSummary } from '../action/job-summary.ts'
 import { plural } from '../core/text.ts'
 
 /** Association reads in flight at once: enough to finish hundreds quickly, few enough not to be rate-limited. */

@@ -10,10 +10,8 @@ import {
   scanPem,
 } from './pem.ts'
 import { parsePrivateKey } from './private-key.ts'
-import { describePemInput, type PemInput, type Settings } from '../upload/settings.ts'
+import { describePemInput, type CertificateSpec, type PemInput } from './spec.ts'
 import { capitalise } from '../core/text.ts'
-
-// upload-step.ts names certificates through here.
 
 /** A certificate that passed every local check, in the form Cloudflare is sent. */
 export interface CheckedCertificate {
@@ -35,19 +33,20 @@ export interface CheckedCertificate {
  * Checks the certificate (and key) the user gave, as far as can be done before Cloudflare sees it:
  * the chain's order and CA flags, the key matching the leaf, validity dates. Throws InputError.
  */
-export function checkCertificate(settings: Settings, now: Date): CheckedCertificate {
+export function checkCertificate(
+  spec: CertificateSpec,
+  { now, expiryWarningDays }: { now: Date; expiryWarningDays: number },
+): CheckedCertificate {
   const notices: string[] = []
   const warnings: string[] = []
-  const certificateInput = describePemInput(settings.certificate)
-  const certificates = withoutRepeats(parseCertificates(settings.certificate), certificateInput, notices)
-  const key = settings.privateKey
-    ? parsePrivateKey(settings.privateKey, settings.privateKeyPassphrase, warnings)
-    : undefined
-  if (!settings.privateKey && settings.privateKeyPassphrase) {
+  const certificateInput = describePemInput(spec.certificate)
+  const certificates = withoutRepeats(parseCertificates(spec.certificate), certificateInput, notices)
+  const key = spec.privateKey ? parsePrivateKey(spec.privateKey, spec.privateKeyPassphrase, warnings) : undefined
+  if (!spec.privateKey && spec.privateKeyPassphrase) {
     warnings.push("Input 'private-key-passphrase' is set but no private key is given: the passphrase is not used.")
   }
 
-  const leafIndex = findLeaf(certificates, key, settings)
+  const leafIndex = findLeaf(certificates, key, spec)
   const leaf = certificates[leafIndex] as X509Certificate
   const chain = [leaf, ...certificates.filter((_, index) => index !== leafIndex)]
   if (leafIndex !== 0) {
@@ -56,7 +55,7 @@ export function checkCertificate(settings: Settings, now: Date): CheckedCertific
     )
   }
 
-  if (settings.ca) {
+  if (spec.ca) {
     chain.forEach((certificate, index) => {
       if (!certificate.ca) {
         throw new InputError(
@@ -68,7 +67,7 @@ export function checkCertificate(settings: Settings, now: Date): CheckedCertific
     throw new InputError(
       `ca is false, but ${certificateInput} holds a CA certificate (${subjectOf(leaf)}) and no private key is given. Set ca: true to upload it as a CA for client-certificate verification, or give the client certificate and its key in private-key.`,
     )
-  } else if (!key && !settings.allowMissingKey) {
+  } else if (!key && !spec.allowMissingKey) {
     throw new InputError(MISSING_KEY)
   }
 
@@ -77,9 +76,9 @@ export function checkCertificate(settings: Settings, now: Date): CheckedCertific
   })
 
   const facts = certificateFacts(leaf, now)
-  if (facts.daysLeft <= settings.expiryWarningDays) {
+  if (facts.daysLeft <= expiryWarningDays) {
     warnings.push(
-      `The certificate ${subjectOf(leaf)} expires in ${facts.daysLeft} day${facts.daysLeft === 1 ? '' : 's'} (${facts.expiresOn}), within expiry-warning-days (${settings.expiryWarningDays}). Plan its rotation.`,
+      `The certificate ${subjectOf(leaf)} expires in ${facts.daysLeft} day${facts.daysLeft === 1 ? '' : 's'} (${facts.expiresOn}), within expiry-warning-days (${expiryWarningDays}). Plan its rotation.`,
     )
   }
 
@@ -180,17 +179,17 @@ function looksBinary(text: string): boolean {
   return /(?![\t\n\r])\p{Cc}|\ufffd/u.test(text.slice(0, 512))
 }
 
-function findLeaf(certificates: X509Certificate[], key: KeyObject | undefined, settings: Settings): number {
+function findLeaf(certificates: X509Certificate[], key: KeyObject | undefined, spec: CertificateSpec): number {
   if (key) {
     const index = certificates.findIndex((certificate) => matchesKey(certificate, key))
     if (index < 0) {
       throw new InputError(
-        `The private key (${describePemInput(settings.privateKey as PemInput)}) does not belong to ${certificates.length === 1 ? 'the certificate' : 'any certificate'} in ${describePemInput(settings.certificate)} (${certificates.map(subjectOf).join('; ')}). Give the key that was used to request this certificate, or the certificate issued for this key.`,
+        `The private key (${describePemInput(spec.privateKey as PemInput)}) does not belong to ${certificates.length === 1 ? 'the certificate' : 'any certificate'} in ${describePemInput(spec.certificate)} (${certificates.map(subjectOf).join('; ')}). Give the key that was used to request this certificate, or the certificate issued for this key.`,
       )
     }
     return index
   }
-  if (settings.ca) return 0
+  if (spec.ca) return 0
   const clientIndex = certificates.findIndex((certificate) => !certificate.ca)
   return clientIndex < 0 ? 0 : clientIndex
 }

@@ -8,7 +8,7 @@ import {
   pkcs12Advice,
   scanPem,
 } from './pem.ts'
-import { describePemInput, type PemInput } from '../upload/settings.ts'
+import { describePemInput, type PemInput } from './spec.ts'
 import { capitalise } from '../core/text.ts'
 
 /**

@@ -1,4 +1,4 @@
-import { ApiError, CLOUDFLARE_CODES, hasAnyCode, type ApiMessage } from '../core/errors.ts'
+import { ApiError, CLOUDFLARE_CODES, hasAnyCode, type ApiMessage } from './errors.ts'
 import type { HttpResponse } from './http.ts'
 import { isRetryableStatus, retryAfterMs } from './retry.ts'
 import type { Credentials } from './settings.ts'

@@ -1,6 +1,7 @@
 import { checkBypass } from '@actions/http-client/lib/proxy'
 import { Agent, Pool, ProxyAgent, request, type Dispatcher } from 'undici'
-import { TransportError, errorCode, errorMessage } from '../core/errors.ts'
+import { errorCode, errorMessage } from '../core/errors.ts'
+import { TransportError } from './errors.ts'
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE'

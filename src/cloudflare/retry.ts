@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.ts'
-import { ApiError, OperationError, TransportError, errorMessage } from '../core/errors.ts'
+import { OperationError, errorMessage } from '../core/errors.ts'
+import { ApiError, TransportError } from './errors.ts'
 import type { Log } from '../action/log.ts'
 import { joinSentences, plural } from '../core/text.ts'
 

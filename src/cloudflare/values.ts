@@ -30,3 +30,6 @@ export const CUSTOM_TYPE = 'custom'
 /** A certificate the user uploaded, not one Cloudflare manages; an answer without a type is an older one's. */
 export const isCustom = (certificate: { type?: unknown }): boolean =>
   certificate.type === undefined || certificate.type === CUSTOM_TYPE
+
+/** A certificate's name as this action gives it: one line of at most 200 characters. */
+export const isCertificateName = (name: string): boolean => name.length <= 200 && !/\p{Cc}/u.test(name)

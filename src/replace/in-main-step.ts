@@ -1,9 +1,10 @@
-import type { CloudflareApi, MtlsCertificate } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { MtlsCertificate } from '../cloudflare/answers.ts'
 import { errorMessage } from '../core/errors.ts'
 import { log } from '../action/log.ts'
 import { logReplacements, replaceOlder, type ZoneRelease } from './replace-older.ts'
 import { NO_REPLACE, replaceCandidates, type ReplacePlan, type RotationTarget } from './policy.ts'
-import { saveRotation } from '../action/state-helper.ts'
+import { saveRotation } from './saved-rotation.ts'
 import { someOf } from '../core/text.ts'
 
 /**

@@ -7,8 +7,9 @@ import { log } from '../action/log.ts'
 import { getApiShieldSettings } from '../api-shield/settings.ts'
 import { logReplacements, replaceOlder, type ZoneRelease } from './replace-older.ts'
 import { registerSecretInputs } from '../action/secrets.ts'
-import { loadRotation } from '../action/state-helper.ts'
-import { renderPostSummary, writeSummary } from '../upload/summary.ts'
+import { loadRotation } from './saved-rotation.ts'
+import { writeSummary } from '../action/job-summary.ts'
+import { renderPostSummary } from './summary.ts'
 
 /**
  * The post step: `replace` with `replace-when: end-of-job`, after every other step of the job has

@@ -1,7 +1,6 @@
-import * as core from '@actions/core'
 import type { HostnameAttachment } from '../api-shield/zone.ts'
 import type { CheckedCertificate } from '../certificate/check.ts'
-import type { MtlsCertificate } from '../cloudflare/client.ts'
+import type { MtlsCertificate } from '../cloudflare/answers.ts'
 import type { ReplacePlan } from '../replace/policy.ts'
 import type { Settings } from './settings.ts'
 
@@ -39,17 +38,12 @@ export function buildOutputs(
     'serial-number': remote?.serial_number ?? facts.serialNumber,
     signature: remote?.signature ?? facts.signature,
     'uploaded-on': remote?.uploaded_on ?? '',
-    name: remote?.name ?? settings.name ?? '',
-    ca: String(remote?.ca ?? settings.ca),
+    name: remote?.name ?? settings.certificate.name ?? '',
+    ca: String(remote?.ca ?? settings.certificate.ca),
     'fingerprint-sha256': facts.fingerprintSha256,
     created: String(created),
     'replaced-ids': JSON.stringify(plan.replacements.filter((r) => r.action === 'deleted').map((r) => r.id)),
     'replace-candidates': JSON.stringify(plan.candidates),
     hostnames: JSON.stringify(hostnames?.hostnames ?? []),
   }
-}
-
-/** Each field an output, the upload's or the audit's. */
-export function setOutputs(outputs: object): void {
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
 }

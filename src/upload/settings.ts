@@ -1,46 +1,29 @@
 import { getApiSettings, type ApiSettings } from '../cloudflare/settings.ts'
+import { isCertificateName } from '../cloudflare/values.ts'
 import { InputError } from '../core/errors.ts'
-import { getApiShieldSettings, type ApiShieldSettings } from '../api-shield/settings.ts'
+import { getApiShieldSettings } from '../api-shield/settings.ts'
+import type { CertificateSpec, PemInput } from '../certificate/spec.ts'
 import { parseBoolean, parseChoice, parseInteger } from '../action/input-parsers.ts'
 import type { InputSource } from '../action/input-source.ts'
 import { MAX_PEM_BYTES, readPemFile } from '../certificate/pem-file.ts'
 import { registerPemSecrets, registerSecretInputs } from '../action/secrets.ts'
 
-/** Everything the upload step needs, validated: built once by `getSettings`, read everywhere else. */
-
-/** PEM text together with the input it came from, so that checks can name that input. */
-export interface PemInput {
-  text: string
-  /** The input the user set: `certificate`, `certificate-path`, `private-key` or `private-key-path`. */
-  input: string
-  /** For a path input: the path as the user wrote it. */
-  path?: string
-}
-
-/** How messages name a PEM input: `input 'certificate'`, or `certificate-path 'certs/client.pem'`. */
-export function describePemInput(input: PemInput): string {
-  return input.path ? `${input.input} '${input.path}'` : `input '${input.input}'`
-}
-
 /** When `replace` deletes: the first is the default. */
 const REPLACE_WHEN = ['end-of-job', 'immediately'] as const
 
-export interface Settings extends ApiSettings {
-  certificate: PemInput
-  privateKey?: PemInput
-  /** As given, not trimmed: spaces at either end may be part of it. */
-  privateKeyPassphrase?: string
-  ca: boolean
-  /** A client certificate may go without its key, as the workflow says explicitly. */
-  allowMissingKey: boolean
-  name?: string
+/** The step's own settings: how to reach Cloudflare, and what holds for every certificate it handles. */
+export interface StepSettings extends ApiSettings {
   expiryWarningDays: number
-  replace: boolean
   /** `end-of-job`: the post step replaces, once every other step of the job has succeeded. */
   replaceWhen: (typeof REPLACE_WHEN)[number]
+  /** Plan only: read the account, write nothing. */
   dryRun: boolean
-  /** API Shield: with zone-id and hostnames (only for a CA). */
-  apiShield?: ApiShieldSettings
+}
+
+/** Everything the upload step needs, validated: built once by `getSettings`, read everywhere else. */
+export interface Settings {
+  step: StepSettings
+  certificate: CertificateSpec
 }
 
 /**
@@ -63,37 +46,36 @@ export function getSettings(source: InputSource): Settings {
   const certificate = readCertificate(read, workspace)
   registerPemSecrets(certificate.text, privateKey?.path === undefined ? undefined : privateKey.text)
 
-  const settings: Settings = {
+  const step: StepSettings = {
     ...getApiSettings(source),
-    certificate,
-    ca,
-    allowMissingKey: parseBoolean('allow-missing-key', read('allow-missing-key'), false),
     expiryWarningDays: parseInteger('expiry-warning-days', read('expiry-warning-days'), {
       fallback: 30,
       min: 0,
       max: 36500,
     }),
-    replace: parseBoolean('replace', read('replace'), false),
     replaceWhen: parseChoice('replace-when', read('replace-when'), REPLACE_WHEN),
     dryRun: parseBoolean('dry-run', read('dry-run'), false),
   }
+  const spec: CertificateSpec = {
+    certificate,
+    ca,
+    allowMissingKey: parseBoolean('allow-missing-key', read('allow-missing-key'), false),
+    replace: parseBoolean('replace', read('replace'), false),
+  }
   const name = read('name')
-  if (name) settings.name = parseName(name)
-  if (privateKey) settings.privateKey = privateKey
+  if (name) spec.name = parseName(name)
+  if (privateKey) spec.privateKey = privateKey
   const apiShield = getApiShieldSettings(source, ca)
-  if (apiShield) settings.apiShield = apiShield
+  if (apiShield) spec.apiShield = apiShield
   // Kept as given, spaces and all; only one of spaces alone (which could not be masked) counts as none.
-  if (passphrase.trim()) settings.privateKeyPassphrase = passphrase
-  if (settings.replace && !settings.name) {
+  if (passphrase.trim()) spec.privateKeyPassphrase = passphrase
+  if (spec.replace && !spec.name) {
     throw new InputError(
       "Input 'replace' needs 'name': replace deletes the older certificates with the same name, so set name: to the label this certificate rotates under.",
     )
   }
-  return settings
+  return { step, certificate: spec }
 }
-
-/** A certificate's name as this action gives it: one line of at most 200 characters. */
-export const isCertificateName = (name: string): boolean => name.length <= 200 && !/\p{Cc}/u.test(name)
 
 function parseName(name: string): string {
   if (!isCertificateName(name)) {

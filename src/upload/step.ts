@@ -2,19 +2,22 @@ import { parseTime } from '../cloudflare/values.ts'
 import { attachHostnames, type HostnameAttachment } from '../api-shield/zone.ts'
 import { checkCertificate, type CheckedCertificate } from '../certificate/check.ts'
 import { isoSeconds, subjectOf } from '../certificate/facts.ts'
-import { CloudflareApi, type MtlsCertificate, type UploadBody, type ZoneHostnamesClient } from '../cloudflare/client.ts'
+import { CloudflareApi, type ZoneHostnamesClient } from '../cloudflare/client.ts'
+import { type MtlsCertificate, type UploadBody } from '../cloudflare/answers.ts'
 import type { Dependencies } from '../cloudflare/dependencies.ts'
 import { InputError, OperationError, errorMessage } from '../core/errors.ts'
 import { actionInputs } from '../action/input-source.ts'
 import { failStep, log } from '../action/log.ts'
-import { buildOutputs, setOutputs } from './outputs.ts'
+import { setOutputs } from '../action/outputs.ts'
+import { buildOutputs } from './outputs.ts'
 import { replaceInStep, scheduleReplace } from '../replace/in-main-step.ts'
 import type { ZoneRelease } from '../replace/replace-older.ts'
 import { NO_REPLACE, type ReplacePlan, type RotationTarget } from '../replace/policy.ts'
 import { registerSecret } from '../action/secrets.ts'
 import { getSettings, type Settings } from './settings.ts'
 import { githubRunContext } from '../action/run-context.ts'
-import { renderSummary, writeSummary, type RunReport } from './summary.ts'
+import { writeSummary } from '../action/job-summary.ts'
+import { renderSummary, type RunReport } from './summary.ts'
 import { plural } from '../core/text.ts'
 import { findByLeaf, uploadOrAdopt, uploadTimeOf } from './upload.ts'
 
@@ -23,11 +26,11 @@ export async function runUpload(dependencies: Dependencies): Promise<void> {
   try {
     const settings = getSettings(actionInputs())
     const now = new Date(dependencies.clock.now())
-    const checked = checkCertificate(settings, now)
+    const checked = checkCertificate(settings.certificate, { now, expiryWarningDays: settings.step.expiryWarningDays })
     // The decrypted key is a form of the key the action made: masked before anything is logged.
     if (checked.privateKeyPem) registerSecret(checked.privateKeyPem)
     logChecks(checked)
-    const api = new CloudflareApi(settings, dependencies.http.send, dependencies.clock, log)
+    const api = new CloudflareApi(settings.step, dependencies.http.send, dependencies.clock, log)
     const report = await upload(api, settings, checked, now)
     setOutputs(report.outputs)
     await writeSummary(renderSummary(report, await githubRunContext()))
@@ -54,14 +57,14 @@ async function upload(
   checked: CheckedCertificate,
   now: Date,
 ): Promise<RunReport> {
-  const placement = settings.dryRun
+  const placement = settings.step.dryRun
     ? await findInAccount(api, settings, checked)
     : await uploadToAccount(api, settings, checked, now)
   const { certificate, created, listing } = placement
-  const zoneClient = settings.apiShield && api.zoneHostnames(settings.apiShield.zoneId)
+  const zoneClient = settings.certificate.apiShield && api.zoneHostnames(settings.certificate.apiShield.zoneId)
   const hostnames = zoneClient && (await attach(zoneClient, settings, checked, placement))
   const uploadedOn =
-    settings.replace && placement.mayReplace ? await rotationUploadTime(api, placement, now) : undefined
+    settings.certificate.replace && placement.mayReplace ? await rotationUploadTime(api, placement, now) : undefined
   const mayReplace = uploadedOn !== undefined
   let plan = NO_REPLACE
   if (mayReplace) {
@@ -71,20 +74,20 @@ async function upload(
         zone: zoneClient,
         // A dry run, or a CA not uploaded yet, has only the plan; a real run reads what Cloudflare holds.
         readNewServes:
-          settings.dryRun || !certificate
+          settings.step.dryRun || !certificate
             ? () => Promise.resolve(hostnames.hostnames)
             : () => zoneClient.read(certificate.id),
       }
     plan = await replace(api, settings, target, listing, zone)
   }
   return {
-    action: settings.dryRun ? (certificate ? 'would reuse' : 'would upload') : created ? 'uploaded' : 'reused',
-    dryRun: settings.dryRun,
+    action: settings.step.dryRun ? (certificate ? 'would reuse' : 'would upload') : created ? 'uploaded' : 'reused',
+    dryRun: settings.step.dryRun,
     outputs: buildOutputs(settings, checked, certificate, created, plan, hostnames),
     ...(hostnames ? { hostnames } : {}),
     daysLeft: checked.facts.daysLeft,
     replace: mayReplace,
-    replaceWhen: settings.replaceWhen,
+    replaceWhen: settings.step.replaceWhen,
     ...plan,
   }
 }
@@ -95,10 +98,12 @@ async function uploadToAccount(
   checked: CheckedCertificate,
   now: Date,
 ): Promise<Placement> {
-  const body: UploadBody = { ca: settings.ca, certificates: checked.certificatesPem }
-  if (settings.name) body.name = settings.name
+  const body: UploadBody = { ca: settings.certificate.ca, certificates: checked.certificatesPem }
+  if (settings.certificate.name) body.name = settings.certificate.name
   if (checked.privateKeyPem) body.private_key = checked.privateKeyPem
-  log.info(`Uploading to Cloudflare account ${settings.accountId}${settings.name ? ` as '${settings.name}'` : ''}.`)
+  log.info(
+    `Uploading to Cloudflare account ${settings.step.accountId}${settings.certificate.name ? ` as '${settings.certificate.name}'` : ''}.`,
+  )
   const { certificate, created } = await uploadOrAdopt(api, body, checked.facts.fingerprintSha256, now.getTime())
   const mayReplace = created || checkExisting(certificate, settings)
   if (created) {
@@ -113,7 +118,9 @@ async function uploadToAccount(
 
 /** A dry run: every check and a read of the account (which proves the credentials), but no write. */
 async function findInAccount(api: CloudflareApi, settings: Settings, checked: CheckedCertificate): Promise<Placement> {
-  log.info(`Dry run: reading the certificates of account ${settings.accountId}; nothing will be uploaded or deleted.`)
+  log.info(
+    `Dry run: reading the certificates of account ${settings.step.accountId}; nothing will be uploaded or deleted.`,
+  )
   const listing = await api.listCertificates()
   const certificate = findByLeaf(listing, checked.facts.fingerprintSha256)
   const mayReplace = !certificate || checkExisting(certificate, settings)
@@ -135,11 +142,11 @@ async function attach(
   checked: CheckedCertificate,
   { certificate, created }: Placement,
 ): Promise<HostnameAttachment> {
-  const hostnames = settings.apiShield?.hostnames ?? []
+  const hostnames = settings.certificate.apiShield?.hostnames ?? []
   try {
-    return await attachHostnames(zone, certificate?.id, hostnames, settings.dryRun, log)
+    return await attachHostnames(zone, certificate?.id, hostnames, settings.step.dryRun, log)
   } catch (error) {
-    if (settings.dryRun || !certificate) throw error
+    if (settings.step.dryRun || !certificate) throw error
     // All but `hostnames`, which cannot be known now.
     const { hostnames: _unknown, ...outputs } = buildOutputs(settings, checked, certificate, created, NO_REPLACE)
     setOutputs(outputs)
@@ -178,7 +185,8 @@ function replace(
   listing: MtlsCertificate[] | undefined,
   zone: ZoneRelease | undefined,
 ): Promise<ReplacePlan> {
-  if (settings.dryRun || settings.replaceWhen === 'immediately') return replaceInStep(api, target, listing, zone)
+  if (settings.step.dryRun || settings.step.replaceWhen === 'immediately')
+    return replaceInStep(api, target, listing, zone)
   return scheduleReplace(api, target)
 }
 
@@ -189,14 +197,14 @@ function replace(
  * none under that name. Returns whether `replace` may go on.
  */
 function checkExisting(existing: MtlsCertificate, settings: Settings): boolean {
-  if (existing.ca !== undefined && existing.ca !== settings.ca) {
+  if (existing.ca !== undefined && existing.ca !== settings.certificate.ca) {
     throw new InputError(
-      `The account already holds this certificate as ${existing.id}, uploaded with ca: ${existing.ca}, and Cloudflare keeps one copy of a certificate. To use it with ca: ${settings.ca}, delete ${existing.id} first, or set ca: ${existing.ca}.`,
+      `The account already holds this certificate as ${existing.id}, uploaded with ca: ${existing.ca}, and Cloudflare keeps one copy of a certificate. To use it with ca: ${settings.certificate.ca}, delete ${existing.id} first, or set ca: ${existing.ca}.`,
     )
   }
-  if (!settings.name || existing.name === settings.name) return true
+  if (!settings.certificate.name || existing.name === settings.certificate.name) return true
   log.warning(
-    `The account already holds this certificate as ${existing.id} named '${existing.name ?? ''}', not '${settings.name}': it is reused as it is${settings.replace ? `, and replace is skipped, as removing the older certificates named '${settings.name}' would leave none under that name` : ''}. Rename it in the dashboard, or delete it and re-run, to have it under '${settings.name}'.`,
+    `The account already holds this certificate as ${existing.id} named '${existing.name ?? ''}', not '${settings.certificate.name}': it is reused as it is${settings.certificate.replace ? `, and replace is skipped, as removing the older certificates named '${settings.certificate.name}' would leave none under that name` : ''}. Rename it in the dashboard, or delete it and re-run, to have it under '${settings.certificate.name}'.`,
   )
   return false
 }
@@ -208,8 +216,8 @@ function rotationTarget(
   id: string | undefined,
 ): RotationTarget {
   return {
-    name: settings.name ?? '',
-    ca: settings.ca,
+    name: settings.certificate.name ?? '',
+    ca: settings.certificate.ca,
     issuedAt: checked.leaf.validFromDate.getTime(),
     uploadedOn,
     ...(id ? { id } : {}),

@@ -1,10 +1,8 @@
-import * as core from '@actions/core'
 import type { HostnameAttachment } from '../api-shield/zone.ts'
-import { errorMessage } from '../core/errors.ts'
-import { log } from '../action/log.ts'
 import type { Outputs } from './outputs.ts'
-import type { ReplacePlan, Replacement, RotationTarget } from '../replace/policy.ts'
-import type { Settings } from './settings.ts'
+import type { ReplacePlan } from '../replace/policy.ts'
+import { hostnamesSection, replacementsTable } from '../replace/summary.ts'
+import type { StepSettings } from './settings.ts'
 import { escapeForSummary } from '../core/html.ts'
 import { runUrl, type RunContext } from '../action/run-context.ts'
 
@@ -20,7 +18,7 @@ export interface RunReport extends ReplacePlan {
   daysLeft: number
   /** Replace was asked for and goes ahead (it is skipped when the certificate is reused under another name). */
   replace: boolean
-  replaceWhen: Settings['replaceWhen']
+  replaceWhen: StepSettings['replaceWhen']
   /** API Shield, with zone-id: the CA's hostnames in the zone. */
   hostnames?: HostnameAttachment
 }
@@ -84,71 +82,6 @@ function replaceSection(report: RunReport): string[] {
   return [`<h3>Other certificates named ${name}${when}</h3>\n${replacementsTable(report.replacements)}`]
 }
 
-function replacementsTable(replacements: readonly Replacement[]): string {
-  const rows = replacements
-    .map(
-      (r) =>
-        `<tr><td><code>${escapeForSummary(r.id)}</code></td><td>${escapeForSummary(r.uploadedOn ?? '')}</td><td>${escapeForSummary(r.action)}</td><td>${escapeForSummary(r.reason)}</td></tr>`,
-    )
-    .join('\n')
-  return `<table>\n<tr><th>ID</th><th>Uploaded on</th><th>Action</th><th>Why</th></tr>\n${rows}\n</table>`
-}
-
-/**
- * API Shield: the zone's hostnames, and what happened to each on the new CA and on each older CA
- * (detached, as the new CA serves it, or kept, as this step was not given it).
- */
-function hostnamesSection(
-  zoneId: string,
-  dryRun: boolean,
-  replacements: readonly Replacement[],
-  attachment?: HostnameAttachment,
-): string {
-  const attached = new Set(attachment?.attached)
-  const given = new Set(attachment?.alreadyThere)
-  // Hostname, status, and the older CA's id (none for the new CA).
-  const rows: [string, string, string | undefined][] = (attachment?.hostnames ?? []).map((hostname) => [
-    hostname,
-    attached.has(hostname)
-      ? dryRun
-        ? 'would attach'
-        : 'attached'
-      : given.has(hostname)
-        ? 'already there'
-        : 'already there (not given to this step)',
-    undefined,
-  ])
-  for (const r of replacements) {
-    const detached = dryRun ? 'would detach from the older CA' : 'detached from the older CA'
-    for (const hostname of r.hostnames?.detached ?? []) rows.push([hostname, detached, r.id])
-    for (const hostname of r.hostnames?.kept ?? [])
-      rows.push([hostname, 'kept on the older CA: not given to this step', r.id])
-  }
-  const body = rows
-    .map(
-      ([hostname, status, id]) =>
-        `<tr><td><code>${escapeForSummary(hostname)}</code></td><td>${escapeForSummary(status)}</td><td>${id === undefined ? 'this CA' : `<code>${escapeForSummary(id)}</code>`}</td></tr>`,
-    )
-    .join('\n')
-  return `<h3>API Shield hostnames in zone <code>${escapeForSummary(zoneId)}</code></h3>\n<table>\n<tr><th>Hostname</th><th>Status</th><th>CA</th></tr>\n${body}\n</table>`
-}
-
-/** The post step's own section: what replace did at the end of the job (with API Shield, to the hostnames). */
-export function renderPostSummary(
-  target: RotationTarget,
-  replacements: readonly Replacement[],
-  zoneId?: string,
-): string {
-  const name = escapeForSummary(target.name)
-  const heading = `<h3>Replace at the end of the job: certificates named ${name} older than <code>${escapeForSummary(target.id ?? '')}</code></h3>`
-  const body =
-    replacements.length === 0
-      ? '<p>No older certificate with this name and CA flag was left.</p>'
-      : replacementsTable(replacements)
-  const hostnames = zoneId === undefined ? '' : `${hostnamesSection(zoneId, false, replacements)}\n`
-  return `${heading}\n${body}\n${hostnames}`
-}
-
 function provenance(context: RunContext): string {
   if (!context.repository) return 'Uploaded outside a GitHub Actions run.'
   const base = `${context.serverUrl}/${context.repository}`
@@ -158,19 +91,4 @@ function provenance(context: RunContext): string {
   const url = runUrl(context)
   const run = url ? ` in <a href="${escapeForSummary(url)}">run ${context.runId}</a>` : ''
   return `From <a href="${escapeForSummary(base)}">${escapeForSummary(context.repository)}</a>${commit}${run}.`
-}
-
-/**
- * The summary reports what happened; it is not part of it. Some runners have no summary file (older
- * GitHub Enterprise Server, local runners): failing there would report a finished upload as failed, and
- * a re-run would then find the certificate and say created=false.
- */
-export async function writeSummary(html: string): Promise<void> {
-  try {
-    await core.summary.addRaw(html).write()
-  } catch (error) {
-    log.warning(
-      `The job summary could not be written (${errorMessage(error)}); what the step did stands, as logged above.`,
-    )
-  }
 }

@@ -1,7 +1,9 @@
 import { parseTime } from '../cloudflare/values.ts'
 import { leafFingerprint } from '../certificate/facts.ts'
-import type { CloudflareApi, MtlsCertificate, UploadBody } from '../cloudflare/client.ts'
-import { ApiError, CLOUDFLARE_CODES, OperationError } from '../core/errors.ts'
+import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { MtlsCertificate, UploadBody } from '../cloudflare/answers.ts'
+import { OperationError } from '../core/errors.ts'
+import { ApiError, CLOUDFLARE_CODES } from '../cloudflare/errors.ts'
 
 interface UploadOutcome {
   certificate: MtlsCertificate

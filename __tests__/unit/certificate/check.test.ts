@@ -11,10 +11,17 @@ import {
 } from '../../../src/certificate/facts.ts'
 import { checkCertificate } from '../../../src/certificate/check.ts'
 import { InputError } from '../../../src/core/errors.ts'
-import type { Settings } from '../../../src/upload/settings.ts'
-import { ACCOUNT_ID, API_TOKEN, PASSPHRASE, pemArmour } from '../../../test-kit/fixtures.ts'
+import type { CertificateSpec } from '../../../src/certificate/spec.ts'
+import { PASSPHRASE, pemArmour } from '../../../test-kit/fixtures.ts'
 import { legacyEncryptedKey, type LegacyEncryption } from '../../../test-kit/openssl.ts'
-import { clientChain, generateKey, issueCertificate, keyPem, type KeyKind, type KeyPair } from '../../../test-kit/pki.ts'
+import {
+  clientChain,
+  generateKey,
+  issueCertificate,
+  keyPem,
+  type KeyKind,
+  type KeyPair,
+} from '../../../test-kit/pki.ts'
 
 vi.mock('@actions/core', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@actions/core')>()),
@@ -35,30 +42,22 @@ interface SettingsOptions {
   allowMissingKey?: boolean
 }
 
-/** Settings as getSettings would build them for PEM text given in the certificate and private-key inputs. */
-function settingsFor(certificate: string, options: SettingsOptions = {}): Settings {
-  const settings: Settings = {
-    accountId: ACCOUNT_ID,
+/** The spec getSettings would build for PEM text given in the certificate and private-key inputs. */
+function specFor(certificate: string, options: SettingsOptions = {}): CertificateSpec {
+  const spec: CertificateSpec = {
     certificate: { text: certificate, input: 'certificate' },
     ca: options.ca ?? false,
     // Most checks here are about the certificate; a leaf without its key has tests of its own.
     allowMissingKey: options.allowMissingKey ?? true,
-    credentials: { kind: 'token', token: API_TOKEN },
-    apiBaseUrl: 'https://api.cloudflare.com/client/v4',
-    expiryWarningDays: options.expiryWarningDays ?? 30,
-    maxRetries: 3,
-    timeoutSeconds: 60,
     replace: false,
-    replaceWhen: 'end-of-job',
-    dryRun: false,
   }
-  if (options.key !== undefined) settings.privateKey = { text: options.key, input: 'private-key' }
-  if (options.passphrase !== undefined) settings.privateKeyPassphrase = options.passphrase
-  return settings
+  if (options.key !== undefined) spec.privateKey = { text: options.key, input: 'private-key' }
+  if (options.passphrase !== undefined) spec.privateKeyPassphrase = options.passphrase
+  return spec
 }
 
 const check = (certificate: string, options: SettingsOptions = {}, now = new Date()) =>
-  checkCertificate(settingsFor(certificate, options), now)
+  checkCertificate(specFor(certificate, options), { now, expiryWarningDays: options.expiryWarningDays ?? 30 })
 
 /** What checkCertificate throws; fails the test if it returns or throws something else. */
 function checkError(certificate: string, options: SettingsOptions = {}, now = new Date()): InputError {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { isCertificateLabel, isPrivateKeyLabel, isPublicKeyLabel, normalisePem, scanPem } from '../../../src/certificate/pem.ts'
+import {
+  isCertificateLabel,
+  isPrivateKeyLabel,
+  isPublicKeyLabel,
+  normalisePem,
+  scanPem,
+} from '../../../src/certificate/pem.ts'
 import { MAX_PEM_BYTES } from '../../../src/certificate/pem-file.ts'
 import { pemArmour } from '../../../test-kit/fixtures.ts'
 

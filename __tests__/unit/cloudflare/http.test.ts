@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { TransportError } from '../../../src/core/errors.ts'
+import { TransportError } from '../../../src/cloudflare/errors.ts'
 import {
   MAX_RESPONSE_BYTES,
   PROXY_DROPS_IN_A_ROW,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { OperationError, TransportError } from '../../../src/core/errors.ts'
+import { OperationError } from '../../../src/core/errors.ts'
+import { TransportError } from '../../../src/cloudflare/errors.ts'
 import { Retries, isRetryableStatus, retryAfterMs } from '../../../src/cloudflare/retry.ts'
 import { FakeClock } from '../fakes.ts'
 

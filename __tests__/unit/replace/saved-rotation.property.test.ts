@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { isCertificateId, parseTime } from '../../../src/cloudflare/values.ts'
-import type { MtlsCertificate } from '../../../src/cloudflare/client.ts'
+import type { MtlsCertificate } from '../../../src/cloudflare/answers.ts'
 import { sameNameCertificates, type RotationTarget } from '../../../src/replace/policy.ts'
-import { parseRotation } from '../../../src/action/state-helper.ts'
+import { parseRotation } from '../../../src/replace/saved-rotation.ts'
 
 /**
  * Properties of the saved-state parser: the post step deletes what is older than the rotation it

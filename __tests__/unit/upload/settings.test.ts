@@ -8,7 +8,8 @@ import { getApiShieldSettings } from '../../../src/api-shield/settings.ts'
 import { DEFAULT_API_BASE_URL, getApiSettings, parseApiBaseUrl } from '../../../src/cloudflare/settings.ts'
 import type { InputSource } from '../../../src/action/input-source.ts'
 import { MAX_PEM_BYTES } from '../../../src/certificate/pem-file.ts'
-import { getSettings, type Settings } from '../../../src/upload/settings.ts'
+import type { CertificateSpec } from '../../../src/certificate/spec.ts'
+import { getSettings, type StepSettings } from '../../../src/upload/settings.ts'
 import {
   ACCOUNT_ID,
   API_EMAIL,
@@ -48,8 +49,14 @@ function source(
   return { input: (name) => map[name] ?? '', env }
 }
 
-const settings = (inputs: Record<string, string> = {}, env: Record<string, string | undefined> = {}): Settings =>
-  getSettings(source(inputs, env))
+/** The step's settings and the certificate's spec, read together: each field lives in one of the two. */
+function settings(
+  inputs: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
+): StepSettings & CertificateSpec {
+  const { step, certificate } = getSettings(source(inputs, env))
+  return { ...step, ...certificate }
+}
 
 /** The InputError getSettings throws; fails the test if it returns or throws something else. */
 function inputError(inputs: Record<string, string>, env: Record<string, string | undefined> = {}): InputError {
@@ -457,7 +464,7 @@ describe('certificate and key files', () => {
   })
 
   describe.skipIf(process.platform === 'win32')('files that are not regular files, and symbolic links', () => {
-    const certificatePath = (root: string, path: string): Settings =>
+    const certificatePath = (root: string, path: string): CertificateSpec =>
       settings({ certificate: '', 'certificate-path': path }, { GITHUB_WORKSPACE: root })
     const certificatePathError = (root: string, path: string): string =>
       inputError({ certificate: '', 'certificate-path': path }, { GITHUB_WORKSPACE: root }).message

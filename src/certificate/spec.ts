@@ -1,0 +1,41 @@
+/**
+ * What to do with one certificate, apart from the step that does it: where its PEM comes from, how
+ * it is uploaded, and what it goes onto (API Shield hostnames). One spec per certificate: the inputs
+ * of a step give one.
+ */
+
+/** PEM text together with where it came from, so that checks can name it. */
+export interface PemInput {
+  text: string
+  /** Where the user gave it: the input (`certificate`, `certificate-path`, `private-key`, `private-key-path`). */
+  input: string
+  /** For a file: the path as the user wrote it. */
+  path?: string
+}
+
+/** How messages name a PEM input: `input 'certificate'`, or `certificate-path 'certs/client.pem'`. */
+export function describePemInput(input: PemInput): string {
+  return input.path ? `${input.input} '${input.path}'` : `input '${input.input}'`
+}
+
+/** API Shield mTLS: the zone whose hostnames the CA verifies client certificates for. */
+export interface ApiShieldTarget {
+  zoneId: string
+  /** Checked and normalised: lower case, each once, in the order given. */
+  hostnames: string[]
+}
+
+export interface CertificateSpec {
+  certificate: PemInput
+  privateKey?: PemInput
+  /** As given, not trimmed: spaces at either end may be part of it. */
+  privateKeyPassphrase?: string
+  ca: boolean
+  /** A client certificate may go without its key, as the workflow says explicitly. */
+  allowMissingKey: boolean
+  name?: string
+  /** Retire the older certificates of the same name once this one is in place. */
+  replace: boolean
+  /** API Shield: with zone-id and hostnames (only for a CA). */
+  apiShield?: ApiShieldTarget
+}

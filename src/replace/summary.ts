@@ -1,0 +1,70 @@
+import type { HostnameAttachment } from '../api-shield/zone.ts'
+import { escapeForSummary } from '../core/html.ts'
+import type { Replacement, RotationTarget } from './policy.ts'
+
+/** replace's parts of the job summary: the older certificates, and API Shield's hostnames. */
+
+export function replacementsTable(replacements: readonly Replacement[]): string {
+  const rows = replacements
+    .map(
+      (r) =>
+        `<tr><td><code>${escapeForSummary(r.id)}</code></td><td>${escapeForSummary(r.uploadedOn ?? '')}</td><td>${escapeForSummary(r.action)}</td><td>${escapeForSummary(r.reason)}</td></tr>`,
+    )
+    .join('\n')
+  return `<table>\n<tr><th>ID</th><th>Uploaded on</th><th>Action</th><th>Why</th></tr>\n${rows}\n</table>`
+}
+
+export /**
+ * API Shield: the zone's hostnames, and what happened to each on the new CA and on each older CA
+ * (detached, as the new CA serves it, or kept, as this step was not given it).
+ */
+function hostnamesSection(
+  zoneId: string,
+  dryRun: boolean,
+  replacements: readonly Replacement[],
+  attachment?: HostnameAttachment,
+): string {
+  const attached = new Set(attachment?.attached)
+  const given = new Set(attachment?.alreadyThere)
+  // Hostname, status, and the older CA's id (none for the new CA).
+  const rows: [string, string, string | undefined][] = (attachment?.hostnames ?? []).map((hostname) => [
+    hostname,
+    attached.has(hostname)
+      ? dryRun
+        ? 'would attach'
+        : 'attached'
+      : given.has(hostname)
+        ? 'already there'
+        : 'already there (not given to this step)',
+    undefined,
+  ])
+  for (const r of replacements) {
+    const detached = dryRun ? 'would detach from the older CA' : 'detached from the older CA'
+    for (const hostname of r.hostnames?.detached ?? []) rows.push([hostname, detached, r.id])
+    for (const hostname of r.hostnames?.kept ?? [])
+      rows.push([hostname, 'kept on the older CA: not given to this step', r.id])
+  }
+  const body = rows
+    .map(
+      ([hostname, status, id]) =>
+        `<tr><td><code>${escapeForSummary(hostname)}</code></td><td>${escapeForSummary(status)}</td><td>${id === undefined ? 'this CA' : `<code>${escapeForSummary(id)}</code>`}</td></tr>`,
+    )
+    .join('\n')
+  return `<h3>API Shield hostnames in zone <code>${escapeForSummary(zoneId)}</code></h3>\n<table>\n<tr><th>Hostname</th><th>Status</th><th>CA</th></tr>\n${body}\n</table>`
+}
+
+/** The post step's own section: what replace did at the end of the job (with API Shield, to the hostnames). */
+export function renderPostSummary(
+  target: RotationTarget,
+  replacements: readonly Replacement[],
+  zoneId?: string,
+): string {
+  const name = escapeForSummary(target.name)
+  const heading = `<h3>Replace at the end of the job: certificates named ${name} older than <code>${escapeForSummary(target.id ?? '')}</code></h3>`
+  const body =
+    replacements.length === 0
+      ? '<p>No older certificate with this name and CA flag was left.</p>'
+      : replacementsTable(replacements)
+  const hostnames = zoneId === undefined ? '' : `${hostnamesSection(zoneId, false, replacements)}\n`
+  return `${heading}\n${body}\n${hostnames}`
+}
