@@ -1,7 +1,7 @@
 /**
  * What to do with one certificate, apart from the step that does it: where its PEM comes from, how
- * it is uploaded, and what it goes onto (API Shield hostnames). One spec per certificate: the inputs
- * of a step give one.
+ * it is uploaded, and what it goes onto (API Shield hostnames, Worker bindings). The inputs of a step
+ * give one spec; a manifest gives one per entry.
  */
 
 /** PEM text together with where it came from, so that checks can name it. */
@@ -25,6 +25,17 @@ export interface ApiShieldTarget {
   hostnames: string[]
 }
 
+/**
+ * Wrangler: a Worker binding that deploys with this certificate's id. Every `mtls_certificates` entry
+ * named `binding`, at the top level and in each `env.<name>`, gets the id written into `config`.
+ */
+export interface BindingTarget {
+  /** The configuration file as the user wrote its path, relative to the workspace. */
+  config: string
+  /** The binding's name (`PAYMENTS_CERT`). */
+  binding: string
+}
+
 export interface CertificateSpec {
   certificate: PemInput
   privateKey?: PemInput
@@ -38,4 +49,6 @@ export interface CertificateSpec {
   replace: boolean
   /** API Shield: with zone-id and hostnames (only for a CA). */
   apiShield?: ApiShieldTarget
+  /** Wrangler configurations to write the id into (only for a client certificate, with its key). */
+  wrangler?: BindingTarget[]
 }
