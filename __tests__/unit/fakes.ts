@@ -1,4 +1,5 @@
-import { expect } from 'vitest'
+import { expect, vi } from 'vitest'
+import { log } from '../../src/action/log.ts'
 import type { ApiSettings, Credentials } from '../../src/cloudflare/settings.ts'
 import { leafFingerprint } from '../../src/certificate/facts.ts'
 import type { Clock } from '../../src/core/clock.ts'
@@ -94,10 +95,12 @@ export function fakeApi(
 ): { api: CloudflareApi; clock: FakeClock; info: string[] } {
   const clock = new FakeClock(NOW, random)
   const info: string[] = []
-  const api = new CloudflareApi(apiSettings(options), send, clock, {
-    info: (message) => info.push(message),
-    debug: () => undefined,
+  // The client logs through the one log (action/log.ts): its info lines are collected here.
+  vi.spyOn(log, 'info').mockImplementation((message) => {
+    info.push(message)
   })
+  vi.spyOn(log, 'debug').mockImplementation(() => undefined)
+  const api = new CloudflareApi(apiSettings(options), send, clock)
   return { api, clock, info }
 }
 

@@ -8,6 +8,9 @@ import { inertLine } from '../core/text.ts'
  * (API answers, certificate fields, error messages), which must not form a command the runner acts
  * on (text.ts, `inertLine`). Secrets are registered with the runner before anything is logged
  * (secrets.ts).
+ *
+ * One way to reach it: every module imports `log` from here; none takes a log as a parameter. Unit
+ * tests that read what was logged spy on its methods (__tests__/unit/fakes.ts `fakeApi`).
  */
 export interface Log {
   info(message: string): void

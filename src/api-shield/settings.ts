@@ -1,7 +1,7 @@
 import { domainToASCII } from 'node:url'
 import { InputError } from '../core/errors.ts'
 import { parseHexId } from '../action/input-parsers.ts'
-import type { InputSource } from '../action/input-source.ts'
+import { trimmedInputs, type InputSource } from '../action/input-source.ts'
 import { printable } from '../core/text.ts'
 import type { ApiShieldTarget } from '../certificate/spec.ts'
 
@@ -15,8 +15,9 @@ import type { ApiShieldTarget } from '../certificate/spec.ts'
  * The post step reads them again (a workflow may compute them), with the `ca` flag the main step saved.
  */
 export function getApiShieldSettings(source: InputSource, ca: boolean): ApiShieldTarget | undefined {
-  const zone = source.input('zone-id').trim()
-  const hostnames = source.input('hostnames').trim()
+  const read = trimmedInputs(source)
+  const zone = read('zone-id')
+  const hostnames = read('hostnames')
   if (!zone && !hostnames) return undefined
   if (!ca) {
     throw new InputError(

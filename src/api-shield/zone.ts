@@ -1,7 +1,7 @@
 import { OperationError } from '../core/errors.ts'
 import { missingFrom, needsWrite, planAttach, planRelease } from './plan.ts'
 import type { Clock } from '../core/clock.ts'
-import type { ZoneHostnamesClient } from '../cloudflare/client.ts'
+import type { ZoneHostnamesClient } from '../cloudflare/zone-hostnames.ts'
 import { backoffDelay, type Backoff } from '../cloudflare/retry.ts'
 
 /**

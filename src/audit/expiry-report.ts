@@ -2,12 +2,11 @@
  * The audit's findings about an account's certificates: when each one stops working and whether that
  * is within the warning or failing threshold. Pure: the listing, the policy and the time come in.
  */
-import { X509Certificate } from 'node:crypto'
+import type { X509Certificate } from 'node:crypto'
 import { isCustom } from '../cloudflare/values.ts'
-import { daysLeft, isoSeconds, subjectOf } from '../certificate/facts.ts'
+import { certificatesIn, daysLeft, isoSeconds, subjectOf } from '../certificate/facts.ts'
 import type { MtlsCertificate } from '../cloudflare/answers.ts'
 import { matchesAnyPattern, type NamePattern } from './name-pattern.ts'
-import { isCertificateLabel, scanPem } from '../certificate/pem.ts'
 
 export interface ExpiryPolicy {
   /** Warn when a certificate expires within this many days; 0 warns only about expired ones. */
@@ -37,7 +36,7 @@ export interface AuditedCertificate {
   failing: boolean
   /** The earliest end of validity in the uploaded chain (ISO 8601, whole seconds); empty when unknown. */
   expiresOn: string
-  /** Whole days until then, by certificate-facts.ts daysLeft (rounded up). */
+  /** Whole days until then, by certificate/facts.ts daysLeft (rounded up). */
   daysLeft: number
   /** The certificate of the chain that expires first, when it is not the first one (the leaf or the CA itself). */
   expiresFirst?: string
@@ -114,15 +113,7 @@ interface ChainValidity {
 
 /** The validity of the uploaded chain, from its certificates; undefined when the PEM holds none that parses. */
 function chainValidity(pem: string): ChainValidity | undefined {
-  const chain = scanPem(pem)
-    .blocks.filter((block) => isCertificateLabel(block.label))
-    .flatMap((block) => {
-      try {
-        return [new X509Certificate(block.text)]
-      } catch {
-        return []
-      }
-    })
+  const chain = certificatesIn(pem)
   const [first] = chain
   if (!first) return undefined
   let earliest = 0

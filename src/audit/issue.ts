@@ -117,7 +117,7 @@ async function syncIssue(
   scope: IssueScope,
   tracking: IssueTracking,
 ): Promise<IssueOutcome> {
-  // Loaded here, not with the bundle, for the reason githubRunContext gives (summary.ts).
+  // Loaded here, not with the bundle, for the reason githubRunContext gives (action/run-context.ts).
   const github = await import(/* webpackMode: "eager" */ '@actions/github')
   const octokit = github.getOctokit(tracking.token, {
     request: { signal: tracking.signal },

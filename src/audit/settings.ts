@@ -2,7 +2,7 @@ import { getApiSettings, type ApiSettings } from '../cloudflare/settings.ts'
 import { InputError } from '../core/errors.ts'
 import type { ExpiryPolicy } from './expiry-report.ts'
 import { parseBoolean, parseInteger } from '../action/input-parsers.ts'
-import type { InputSource } from '../action/input-source.ts'
+import { trimmedInputs, type InputSource } from '../action/input-source.ts'
 import { parseNamePattern } from './name-pattern.ts'
 import { registerSecretInputs } from '../action/secrets.ts'
 
@@ -22,8 +22,8 @@ const MAX_DAYS = 36500
 /** Reads and validates the audit's inputs, with every secret registered before anything can be logged. */
 export function getAuditSettings(source: InputSource): AuditSettings {
   registerSecretInputs(source)
-  const token = source.input('github-token').trim() || (source.env.GITHUB_TOKEN ?? '').trim()
-  const read = (name: string): string => source.input(name).trim()
+  const read = trimmedInputs(source)
+  const token = read('github-token') || (source.env.GITHUB_TOKEN ?? '').trim()
 
   const settings: AuditSettings = {
     ...getApiSettings(source),

@@ -26,7 +26,7 @@ const USAGE_CONCURRENCY = 8
 export async function run(dependencies: Dependencies = defaultDependencies()): Promise<void> {
   try {
     const settings = getAuditSettings(actionInputs())
-    const api = new CloudflareApi(settings, dependencies.http.send, dependencies.clock, log)
+    const api = new CloudflareApi(settings, dependencies.http.send, dependencies.clock)
     log.info(`Auditing the mTLS certificates of Cloudflare account ${settings.accountId}; nothing is changed there.`)
     const { certificates: listing, partial } = await api.listing()
     // Certificates it did not see may expire too: all clear would be a claim it cannot make.

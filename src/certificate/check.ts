@@ -1,14 +1,7 @@
-import { X509Certificate, type KeyObject } from 'node:crypto'
-import { certificateFacts, isoSeconds, subjectOf, type CertificateFacts } from './facts.ts'
+import type { KeyObject, X509Certificate } from 'node:crypto'
+import { certificateFacts, isoSeconds, parseX509, subjectOf, type CertificateFacts } from './facts.ts'
 import { InputError } from '../core/errors.ts'
-import {
-  isCertificateLabel,
-  isPrivateKeyLabel,
-  isPublicKeyLabel,
-  looksLikePkcs12,
-  pkcs12Advice,
-  scanPem,
-} from './pem.ts'
+import { isCertificateLabel, isPrivateKeyLabel, scanPem, wrongKindOfPem } from './pem.ts'
 import { parsePrivateKey } from './private-key.ts'
 import { describePemInput, type CertificateSpec, type PemInput } from './spec.ts'
 import { capitalise } from '../core/text.ts'
@@ -130,7 +123,7 @@ function parseCertificates(input: PemInput): X509Certificate[] {
       `${capitalise(where)} is empty: it must hold the PEM certificate (-----BEGIN CERTIFICATE-----).`,
     )
   }
-  // A key pasted with the certificate was registered as a secret with the inputs (registerPemSecrets).
+  // A key pasted with the certificate was registered as a secret when it was read (action/secrets.ts registerPemSecrets).
   const scan = scanPem(input.text)
   if (
     scan.blocks.some((block) => isPrivateKeyLabel(block.label)) ||
@@ -147,31 +140,20 @@ function parseCertificates(input: PemInput): X509Certificate[] {
     )
   }
   if (certificateBlocks.length === 0) {
-    const labels = scan.blocks.map((block) => block.label)
-    if (labels.some(isPublicKeyLabel)) {
-      throw new InputError(
-        `${capitalise(where)} holds a public key, not a certificate: give the PEM certificate (-----BEGIN CERTIFICATE-----) issued for that key.`,
-      )
-    }
-    if (labels.some((label) => label.includes('CERTIFICATE REQUEST'))) {
-      throw new InputError(
-        `${capitalise(where)} holds a certificate signing request, not a certificate: give the certificate your CA issued for it.`,
-      )
-    }
-    if (looksLikePkcs12(input.text, input.path))
-      throw new InputError(`${capitalise(where)} ${pkcs12Advice(input.path)}.`)
+    const wrong = wrongKindOfPem('certificate', scan, input.text, input.path)
+    if (wrong) throw new InputError(`${capitalise(where)} ${wrong}.`)
     throw new InputError(
       `${capitalise(where)} holds no PEM certificate${looksBinary(input.text) ? ' (it looks binary: a DER file? Convert it with openssl x509 -inform der -in cert.der -out cert.pem)' : ''}: expected text between -----BEGIN CERTIFICATE----- and -----END CERTIFICATE----- lines.`,
     )
   }
   return certificateBlocks.map((block, index) => {
-    try {
-      return new X509Certificate(block.text)
-    } catch {
+    const certificate = parseX509(block.text)
+    if (!certificate) {
       throw new InputError(
         `${capitalise(where)}: ${certificateBlocks.length === 1 ? 'the certificate' : `certificate ${index + 1} of ${certificateBlocks.length}`} is not a valid X.509 certificate (its base64 body is corrupted or truncated). Export the certificate again.`,
       )
     }
+    return certificate
   })
 }
 

@@ -51,15 +51,29 @@ export function decimalSerial(hex: string): string {
   return `${negative ? '-' : ''}${BigInt(`0x${digits}`).toString(10)}`
 }
 
-/** The first certificate in PEM text (the leaf, as Cloudflare stores chains), or undefined when there is none. */
-export function leafCertificate(pem: string): X509Certificate | undefined {
-  const block = scanPem(pem).blocks.find((candidate) => isCertificateLabel(candidate.label))
-  if (!block) return undefined
+/** PEM → X.509, the one place a certificate block is parsed: undefined when its body does not parse. */
+export function parseX509(block: string): X509Certificate | undefined {
   try {
-    return new X509Certificate(block.text)
+    return new X509Certificate(block)
   } catch {
     return undefined
   }
+}
+
+/** The certificate blocks in PEM text, in order. */
+export const certificateBlocks = (pem: string): string[] =>
+  scanPem(pem)
+    .blocks.filter((block) => isCertificateLabel(block.label))
+    .map((block) => block.text)
+
+/** Every certificate in PEM text that parses, in order (a block that does not parse is left out). */
+export const certificatesIn = (pem: string): X509Certificate[] =>
+  certificateBlocks(pem).flatMap((block) => parseX509(block) ?? [])
+
+/** The first certificate in PEM text (the leaf, as Cloudflare stores chains), or undefined when there is none. */
+export function leafCertificate(pem: string): X509Certificate | undefined {
+  const [block] = certificateBlocks(pem)
+  return block === undefined ? undefined : parseX509(block)
 }
 
 export const leafFingerprint = (pem: string): string | undefined => leafCertificate(pem)?.fingerprint256

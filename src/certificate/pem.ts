@@ -116,3 +116,39 @@ export function pkcs12Advice(path: string | undefined): string {
   const file = path ?? 'client.p12'
   return `is a PKCS#12 file (.p12/.pfx), not PEM: take the certificate out with openssl pkcs12 -in ${file} -clcerts -nokeys -out client.pem and the key with openssl pkcs12 -in ${file} -nocerts -nodes -out client.key (add -legacy for a file made by older tools), then give client.pem in certificate-path and the key in private-key`
 }
+
+/** What a PEM input was given for: a certificate, or the private key of one. */
+export type PemKind = 'certificate' | 'private key'
+
+/**
+ * Why text given for one kind of PEM holds another (or none that can be read), as the end of a
+ * sentence that begins with the input's name; undefined when nothing tells. The one place the
+ * "wrong kind of PEM" messages of the certificate and key inputs are written.
+ */
+export function wrongKindOfPem(
+  expected: PemKind,
+  scan: PemScan,
+  text: string,
+  path: string | undefined,
+): string | undefined {
+  const labels = scan.blocks.map((block) => block.label)
+  if (expected === 'private key') {
+    if (looksLikePkcs12(text, path)) return pkcs12Advice(path)
+    if (scan.truncatedLabel) {
+      return `is cut off (a -----BEGIN ${scan.truncatedLabel}----- line has no END line); copy the whole key`
+    }
+    if (labels.some(isCertificateLabel)) {
+      return 'holds a certificate, not a private key; give the key that belongs to the certificate'
+    }
+    if (labels.some(isPublicKeyLabel)) return 'holds a public key; give the private key that belongs to the certificate'
+    return undefined
+  }
+  if (labels.some(isPublicKeyLabel)) {
+    return 'holds a public key, not a certificate: give the PEM certificate (-----BEGIN CERTIFICATE-----) issued for that key'
+  }
+  if (labels.some((label) => label.includes('CERTIFICATE REQUEST'))) {
+    return 'holds a certificate signing request, not a certificate: give the certificate your CA issued for it'
+  }
+  if (looksLikePkcs12(text, path)) return pkcs12Advice(path)
+  return undefined
+}

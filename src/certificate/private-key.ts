@@ -1,13 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto'
 import { InputError } from '../core/errors.ts'
-import {
-  isCertificateLabel,
-  isPrivateKeyLabel,
-  isPublicKeyLabel,
-  looksLikePkcs12,
-  pkcs12Advice,
-  scanPem,
-} from './pem.ts'
+import { isPrivateKeyLabel, scanPem, wrongKindOfPem } from './pem.ts'
 import { describePemInput, type PemInput } from './spec.ts'
 import { capitalise } from '../core/text.ts'
 
@@ -20,16 +13,9 @@ export function parsePrivateKey(input: PemInput, passphrase: string | undefined,
   const scan = scanPem(input.text)
   const keyBlocks = scan.blocks.filter((block) => isPrivateKeyLabel(block.label))
   if (keyBlocks.length === 0) {
-    const labels = scan.blocks.map((block) => block.label)
-    const what = looksLikePkcs12(input.text, input.path)
-      ? pkcs12Advice(input.path)
-      : scan.truncatedLabel
-        ? `is cut off (a -----BEGIN ${scan.truncatedLabel}----- line has no END line); copy the whole key`
-        : labels.some(isCertificateLabel)
-          ? 'holds a certificate, not a private key; give the key that belongs to the certificate'
-          : labels.some(isPublicKeyLabel)
-            ? 'holds a public key; give the private key that belongs to the certificate'
-            : "is not a PEM private key (expected a 'PRIVATE KEY', 'RSA PRIVATE KEY' or 'EC PRIVATE KEY' block)"
+    const what =
+      wrongKindOfPem('private key', scan, input.text, input.path) ??
+      "is not a PEM private key (expected a 'PRIVATE KEY', 'RSA PRIVATE KEY' or 'EC PRIVATE KEY' block)"
     throw new InputError(`${capitalise(where)} ${what}.`)
   }
   if (keyBlocks.length > 1) {

@@ -1,10 +1,10 @@
-import { CUSTOM_TYPE, isCertificateId } from './values.ts'
+import { isCertificateId, refusedId } from './values.ts'
+import { associationsPath, certificatePath, certificatesPath, customCertificatesPath } from './endpoints.ts'
 import type { Clock } from '../core/clock.ts'
 import {
   associationsOf,
   certificateFrom,
   certificateOf,
-  hostnamesOf,
   partialListing,
   type Association,
   type CertificateListing,
@@ -13,21 +13,12 @@ import {
   type Uploaded,
 } from './answers.ts'
 import { answerOf, type Answer } from './envelope.ts'
-import { OperationError } from '../core/errors.ts'
 import { ApiError, CLOUDFLARE_CODES, TransportError } from './errors.ts'
 import type { HttpRequest, HttpSend } from './http.ts'
-import type { Log } from '../action/log.ts'
+import { log } from '../action/log.ts'
 import { Retries, type EarlierAttempts } from './retry.ts'
 import type { ApiSettings, Credentials } from './settings.ts'
-
-/** One zone's hostname associations, per CA (see CloudflareApi.zoneHostnames). */
-export interface ZoneHostnamesClient {
-  readonly zoneId: string
-  /** The zone's hostnames associated with this CA. */
-  read(certificateId: string): Promise<string[]>
-  /** Replaces the CA's whole list in the zone (an empty list removes them all). */
-  write(certificateId: string, hostnames: readonly string[]): Promise<void>
-}
+import { zoneHostnamesClient, type ZoneHostnamesClient } from './zone-hostnames.ts'
 
 const USER_AGENT = 'cloudflare-mtls-certificate-action/1'
 
@@ -40,17 +31,13 @@ export class CloudflareApi {
   private readonly send: HttpSend
   /** The clock its retries and time limit run on, for waits that share the limit. */
   readonly clock: Clock
-  private readonly log: Pick<Log, 'info' | 'debug'>
   private readonly retries: Retries
-  private readonly certificatesPath: string
 
-  constructor(settings: ApiSettings, send: HttpSend, clock: Clock, log: Pick<Log, 'info' | 'debug'>) {
+  constructor(settings: ApiSettings, send: HttpSend, clock: Clock) {
     this.settings = settings
     this.send = send
     this.clock = clock
-    this.log = log
-    this.retries = new Retries(settings, clock, log)
-    this.certificatesPath = `/accounts/${settings.accountId}/mtls_certificates`
+    this.retries = new Retries(settings, clock)
   }
 
   /**
@@ -59,7 +46,7 @@ export class CloudflareApi {
    */
   async listCertificates(): Promise<MtlsCertificate[]> {
     const { certificates, partial } = await this.listing()
-    if (partial) this.log.info(`${partial}; older certificates not listed are left as they are.`)
+    if (partial) log.info(`${partial}; older certificates not listed are left as they are.`)
     return certificates
   }
 
@@ -84,7 +71,10 @@ export class CloudflareApi {
       const foundEarlier = earlier.mayHaveTakenEffect ? await found() : undefined
       if (foundEarlier) return foundEarlier
       try {
-        return { certificate: certificateOf(await this.request('POST', this.certificatesPath, body)), uploaded: true }
+        return {
+          certificate: certificateOf(await this.request('POST', certificatesPath(this.settings.accountId), body)),
+          uploaded: true,
+        }
       } catch (error) {
         const existing =
           error instanceof ApiError && error.hasCode(CLOUDFLARE_CODES.certificateExists) ? await found() : undefined
@@ -98,7 +88,7 @@ export class CloudflareApi {
     if (!isCertificateId(id)) return Promise.reject(refusedId(id))
     return this.retries.withRetries(`delete certificate ${id}`, async (earlier) => {
       try {
-        await this.request('DELETE', `${this.certificatesPath}/${encodeURIComponent(id)}`)
+        await this.request('DELETE', certificatePath(this.settings.accountId, id))
       } catch (error) {
         // Gone after an attempt whose answer was lost: that attempt deleted it.
         if (earlier.mayHaveTakenEffect && error instanceof ApiError && error.notFound) return
@@ -107,29 +97,9 @@ export class CloudflareApi {
     })
   }
 
-  /**
-   * API Shield's hostname associations in one zone, per CA. Every request names the CA, checked
-   * first: without an mtls_certificate_id, Cloudflare's calls act on the zone's managed CA.
-   */
+  /** API Shield's hostname associations in one zone, per CA (zone-hostnames.ts). */
   zoneHostnames(zoneId: string): ZoneHostnamesClient {
-    const path = `/zones/${encodeURIComponent(zoneId)}/certificate_authorities/hostname_associations`
-    return {
-      zoneId,
-      read: (id) => {
-        if (!isCertificateId(id)) return Promise.reject(refusedId(id))
-        return this.retries.withRetries(`read the hostnames of CA ${id} in zone ${zoneId}`, async () => {
-          const query = `?mtls_certificate_id=${encodeURIComponent(id)}`
-          return hostnamesOf(await this.request('GET', `${path}${query}`, undefined, zoneId))
-        })
-      },
-      // A write replaces the CA's whole list: repeating it after a lost answer is harmless.
-      write: async (id, hostnames) => {
-        if (!isCertificateId(id)) throw refusedId(id)
-        await this.retries.withRetries(`set the hostnames of CA ${id} in zone ${zoneId}`, () =>
-          this.request('PUT', path, { hostnames: [...hostnames], mtls_certificate_id: id }, zoneId),
-        )
-      },
-    }
+    return zoneHostnamesClient({ retries: this.retries, request: (...call) => this.request(...call) }, zoneId)
   }
 
   /** When the run's time budget (timeout-seconds) runs out: waits between calls stay within it too. */
@@ -141,7 +111,7 @@ export class CloudflareApi {
   listAssociations(id: string): Promise<Association[]> {
     if (!isCertificateId(id)) return Promise.reject(refusedId(id))
     return this.retries.withRetries(`read the associations of certificate ${id}`, async () =>
-      associationsOf(await this.request('GET', `${this.certificatesPath}/${encodeURIComponent(id)}/associations`)),
+      associationsOf(await this.request('GET', associationsPath(this.settings.accountId, id))),
     )
   }
 
@@ -160,7 +130,7 @@ export class CloudflareApi {
    * would report all clear.
    */
   private async certificatesOnce(): Promise<CertificateListing> {
-    const { result, resultInfo } = await this.answer('GET', `${this.certificatesPath}?type=${CUSTOM_TYPE}`)
+    const { result, resultInfo } = await this.answer('GET', customCertificatesPath(this.settings.accountId))
     if (!Array.isArray(result)) {
       throw new ApiError('Cloudflare reported success but its answer holds no list of certificates', 200, [], {
         retryable: false,
@@ -175,8 +145,10 @@ export class CloudflareApi {
     return partial ? { certificates, partial } : { certificates }
   }
 
-  /** One request and its envelope: the `result` on success, ApiError or TransportError otherwise. */
-  /** With `zoneId`, a zone call: its failures are explained in the zone's terms (resultOf). */
+  /**
+   * One request: the envelope's `result` on success, ApiError or TransportError otherwise. With
+   * `zoneId`, a zone call, whose failures the envelope explains in the zone's terms.
+   */
   private async request(method: HttpRequest['method'], path: string, body?: object, zoneId?: string): Promise<unknown> {
     return (await this.answer(method, path, body, zoneId)).result
   }
@@ -197,7 +169,7 @@ export class CloudflareApi {
     const response = await this.send(request, signal).catch((error: unknown) => {
       throw method === 'GET' && error instanceof TransportError ? error.asRead() : error
     })
-    this.log.debug(`${method} ${url} answered HTTP ${response.status} in ${this.clock.now() - started} ms`)
+    log.debug(`${method} ${url} answered HTTP ${response.status} in ${this.clock.now() - started} ms`)
     return answerOf(response, this.clock.now(), method, this.settings.credentials.kind, zoneId)
   }
 }
@@ -207,9 +179,3 @@ function authHeaders(credentials: Credentials): Record<string, string> {
     ? { authorization: `Bearer ${credentials.token}` }
     : { 'x-auth-email': credentials.email, 'x-auth-key': credentials.key }
 }
-
-/** An id that is not Cloudflare's would change the URL it goes into (`..`): refused before any request. */
-const refusedId = (id: string): OperationError =>
-  new OperationError(
-    `Refused to send a request for certificate id '${id}': it is not one Cloudflare gives (a UUID or 32 hex digits)`,
-  )

@@ -1,6 +1,5 @@
 import { ApiError, CLOUDFLARE_CODES, hasAnyCode, type ApiMessage } from './errors.ts'
 import type { HttpResponse } from './http.ts'
-import { isRetryableStatus, retryAfterMs } from './retry.ts'
 import type { Credentials } from './settings.ts'
 
 /** Cloudflare's answer envelope (`success`, `errors`, `result`), read defensively: answers come from outside. */
@@ -170,3 +169,24 @@ function zoneHintFor(
     ? `The API token needs the zone permission "Zone → SSL and Certificates → Edit" on zone ${zoneId}, as well as ${TOKEN_PERMISSION} for the upload: edit the token in the dashboard (My Profile → API Tokens) to add it.`
     : `The Cloudflare user of api-email needs a role on zone ${zoneId} that may edit SSL and Certificates (Zone → SSL and Certificates → Edit, as in the Administrator role), as well as the account's SSL and Certificates: check the user's roles under Manage Account → Members.`
 }
+
+/** Statuses that say "try again later": rate limit, request timeout, and server-side failures. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 408 || status >= 500
+}
+
+/** The server's own wait, from `retry-after-ms` or `Retry-After` (seconds or an HTTP date). */
+export function retryAfterMs(headers: Readonly<Record<string, string | undefined>>, now: number): number | undefined {
+  const milliseconds = headers['retry-after-ms']
+  if (milliseconds && /^\d+(\.\d+)?$/.test(milliseconds.trim()))
+    return finiteOrUndefined(Math.ceil(Number(milliseconds)))
+  const value = headers['retry-after']?.trim()
+  if (!value) return undefined
+  if (/^\d+$/.test(value)) return finiteOrUndefined(Number(value) * 1000)
+  // An HTTP date names its weekday or month; V8's lenient Date.parse would read '1.5' or '-1' as dates too.
+  const date = /[a-z]{3}/i.test(value) ? Date.parse(value) : Number.NaN
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+/** A wait of hundreds of digits reads as Infinity: no wait the server could mean. */
+const finiteOrUndefined = (ms: number): number | undefined => (Number.isFinite(ms) ? ms : undefined)

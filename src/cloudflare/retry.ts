@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.ts'
 import { OperationError, errorMessage } from '../core/errors.ts'
 import { ApiError, TransportError } from './errors.ts'
-import type { Log } from '../action/log.ts'
+import { log } from '../action/log.ts'
 import { joinSentences, plural } from '../core/text.ts'
 
 /** How often and for how long an API operation is tried: max-retries and timeout-seconds. */
@@ -36,12 +36,10 @@ export class Retries {
   private deadline?: { at: number; signal: AbortSignal }
   private readonly policy: RetryPolicy
   private readonly clock: Clock
-  private readonly log: Pick<Log, 'info'>
 
-  constructor(policy: RetryPolicy, clock: Clock, log: Pick<Log, 'info'>) {
+  constructor(policy: RetryPolicy, clock: Clock) {
     this.policy = policy
     this.clock = clock
-    this.log = log
   }
 
   /**
@@ -102,9 +100,7 @@ export class Retries {
             { cause: error },
           )
         }
-        this.log.info(
-          `Attempt ${number} of ${attempts} to ${operation} got ${reason}; retrying in ${formatSeconds(wait)}.`,
-        )
+        log.info(`Attempt ${number} of ${attempts} to ${operation} got ${reason}; retrying in ${formatSeconds(wait)}.`)
         await this.clock.sleep(wait, deadline.signal)
       }
     }
@@ -157,11 +153,6 @@ function outcomeUnknown(error: unknown): boolean {
 
 const formatSeconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`
 
-/** Statuses that say "try again later": rate limit, request timeout, and server-side failures. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 429 || status === 408 || status >= 500
-}
-
 /**
  * Exponential backoff with "equal jitter": half the step is fixed, half random, so that parallel
  * jobs spread out but no wait collapses to zero. `retry` counts from 1.
@@ -170,19 +161,3 @@ export function backoffDelay(retry: number, policy: Readonly<Backoff>, random: (
   const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1))
   return Math.round(step / 2 + (step / 2) * random())
 }
-
-/** The server's own wait, from `retry-after-ms` or `Retry-After` (seconds or an HTTP date). */
-export function retryAfterMs(headers: Readonly<Record<string, string | undefined>>, now: number): number | undefined {
-  const milliseconds = headers['retry-after-ms']
-  if (milliseconds && /^\d+(\.\d+)?$/.test(milliseconds.trim()))
-    return finiteOrUndefined(Math.ceil(Number(milliseconds)))
-  const value = headers['retry-after']?.trim()
-  if (!value) return undefined
-  if (/^\d+$/.test(value)) return finiteOrUndefined(Number(value) * 1000)
-  // An HTTP date names its weekday or month; V8's lenient Date.parse would read '1.5' or '-1' as dates too.
-  const date = /[a-z]{3}/i.test(value) ? Date.parse(value) : Number.NaN
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
-}
-
-/** A wait of hundreds of digits reads as Infinity: no wait the server could mean. */
-const finiteOrUndefined = (ms: number): number | undefined => (Number.isFinite(ms) ? ms : undefined)

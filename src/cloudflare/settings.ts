@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.ts'
 import { parseHexId, parseInteger, parsePositiveSeconds } from '../action/input-parsers.ts'
-import type { InputSource } from '../action/input-source.ts'
+import { trimmedInputs, type InputSource } from '../action/input-source.ts'
 import { capitalise } from '../core/text.ts'
 
 export const DEFAULT_API_BASE_URL = 'https://api.cloudflare.com/client/v4'
@@ -21,7 +21,7 @@ export interface ApiSettings {
  * the secrets first (registerSecretInputs): an error here may quote an input.
  */
 export function getApiSettings(source: InputSource): ApiSettings {
-  const read = (name: string): string => source.input(name).trim()
+  const read = trimmedInputs(source)
   const env = (name: string): string => (source.env[name] ?? '').trim()
   return {
     accountId: parseAccountId(read('account-id') || env('CLOUDFLARE_ACCOUNT_ID')),

@@ -1,3 +1,5 @@
+import { OperationError } from '../core/errors.ts'
+
 /**
  * Checks on values from Cloudflare's answers, and on the saved state made of them, before they decide
  * a request or a delete: what does not pass is never acted on.
@@ -10,6 +12,12 @@
 const CERTIFICATE_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i
 
 export const isCertificateId = (id: unknown): id is string => typeof id === 'string' && CERTIFICATE_ID.test(id)
+
+/** An id that is not Cloudflare's would change the URL it goes into (`..`): refused before any request. */
+export const refusedId = (id: string): OperationError =>
+  new OperationError(
+    `Refused to send a request for certificate id '${id}': it is not one Cloudflare gives (a UUID or 32 hex digits)`,
+  )
 
 /** A date and time with its offset, as Cloudflare writes them (`2025-11-01T00:00:00Z`, fractions allowed). */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/

@@ -4,7 +4,7 @@ import { InputError } from '../core/errors.ts'
 import { getApiShieldSettings } from '../api-shield/settings.ts'
 import type { CertificateSpec, PemInput } from '../certificate/spec.ts'
 import { parseBoolean, parseChoice, parseInteger } from '../action/input-parsers.ts'
-import type { InputSource } from '../action/input-source.ts'
+import { trimmedInputs, type InputSource } from '../action/input-source.ts'
 import { MAX_PEM_BYTES, readPemFile } from '../certificate/pem-file.ts'
 import { registerPemSecrets, registerSecretInputs } from '../action/secrets.ts'
 
@@ -33,7 +33,7 @@ export interface Settings {
  */
 export function getSettings(source: InputSource): Settings {
   registerSecretInputs(source)
-  const read = (name: string): string => source.input(name).trim()
+  const read = trimmedInputs(source)
 
   const workspace = source.env.GITHUB_WORKSPACE || process.cwd()
   const ca = parseBoolean('ca', read('ca'), () => {

@@ -30,7 +30,7 @@ export async function runUpload(dependencies: Dependencies): Promise<void> {
     // The decrypted key is a form of the key the action made: masked before anything is logged.
     if (checked.privateKeyPem) registerSecret(checked.privateKeyPem)
     logChecks(checked)
-    const api = new CloudflareApi(settings.step, dependencies.http.send, dependencies.clock, log)
+    const api = new CloudflareApi(settings.step, dependencies.http.send, dependencies.clock)
     const report = await upload(api, settings, checked, now)
     setOutputs(report.outputs)
     await writeSummary(renderSummary(report, await githubRunContext()))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ASSOCIATION_POLL, attachHostnames, releaseHostnames, waitUntilUnused } from '../../../src/api-shield/zone.ts'
-import type { ZoneHostnamesClient } from '../../../src/cloudflare/client.ts'
+import type { ZoneHostnamesClient } from '../../../src/cloudflare/zone-hostnames.ts'
 import { FakeClock } from '../fakes.ts'
 
 const ZONE = '9a7806061c88ada191ed06f989cc3dac'

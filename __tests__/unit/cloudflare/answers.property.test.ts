@@ -4,7 +4,7 @@ import { htmlTitle } from '../../../src/cloudflare/envelope.ts'
 import { resultOf } from '../fakes.ts'
 import { ApiError } from '../../../src/cloudflare/errors.ts'
 import type { HttpResponse } from '../../../src/cloudflare/http.ts'
-import { retryAfterMs } from '../../../src/cloudflare/retry.ts'
+import { retryAfterMs } from '../../../src/cloudflare/envelope.ts'
 import { escapeForSummary } from '../../../src/core/html.ts'
 import { printable } from '../../../src/core/text.ts'
 

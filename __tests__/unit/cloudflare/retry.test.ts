@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { OperationError } from '../../../src/core/errors.ts'
 import { TransportError } from '../../../src/cloudflare/errors.ts'
-import { Retries, isRetryableStatus, retryAfterMs } from '../../../src/cloudflare/retry.ts'
+import { Retries } from '../../../src/cloudflare/retry.ts'
+import { isRetryableStatus, retryAfterMs } from '../../../src/cloudflare/envelope.ts'
 import { FakeClock } from '../fakes.ts'
 
 const ALMOST_ONE = 1 - Number.EPSILON
@@ -10,7 +11,7 @@ const transient = new TransportError('network error (ECONNREFUSED)', { mayHaveRe
 /** The waits between `attempts` attempts that all fail transiently, with the clock's random number fixed. */
 async function waits(attempts: number, random: number): Promise<number[]> {
   const clock = new FakeClock(Date.parse('2025-03-01T12:00:00Z'), random)
-  const retries = new Retries({ maxRetries: attempts - 1, timeoutSeconds: 3600 }, clock, { info: () => undefined })
+  const retries = new Retries({ maxRetries: attempts - 1, timeoutSeconds: 3600 }, clock)
   await retries.withRetries('fail', () => Promise.reject(transient)).catch(() => undefined)
   return clock.sleeps
 }
@@ -94,7 +95,7 @@ describe('isRetryableStatus', () => {
 
 describe('Retries.withRetries', () => {
   const OPERATION = 'do the thing'
-  const retries = () => new Retries({ maxRetries: 3, timeoutSeconds: 60 }, new FakeClock(), { info: () => undefined })
+  const retries = () => new Retries({ maxRetries: 3, timeoutSeconds: 60 }, new FakeClock())
   const rejection = (promise: Promise<unknown>): Promise<unknown> =>
     promise.then(
       () => undefined,

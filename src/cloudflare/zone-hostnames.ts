@@ -1,0 +1,45 @@
+import { hostnamesOf } from './answers.ts'
+import { zoneHostnamesPath } from './endpoints.ts'
+import type { HttpRequest } from './http.ts'
+import type { Retries } from './retry.ts'
+import { isCertificateId, refusedId } from './values.ts'
+
+/** One zone's hostname associations, per CA (API Shield mTLS). */
+export interface ZoneHostnamesClient {
+  readonly zoneId: string
+  /** The zone's hostnames associated with this CA. */
+  read(certificateId: string): Promise<string[]>
+  /** Replaces the CA's whole list in the zone (an empty list removes them all). */
+  write(certificateId: string, hostnames: readonly string[]): Promise<void>
+}
+
+/** What a zone client needs of CloudflareApi: its retries, and one request with the zone's error hints. */
+export interface ZoneCalls {
+  retries: Pick<Retries, 'withRetries'>
+  request(method: HttpRequest['method'], path: string, body: object | undefined, zoneId: string): Promise<unknown>
+}
+
+/**
+ * API Shield's hostname associations in one zone, per CA. Every request names the CA, checked
+ * first: without an mtls_certificate_id, Cloudflare's calls act on the zone's managed CA.
+ */
+export function zoneHostnamesClient(calls: ZoneCalls, zoneId: string): ZoneHostnamesClient {
+  const path = zoneHostnamesPath(zoneId)
+  return {
+    zoneId,
+    read: (id) => {
+      if (!isCertificateId(id)) return Promise.reject(refusedId(id))
+      return calls.retries.withRetries(`read the hostnames of CA ${id} in zone ${zoneId}`, async () => {
+        const query = `?mtls_certificate_id=${encodeURIComponent(id)}`
+        return hostnamesOf(await calls.request('GET', `${path}${query}`, undefined, zoneId))
+      })
+    },
+    // A write replaces the CA's whole list: repeating it after a lost answer is harmless.
+    write: async (id, hostnames) => {
+      if (!isCertificateId(id)) throw refusedId(id)
+      await calls.retries.withRetries(`set the hostnames of CA ${id} in zone ${zoneId}`, () =>
+        calls.request('PUT', path, { hostnames: [...hostnames], mtls_certificate_id: id }, zoneId),
+      )
+    },
+  }
+}
