@@ -30,6 +30,13 @@ export function missingFrom(current: readonly string[], given: readonly string[]
   return unique(given).filter((hostname) => !had.has(normalise(hostname)))
 }
 
+/** The new CA's hostnames in one zone: planned (a dry run, or nothing to write) or written and read back. */
+export interface HostnameAttachment extends AttachPlan {
+  zoneId: string
+  /** True once written: `after` is then the list Cloudflare holds, read back. */
+  applied: boolean
+}
+
 /** Whether the plan changes anything: a re-run with every hostname there already writes nothing. */
 export const needsWrite = (plan: AttachPlan): boolean => plan.attached.length > 0
 
@@ -38,6 +45,12 @@ export interface ReleasePlan {
   detach: string[]
   /** The old CA's other hostnames, which this step was not given: it keeps them, and so is kept itself. */
   keep: string[]
+}
+
+/** What happened, or would happen, to an older CA's hostnames in the zone. */
+export interface HostnameRelease extends ReleasePlan {
+  /** True once `detach` was written off the old CA. */
+  applied: boolean
 }
 
 /** An old CA gives up the hostnames the new one serves, and keeps the rest. */

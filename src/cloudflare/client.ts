@@ -115,6 +115,10 @@ export class CloudflareApi {
     )
   }
 
+  get accountId(): string {
+    return this.settings.accountId
+  }
+
   get timeoutSeconds(): number {
     return this.settings.timeoutSeconds
   }

@@ -1,42 +1,59 @@
-import type { CloudflareApi } from '../cloudflare/client.ts'
 import type { MtlsCertificate } from '../cloudflare/answers.ts'
+import type { CloudflareApi } from '../cloudflare/client.ts'
 import { errorMessage } from '../core/errors.ts'
 import { log } from '../action/log.ts'
-import { logReplacements, replaceOlder, type ZoneRelease } from './replace-older.ts'
-import { NO_REPLACE, replaceCandidates, type ReplacePlan, type RotationTarget } from './policy.ts'
-import { saveRotation } from './saved-rotation.ts'
+import { planRetire, plannedReplacement } from './plan.ts'
+import { NO_REPLACE, replaceCandidates, type ReplaceOutcome, type RotationTarget } from './policy.ts'
+import { judgeOlder, readRetireFacts, type RetireReads } from './read.ts'
+import { logReplacements, replaceOlder } from './replace-older.ts'
 import { someOf } from '../core/text.ts'
 
 /**
- * `replace` in the main step, once the new certificate is in place: a failure is a warning, as the
- * upload stands. With a dry run's `listing`, it plans what it would do with it, deleting nothing.
+ * A dry run's `replace`: each older certificate read and planned as a real run would judge it now,
+ * nothing carried out. A failure is a warning.
  */
-export async function replaceInStep(
-  api: CloudflareApi,
+export async function planReplace(
+  reads: RetireReads,
+  listing: readonly MtlsCertificate[],
   target: RotationTarget,
-  listing: readonly MtlsCertificate[] | undefined,
-  zone?: ZoneRelease,
-): Promise<ReplacePlan> {
-  const dryRun = listing !== undefined
+): Promise<ReplaceOutcome> {
   try {
-    const certificates = listing ?? (await api.listCertificates())
-    const replacements = await replaceOlder(api, certificates, target, dryRun, zone)
+    const replacements = await judgeOlder(reads.api, listing, target, async (certificate) =>
+      plannedReplacement(certificate, planRetire(await readRetireFacts(reads, certificate, false))),
+    )
     logReplacements(replacements)
-    return { replacements, candidates: dryRun ? replaceCandidates(certificates, target) : [] }
+    return { replacements, candidates: replaceCandidates(listing, target) }
   } catch (error) {
     log.warning(
-      `${dryRun ? 'Replace could not be planned' : 'The certificate is in place, but replace could not finish'}: ${errorMessage(error)}. Older certificates named '${target.name}' are left as they were.`,
+      `Replace could not be planned: ${errorMessage(error)}. Older certificates named '${target.name}' are left as they were.`,
     )
     return NO_REPLACE
   }
 }
 
 /**
- * `replace` left to the post step at the end of the job, with the older certificates it will consider
- * as the account stands now. The post step lists again, so a listing that fails here is only a warning.
+ * `replace` in the main step, once the new certificate is in place, with a listing made since (make
+ * before break): a failure is a warning, as the upload stands.
  */
-export async function scheduleReplace(api: CloudflareApi, target: RotationTarget): Promise<ReplacePlan> {
-  saveRotation(target)
+export async function replaceInStep(reads: RetireReads, target: RotationTarget): Promise<ReplaceOutcome> {
+  try {
+    const replacements = await replaceOlder(reads, await reads.api.listCertificates(), target)
+    logReplacements(replacements)
+    return { replacements, candidates: [] }
+  } catch (error) {
+    log.warning(
+      `The certificate is in place, but replace could not finish: ${errorMessage(error)}. Older certificates named '${target.name}' are left as they were.`,
+    )
+    return NO_REPLACE
+  }
+}
+
+/**
+ * The older certificates the post step will consider, as the account stands now (the rotation is
+ * saved by the caller, with the others of its step). The post step lists again, so a listing that
+ * fails here is only a warning.
+ */
+export async function scheduledCandidates(api: CloudflareApi, target: RotationTarget): Promise<ReplaceOutcome> {
   const candidates = await api.listCertificates().then(
     (certificates) => replaceCandidates(certificates, target),
     (error: unknown) => {

@@ -1,11 +1,11 @@
 import { isCertificateId, isCustom, parseTime } from '../cloudflare/values.ts'
-import type { HostnameRelease } from '../api-shield/zone.ts'
+import type { HostnameRelease } from '../api-shield/plan.ts'
 import { leafCertificate } from '../certificate/facts.ts'
 import type { MtlsCertificate } from '../cloudflare/answers.ts'
 
 /**
  * `replace`'s policy: which other certificates of the same name are older, and so replaced once the
- * new one is in place. Pure; replace-older.ts carries it out.
+ * new one is in place. Pure; plan.ts plans with it and replace-older.ts carries it out.
  */
 
 /** What `replace` did, or would do, with one other certificate of the same name. */
@@ -22,14 +22,14 @@ export interface Replacement {
 }
 
 /** What replace did in this step, and what it leaves to the post step. */
-export interface ReplacePlan {
+export interface ReplaceOutcome {
   /** What replace did (or, in a dry run, would do) in this step. */
   replacements: Replacement[]
   /** The older certificates the post step will consider deleting (with end-of-job), or a dry run would. */
   candidates: string[]
 }
 
-export const NO_REPLACE: ReplacePlan = { replacements: [], candidates: [] }
+export const NO_REPLACE: ReplaceOutcome = { replacements: [], candidates: [] }
 
 export interface RotationTarget {
   /** Absent in a dry run when the certificate is not uploaded yet. */

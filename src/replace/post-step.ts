@@ -4,24 +4,25 @@ import type { Dependencies } from '../cloudflare/dependencies.ts'
 import { errorMessage } from '../core/errors.ts'
 import { actionInputs } from '../action/input-source.ts'
 import { log } from '../action/log.ts'
-import { getApiShieldSettings } from '../api-shield/settings.ts'
-import { logReplacements, replaceOlder, type ZoneRelease } from './replace-older.ts'
+import { logReplacements, replaceOlder } from './replace-older.ts'
+import type { RetireReads } from './read.ts'
 import { registerSecretInputs } from '../action/secrets.ts'
-import { loadRotation } from './saved-rotation.ts'
+import { loadRotations, type SavedRotation } from './saved-rotation.ts'
 import { writeSummary } from '../action/job-summary.ts'
 import { renderPostSummary } from './summary.ts'
 
 /**
  * The post step: `replace` with `replace-when: end-of-job`, after every other step of the job has
  * succeeded (action.yml's `post-if: success()`), so that deploy steps have moved off the old
- * certificate first. It never fails the job: the new certificate is in place, and anything left is
+ * certificate first. It reads only the step-wide API inputs: everything about each certificate is in
+ * the saved state. It never fails the job: the new certificates are in place, and anything left is
  * reported as a warning.
  */
 export async function runPost(dependencies: Dependencies): Promise<void> {
   const source = actionInputs()
   try {
     registerSecretInputs(source)
-    const saved = loadRotation()
+    const saved = loadRotations()
     if (!saved) {
       log.info('Nothing to replace: the main step scheduled no replace for the end of the job.')
       return
@@ -32,27 +33,10 @@ export async function runPost(dependencies: Dependencies): Promise<void> {
       )
       return
     }
-    const { target } = saved
-    const api = new CloudflareApi(getApiSettings(source), dependencies.http.send, dependencies.clock, log)
-    // API Shield (zone-id and hostnames, read again): the older CAs give up what the new one serves now.
-    const apiShield = getApiShieldSettings(source, target.ca)
-    const detachFirst = apiShield
-      ? `, first detaching from them the hostnames of zone ${apiShield.zoneId} that ${target.id} serves`
-      : ''
-    log.info(
-      `Replace, at the end of the job: deleting the certificates named '${target.name}' uploaded before ${target.id} that no service uses now${detachFirst}.`,
-    )
-    let zone: ZoneRelease | undefined
-    if (apiShield) {
-      const client = api.zoneHostnames(apiShield.zoneId)
-      const newId = target.id ?? ''
-      const readNewServes = () => client.read(newId)
-      zone = { zone: client, readNewServes }
-    }
-    const replacements = await replaceOlder(api, await api.listCertificates(), target, false, zone)
-    if (replacements.length === 0) log.info(`No older certificate named '${target.name}' is left to delete.`)
-    logReplacements(replacements)
-    await writeSummary(renderPostSummary(target, replacements, apiShield?.zoneId))
+    const api = new CloudflareApi(getApiSettings(source), dependencies.http.send, dependencies.clock)
+    const sections: string[] = []
+    for (const rotation of saved.rotations) sections.push(await finish(api, rotation))
+    await writeSummary(sections.join(''))
   } catch (error) {
     log.warning(
       `Replace at the end of the job could not finish: ${errorMessage(error)}. The new certificate is in place; older certificates with its name are left as they were.`,
@@ -60,4 +44,24 @@ export async function runPost(dependencies: Dependencies): Promise<void> {
   } finally {
     await dependencies.http.close()
   }
+}
+
+/** One rotation: the older certificates of its name retired, its section of the summary returned. */
+async function finish(api: CloudflareApi, { target, apiShield }: SavedRotation): Promise<string> {
+  const detachFirst = apiShield
+    ? `, first detaching from them the hostnames of zone ${apiShield.zoneId} that ${target.id} serves`
+    : ''
+  log.info(
+    `Replace, at the end of the job: deleting the certificates named '${target.name}' uploaded before ${target.id} that no service uses now${detachFirst}.`,
+  )
+  const reads: RetireReads = { api }
+  if (apiShield) {
+    // What the new CA serves is read again before each old CA gives up a hostname.
+    const client = api.zoneHostnames(apiShield.zoneId)
+    reads.zone = { client, newServes: () => client.read(target.id) }
+  }
+  const replacements = await replaceOlder(reads, await api.listCertificates(), target)
+  if (replacements.length === 0) log.info(`No older certificate named '${target.name}' is left to delete.`)
+  logReplacements(replacements)
+  return renderPostSummary(target, replacements, apiShield?.zoneId)
 }

@@ -1,157 +1,73 @@
-import { releaseHostnames, waitUntilUnused, type HostnameRelease } from '../api-shield/zone.ts'
-import { isCertificateId, parseTime } from '../cloudflare/values.ts'
-import type { CloudflareApi, ZoneHostnamesClient } from '../cloudflare/client.ts'
+import { detachHostnames, waitUntilUnused } from '../api-shield/zone.ts'
 import type { MtlsCertificate } from '../cloudflare/answers.ts'
-import { errorMessage } from '../core/errors.ts'
+import type { CloudflareApi } from '../cloudflare/client.ts'
 import { ApiError } from '../cloudflare/errors.ts'
+import type { ZoneHostnamesClient } from '../cloudflare/zone-hostnames.ts'
 import { log } from '../action/log.ts'
-import { holdsTarget, sameNameCertificates, type Replacement, type RotationTarget } from './policy.ts'
+import { NOT_IN_USE, describe, describeServices, detachNote, planRetire, type RetirePlan } from './plan.ts'
+import type { Replacement, RotationTarget } from './policy.ts'
+import { failed, judgeOlder, readRetireFacts, type RetireReads } from './read.ts'
 import { plural, someOf } from '../core/text.ts'
 
-/** `replace` carried out: each older certificate of the same name deleted, or kept and why, and the log of it. */
-
-/** API Shield: older CAs give up the zone's hostnames the new one serves before they are judged. */
-export interface ZoneRelease {
-  zone: ZoneHostnamesClient
-  /** Reads the new CA's hostnames in the zone, attached already (make before break); a dry run's plan. */
-  readNewServes: () => Promise<readonly string[]>
-}
-
 /**
- * Make before break: called once the new certificate is in place, with the account's certificates
- * listed since. A certificate still associated with a service is kept, and so is one whose
- * associations cannot be read or whose id is not one Cloudflare gives (no request is made for it).
- * When the listing lacks the new certificate, nothing is deleted. A delete that fails is reported,
- * not fatal, as the new one is in place. Once the time limit is spent, the rest are not checked.
+ * `replace` carried out, make before break: called once the new certificate is in place, with the
+ * account's certificates listed since. Each older certificate is read afresh right before it is
+ * judged (planRetire), and the plan made of that is carried out: a delete that fails is reported,
+ * not fatal, as the new one is in place.
  */
-export async function replaceOlder(
-  api: CloudflareApi,
+export function replaceOlder(
+  reads: RetireReads,
   certificates: readonly MtlsCertificate[],
   target: RotationTarget,
-  dryRun: boolean,
-  zone?: ZoneRelease,
 ): Promise<Replacement[]> {
-  const { older, newerIssued, issueUnknown, unknown } = sameNameCertificates(certificates, target)
-  const kept = (certificate: MtlsCertificate, reason: string): Replacement => ({
-    ...describe(certificate),
-    action: 'kept',
-    reason,
-    warn: true,
-  })
-  const unplaced =
-    parseTime(target.uploadedOn) === undefined
-      ? `the upload time of the new certificate (${target.uploadedOn}) cannot be read, so which is older is unknown`
-      : 'its upload time cannot be read, so its age is unknown'
-  const replacements: Replacement[] = [
-    ...newerIssued.map((certificate) =>
-      kept(
-        certificate,
-        'issued after the certificate of this run, so it is newer (is this an old run re-run? For a deliberate rollback, delete it by hand)',
-      ),
+  return judgeOlder(reads.api, certificates, target, async (certificate) =>
+    applyRetire(
+      reads.api,
+      reads.zone?.client,
+      certificate,
+      planRetire(await readRetireFacts(reads, certificate, true)),
     ),
-    ...issueUnknown.map((certificate) =>
-      kept(
-        certificate,
-        'the listing gives no readable certificate text, so whether it was issued after the certificate of this run is unknown, and it was uploaded well before it (is this an old run re-run?): delete it by hand if it is old',
-      ),
-    ),
-    ...unknown.map((certificate) => kept(certificate, unplaced)),
-  ]
-  if (!holdsTarget(certificates, target)) {
-    log.warning(
-      `Replace deletes nothing: the account's listing does not hold ${target.id ?? ''}, the certificate it rotates to (deleted since it was uploaded, or the listing is incomplete), and without it the older certificates named '${target.name}' may be the only ones left. Check the account in the dashboard, and re-run the job to upload the certificate again if it is gone.`,
-    )
-    const missing = `the certificate replace rotates to, ${target.id ?? ''}, is not in the listing`
-    return [...replacements, ...older.map((certificate) => ({ ...kept(certificate, missing), warn: false }))]
-  }
-  for (const certificate of older) {
-    if (!isCertificateId(certificate.id)) {
-      replacements.push(
-        kept(
-          certificate,
-          'its id is not one Cloudflare gives (a UUID or 32 hex digits), so no request is made for it: delete it by hand if it is yours',
-        ),
-      )
-      continue
-    }
-    replacements.push(api.outOfTime() ? notChecked(certificate, api) : await replaceOne(api, certificate, dryRun, zone))
-  }
-  return replacements
+  )
 }
 
-/**
- * One older certificate: with API Shield, first taken off the zone's hostnames the new CA serves (and
- * kept, when it serves others this step was not given); then deleted unless a service still uses it.
- */
-async function replaceOne(
+/** Carries out one older certificate's plan: its hostnames detached first, then deleted or kept. */
+async function applyRetire(
   api: CloudflareApi,
+  zone: ZoneHostnamesClient | undefined,
   certificate: MtlsCertificate,
-  dryRun: boolean,
-  zone: ZoneRelease | undefined,
+  plan: RetirePlan,
 ): Promise<Replacement> {
-  let base: Pick<Replacement, 'id' | 'uploadedOn' | 'hostnames'> = describe(certificate)
-  let released: HostnameRelease | undefined
-  try {
-    released = zone && (await releaseHostnames(zone.zone, certificate.id, zone.readNewServes, dryRun))
-  } catch (error) {
-    // A zone call that failed, a 404 for the zone included, says nothing of the certificate: kept.
-    if (api.outOfTime()) return { ...notChecked(certificate, api), ...base }
-    return { ...base, action: 'kept', reason: errorMessage(error), warn: true }
+  let base: Replacement = { ...describe(certificate), action: 'kept', reason: '', warn: true }
+  const release = plan.release
+  if (zone && release) {
+    if (release.detach.length > 0) await detachHostnames(zone, certificate.id, release)
+    base = { ...base, hostnames: { ...release, applied: true } }
   }
-  const release = released
-  if (release) base = { ...base, hostnames: release }
+  const note = detachNote(base.hostnames)
   try {
-    const moved = release !== undefined && release.detached.length > 0
-    const detached = moved
-      ? `${dryRun ? 'would detach' : 'detached'} ${release.detached.join(', ')} (the new CA serves ${pronoun(release.detached)}); `
-      : ''
-    if (zone && release && release.kept.length > 0) {
-      const them = pronoun(release.kept)
-      const reason = `${detached}still serves ${release.kept.join(', ')} in zone ${zone.zone.zoneId}, which this step was not given: add ${them} to hostnames to move ${them} to the new CA`
-      return { ...base, action: 'kept', reason, warn: true }
+    if (plan.action === 'keep') return { ...base, reason: `${note}${plan.reason}` }
+    if (plan.when === 'once-unused') {
+      const associations = await waitUntilUnused(
+        () => api.listAssociations(certificate.id),
+        api.clock,
+        api.deadlineAt(),
+      )
+      if (associations.length > 0) {
+        return {
+          ...base,
+          reason: `${note}still in use by ${describeServices(associations)} when timeout-seconds ran out`,
+        }
+      }
     }
-    const read = () => api.listAssociations(certificate.id)
-    // Only a detach made here is worth waiting for; a CA in use elsewhere is kept at once, as any certificate.
-    const associations =
-      zone && moved && !dryRun ? await waitUntilUnused(read, api.clock, api.deadlineAt()) : await read()
-    const services = associations
-      .map((a) => `${a.service ?? 'unknown service'}${a.status ? ` (${a.status})` : ''}`)
-      .join(', ')
-    if (moved && dryRun) {
-      const now = associations.length > 0 ? ` (now in use by ${services})` : ''
-      const reason = `${detached}older, same name, deleted once Cloudflare no longer reports it in use${now}`
-      return { ...base, action: 'would delete', reason, warn: false }
-    }
-    if (associations.length > 0) {
-      const when = moved ? ' when timeout-seconds ran out' : ''
-      return { ...base, action: 'kept', reason: `${detached}still in use by ${services}${when}`, warn: true }
-    }
-    if (dryRun) return { ...base, action: 'would delete', reason: 'older, same name, not in use', warn: false }
     await api.deleteCertificate(certificate.id)
-    return { ...base, action: 'deleted', reason: `${detached}older, same name, not in use`, warn: false }
+    return { ...base, action: 'deleted', reason: `${note}${NOT_IN_USE}`, warn: false }
   } catch (error) {
     // Another run rotating the same name at the same moment may have deleted it first.
     if (error instanceof Error && error.cause instanceof ApiError && error.cause.notFound) {
       return { ...base, action: 'already gone', reason: 'deleted meanwhile, by another run', warn: false }
     }
-    if (api.outOfTime()) return { ...notChecked(certificate, api), ...base }
-    return { ...base, action: 'kept', reason: errorMessage(error), warn: true }
+    return failed(api, certificate, error, base)
   }
-}
-
-const pronoun = (hostnames: readonly string[]): string => (hostnames.length === 1 ? 'it' : 'them')
-
-/** Kept, as the time limit ran out before it was checked; the log says so once for all of them. */
-const notChecked = (certificate: MtlsCertificate, api: CloudflareApi): Replacement => ({
-  ...describe(certificate),
-  action: 'not checked',
-  reason: `timeout-seconds (${api.timeoutSeconds} s) ran out first`,
-  warn: true,
-})
-
-function describe(certificate: MtlsCertificate): Pick<Replacement, 'id' | 'uploadedOn'> {
-  const uploadedOn = certificate.uploaded_on
-  return { id: certificate.id, ...(typeof uploadedOn === 'string' && uploadedOn ? { uploadedOn } : {}) }
 }
 
 /** Past this many, the warnings about kept certificates are grouped into one annotation; the log still lists each. */

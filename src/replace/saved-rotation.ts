@@ -1,38 +1,59 @@
 import * as core from '@actions/core'
 import { isCertificateId, isCertificateName, parseTime } from '../cloudflare/values.ts'
+import type { ApiShieldTarget } from '../certificate/spec.ts'
 import type { RotationTarget } from './policy.ts'
 
-/** The rotation the main step hands to its post step, in the runner's saved state. */
-const ROTATION = 'rotation'
+/** The rotations the main step hands to its post step, in the runner's saved state. */
+const ROTATIONS = 'rotations'
 
-/** The certificate the post step replaces older ones with, saved once it is in place. */
-export function saveRotation(target: RotationTarget): void {
-  core.saveState(ROTATION, JSON.stringify(target))
+/** One certificate the post step replaces older ones with: all it needs, as no certificate input is read again. */
+export interface SavedRotation {
+  target: RotationTarget & { id: string }
+  /** API Shield: the zone and the hostnames the new CA was given there. */
+  apiShield?: ApiShieldTarget
 }
 
-/** What the post step finds: nothing scheduled, a rotation to finish, or saved text it cannot trust. */
-type SavedRotation = { target: RotationTarget } | { problem: string }
+/** The certificates in place, once they are; one per spec that schedules replace. */
+export function saveRotations(rotations: readonly SavedRotation[]): void {
+  core.saveState(ROTATIONS, JSON.stringify(rotations.map(({ target, apiShield }) => ({ ...target, apiShield }))))
+}
 
-/** The saved rotation; undefined when the main step scheduled none. */
-export function loadRotation(): SavedRotation | undefined {
-  const saved = core.getState(ROTATION)
-  return saved ? parseRotation(saved) : undefined
+/** What the post step finds: rotations to finish, or saved text it cannot trust (then nothing is deleted). */
+export type SavedRotations = { rotations: SavedRotation[] } | { problem: string }
+
+/** The saved rotations; undefined when the main step scheduled none. */
+export function loadRotations(): SavedRotations | undefined {
+  const saved = core.getState(ROTATIONS)
+  return saved ? parseRotations(saved) : undefined
 }
 
 /**
- * The rotation in the saved text, every field checked: the post step deletes what is older than
- * it, so a field that does not read as the main step writes it (an upload time that is not a time
- * makes every certificate "older") gives a problem, never a target.
+ * The rotations in the saved text, every field of every one checked: the post step deletes what is
+ * older than each, so a field that does not read as the main step writes it (an upload time that is
+ * not a time makes every certificate "older") gives a problem for the whole list, never a target.
  */
-export function parseRotation(saved: string): SavedRotation {
+export function parseRotations(saved: string): SavedRotations {
   let value: unknown
   try {
     value = JSON.parse(saved)
   } catch {
     return { problem: 'it is not JSON' }
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'it is not an object' }
-  const { id, name, ca, issuedAt, uploadedOn } = value as Record<string, unknown>
+  if (!Array.isArray(value) || value.length === 0) return { problem: 'it is not a list of rotations' }
+  const rotations: SavedRotation[] = []
+  for (const [index, entry] of value.entries()) {
+    const rotation = parseRotation(entry)
+    if ('problem' in rotation) {
+      return { problem: value.length === 1 ? rotation.problem : `rotation ${index + 1}: ${rotation.problem}` }
+    }
+    rotations.push(rotation)
+  }
+  return { rotations }
+}
+
+function parseRotation(value: unknown): SavedRotation | { problem: string } {
+  if (!isRecord(value)) return { problem: 'it is not an object' }
+  const { id, name, ca, issuedAt, uploadedOn, apiShield } = value
   if (!isCertificateId(id)) return { problem: 'its id is not a Cloudflare certificate id' }
   if (typeof name !== 'string' || !name || !isCertificateName(name)) {
     return { problem: 'its name is not a single line of 1 to 200 characters' }
@@ -42,5 +63,28 @@ export function parseRotation(saved: string): SavedRotation {
   if (typeof uploadedOn !== 'string' || parseTime(uploadedOn) === undefined) {
     return { problem: 'its upload time is not an ISO 8601 time' }
   }
-  return { target: { id, name, ca, issuedAt, uploadedOn } }
+  const target = { id, name, ca, issuedAt, uploadedOn }
+  if (apiShield === undefined) return { target }
+  const zone = parseApiShield(apiShield, ca)
+  return 'problem' in zone ? zone : { target, apiShield: zone }
 }
+
+/** The zone id as the input parser stores it (32 lower-case hex digits), and hostnames as it normalises them. */
+function parseApiShield(value: unknown, ca: boolean): ApiShieldTarget | { problem: string } {
+  if (!ca) return { problem: 'it has API Shield hostnames for a certificate that is not a CA' }
+  if (!isRecord(value) || typeof value.zoneId !== 'string' || !/^[0-9a-f]{32}$/.test(value.zoneId)) {
+    return { problem: 'its zone id is not 32 hex digits' }
+  }
+  const { hostnames } = value
+  if (
+    !Array.isArray(hostnames) ||
+    hostnames.length === 0 ||
+    !hostnames.every((h) => typeof h === 'string' && /^(?:\*\.)?[a-z0-9.-]{1,253}$/.test(h))
+  ) {
+    return { problem: 'its hostnames are not a list of hostnames' }
+  }
+  return { zoneId: value.zoneId, hostnames: hostnames as string[] }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)

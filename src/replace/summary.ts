@@ -1,4 +1,4 @@
-import type { HostnameAttachment } from '../api-shield/zone.ts'
+import type { HostnameAttachment } from '../api-shield/plan.ts'
 import { escapeForSummary } from '../core/html.ts'
 import type { Replacement, RotationTarget } from './policy.ts'
 
@@ -14,34 +14,34 @@ export function replacementsTable(replacements: readonly Replacement[]): string 
   return `<table>\n<tr><th>ID</th><th>Uploaded on</th><th>Action</th><th>Why</th></tr>\n${rows}\n</table>`
 }
 
-export /**
+/**
  * API Shield: the zone's hostnames, and what happened to each on the new CA and on each older CA
- * (detached, as the new CA serves it, or kept, as this step was not given it).
+ * (detached, as the new CA serves it, or kept, as this step was not given it). Whether each was done
+ * or is only planned comes from the values themselves (`applied`).
  */
-function hostnamesSection(
+export function hostnamesSection(
   zoneId: string,
-  dryRun: boolean,
   replacements: readonly Replacement[],
   attachment?: HostnameAttachment,
 ): string {
   const attached = new Set(attachment?.attached)
   const given = new Set(attachment?.alreadyThere)
   // Hostname, status, and the older CA's id (none for the new CA).
-  const rows: [string, string, string | undefined][] = (attachment?.hostnames ?? []).map((hostname) => [
+  const rows: [string, string, string | undefined][] = (attachment?.after ?? []).map((hostname) => [
     hostname,
     attached.has(hostname)
-      ? dryRun
-        ? 'would attach'
-        : 'attached'
+      ? attachment?.applied
+        ? 'attached'
+        : 'would attach'
       : given.has(hostname)
         ? 'already there'
         : 'already there (not given to this step)',
     undefined,
   ])
   for (const r of replacements) {
-    const detached = dryRun ? 'would detach from the older CA' : 'detached from the older CA'
-    for (const hostname of r.hostnames?.detached ?? []) rows.push([hostname, detached, r.id])
-    for (const hostname of r.hostnames?.kept ?? [])
+    const detached = r.hostnames?.applied ? 'detached from the older CA' : 'would detach from the older CA'
+    for (const hostname of r.hostnames?.detach ?? []) rows.push([hostname, detached, r.id])
+    for (const hostname of r.hostnames?.keep ?? [])
       rows.push([hostname, 'kept on the older CA: not given to this step', r.id])
   }
   const body = rows
@@ -65,6 +65,6 @@ export function renderPostSummary(
     replacements.length === 0
       ? '<p>No older certificate with this name and CA flag was left.</p>'
       : replacementsTable(replacements)
-  const hostnames = zoneId === undefined ? '' : `${hostnamesSection(zoneId, false, replacements)}\n`
+  const hostnames = zoneId === undefined ? '' : `${hostnamesSection(zoneId, replacements)}\n`
   return `${heading}\n${body}\n${hostnames}`
 }

@@ -1,8 +1,5 @@
-import type { HostnameAttachment } from '../api-shield/zone.ts'
-import type { CheckedCertificate } from '../certificate/check.ts'
-import type { MtlsCertificate } from '../cloudflare/answers.ts'
-import type { ReplacePlan } from '../replace/policy.ts'
-import type { Settings } from './settings.ts'
+import { NO_REPLACE } from '../replace/policy.ts'
+import type { CertificateResult } from './result.ts'
 
 /** The action's outputs, keyed by their names in action.yml. */
 export interface Outputs {
@@ -23,13 +20,11 @@ export interface Outputs {
 
 /** Outputs from Cloudflare's answer where there is one, from the local certificate otherwise (dry run). */
 export function buildOutputs(
-  settings: Settings,
-  checked: CheckedCertificate,
-  remote: MtlsCertificate | undefined,
-  created: boolean,
-  plan: ReplacePlan,
-  hostnames?: HostnameAttachment,
+  result: Pick<CertificateResult, 'spec' | 'checked' | 'certificate' | 'created'> &
+    Partial<Pick<CertificateResult, 'outcome' | 'attachment'>>,
 ): Outputs {
+  const { spec, checked, certificate: remote, created } = result
+  const outcome = result.outcome ?? NO_REPLACE
   const facts = checked.facts
   return {
     'certificate-id': remote?.id ?? '',
@@ -38,12 +33,12 @@ export function buildOutputs(
     'serial-number': remote?.serial_number ?? facts.serialNumber,
     signature: remote?.signature ?? facts.signature,
     'uploaded-on': remote?.uploaded_on ?? '',
-    name: remote?.name ?? settings.certificate.name ?? '',
-    ca: String(remote?.ca ?? settings.certificate.ca),
+    name: remote?.name ?? spec.name ?? '',
+    ca: String(remote?.ca ?? spec.ca),
     'fingerprint-sha256': facts.fingerprintSha256,
     created: String(created),
-    'replaced-ids': JSON.stringify(plan.replacements.filter((r) => r.action === 'deleted').map((r) => r.id)),
-    'replace-candidates': JSON.stringify(plan.candidates),
-    hostnames: JSON.stringify(hostnames?.hostnames ?? []),
+    'replaced-ids': JSON.stringify(outcome.replacements.filter((r) => r.action === 'deleted').map((r) => r.id)),
+    'replace-candidates': JSON.stringify(outcome.candidates),
+    hostnames: JSON.stringify(result.attachment?.after ?? []),
   }
 }

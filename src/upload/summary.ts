@@ -1,18 +1,20 @@
-import type { HostnameAttachment } from '../api-shield/zone.ts'
+import type { HostnameAttachment } from '../api-shield/plan.ts'
 import type { Outputs } from './outputs.ts'
-import type { ReplacePlan } from '../replace/policy.ts'
+import type { ReplaceOutcome } from '../replace/policy.ts'
 import { hostnamesSection, replacementsTable } from '../replace/summary.ts'
 import type { StepSettings } from './settings.ts'
 import { escapeForSummary } from '../core/html.ts'
 import { runUrl, type RunContext } from '../action/run-context.ts'
 
-// The upload step takes the run's context from here with the summary it belongs in.
+/**
+ * The upload's job summary, rendered as HTML from what the step did or would do (a dry run): one
+ * renderer for both, each "would" read from the values (the action, `applied`), not from a flag.
+ */
 
-/** The upload's job summary: rendered as HTML from what the step did, and written to the runner's summary file. */
-
-/** What the run did, in one shape that both the outputs and the job summary are made from. */
-export interface RunReport extends ReplacePlan {
+/** What the run did, as the summary shows it (reportOf in step.ts builds it from a CertificateResult). */
+export interface RunReport extends ReplaceOutcome {
   action: 'uploaded' | 'reused' | 'would upload' | 'would reuse'
+  /** The step's dry-run setting, which the replace section reports. */
   dryRun: boolean
   outputs: Outputs
   daysLeft: number
@@ -54,7 +56,7 @@ export function renderSummary(report: RunReport, context: RunContext): string {
 
   if (report.replace) parts.push(...replaceSection(report))
   if (report.hostnames) {
-    parts.push(hostnamesSection(report.hostnames.zoneId, report.dryRun, report.replacements, report.hostnames))
+    parts.push(hostnamesSection(report.hostnames.zoneId, report.replacements, report.hostnames))
     if (report.replace && report.replaceWhen === 'end-of-job' && !report.dryRun) {
       parts.push(
         `<p>At the end of the job, replace first detaches these hostnames from the older CAs named ${escapeForSummary(report.outputs.name)}; an older CA is deleted once it serves none and Cloudflare no longer reports it in use.</p>`,

@@ -4,6 +4,7 @@ import type { CloudflareApi } from '../cloudflare/client.ts'
 import type { MtlsCertificate, UploadBody } from '../cloudflare/answers.ts'
 import { OperationError } from '../core/errors.ts'
 import { ApiError, CLOUDFLARE_CODES } from '../cloudflare/errors.ts'
+import { log } from '../action/log.ts'
 
 interface UploadOutcome {
   certificate: MtlsCertificate
@@ -51,6 +52,18 @@ export async function uploadTimeOf(api: CloudflareApi, certificate: MtlsCertific
     () => undefined,
   )
   return parseTime(listed?.uploaded_on) === undefined ? undefined : listed?.uploaded_on
+}
+
+/**
+ * The upload time replace counts from, when Cloudflare gives one that reads as a time; otherwise
+ * replace is skipped, with a warning (the runner's clock, which may run ahead, is never used for it).
+ */
+export function rotationUploadTime(certificate: MtlsCertificate, uploadedOn: string | undefined): string | undefined {
+  if (parseTime(uploadedOn) !== undefined) return uploadedOn
+  log.warning(
+    `Replace is skipped: Cloudflare gives no readable upload time for ${certificate.id}, so which certificates of its name are older cannot be told (the runner's clock is not used for it). The certificate is in place; delete older certificates with its name by hand, or re-run the job.`,
+  )
+  return undefined
 }
 
 /** The account's certificate whose leaf is ours, compared by the certificate itself, not its name. */

@@ -1,0 +1,102 @@
+import { attachHostnames } from '../api-shield/zone.ts'
+import type { HostnameAttachment } from '../api-shield/plan.ts'
+import type { CheckedCertificate } from '../certificate/check.ts'
+import type { CertificateSpec } from '../certificate/spec.ts'
+import type { MtlsCertificate } from '../cloudflare/answers.ts'
+import type { CloudflareApi } from '../cloudflare/client.ts'
+import { OperationError, errorMessage } from '../core/errors.ts'
+import { log } from '../action/log.ts'
+import { replaceInStep, scheduledCandidates } from '../replace/in-main-step.ts'
+import { NO_REPLACE, type ReplaceOutcome } from '../replace/policy.ts'
+import type { RetireReads } from '../replace/read.ts'
+import type { SavedRotation } from '../replace/saved-rotation.ts'
+import { judgeExisting, planPlacement, rotationTarget } from './plan.ts'
+import type { CertificateOptions, CertificateResult } from './result.ts'
+import { rotationUploadTime, uploadOrAdopt, uploadTimeOf } from './upload.ts'
+
+/**
+ * The API Shield attach failed once the certificate was in place: the step sets the outputs it can
+ * from `placed` (all but hostnames), so that a re-run adopts the CA and finishes the job.
+ */
+export class PlacedButNotAttached extends OperationError {
+  readonly placed: Pick<CertificateResult, 'spec' | 'checked' | 'certificate' | 'created'>
+  constructor(message: string, placed: PlacedButNotAttached['placed'], cause: unknown) {
+    super(message, { cause })
+    this.placed = placed
+  }
+}
+
+/**
+ * Carries out one spec: the certificate placed (uploaded, or found where Cloudflare says it is), then
+ * its API Shield hostnames attached, then replace run or scheduled (make before break).
+ */
+export async function applyCertificate(
+  api: CloudflareApi,
+  spec: CertificateSpec,
+  checked: CheckedCertificate,
+  options: CertificateOptions,
+): Promise<CertificateResult> {
+  const { certificate, created, mayReplace } = await place(api, spec, checked, options)
+  const zone = spec.apiShield && api.zoneHostnames(spec.apiShield.zoneId)
+  let attachment: HostnameAttachment | undefined
+  if (zone && spec.apiShield) {
+    try {
+      attachment = await attachHostnames(zone, certificate.id, spec.apiShield.hostnames)
+    } catch (error) {
+      throw new PlacedButNotAttached(
+        `${errorMessage(error).replace(/\.$/, '')}. The CA is ${created ? 'uploaded' : 'in the account'} as ${certificate.id} (certificate-id is set): once this is fixed, re-run the job, which adopts it and attaches the hostnames.`,
+        { spec, checked, certificate, created },
+        error,
+      )
+    }
+  }
+  const uploadedOn =
+    spec.replace && mayReplace ? rotationUploadTime(certificate, await uploadTimeOf(api, certificate)) : undefined
+  const base = {
+    spec,
+    checked,
+    certificate,
+    created,
+    action: created ? 'uploaded' : 'reused',
+    ...(attachment ? { attachment } : {}),
+  } as const
+  if (uploadedOn === undefined) return { ...base, replace: false, outcome: NO_REPLACE }
+  const target = { ...rotationTarget(spec, checked, uploadedOn, certificate.id), id: certificate.id }
+  const reads: RetireReads = { api }
+  // What the new CA serves is read from Cloudflare again before each old CA gives up a hostname.
+  if (zone) reads.zone = { client: zone, newServes: () => zone.read(certificate.id) }
+  if (options.replaceWhen === 'immediately') {
+    const outcome: ReplaceOutcome = await replaceInStep(reads, target)
+    return { ...base, replace: true, outcome }
+  }
+  const rotation: SavedRotation = { target, ...(spec.apiShield ? { apiShield: spec.apiShield } : {}) }
+  return { ...base, replace: true, outcome: await scheduledCandidates(api, target), rotation }
+}
+
+/** The certificate in the account: reused from a listing, or uploaded (adopted when it is there). */
+async function place(
+  api: CloudflareApi,
+  spec: CertificateSpec,
+  checked: CheckedCertificate,
+  { now, listing }: CertificateOptions,
+): Promise<{ certificate: MtlsCertificate; created: boolean; mayReplace: boolean }> {
+  const plan = planPlacement(spec, checked, listing)
+  let certificate: MtlsCertificate
+  let created = false
+  if (plan.kind === 'reuse') {
+    certificate = plan.certificate
+  } else {
+    log.info(`Uploading to Cloudflare account ${api.accountId}${spec.name ? ` as '${spec.name}'` : ''}.`)
+    ;({ certificate, created } = await uploadOrAdopt(api, plan.body, checked.facts.fingerprintSha256, now.getTime()))
+  }
+  if (created) {
+    log.info(`Uploaded certificate ${certificate.id}, expiring ${certificate.expires_on ?? checked.facts.expiresOn}.`)
+    return { certificate, created, mayReplace: true }
+  }
+  const existing = judgeExisting(certificate, spec)
+  if (!existing.mayReplace) log.warning(existing.warning)
+  log.info(
+    `The account already holds this certificate as ${certificate.id} (uploaded ${certificate.uploaded_on ?? 'earlier'}): nothing uploaded.`,
+  )
+  return { certificate, created, mayReplace: existing.mayReplace }
+}

@@ -1,0 +1,60 @@
+import { plannedAttachment, readAttachPlan } from '../api-shield/zone.ts'
+import type { CheckedCertificate } from '../certificate/check.ts'
+import { isoSeconds } from '../certificate/facts.ts'
+import type { CertificateSpec } from '../certificate/spec.ts'
+import type { MtlsCertificate } from '../cloudflare/answers.ts'
+import type { CloudflareApi } from '../cloudflare/client.ts'
+import { log } from '../action/log.ts'
+import { planReplace } from '../replace/in-main-step.ts'
+import { NO_REPLACE } from '../replace/policy.ts'
+import type { RetireReads } from '../replace/read.ts'
+import { judgeExisting, planPlacement, rotationTarget } from './plan.ts'
+import type { CertificateOptions, CertificateResult } from './result.ts'
+import { rotationUploadTime } from './upload.ts'
+
+/**
+ * A dry run of one spec: what a real run would do as the account stands, from the listing and the
+ * reads the planners need (the CA's hostnames, each older certificate's hostnames and associations).
+ * Every request is a read; the result says "would".
+ */
+export async function planCertificate(
+  api: CloudflareApi,
+  spec: CertificateSpec,
+  checked: CheckedCertificate,
+  options: CertificateOptions & { listing: readonly MtlsCertificate[] },
+): Promise<CertificateResult> {
+  const placement = planPlacement(spec, checked, options.listing)
+  const certificate = placement.kind === 'reuse' ? placement.certificate : undefined
+  const existing = certificate ? judgeExisting(certificate, spec) : { mayReplace: true as const }
+  if (!existing.mayReplace) log.warning(existing.warning)
+  log.info(
+    certificate
+      ? `Would reuse certificate ${certificate.id}: the account already holds it.`
+      : 'Would upload the certificate: the account does not hold it yet.',
+  )
+  const zone = spec.apiShield && api.zoneHostnames(spec.apiShield.zoneId)
+  const hostnames = spec.apiShield?.hostnames ?? []
+  const attachment =
+    zone && plannedAttachment(zone, certificate?.id, hostnames, await readAttachPlan(zone, certificate?.id, hostnames))
+  const base = {
+    spec,
+    checked,
+    created: false,
+    action: certificate ? 'would reuse' : 'would upload',
+    ...(certificate ? { certificate } : {}),
+    ...(attachment ? { attachment } : {}),
+  } as const
+  // A certificate not uploaded yet would be uploaded now; one listed has Cloudflare's time, if readable.
+  const uploadedOn =
+    spec.replace && existing.mayReplace
+      ? certificate
+        ? rotationUploadTime(certificate, certificate.uploaded_on)
+        : isoSeconds(options.now)
+      : undefined
+  if (uploadedOn === undefined) return { ...base, replace: false, outcome: NO_REPLACE }
+  const target = rotationTarget(spec, checked, uploadedOn, certificate?.id)
+  const reads: RetireReads = { api }
+  // The hostnames the new CA would serve: the attach plan's.
+  if (zone && attachment) reads.zone = { client: zone, newServes: () => Promise.resolve(attachment.after) }
+  return { ...base, replace: true, outcome: await planReplace(reads, options.listing, target) }
+}
