@@ -3,8 +3,11 @@ import { isCertificateId, isCertificateName, parseTime } from '../cloudflare/val
 import type { ApiShieldTarget } from '../certificate/spec.ts'
 import type { RotationTarget } from './policy.ts'
 
-/** The rotations the main step hands to its post step, in the runner's saved state. */
-const ROTATIONS = 'rotations'
+/**
+ * The rotations the main step hands to its post step, in the runner's saved state: a list, written
+ * as its one entry when there is one (the form a step of one certificate has always saved).
+ */
+const ROTATIONS = 'rotation'
 
 /** One certificate the post step replaces older ones with: all it needs, as no certificate input is read again. */
 export interface SavedRotation {
@@ -15,7 +18,8 @@ export interface SavedRotation {
 
 /** The certificates in place, once they are; one per spec that schedules replace. */
 export function saveRotations(rotations: readonly SavedRotation[]): void {
-  core.saveState(ROTATIONS, JSON.stringify(rotations.map(({ target, apiShield }) => ({ ...target, apiShield }))))
+  const entries = rotations.map(({ target, apiShield }) => ({ ...target, ...(apiShield ? { apiShield } : {}) }))
+  core.saveState(ROTATIONS, JSON.stringify(entries.length === 1 ? entries[0] : entries))
 }
 
 /** What the post step finds: rotations to finish, or saved text it cannot trust (then nothing is deleted). */
@@ -39,12 +43,13 @@ export function parseRotations(saved: string): SavedRotations {
   } catch {
     return { problem: 'it is not JSON' }
   }
-  if (!Array.isArray(value) || value.length === 0) return { problem: 'it is not a list of rotations' }
+  const list = Array.isArray(value) ? value : [value]
+  if (list.length === 0) return { problem: 'it is an empty list' }
   const rotations: SavedRotation[] = []
-  for (const [index, entry] of value.entries()) {
+  for (const [index, entry] of list.entries()) {
     const rotation = parseRotation(entry)
     if ('problem' in rotation) {
-      return { problem: value.length === 1 ? rotation.problem : `rotation ${index + 1}: ${rotation.problem}` }
+      return { problem: list.length === 1 ? rotation.problem : `rotation ${index + 1}: ${rotation.problem}` }
     }
     rotations.push(rotation)
   }
