@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { ASSOCIATION_POLL, attachHostnames, releaseHostnames, waitUntilUnused } from '../../../src/api-shield/zone.ts'
+import {
+  ASSOCIATION_POLL,
+  attachHostnames,
+  detachHostnames,
+  plannedAttachment,
+  readAttachPlan,
+  waitUntilUnused,
+} from '../../../src/api-shield/zone.ts'
+import { planRelease } from '../../../src/api-shield/plan.ts'
 import type { ZoneHostnamesClient } from '../../../src/cloudflare/zone-hostnames.ts'
 import { FakeClock } from '../fakes.ts'
 
@@ -25,16 +33,10 @@ function zone(lists: Record<string, string[]> = {}): ZoneHostnamesClient & { cal
   }
 }
 
-/** What the new CA serves, as the release reads it. */
-const serves = (hostnames: string[]) => () => Promise.resolve(hostnames)
-
-const lines: string[] = []
-const log = { info: (message: string) => lines.push(message) }
-
 describe('attaching the new CA', () => {
   it('reads, merges and writes the union', async () => {
     const z = zone({ [NEW]: ['legacy.example.com'] })
-    const result = await attachHostnames(z, NEW, ['api.example.com'], false, log)
+    const result = await attachHostnames(z, NEW, ['api.example.com'])
     expect(z.calls).toEqual([
       `read ${NEW}`,
       `write ${NEW} legacy.example.com,api.example.com`,
@@ -42,23 +44,26 @@ describe('attaching the new CA', () => {
     ])
     expect(result).toEqual({
       zoneId: ZONE,
-      hostnames: ['legacy.example.com', 'api.example.com'],
+      after: ['legacy.example.com', 'api.example.com'],
       attached: ['api.example.com'],
       alreadyThere: [],
+      applied: true,
     })
   })
 
   it('writes nothing on a re-run', async () => {
     const z = zone({ [NEW]: ['api.example.com'] })
-    const result = await attachHostnames(z, NEW, ['api.example.com'], false, log)
+    const result = await attachHostnames(z, NEW, ['api.example.com'])
     expect(z.calls).toEqual([`read ${NEW}`])
     expect(result.alreadyThere).toEqual(['api.example.com'])
   })
 
   it('only reads in a dry run, and reads nothing for a CA not uploaded yet', async () => {
     const z = zone({ [NEW]: [] })
-    expect((await attachHostnames(z, NEW, ['api.example.com'], true, log)).attached).toEqual(['api.example.com'])
-    expect((await attachHostnames(z, undefined, ['api.example.com'], true, log)).hostnames).toEqual(['api.example.com'])
+    const planned = plannedAttachment(z, NEW, ['api.example.com'], await readAttachPlan(z, NEW, ['api.example.com']))
+    expect(planned).toMatchObject({ attached: ['api.example.com'], applied: false })
+    const notUploaded = await readAttachPlan(z, undefined, ['api.example.com'])
+    expect(plannedAttachment(z, undefined, ['api.example.com'], notUploaded).after).toEqual(['api.example.com'])
     expect(z.calls).toEqual([`read ${NEW}`])
   })
   it('fails, detaching nothing, when another run rewrote the list at the same moment', async () => {
@@ -70,7 +75,7 @@ describe('attaching the new CA', () => {
       await write(id, hostnames)
       if (id === NEW) lists[NEW] = ['b.example.com']
     }
-    await expect(attachHostnames(z, NEW, ['a.example.com'], false, log)).rejects.toThrow(
+    await expect(attachHostnames(z, NEW, ['a.example.com'])).rejects.toThrow(
       `After the write, Cloudflare lists CA ${NEW} in zone ${ZONE} without a.example.com`,
     )
     expect(lists[OLD]).toEqual(['a.example.com', 'b.example.com'])
@@ -83,35 +88,16 @@ describe('attaching the new CA', () => {
     z.write = async (id, hostnames) => {
       await write(id, [...hostnames, 'other.example.com'])
     }
-    const result = await attachHostnames(z, NEW, ['a.example.com'], false, log)
-    expect(result.hostnames).toEqual(['a.example.com', 'other.example.com'])
+    const result = await attachHostnames(z, NEW, ['a.example.com'])
+    expect(result).toMatchObject({ after: ['a.example.com', 'other.example.com'], applied: true })
   })
 })
 
 describe('releasing an old CA', () => {
-  it('detaches only what the new CA serves when the release runs, read afresh', async () => {
-    const lists: Record<string, string[]> = { [NEW]: ['b.example.com'], [OLD]: ['a.example.com', 'b.example.com'] }
-    const z = zone(lists)
-    const result = await releaseHostnames(z, OLD, () => z.read(NEW), false)
-    expect(result).toEqual({ detached: ['b.example.com'], kept: ['a.example.com'] })
-    expect(lists[OLD]).toEqual(['a.example.com'])
-  })
-
-  it('writes the old list without what the new CA serves', async () => {
+  it('writes the old list without what the new CA serves, in one write', async () => {
     const z = zone({ [OLD]: ['api.example.com', 'partner.example.com'] })
-    expect(await releaseHostnames(z, OLD, serves(['api.example.com']), false)).toEqual({
-      detached: ['api.example.com'],
-      kept: ['partner.example.com'],
-    })
+    await detachHostnames(z, OLD, planRelease(await z.read(OLD), ['api.example.com']))
     expect(z.calls).toEqual([`read ${OLD}`, `write ${OLD} partner.example.com`])
-  })
-
-  it('writes nothing when there is nothing to detach, or in a dry run', async () => {
-    const z = zone({ [OLD]: ['partner.example.com'] })
-    await releaseHostnames(z, OLD, serves(['api.example.com']), false)
-    const y = zone({ [OLD]: ['api.example.com'] })
-    expect((await releaseHostnames(y, OLD, serves(['api.example.com']), true)).detached).toEqual(['api.example.com'])
-    expect([...z.calls, ...y.calls]).toEqual([`read ${OLD}`, `read ${OLD}`])
   })
 })
 

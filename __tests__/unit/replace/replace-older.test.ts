@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { replaceOlder, type ZoneRelease } from '../../../src/replace/replace-older.ts'
+import { replaceOlder } from '../../../src/replace/replace-older.ts'
+import type { RetireReads } from '../../../src/replace/read.ts'
 import { ZONE_ID } from '../../../test-kit/fixtures.ts'
 import { NOW, failure, fakeApi, scriptedSend } from '../fakes.ts'
 
@@ -16,11 +17,11 @@ describe('replace with API Shield', () => {
   it('keeps the old CA, with a warning, when a zone call answers 404: that says nothing of the certificate', async () => {
     const send = scriptedSend(failure(404, [{ code: 7000, message: 'No route for that URI' }]))
     const { api } = fakeApi(send, { maxRetries: 0 })
-    const zone: ZoneRelease = {
-      zone: api.zoneHostnames(ZONE_ID),
-      readNewServes: () => Promise.resolve(['api.example.com']),
+    const reads: RetireReads = {
+      api,
+      zone: { client: api.zoneHostnames(ZONE_ID), newServes: () => Promise.resolve(['api.example.com']) },
     }
-    const [replacement] = await replaceOlder(api, certificates, target, false, zone)
+    const [replacement] = await replaceOlder(reads, certificates, target)
     expect(send.requests.map((r) => r.method)).toEqual(['GET'])
     expect(replacement).toMatchObject({ id: OLD, action: 'kept', warn: true })
   })

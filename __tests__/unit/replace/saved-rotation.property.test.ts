@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { isCertificateId, parseTime } from '../../../src/cloudflare/values.ts'
 import type { MtlsCertificate } from '../../../src/cloudflare/answers.ts'
 import { sameNameCertificates, type RotationTarget } from '../../../src/replace/policy.ts'
-import { parseRotation } from '../../../src/replace/saved-rotation.ts'
+import { parseRotations } from '../../../src/replace/saved-rotation.ts'
 
 /**
  * Properties of the saved-state parser: the post step deletes what is older than the rotation it
@@ -51,22 +51,23 @@ const tampered = fc
   })
 const anySaved = fc.oneof(tampered, fc.string(), fc.json(), fc.constant('{"issuedAt":1e999}'))
 
-describe('parseRotation', () => {
+describe('parseRotations', () => {
   it('never throws, and gives a target only when every field is as the main step writes it', () => {
     fc.assert(
       fc.property(anySaved, (saved) => {
-        const parsed = parseRotation(saved)
+        const parsed = parseRotations(saved)
         if ('problem' in parsed) {
-          expect(parsed.problem).toMatch(/^(it|its) /)
+          expect(parsed.problem).toMatch(/^(rotation \d+: )?(it|its) /)
           return
         }
-        const { target } = parsed
-        expect(isCertificateId(target.id)).toBe(true)
-        expect(target.name.length).toBeGreaterThan(0)
-        expect(target.name).not.toMatch(/\p{Cc}/u)
-        expect(typeof target.ca).toBe('boolean')
-        expect(Number.isFinite(target.issuedAt)).toBe(true)
-        expect(parseTime(target.uploadedOn)).toBeTypeOf('number')
+        for (const { target } of parsed.rotations) {
+          expect(isCertificateId(target.id)).toBe(true)
+          expect(target.name.length).toBeGreaterThan(0)
+          expect(target.name).not.toMatch(/\p{Cc}/u)
+          expect(typeof target.ca).toBe('boolean')
+          expect(Number.isFinite(target.issuedAt)).toBe(true)
+          expect(parseTime(target.uploadedOn)).toBeTypeOf('number')
+        }
       }),
     )
   })
@@ -74,7 +75,7 @@ describe('parseRotation', () => {
   it('reads back every rotation the main step saves', () => {
     fc.assert(
       fc.property(validTarget, (target) => {
-        expect(parseRotation(JSON.stringify(target))).toEqual({ target })
+        expect(parseRotations(JSON.stringify(target))).toEqual({ rotations: [{ target }] })
       }),
     )
   })
@@ -82,9 +83,9 @@ describe('parseRotation', () => {
   it('never lets a certificate uploaded after the saved rotation count as older', () => {
     fc.assert(
       fc.property(anySaved, fc.integer({ min: 0, max: 10 * 86_400_000 }), (saved, laterMs) => {
-        const parsed = parseRotation(saved)
+        const parsed = parseRotations(saved)
         if ('problem' in parsed) return
-        const { target } = parsed
+        const [{ target }] = parsed.rotations as [{ target: RotationTarget }]
         const later: MtlsCertificate = {
           id: 'ffffffffffffffffffffffffffffffff',
           name: target.name,
@@ -94,5 +95,40 @@ describe('parseRotation', () => {
         expect(sameNameCertificates([later], target).older).toEqual([])
       }),
     )
+  })
+})
+
+describe('parseRotations: lists and API Shield', () => {
+  const one = {
+    id: '0123456789abcdef0123456789abcdef',
+    name: 'ca',
+    ca: true,
+    issuedAt: 1,
+    uploadedOn: '2025-03-01T12:00:00Z',
+  }
+  const zone = { zoneId: '9a7806061c88ada191ed06f989cc3dac', hostnames: ['api.example.com'] }
+
+  it('reads a list of rotations, each with its zone and hostnames', () => {
+    const parsed = parseRotations(JSON.stringify([{ ...one, apiShield: zone }, one]))
+    expect(parsed).toEqual({ rotations: [{ target: one, apiShield: zone }, { target: one }] })
+  })
+
+  it('trusts no rotation of a list when one of them is wrong, naming which', () => {
+    expect(parseRotations(JSON.stringify([one, { ...one, uploadedOn: 'soon' }]))).toEqual({
+      problem: 'rotation 2: its upload time is not an ISO 8601 time',
+    })
+    expect(parseRotations('[]')).toEqual({ problem: 'it is an empty list' })
+  })
+
+  it('refuses a zone that is not 32 hex digits, hostnames that are not hostnames, and a zone for a client certificate', () => {
+    for (const apiShield of [
+      { ...zone, zoneId: '../x' },
+      { ...zone, hostnames: [] },
+      { ...zone, hostnames: ['a b'] },
+      'zone',
+    ]) {
+      expect(parseRotations(JSON.stringify({ ...one, apiShield }))).toHaveProperty('problem')
+    }
+    expect(parseRotations(JSON.stringify({ ...one, ca: false, apiShield: zone }))).toHaveProperty('problem')
   })
 })

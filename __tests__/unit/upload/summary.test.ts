@@ -212,9 +212,10 @@ describe('the API Shield hostnames section', () => {
   const ZONE = '9a7806061c88ada191ed06f989cc3dac'
   const attachment = {
     zoneId: ZONE,
-    hostnames: ['legacy.example.com', 'api.example.com', 'new.example.com'],
+    after: ['legacy.example.com', 'api.example.com', 'new.example.com'],
     attached: ['new.example.com'],
     alreadyThere: ['api.example.com'],
+    applied: true,
   }
 
   it('lists each hostname of the new CA, and what replace did on the older CAs', () => {
@@ -223,7 +224,10 @@ describe('the API Shield hostnames section', () => {
         hostnames: attachment,
         replace: true,
         replacements: [
-          replacement({ id: 'old-1', hostnames: { detached: ['api.example.com'], kept: ['partner.example.com'] } }),
+          replacement({
+            id: 'old-1',
+            hostnames: { detach: ['api.example.com'], keep: ['partner.example.com'], applied: true },
+          }),
         ],
       }),
       CONTEXT,
@@ -241,14 +245,15 @@ describe('the API Shield hostnames section', () => {
     ])
   })
 
-  it('says "would" in a dry run', () => {
-    const html = renderSummary(report({ dryRun: true, action: 'would upload', hostnames: attachment }), CONTEXT)
+  it('says "would" for an attach that is only planned', () => {
+    const planned = { ...attachment, applied: false }
+    const html = renderSummary(report({ dryRun: true, action: 'would upload', hostnames: planned }), CONTEXT)
     expect(html).toContain('<td>would attach</td>')
     expect(html).not.toContain('<td>attached</td>')
   })
 
   it('escapes the hostnames an answer holds', () => {
-    const html = renderSummary(report({ hostnames: { ...attachment, hostnames: [HOSTILE] } }), CONTEXT)
+    const html = renderSummary(report({ hostnames: { ...attachment, after: [HOSTILE] } }), CONTEXT)
     expect(html).toContain(`<code>${HOSTILE_ESCAPED}</code>`)
     expect(html).not.toContain('<script>')
   })
