@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { planRetire, plannedReplacement } from '../../../src/replace/plan.ts'
+
+/** The one rule for an older certificate, as a dry run shows it and a real run carries it out. */
+
+const ZONE = '9a7806061c88ada191ed06f989cc3dac'
+const OLD = { id: '0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0', uploaded_on: '2025-03-01T11:00:00Z' }
+const zone = (oldHostnames: string[], newServes = ['api.example.com']) => ({ zoneId: ZONE, newServes, oldHostnames })
+
+describe('planRetire', () => {
+  it('deletes an older certificate no service uses', () => {
+    expect(planRetire({ associations: [] })).toEqual({
+      action: 'delete',
+      when: 'now',
+      reason: 'older, same name, not in use',
+    })
+  })
+
+  it('keeps one a service uses, naming it', () => {
+    const plan = planRetire({ associations: [{ service: 'gateway', status: 'active' }] })
+    expect(plan).toEqual({ action: 'keep', reason: 'still in use by gateway (active)' })
+  })
+
+  it('keeps one whose associations were not read and that gives up no hostname (fail closed)', () => {
+    expect(planRetire({}).action).toBe('keep')
+  })
+
+  it('deletes a CA once unused after it gives up the hostnames the new CA serves, whatever it is used by now', () => {
+    const plan = planRetire({ zone: zone(['api.example.com']), associations: [{ service: 'api_shield' }] })
+    expect(plan).toMatchObject({
+      action: 'delete',
+      when: 'once-unused',
+      release: { detach: ['api.example.com'], keep: [] },
+    })
+    expect(plan.reason).toContain('(now in use by api_shield)')
+  })
+
+  it('keeps a CA that serves hostnames this step was not given, still detaching those the new CA serves', () => {
+    const plan = planRetire({ zone: zone(['api.example.com', 'partner.example.com']) })
+    expect(plan).toMatchObject({
+      action: 'keep',
+      release: { detach: ['api.example.com'], keep: ['partner.example.com'] },
+    })
+    expect(plan.reason).toContain(`still serves partner.example.com in zone ${ZONE}`)
+  })
+})
+
+describe('plannedReplacement', () => {
+  it('says "would" for what a dry run only plans, hostnames included', () => {
+    const shown = plannedReplacement(OLD, planRetire({ zone: zone(['api.example.com']), associations: [] }))
+    expect(shown).toMatchObject({ action: 'would delete', warn: false, hostnames: { applied: false } })
+    expect(shown.reason).toMatch(/^would detach api\.example\.com \(the new CA serves it\); /)
+  })
+})
