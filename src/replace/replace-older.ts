@@ -1,4 +1,5 @@
 import { releaseHostnames, waitUntilUnused, type HostnameRelease } from '../api-shield/zone.ts'
+import { missingFrom } from '../api-shield/plan.ts'
 import { isCertificateId, parseTime } from '../cloudflare/values.ts'
 import type { CloudflareApi, MtlsCertificate, ZoneHostnamesClient } from '../cloudflare/client.ts'
 import { ApiError, errorMessage } from '../core/errors.ts'
@@ -125,6 +126,12 @@ async function replaceOne(
       return { ...base, action: 'kept', reason: `${detached}still in use by ${services}${when}`, warn: true }
     }
     if (dryRun) return { ...base, action: 'would delete', reason: 'older, same name, not in use', warn: false }
+    // Another run may have rewritten the new CA's list since the detach: deleting would leave these with no CA.
+    const lost = moved && zone ? missingFrom(await zone.readNewServes(), release.detached) : []
+    if (lost.length > 0) {
+      const reason = `${detached}but the new CA no longer serves ${lost.join(', ')} (another run may have rewritten its hostnames at the same moment), so it is kept for them: re-run the job to attach them again, and run rotations of this CA and zone in one concurrency group`
+      return { ...base, action: 'kept', reason, warn: true }
+    }
     await api.deleteCertificate(certificate.id)
     return { ...base, action: 'deleted', reason: `${detached}older, same name, not in use`, warn: false }
   } catch (error) {
