@@ -38,8 +38,9 @@ export async function attachHostnames(
   given: readonly string[],
   dryRun: boolean,
   log: HostnameLog,
+  justUploaded = false,
 ): Promise<HostnameAttachment> {
-  const current = certificateId === undefined ? [] : await zone.read(certificateId)
+  const current = certificateId === undefined ? [] : await zone.read(certificateId, justUploaded)
   const plan = planAttach(current, given)
   const ca = certificateId ?? '(not uploaded yet)'
   const there = plan.alreadyThere.length > 0 ? ` (already there: ${plan.alreadyThere.join(', ')})` : ''

@@ -38,8 +38,12 @@ export interface Association {
 /** One zone's hostname associations, per CA (see CloudflareApi.zoneHostnames). */
 export interface ZoneHostnamesClient {
   readonly zoneId: string
-  /** The zone's hostnames associated with this CA. */
-  read(certificateId: string): Promise<string[]>
+  /**
+   * The zone's hostnames associated with this CA. `justUploaded`: an answer without a list (`result: {}`,
+   * `hostnames: null`, which the OpenAPI allows) reads as none, as a CA this run uploaded can have none;
+   * for any other CA it is refused, as a wrong guess would drop its hostnames.
+   */
+  read(certificateId: string, justUploaded?: boolean): Promise<string[]>
   /** Replaces the CA's whole list in the zone (an empty list removes them all). */
   write(certificateId: string, hostnames: readonly string[]): Promise<void>
 }
@@ -145,11 +149,11 @@ export class CloudflareApi {
     const path = `/zones/${encodeURIComponent(zoneId)}/certificate_authorities/hostname_associations`
     return {
       zoneId,
-      read: (id) => {
+      read: (id, justUploaded = false) => {
         if (!isCertificateId(id)) return Promise.reject(refusedId(id))
         return this.retries.withRetries(`read the hostnames of CA ${id} in zone ${zoneId}`, async () => {
           const query = `?mtls_certificate_id=${encodeURIComponent(id)}`
-          return hostnamesOf(await this.request('GET', `${path}${query}`, undefined, zoneId))
+          return hostnamesOf(await this.request('GET', `${path}${query}`, undefined, zoneId), justUploaded)
         })
       },
       // A write replaces the CA's whole list: repeating it after a lost answer is harmless.
@@ -314,8 +318,9 @@ function certificateOf(result: unknown): MtlsCertificate {
  * The hostnames in a zone association answer. Anything else is refused, not read as "none": the list
  * is written back merged, and a list read wrongly as empty would drop the CA's other hostnames.
  */
-function hostnamesOf(result: unknown): string[] {
+function hostnamesOf(result: unknown, justUploaded: boolean): string[] {
   const hostnames = isObject(result) ? result.hostnames : undefined
+  if (justUploaded && isObject(result) && (hostnames === undefined || hostnames === null)) return []
   if (Array.isArray(hostnames) && hostnames.every((hostname) => typeof hostname === 'string')) return hostnames
   throw new ApiError("Cloudflare's answer holds no list of hostnames", 200, [], {
     retryable: false,

@@ -137,7 +137,7 @@ async function attach(
 ): Promise<HostnameAttachment> {
   const hostnames = settings.apiShield?.hostnames ?? []
   try {
-    return await attachHostnames(zone, certificate?.id, hostnames, settings.dryRun, log)
+    return await attachHostnames(zone, certificate?.id, hostnames, settings.dryRun, log, created)
   } catch (error) {
     if (settings.dryRun || !certificate) throw error
     // All but `hostnames`, which cannot be known now.
