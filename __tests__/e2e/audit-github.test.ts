@@ -61,7 +61,13 @@ async function startRecordingProxy(): Promise<{ url: string; seen: string[]; sto
     seen.push(`${request.method ?? ''} ${request.url ?? ''}`)
     const target = new URL(request.url ?? '')
     const upstream = httpRequest(
-      { host: '127.0.0.1', port: target.port, method: request.method, path: target.pathname + target.search, headers: request.headers },
+      {
+        host: '127.0.0.1',
+        port: target.port,
+        method: request.method,
+        path: target.pathname + target.search,
+        headers: request.headers,
+      },
       (answer) => {
         response.writeHead(answer.statusCode ?? 502, answer.headers)
         answer.pipe(response)
@@ -124,17 +130,18 @@ describe('the token and GitHub pagination', () => {
     for (let n = 0; n < 3; n++) gitHub.add({ title: 'other', body: 'not ours', labels: ['mtls-certificate-expiry'] })
     fake.seed(EXPIRING.pem, { name: 'expiring-client' })
     const run = await audit({ GITHUB_API_URL: gitHub.url })
-    expect(gitHub.requests.filter((r) => r.method === 'GET').map((r) => new URLSearchParams(r.query).get('page'))).toEqual([
-      null,
-      '2',
-      '3',
-    ])
+    expect(
+      gitHub.requests.filter((r) => r.method === 'GET').map((r) => new URLSearchParams(r.query).get('page')),
+    ).toEqual([null, '2', '3'])
     expect(run.log).toContain('Tracking issue #4: created.')
   })
 
   it.each([
     ['another origin', (other: string) => `<${other}/repos/acme/certificates/issues?page=2>; rel="next"`],
-    ['plain http on another port', (other: string) => `<${other.replace('127.0.0.1', 'localhost')}/x?page=2>; rel="next"`],
+    [
+      'plain http on another port',
+      (other: string) => `<${other.replace('127.0.0.1', 'localhost')}/x?page=2>; rel="next"`,
+    ],
   ])('does not follow a next page on %s, nor send the token there', async (_, link) => {
     const other = await new FakeGitHub(GITHUB_TOKEN).start()
     try {
@@ -160,7 +167,9 @@ describe('GitHub out of reach', () => {
     fake.seed(EXPIRING.pem, { name: 'expiring-client' })
     const run = await audit({ GITHUB_API_URL: 'http://127.0.0.1:9' })
     const [warning = ''] = warnings(run)
-    expect(warning).toMatch(/^The tracking issue could not be kept up to date: GitHub could not be reached or did not answer \(/)
+    expect(warning).toMatch(
+      /^The tracking issue could not be kept up to date: GitHub could not be reached or did not answer \(/,
+    )
     expect(warning).toContain('GITHUB_API_URL (http://127.0.0.1:9)')
     expect(warning).toMatch(/HTTPS_PROXY, HTTP_PROXY and NO_PROXY/)
     expect(warning).not.toMatch(/HTTP 500|issues: write/)

@@ -140,7 +140,12 @@ export class FakeGitHub {
         const next = new URL(url.pathname + url.search, this.url)
         next.searchParams.set('page', String(page + 1))
         const more = listed.length > page * size
-        const link = page === 1 && this.firstPageLink !== undefined ? this.firstPageLink : more ? `<${next.href}>; rel="next"` : undefined
+        const link =
+          page === 1 && this.firstPageLink !== undefined
+            ? this.firstPageLink
+            : more
+              ? `<${next.href}>; rel="next"`
+              : undefined
         return [200, listed.slice((page - 1) * size, page * size).map(view), link]
       }
       case 'POST issues': {

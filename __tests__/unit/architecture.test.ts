@@ -63,7 +63,9 @@ describe('the module structure of src/', () => {
   })
 
   it('keeps main.ts a dispatcher: it imports the steps, the step mark and the log for its last catch, nothing of the domain', () => {
-    const main = (graph.get(join(src, 'main.ts')) ?? []).map((path) => path.slice(src.length + 1).replace(/\\/g, '/')).sort()
+    const main = (graph.get(join(src, 'main.ts')) ?? [])
+      .map((path) => path.slice(src.length + 1).replace(/\\/g, '/'))
+      .sort()
     expect(main).toEqual([
       'action/log.ts',
       'action/state-helper.ts',

@@ -175,14 +175,16 @@ async function listOpenIssues(
   signal: AbortSignal,
 ): Promise<ListedIssue[]> {
   const issues: ListedIssue[] = []
-  let response: { data: ListedIssue[]; headers: { link?: string | undefined } } = await octokit.rest.issues.listForRepo({
-    owner,
-    repo,
-    state: 'open',
-    labels: ISSUE_LABEL,
-    per_page: 100,
-    request: { signal },
-  })
+  let response: { data: ListedIssue[]; headers: { link?: string | undefined } } = await octokit.rest.issues.listForRepo(
+    {
+      owner,
+      repo,
+      state: 'open',
+      labels: ISSUE_LABEL,
+      per_page: 100,
+      request: { signal },
+    },
+  )
   for (let page = 1; ; page++) {
     issues.push(...response.data)
     const next = nextPageUrl(response.headers.link)

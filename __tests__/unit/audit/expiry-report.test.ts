@@ -122,7 +122,7 @@ describe('buildExpiryReport: chains', () => {
   })
 
   it.each(['1', '2020', '12/31/2020', 'Tue, 01 Jun 2021 00:00:00 GMT', ''])(
-    "reads an expires_on that is not an ISO 8601 time (%j) as expiry unknown, not as a date",
+    'reads an expires_on that is not an ISO 8601 time (%j) as expiry unknown, not as a date',
     (expiresOn) => {
       // Date.parse read '1' as 2001-01-01, which failed the step as expired.
       expect(only([listed(undefined, { expires_on: expiresOn })])).toMatchObject({

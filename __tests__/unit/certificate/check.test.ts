@@ -14,7 +14,14 @@ import { InputError } from '../../../src/core/errors.ts'
 import type { Settings } from '../../../src/upload/settings.ts'
 import { ACCOUNT_ID, API_TOKEN, PASSPHRASE, pemArmour } from '../../../test-kit/fixtures.ts'
 import { legacyEncryptedKey, type LegacyEncryption } from '../../../test-kit/openssl.ts'
-import { clientChain, generateKey, issueCertificate, keyPem, type KeyKind, type KeyPair } from '../../../test-kit/pki.ts'
+import {
+  clientChain,
+  generateKey,
+  issueCertificate,
+  keyPem,
+  type KeyKind,
+  type KeyPair,
+} from '../../../test-kit/pki.ts'
 
 vi.mock('@actions/core', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@actions/core')>()),

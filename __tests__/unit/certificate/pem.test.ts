@@ -220,7 +220,20 @@ describe('pkcs12Advice', () => {
     try {
       execFileSync(
         'openssl',
-        ['pkcs12', '-export', '-in', 'leaf.pem', '-certfile', 'chain.pem', '-inkey', 'key.pem', '-passout', 'pass:x', '-out', 'client.p12'],
+        [
+          'pkcs12',
+          '-export',
+          '-in',
+          'leaf.pem',
+          '-certfile',
+          'chain.pem',
+          '-inkey',
+          'key.pem',
+          '-passout',
+          'pass:x',
+          '-out',
+          'client.p12',
+        ],
         { cwd: dir, stdio: 'ignore' },
       )
     } catch {
@@ -235,10 +248,16 @@ describe('pkcs12Advice', () => {
     const advice = pkcs12Advice('client.p12')
     const commands = /with (openssl pkcs12 .+?) and the key/.exec(advice)?.[1] ?? ''
     expect(commands).toContain('-cacerts')
-    execFileSync('sh', ['-c', commands.replace(/-nokeys/g, '-nokeys -passin pass:x')], { cwd: p12.dir, stdio: 'ignore' })
+    execFileSync('sh', ['-c', commands.replace(/-nokeys/g, '-nokeys -passin pass:x')], {
+      cwd: p12.dir,
+      stdio: 'ignore',
+    })
     const certificates = scanPem(readFileSync(join(p12.dir, 'client.pem'), 'utf8')).blocks.filter((b) =>
       isCertificateLabel(b.label),
     )
-    expect(certificates.map((b) => normalisePem(b.text))).toEqual([normalisePem(p12.leaf), normalisePem(p12.intermediate)])
+    expect(certificates.map((b) => normalisePem(b.text))).toEqual([
+      normalisePem(p12.leaf),
+      normalisePem(p12.intermediate),
+    ])
   })
 })

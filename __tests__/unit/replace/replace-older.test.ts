@@ -38,7 +38,9 @@ describe('replace with API Shield', () => {
     const [replacement] = await replaceOlder(api, certificates, target, false, zone)
     expect(send.requests.map((r) => r.method)).toEqual(['GET', 'PUT', 'GET'])
     expect(replacement).toMatchObject({ id: OLD, action: 'kept', warn: true })
-    expect(replacement?.reason).toMatch(/the new CA no longer serves api\.example\.com \(another run may have rewritten/)
+    expect(replacement?.reason).toMatch(
+      /the new CA no longer serves api\.example\.com \(another run may have rewritten/,
+    )
     expect(reads).toEqual([])
   })
 })
