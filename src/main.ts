@@ -12,9 +12,12 @@ import { runUpload } from './upload/step.ts'
  */
 export async function run(dependencies: Dependencies = defaultDependencies()): Promise<void> {
   try {
-    if (isPostStep()) return await runPost(dependencies)
+    if (isPostStep()) {
+      await runPost(dependencies)
+      return
+    }
     markMainStep()
-    return await runUpload(dependencies)
+    await runUpload(dependencies)
   } catch (error) {
     failStep(error)
   }

@@ -61,7 +61,7 @@ function childEnv(): NodeJS.ProcessEnv {
   return { ...env, PATH: `${join(ROOT, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}` }
 }
 
-/** `action` and `entry` as the npm script gives them: the upload action by default, `audit ../src/audit-step.ts` for the audit. */
+/** `action` and `entry` as the npm script gives them: the upload action by default, `audit ../src/audit/step.ts` for the audit. */
 function runLocalAction(
   envFile: string,
   action = ['.', 'src/main.ts'],
@@ -89,7 +89,7 @@ describe('npm run local-action', () => {
       scripts: Record<string, string>
     }
     expect(packageJson.scripts['local-action']).toBe('local-action . src/main.ts .env')
-    expect(packageJson.scripts['local-action:audit']).toBe('local-action audit ../src/audit-step.ts .env')
+    expect(packageJson.scripts['local-action:audit']).toBe('local-action audit ../src/audit/step.ts .env')
   })
 
   it('uploads to the stand-in with .env.example adapted', { timeout: 120_000 }, async () => {
@@ -129,7 +129,7 @@ describe('npm run local-action', () => {
     const summary = join(dir, 'audit-summary.md')
     const envFile = writeEnvFile('.env.audit', summary)
 
-    const { output } = await runLocalAction(envFile, ['audit', '../src/audit-step.ts'])
+    const { output } = await runLocalAction(envFile, ['audit', '../src/audit/step.ts'])
 
     // Five days left is within fail-days (7): the audit fails, with the certificate named.
     expect(output).toMatch(

@@ -67,7 +67,7 @@ describe('the README', () => {
 
   it('lets step 2 of the API Shield rotation run: on workflow_dispatch and a change to the workflow, not by a re-run', () => {
     const section = readme.split('\n### Rotate an API Shield client CA\n')[1]?.split('\n### ')[0] ?? ''
-    expect(section).toMatch(/^  workflow_dispatch:/m)
+    expect(section).toMatch(/^ {2}workflow_dispatch:/m)
     expect(section).toMatch(/paths: \[[^\]]*'\.github\/workflows\/api-shield-ca\.yml'/)
     expect(section).not.toMatch(/and push, or re-run/)
     expect(section).toMatch(/concurrency:/)
