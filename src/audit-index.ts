@@ -1,3 +1,5 @@
+import { failStep } from './action/log.ts'
 import { run } from './audit/step.ts'
 
-await run()
+// The last catch: Node would print an uncaught error with the bundle's minified source line.
+await run().catch(failStep)

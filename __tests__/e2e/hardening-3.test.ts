@@ -417,7 +417,7 @@ describe('messages for the auth in use', () => {
     const done = await run()
     expect(done.exitCode).toBe(1)
     expect(errorOf(done)).toContain(PERMISSION)
-    expect(errorOf(done)).toMatch(/both when it does not accept the API token .* and when the token lacks/)
+    expect(errorOf(done)).toMatch(/both when it does not accept the API token .*, when the token lacks/)
     expect(errorOf(done)).not.toMatch(/role/)
   })
 

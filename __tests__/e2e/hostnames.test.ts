@@ -167,12 +167,13 @@ describe('rotating the CA', () => {
     const run = await step(runAction(caInputs(newCa(), { replace: 'true', 'replace-when': 'immediately' })))
     expect(fake.certificates.has(old)).toBe(false)
     expect(JSON.parse(run.outputs['replaced-ids'] ?? '')).toEqual([old])
-    // Two reads still answer "in use", the third none; only then the delete.
+    // Two reads still answer "in use", the third none; then the new CA's hostnames once more; only then the delete.
     const afterDetach = fake.requests.slice(fake.requests.findIndex((r) => r.method === 'PUT' && namedCa(r) === old))
     expect(afterDetach.map((r) => `${r.method} ${r.path.replace(/^.*\/mtls_certificates/, '')}`).slice(1)).toEqual([
       `GET /${old}/associations`,
       `GET /${old}/associations`,
       `GET /${old}/associations`,
+      `GET /client/v4/zones/${ZONE_ID}/certificate_authorities/hostname_associations`,
       `DELETE /${old}`,
     ])
     expect(warnings(run)).toEqual([])

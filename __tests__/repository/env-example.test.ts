@@ -23,6 +23,11 @@ const runnerName = (input: string): string => `INPUT_${input.replace(/ /g, '_').
 const inputs = [...Object.keys(actionYaml.inputs), ...Object.keys(auditYaml.inputs)]
 
 describe('.env.example', () => {
+  it('points to the sections where they are now (Local debugging is in CONTRIBUTING.md)', () => {
+    expect(text).not.toMatch(/the README, "Local debugging"/)
+    expect(text).toContain('CONTRIBUTING.md, "Local debugging"')
+  })
+
   it('names every input of action.yml and audit/action.yml as the runner spells it', () => {
     const missing = inputs.filter((input) => !named.has(runnerName(input)))
     expect(missing).toEqual([])

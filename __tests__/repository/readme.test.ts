@@ -59,9 +59,32 @@ describe('the README', () => {
     expect(readme).toContain('cf.tls_client_auth.cert_issuer_ski')
   })
 
+  it('gives, near the top, the line that sets up and runs the action on its stand-in, and the one that runs the tests', () => {
+    const top = readme.slice(0, readme.indexOf('\n## '))
+    expect(top).toMatch(/^npm ci && npm run demo\b/m)
+    expect(top).toMatch(/^npm test\b/m)
+  })
+
+  it('lets step 2 of the API Shield rotation run: on workflow_dispatch and a change to the workflow, not by a re-run', () => {
+    const section = readme.split('\n### Rotate an API Shield client CA\n')[1]?.split('\n### ')[0] ?? ''
+    expect(section).toMatch(/^ {2}workflow_dispatch:/m)
+    expect(section).toMatch(/paths: \[[^\]]*'\.github\/workflows\/api-shield-ca\.yml'/)
+    expect(section).not.toMatch(/and push, or re-run/)
+    expect(section).toMatch(/concurrency:/)
+  })
+
+  it('says a re-run stores nothing new rather than uploads nothing, and how to rotate a key in one commit', () => {
+    expect(readme).not.toMatch(/re-run uploads nothing/i)
+    expect(readme).toMatch(/nothing new is stored/)
+    const rotation = readme.split('\n## Rotation and re-runs\n')[1]?.split('\n## ')[0] ?? ''
+    expect(rotation).toMatch(/Rotating a key by commit/)
+    expect(rotation).toContain('private-key-path')
+    expect(rotation).toContain('private-key-passphrase')
+  })
+
   it('stays a page for users: short, with maintainer material in CONTRIBUTING.md', () => {
-    // About 300 lines of prose and tables, plus the five recipes, each a complete workflow.
-    expect(readme.split('\n').length).toBeLessThanOrEqual(375)
+    // About 320 lines of prose and tables, plus the five recipes, each a complete workflow.
+    expect(readme.split('\n').length).toBeLessThanOrEqual(400)
     for (const heading of ['Development', 'Releasing', 'Local debugging', 'Performance']) {
       expect(readme).not.toMatch(new RegExp(`^#+ ${heading}$`, 'm'))
     }

@@ -1,106 +1,55 @@
-import { readFileSync, readdirSync } from 'node:fs'
-import { join, relative } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
 import { ROOT } from '../../test-kit/run-action.ts'
 import { readText } from './documents.ts'
+import { HOLE, extractMessages, type FoundMessage } from './messages.ts'
 
 /**
- * docs/troubleshooting.md must have an entry for every error and warning the action can print, so
- * that it cannot fall behind src/. The extraction is deliberately simple, and independent of how src/
- * is split into modules:
+ * docs/troubleshooting.md must have an entry for every error, warning and notice the steps can print,
+ * so that it cannot fall behind src/:
  *
- * 1. Every `.ts` file under src/ is scanned for a call whose first argument is a string or template
- *    literal: `new <Anything>Error(`, `throw <function>(` (an error made by a helper), `log.fail(`,
- *    `log.warning(`, `log.error(` and `warnings.push(` (warnings logged later). These are the messages a
- *    user meets: errors fail the step (or become the reason in a "Could not …" error), warnings are
- *    annotations. Info, notice and debug lines are not troubles. A message built wholly elsewhere (a
- *    variable as the argument) is not seen: its parts are found where they are written.
- * 2. Each template is reduced to its skeleton: every `${…}` becomes `…`, whitespace is collapsed.
- * 3. Its key is the start of the skeleton: up to and including the word in which the fixed text
+ * 1. messages.ts reads every message out of src/ with the TypeScript compiler, through constants,
+ *    helper functions, message tables and conditionals, each as a skeleton with `…` for what is known
+ *    only at run time (see there for what counts as printing).
+ * 2. Its key is the start of the skeleton: up to and including the word in which the fixed text
  *    reaches 24 characters (the whole skeleton if shorter), without trailing punctuation. A key with
  *    fewer than 3 letters of fixed text says nothing and is skipped.
- * 4. The page must have a code span that starts like the key, where each `…` of the key stands for
+ * 3. The page must have a code span that starts like the key, where each `…` of the key stands for
  *    any text: the page quotes each message's start, with an example value or `…` for a variable part.
  */
 
-const MESSAGE_CALL = /(?:\bnew \w*Error|\bthrow \w+|\blog\.(?:fail|warning|error)|\bwarnings\.push)\(\s*(?=['"`])/g
 const KEY_LITERAL_CHARACTERS = 24
 
-/** The string or template literal that starts at `start`: its skeleton, and where it ends. */
-function readLiteral(source: string, start: number): { skeleton: string; end: number } {
-  const quote = source[start]
-  let skeleton = ''
-  let index = start + 1
-  while (index < source.length && source[index] !== quote) {
-    const character = source[index] ?? ''
-    if (character === '\\') {
-      skeleton += source[index + 1] ?? ''
-      index += 2
-    } else if (quote === '`' && source.startsWith('${', index)) {
-      skeleton += '…'
-      index = skipExpression(source, index + 2)
-    } else {
-      skeleton += character
-      index++
-    }
-  }
-  return { skeleton, end: index + 1 }
-}
-
-/** The index after the `}` that closes an interpolation, past nested braces, strings and templates. */
-function skipExpression(source: string, start: number): number {
-  let depth = 1
-  let index = start
-  while (index < source.length && depth > 0) {
-    const character = source[index] ?? ''
-    if (character === "'" || character === '"' || character === '`') {
-      index = readLiteral(source, index).end
-      continue
-    }
-    if (character === '{') depth++
-    if (character === '}') depth--
-    index++
-  }
-  return index
-}
-
 function keyOf(skeleton: string): string {
-  const text = skeleton.replace(/\s+/g, ' ').trim()
   let literal = 0
   let end = 0
-  while (end < text.length && literal < KEY_LITERAL_CHARACTERS) {
-    if (text[end] !== '…') literal++
+  while (end < skeleton.length && literal < KEY_LITERAL_CHARACTERS) {
+    if (skeleton[end] !== HOLE) literal++
     end++
   }
-  while (end < text.length && text[end] !== ' ') end++
-  return text.slice(0, end).replace(/[.,:;]+$/, '')
+  while (end < skeleton.length && skeleton[end] !== ' ') end++
+  return skeleton.slice(0, end).replace(/[.,:;]+$/, '')
 }
 
-interface Message {
+const saysSomething = (key: string): boolean => (key.replaceAll(HOLE, '').match(/[A-Za-z]/g) ?? []).length >= 3
+
+interface Message extends FoundMessage {
   key: string
-  where: string
 }
 
-function sourceFiles(directory: string): string[] {
-  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(directory, entry.name)
-    if (entry.isDirectory()) return sourceFiles(path)
-    return entry.name.endsWith('.ts') ? [path] : []
-  })
+/** Each key once, at the first place it is printed from. */
+function keyed(found: readonly FoundMessage[]): Message[] {
+  const byKey = new Map<string, Message>()
+  for (const message of found) {
+    const key = keyOf(message.skeleton)
+    if (saysSomething(key) && !byKey.has(key)) byKey.set(key, { ...message, key })
+  }
+  return [...byKey.values()]
 }
 
-function messagesIn(path: string): Message[] {
-  const source = readFileSync(path, 'utf8')
-  return [...source.matchAll(MESSAGE_CALL)].map((match) => {
-    const start = match.index + match[0].length
-    const line = source.slice(0, start).split('\n').length
-    return { key: keyOf(readLiteral(source, start).skeleton), where: `${relative(ROOT, path)}:${String(line)}` }
-  })
-}
-
-const messages = sourceFiles(join(ROOT, 'src'))
-  .flatMap(messagesIn)
-  .filter((message) => (message.key.replace(/…/g, '').match(/[A-Za-z]/g) ?? []).length >= 3)
+const messages = keyed(extractMessages(join(ROOT, 'src'), ROOT))
 
 const page = readText('docs/troubleshooting.md')
 const codeSpans = [...page.matchAll(/`([^`\n]+)`/g)].map((match) => (match[1] ?? '').replace(/\s+/g, ' '))
@@ -109,24 +58,107 @@ const codeSpans = [...page.matchAll(/`([^`\n]+)`/g)].map((match) => (match[1] ??
 function hasEntry(key: string): boolean {
   const pattern = new RegExp(
     `^${key
-      .split('…')
+      .split(HOLE)
       .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
       .join('.*?')}`,
   )
   return codeSpans.some((span) => pattern.test(span))
 }
 
-describe('docs/troubleshooting.md', () => {
-  it('finds the messages in src/ (the extraction still works)', () => {
-    expect(messages.length).toBeGreaterThan(40)
-    expect(messages.map((message) => message.key)).toEqual(
-      expect.arrayContaining(["Input 'account-id' is required", 'No Cloudflare credentials']),
+/** What to tell whoever added a message without an entry: which message, from where, and how to add it. */
+function missingReport(missing: readonly Message[]): string {
+  const lines = missing.map(
+    (message) =>
+      `- ${message.where} (${message.sink}): no code span on the page starts like \`${message.key}\`\n` +
+      `    whole message: ${message.skeleton}\n` +
+      `    add under the ## section of its cause:  - \`${message.key}\` — <cause>. **Fix:** <what to do>.`,
+  )
+  return [
+    `docs/troubleshooting.md has no entry for ${String(missing.length)} message(s) that src/ can print.`,
+    `Quote the start of each (at least the key shown) in backticks, with an example value or … for each …:`,
+    ...lines,
+  ].join('\n')
+}
+
+/** A small src/ of the shapes messages take, to prove the extraction still reads each. */
+const FIXTURE: Record<string, string> = {
+  'core/errors.ts': `export class InputError extends Error {}\nexport class OperationError extends Error {}`,
+  'core/text.ts': `export const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)`,
+  'a/advice.ts': `export function advice(path: string | undefined): string {
+  const file = path ?? 'client.p12'
+  return \`is a helper's advice about \${file}\`
+}
+export const TABLE = { one: 'Table entry one', nested: { two: \`Table entry two \${String(2)}\` } } as const`,
+  'a/check.ts': `import { InputError, OperationError } from '../core/errors.ts'
+import { capitalise } from '../core/text.ts'
+import { advice, TABLE } from './advice.ts'
+const MISSING = "Input 'x' is empty, set it from a constant"
+const fail = (message: string): never => { throw new InputError(\`Refused: \${message}\`) }
+export function check(where: string, kind: 'one', flag: boolean, log: { warning(m: string): void }, warnings: string[]): void {
+  if (flag) throw new InputError(MISSING)
+  if (!flag) throw new InputError(\`\${capitalise(where)} \${advice(undefined)}.\`)
+  throw new OperationError(flag ? 'First branch of a conditional' : \`Second branch \${where}\`)
+  log.warning(TABLE[kind])
+  warnings.push('Pushed to a list logged later')
+  fail('a reason given to a helper')
+}`,
+}
+
+describe('the message extraction (messages.ts)', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'messages-'))
+  afterAll(() => {
+    rmSync(directory, { recursive: true, force: true })
+  })
+  for (const [path, text] of Object.entries(FIXTURE)) {
+    mkdirSync(dirname(join(directory, path)), { recursive: true })
+    writeFileSync(join(directory, path), text)
+  }
+  const found = extractMessages(directory, directory)
+  const skeletons = found.map((message) => message.skeleton)
+
+  it('reads messages through constants, imported helpers, tables, conditionals and helper parameters', () => {
+    expect(skeletons).toEqual(
+      expect.arrayContaining([
+        "Input 'x' is empty, set it from a constant",
+        "… is a helper's advice about client.p12.",
+        'First branch of a conditional',
+        'Second branch …',
+        'Table entry one',
+        'Table entry two …',
+        'Pushed to a list logged later',
+        'Refused: a reason given to a helper',
+      ]),
     )
+    expect(found.find((message) => message.skeleton.startsWith('Refused: a'))).toMatchObject({
+      where: 'a/check.ts:13',
+      sink: 'new InputError via fail',
+    })
   })
 
-  it('has an entry for every error and warning message in src/', () => {
+  it('finds the known messages of src/ built in constants and helpers', () => {
+    expect(messages.length).toBeGreaterThan(100)
+    expect(messages.map((message) => message.key)).toEqual(
+      expect.arrayContaining([
+        "Input 'account-id' is required",
+        'No Cloudflare credentials',
+        // A constant: MISSING_KEY in certificate/check.ts.
+        "Input 'private-key' is empty",
+        // A helper: pkcs12Advice in certificate/pem.ts, for both inputs.
+        '… is a PKCS#12 file (.p12/.pfx)',
+        // Branches of a conditional held in a const: `what` in certificate/private-key.ts.
+        '… holds a certificate, not a private',
+      ]),
+    )
+  })
+})
+
+describe('docs/troubleshooting.md', () => {
+  it('has an entry for every error, warning and notice message in src/', () => {
     const missing = messages.filter((message) => !hasEntry(message.key))
-    expect(missing.map((message) => `${message.where}: ${message.key}`)).toEqual([])
+    expect(
+      missing.map((message) => `${message.where}: ${message.key}`),
+      missingReport(missing),
+    ).toEqual([])
   })
 
   it('gives a fix in every entry, grouped by cause', () => {

@@ -170,7 +170,7 @@ export const badCases: BadCase[] = [
   {
     name: 'ca missing',
     inputs: () => ({ ca: '' }),
-    error: /Input 'ca' is required: set ca: true for a CA certificate/,
+    error: /Input 'ca' is required, and is empty: set ca: true for a CA certificate/,
   },
   {
     name: 'ca not a boolean',

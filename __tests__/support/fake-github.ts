@@ -34,6 +34,12 @@ export class FakeGitHub {
   failNext = 0
   /** Create issues without their labels, as GitHub does when the token may not set them. */
   dropLabels = false
+  /** Issues a listing page holds at most (GitHub's per_page, capped at 100), with a `Link` to the next. */
+  pageSize = 100
+  /** The `Link` header of the first listing page, in place of GitHub's own (a hostile or rewritten answer). */
+  firstPageLink: string | undefined
+  /** Authorization headers received, in order. */
+  readonly authorizations: string[] = []
   private server?: Server
   readonly token: string
   readonly repository: string
@@ -69,6 +75,9 @@ export class FakeGitHub {
     this.requests.length = 0
     this.failNext = 0
     this.dropLabels = false
+    this.pageSize = 100
+    this.firstPageLink = undefined
+    this.authorizations.length = 0
   }
 
   /** An issue already in the repository. */
@@ -94,12 +103,18 @@ export class FakeGitHub {
     const { body: text, url, method } = await readRequest(request)
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {}
     this.requests.push({ method, path: url.pathname, query: url.search, body })
-    const [status, payload] = this.route(method, url, body, request.headers.authorization ?? '')
-    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+    this.authorizations.push(request.headers.authorization ?? '')
+    const [status, payload, link] = this.route(method, url, body, request.headers.authorization ?? '')
+    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...(link ? { link } : {}) })
     response.end(JSON.stringify(payload))
   }
 
-  private route(method: string, url: URL, body: Record<string, unknown>, authorization: string): [number, unknown] {
+  private route(
+    method: string,
+    url: URL,
+    body: Record<string, unknown>,
+    authorization: string,
+  ): [number, unknown, (string | undefined)?] {
     if (this.failNext > 0) {
       this.failNext--
       return [500, { message: 'Server Error' }]
@@ -120,7 +135,18 @@ export class FakeGitHub {
         const listed = this.issues.filter(
           (i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l)),
         )
-        return [200, listed.map(view)]
+        const size = Math.min(this.pageSize, Number(url.searchParams.get('per_page') ?? 30))
+        const page = Number(url.searchParams.get('page') ?? 1)
+        const next = new URL(url.pathname + url.search, this.url)
+        next.searchParams.set('page', String(page + 1))
+        const more = listed.length > page * size
+        const link =
+          page === 1 && this.firstPageLink !== undefined
+            ? this.firstPageLink
+            : more
+              ? `<${next.href}>; rel="next"`
+              : undefined
+        return [200, listed.slice((page - 1) * size, page * size).map(view), link]
       }
       case 'POST issues': {
         const labels = Array.isArray(body.labels) ? body.labels.map(text) : []

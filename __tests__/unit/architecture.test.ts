@@ -70,7 +70,7 @@ describe('the module structure of src/', () => {
   const graph = importGraph(src)
 
   it('reads the imports of every module', () => {
-    expect(graph.get(join(src, 'index.ts'))).toEqual([join(src, 'main.ts')])
+    expect(graph.get(join(src, 'index.ts'))?.sort()).toEqual([join(src, 'action', 'log.ts'), join(src, 'main.ts')])
     expect(graph.size).toBeGreaterThan(10)
     for (const imports of graph.values()) for (const target of imports) expect(graph.has(target)).toBe(true)
   })

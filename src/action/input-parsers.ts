@@ -5,6 +5,14 @@ import { InputError } from '../core/errors.ts'
  * names the input; the messages quote at most 20 characters of what was given.
  */
 
+/**
+ * For a required input found empty: the runner gives an input set from an expression that expands to
+ * nothing (`zone-id: ${{ vars.CLOUDFLARE_ZONE_ID }}` with the variable unset) as empty, just as one
+ * not set, so the message cannot tell them apart and names both.
+ */
+export const EMPTY_INPUT_NOTE =
+  'If the workflow sets it from an expression (such as ${{ vars.NAME }} or ${{ secrets.NAME }}), that variable or secret is not set where this job runs, or is misspelled: an unset variable or secret reads as empty.'
+
 const quoted = (value: string): string => `'${value.slice(0, 20)}'`
 
 /** One of a fixed set of words; empty means the first, the default. */

@@ -1,6 +1,7 @@
 import { setSecret } from '@actions/core'
 import type { InputSource } from './input-source.ts'
 import { isArmourLine, isPrivateKeyLabel, normalisePem, scanPem } from '../certificate/pem.ts'
+import { printable } from '../core/text.ts'
 
 /**
  * Every secret, and every form of it the action makes, registered with the runner (core.setSecret)
@@ -12,7 +13,8 @@ const MIN_MASKED_LINE_LENGTH = 8
 
 /**
  * Every form in which a secret could be printed: the value as given, with LF line endings, its
- * JSON-escaped text (how it sits in a request body an API might echo), and each long line on its own.
+ * JSON-escaped text (how it sits in a request body an API might echo), its printable form (how the
+ * log sink shows it), and each long line on its own.
  * A whole value is always included, however short: a 6-character passphrase is still a secret.
  */
 export function secretForms(value: string): string[] {
@@ -22,6 +24,8 @@ export function secretForms(value: string): string[] {
     if (!whole.trim()) continue
     forms.add(whole)
     forms.add(JSON.stringify(whole).slice(1, -1))
+    // How the log sink shows it (text.ts): controls and format characters escaped.
+    forms.add(printable(whole))
   }
   for (const line of trimmed.split(/\r?\n|\r/)) {
     const text = line.trim()

@@ -1,6 +1,6 @@
 import { domainToASCII } from 'node:url'
 import { InputError } from '../core/errors.ts'
-import { parseHexId } from '../action/input-parsers.ts'
+import { EMPTY_INPUT_NOTE, parseHexId } from '../action/input-parsers.ts'
 import { trimmedInputs, type InputSource } from '../action/input-source.ts'
 import { printable } from '../core/text.ts'
 import type { ApiShieldTarget } from '../certificate/spec.ts'
@@ -26,12 +26,12 @@ export function getApiShieldSettings(source: InputSource, ca: boolean): ApiShiel
   }
   if (!hostnames) {
     throw new InputError(
-      "Input 'zone-id' needs 'hostnames': set hostnames: to the zone's hostnames whose client certificates this CA verifies, one per line or comma-separated.",
+      `Input 'zone-id' needs 'hostnames', which is empty: set hostnames: to the zone's hostnames whose client certificates this CA verifies, one per line or comma-separated. ${EMPTY_INPUT_NOTE}`,
     )
   }
   if (!zone) {
     throw new InputError(
-      "Input 'hostnames' needs 'zone-id': set zone-id: to the ID of the zone they belong to (32 hex characters, on the zone's Overview page).",
+      `Input 'hostnames' needs 'zone-id', which is empty: set zone-id: to the ID of the zone they belong to (32 hex characters, on the zone's Overview page). ${EMPTY_INPUT_NOTE}`,
     )
   }
   return { zoneId: parseZoneId(zone), hostnames: parseHostnames(hostnames) }

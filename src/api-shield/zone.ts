@@ -24,8 +24,9 @@ export async function readAttachPlan(
   zone: ZoneHostnamesClient,
   certificateId: string | undefined,
   given: readonly string[],
+  justUploaded = false,
 ): Promise<AttachPlan> {
-  return planAttach(certificateId === undefined ? [] : await zone.read(certificateId), given)
+  return planAttach(certificateId === undefined ? [] : await zone.read(certificateId, justUploaded), given)
 }
 
 /** The attach as planned, logged and not written (a dry run, or nothing to write). */
@@ -54,8 +55,9 @@ export async function attachHostnames(
   zone: ZoneHostnamesClient,
   certificateId: string,
   given: readonly string[],
+  justUploaded = false,
 ): Promise<HostnameAttachment> {
-  const plan = await readAttachPlan(zone, certificateId, given)
+  const plan = await readAttachPlan(zone, certificateId, given, justUploaded)
   if (!needsWrite(plan)) return plannedAttachment(zone, certificateId, given, plan)
   await zone.write(certificateId, plan.after)
   const stored = await zone.read(certificateId)

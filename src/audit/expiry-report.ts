@@ -3,7 +3,7 @@
  * is within the warning or failing threshold. Pure: the listing, the policy and the time come in.
  */
 import type { X509Certificate } from 'node:crypto'
-import { isCustom } from '../cloudflare/values.ts'
+import { isCustom, parseTime } from '../cloudflare/values.ts'
 import { certificatesIn, daysLeft, isoSeconds, subjectOf } from '../certificate/facts.ts'
 import type { MtlsCertificate } from '../cloudflare/answers.ts'
 import { matchesAnyPattern, type NamePattern } from './name-pattern.ts'
@@ -128,9 +128,10 @@ function chainValidity(pem: string): ChainValidity | undefined {
   return validity
 }
 
+/** Strictly ISO 8601, as every time from Cloudflare: `Date.parse` alone reads `1` as 2001, an expired date. */
 function parseDate(text: string | undefined): Date | undefined {
-  const time = text ? Date.parse(text) : Number.NaN
-  return Number.isNaN(time) ? undefined : new Date(time)
+  const time = parseTime(text)
+  return time === undefined ? undefined : new Date(time)
 }
 
 function bySoonestExpiry(a: AuditedCertificate, b: AuditedCertificate): number {

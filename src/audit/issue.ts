@@ -9,6 +9,7 @@ import type { AuditedCertificate, ExpiryPolicy } from './expiry-report.ts'
 import { log } from '../action/log.ts'
 import { escapeForSummary } from '../core/html.ts'
 import { plural } from '../core/text.ts'
+import { errorMessage } from '../core/errors.ts'
 
 const quiet = (message: string): void => {
   log.debug(message)
@@ -104,13 +105,102 @@ export async function syncExpiryIssue(
   try {
     return await syncIssue(certificates, scope, tracking)
   } catch (error) {
-    // Octokit's errors carry the status apart from GitHub's message ("Resource not accessible by integration").
-    if (error instanceof Error && 'status' in error && typeof error.status === 'number') {
-      throw new Error(`GitHub answered HTTP ${error.status} (${error.message})`, { cause: error })
-    }
-    throw error
+    throw gitHubError(error)
   }
 }
+
+/** A failure to keep the issue, with what to check: the token's permissions only when GitHub answered. */
+export class GitHubError extends Error {
+  override name = 'GitHubError'
+  readonly hint: string
+  constructor(message: string, hint: string, options?: ErrorOptions) {
+    super(message, options)
+    this.hint = hint
+  }
+}
+
+const PERMISSIONS_HINT = 'check that the job has permissions: issues: write.'
+
+function gitHubError(error: unknown): unknown {
+  if (error instanceof GitHubError || !(error instanceof Error)) return error
+  // Octokit's errors carry the status apart from GitHub's message ("Resource not accessible by integration").
+  if (!('status' in error) || typeof error.status !== 'number') return error
+  // Octokit gives 500 to a request that got no answer at all (refused, reset, aborted): no response.
+  if (!('response' in error) || error.response === undefined) {
+    return new GitHubError(
+      `GitHub could not be reached or did not answer (${errorMessage(error)})`,
+      `check GITHUB_API_URL (${gitHubApiUrl()}) and, on a runner behind a proxy, HTTPS_PROXY, HTTP_PROXY and NO_PROXY.`,
+      { cause: error },
+    )
+  }
+  return new GitHubError(`GitHub answered HTTP ${error.status} (${error.message})`, PERMISSIONS_HINT, { cause: error })
+}
+
+/** Where @actions/github sends its requests: the token goes to this origin only. */
+const gitHubApiUrl = (): string => process.env.GITHUB_API_URL || 'https://api.github.com'
+
+/**
+ * The next page a `Link` header names, when it is on GITHUB_API_URL's origin; undefined on the last
+ * page. One anywhere else is refused, not followed: Octokit would send the token along.
+ */
+export function nextPageUrl(link: string | undefined, apiUrl: string = gitHubApiUrl()): string | undefined {
+  const next = /<([^>]*)>\s*;\s*rel="?next"?/.exec(link ?? '')?.[1]
+  if (next === undefined) return undefined
+  let url: URL | undefined
+  try {
+    url = new URL(next)
+  } catch {
+    url = undefined
+  }
+  if (url?.origin !== new URL(apiUrl).origin) {
+    throw new GitHubError(
+      `GitHub's answer named a next page of issues off GITHUB_API_URL's origin (${new URL(apiUrl).origin}), which was not followed with the token`,
+      'check GITHUB_API_URL, and what answers for it (a proxy that rewrites answers).',
+    )
+  }
+  return url.href
+}
+
+interface ListedIssue {
+  number: number
+  body?: string | null | undefined
+  pull_request?: unknown
+}
+
+/** Open issues that carry the label, every page, each request ended by the signal. */
+async function listOpenIssues(
+  octokit: ReturnType<typeof import('@actions/github').getOctokit>,
+  owner: string,
+  repo: string,
+  signal: AbortSignal,
+): Promise<ListedIssue[]> {
+  const issues: ListedIssue[] = []
+  let response: { data: ListedIssue[]; headers: { link?: string | undefined } } = await octokit.rest.issues.listForRepo(
+    {
+      owner,
+      repo,
+      state: 'open',
+      labels: ISSUE_LABEL,
+      per_page: 100,
+      request: { signal },
+    },
+  )
+  for (let page = 1; ; page++) {
+    issues.push(...response.data)
+    const next = nextPageUrl(response.headers.link)
+    if (!next) return issues
+    if (page >= MAX_ISSUE_PAGES) {
+      throw new GitHubError(
+        `over ${MAX_ISSUE_PAGES * 100} open issues carry the label '${ISSUE_LABEL}', more than the audit reads`,
+        `close the ones no audit keeps.`,
+      )
+    }
+    response = await octokit.request(`GET ${next}`, { request: { signal } })
+  }
+}
+
+/** Pages of 100 open labelled issues read at most: this audit keeps one, and others a few more. */
+const MAX_ISSUE_PAGES = 10
 
 async function syncIssue(
   certificates: readonly AuditedCertificate[],
@@ -119,20 +209,16 @@ async function syncIssue(
 ): Promise<IssueOutcome> {
   // Loaded here, not with the bundle, for the reason githubRunContext gives (action/run-context.ts).
   const github = await import(/* webpackMode: "eager" */ '@actions/github')
+  // No `request` option here: Octokit merges options shallowly, and one would replace the proxy-aware
+  // fetch that @actions/github sets up. The signal goes with each request instead.
   const octokit = github.getOctokit(tracking.token, {
-    request: { signal: tracking.signal },
     // Octokit's own messages, through the sink like every line.
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
   })
+  const request = { signal: tracking.signal }
   const { owner, repo } = github.context.repo
   const marker = issueMarker(scope)
-  const open = await octokit.paginate(octokit.rest.issues.listForRepo, {
-    owner,
-    repo,
-    state: 'open',
-    labels: ISSUE_LABEL,
-    per_page: 100,
-  })
+  const open = await listOpenIssues(octokit, owner, repo, tracking.signal)
   const existing = open
     .filter((issue) => !issue.pull_request && (issue.body ?? '').includes(marker))
     .sort((a, b) => a.number - b.number)[0]
@@ -144,6 +230,7 @@ async function syncIssue(
       owner,
       repo,
       issue_number: existing.number,
+      request,
       body: `No certificate is left that expires within ${scope.policy.warnDays} days or has expired${run}: closing.`,
     })
     await octokit.rest.issues.update({
@@ -152,13 +239,14 @@ async function syncIssue(
       issue_number: existing.number,
       state: 'closed',
       state_reason: 'completed',
+      request,
     })
     return { action: 'closed', number: existing.number }
   }
 
   const text = renderIssue(certificates, scope)
   if (!existing) {
-    const { data } = await octokit.rest.issues.create({ owner, repo, ...text, labels: [ISSUE_LABEL] })
+    const { data } = await octokit.rest.issues.create({ owner, repo, ...text, labels: [ISSUE_LABEL], request })
     // GitHub drops labels it may not set, silently; without the label, the next run would not find this issue.
     if (!data.labels.some((l) => (typeof l === 'string' ? l : l.name) === ISSUE_LABEL)) {
       log.warning(
@@ -171,6 +259,6 @@ async function syncIssue(
   if ((existing.body ?? '').replace(/\r\n/g, '\n') === text.body) {
     return { action: 'unchanged', number: existing.number }
   }
-  await octokit.rest.issues.update({ owner, repo, issue_number: existing.number, body: text.body })
+  await octokit.rest.issues.update({ owner, repo, issue_number: existing.number, body: text.body, request })
   return { action: 'updated', number: existing.number }
 }

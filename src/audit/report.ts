@@ -65,7 +65,7 @@ function grouped(certificates: readonly AuditedCertificate[], headline: string):
 export function describeCertificate(c: AuditedCertificate): string {
   const which = `Certificate ${label(c)} (${c.ca ? 'CA' : 'leaf'}, id ${c.id})`
   if (c.status === 'unknown') {
-    return `${which} has no readable expiry: its PEM holds no certificate, and Cloudflare gave no expires_on.`
+    return `${which} has no readable expiry: its PEM holds no certificate, and Cloudflare gave no expires_on in ISO 8601 form (read as expiry unknown, not as a date).`
   }
   const first = c.expiresFirst
     ? `; ${c.expiresFirst} of its chain ${c.status === 'expired' ? 'expired' : 'expires'} first`

@@ -10,7 +10,7 @@ import { CloudflareApi } from '../cloudflare/client.ts'
 import { settleConcurrently } from '../core/concurrency.ts'
 import { defaultDependencies, type Dependencies } from '../cloudflare/dependencies.ts'
 import { errorMessage, OperationError } from '../core/errors.ts'
-import { syncExpiryIssue } from './issue.ts'
+import { GitHubError, syncExpiryIssue } from './issue.ts'
 import { buildExpiryReport, flagged, type AuditedCertificate, type ExpiryReport } from './expiry-report.ts'
 import { actionInputs } from '../action/input-source.ts'
 import { failStep, log } from '../action/log.ts'
@@ -128,7 +128,7 @@ async function trackIssue(
     )
   } catch (error) {
     log.warning(
-      `The tracking issue could not be kept up to date: ${errorMessage(error)}. The audit's result above stands; check that the job has permissions: issues: write.`,
+      `The tracking issue could not be kept up to date: ${errorMessage(error)}. The audit's result above stands; ${error instanceof GitHubError ? error.hint : 'check that the job has permissions: issues: write.'}`,
     )
   }
 }

@@ -111,10 +111,14 @@ export function looksLikePkcs12(text: string, path?: string): boolean {
   return text.startsWith('0') && text.slice(0, 12).includes('\u0002\u0001\u00030')
 }
 
-/** What to do with a PKCS#12 file, for a message about either input: the openssl commands that take the certificate and the key out. */
+/**
+ * What to do with a PKCS#12 file, for a message about either input: the openssl commands that take the
+ * certificate, its chain (leaf first, as Cloudflare expects; `-clcerts` alone drops the chain) and the
+ * key out.
+ */
 export function pkcs12Advice(path: string | undefined): string {
   const file = path ?? 'client.p12'
-  return `is a PKCS#12 file (.p12/.pfx), not PEM: take the certificate out with openssl pkcs12 -in ${file} -clcerts -nokeys -out client.pem and the key with openssl pkcs12 -in ${file} -nocerts -nodes -out client.key (add -legacy for a file made by older tools), then give client.pem in certificate-path and the key in private-key`
+  return `is a PKCS#12 file (.p12/.pfx), not PEM: take the certificate and its chain out with openssl pkcs12 -in ${file} -clcerts -nokeys -out client.pem; openssl pkcs12 -in ${file} -cacerts -nokeys >> client.pem and the key with openssl pkcs12 -in ${file} -nocerts -nodes -out client.key (add -legacy to each for a file made by older tools), then give client.pem in certificate-path and the key in private-key`
 }
 
 /** What a PEM input was given for: a certificate, or the private key of one. */

@@ -113,20 +113,20 @@ const TOKEN_PERMISSION = '"Account → SSL and Certificates → Edit"'
 /**
  * Hints that follow the credentials in use, an API token or api-email with a global api-key.
  * Cloudflare answers 9109 and 10000 both for credentials it does not accept and for missing
- * permissions, so `refused` names both causes.
+ * permissions, and for an account-id that is not the credentials' account, so `refused` names all three.
  */
 const AUTH_HINTS: Record<Credentials['kind'], { account: string; refused: string; forbidden: string }> = {
   token: {
     account:
       'Check account-id: it must be the ID of the account the API token belongs to (the Account ID on the dashboard, not a zone ID).',
-    refused: `Cloudflare answers so both when it does not accept the API token (mistyped, expired or revoked; or a global API key given as api-token, which goes in api-key with api-email) and when the token lacks the permission ${TOKEN_PERMISSION} on this account: check api-token, then its permissions.`,
+    refused: `Cloudflare answers so both when it does not accept the API token (mistyped, expired or revoked; or a global API key given as api-token, which goes in api-key with api-email), when the token lacks the permission ${TOKEN_PERMISSION} on this account, and when account-id is not the ID of the account the token belongs to (a zone ID pasted into account-id gives exactly this answer): check api-token, then its permissions, then account-id (the Account ID on the dashboard's account home).`,
     forbidden: `The API token lacks permission: it needs ${TOKEN_PERMISSION} on this account.`,
   },
   'global-key': {
     account:
       'Check account-id: it must be the ID of an account the user of api-email is a member of (the Account ID on the dashboard, not a zone ID).',
     refused:
-      "Cloudflare answers so both when it does not accept api-email and api-key (api-key must be that user's global API key; an API token goes in api-token instead) and when the user's role on this account lacks the permission to edit SSL and Certificates: check api-email and api-key, then the user's role.",
+      "Cloudflare answers so both when it does not accept api-email and api-key (api-key must be that user's global API key; an API token goes in api-token instead), when the user's role on this account lacks the permission to edit SSL and Certificates, and when account-id is not the ID of an account the user is a member of (a zone ID pasted into account-id gives exactly this answer): check api-email and api-key, then the user's role, then account-id.",
     forbidden: `The user of api-email lacks permission: the user's role on this account must allow editing SSL and Certificates (an API token with ${TOKEN_PERMISSION} is the narrower choice).`,
   },
 }

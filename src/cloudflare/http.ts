@@ -51,6 +51,8 @@ export const PROXY_DROPS_IN_A_ROW = 3
  */
 export function createHttpClient(): HttpClient {
   let dispatcher: Dispatcher | undefined
+  /** The proxy the dispatcher goes through, named without its credentials, and the variable it came from. */
+  let proxyName: string | undefined
   /** Each request in flight, to fail when the proxy gives up. */
   const inFlight = new Set<(error: TransportError) => void>()
   const proxyDropsEveryTunnel = (error: TransportError): void => {
@@ -71,13 +73,23 @@ export function createHttpClient(): HttpClient {
       inFlight.add(fail)
       try {
         const url = new URL(httpRequest.url)
-        dispatcher ??= createDispatcher(url, proxyDropsEveryTunnel)
+        if (!dispatcher) {
+          const proxy = proxyFor(url)
+          proxyName = proxy && `the proxy at ${proxyAddress(proxy.url)} (from ${proxy.variable})`
+          dispatcher = createDispatcher(proxy?.url, proxyDropsEveryTunnel)
+        }
         const exchange = exchangeWith(dispatcher, url, httpRequest, signal)
         // The loser's late failure is not this request's any more.
         exchange.catch(() => undefined)
         if (signal.aborted) onAbort()
         return await Promise.race([exchange, failed])
       } catch (error) {
+        // Through a proxy, every connection is to the proxy: a refused one is the proxy's, not the API's.
+        if (proxyName && !signal.aborted && NOT_SENT_CODES.has(errorCode(error))) {
+          throw new TransportError(`${proxyName} could not be reached (${errorDetail(error)})`, {
+            mayHaveReachedServer: false,
+          })
+        }
         throw toTransportError(error, signal)
       } finally {
         signal.removeEventListener('abort', onAbort)
@@ -111,12 +123,13 @@ async function exchangeWith(
   }
 }
 
-function createDispatcher(url: URL, onProxyGiveUp: (error: TransportError) => void): Dispatcher {
+/** The proxy's address without its user name and password, which must never be printed. */
+const proxyAddress = (proxy: URL): string =>
+  `${proxy.hostname}:${proxy.port || (proxy.protocol === 'https:' ? '443' : '80')}`
+
+function createDispatcher(proxy: URL | undefined, onProxyGiveUp: (error: TransportError) => void): Dispatcher {
   const options = { maxResponseSize: MAX_RESPONSE_BYTES }
-  const proxy = proxyFor(url)
   if (!proxy) return new Agent(options)
-  // The proxy's address without its user name and password, which must never be printed.
-  const proxyAddress = `${proxy.hostname}:${proxy.port || (proxy.protocol === 'https:' ? '443' : '80')}`
   let dropsInARow = 0
   const watched = (origin: string | URL, poolOptions: object): Dispatcher =>
     new Pool(origin, poolOptions)
@@ -130,7 +143,7 @@ function createDispatcher(url: URL, onProxyGiveUp: (error: TransportError) => vo
         dropsInARow = 0
         onProxyGiveUp(
           new TransportError(
-            `the proxy at ${proxyAddress} dropped the tunnel request (CONNECT) ${PROXY_DROPS_IN_A_ROW} times in a row (${errorDetail(error)})`,
+            `the proxy at ${proxyAddress(proxy)} dropped the tunnel request (CONNECT) ${PROXY_DROPS_IN_A_ROW} times in a row (${errorDetail(error)})`,
             { mayHaveReachedServer: false },
           ),
         )
@@ -144,7 +157,7 @@ function createDispatcher(url: URL, onProxyGiveUp: (error: TransportError) => vo
  * that does not parse is refused, not ignored: going direct behind a proxy fails with a misleading
  * network error.
  */
-function proxyFor(url: URL): URL | undefined {
+function proxyFor(url: URL): { url: URL; variable: string } | undefined {
   const { env } = process
   const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
   const variable = names.find((name) => env[name]) ?? ''
@@ -162,7 +175,7 @@ function proxyFor(url: URL): URL | undefined {
       { mayHaveReachedServer: false, permanent: true },
     )
   }
-  return proxy
+  return { url: proxy, variable }
 }
 
 const invalidProxyUrl = (): TransportError =>

@@ -1,5 +1,5 @@
 import { InputError } from '../core/errors.ts'
-import { parseHexId, parseInteger, parsePositiveSeconds } from '../action/input-parsers.ts'
+import { EMPTY_INPUT_NOTE, parseHexId, parseInteger, parsePositiveSeconds } from '../action/input-parsers.ts'
 import { trimmedInputs, type InputSource } from '../action/input-source.ts'
 import { capitalise } from '../core/text.ts'
 
@@ -35,7 +35,7 @@ export function getApiSettings(source: InputSource): ApiSettings {
 export function parseAccountId(value: string): string {
   if (!value) {
     throw new InputError(
-      "Input 'account-id' is required: set account-id: to your Cloudflare account ID (32 hex characters, shown on the dashboard's account home), or set the CLOUDFLARE_ACCOUNT_ID environment variable.",
+      `Input 'account-id' is required, and is empty: set account-id: to your Cloudflare account ID (32 hex characters, shown on the dashboard's account home), or set the CLOUDFLARE_ACCOUNT_ID environment variable. ${EMPTY_INPUT_NOTE}`,
     )
   }
   return parseHexId(

@@ -7,8 +7,12 @@ import { isCertificateId, refusedId } from './values.ts'
 /** One zone's hostname associations, per CA (API Shield mTLS). */
 export interface ZoneHostnamesClient {
   readonly zoneId: string
-  /** The zone's hostnames associated with this CA. */
-  read(certificateId: string): Promise<string[]>
+  /**
+   * The zone's hostnames associated with this CA. `justUploaded`: an answer without a list (`result: {}`,
+   * `hostnames: null`, which the OpenAPI allows) reads as none, as a CA this run uploaded can have none;
+   * for any other CA it is refused, as a wrong guess would drop its hostnames.
+   */
+  read(certificateId: string, justUploaded?: boolean): Promise<string[]>
   /** Replaces the CA's whole list in the zone (an empty list removes them all). */
   write(certificateId: string, hostnames: readonly string[]): Promise<void>
 }
@@ -27,11 +31,11 @@ export function zoneHostnamesClient(calls: ZoneCalls, zoneId: string): ZoneHostn
   const path = zoneHostnamesPath(zoneId)
   return {
     zoneId,
-    read: (id) => {
+    read: (id, justUploaded = false) => {
       if (!isCertificateId(id)) return Promise.reject(refusedId(id))
       return calls.retries.withRetries(`read the hostnames of CA ${id} in zone ${zoneId}`, async () => {
         const query = `?mtls_certificate_id=${encodeURIComponent(id)}`
-        return hostnamesOf(await calls.request('GET', `${path}${query}`, undefined, zoneId))
+        return hostnamesOf(await calls.request('GET', `${path}${query}`, undefined, zoneId), justUploaded)
       })
     },
     // A write replaces the CA's whole list: repeating it after a lost answer is harmless.

@@ -15,9 +15,13 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
   '\b': '\\b',
   '\f': '\\f',
 }
-/** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
+/**
+ * C0 and C1 controls, DEL, the Unicode line and paragraph separators, and the format characters
+ * (`Cf`: the bidirectional embeddings, overrides and isolates U+202A–U+202E and U+2066–U+2069, zero
+ * widths, the BOM, tags), which reorder or hide what a reader sees.
+ */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/gu
 
 /**
  * Text on one line, with every control character shown visibly, as JSON writes it (`\n`, `\u001b`).
@@ -32,7 +36,11 @@ export function printable(text: string): string {
     .replaceAll(OLD_COMMAND_FORM, `#${unicodeEscape('#')}[`)
 }
 
-const unicodeEscape = (character: string): string => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`
+/** `\u` and four hex digits for each UTF-16 unit (two for a character beyond U+FFFF, as in JavaScript source). */
+const unicodeEscape = (character: string): string =>
+  [...Array(character.length).keys()]
+    .map((index) => `\\u${character.charCodeAt(index).toString(16).padStart(4, '0')}`)
+    .join('')
 
 /**
  * The runner's older command form, `##[name]data`, which it acts on anywhere in a line (`##[error]`,

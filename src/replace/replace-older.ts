@@ -1,8 +1,8 @@
+import { missingFrom } from '../api-shield/plan.ts'
 import { detachHostnames, waitUntilUnused } from '../api-shield/zone.ts'
 import type { MtlsCertificate } from '../cloudflare/answers.ts'
 import type { CloudflareApi } from '../cloudflare/client.ts'
 import { ApiError } from '../cloudflare/errors.ts'
-import type { ZoneHostnamesClient } from '../cloudflare/zone-hostnames.ts'
 import { log } from '../action/log.ts'
 import { NOT_IN_USE, describe, describeServices, detachNote, planRetire, type RetirePlan } from './plan.ts'
 import type { Replacement, RotationTarget } from './policy.ts'
@@ -21,22 +21,17 @@ export function replaceOlder(
   target: RotationTarget,
 ): Promise<Replacement[]> {
   return judgeOlder(reads.api, certificates, target, async (certificate) =>
-    applyRetire(
-      reads.api,
-      reads.zone?.client,
-      certificate,
-      planRetire(await readRetireFacts(reads, certificate, true)),
-    ),
+    applyRetire(reads, certificate, planRetire(await readRetireFacts(reads, certificate, true))),
   )
 }
 
 /** Carries out one older certificate's plan: its hostnames detached first, then deleted or kept. */
 async function applyRetire(
-  api: CloudflareApi,
-  zone: ZoneHostnamesClient | undefined,
+  { api, zone: zoneReads }: RetireReads,
   certificate: MtlsCertificate,
   plan: RetirePlan,
 ): Promise<Replacement> {
+  const zone = zoneReads?.client
   let base: Replacement = { ...describe(certificate), action: 'kept', reason: '', warn: true }
   const release = plan.release
   if (zone && release) {
@@ -58,6 +53,13 @@ async function applyRetire(
           reason: `${note}still in use by ${describeServices(associations)} when timeout-seconds ran out`,
         }
       }
+    }
+    // Another run may have rewritten the new CA's list since the detach: deleting would leave these with no CA.
+    const gaveUp = release?.detach ?? []
+    const lost = zoneReads && gaveUp.length > 0 ? missingFrom(await zoneReads.newServes(), gaveUp) : []
+    if (lost.length > 0) {
+      const reason = `${note}but the new CA no longer serves ${lost.join(', ')} (another run may have rewritten its hostnames at the same moment), so it is kept for them: re-run the job to attach them again, and run rotations of this CA and zone in one concurrency group`
+      return { ...base, reason }
     }
     await api.deleteCertificate(certificate.id)
     return { ...base, action: 'deleted', reason: `${note}${NOT_IN_USE}`, warn: false }

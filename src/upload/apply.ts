@@ -41,7 +41,7 @@ export async function applyCertificate(
   let attachment: HostnameAttachment | undefined
   if (zone && spec.apiShield) {
     try {
-      attachment = await attachHostnames(zone, certificate.id, spec.apiShield.hostnames)
+      attachment = await attachHostnames(zone, certificate.id, spec.apiShield.hostnames, created)
     } catch (error) {
       throw new PlacedButNotAttached(
         `${errorMessage(error).replace(/\.$/, '')}. The CA is ${created ? 'uploaded' : 'in the account'} as ${certificate.id} (certificate-id is set): once this is fixed, re-run the job, which adopts it and attaches the hostnames.`,

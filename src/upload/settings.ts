@@ -3,7 +3,7 @@ import { isCertificateName } from '../cloudflare/values.ts'
 import { InputError } from '../core/errors.ts'
 import { getApiShieldSettings } from '../api-shield/settings.ts'
 import type { CertificateSpec, PemInput } from '../certificate/spec.ts'
-import { parseBoolean, parseChoice, parseInteger } from '../action/input-parsers.ts'
+import { EMPTY_INPUT_NOTE, parseBoolean, parseChoice, parseInteger } from '../action/input-parsers.ts'
 import { trimmedInputs, type InputSource } from '../action/input-source.ts'
 import { MAX_PEM_BYTES, readPemFile } from '../certificate/pem-file.ts'
 import { registerPemSecrets, registerSecretInputs } from '../action/secrets.ts'
@@ -38,7 +38,7 @@ export function getSettings(source: InputSource): Settings {
   const workspace = source.env.GITHUB_WORKSPACE || process.cwd()
   const ca = parseBoolean('ca', read('ca'), () => {
     throw new InputError(
-      "Input 'ca' is required: set ca: true for a CA certificate (uploaded without a key) or ca: false for a client (leaf) certificate.",
+      `Input 'ca' is required, and is empty: set ca: true for a CA certificate (uploaded without a key) or ca: false for a client (leaf) certificate. ${EMPTY_INPUT_NOTE}`,
     )
   })
   const privateKey = readPrivateKey(read, workspace, ca)

@@ -6,8 +6,8 @@ import { registerSecret } from '../../../src/action/secrets.ts'
 /**
  * Properties of the log sink: whatever text it is given, what reaches standard output is one line
  * per message, no line holds the runner's older command form (`##[name]`) anywhere, no line but the
- * sink's own annotation or debug command starts (after white space) with `::`, and no line is over
- * 4 KB.
+ * sink's own annotation or debug command starts (after white space) with `::`, no line holds a
+ * Unicode format character (bidirectional controls among them), and no line is over 4 KB.
  */
 
 let written: string[] = []
@@ -29,6 +29,9 @@ const commandLike = fc
     fc.oneof(
       fc.constantFrom('##[', '#', '[', ']', '::', ':', 'warning', 'add-mask', 'set-env name=X;', 'error', '%'),
       fc.constantFrom('\n', '\r', '\r\n', '\u2028', '\u0085', ' ', '\t', '\u00a0', '\u180e', '\u3000', '\ufeff'),
+      // Format characters: bidirectional controls, zero widths, a tag character.
+      fc.constantFrom('\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'),
+      fc.constantFrom('\u200b', '\u200e', '\u200f', '\u061c', '\u00ad', '\u2060', '\u{e0041}'),
       fc.string({ unit: 'binary', maxLength: 6 }),
     ),
     { maxLength: 40 },
@@ -71,6 +74,8 @@ describe('the log sink', () => {
             .startsWith('::'),
         ).toBe(false)
         expect(Buffer.byteLength(line)).toBeLessThanOrEqual(4096)
+        // No format character (bidirectional controls and the like) reaches the log to reorder it.
+        expect(line).not.toMatch(/\p{Cf}/u)
       }),
     )
   })

@@ -25,6 +25,11 @@ describe('secretForms', () => {
     expect(forms).toContain('pa\\"ss\\\\word')
   })
 
+  it('adds the form the log sink shows, with format and C1 characters escaped, so that it is masked as printed', () => {
+    // JSON leaves U+202E and DEL as they are; the sink (text.ts printable) escapes them.
+    expect(secretForms('pass\u202eword\u007f')).toContain('pass\\u202eword\\u007f')
+  })
+
   it('gives a CRLF key whole, CRLF-normalised, JSON-escaped and line by line, without armour lines', () => {
     const pem = keyPem(generateKey('ec'), 'pkcs8', { crlf: true })
     const lf = pem.trim().replace(/\r\n/g, '\n')

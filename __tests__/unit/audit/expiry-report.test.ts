@@ -120,6 +120,18 @@ describe('buildExpiryReport: chains', () => {
     const corrupt = only([listed('-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n', {})])
     expect(corrupt).toMatchObject({ status: 'unknown', failing: false, expiresOn: '' })
   })
+
+  it.each(['1', '2020', '12/31/2020', 'Tue, 01 Jun 2021 00:00:00 GMT', ''])(
+    'reads an expires_on that is not an ISO 8601 time (%j) as expiry unknown, not as a date',
+    (expiresOn) => {
+      // Date.parse read '1' as 2001-01-01, which failed the step as expired.
+      expect(only([listed(undefined, { expires_on: expiresOn })])).toMatchObject({
+        status: 'unknown',
+        failing: false,
+        source: 'none',
+      })
+    },
+  )
 })
 
 describe('buildExpiryReport: which certificates', () => {

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import {
   isCertificateLabel,
   isPrivateKeyLabel,
   isPublicKeyLabel,
   normalisePem,
+  pkcs12Advice,
   scanPem,
 } from '../../../src/certificate/pem.ts'
+import { clientChain, issueCertificate, generateKey, keyPem } from '../../../test-kit/pki.ts'
 import { MAX_PEM_BYTES } from '../../../src/certificate/pem-file.ts'
 import { pemArmour } from '../../../test-kit/fixtures.ts'
 
@@ -197,5 +203,61 @@ describe('labels', () => {
       private: isPrivateKeyLabel(label),
       public: isPublicKeyLabel(label),
     }).toEqual({ certificate: kind === 'certificate', private: kind === 'private', public: kind === 'public' })
+  })
+})
+
+describe('pkcs12Advice', () => {
+  /** A .p12 holding a leaf, the intermediate that issued it and the key; undefined without openssl. */
+  function makeP12(): { dir: string; leaf: string; intermediate: string } | undefined {
+    const { ca } = clientChain('ec')
+    const intermediate = issueCertificate({ commonName: 'Intermediate', key: generateKey('ec'), issuer: ca, ca: true })
+    const key = generateKey('ec')
+    const leaf = issueCertificate({ commonName: 'p12-client', key, issuer: intermediate })
+    const dir = mkdtempSync(join(tmpdir(), 'mtls-p12-'))
+    writeFileSync(join(dir, 'leaf.pem'), leaf.pem)
+    writeFileSync(join(dir, 'chain.pem'), intermediate.pem)
+    writeFileSync(join(dir, 'key.pem'), keyPem(key, 'pkcs8'))
+    try {
+      execFileSync(
+        'openssl',
+        [
+          'pkcs12',
+          '-export',
+          '-in',
+          'leaf.pem',
+          '-certfile',
+          'chain.pem',
+          '-inkey',
+          'key.pem',
+          '-passout',
+          'pass:x',
+          '-out',
+          'client.p12',
+        ],
+        { cwd: dir, stdio: 'ignore' },
+      )
+    } catch {
+      return undefined
+    }
+    return { dir, leaf: leaf.pem, intermediate: intermediate.pem }
+  }
+
+  it('gives commands that keep the chain, leaf first (-clcerts alone dropped it)', (context) => {
+    const p12 = makeP12()
+    if (!p12) return context.skip()
+    const advice = pkcs12Advice('client.p12')
+    const commands = /with (openssl pkcs12 .+?) and the key/.exec(advice)?.[1] ?? ''
+    expect(commands).toContain('-cacerts')
+    execFileSync('sh', ['-c', commands.replace(/-nokeys/g, '-nokeys -passin pass:x')], {
+      cwd: p12.dir,
+      stdio: 'ignore',
+    })
+    const certificates = scanPem(readFileSync(join(p12.dir, 'client.pem'), 'utf8')).blocks.filter((b) =>
+      isCertificateLabel(b.label),
+    )
+    expect(certificates.map((b) => normalisePem(b.text))).toEqual([
+      normalisePem(p12.leaf),
+      normalisePem(p12.intermediate),
+    ])
   })
 })

@@ -132,7 +132,7 @@ describe('resultOf', () => {
   describe('hints', () => {
     const PERMISSION = '"Account → SSL and Certificates → Edit"'
     const credentials = expect.stringMatching(
-      /^Cloudflare answers so both when it does not accept the API token .* and when the token lacks the permission "Account → SSL and Certificates → Edit" on this account/,
+      /^Cloudflare answers so both when it does not accept the API token .* when the token lacks the permission "Account → SSL and Certificates → Edit" on this account, and when account-id is not the ID of the account the token belongs to \(a zone ID pasted into account-id/,
     )
     const account = expect.stringMatching(
       /^Check account-id: it must be the ID of the account the API token belongs to/,
@@ -144,7 +144,9 @@ describe('resultOf', () => {
     it('follows the credentials in use: api-email and api-key, not a token', () => {
       for (const code of [9109, 10000]) {
         const hint = hintOf(403, code, 'global-key')
-        expect(hint).toMatch(/both when it does not accept api-email and api-key .* and when the user's role/)
+        expect(hint).toMatch(
+          /both when it does not accept api-email and api-key .* when the user's role .* and when account-id is not the ID of an account the user is a member of/,
+        )
         expect(hint).not.toMatch(/the API token|the token/)
       }
       expect(hintOf(403, 7003, 'global-key')).toMatch(/account the user of api-email is a member of/)

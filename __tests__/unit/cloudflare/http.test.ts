@@ -191,9 +191,23 @@ describe('proxies', () => {
     const through = createHttpClient()
     for (let attempt = 0; attempt <= PROXY_DROPS_IN_A_ROW; attempt++) {
       const error = await sendFailure(get('https://api.cloudflare.test/client/v4/x'), live(), through)
-      expect(error.message).toMatch(/^network error \(connect ECONNREFUSED 127\.0\.0\.1:1\)/)
+      expect(error.message).toMatch(
+        /^the proxy at 127\.0\.0\.1:1 \(from HTTPS_PROXY\) could not be reached \(connect ECONNREFUSED 127\.0\.0\.1:1\)/,
+      )
     }
   })
+
+  it.each(['HTTPS_PROXY', 'https_proxy'])(
+    'names a proxy that refuses the connection, and %s, without its credentials',
+    async (variable) => {
+      vi.stubEnv(variable, 'http://ci-user:pr0xy-pw@127.0.0.1:9')
+      const error = await sendFailure(get('https://api.cloudflare.test/client/v4/x'), live(), createHttpClient())
+      expect(error.message).toBe(
+        `the proxy at 127.0.0.1:9 (from ${variable}) could not be reached (connect ECONNREFUSED 127.0.0.1:9)`,
+      )
+      expect(error.mayHaveReachedServer).toBe(false)
+    },
+  )
 
   it('takes a proxy URL without a scheme as http://, as curl does, credentials and all', async () => {
     const proxy = await refusingProxy()

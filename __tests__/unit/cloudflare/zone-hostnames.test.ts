@@ -50,8 +50,24 @@ describe('the zone hostnames client', () => {
     expect(requests).toHaveLength(1)
   })
 
+  it.each([[{}], [{ hostnames: null }]])(
+    'reads the answer %j, which the OpenAPI allows, as no hostname for a CA this run just uploaded',
+    async (result: unknown) => {
+      const { zone } = client([success(result)])
+      expect(await zone.read(CA, true)).toEqual([])
+    },
+  )
+
+  it.each([[{ hostnames: 'api.example.com' }], [{ hostnames: [1] }], [null], [[]]])(
+    'refuses the answer %j even for a CA this run just uploaded',
+    async (result: unknown) => {
+      const { zone } = client([success(result)])
+      expect((await operationError(zone.read(CA, true))).message).toMatch(/no list of hostnames/)
+    },
+  )
+
   it.each([[{}], [{ hostnames: null }], [{ hostnames: 'api.example.com' }], [{ hostnames: [1] }], [null], [[]]])(
-    'refuses the answer %j rather than reading it as no hostname',
+    'refuses the answer %j for an adopted CA rather than reading it as no hostname',
     async (result: unknown) => {
       const { zone } = client([success(result)])
       expect((await operationError(zone.read(CA))).message).toMatch(/no list of hostnames/)

@@ -9,6 +9,15 @@ describe('printable', () => {
     )
   })
 
+  it('shows bidirectional and other format characters escaped, so that they cannot reorder what a reader sees', () => {
+    // "invoice.pdf" that reads "fdp.exe" backwards, and isolates, zero widths, the BOM and a tag character.
+    expect(printable('cert-\u202Efdp.exe')).toBe('cert-\\u202efdp.exe')
+    expect(printable('a\u202Ab\u202Bc\u202Cd\u202De\u2066f\u2067g\u2068h\u2069')).toBe(
+      'a\\u202ab\\u202bc\\u202cd\\u202de\\u2066f\\u2067g\\u2068h\\u2069',
+    )
+    expect(printable('x\u200By\u200Fz\uFEFF\u061C\u{E0041}')).toBe('x\\u200by\\u200fz\\ufeff\\u061c\\udb40\\udc41')
+  })
+
   it('cannot start a new line that the runner would read as a workflow command', () => {
     for (const command of ['::add-mask::x', '::warning::x', '::stop-commands::token']) {
       for (const breakChars of ['\n', '\r', '\r\n']) {

@@ -110,7 +110,9 @@ describe('getSettings defaults', () => {
   })
 
   it('requires ca: it has no default', () => {
-    expect(inputError({ ca: '' }).message).toMatch(/^Input 'ca' is required/)
+    expect(inputError({ ca: '' }).message).toMatch(
+      /^Input 'ca' is required, and is empty: .*\$\{\{ vars\.NAME \}\}.* an unset variable or secret reads as empty\.$/,
+    )
   })
 
   it('requires name when replace is true', () => {
@@ -624,7 +626,10 @@ describe('API Shield inputs (zone-id and hostnames)', () => {
 
   it.each([
     [{ ...CA, 'zone-id': ZONE_ID }, /^Input 'zone-id' needs 'hostnames'/],
-    [{ ...CA, hostnames: 'api.example.com' }, /^Input 'hostnames' needs 'zone-id'/],
+    [
+      { ...CA, hostnames: 'api.example.com' },
+      /^Input 'hostnames' needs 'zone-id', which is empty: .* an unset variable or secret reads as empty\.$/,
+    ],
     [{ ...SHIELD, 'private-key': PRIVATE_KEY }, /^Input 'zone-id' is only for a CA certificate \(ca: true\)/],
     [{ ...CA, ...SHIELD, 'zone-id': 'example.com' }, /^Input 'zone-id' must be 32 hexadecimal characters/],
     [{ ...CA, ...SHIELD, hostnames: 'api.example.com:443' }, /^Input 'hostnames': 'api\.example\.com:443' has a port/],
