@@ -1,7 +1,6 @@
 import { missingFrom } from '../api-shield/plan.ts'
 import { detachHostnames, waitUntilUnused } from '../api-shield/zone.ts'
 import type { MtlsCertificate } from '../cloudflare/answers.ts'
-import type { CloudflareApi } from '../cloudflare/client.ts'
 import { ApiError } from '../cloudflare/errors.ts'
 import { log } from '../action/log.ts'
 import { NOT_IN_USE, describe, describeServices, detachNote, planRetire, type RetirePlan } from './plan.ts'
