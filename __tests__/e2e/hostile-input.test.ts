@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import { createPrivateKey } from 'node:crypto'
-import { mkdirSync, symlinkSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import {
   API_TOKEN,
@@ -17,16 +18,22 @@ import { legacyEncryptedKey, type LegacyEncryption } from '../../test-kit/openss
 import { keyPem, type KeyKind } from '../../test-kit/pki.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
 import { leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
+import { run as runSource } from '../../src/main.ts'
+import { runInProcess } from '../support/run-in-process.ts'
 
 /**
  * What new users and attackers really hand the action: files that are not files, keys with odd
- * encryption, indentation or escaped line breaks, passphrases with spaces, and hostile API answers.
- * Each run goes through dist/ with debug logging on; no secret, in any form the action makes of it,
- * may reach the log, an output or the summary.
+ * encryption, indentation or escaped line breaks, passphrases with spaces, chains with repeats or in
+ * PKCS#12, a leaf without its key. Runs go through dist/ with debug logging on; no secret, in any form
+ * the action makes of it, may reach the log, an output or the summary. The chain and missing-key cases
+ * of the main step run the action's source in this process, to spare a process start each.
  */
 
 let fake: FakeCloudflare
 let good: ClientFixture
+let fixture: ClientFixture
+const NAME = 'payments-client'
+const LAST_YEAR = '2025-11-01T00:00:00Z'
 
 useStandIn((started) => (fake = started))
 beforeAll(() => {
@@ -53,6 +60,21 @@ function expectFailure(run: ActionRun, error: RegExp): void {
 
 const pathInputs = (extra: Record<string, string>): Record<string, string> =>
   clientInputs(fake, good, { certificate: '', 'certificate-path': 'certs/client.pem', ...extra })
+
+const annotations = (run: ActionRun, level: 'error' | 'warning' | 'notice'): string[] =>
+  run.annotations.filter((a) => a.level === level).map((a) => a.message)
+const errorOf = (run: ActionRun): string => annotations(run, 'error')[0] ?? ''
+/** Issued two hours ago, before any fixture (an hour ago): never taken for a newer certificate. */
+const olderPem = (): string => makeClient('ec', { notBefore: new Date(Date.now() - 2 * 3_600_000) }).client.pem
+const older = (fields: Parameters<FakeCloudflare['seed']>[1] = {}) =>
+  fake.seed(olderPem(), { name: NAME, uploadedOn: LAST_YEAR, ...fields })
+
+/** The main step run from source in this process. */
+async function run(extra: Record<string, string> = {}, env: Record<string, string> = {}): Promise<ActionRun> {
+  const done = await runInProcess(runSource, clientInputs(fake, fixture, { name: NAME, ...extra }), { env })
+  expect(leakedSecrets(done, [API_TOKEN, fixture.keyPem])).toEqual([])
+  return done
+}
 
 describe.skipIf(process.platform === 'win32')('files that are not regular files', () => {
   /** A named pipe with no writer: opening it for reading waits forever. */
@@ -226,22 +248,88 @@ describe('keys and certificates in the forms they arrive in', () => {
   })
 })
 
-describe('hostile answers stay linear', () => {
-  /** Just under the 8 MiB answer cap, as JSON: BEGIN lines without END, the worst case for a backtracking scan. */
-  function hostileListing(): string {
-    const unit = '-----BEGIN CERTIFICATE-----\n'
-    const certificates = unit.repeat(Math.floor((7.5 * 1024 * 1024) / JSON.stringify(unit).length))
-    const result = [{ id: 'f'.repeat(32), name: 'payments-client', ca: false, certificates }]
-    return JSON.stringify({ success: true, errors: [], messages: [], result })
-  }
+describe('chain files', () => {
+  it('drops a repeated certificate, with a notice', async () => {
+    fixture = makeClient('ec')
+    const done = await run({ certificate: `${fixture.client.pem}${fixture.client.pem}${fixture.ca.pem}` })
+    expect(done.exitCode).toBe(0)
+    const sent = (fake.requestsTo('POST')[0]?.json as { certificates: string }).certificates
+    expect(sent.match(/BEGIN CERTIFICATE/g)).toHaveLength(2)
+    expect(annotations(done, 'notice')).toEqual([expect.stringMatching(/repeat/i)])
+  })
 
-  it('reads a listed certificate full of BEGIN lines within the time limit', async () => {
-    fake.inject({ method: 'GET', fault: { kind: 'respond', status: 200, body: hostileListing() } })
-    const run = await runAction(clientInputs(fake, good, { 'dry-run': 'true', 'timeout-seconds': '10' }), {
-      killAfterMs: 20_000,
+  describe('PKCS#12 files', () => {
+    let p12: Buffer | undefined
+    beforeAll(() => {
+      fixture = makeClient('ec')
+      const dir = mkdtempSync(join(tmpdir(), 'mtls-p12-'))
+      writeFileSync(join(dir, 'cert.pem'), fixture.client.pem)
+      writeFileSync(join(dir, 'key.pem'), fixture.keyPem)
+      try {
+        execFileSync(
+          'openssl',
+          ['pkcs12', '-export', '-in', 'cert.pem', '-inkey', 'key.pem', '-passout', 'pass:x', '-out', 'c.p12'],
+          {
+            cwd: dir,
+            stdio: 'ignore',
+          },
+        )
+        p12 = readFileSync(join(dir, 'c.p12'))
+      } catch {
+        p12 = undefined
+      }
     })
-    expect(run.exitCode).toBe(0)
-    expect(run.durationMs).toBeLessThan(10_000)
-    expect(run.log).toContain('Would upload the certificate')
+    afterAll(() => undefined)
+
+    it.each([
+      ['certificate-path', 'client.p12'],
+      ['certificate-path', 'bundle.bin'],
+      ['private-key-path', 'client.pfx'],
+    ])('is named in %s (%s), with the openssl pkcs12 commands', async (input, file) => {
+      if (!p12) return
+      const workspace = makeWorkspace({ [file]: p12, 'client.pem': fixture.client.pem })
+      const inputs =
+        input === 'certificate-path'
+          ? { certificate: '', 'certificate-path': file }
+          : { 'private-key': '', 'private-key-path': file }
+      const done = await runAction(clientInputs(fake, fixture, { name: NAME, ...inputs }), { workspace })
+      expect(done.exitCode).toBe(1)
+      expect(errorOf(done).toLowerCase()).toMatch(new RegExp(`^${input} '${file}'`))
+      expect(errorOf(done)).toMatch(/PKCS#12/)
+      expect(errorOf(done)).toMatch(/openssl pkcs12 .*-nokeys/)
+      expect(errorOf(done)).not.toMatch(/DER file|-inform der/)
+      expect(fake.requests).toEqual([])
+    })
+  })
+})
+
+describe('a leaf certificate without its key', () => {
+  it.each([
+    ['is refused by default, naming the likely causes, before any request', {}],
+    ['is refused with replace, so that no older certificate with its key is deleted', { replace: 'true' }],
+  ])('%s', async (_, extra) => {
+    fixture = makeClient('ec')
+    older()
+    const done = await run({ 'private-key': '', ...extra })
+    expect(done.exitCode).toBe(1)
+    expect(errorOf(done)).toMatch(/^Input 'private-key' is empty/)
+    expect(errorOf(done)).toMatch(/not set|misspelled/)
+    expect(errorOf(done)).toMatch(/fork/)
+    expect(errorOf(done)).toMatch(/allow-missing-key: true/)
+    expect(fake.requests).toEqual([])
+  })
+
+  it('is uploaded without its key when the workflow says so', async () => {
+    fixture = makeClient('ec')
+    const done = await run({ 'private-key': '', 'allow-missing-key': 'true' })
+    expect(done.exitCode).toBe(0)
+    expect(fake.requestsTo('POST')[0]?.json).not.toHaveProperty('private_key')
+  })
+
+  it('refuses allow-missing-key that is not a boolean', async () => {
+    fixture = makeClient('ec')
+    const done = await run({ 'private-key': '', 'allow-missing-key': 'yes' })
+    expect(done.exitCode).toBe(1)
+    expect(errorOf(done)).toMatch(/^Input 'allow-missing-key' must be true or false/)
   })
 })

@@ -6,7 +6,8 @@ import { leakedSecrets, runAction, runPostStep, type ActionRun } from '../../tes
 
 /**
  * replace-when: end-of-job, through dist/: the main step as the runner runs it, then (after whatever the
- * job's other steps do to the account) the post step with the state the main step saved.
+ * job's other steps do to the account) the post step with the state the main step saved, or with saved
+ * state it cannot trust.
  */
 
 let fake: FakeCloudflare
@@ -19,6 +20,7 @@ useStandIn((started) => (fake = started))
 const calls = (): string[] => fake.requests.map((r) => `${r.method} ${r.path.replace(/^.*\/mtls_certificates/, '')}`)
 const warnings = (run: ActionRun): string[] =>
   run.annotations.filter((a) => a.level === 'warning').map((a) => a.message)
+const deletes = (): string[] => fake.requestsTo('DELETE').map((r) => r.path)
 const errors = (run: ActionRun): string[] => run.annotations.filter((a) => a.level === 'error').map((a) => a.message)
 const older = (inUseBy?: string[]) =>
   fake.seed(issuedEarlier(), { name: NAME, uploadedOn: LAST_YEAR, ...(inUseBy ? { inUseBy } : {}) })
@@ -181,5 +183,50 @@ describe('nothing scheduled, nothing done', () => {
     expect(main.log).toContain(`Certificate ${old.id} of the same name (uploaded ${LAST_YEAR}): would delete`)
     expect(main.summary).toContain('(at the end of the job, as things stand now)')
     expect(fake.requestsTo('DELETE')).toEqual([])
+  })
+})
+
+describe('saved state the post step cannot trust', () => {
+  const rotation = (overrides: Record<string, unknown> = {}): string =>
+    JSON.stringify({
+      id: '0123456789abcdef0123456789abcdef',
+      name: NAME,
+      ca: false,
+      issuedAt: Date.now(),
+      uploadedOn: new Date().toISOString(),
+      ...overrides,
+    })
+
+  it('deletes the older certificate with a saved rotation that reads well', async () => {
+    fixture = makeClient('ec')
+    const old = older()
+    // The certificate the rotation names is in the account: without it, nothing would be deleted.
+    fake.seed(fixture.client.pem, { name: NAME, id: '0123456789abcdef0123456789abcdef' })
+    const done = await runAction(clientInputs(fake, fixture, { name: NAME, replace: 'true' }), {
+      state: { isPost: 'true', rotation: rotation() },
+    })
+    expect(done.exitCode).toBe(0)
+    expect(deletes()).toEqual([expect.stringContaining(old.id)])
+  })
+
+  it.each([
+    ['an upload time that is not a date', rotation({ uploadedOn: 'soon' })],
+    ['an upload time JavaScript reads leniently', rotation({ uploadedOn: '1' })],
+    ['an issue time that is not finite', rotation().replace(/"issuedAt":\d+/, '"issuedAt":1e999')],
+    ['an issue time that is text', rotation({ issuedAt: '1700000000000' })],
+    ['an id that is a path', rotation({ id: '..' })],
+    ['an empty name', rotation({ name: '' })],
+    ['a ca flag that is text', rotation({ ca: 'false' })],
+    ['text that is not JSON', '{"id":'],
+    ['a list', '[]'],
+  ])('deletes nothing and warns once, with %s', async (_, saved) => {
+    fixture = makeClient('ec')
+    older()
+    const done = await runAction(clientInputs(fake, fixture, { name: NAME, replace: 'true' }), {
+      state: { isPost: 'true', rotation: saved },
+    })
+    expect(done.exitCode).toBe(0)
+    expect(deletes()).toEqual([])
+    expect(warnings(done)).toEqual([expect.stringMatching(/saved.*delete|delete.*saved/i)])
   })
 })
