@@ -17,6 +17,7 @@ import {
 import { legacyEncryptedKey, type LegacyEncryption } from '../../test-kit/openssl.ts'
 import { keyPem, type KeyKind } from '../../test-kit/pki.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
+import { mainStep } from '../support/steps.ts'
 import { leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
 import { run as runSource } from '../../src/main.ts'
 import { runInProcess } from '../support/run-in-process.ts'
@@ -137,9 +138,7 @@ describe('passphrases are taken as given', () => {
   it('decrypts a key whose passphrase has leading and trailing spaces', async () => {
     const spaced = `  ${PASSPHRASE}  `
     const encrypted = keyPem(good.client.key, 'pkcs8', { passphrase: spaced })
-    const run = await runAction(
-      clientInputs(fake, good, { 'private-key': encrypted, 'private-key-passphrase': spaced }),
-    )
+    const run = await mainStep(clientInputs(fake, good, { 'private-key': encrypted, 'private-key-passphrase': spaced }))
     const sent = expectUploadedKey(run, good)
     expect(run.masks).toEqual(expect.arrayContaining([spaced, PASSPHRASE]))
     expect(leakedSecrets(run, [API_TOKEN, encrypted, spaced, sent])).toEqual([])
@@ -147,7 +146,7 @@ describe('passphrases are taken as given', () => {
 
   it('still decrypts with the trimmed passphrase, as a secret stored with a final line break needs', async () => {
     const encrypted = keyPem(good.client.key, 'sec1', { passphrase: PASSPHRASE })
-    const run = await runAction(
+    const run = await mainStep(
       clientInputs(fake, good, { 'private-key': encrypted, 'private-key-passphrase': `${PASSPHRASE}\n` }),
     )
     const sent = expectUploadedKey(run, good)
@@ -167,7 +166,7 @@ describe('keys with legacy encryption', () => {
       const own = makeClient(kind)
       const legacy = legacyEncryptedKey(own.client.key, encryption, PASSPHRASE)
       if (legacy === undefined) return skip('no openssl command with the legacy provider')
-      const run = await runAction(
+      const run = await mainStep(
         clientInputs(fake, own, { 'private-key': legacy, 'private-key-passphrase': PASSPHRASE }),
       )
       expectFailure(
@@ -187,7 +186,7 @@ describe('keys and certificates in the forms they arrive in', () => {
 
   it('accepts an indented certificate and key, as YAML block scalars pasted with extra indent have them', async () => {
     const key = indent(good.keyPem)
-    const run = await runAction(clientInputs(fake, good, { certificate: indent(good.client.pem), 'private-key': key }))
+    const run = await mainStep(clientInputs(fake, good, { certificate: indent(good.client.pem), 'private-key': key }))
     const sent = expectUploadedKey(run, good)
     expect(fake.requestsTo('POST')[0]?.json).toMatchObject({ certificates: good.client.pem.trim() })
     // The de-indented key is a form the action makes: registered before anything is logged.
@@ -198,7 +197,7 @@ describe('keys and certificates in the forms they arrive in', () => {
   it('accepts a key and a certificate whose line breaks are the two characters \\n', async () => {
     const key = escapedLineBreaks(good.keyPem)
     expect(key).not.toContain('\n')
-    const run = await runAction(
+    const run = await mainStep(
       clientInputs(fake, good, { certificate: escapedLineBreaks(good.client.pem), 'private-key': key }),
     )
     const sent = expectUploadedKey(run, good)
@@ -209,7 +208,7 @@ describe('keys and certificates in the forms they arrive in', () => {
   it('reads a key file whose line breaks are the two characters \\n, as a .env file has it', async () => {
     const key = `"${escapedLineBreaks(good.keyPem)}"`
     const workspace = makeWorkspace({ 'secrets/client.key': key })
-    const run = await runAction(
+    const run = await mainStep(
       clientInputs(fake, good, { 'private-key': '', 'private-key-path': 'secrets/client.key' }),
       {
         workspace,
@@ -223,7 +222,7 @@ describe('keys and certificates in the forms they arrive in', () => {
   it('masks every form of an escaped key that does not belong to the certificate', async () => {
     const other = makeClient('ec')
     const key = escapedLineBreaks(other.keyPem)
-    const run = await runAction(clientInputs(fake, good, { 'private-key': key }))
+    const run = await mainStep(clientInputs(fake, good, { 'private-key': key }))
     expectFailure(run, /^The private key \(input 'private-key'\) does not belong to the certificate/)
     expect(run.masks).toContain(other.keyPem.trim())
     expect(leakedSecrets(run, [API_TOKEN, key, other.keyPem])).toEqual([])
@@ -232,7 +231,7 @@ describe('keys and certificates in the forms they arrive in', () => {
   it('masks every form of an indented encrypted key given the wrong passphrase', async () => {
     const encrypted = keyPem(good.client.key, 'sec1', { passphrase: PASSPHRASE })
     const key = indent(encrypted)
-    const run = await runAction(
+    const run = await mainStep(
       clientInputs(fake, good, { 'private-key': key, 'private-key-passphrase': 'not the passphrase' }),
     )
     expectFailure(run, /^Input 'private-key' could not be decrypted with private-key-passphrase/)
@@ -242,7 +241,7 @@ describe('keys and certificates in the forms they arrive in', () => {
 
   it('still says a key is cut off when its END line is missing', async () => {
     const cut = escapedLineBreaks(good.keyPem).split(pemArmour('END', 'PRIVATE KEY'))[0] ?? ''
-    const run = await runAction(clientInputs(fake, good, { 'private-key': cut }))
+    const run = await mainStep(clientInputs(fake, good, { 'private-key': cut }))
     expectFailure(run, /^Input 'private-key' is cut off/)
     expect(leakedSecrets(run, [API_TOKEN, cut, good.keyPem])).toEqual([])
   })
