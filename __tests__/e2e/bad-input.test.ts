@@ -8,7 +8,7 @@ import { badCases, expectRefused, good, other } from '../support/bad-inputs.ts'
 /**
  * Bad input through dist/, as the runner runs it: exit code 1, one error annotation naming the input,
  * no request, no stack trace, no secret. Every case of the table runs in-process in
- * __tests__/unit/bad-input.test.ts; these are one of each kind: a required input, a file read from the
+ * __tests__/inprocess/bad-input.test.ts; these are one of each kind: a required input, a file read from the
  * workspace, a secret that must stay masked when it is the cause, and a certificate check.
  */
 

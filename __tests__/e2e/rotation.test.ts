@@ -2,9 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { errorAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import { API_TOKEN, clientInputs, makeClient, type ClientFixture, issuedEarlier } from '../../test-kit/fixtures.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
+import { mainStep } from '../support/steps.ts'
 import { leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
 
-/** Re-runs, replace (make before break) and dry runs, through dist/ against the stand-in. */
+/**
+ * Re-runs, replace (make before break) and dry runs, against the stand-in, from source in this process:
+ * replace through dist/ is proven in post-step.test.ts and hostile-answers.test.ts.
+ */
 
 let fake: FakeCloudflare
 const HOUR = 3_600_000
@@ -19,9 +23,16 @@ const idsNamed = (name: string): string[] =>
 const warnings = (run: ActionRun): string[] =>
   run.annotations.filter((a) => a.level === 'warning').map((a) => a.message)
 
-/** One main step, replacing (when asked) in the step itself: the replace logic, tested without a post step. */
-async function rotate(fixture: ClientFixture, inputs: Record<string, string> = {}): Promise<ActionRun> {
-  const run = await runAction(
+/**
+ * One main step, replacing (when asked) in the step itself: the replace logic, tested without a post
+ * step. In this process, unless `start` is `runAction`: runs at the same time each need a process.
+ */
+async function rotate(
+  fixture: ClientFixture,
+  inputs: Record<string, string> = {},
+  start: typeof runAction = mainStep,
+): Promise<ActionRun> {
+  const run = await start(
     clientInputs(fake, fixture, { name: 'payments-client', 'replace-when': 'immediately', ...inputs }),
   )
   expect(leakedSecrets(run, [API_TOKEN, fixture.keyPem])).toEqual([])
@@ -118,7 +129,10 @@ describe('replace', () => {
   it('converges on one certificate when two runs rotate the same name at once', async () => {
     const older = fake.seed(issuedEarlier(), { name: 'payments-client', uploadedOn: hoursAgo(48) })
     const [a, b] = [makeClient('ec'), makeClient('ec')]
-    const runs = await Promise.all([rotate(a, { replace: 'true' }), rotate(b, { replace: 'true' })])
+    const runs = await Promise.all([
+      rotate(a, { replace: 'true' }, runAction),
+      rotate(b, { replace: 'true' }, runAction),
+    ])
     for (const run of runs) expect(run.exitCode).toBe(0)
 
     const remaining = idsNamed('payments-client')

@@ -21,6 +21,7 @@ import {
 } from '../../test-kit/fixtures.ts'
 import { keyPem } from '../../test-kit/pki.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
+import { mainStep } from '../support/steps.ts'
 import { actionYaml, leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
 
 const DAY = 86_400_000
@@ -145,7 +146,7 @@ describe('what users really have', () => {
         .map((line) => `${line}  `)
         .join('\r\n')
     const certificate = `${messy(fixture.ca.pem)}\r\n${messy(fixture.client.pem)}\r\n`
-    const run = await runAction(clientInputs(fake, fixture, { certificate, 'private-key': messy(fixture.keyPem) }))
+    const run = await mainStep(clientInputs(fake, fixture, { certificate, 'private-key': messy(fixture.keyPem) }))
     expectSuccess(run)
     const [body] = uploadBodies()
     expect(body?.certificates).toBe(`${fixture.client.pem.trim()}\n${fixture.ca.pem.trim()}`)
@@ -162,7 +163,7 @@ describe('what users really have', () => {
   ] as const)('accepts a %s key and sends it as PKCS#8', async (_, kind, format) => {
     const own = makeClient(kind)
     const given = keyPem(own.client.key, format)
-    const run = await runAction(clientInputs(fake, own, { 'private-key': given }))
+    const run = await mainStep(clientInputs(fake, own, { 'private-key': given }))
     expectSuccess(run)
     const [body] = uploadBodies()
     expect(body?.private_key?.startsWith(pemArmour('BEGIN', 'PRIVATE KEY'))).toBe(true)
@@ -173,7 +174,7 @@ describe('what users really have', () => {
   it.each(['pkcs8', 'pkcs1'] as const)('decrypts an encrypted %s key, and masks the decrypted form', async (format) => {
     const own = makeClient('rsa')
     const encrypted = keyPem(own.client.key, format, { passphrase: PASSPHRASE })
-    const run = await runAction(
+    const run = await mainStep(
       clientInputs(fake, own, { 'private-key': encrypted, 'private-key-passphrase': PASSPHRASE }),
     )
     expectSuccess(run)
@@ -190,7 +191,7 @@ describe('what users really have', () => {
       Buffer.from(fixture.client.pem.replace(/\n/g, '\r\n'), 'utf16le'),
     ])
     const workspace = makeWorkspace({ 'certs/client.pem': utf16 })
-    const run = await runAction(
+    const run = await mainStep(
       clientInputs(fake, fixture, { certificate: '', 'certificate-path': 'certs/client.pem' }),
       {
         workspace,
@@ -202,7 +203,7 @@ describe('what users really have', () => {
 
   it('reads the key from private-key-path and masks it', async () => {
     const workspace = makeWorkspace({ 'certs/client.pem': fixture.client.pem, 'secrets/client.key': fixture.keyPem })
-    const run = await runAction(
+    const run = await mainStep(
       clientInputs(fake, fixture, {
         certificate: '',
         'certificate-path': 'certs/client.pem',
@@ -219,7 +220,7 @@ describe('what users really have', () => {
 describe('expiry', () => {
   it('warns when the certificate expires within expiry-warning-days', async () => {
     const soon = makeClient('ec', { notAfter: new Date(Date.now() + 10 * DAY - 3_600_000) })
-    const run = await runAction(clientInputs(fake, soon, { 'expiry-warning-days': '30' }))
+    const run = await mainStep(clientInputs(fake, soon, { 'expiry-warning-days': '30' }))
     expectSuccess(run)
     expect(run.annotations).toContainEqual({
       level: 'warning',
@@ -229,7 +230,7 @@ describe('expiry', () => {
 
   it('does not warn with expiry-warning-days 0', async () => {
     const soon = makeClient('ec', { notAfter: new Date(Date.now() + 10 * DAY) })
-    const run = await runAction(clientInputs(fake, soon, { 'expiry-warning-days': '0' }))
+    const run = await mainStep(clientInputs(fake, soon, { 'expiry-warning-days': '0' }))
     expectSuccess(run)
     expect(run.annotations.filter((a) => a.level === 'warning')).toEqual([])
   })
@@ -242,7 +243,7 @@ describe('odd answers', () => {
       method: 'POST',
       fault: successAnswer({ id, name: 'payments', issuer: 12345, uploaded_on: new Date().toISOString(), ca: false }),
     })
-    const run = await runAction(clientInputs(fake, fixture))
+    const run = await mainStep(clientInputs(fake, fixture))
     expectSuccess(run)
     expect(run.outputs['certificate-id']).toBe(id)
   })
@@ -255,7 +256,7 @@ describe('odd answers', () => {
       pathSuffix: '/mtls_certificates',
       fault: partialListingAnswer([listed], { total_count: 60, total_pages: 2 }),
     })
-    const run = await runAction(
+    const run = await mainStep(
       clientInputs(fake, fixture, { name: 'payments', replace: 'true', 'replace-when': 'immediately' }),
     )
     expectSuccess(run)
@@ -274,7 +275,7 @@ describe('API failures', () => {
         { code: 1002, message: 'Bad chain' },
       ]),
     })
-    const run = await runAction(clientInputs(fake, fixture))
+    const run = await mainStep(clientInputs(fake, fixture))
     expect(run.exitCode).toBe(1)
     const errors = run.annotations.filter((a) => a.level === 'error')
     expect(errors).toHaveLength(1)
@@ -283,7 +284,7 @@ describe('API failures', () => {
   })
 
   it('explains a rejected token, and does not retry it', async () => {
-    const run = await runAction(clientInputs(fake, fixture, { 'api-token': 'wrong-token-value-123' }))
+    const run = await mainStep(clientInputs(fake, fixture, { 'api-token': 'wrong-token-value-123' }))
     expect(run.exitCode).toBe(1)
     expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(
       /HTTP 403: \[10000\] Authentication error\. Cloudflare answers so both when it does not accept the API token/,
@@ -293,7 +294,7 @@ describe('API failures', () => {
   })
 
   it('names a wrong account id', async () => {
-    const run = await runAction(clientInputs(fake, fixture, { 'account-id': 'f'.repeat(32) }))
+    const run = await mainStep(clientInputs(fake, fixture, { 'account-id': 'f'.repeat(32) }))
     expect(run.exitCode).toBe(1)
     expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(/\[7003\].*Check account-id/)
   })
@@ -309,7 +310,7 @@ describe('API failures', () => {
         { code: 1401, message: `key: ${sent}` },
       ]),
     })
-    const run = await runAction(clientInputs(fake, own, { 'private-key': given }))
+    const run = await mainStep(clientInputs(fake, own, { 'private-key': given }))
     expect(run.exitCode).toBe(1)
     expect(run.log).toContain('[1400] Invalid request')
     expect(leakedSecrets(run, [given, sent, API_TOKEN])).toEqual([])
@@ -325,7 +326,7 @@ describe('API failures', () => {
         body: '<html><head><title>Attention Required! | Cloudflare</title></head><body>blocked</body></html>',
       },
     })
-    const run = await runAction(clientInputs(fake, fixture))
+    const run = await mainStep(clientInputs(fake, fixture))
     expect(run.exitCode).toBe(1)
     const message = run.annotations.find((a) => a.level === 'error')?.message
     expect(message).toContain(

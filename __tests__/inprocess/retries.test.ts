@@ -21,7 +21,7 @@ import {
  * Retries and backoff, through the action's entry function in this process with a fake clock (time
  * moves only when the action sleeps): real
  * HTTP to the stand-in, but every wait is recorded instead of slept, so the tests assert the exact
- * waits. A few of these run through dist/ with real waits in __tests__/e2e/resilience.test.ts.
+ * waits. A few of these run through dist/ with real waits in __tests__/e2e/network.test.ts.
  */
 
 let fake: FakeCloudflare

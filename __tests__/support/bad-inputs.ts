@@ -14,7 +14,7 @@ import { leakedSecrets, type ActionRun, type RunOptions } from '../../test-kit/r
 /**
  * Bad inputs, each with the error it must give: the step fails before any request, with exit code 1 and
  * one error annotation that names the input and the fix, no stack trace, and no secret in anything the
- * user can see. The unit table (__tests__/unit/bad-input.test.ts) runs every case in-process; the
+ * user can see. The unit table (__tests__/inprocess/bad-input.test.ts) runs every case in-process; the
  * end-to-end file runs a few through dist/.
  */
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { errorAnswer, type FakeCloudflare, type RecordedRequest } from '../../test-kit/fake-cloudflare.ts'
 import { ACCOUNT_ID, API_TOKEN, ZONE_ID, clientInputs, makeClient } from '../../test-kit/fixtures.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
+import { mainStep, postStep } from '../support/steps.ts'
 import { leakedSecrets, runAction, runPostStep, type ActionRun } from '../../test-kit/run-action.ts'
 
 /**
@@ -74,7 +75,7 @@ async function step(run: Promise<ActionRun>, exitCode = 0): Promise<ActionRun> {
 
 describe('attaching the new CA', () => {
   it('uploads the CA, then reads its hostnames and writes the given ones', async () => {
-    const run = await step(runAction(caInputs(newCa(), { hostnames: `${API}\n*.Internal.example.com` })))
+    const run = await step(mainStep(caInputs(newCa(), { hostnames: `${API}\n*.Internal.example.com` })))
     const id = run.outputs['certificate-id'] ?? ''
     expect(run.outputs.created).toBe('true')
     // Read, merge, write, and read back: what Cloudflare holds after the write is what counts.
@@ -89,7 +90,7 @@ describe('attaching the new CA', () => {
     const pem = newCa()
     const existing = fake.seed(pem, { name: NAME, ca: true })
     fake.attach(ZONE_ID, existing.id, ['legacy.example.com'])
-    const run = await step(runAction(caInputs(pem)))
+    const run = await step(mainStep(caInputs(pem)))
     expect(run.outputs.created).toBe('false')
     expect(zoneCalls()).toEqual([
       `GET ${existing.id}`,
@@ -101,9 +102,9 @@ describe('attaching the new CA', () => {
 
   it('writes nothing on a re-run', async () => {
     const pem = newCa()
-    const first = await step(runAction(caInputs(pem)))
+    const first = await step(mainStep(caInputs(pem)))
     fake.requests.length = 0
-    const again = await step(runAction(caInputs(pem)))
+    const again = await step(mainStep(caInputs(pem)))
     expect(again.outputs['certificate-id']).toBe(first.outputs['certificate-id'])
     expect(fake.requests.filter((r) => r.method !== 'GET' && r.method !== 'POST')).toEqual([])
     expect(zoneCalls()).toEqual([`GET ${first.outputs['certificate-id'] ?? ''}`])
@@ -112,11 +113,11 @@ describe('attaching the new CA', () => {
   })
 
   it('a CA without zone-id makes no zone request, and a leaf upload is still exactly one request', async () => {
-    const ca = await step(runAction(caInputs(newCa(), { 'zone-id': '', hostnames: '' })))
+    const ca = await step(mainStep(caInputs(newCa(), { 'zone-id': '', hostnames: '' })))
     expect(zoneRequests()).toEqual([])
     expect(hostnamesOutput(ca)).toEqual([])
     fake.requests.length = 0
-    const leaf = await step(runAction(clientInputs(fake, LEAF)))
+    const leaf = await step(mainStep(clientInputs(fake, LEAF)))
     expect(leaf.outputs.created).toBe('true')
     expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `POST /client/v4/accounts/${ACCOUNT_ID}/mtls_certificates`,
@@ -150,7 +151,7 @@ describe('rotating the CA', () => {
 
   it('keeps the old CA where it serves a hostname this step was not given, with a warning naming it', async () => {
     const old = olderCa([API, PARTNER])
-    const run = await step(runAction(caInputs(newCa(), { replace: 'true', 'replace-when': 'immediately' })))
+    const run = await step(mainStep(caInputs(newCa(), { replace: 'true', 'replace-when': 'immediately' })))
     expect(fake.hostnamesOf(ZONE_ID, old)).toEqual([PARTNER])
     expect(fake.certificates.has(old)).toBe(true)
     expect(fake.requestsTo('DELETE')).toEqual([])
@@ -164,7 +165,7 @@ describe('rotating the CA', () => {
   it('waits, with backoff, while Cloudflare still reports the old CA in use after the detach, then deletes it', async () => {
     const old = olderCa([API])
     fake.associationLag = 2
-    const run = await step(runAction(caInputs(newCa(), { replace: 'true', 'replace-when': 'immediately' })))
+    const run = await step(mainStep(caInputs(newCa(), { replace: 'true', 'replace-when': 'immediately' })))
     expect(fake.certificates.has(old)).toBe(false)
     expect(JSON.parse(run.outputs['replaced-ids'] ?? '')).toEqual([old])
     // Two reads still answer "in use", the third none; then the new CA's hostnames once more; only then the delete.
@@ -183,7 +184,7 @@ describe('rotating the CA', () => {
     const old = olderCa([API])
     fake.associationLag = 1000
     const run = await step(
-      runAction(caInputs(newCa(), { replace: 'true', 'replace-when': 'immediately', 'timeout-seconds': '3' })),
+      mainStep(caInputs(newCa(), { replace: 'true', 'replace-when': 'immediately', 'timeout-seconds': '3' })),
     )
     expect(fake.certificates.has(old)).toBe(true)
     expect(fake.hostnamesOf(ZONE_ID, old)).toEqual([])
@@ -198,7 +199,7 @@ describe('a dry run', () => {
   it('writes nothing and reports what would be attached, detached and deleted', async () => {
     const old = olderCa([API])
     const pem = newCa()
-    const run = await step(runAction(caInputs(pem, { replace: 'true', 'dry-run': 'true' })))
+    const run = await step(mainStep(caInputs(pem, { replace: 'true', 'dry-run': 'true' })))
     expect(fake.requests.filter((r) => r.method !== 'GET')).toEqual([])
     expect(fake.hostnamesOf(ZONE_ID, old)).toEqual([API])
     expect(hostnamesOutput(run)).toEqual([API])
@@ -227,7 +228,7 @@ describe('failures', () => {
     ],
     ['a zone name for zone-id', { 'zone-id': 'example.com' }, /^Input 'zone-id' must be 32 hexadecimal characters/],
   ])('refuses %s before any request', async (_case, extra, message) => {
-    const run = await step(runAction(caInputs(newCa(), extra)), 1)
+    const run = await step(mainStep(caInputs(newCa(), extra)), 1)
     expect(errors(run)).toEqual([expect.stringMatching(message)])
     expect(fake.requests).toEqual([])
     expect(run.log).not.toMatch(/\n\s+at /)
@@ -242,7 +243,7 @@ describe('failures', () => {
     const pem = newCa()
     const old = olderCa([API])
     const inputs = caInputs(pem, { replace: 'true', 'replace-when': 'immediately' })
-    const failed = await step(runAction(inputs), 1)
+    const failed = await step(mainStep(inputs), 1)
     const id = failed.outputs['certificate-id'] ?? ''
     expect(id).toMatch(/^[0-9a-f-]{32,36}$/)
     expect(fake.certificates.has(id)).toBe(true)
@@ -253,7 +254,7 @@ describe('failures', () => {
     expect(fake.hostnamesOf(ZONE_ID, old)).toEqual([API])
     expect(fake.certificates.has(old)).toBe(true)
 
-    const rerun = await step(runAction(inputs))
+    const rerun = await step(mainStep(inputs))
     expect(rerun.outputs['certificate-id']).toBe(id)
     expect(rerun.outputs.created).toBe('false')
     expect(fake.hostnamesOf(ZONE_ID, id)).toEqual([API])
@@ -263,13 +264,13 @@ describe('failures', () => {
   it('in the post step, a refused zone read is a warning, and the old CA is left as it was', async () => {
     const old = olderCa([API])
     const inputs = caInputs(newCa(), { replace: 'true' })
-    const main = await step(runAction(inputs))
+    const main = await step(mainStep(inputs))
     fake.inject({
       method: 'GET',
       pathSuffix: '/hostname_associations',
       fault: errorAnswer(403, [{ code: 10000, message: 'Authentication error' }]),
     })
-    const post = await step(runPostStep(inputs, main))
+    const post = await step(postStep(inputs, main))
     expect(warnings(post)).toEqual([expect.stringContaining('"Zone → SSL and Certificates → Edit"')])
     expect(fake.hostnamesOf(ZONE_ID, old)).toEqual([API])
     expect(fake.certificates.has(old)).toBe(true)
@@ -277,7 +278,7 @@ describe('failures', () => {
   })
 
   it('points at zone-id for a zone the account does not hold', async () => {
-    const run = await step(runAction(caInputs(newCa(), { 'zone-id': 'f'.repeat(32) })), 1)
+    const run = await step(mainStep(caInputs(newCa(), { 'zone-id': 'f'.repeat(32) })), 1)
     expect(errors(run)).toEqual([expect.stringContaining('Check zone-id')])
     expect(run.outputs['certificate-id']).toMatch(/^[0-9a-f-]{32,36}$/)
   })

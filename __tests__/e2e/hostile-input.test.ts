@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import { createPrivateKey } from 'node:crypto'
-import { mkdirSync, symlinkSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import {
   API_TOKEN,
@@ -16,17 +17,24 @@ import {
 import { legacyEncryptedKey, type LegacyEncryption } from '../../test-kit/openssl.ts'
 import { keyPem, type KeyKind } from '../../test-kit/pki.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
+import { mainStep } from '../support/steps.ts'
 import { leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
+import { run as runSource } from '../../src/main.ts'
+import { runInProcess } from '../support/run-in-process.ts'
 
 /**
  * What new users and attackers really hand the action: files that are not files, keys with odd
- * encryption, indentation or escaped line breaks, passphrases with spaces, and hostile API answers.
- * Each run goes through dist/ with debug logging on; no secret, in any form the action makes of it,
- * may reach the log, an output or the summary.
+ * encryption, indentation or escaped line breaks, passphrases with spaces, chains with repeats or in
+ * PKCS#12, a leaf without its key. Runs go through dist/ with debug logging on; no secret, in any form
+ * the action makes of it, may reach the log, an output or the summary. The chain and missing-key cases
+ * of the main step run the action's source in this process, to spare a process start each.
  */
 
 let fake: FakeCloudflare
 let good: ClientFixture
+let fixture: ClientFixture
+const NAME = 'payments-client'
+const LAST_YEAR = '2025-11-01T00:00:00Z'
 
 useStandIn((started) => (fake = started))
 beforeAll(() => {
@@ -53,6 +61,21 @@ function expectFailure(run: ActionRun, error: RegExp): void {
 
 const pathInputs = (extra: Record<string, string>): Record<string, string> =>
   clientInputs(fake, good, { certificate: '', 'certificate-path': 'certs/client.pem', ...extra })
+
+const annotations = (run: ActionRun, level: 'error' | 'warning' | 'notice'): string[] =>
+  run.annotations.filter((a) => a.level === level).map((a) => a.message)
+const errorOf = (run: ActionRun): string => annotations(run, 'error')[0] ?? ''
+/** Issued two hours ago, before any fixture (an hour ago): never taken for a newer certificate. */
+const olderPem = (): string => makeClient('ec', { notBefore: new Date(Date.now() - 2 * 3_600_000) }).client.pem
+const older = (fields: Parameters<FakeCloudflare['seed']>[1] = {}) =>
+  fake.seed(olderPem(), { name: NAME, uploadedOn: LAST_YEAR, ...fields })
+
+/** The main step run from source in this process. */
+async function run(extra: Record<string, string> = {}, env: Record<string, string> = {}): Promise<ActionRun> {
+  const done = await runInProcess(runSource, clientInputs(fake, fixture, { name: NAME, ...extra }), { env })
+  expect(leakedSecrets(done, [API_TOKEN, fixture.keyPem])).toEqual([])
+  return done
+}
 
 describe.skipIf(process.platform === 'win32')('files that are not regular files', () => {
   /** A named pipe with no writer: opening it for reading waits forever. */
@@ -115,9 +138,7 @@ describe('passphrases are taken as given', () => {
   it('decrypts a key whose passphrase has leading and trailing spaces', async () => {
     const spaced = `  ${PASSPHRASE}  `
     const encrypted = keyPem(good.client.key, 'pkcs8', { passphrase: spaced })
-    const run = await runAction(
-      clientInputs(fake, good, { 'private-key': encrypted, 'private-key-passphrase': spaced }),
-    )
+    const run = await mainStep(clientInputs(fake, good, { 'private-key': encrypted, 'private-key-passphrase': spaced }))
     const sent = expectUploadedKey(run, good)
     expect(run.masks).toEqual(expect.arrayContaining([spaced, PASSPHRASE]))
     expect(leakedSecrets(run, [API_TOKEN, encrypted, spaced, sent])).toEqual([])
@@ -125,7 +146,7 @@ describe('passphrases are taken as given', () => {
 
   it('still decrypts with the trimmed passphrase, as a secret stored with a final line break needs', async () => {
     const encrypted = keyPem(good.client.key, 'sec1', { passphrase: PASSPHRASE })
-    const run = await runAction(
+    const run = await mainStep(
       clientInputs(fake, good, { 'private-key': encrypted, 'private-key-passphrase': `${PASSPHRASE}\n` }),
     )
     const sent = expectUploadedKey(run, good)
@@ -145,7 +166,7 @@ describe('keys with legacy encryption', () => {
       const own = makeClient(kind)
       const legacy = legacyEncryptedKey(own.client.key, encryption, PASSPHRASE)
       if (legacy === undefined) return skip('no openssl command with the legacy provider')
-      const run = await runAction(
+      const run = await mainStep(
         clientInputs(fake, own, { 'private-key': legacy, 'private-key-passphrase': PASSPHRASE }),
       )
       expectFailure(
@@ -165,7 +186,7 @@ describe('keys and certificates in the forms they arrive in', () => {
 
   it('accepts an indented certificate and key, as YAML block scalars pasted with extra indent have them', async () => {
     const key = indent(good.keyPem)
-    const run = await runAction(clientInputs(fake, good, { certificate: indent(good.client.pem), 'private-key': key }))
+    const run = await mainStep(clientInputs(fake, good, { certificate: indent(good.client.pem), 'private-key': key }))
     const sent = expectUploadedKey(run, good)
     expect(fake.requestsTo('POST')[0]?.json).toMatchObject({ certificates: good.client.pem.trim() })
     // The de-indented key is a form the action makes: registered before anything is logged.
@@ -176,7 +197,7 @@ describe('keys and certificates in the forms they arrive in', () => {
   it('accepts a key and a certificate whose line breaks are the two characters \\n', async () => {
     const key = escapedLineBreaks(good.keyPem)
     expect(key).not.toContain('\n')
-    const run = await runAction(
+    const run = await mainStep(
       clientInputs(fake, good, { certificate: escapedLineBreaks(good.client.pem), 'private-key': key }),
     )
     const sent = expectUploadedKey(run, good)
@@ -187,7 +208,7 @@ describe('keys and certificates in the forms they arrive in', () => {
   it('reads a key file whose line breaks are the two characters \\n, as a .env file has it', async () => {
     const key = `"${escapedLineBreaks(good.keyPem)}"`
     const workspace = makeWorkspace({ 'secrets/client.key': key })
-    const run = await runAction(
+    const run = await mainStep(
       clientInputs(fake, good, { 'private-key': '', 'private-key-path': 'secrets/client.key' }),
       {
         workspace,
@@ -201,7 +222,7 @@ describe('keys and certificates in the forms they arrive in', () => {
   it('masks every form of an escaped key that does not belong to the certificate', async () => {
     const other = makeClient('ec')
     const key = escapedLineBreaks(other.keyPem)
-    const run = await runAction(clientInputs(fake, good, { 'private-key': key }))
+    const run = await mainStep(clientInputs(fake, good, { 'private-key': key }))
     expectFailure(run, /^The private key \(input 'private-key'\) does not belong to the certificate/)
     expect(run.masks).toContain(other.keyPem.trim())
     expect(leakedSecrets(run, [API_TOKEN, key, other.keyPem])).toEqual([])
@@ -210,7 +231,7 @@ describe('keys and certificates in the forms they arrive in', () => {
   it('masks every form of an indented encrypted key given the wrong passphrase', async () => {
     const encrypted = keyPem(good.client.key, 'sec1', { passphrase: PASSPHRASE })
     const key = indent(encrypted)
-    const run = await runAction(
+    const run = await mainStep(
       clientInputs(fake, good, { 'private-key': key, 'private-key-passphrase': 'not the passphrase' }),
     )
     expectFailure(run, /^Input 'private-key' could not be decrypted with private-key-passphrase/)
@@ -220,28 +241,94 @@ describe('keys and certificates in the forms they arrive in', () => {
 
   it('still says a key is cut off when its END line is missing', async () => {
     const cut = escapedLineBreaks(good.keyPem).split(pemArmour('END', 'PRIVATE KEY'))[0] ?? ''
-    const run = await runAction(clientInputs(fake, good, { 'private-key': cut }))
+    const run = await mainStep(clientInputs(fake, good, { 'private-key': cut }))
     expectFailure(run, /^Input 'private-key' is cut off/)
     expect(leakedSecrets(run, [API_TOKEN, cut, good.keyPem])).toEqual([])
   })
 })
 
-describe('hostile answers stay linear', () => {
-  /** Just under the 8 MiB answer cap, as JSON: BEGIN lines without END, the worst case for a backtracking scan. */
-  function hostileListing(): string {
-    const unit = '-----BEGIN CERTIFICATE-----\n'
-    const certificates = unit.repeat(Math.floor((7.5 * 1024 * 1024) / JSON.stringify(unit).length))
-    const result = [{ id: 'f'.repeat(32), name: 'payments-client', ca: false, certificates }]
-    return JSON.stringify({ success: true, errors: [], messages: [], result })
-  }
+describe('chain files', () => {
+  it('drops a repeated certificate, with a notice', async () => {
+    fixture = makeClient('ec')
+    const done = await run({ certificate: `${fixture.client.pem}${fixture.client.pem}${fixture.ca.pem}` })
+    expect(done.exitCode).toBe(0)
+    const sent = (fake.requestsTo('POST')[0]?.json as { certificates: string }).certificates
+    expect(sent.match(/BEGIN CERTIFICATE/g)).toHaveLength(2)
+    expect(annotations(done, 'notice')).toEqual([expect.stringMatching(/repeat/i)])
+  })
 
-  it('reads a listed certificate full of BEGIN lines within the time limit', async () => {
-    fake.inject({ method: 'GET', fault: { kind: 'respond', status: 200, body: hostileListing() } })
-    const run = await runAction(clientInputs(fake, good, { 'dry-run': 'true', 'timeout-seconds': '10' }), {
-      killAfterMs: 20_000,
+  describe('PKCS#12 files', () => {
+    let p12: Buffer | undefined
+    beforeAll(() => {
+      fixture = makeClient('ec')
+      const dir = mkdtempSync(join(tmpdir(), 'mtls-p12-'))
+      writeFileSync(join(dir, 'cert.pem'), fixture.client.pem)
+      writeFileSync(join(dir, 'key.pem'), fixture.keyPem)
+      try {
+        execFileSync(
+          'openssl',
+          ['pkcs12', '-export', '-in', 'cert.pem', '-inkey', 'key.pem', '-passout', 'pass:x', '-out', 'c.p12'],
+          {
+            cwd: dir,
+            stdio: 'ignore',
+          },
+        )
+        p12 = readFileSync(join(dir, 'c.p12'))
+      } catch {
+        p12 = undefined
+      }
     })
-    expect(run.exitCode).toBe(0)
-    expect(run.durationMs).toBeLessThan(10_000)
-    expect(run.log).toContain('Would upload the certificate')
+    afterAll(() => undefined)
+
+    it.each([
+      ['certificate-path', 'client.p12'],
+      ['certificate-path', 'bundle.bin'],
+      ['private-key-path', 'client.pfx'],
+    ])('is named in %s (%s), with the openssl pkcs12 commands', async (input, file) => {
+      if (!p12) return
+      const workspace = makeWorkspace({ [file]: p12, 'client.pem': fixture.client.pem })
+      const inputs =
+        input === 'certificate-path'
+          ? { certificate: '', 'certificate-path': file }
+          : { 'private-key': '', 'private-key-path': file }
+      const done = await runAction(clientInputs(fake, fixture, { name: NAME, ...inputs }), { workspace })
+      expect(done.exitCode).toBe(1)
+      expect(errorOf(done).toLowerCase()).toMatch(new RegExp(`^${input} '${file}'`))
+      expect(errorOf(done)).toMatch(/PKCS#12/)
+      expect(errorOf(done)).toMatch(/openssl pkcs12 .*-nokeys/)
+      expect(errorOf(done)).not.toMatch(/DER file|-inform der/)
+      expect(fake.requests).toEqual([])
+    })
+  })
+})
+
+describe('a leaf certificate without its key', () => {
+  it.each([
+    ['is refused by default, naming the likely causes, before any request', {}],
+    ['is refused with replace, so that no older certificate with its key is deleted', { replace: 'true' }],
+  ])('%s', async (_, extra) => {
+    fixture = makeClient('ec')
+    older()
+    const done = await run({ 'private-key': '', ...extra })
+    expect(done.exitCode).toBe(1)
+    expect(errorOf(done)).toMatch(/^Input 'private-key' is empty/)
+    expect(errorOf(done)).toMatch(/not set|misspelled/)
+    expect(errorOf(done)).toMatch(/fork/)
+    expect(errorOf(done)).toMatch(/allow-missing-key: true/)
+    expect(fake.requests).toEqual([])
+  })
+
+  it('is uploaded without its key when the workflow says so', async () => {
+    fixture = makeClient('ec')
+    const done = await run({ 'private-key': '', 'allow-missing-key': 'true' })
+    expect(done.exitCode).toBe(0)
+    expect(fake.requestsTo('POST')[0]?.json).not.toHaveProperty('private_key')
+  })
+
+  it('refuses allow-missing-key that is not a boolean', async () => {
+    fixture = makeClient('ec')
+    const done = await run({ 'private-key': '', 'allow-missing-key': 'yes' })
+    expect(done.exitCode).toBe(1)
+    expect(errorOf(done)).toMatch(/^Input 'allow-missing-key' must be true or false/)
   })
 })

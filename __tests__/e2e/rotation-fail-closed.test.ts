@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { successAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
-import { clientInputs, makeClient, type ClientFixture } from '../../test-kit/fixtures.ts'
-import { runAction, runPostStep, type ActionRun } from '../../test-kit/run-action.ts'
+import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient, type ClientFixture } from '../../test-kit/fixtures.ts'
+import { leakedSecrets, runAction, runPostStep, type ActionRun } from '../../test-kit/run-action.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
+import { run as runSource } from '../../src/main.ts'
+import { runInProcess } from '../support/run-in-process.ts'
 
 /**
  * `replace` fails closed: when the account's answers do not show which certificate is older, or that
- * the new one is still there, it deletes nothing. Through the committed dist/, against the stand-in.
+ * the new one is still there, or what uses it, it deletes nothing; it never acts on an id that is not a
+ * Cloudflare id, nor on a certificate Cloudflare manages. The first cases run the committed dist/; the
+ * answers of unexpected shape and the listing's ids run the action's source in this process, to spare a
+ * process start each.
  */
 
 const DAY = 86_400_000
@@ -28,6 +33,19 @@ const publicView = (id: string): Record<string, unknown> => {
 const immediately = (): Record<string, string> =>
   clientInputs(fake, fixture, { replace: 'true', 'replace-when': 'immediately' })
 const isoAgo = (ms: number): string => new Date(Date.now() - ms).toISOString()
+/** Issued two hours ago, before any fixture (an hour ago): never taken for a newer certificate. */
+const olderPem = (): string => makeClient('ec', { notBefore: new Date(Date.now() - 2 * 3_600_000) }).client.pem
+const older = (fields: Parameters<FakeCloudflare['seed']>[1] = {}) =>
+  fake.seed(olderPem(), { name: NAME, uploadedOn: LAST_YEAR, ...fields })
+
+/** The main step run from source in this process. */
+async function run(extra: Record<string, string> = {}, env: Record<string, string> = {}): Promise<ActionRun> {
+  const done = await runInProcess(runSource, clientInputs(fake, fixture, { name: NAME, ...extra }), { env })
+  expect(leakedSecrets(done, [API_TOKEN, fixture.keyPem])).toEqual([])
+  return done
+}
+const replaceNow = (extra: Record<string, string> = {}): Promise<ActionRun> =>
+  run({ replace: 'true', 'replace-when': 'immediately', ...extra })
 
 describe('the certificate replace rotates to is not in the listing', () => {
   it('post step: deletes nothing, and warns, when the new certificate is gone', async () => {
@@ -173,5 +191,90 @@ describe('our upload time comes from Cloudflare, never from the runner', () => {
     // Nothing is left to the post step either.
     expect(run.outputs['replace-candidates']).toBe('[]')
     expect(run.log).not.toContain('Replace is scheduled')
+  })
+})
+
+describe('an association answer of unexpected shape keeps the certificate', () => {
+  it.each([
+    ['an object', { service: 'gateway' }],
+    ['a string', 'none'],
+    ['null', null],
+    ['a number', 0],
+    ['a list of strings', ['gateway']],
+    ['a list holding null', [null]],
+  ])('%s', async (_, answer) => {
+    fixture = makeClient('ec')
+    const old = older()
+    fake.inject({ method: 'GET', pathSuffix: '/associations', fault: successAnswer(answer) })
+    const done = await replaceNow()
+    expect(done.exitCode).toBe(0)
+    expect(fake.certificates.has(old.id)).toBe(true)
+    expect(deletes()).toEqual([])
+    expect(done.outputs['replaced-ids']).toBe('[]')
+    expect(warnings(done)).toEqual([expect.stringMatching(new RegExp(`^Certificate ${old.id}.*kept`))])
+  })
+})
+
+describe('ids from the listing', () => {
+  it('makes no request for an id that is not a Cloudflare id, and warns', async () => {
+    fixture = makeClient('ec')
+    const odd = ['..', '', 'a/b', '%2e%2e', 'x?y=1'].map((id) => older({ id }).id)
+    const valid = older()
+    const done = await replaceNow()
+    expect(done.exitCode).toBe(0)
+    const after = fake.requests.filter(
+      (r) => r.method !== 'POST' && !(r.method === 'GET' && r.path.endsWith('/mtls_certificates')),
+    )
+    expect(after.map((r) => `${r.method} ${r.path}${r.query}`)).toEqual([
+      `GET /client/v4/accounts/${ACCOUNT_ID}/mtls_certificates/${valid.id}/associations`,
+      `DELETE /client/v4/accounts/${ACCOUNT_ID}/mtls_certificates/${valid.id}`,
+    ])
+    expect(JSON.parse(done.outputs['replaced-ids'] ?? '')).toEqual([valid.id])
+    const warned = warnings(done)
+    expect(warned).toHaveLength(odd.length)
+    for (const id of odd) expect(warned.some((w) => w.startsWith(`Certificate ${id} `))).toBe(true)
+  })
+
+  it('leaves an odd id out of the candidates the post step will consider', async () => {
+    fixture = makeClient('ec')
+    older({ id: '..' })
+    const valid = older()
+    const done = await run({ replace: 'true' })
+    expect(JSON.parse(done.outputs['replace-candidates'] ?? '')).toEqual([valid.id])
+  })
+})
+
+describe('certificates Cloudflare manages', () => {
+  it('lists custom certificates only, so managed ones are never touched', async () => {
+    fixture = makeClient('ec')
+    const gateway = older({ type: 'gateway_managed' })
+    const access = older({ type: 'access_managed' })
+    const done = await replaceNow()
+    expect(done.exitCode).toBe(0)
+    for (const listing of fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/mtls_certificates')))
+      expect(new URLSearchParams(listing.query).get('type')).toBe('custom')
+    expect(fake.certificates.has(gateway.id) && fake.certificates.has(access.id)).toBe(true)
+    expect(fake.requests.filter((r) => r.path.includes(gateway.id) || r.path.includes(access.id))).toEqual([])
+  })
+
+  it('filters on type too, counting a missing type as custom', async () => {
+    fixture = makeClient('ec')
+    const managed = older()
+    const untyped = older()
+    const { private_key: _none, ...managedView } = { ...managed, type: 'gateway_managed' }
+    const { type: _custom, ...untypedView } = untyped
+    // Ours, as the upload answers it: the listing must hold it for replace to delete anything.
+    const { private_key: _key, ...oursView } = fake.seed(fixture.client.pem, { name: NAME })
+    fake.inject({ method: 'POST', fault: successAnswer(oursView) })
+    fake.inject({
+      method: 'GET',
+      pathSuffix: '/mtls_certificates',
+      fault: successAnswer([managedView, untypedView, oursView]),
+    })
+    const done = await replaceNow()
+    expect(done.exitCode).toBe(0)
+    expect(fake.certificates.has(managed.id)).toBe(true)
+    expect(fake.requests.filter((r) => r.path.includes(managed.id))).toEqual([])
+    expect(JSON.parse(done.outputs['replaced-ids'] ?? '')).toEqual([untyped.id])
   })
 })

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { errorAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import { API_TOKEN, clientInputs, makeClient, type ClientFixture, issuedEarlier } from '../../test-kit/fixtures.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
+import { mainStep, postStep } from '../support/steps.ts'
 import { leakedSecrets, runAction, runPostStep, type ActionRun } from '../../test-kit/run-action.ts'
 
 /**
  * replace-when: end-of-job, through dist/: the main step as the runner runs it, then (after whatever the
- * job's other steps do to the account) the post step with the state the main step saved.
+ * job's other steps do to the account) the post step with the state the main step saved, or with saved
+ * state it cannot trust.
  */
 
 let fake: FakeCloudflare
@@ -19,6 +21,7 @@ useStandIn((started) => (fake = started))
 const calls = (): string[] => fake.requests.map((r) => `${r.method} ${r.path.replace(/^.*\/mtls_certificates/, '')}`)
 const warnings = (run: ActionRun): string[] =>
   run.annotations.filter((a) => a.level === 'warning').map((a) => a.message)
+const deletes = (): string[] => fake.requestsTo('DELETE').map((r) => r.path)
 const errors = (run: ActionRun): string[] => run.annotations.filter((a) => a.level === 'error').map((a) => a.message)
 const older = (inUseBy?: string[]) =>
   fake.seed(issuedEarlier(), { name: NAME, uploadedOn: LAST_YEAR, ...(inUseBy ? { inUseBy } : {}) })
@@ -77,18 +80,18 @@ describe('replace at the end of the job', () => {
   it('deletes a certificate the deploy moved off between the main and post steps', async () => {
     fixture = makeClient('ec')
     const old = older(['gateway'])
-    const main = await step(runAction(inputs()))
+    const main = await step(mainStep(inputs()))
     expect(JSON.parse(main.outputs['replace-candidates'] ?? '')).toEqual([old.id])
     fake.associations.delete(old.id) // what the deploy step does
-    await step(runPostStep(inputs(), main))
+    await step(postStep(inputs(), main))
     expect(fake.certificates.has(old.id)).toBe(false)
   })
 
   it('keeps one still in use at the end of the job, with a warning, and succeeds', async () => {
     fixture = makeClient('ec')
     const old = older(['gateway'])
-    const main = await step(runAction(inputs()))
-    const post = await step(runPostStep(inputs(), main))
+    const main = await step(mainStep(inputs()))
+    const post = await step(postStep(inputs(), main))
     expect(fake.certificates.has(old.id)).toBe(true)
     expect(warnings(post)).toEqual([
       `Certificate ${old.id} of the same name (uploaded ${LAST_YEAR}): kept, still in use by gateway (active).`,
@@ -99,16 +102,16 @@ describe('replace at the end of the job', () => {
   it('warns, but does not fail the job, when a delete or the listing fails at the end', async () => {
     fixture = makeClient('ec')
     const old = older()
-    const main = await step(runAction(inputs({ 'max-retries': '0' })))
+    const main = await step(mainStep(inputs({ 'max-retries': '0' })))
     fake.inject({ method: 'DELETE', fault: errorAnswer(500, [{ code: 10001, message: 'Internal' }]) })
-    const failedDelete = await step(runPostStep(inputs({ 'max-retries': '0' }), main))
+    const failedDelete = await step(postStep(inputs({ 'max-retries': '0' }), main))
     expect(fake.certificates.has(old.id)).toBe(true)
     expect(warnings(failedDelete)).toEqual([
       expect.stringMatching(new RegExp(`^Certificate ${old.id} .*: kept, Could not delete`)),
     ])
 
     fake.inject({ method: 'GET', fault: errorAnswer(503, [{ code: 10001, message: 'Unavailable' }]) })
-    const failedList = await step(runPostStep(inputs({ 'max-retries': '0' }), main))
+    const failedList = await step(postStep(inputs({ 'max-retries': '0' }), main))
     expect(warnings(failedList)).toEqual([
       expect.stringMatching(
         /^Replace at the end of the job could not finish: Could not list .*HTTP 503.*The new certificate is in place/,
@@ -119,9 +122,9 @@ describe('replace at the end of the job', () => {
   it('uses the same time limit, and ends within it when Cloudflare hangs', async () => {
     fixture = makeClient('ec')
     older()
-    const main = await step(runAction(inputs()))
+    const main = await step(mainStep(inputs()))
     fake.inject({ method: 'GET', times: 5, fault: { kind: 'hang' } })
-    const post = await step(runPostStep(inputs({ 'timeout-seconds': '2' }), main))
+    const post = await step(postStep(inputs({ 'timeout-seconds': '2' }), main))
     expect(post.durationMs).toBeLessThan(8000)
     expect(warnings(post)).toEqual([expect.stringMatching(/no answer within timeout-seconds \(2 s\)/)])
   })
@@ -131,7 +134,7 @@ describe('nothing scheduled, nothing done', () => {
   it('makes no request without saved state, as when the main step failed before uploading', async () => {
     fixture = makeClient('ec')
     older()
-    const post = await step(runAction(inputs(), { state: { isPost: 'true' } }))
+    const post = await step(mainStep(inputs(), { state: { isPost: 'true' } }))
     expect(fake.requests).toEqual([])
     expect(post.log).toContain('Nothing to replace')
   })
@@ -143,10 +146,10 @@ describe('nothing scheduled, nothing done', () => {
   ])('schedules nothing when %s', async (_, extra) => {
     fixture = makeClient('ec')
     older()
-    const main = await step(runAction(inputs(extra)))
+    const main = await step(mainStep(inputs(extra)))
     expect(main.state).toEqual({ isPost: 'true' })
     const before = fake.requests.length
-    await step(runPostStep(inputs(extra), main))
+    await step(postStep(inputs(extra), main))
     expect(fake.requests.length).toBe(before)
   })
 
@@ -156,7 +159,7 @@ describe('nothing scheduled, nothing done', () => {
       fixture = makeClient('ec')
       fake.seed(fixture.client.pem, { name: 'uploaded by hand' })
       const old = older()
-      const main = await runAction(inputs({ 'replace-when': when }))
+      const main = await mainStep(inputs({ 'replace-when': when }))
       expect(main.exitCode).toBe(0)
       expect(main.state).toEqual({ isPost: 'true' })
       expect(main.summary).not.toMatch(/Replace|Other certificates named/)
@@ -167,7 +170,7 @@ describe('nothing scheduled, nothing done', () => {
   it('deletes in the main step itself with replace-when immediately', async () => {
     fixture = makeClient('ec')
     const old = older()
-    const main = await step(runAction(inputs({ 'replace-when': 'immediately' })))
+    const main = await step(mainStep(inputs({ 'replace-when': 'immediately' })))
     expect(JSON.parse(main.outputs['replaced-ids'] ?? '')).toEqual([old.id])
     expect(main.outputs['replace-candidates']).toBe('[]')
     expect(fake.certificates.has(old.id)).toBe(false)
@@ -176,10 +179,55 @@ describe('nothing scheduled, nothing done', () => {
   it('reports the plan in a dry run, at the end of the job as things stand', async () => {
     fixture = makeClient('ec')
     const old = older()
-    const main = await step(runAction(inputs({ 'dry-run': 'true' })))
+    const main = await step(mainStep(inputs({ 'dry-run': 'true' })))
     expect(JSON.parse(main.outputs['replace-candidates'] ?? '')).toEqual([old.id])
     expect(main.log).toContain(`Certificate ${old.id} of the same name (uploaded ${LAST_YEAR}): would delete`)
     expect(main.summary).toContain('(at the end of the job, as things stand now)')
     expect(fake.requestsTo('DELETE')).toEqual([])
+  })
+})
+
+describe('saved state the post step cannot trust', () => {
+  const rotation = (overrides: Record<string, unknown> = {}): string =>
+    JSON.stringify({
+      id: '0123456789abcdef0123456789abcdef',
+      name: NAME,
+      ca: false,
+      issuedAt: Date.now(),
+      uploadedOn: new Date().toISOString(),
+      ...overrides,
+    })
+
+  it('deletes the older certificate with a saved rotation that reads well', async () => {
+    fixture = makeClient('ec')
+    const old = older()
+    // The certificate the rotation names is in the account: without it, nothing would be deleted.
+    fake.seed(fixture.client.pem, { name: NAME, id: '0123456789abcdef0123456789abcdef' })
+    const done = await mainStep(clientInputs(fake, fixture, { name: NAME, replace: 'true' }), {
+      state: { isPost: 'true', rotation: rotation() },
+    })
+    expect(done.exitCode).toBe(0)
+    expect(deletes()).toEqual([expect.stringContaining(old.id)])
+  })
+
+  it.each([
+    ['an upload time that is not a date', rotation({ uploadedOn: 'soon' })],
+    ['an upload time JavaScript reads leniently', rotation({ uploadedOn: '1' })],
+    ['an issue time that is not finite', rotation().replace(/"issuedAt":\d+/, '"issuedAt":1e999')],
+    ['an issue time that is text', rotation({ issuedAt: '1700000000000' })],
+    ['an id that is a path', rotation({ id: '..' })],
+    ['an empty name', rotation({ name: '' })],
+    ['a ca flag that is text', rotation({ ca: 'false' })],
+    ['text that is not JSON', '{"id":'],
+    ['a list', '[]'],
+  ])('deletes nothing and warns once, with %s', async (_, saved) => {
+    fixture = makeClient('ec')
+    older()
+    const done = await mainStep(clientInputs(fake, fixture, { name: NAME, replace: 'true' }), {
+      state: { isPost: 'true', rotation: saved },
+    })
+    expect(done.exitCode).toBe(0)
+    expect(deletes()).toEqual([])
+    expect(warnings(done)).toEqual([expect.stringMatching(/saved.*delete|delete.*saved/i)])
   })
 })

@@ -9,6 +9,8 @@ import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient, type ClientFixture } f
 import { generateKey, issueCertificate, keyPem } from '../../test-kit/pki.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
 import { leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
+import { run as runSource } from '../../src/main.ts'
+import { runInProcess } from '../support/run-in-process.ts'
 import {
   LIST,
   POST,
@@ -20,9 +22,10 @@ import {
 } from '../support/upload-faults.ts'
 
 /**
- * Fault injection through dist/, with real waits: each case asserts the exit code, the exact requests,
- * that the account holds at most one copy of the certificate, and that no secret reached the log. The
- * other retry and backoff cases run in-process with a fake clock (__tests__/inprocess/retries.test.ts).
+ * The network: retries, time limits, proxies and https. Fault injection through dist/, with real waits:
+ * each case asserts the exit code, the exact requests, that the account holds at most one copy of the
+ * certificate, and that no secret reached the log. The other retry and backoff cases run in-process with
+ * a fake clock (__tests__/inprocess/retries.test.ts), as do the proxy URLs without a scheme here.
  */
 
 let fake: FakeCloudflare
@@ -268,5 +271,37 @@ describe('https', () => {
     } finally {
       await tlsFake.stop()
     }
+  })
+})
+
+describe('a proxy URL without a scheme is taken as http://, as curl does', () => {
+  /** The main step run from source in this process. */
+  async function run(extra: Record<string, string>, env: Record<string, string>): Promise<ActionRun> {
+    const done = await runInProcess(runSource, clientInputs(fake, fixture, { name: 'payments-client', ...extra }), {
+      env,
+    })
+    expect(leakedSecrets(done, [API_TOKEN, fixture.keyPem])).toEqual([])
+    return done
+  }
+  const viaProxy = (proxy: string): Promise<ActionRun> =>
+    run({ 'api-base-url': 'https://api.cloudflare.test/client/v4', 'max-retries': '0' }, { HTTPS_PROXY: proxy })
+
+  it.each(['127.0.0.1:1', 'ci-user:pr0xy-s3cret-pw@127.0.0.1:1'])('%s', async (proxy) => {
+    fixture = makeClient('ec')
+    const done = await viaProxy(proxy)
+    expect(done.exitCode).toBe(1)
+    // Sent to the proxy on port 1, where nothing listens: the proxy URL was read as http://127.0.0.1:1.
+    expect(errorOf(done)).toMatch(/ECONNREFUSED 127\.0\.0\.1:1/)
+    expect(errorOf(done)).not.toMatch(/UND_ERR|protocol/)
+    expect(leakedSecrets(done, ['pr0xy-s3cret-pw'])).toEqual([])
+  })
+
+  it('refuses a proxy scheme other than http and https, naming the variable, without a stack trace', async () => {
+    fixture = makeClient('ec')
+    const done = await viaProxy('socks5://127.0.0.1:1')
+    expect(done.exitCode).toBe(1)
+    expect(errorOf(done)).toMatch(/the proxy URL in HTTPS_PROXY is a socks5: URL/)
+    expect(errorOf(done)).not.toMatch(/UND_ERR/)
+    expect(done.stderr).not.toMatch(/\bat \S+ \(/)
   })
 })
