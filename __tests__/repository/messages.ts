@@ -97,11 +97,12 @@ const unique = (texts: readonly string[]): string[] => [...new Set(texts)]
 class Extraction {
   readonly found: FoundMessage[] = []
   private readonly checker: ts.TypeChecker
+  private readonly program: ts.Program
+  private readonly root: string
 
-  constructor(
-    private readonly program: ts.Program,
-    private readonly root: string,
-  ) {
+  constructor(program: ts.Program, root: string) {
+    this.program = program
+    this.root = root
     this.checker = program.getTypeChecker()
   }
 
