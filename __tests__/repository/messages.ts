@@ -8,8 +8,8 @@ import ts from 'typescript'
  *
  * A message is the first argument of a *sink*:
  * - `new <Name>Error(…)` (InputError, OperationError, ApiError, TransportError, GitHubError, Error);
- * - `log.fail(…)`, `log.warning(…)`, `log.notice(…)`, `log.error(…)` (on any `log` or `….log`), and
- *   `core.setFailed/warning/notice/error(…)`;
+ * - `log.fail(…)`, `log.warning(…)`, `log.notice(…)`, `log.error(…)` (on any `log` or `….log`: every line
+ *   is logged through action/log.ts);
  * - `<…>warnings.push(…)`, `<…>notices.push(…)`, `<…>errors.push(…)`: lists logged later as a whole.
  * Info and debug lines are not troubles.
  *
@@ -35,7 +35,6 @@ export interface FoundMessage {
 }
 
 const LOG_METHODS = new Set(['fail', 'warning', 'notice', 'error'])
-const CORE_METHODS = new Set(['setFailed', 'warning', 'notice', 'error'])
 const LOGGED_LISTS = /(?:warnings|notices|errors)$/i
 
 function sourceFiles(directory: string): string[] {
@@ -60,10 +59,30 @@ function sinkName(node: ts.Node): string | undefined {
       ? receiver.name.text
       : ''
   if (receiverName === 'log' && LOG_METHODS.has(method)) return `log.${method}`
-  if (receiverName === 'core' && CORE_METHODS.has(method)) return `core.${method}`
   if (method === 'push' && LOGGED_LISTS.test(receiverName)) return `${receiverName}.push`
   return undefined
 }
+
+const KEY_LITERAL_CHARACTERS = 24
+
+/**
+ * A message's key, what the page must quote: the start of its skeleton, up to and including the word
+ * in which the fixed text reaches 24 characters (the whole skeleton if shorter), without trailing
+ * punctuation.
+ */
+export function keyOf(skeleton: string): string {
+  let literal = 0
+  let end = 0
+  while (end < skeleton.length && literal < KEY_LITERAL_CHARACTERS) {
+    if (skeleton[end] !== HOLE) literal++
+    end++
+  }
+  while (end < skeleton.length && skeleton[end] !== ' ') end++
+  return skeleton.slice(0, end).replace(/[.,:;]+$/, '')
+}
+
+/** Whether a text has 3 letters of fixed text: fewer say nothing of which message it is. */
+export const saysSomething = (text: string): boolean => (text.replaceAll(HOLE, '').match(/[A-Za-z]/g) ?? []).length >= 3
 
 type Env = ReadonlyMap<ts.Symbol, readonly string[]>
 type Callable = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression | ts.MethodDeclaration
@@ -78,11 +97,12 @@ const unique = (texts: readonly string[]): string[] => [...new Set(texts)]
 class Extraction {
   readonly found: FoundMessage[] = []
   private readonly checker: ts.TypeChecker
+  private readonly program: ts.Program
+  private readonly root: string
 
-  constructor(
-    private readonly program: ts.Program,
-    private readonly root: string,
-  ) {
+  constructor(program: ts.Program, root: string) {
+    this.program = program
+    this.root = root
     this.checker = program.getTypeChecker()
   }
 
@@ -122,7 +142,14 @@ class Extraction {
       if (node !== callee && isCallable(node)) return
       const sink = sinkName(node)
       const argument = sink ? (node as ts.CallExpression | ts.NewExpression).arguments?.[0] : undefined
-      if (sink && argument && this.mentions(argument, bound)) {
+      // Only where the parameter is the message's start (`fail(MISSING_KEY)`): elsewhere the helper's own
+      // text, reported where it is written, names the message.
+      if (
+        sink &&
+        argument &&
+        this.mentions(argument, bound) &&
+        !saysSomething(keyOf(tidy(this.texts(argument, new Map(), 0)[0] ?? '')))
+      ) {
         this.report(this.texts(argument, bound, depth + 1), call, source, `${sink} via ${calleeName(callee)}`)
       } else if (ts.isCallExpression(node) && this.mentionsAny(node.arguments, bound)) {
         this.throughHelper(node, source, bound, depth + 1)
@@ -178,9 +205,14 @@ class Extraction {
     if (depth > MAX_DEPTH) return [HOLE]
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return [node.text]
     if (ts.isTemplateExpression(node)) {
+      // Variants of a part are kept only where the message starts with them (nothing fixed before):
+      // elsewhere the fixed start already names the message, and its variants would only multiply it.
       let out = [node.head.text]
+      let fixed = node.head.text
       for (const span of node.templateSpans) {
-        out = join2(join2(out, this.texts(span.expression, env, depth + 1)), [span.literal.text])
+        const part = this.texts(span.expression, env, depth + 1)
+        out = join2(join2(out, part.length === 1 || !/[A-Za-z]/.test(fixed) ? part : [HOLE]), [span.literal.text])
+        fixed += span.literal.text
       }
       return unique(out)
     }

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ROOT } from '../../test-kit/run-action.ts'
 import { readText } from './documents.ts'
-import { HOLE, extractMessages, type FoundMessage } from './messages.ts'
+import { HOLE, extractMessages, keyOf, saysSomething, type FoundMessage } from './messages.ts'
 
 /**
  * docs/troubleshooting.md must have an entry for every error, warning and notice the steps can print,
@@ -13,27 +13,11 @@ import { HOLE, extractMessages, type FoundMessage } from './messages.ts'
  * 1. messages.ts reads every message out of src/ with the TypeScript compiler, through constants,
  *    helper functions, message tables and conditionals, each as a skeleton with `…` for what is known
  *    only at run time (see there for what counts as printing).
- * 2. Its key is the start of the skeleton: up to and including the word in which the fixed text
- *    reaches 24 characters (the whole skeleton if shorter), without trailing punctuation. A key with
- *    fewer than 3 letters of fixed text says nothing and is skipped.
+ * 2. Its key is the start of the skeleton (messages.ts keyOf: its first 24 characters of fixed text,
+ *    to the end of a word). A key with fewer than 3 letters of fixed text says nothing and is skipped.
  * 3. The page must have a code span that starts like the key, where each `…` of the key stands for
  *    any text: the page quotes each message's start, with an example value or `…` for a variable part.
  */
-
-const KEY_LITERAL_CHARACTERS = 24
-
-function keyOf(skeleton: string): string {
-  let literal = 0
-  let end = 0
-  while (end < skeleton.length && literal < KEY_LITERAL_CHARACTERS) {
-    if (skeleton[end] !== HOLE) literal++
-    end++
-  }
-  while (end < skeleton.length && skeleton[end] !== ' ') end++
-  return skeleton.slice(0, end).replace(/[.,:;]+$/, '')
-}
-
-const saysSomething = (key: string): boolean => (key.replaceAll(HOLE, '').match(/[A-Za-z]/g) ?? []).length >= 3
 
 interface Message extends FoundMessage {
   key: string
@@ -93,14 +77,14 @@ export const TABLE = { one: 'Table entry one', nested: { two: \`Table entry two 
 import { capitalise } from '../core/text.ts'
 import { advice, TABLE } from './advice.ts'
 const MISSING = "Input 'x' is empty, set it from a constant"
-const fail = (message: string): never => { throw new InputError(\`Refused: \${message}\`) }
+const fail = (message: string): never => { throw new InputError(message) }
 export function check(where: string, kind: 'one', flag: boolean, log: { warning(m: string): void }, warnings: string[]): void {
   if (flag) throw new InputError(MISSING)
   if (!flag) throw new InputError(\`\${capitalise(where)} \${advice(undefined)}.\`)
   throw new OperationError(flag ? 'First branch of a conditional' : \`Second branch \${where}\`)
   log.warning(TABLE[kind])
   warnings.push('Pushed to a list logged later')
-  fail('a reason given to a helper')
+  fail('A message given to a helper')
 }`,
 }
 
@@ -120,17 +104,17 @@ describe('the message extraction (messages.ts)', () => {
     expect(skeletons).toEqual(
       expect.arrayContaining([
         "Input 'x' is empty, set it from a constant",
-        "… is a helper's advice about client.p12.",
+        "… is a helper's advice about ….",
         'First branch of a conditional',
         'Second branch …',
         'Table entry one',
         'Table entry two …',
         'Pushed to a list logged later',
-        'Refused: a reason given to a helper',
+        'A message given to a helper',
       ]),
     )
-    expect(found.find((message) => message.skeleton.startsWith('Refused: a'))).toMatchObject({
-      where: 'a/check.ts:13',
+    expect(found.find((message) => message.skeleton.startsWith('A message given'))).toMatchObject({
+      where: 'a/check.ts:12',
       sink: 'new InputError via fail',
     })
   })
@@ -146,7 +130,7 @@ describe('the message extraction (messages.ts)', () => {
         // A helper: pkcs12Advice in certificate/pem.ts, for both inputs.
         '… is a PKCS#12 file (.p12/.pfx)',
         // Branches of a conditional held in a const: `what` in certificate/private-key.ts.
-        '… holds a certificate, not a private',
+        '… holds a certificate, not',
       ]),
     )
   })
