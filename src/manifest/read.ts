@@ -1,6 +1,5 @@
-import { dirname, isAbsolute, relative, sep } from 'node:path'
+import { dirname, relative, sep } from 'node:path'
 import { containedPath, readTextFile, type FileSubject } from '../certificate/pem-file.ts'
-import { InputError } from '../core/errors.ts'
 import { listOf, pairsOf, parseManifestYaml, valueOf } from './document.ts'
 import { checkEntry, type ManifestEntry } from './entry.ts'
 import { MANIFEST_FIELDS, MANIFEST_VERSION, REQUIRED_MANIFEST_FIELDS } from './fields.ts'
@@ -28,7 +27,6 @@ export function readManifest(path: string, options: ManifestOptions): ManifestEn
 
 /** The manifest's text checked; `file` is how problems name it, `context.folder` where its paths start. */
 export function checkManifest(text: string, file: string, context: ManifestContext): ManifestEntry[] {
-  if (!isAbsolute(context.folder)) throw new InputError(`The manifest's folder must be a full path: ${context.folder}`)
   const { root, problems } = parseManifestYaml(text, file)
   if (!root) {
     problems.throwIfAny()
