@@ -93,7 +93,7 @@ function kindOf(node: Node | null): string {
   if (isMap(node)) return 'a map'
   if (isSeq(node)) return 'a list'
   if (!isScalar(node) || node.value === null) return 'empty'
-  return typeof node.value === 'string' ? 'a string' : `${typeof node.value === 'boolean' ? 'a boolean' : 'a number'}`
+  return typeof node.value === 'string' ? 'a string' : typeof node.value === 'boolean' ? 'a boolean' : 'a number'
 }
 
 const EXPECTED: Record<FieldType, string> = {
@@ -127,7 +127,11 @@ export function valueOf(
     if (type === 'boolean' && typeof value === 'boolean') return value
     if (type === 'integer' && typeof value === 'number' && Number.isInteger(value)) return value
   }
-  const shown = isScalar(node) && node.value !== null ? ` (${printable(String(node.value)).slice(0, 20)})` : ''
+  const value: unknown = isScalar(node) ? node.value : undefined
+  const shown =
+    typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+      ? ` (${printable(String(value)).slice(0, 20)})`
+      : ''
   problems.add(at, field, `must be ${EXPECTED[type]}, got ${kindOf(node)}${shown}`)
   return undefined
 }
@@ -142,4 +146,26 @@ export function listOf(
   if (isSeq(node)) return node.items as Node[]
   problems.add(at, field, `must be ${EXPECTED[type]}, got ${kindOf(node)}`)
   return undefined
+}
+
+/** The fields of a map, each known field once; an unknown one is a problem. */
+export function knownFields<K extends string>(
+  node: Node,
+  known: Record<K, unknown>,
+  required: readonly K[],
+  path: string,
+  problems: Problems,
+): Partial<Record<K, { key: Node | null; value: Node | null }>> | undefined {
+  if (!isMap(node)) {
+    problems.add(node, path, 'must be a map of fields')
+    return undefined
+  }
+  const fields: Partial<Record<K, { key: Node | null; value: Node | null }>> = {}
+  for (const [name, key, value] of pairsOf(node, path, problems)) {
+    if (name in known) fields[name as K] = { key, value }
+    else
+      problems.add(key, path, `unknown field '${name.slice(0, 40)}' (the fields are: ${Object.keys(known).join(', ')})`)
+  }
+  for (const name of required) if (!fields[name]) problems.add(node, `${path}.${name}`, 'is required')
+  return fields
 }

@@ -1,5 +1,5 @@
 import { mkdirSync, symlinkSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { setSecret } from '@actions/core'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { InputError } from '../../../src/core/errors.ts'
