@@ -20,6 +20,13 @@ export interface FakeIssue {
   pull_request?: boolean
 }
 
+/** A comment on an issue or pull request, as the issue-comments API keeps it. */
+export interface FakeComment {
+  id: number
+  issue: number
+  body: string
+}
+
 export interface GitHubRequest {
   method: string
   path: string
@@ -40,6 +47,12 @@ export class FakeGitHub {
   firstPageLink: string | undefined
   /** Authorization headers received, in order. */
   readonly authorizations: string[] = []
+  /** Every comment, on any issue or pull request, oldest first. */
+  readonly comments: FakeComment[] = []
+  /** Comments a listing page holds at most (GitHub's per_page, capped at 100), with a `Link` to the next. */
+  commentPageSize = 100
+  /** The `Link` header of the first page of comments, in place of our own (a hostile or rewritten answer). */
+  firstCommentPageLink: string | undefined
   private server?: Server
   readonly token: string
   readonly repository: string
@@ -78,6 +91,16 @@ export class FakeGitHub {
     this.pageSize = 100
     this.firstPageLink = undefined
     this.authorizations.length = 0
+    this.comments.length = 0
+    this.commentPageSize = 100
+    this.firstCommentPageLink = undefined
+  }
+
+  /** A comment already on issue or pull request `issue`. */
+  addComment(issue: number, body: string): FakeComment {
+    const comment = { id: 1000 + this.comments.length, issue, body }
+    this.comments.push(comment)
+    return comment
   }
 
   /** An issue already in the repository. */
@@ -124,6 +147,8 @@ export class FakeGitHub {
     }
     const base = `/repos/${this.repository}/issues`
     if (!url.pathname.startsWith(base)) return [404, { message: 'Not Found' }]
+    const commented = this.commentRoute(method, url, body, url.pathname.slice(base.length))
+    if (commented) return commented
     const number = Number(/^\/(\d+)(?:\/comments)?$/.exec(url.pathname.slice(base.length))?.[1])
     const issue = this.issues.find((i) => i.number === number)
     const route = url.pathname === base ? 'issues' : url.pathname.endsWith('/comments') ? 'comments' : 'issue'
@@ -164,13 +189,45 @@ export class FakeGitHub {
         if (body.state === 'open' || body.state === 'closed') issue.state = body.state
         if (typeof body.state_reason === 'string') issue.state_reason = body.state_reason
         return [200, view(issue)]
-      case 'POST comments':
+      case 'POST comments': {
         if (!issue) return [404, { message: 'Not Found' }]
         issue.comments.push(text(body.body))
-        return [201, { id: issue.comments.length, body: body.body }]
+        const comment = this.addComment(issue.number, text(body.body))
+        return [201, { id: comment.id, body: comment.body }]
+      }
       default:
         return [404, { message: 'Not Found' }]
     }
+  }
+
+  /** Listing a pull request's comments (paged, with `Link`), and editing one; undefined for other routes. */
+  private commentRoute(
+    method: string,
+    url: URL,
+    body: Record<string, unknown>,
+    rest: string,
+  ): [number, unknown, (string | undefined)?] | undefined {
+    const edited = /^\/comments\/(\d+)$/.exec(rest)
+    if (edited && method === 'PATCH') {
+      const comment = this.comments.find((c) => c.id === Number(edited[1]))
+      if (!comment) return [404, { message: 'Not Found' }]
+      if (typeof body.body === 'string') comment.body = body.body
+      return [200, comment]
+    }
+    const listed = /^\/(\d+)\/comments$/.exec(rest)
+    if (!listed || method !== 'GET') return undefined
+    const all = this.comments.filter((c) => c.issue === Number(listed[1]))
+    const size = Math.min(this.commentPageSize, Number(url.searchParams.get('per_page') ?? 30))
+    const page = Number(url.searchParams.get('page') ?? 1)
+    const next = new URL(url.pathname + url.search, this.url)
+    next.searchParams.set('page', String(page + 1))
+    const link =
+      page === 1 && this.firstCommentPageLink !== undefined
+        ? this.firstCommentPageLink
+        : all.length > page * size
+          ? `<${next.href}>; rel="next"`
+          : undefined
+    return [200, all.slice((page - 1) * size, page * size), link]
   }
 }
 

@@ -1,5 +1,15 @@
-import { closeSync, constants, fstatSync, openSync, readSync, readlinkSync, statSync, type Stats } from 'node:fs'
-import { isAbsolute, resolve } from 'node:path'
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+  type Stats,
+} from 'node:fs'
+import { isAbsolute, relative, resolve } from 'node:path'
 import { InputError, errorCode } from '../core/errors.ts'
 
 /** Reading the PEM files the path inputs name, defensively: a wrong path fails fast with a message that says why. */
@@ -13,6 +23,18 @@ const TEXT_INPUT: Record<PathInput, string> = { 'certificate-path': 'certificate
 /** Opening without waiting: should the path turn into a FIFO after it was checked, open still returns at once. */
 const OPEN_FLAGS = constants.O_RDONLY | (process.platform === 'win32' ? 0 : constants.O_NONBLOCK)
 
+/** How the messages about one file name it, and the fixes they suggest. */
+export interface FileSubject {
+  /** What a message starts with: `Input 'certificate-path'`, or `manifest.yml:4: certificates[0].certificate`. */
+  label: string
+  /** What a relative path is taken from: `the repository root`, `the manifest's folder`. */
+  relativeTo: string
+  /** What the file is: `PEM file`, `manifest`. */
+  noun: string
+  /** The other way to give the text, for a path that is not a regular file: `pass the PEM text through certificate`. */
+  alternative?: string
+}
+
 /**
  * Reads a regular file, or a symbolic link to one, and at most MAX_PEM_BYTES + 1 bytes of it, so a
  * wrong path to a huge file fails fast without filling memory. Anything else is refused before it is
@@ -21,21 +43,68 @@ const OPEN_FLAGS = constants.O_RDONLY | (process.platform === 'win32' ? 0 : cons
  */
 export function readPemFile(name: PathInput, path: string, workspace: string): string {
   const fullPath = isAbsolute(path) ? path : resolve(workspace, path)
-  const stats = statPemFile(name, path, fullPath)
-  if (stats.isDirectory()) {
-    throw new InputError(`Input '${name}': '${path}' is a directory; give the path of the PEM file inside it.`)
+  const subject: FileSubject = {
+    label: `Input '${name}'`,
+    relativeTo: 'the repository root',
+    noun: 'PEM file',
+    alternative: `pass the PEM text through ${TEXT_INPUT[name]}`,
   }
-  checkRegularFile(name, path, stats)
+  return readTextFile(subject, path, fullPath)
+}
+
+/**
+ * A path from a file in the repository (a manifest), resolved from `base` and held inside the
+ * workspace: no absolute path, no `..` out of it, no symbolic link that leads out of it, as what is
+ * read is sent to Cloudflare. Returns the full path; the file need not exist (reading says so).
+ */
+export function containedPath(subject: FileSubject, path: string, base: string, workspace: string): string {
+  if (isAbsolute(path) || /^[a-zA-Z]:/.test(path)) {
+    throw new InputError(
+      `${subject.label}: '${path}' is an absolute path: give it relative to ${subject.relativeTo}, inside the repository.`,
+    )
+  }
+  const fullPath = resolve(base, path)
+  if (!inside(workspace, fullPath)) {
+    throw new InputError(
+      `${subject.label}: '${path}' leads out of the workspace (${workspace}): keep the file inside the repository, and the path relative to ${subject.relativeTo}.`,
+    )
+  }
+  let real: string
+  try {
+    real = realpathSync(fullPath)
+  } catch {
+    return fullPath
+  }
+  if (!inside(realpathSync(workspace), real)) {
+    throw new InputError(
+      `${subject.label}: '${path}' is or passes through a symbolic link that leads out of the workspace: keep the file itself inside the repository.`,
+    )
+  }
+  return fullPath
+}
+
+const inside = (root: string, path: string): boolean => {
+  const rest = relative(root, path)
+  return rest === '' || (!rest.startsWith('..') && !isAbsolute(rest))
+}
+
+/** Reads a text file of at most MAX_PEM_BYTES at `fullPath` (`path` as the user wrote it), with the messages of readPemFile. */
+export function readTextFile(subject: FileSubject, path: string, fullPath: string): string {
+  const stats = statFile(subject, path, fullPath)
+  if (stats.isDirectory()) {
+    throw new InputError(`${subject.label}: '${path}' is a directory; give the path of the ${subject.noun} inside it.`)
+  }
+  checkRegularFile(subject, path, stats)
   let fd: number
   try {
     fd = openSync(fullPath, OPEN_FLAGS)
   } catch (error) {
     throw new InputError(
-      `Input '${name}': '${path}' cannot be read (${errorCode(error) || 'error'}). Check the file's permissions.`,
+      `${subject.label}: '${path}' cannot be read (${errorCode(error) || 'error'}). Check the file's permissions.`,
     )
   }
   try {
-    checkRegularFile(name, path, fstatSync(fd))
+    checkRegularFile(subject, path, fstatSync(fd))
     const buffer = Buffer.alloc(MAX_PEM_BYTES + 1)
     let length = 0
     for (let n = 1; n > 0 && length < buffer.length; length += n) {
@@ -43,7 +112,7 @@ export function readPemFile(name: PathInput, path: string, workspace: string): s
     }
     if (length > MAX_PEM_BYTES) {
       throw new InputError(
-        `Input '${name}': '${path}' is larger than ${MAX_PEM_BYTES / 1024} KiB; a PEM certificate chain or key is a few KiB. Check that the path points at the PEM file.`,
+        `${subject.label}: '${path}' is larger than ${MAX_PEM_BYTES / 1024} KiB; a PEM certificate chain or key is a few KiB. Check that the path points at the ${subject.noun}.`,
       )
     }
     return decodeText(buffer.subarray(0, length))
@@ -53,36 +122,34 @@ export function readPemFile(name: PathInput, path: string, workspace: string): s
 }
 
 /** The file's status, following symbolic links; a failure says what is wrong with the path. */
-function statPemFile(name: PathInput, path: string, fullPath: string): Stats {
+function statFile(subject: FileSubject, path: string, fullPath: string): Stats {
+  const { label } = subject
   try {
     return statSync(fullPath)
   } catch (error) {
     const code = errorCode(error) || 'error'
-    const fixLink = "Point the link at the PEM file, or give the file's own path."
+    const fixLink = `Point the link at the ${subject.noun}, or give the file's own path.`
     if (code === 'ELOOP') {
-      throw new InputError(
-        `Input '${name}': '${path}' is a symbolic link loop: following it leads back to itself. ${fixLink}`,
-      )
+      throw new InputError(`${label}: '${path}' is a symbolic link loop: following it leads back to itself. ${fixLink}`)
     }
     if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-      throw new InputError(`Input '${name}': '${path}' cannot be read (${code}). Check the file's permissions.`)
+      throw new InputError(`${label}: '${path}' cannot be read (${code}). Check the file's permissions.`)
     }
     const target = linkTarget(fullPath)
     if (target !== undefined) {
-      throw new InputError(
-        `Input '${name}': '${path}' is a symbolic link to '${target}', which does not exist. ${fixLink}`,
-      )
+      throw new InputError(`${label}: '${path}' is a symbolic link to '${target}', which does not exist. ${fixLink}`)
     }
     throw new InputError(
-      `Input '${name}': file '${path}' does not exist (looked for ${fullPath}). Check the path, relative to the repository root, and that the workflow checks the repository out (actions/checkout) before this step.`,
+      `${label}: file '${path}' does not exist (looked for ${fullPath}). Check the path, relative to ${subject.relativeTo}, and that the workflow checks the repository out (actions/checkout) before this step.`,
     )
   }
 }
 
-function checkRegularFile(name: PathInput, path: string, stats: Stats): void {
+function checkRegularFile(subject: FileSubject, path: string, stats: Stats): void {
   if (stats.isFile()) return
+  const alternative = subject.alternative ? `, or ${subject.alternative}` : ''
   throw new InputError(
-    `Input '${name}': '${path}' is ${fileKind(stats)}, not a regular file. Give the path of the PEM file itself, or pass the PEM text through ${TEXT_INPUT[name]}.`,
+    `${subject.label}: '${path}' is ${fileKind(stats)}, not a regular file. Give the path of the ${subject.noun} itself${alternative}.`,
   )
 }
 

@@ -1,0 +1,249 @@
+import { mkdirSync, symlinkSync } from 'node:fs'
+import { join } from 'node:path'
+import { setSecret } from '@actions/core'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { InputError } from '../../../src/core/errors.ts'
+import { ManifestError, readManifest, type ManifestOptions } from '../../../src/manifest/read.ts'
+import { PASSPHRASE, ZONE_ID, makeClient, makeWorkspace, pemArmour } from '../../../test-kit/fixtures.ts'
+import { generateKey, issueCertificate, keyPem } from '../../../test-kit/pki.ts'
+
+vi.mock('@actions/core', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@actions/core')>()),
+  setSecret: vi.fn(),
+}))
+
+const payments = makeClient('ec')
+const ca = issueCertificate({ commonName: 'API clients CA', key: generateKey('ec'), ca: true })
+
+const MANIFEST = `version: 1
+certificates:
+  - name: payments-client
+    certificate: certs/payments.pem
+    ca: false
+    private-key-env: PAYMENTS_KEY
+    replace: true
+    wrangler:
+      - { config: ../workers/payments/wrangler.jsonc, binding: PAYMENTS_CERT }
+  - name: api-clients-ca
+    certificate: pki/api-clients-ca.pem
+    ca: true
+    zone-id: ${ZONE_ID}
+    hostnames: [API.example.com, partners.example.com]
+`
+
+function workspace(manifest: string, files: Record<string, string> = {}): string {
+  return makeWorkspace({
+    'deploy/manifest.yml': manifest,
+    'deploy/certs/payments.pem': payments.client.pem,
+    'deploy/pki/api-clients-ca.pem': ca.pem,
+    'workers/payments/wrangler.jsonc': '{ "name": "payments" }',
+    ...files,
+  })
+}
+
+const options = (root: string, env: Record<string, string> = {}, replace = false): ManifestOptions => ({
+  workspace: root,
+  env: { PAYMENTS_KEY: payments.keyPem, ...env },
+  replace,
+  now: new Date(),
+  expiryWarningDays: 30,
+})
+
+/** The problems a manifest's error lists. */
+function problemsOf(manifest: string, env: Record<string, string> = {}, files: Record<string, string> = {}): string[] {
+  const root = workspace(manifest, files)
+  try {
+    readManifest('deploy/manifest.yml', options(root, env))
+  } catch (error) {
+    expect(error).toBeInstanceOf(ManifestError)
+    expect(error).toBeInstanceOf(InputError)
+    return [...(error as ManifestError).problems]
+  }
+  throw new Error('the manifest was accepted')
+}
+
+beforeEach(() => {
+  vi.mocked(setSecret).mockClear()
+})
+
+describe('readManifest', () => {
+  it('gives one spec per entry, paths from the manifest folder, replace and name set', () => {
+    const root = workspace(MANIFEST)
+    const entries = readManifest('deploy/manifest.yml', options(root))
+    expect(entries.map((e) => [e.name, e.line])).toEqual([
+      ['payments-client', 3],
+      ['api-clients-ca', 10],
+    ])
+    const [leaf, authority] = entries
+    expect(leaf?.spec).toMatchObject({
+      name: 'payments-client',
+      ca: false,
+      replace: true,
+      certificate: { path: 'certs/payments.pem', text: payments.client.pem },
+      privateKey: { text: payments.keyPem, input: 'private-key-env', path: 'PAYMENTS_KEY' },
+      wrangler: [{ config: 'workers/payments/wrangler.jsonc', binding: 'PAYMENTS_CERT' }],
+    })
+    expect(leaf?.checked.leaf.fingerprint256).toBe(payments.client.x509.fingerprint256)
+    expect(authority?.spec).toMatchObject({
+      name: 'api-clients-ca',
+      ca: true,
+      replace: false,
+      apiShield: { zoneId: ZONE_ID, hostnames: ['api.example.com', 'partners.example.com'] },
+    })
+  })
+
+  it("takes the step's replace for entries that do not set it", () => {
+    const root = workspace(MANIFEST)
+    const entries = readManifest('deploy/manifest.yml', options(root, {}, true))
+    expect(entries.map((e) => e.spec.replace)).toEqual([true, true])
+    const off = readManifest('deploy/manifest.yml', options(root, {}, false))
+    expect(off.map((e) => e.spec.replace)).toEqual([true, false])
+  })
+
+  it('registers the key from the variable before it is parsed, and a passphrase', () => {
+    const encrypted = keyPem(payments.client.key, 'pkcs8', { passphrase: PASSPHRASE })
+    const manifest = MANIFEST.replace(
+      'private-key-env: PAYMENTS_KEY',
+      'private-key-env: PAYMENTS_KEY\n    private-key-passphrase-env: PAYMENTS_PASS',
+    )
+    const root = workspace(manifest)
+    const [leaf] = readManifest(
+      'deploy/manifest.yml',
+      options(root, { PAYMENTS_KEY: encrypted, PAYMENTS_PASS: PASSPHRASE }),
+    )
+    expect(leaf?.spec.privateKeyPassphrase).toBe(PASSPHRASE)
+    const masked = vi.mocked(setSecret).mock.calls.map(([value]) => value)
+    expect(masked).toContain(encrypted)
+    expect(masked).toContain(PASSPHRASE)
+  })
+
+  it('reports every problem of every entry at once, each with file, line and field', () => {
+    const manifest = `version: 2
+owner: platform
+certificates:
+  - name: payments-client
+    certificate: certs/payments.pem
+    ca: yes
+    private-key-env: PAYMENTS_KEY
+    colour: blue
+  - name: payments-client
+    certificate: certs/missing.pem
+    ca: false
+    private-key-env: GITHUB_TOKEN
+  - certificate: pki/api-clients-ca.pem
+    ca: true
+    zone-id: not-a-zone
+    hostnames: [https://api.example.com]
+  - name: worker
+    certificate: certs/payments.pem
+    ca: false
+    private-key-env: EMPTY_KEY
+    wrangler:
+      - { config: /etc/wrangler.toml, binding: 1BAD }
+`
+    expect(problemsOf(manifest, { EMPTY_KEY: '  ' })).toEqual([
+      "deploy/manifest.yml:2: unknown field 'owner' (the fields are: version, certificates)",
+      'deploy/manifest.yml:1: version: must be 1, the only version this action reads; got 2',
+      expect.stringMatching(/^deploy\/manifest\.yml:8: certificates\[0\]: unknown field 'colour'/),
+      expect.stringMatching(
+        /^deploy\/manifest\.yml:6: certificates\[0\]\.ca: must be true or false .*got a string \(yes\)$/,
+      ),
+      "deploy/manifest.yml:9: certificates[1].name: 'payments-client' is already the name of the entry on line 4: names must be unique",
+      expect.stringMatching(
+        /^deploy\/manifest\.yml:10: certificates\[1\]\.certificate: file 'certs\/missing\.pem' does not exist .*relative to the manifest's folder/,
+      ),
+      expect.stringMatching(
+        /^deploy\/manifest\.yml:12: certificates\[1\]\.private-key-env: 'GITHUB_TOKEN' starts with GITHUB_/,
+      ),
+      'deploy/manifest.yml:13: certificates[2].name: is required',
+      expect.stringMatching(/^deploy\/manifest\.yml:15: certificates\[2\]\.zone-id: must be 32 hexadecimal characters/),
+      expect.stringMatching(
+        /^deploy\/manifest\.yml:16: certificates\[2\]\.hostnames: 'https:\/\/api\.example\.com' has a scheme/,
+      ),
+      expect.stringMatching(
+        /^deploy\/manifest\.yml:20: certificates\[3\]\.private-key-env: the environment variable EMPTY_KEY is empty or not set/,
+      ),
+      expect.stringMatching(
+        /^deploy\/manifest\.yml:22: certificates\[3\]\.wrangler\[0\]\.config: '\/etc\/wrangler\.toml' is an absolute path/,
+      ),
+      expect.stringMatching(
+        /^deploy\/manifest\.yml:22: certificates\[3\]\.wrangler\[0\]\.binding: '1BAD' is not a binding name/,
+      ),
+    ])
+  })
+
+  it('names them all in the one error message, so that the annotation lists them', () => {
+    const root = workspace('version: 1\ncertificates:\n  - name: a\n  - name: b\n    ca: maybe\n')
+    expect(() => readManifest('deploy/manifest.yml', options(root))).toThrow(
+      /^The manifest deploy\/manifest\.yml has 4 problems, so nothing was sent: \(1\) deploy\/manifest\.yml:3: certificates\[0\]\.certificate: is required .*\(4\) deploy\/manifest\.yml:5: certificates\[1\]\.ca: must be true or false .*got a string \(maybe\)$/,
+    )
+  })
+
+  it('reports YAML errors with their line, duplicate keys among them', () => {
+    expect(problemsOf('version: 1\ncertificates:\n  - name: a\n    name: b\n')).toEqual([
+      expect.stringMatching(/^deploy\/manifest\.yml:4: YAML: Map keys must be unique/),
+    ])
+    expect(problemsOf('version: 1\ncertificates: [\n')[0]).toMatch(/^deploy\/manifest\.yml:\d+: YAML: /)
+  })
+
+  it('refuses paths out of the workspace: .., absolute, and a symbolic link out', () => {
+    const outside = makeWorkspace({ 'stolen.pem': payments.client.pem })
+    const root = workspace(
+      MANIFEST.replace('certs/payments.pem', 'certs/link.pem').replace('pki/api-clients-ca.pem', '../../x.pem'),
+    )
+    mkdirSync(join(root, 'deploy/certs'), { recursive: true })
+    symlinkSync(join(outside, 'stolen.pem'), join(root, 'deploy/certs/link.pem'))
+    try {
+      readManifest('deploy/manifest.yml', options(root))
+      expect.unreachable()
+    } catch (error) {
+      expect((error as ManifestError).problems).toEqual([
+        expect.stringMatching(
+          /^deploy\/manifest\.yml:4: certificates\[0\]\.certificate: 'certs\/link\.pem' is or passes through a symbolic link that leads out of the workspace/,
+        ),
+        expect.stringMatching(
+          /^deploy\/manifest\.yml:11: certificates\[1\]\.certificate: '\.\.\/\.\.\/x\.pem' leads out of the workspace/,
+        ),
+      ])
+    }
+    expect(() => readManifest('/etc/manifest.yml', options(root))).toThrow(
+      /^Input 'manifest': '\/etc\/manifest\.yml' is an absolute path/,
+    )
+    expect(() => readManifest('../manifest.yml', options(root))).toThrow(
+      /^Input 'manifest': '\.\.\/manifest\.yml' leads out of the workspace/,
+    )
+  })
+
+  it('runs the certificate checks on each entry, naming the entry', () => {
+    const other = makeClient('ec')
+    const problems = problemsOf(MANIFEST, { PAYMENTS_KEY: other.keyPem })
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^deploy\/manifest\.yml:3: certificates\[0\]: The private key \(private-key-env 'PAYMENTS_KEY'\) does not belong/,
+      ),
+    ])
+  })
+
+  it('never shows a key from a variable, even when the PEM is bad or in the wrong place', () => {
+    const key = payments.keyPem
+    const body = key.split('\n')[1] ?? ''
+    const broken = key.replace(body, `${body.slice(0, 10)}!!${body.slice(12)}`)
+    const cases: [Record<string, string>, Record<string, string>][] = [
+      [{ PAYMENTS_KEY: broken }, {}],
+      [{ PAYMENTS_KEY: key.slice(0, key.length / 2) }, {}],
+      [{ PAYMENTS_KEY: payments.client.pem }, {}],
+      [{}, { 'deploy/certs/payments.pem': `${payments.client.pem}\n${key}` }],
+      [{ PAYMENTS_KEY: `${pemArmour('BEGIN', 'PRIVATE KEY')}\n${body}\n` }, {}],
+    ]
+    for (const [env, files] of cases) {
+      const text = problemsOf(MANIFEST, env, files).join('\n')
+      expect(text).not.toBe('')
+      expect(text).not.toContain(body)
+      for (const value of Object.values(env)) {
+        for (const line of value.split('\n').filter((l) => l.length > 8 && !l.startsWith('-----'))) {
+          expect(text).not.toContain(line)
+        }
+      }
+    }
+  })
+})

@@ -1,0 +1,142 @@
+import type { Node } from 'yaml'
+import { registerPemSecrets, registerSecret } from '../action/secrets.ts'
+import { checkCertificate, type CheckedCertificate } from '../certificate/check.ts'
+import type { CertificateSpec, PemInput } from '../certificate/spec.ts'
+import { isCertificateName } from '../cloudflare/values.ts'
+import { Problems, knownFields, valueOf } from './document.ts'
+import { ENTRY_FIELDS, REQUIRED_ENTRY_FIELDS, type EntryField } from './fields.ts'
+import { readManifestPath, readVariable, type ManifestContext } from './sources.ts'
+import { readApiShield, readBindings, type Fields } from './targets.ts'
+
+/** One entry of the manifest, checked: what the upload step does with it. */
+export interface ManifestEntry {
+  name: string
+  /** The line of the manifest the entry starts on. */
+  line: number
+  spec: CertificateSpec
+  /** The local checks' result, so that the step need not parse the PEM again. */
+  checked: CheckedCertificate
+}
+
+/** Checks one entry, adding every problem; the entry, or undefined when it has any. */
+export function checkEntry(
+  node: Node,
+  index: number,
+  context: ManifestContext,
+  problems: Problems,
+  names: Map<string, number>,
+): ManifestEntry | undefined {
+  const path = `certificates[${index}]`
+  const before = problems.list.length
+  const fields: Fields | undefined = knownFields(node, ENTRY_FIELDS, REQUIRED_ENTRY_FIELDS, path, problems)
+  if (!fields) return undefined
+  const field = (name: EntryField) => `${path}.${name}`
+  const at = (name: EntryField): Node | null => fields[name]?.value ?? fields[name]?.key ?? null
+  const read = <T extends 'string' | 'boolean'>(name: EntryField, type: T) => {
+    const given = fields[name]
+    if (!given) return undefined
+    return valueOf(type, given.value, field(name), problems, at(name)) as
+      (T extends 'string' ? string : boolean) | undefined
+  }
+
+  const name = read('name', 'string')
+  if (name !== undefined && !isCertificateName(name)) {
+    problems.add(
+      at('name'),
+      field('name'),
+      'must be a single line of at most 200 characters: the label in the Cloudflare dashboard',
+    )
+  } else if (name !== undefined) {
+    const first = names.get(name)
+    if (first === undefined) names.set(name, problems.lineOf(at('name')))
+    else
+      problems.add(
+        at('name'),
+        field('name'),
+        `'${name}' is already the name of the entry on line ${first}: names must be unique`,
+      )
+  }
+  const ca = read('ca', 'boolean')
+  const certificatePath = read('certificate', 'string')
+  const certificateText =
+    certificatePath === undefined
+      ? undefined
+      : readManifestPath(certificatePath, at('certificate'), field('certificate'), context, problems)
+
+  const keyEnv = read('private-key-env', 'string')
+  const keyPath = read('private-key-path', 'string')
+  const passphraseEnv = read('private-key-passphrase-env', 'string')
+  if (keyEnv !== undefined && keyPath !== undefined) {
+    problems.add(
+      at('private-key-path'),
+      field('private-key-path'),
+      'is set with private-key-env: give the key once, preferably in private-key-env',
+    )
+  }
+  if (ca === true && (keyEnv !== undefined || keyPath !== undefined)) {
+    const which = keyEnv !== undefined ? 'private-key-env' : 'private-key-path'
+    problems.add(
+      at(which),
+      field(which),
+      'is set with ca: true: a CA certificate is uploaded without its private key. Remove it, or set ca: false',
+    )
+  }
+  let privateKey: PemInput | undefined
+  if (keyEnv !== undefined) {
+    const text = readVariable(keyEnv, at('private-key-env'), field('private-key-env'), context, problems)
+    if (text !== undefined) privateKey = { text, input: 'private-key-env', path: keyEnv }
+  } else if (keyPath !== undefined) {
+    const text = readManifestPath(keyPath, at('private-key-path'), field('private-key-path'), context, problems)
+    if (text !== undefined) privateKey = { text, input: 'private-key-path', path: keyPath }
+  }
+  // Before anything parses them: a key pasted into the certificate's file is a secret too.
+  registerPemSecrets(certificateText ?? '', privateKey?.text)
+  const passphrase =
+    passphraseEnv === undefined
+      ? undefined
+      : readVariable(
+          passphraseEnv,
+          at('private-key-passphrase-env'),
+          field('private-key-passphrase-env'),
+          context,
+          problems,
+        )
+  registerSecret(passphrase)
+  if (passphraseEnv !== undefined && keyEnv === undefined && keyPath === undefined) {
+    problems.add(
+      at('private-key-passphrase-env'),
+      field('private-key-passphrase-env'),
+      'is set but no private key is: set private-key-env or private-key-path',
+    )
+  }
+
+  const allowMissingKey = read('allow-missing-key', 'boolean') ?? false
+  const replace = read('replace', 'boolean') ?? context.replace
+  const hasKey = keyEnv !== undefined || keyPath !== undefined
+  if (ca === false && !hasKey && !allowMissingKey) {
+    problems.add(
+      node,
+      path,
+      'a client certificate (ca: false) is used with its key: set private-key-env to the variable that holds it, or private-key-path; to upload it without its key on purpose, set allow-missing-key: true',
+    )
+  }
+  const apiShield = readApiShield(fields, ca, path, problems)
+  const wrangler = readBindings(fields.wrangler, ca, hasKey, path, context, problems)
+
+  if (problems.list.length > before || name === undefined || ca === undefined || certificateText === undefined) {
+    return undefined
+  }
+  const spec: CertificateSpec = {
+    certificate: { text: certificateText, input: 'certificate', path: certificatePath as string },
+    ca,
+    allowMissingKey,
+    name,
+    replace,
+  }
+  if (privateKey) spec.privateKey = privateKey
+  if (passphrase) spec.privateKeyPassphrase = passphrase
+  if (apiShield) spec.apiShield = apiShield
+  if (wrangler) spec.wrangler = wrangler
+  const checked = problems.collect(node, path, () => checkCertificate(spec, context))
+  return checked && { name, line: problems.lineOf(node), spec, checked }
+}

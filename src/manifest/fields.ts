@@ -1,0 +1,43 @@
+/**
+ * The manifest's fields, in one place: the checker reads them here, and a repository test holds
+ * manifest.schema.json to them.
+ */
+
+/** `string-list`: a YAML list of strings; `bindings`: a list of `{config, binding}` maps. */
+export type FieldType = 'integer' | 'string' | 'boolean' | 'string-list' | 'entries' | 'bindings'
+
+export const MANIFEST_FIELDS = { version: 'integer', certificates: 'entries' } as const satisfies Record<
+  string,
+  FieldType
+>
+export const REQUIRED_MANIFEST_FIELDS = ['version', 'certificates'] as const
+
+/** The only version there is; a later one would change fields' meaning. */
+export const MANIFEST_VERSION = 1
+
+export const ENTRY_FIELDS = {
+  name: 'string',
+  certificate: 'string',
+  ca: 'boolean',
+  'private-key-env': 'string',
+  'private-key-path': 'string',
+  'private-key-passphrase-env': 'string',
+  'allow-missing-key': 'boolean',
+  replace: 'boolean',
+  'zone-id': 'string',
+  hostnames: 'string-list',
+  wrangler: 'bindings',
+} as const satisfies Record<string, FieldType>
+export type EntryField = keyof typeof ENTRY_FIELDS
+export const REQUIRED_ENTRY_FIELDS = ['name', 'certificate', 'ca'] as const
+
+export const BINDING_FIELDS = { config: 'string', binding: 'string' } as const satisfies Record<string, FieldType>
+export const REQUIRED_BINDING_FIELDS = ['config', 'binding'] as const
+
+/** An environment variable a manifest may read a secret from. */
+export const VARIABLE_NAME = /^[A-Z_][A-Z0-9_]*$/
+/** The runner's own variables: a manifest that named one would send the runner's secrets as a key. */
+export const RESERVED_VARIABLE_PREFIXES = ['GITHUB_', 'ACTIONS_', 'RUNNER_', 'INPUT_'] as const
+
+/** A Worker binding's name, as Wrangler takes it: a JavaScript identifier. */
+export const BINDING_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/

@@ -1,0 +1,48 @@
+/**
+ * The pull request a run is for, from the event's payload: its number, and whether it comes from a
+ * fork, to which GitHub passes no secrets and a read-only token.
+ */
+
+export interface RunEvent {
+  /** GITHUB_EVENT_NAME: `pull_request`, `pull_request_target`, `push`, … */
+  name: string
+  /** The event's payload (GITHUB_EVENT_PATH), as @actions/github reads it. */
+  payload: Record<string, unknown>
+}
+
+export interface PullRequest {
+  number: number
+  /** owner/name of the repository the pull request is on. */
+  repository: string
+  /** The head branch is in another repository. */
+  fork: boolean
+}
+
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
+
+const field = (value: unknown, key: string): unknown =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined
+
+/** The pull request of a pull_request or pull_request_target run; undefined for any other event. */
+export function pullRequestOf(event: RunEvent): PullRequest | undefined {
+  if (!PULL_REQUEST_EVENTS.has(event.name)) return undefined
+  const pull = event.payload.pull_request
+  const number = field(pull, 'number')
+  const repository = field(event.payload.repository, 'full_name')
+  if (typeof number !== 'number' || typeof repository !== 'string') return undefined
+  const head = field(field(field(pull, 'head'), 'repo'), 'full_name')
+  return { number, repository, fork: head !== repository }
+}
+
+/** Why a fork's pull_request run cannot plan: said in place of the error about empty credentials. */
+export const FORK_NO_SECRETS =
+  'pull requests from forks get no secrets: the plan cannot read the account; run it on push or with pull_request_target after review'
+
+/**
+ * On a pull_request run from a fork with no Cloudflare credentials, the explanation to give instead
+ * of failing on them; undefined otherwise (the ordinary error then says what to set).
+ */
+export function forkWithoutSecrets(event: RunEvent, credentialsEmpty: boolean): string | undefined {
+  const pull = pullRequestOf(event)
+  return credentialsEmpty && event.name === 'pull_request' && pull?.fork ? FORK_NO_SECRETS : undefined
+}

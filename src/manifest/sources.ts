@@ -1,0 +1,119 @@
+import { statSync } from 'node:fs'
+import { relative, sep } from 'node:path'
+import type { Node } from 'yaml'
+import { registerSecret } from '../action/secrets.ts'
+import { containedPath, readTextFile, type FileSubject } from '../certificate/pem-file.ts'
+import { InputError } from '../core/errors.ts'
+import { Problems } from './document.ts'
+import { RESERVED_VARIABLE_PREFIXES, VARIABLE_NAME } from './fields.ts'
+
+/** Where an entry's files and secrets come from: files under the workspace, secrets in environment variables. */
+
+export interface ManifestContext {
+  /** Every path stays inside it. */
+  workspace: string
+  /** The manifest's folder, a full path: the paths in the manifest are relative to it. */
+  folder: string
+  env: Readonly<Record<string, string | undefined>>
+  /** The step's `replace`, for the entries that do not set their own. */
+  replace: boolean
+  now: Date
+  expiryWarningDays: number
+}
+
+const subjectOf = (problems: Problems, line: number, field: string, noun: string): FileSubject => ({
+  label: `${problems.file}:${line}: ${field}`,
+  relativeTo: "the manifest's folder",
+  noun,
+})
+
+/** A file the manifest names, read (at most 256 KiB) from inside the workspace; undefined after a problem. */
+export function readManifestPath(
+  path: string,
+  at: Node | null,
+  field: string,
+  context: ManifestContext,
+  problems: Problems,
+): string | undefined {
+  const subject = subjectOf(problems, problems.lineOf(at), field, 'PEM file')
+  return fileProblem(problems, () =>
+    readTextFile(subject, path, containedPath(subject, path, context.folder, context.workspace)),
+  )
+}
+
+/**
+ * A file the manifest names for another step to read (a Wrangler configuration): inside the
+ * workspace, and a regular file. Returns its path relative to the workspace, with forward slashes.
+ */
+export function workspacePath(
+  path: string,
+  at: Node | null,
+  field: string,
+  context: ManifestContext,
+  problems: Problems,
+): string | undefined {
+  const line = problems.lineOf(at)
+  const subject = subjectOf(problems, line, field, 'Wrangler configuration')
+  return fileProblem(problems, () => {
+    const fullPath = containedPath(subject, path, context.folder, context.workspace)
+    const stats = statSync(fullPath, { throwIfNoEntry: false })
+    if (!stats?.isFile()) {
+      throw new InputError(
+        `${subject.label}: '${path}' is not a file (looked for ${fullPath}): give the path of wrangler.json, wrangler.jsonc or wrangler.toml, relative to the manifest's folder.`,
+      )
+    }
+    return relative(context.workspace, fullPath).split(sep).join('/')
+  })
+}
+
+/** The messages of pem-file.ts already start with the file, line and field. */
+function fileProblem<T>(problems: Problems, read: () => T): T | undefined {
+  try {
+    return read()
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error
+    problems.list.push(error.message)
+    return undefined
+  }
+}
+
+/**
+ * A secret from the environment variable the manifest names, registered with the runner before
+ * anything else sees it. The name is checked first: none of the runner's own variables.
+ */
+export function readVariable(
+  name: string,
+  at: Node | null,
+  field: string,
+  context: ManifestContext,
+  problems: Problems,
+): string | undefined {
+  if (!VARIABLE_NAME.test(name)) {
+    problems.add(
+      at,
+      field,
+      `'${name.slice(0, 40)}' is not an environment variable name: use capital letters, digits and underscores (PAYMENTS_KEY), not starting with a digit.`,
+    )
+    return undefined
+  }
+  const reserved = RESERVED_VARIABLE_PREFIXES.find((prefix) => name.startsWith(prefix))
+  if (reserved) {
+    problems.add(
+      at,
+      field,
+      `'${name}' starts with ${reserved}, which the runner keeps for its own variables: name a variable of your own, and set it from a secret in the step's env:.`,
+    )
+    return undefined
+  }
+  const value = context.env[name]
+  registerSecret(value)
+  if (!value?.trim()) {
+    problems.add(
+      at,
+      field,
+      `the environment variable ${name} is empty or not set. Set it in the step's env: from a secret (${name}: \${{ secrets.${name} }}); an unset or misspelled secret reads as empty, and a run from a fork gets no secrets.`,
+    )
+    return undefined
+  }
+  return value
+}
