@@ -1,6 +1,7 @@
 import { expect, vi } from 'vitest'
 import { log } from '../../src/action/log.ts'
 import type { ApiSettings, Credentials } from '../../src/cloudflare/settings.ts'
+import type { InputSource } from '../../src/action/input-source.ts'
 import { leafFingerprint } from '../../src/certificate/facts.ts'
 import type { Clock } from '../../src/core/clock.ts'
 import { CloudflareApi } from '../../src/cloudflare/client.ts'
@@ -12,6 +13,11 @@ import { toTransportError, type HttpRequest, type HttpResponse, type HttpSend } 
 import { ACCOUNT_ID, API_TOKEN } from '../../test-kit/fixtures.ts'
 
 /** Typed stand-ins for the unit tests: Cloudflare's answers, a clock that does not wait, fake accounts. */
+
+/** Inputs and environment held in memory, as the runner would give them; an input not given is ''. */
+export function inputSource(inputs: Record<string, string>, env: Record<string, string | undefined> = {}): InputSource {
+  return { input: (name) => inputs[name] ?? '', env }
+}
 
 export const NOW = Date.parse('2025-03-01T12:00:00Z')
 export const BASE_URL = 'https://api.cloudflare.com/client/v4'

@@ -68,21 +68,27 @@ describe('secretForms', () => {
     expect(secretForms(' \n ')).toEqual([])
   })
 
-  // BUG (src/secrets.ts, secretForms/registerSecret): MIN_MASKED_LENGTH (8) is meant for lines of a PEM
-  // ("Lines shorter than this are PEM armour or padding"), but `add` applies it to the whole value too. So a
-  // one-line secret shorter than 8 characters, such as the private-key passphrase 'hunter2' or a short proxy
-  // password, yields no form at all and registerSecret never calls setSecret: the secret is not masked.
+  // The length floor is for the lines of a PEM (armour, padding), not for the whole value.
   it('still gives a short one-line secret, such as a 7-character passphrase, as a whole', () => {
     expect(secretForms('hunter2')).toEqual(['hunter2'])
   })
 })
 
 describe('registerSecret', () => {
-  it('passes every form to setSecret', () => {
-    const value = 'first-secret-line\r\nsecond-secret-line'
-    registerSecret(value)
-    expect(vi.mocked(setSecret).mock.calls.map(([form]) => form)).toEqual(secretForms(value))
-    expect(setSecret).toHaveBeenCalledWith('second-secret-line')
+  it('passes setSecret the key with CRLF and with LF, JSON-escaped, and each long line, each once', () => {
+    const key = 'first-secret-line-0123\r\nsecond-secret-line-4567'
+    registerSecret(key)
+    const registered = vi.mocked(setSecret).mock.calls.map(([form]) => form)
+    expect([...registered].sort()).toEqual(
+      [
+        'first-secret-line-0123\r\nsecond-secret-line-4567',
+        'first-secret-line-0123\nsecond-secret-line-4567',
+        'first-secret-line-0123\\r\\nsecond-secret-line-4567',
+        'first-secret-line-0123\\nsecond-secret-line-4567',
+        'first-secret-line-0123',
+        'second-secret-line-4567',
+      ].sort(),
+    )
   })
 
   it('does nothing for an empty or missing value', () => {

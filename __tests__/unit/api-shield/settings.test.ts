@@ -1,7 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { InputError } from '../../../src/core/errors.ts'
-import { parseHostnames, parseZoneId } from '../../../src/api-shield/settings.ts'
+import { getApiShieldSettings, parseHostnames, parseZoneId } from '../../../src/api-shield/settings.ts'
+import { ZONE_ID } from '../../../test-kit/fixtures.ts'
+import { inputSource } from '../fakes.ts'
 
 /** The InputError `run` throws; fails the test if it returns or throws something else. */
 function refusal(run: () => unknown): string {
@@ -100,5 +102,39 @@ describe('hostnames', () => {
         expect(parseHostnames(written)).toEqual([written.toLowerCase()])
       }),
     )
+  })
+})
+
+describe('getApiShieldSettings', () => {
+  const SHIELD = { 'zone-id': ZONE_ID, hostnames: 'api.example.com' }
+  const read = (inputs: Record<string, string>, ca = true) => getApiShieldSettings(inputSource(inputs), ca)
+
+  it('reads zone-id and hostnames together, normalised, for a CA', () => {
+    expect(read({ 'zone-id': ZONE_ID.toUpperCase(), hostnames: ' API.example.com,\n*.example.com ' })).toEqual({
+      zoneId: ZONE_ID,
+      hostnames: ['api.example.com', '*.example.com'],
+    })
+  })
+
+  it('is undefined when neither is given, for a CA or not', () => {
+    expect(read({})).toBeUndefined()
+    expect(read({}, false)).toBeUndefined()
+  })
+
+  it.each([
+    [{ 'zone-id': ZONE_ID }, true, /^Input 'zone-id' needs 'hostnames'/],
+    [{ hostnames: 'api.example.com' }, true, /^Input 'hostnames' needs 'zone-id'/],
+    [SHIELD, false, /^Input 'zone-id' is only for a CA certificate \(ca: true\)/],
+    [{ hostnames: 'api.example.com' }, false, /^Input 'hostnames' is only for a CA certificate \(ca: true\)/],
+    [{ ...SHIELD, 'zone-id': 'example.com' }, true, /^Input 'zone-id' must be 32 hexadecimal characters/],
+    [{ ...SHIELD, hostnames: 'api.example.com:443' }, true, /^Input 'hostnames': 'api\.example\.com:443' has a port/],
+  ])('refuses %j (ca: %s)', (inputs, ca, message) => {
+    expect(refusal(() => read(inputs, ca))).toMatch(message)
+  })
+
+  it('is read again by the post step, with the ca flag the main step saved', () => {
+    const post = inputSource(SHIELD)
+    expect(getApiShieldSettings(post, true)?.hostnames).toEqual(['api.example.com'])
+    expect(() => getApiShieldSettings(post, false)).toThrow(InputError)
   })
 })

@@ -54,7 +54,7 @@ const response = fc.record({
   ),
 }) as fc.Arbitrary<HttpResponse>
 
-describe('resultOf on any answer', () => {
+describe('answerOf on any answer', () => {
   it('returns a result or throws an ApiError that says the status, never anything else', () => {
     fc.assert(
       fc.property(response, fc.constantFrom('GET', 'POST', 'DELETE'), (answer, method) => {

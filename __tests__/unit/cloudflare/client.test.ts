@@ -28,7 +28,7 @@ function apiError(
 
 // --- resultOf ---
 
-describe('resultOf', () => {
+describe('answerOf', () => {
   it('returns the result of a successful envelope', () => {
     expect(resultOf(success({ id: 'abc', name: 'n' }), NOW, 'POST')).toEqual({ id: 'abc', name: 'n' })
     expect(resultOf(success([]), NOW, 'GET')).toEqual([])
