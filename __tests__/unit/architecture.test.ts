@@ -110,7 +110,7 @@ describe('the module structure of src/', () => {
   it('keeps the entry files thin: each imports only the step it starts and what wires it', () => {
     for (const entry of ['index.ts', 'audit-index.ts', 'main.ts']) {
       const lines = readFileSync(join(src, entry), 'utf8').split('\n').length
-      expect(lines, entry).toBeLessThan(25)
+      expect(lines, entry).toBeLessThanOrEqual(40)
     }
   })
 

@@ -9,13 +9,15 @@ import type { AuditedCertificate, ExpiryPolicy } from './expiry-report.ts'
 import { log } from '../action/log.ts'
 import { escapeForSummary } from '../core/html.ts'
 import { plural } from '../core/text.ts'
-import { errorMessage } from '../core/errors.ts'
+import { GitHubError, gitHubError, nextPageUrl } from '../action/github-api.ts'
 
 const quiet = (message: string): void => {
   log.debug(message)
 }
 
 const ISSUE_LABEL = 'mtls-certificate-expiry'
+
+const PERMISSIONS_HINT = 'check that the job has permissions: issues: write.'
 
 /**
  * Rows the issue lists at most: GitHub refuses a body over 65,536 characters, which some 300 rows
@@ -105,60 +107,8 @@ export async function syncExpiryIssue(
   try {
     return await syncIssue(certificates, scope, tracking)
   } catch (error) {
-    throw gitHubError(error)
+    throw gitHubError(error, PERMISSIONS_HINT)
   }
-}
-
-/** A failure to keep the issue, with what to check: the token's permissions only when GitHub answered. */
-export class GitHubError extends Error {
-  override name = 'GitHubError'
-  readonly hint: string
-  constructor(message: string, hint: string, options?: ErrorOptions) {
-    super(message, options)
-    this.hint = hint
-  }
-}
-
-const PERMISSIONS_HINT = 'check that the job has permissions: issues: write.'
-
-function gitHubError(error: unknown): unknown {
-  if (error instanceof GitHubError || !(error instanceof Error)) return error
-  // Octokit's errors carry the status apart from GitHub's message ("Resource not accessible by integration").
-  if (!('status' in error) || typeof error.status !== 'number') return error
-  // Octokit gives 500 to a request that got no answer at all (refused, reset, aborted): no response.
-  if (!('response' in error) || error.response === undefined) {
-    return new GitHubError(
-      `GitHub could not be reached or did not answer (${errorMessage(error)})`,
-      `check GITHUB_API_URL (${gitHubApiUrl()}) and, on a runner behind a proxy, HTTPS_PROXY, HTTP_PROXY and NO_PROXY.`,
-      { cause: error },
-    )
-  }
-  return new GitHubError(`GitHub answered HTTP ${error.status} (${error.message})`, PERMISSIONS_HINT, { cause: error })
-}
-
-/** Where @actions/github sends its requests: the token goes to this origin only. */
-const gitHubApiUrl = (): string => process.env.GITHUB_API_URL || 'https://api.github.com'
-
-/**
- * The next page a `Link` header names, when it is on GITHUB_API_URL's origin; undefined on the last
- * page. One anywhere else is refused, not followed: Octokit would send the token along.
- */
-export function nextPageUrl(link: string | undefined, apiUrl: string = gitHubApiUrl()): string | undefined {
-  const next = /<([^>]*)>\s*;\s*rel="?next"?/.exec(link ?? '')?.[1]
-  if (next === undefined) return undefined
-  let url: URL | undefined
-  try {
-    url = new URL(next)
-  } catch {
-    url = undefined
-  }
-  if (url?.origin !== new URL(apiUrl).origin) {
-    throw new GitHubError(
-      `GitHub's answer named a next page of issues off GITHUB_API_URL's origin (${new URL(apiUrl).origin}), which was not followed with the token`,
-      'check GITHUB_API_URL, and what answers for it (a proxy that rewrites answers).',
-    )
-  }
-  return url.href
 }
 
 interface ListedIssue {

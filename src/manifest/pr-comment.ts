@@ -1,4 +1,4 @@
-import { nextPageUrl } from '../action/github-pages.ts'
+import { GitHubError, gitHubError, nextPageUrl } from '../action/github-api.ts'
 import { log } from '../action/log.ts'
 import { errorMessage } from '../core/errors.ts'
 import { planMarker } from './plan.ts'
@@ -74,7 +74,11 @@ export async function postPlanComment(options: PlanComment): Promise<PlanComment
     await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body, request })
     return { action: 'updated', id: existing.id }
   } catch (error) {
-    const reason = `${describe(error)}; ${PERMISSIONS}`
+    const failure = gitHubError(error, PERMISSIONS)
+    const reason =
+      failure instanceof GitHubError
+        ? `${failure.message}; ${failure.hint}`
+        : `${errorMessage(failure)}; ${PERMISSIONS}`
     log.warning(`The plan could not be commented on the pull request: ${reason}. The plan is in the job summary.`)
     return { action: 'failed', reason }
   }
@@ -83,16 +87,6 @@ export async function postPlanComment(options: PlanComment): Promise<PlanComment
 function skipped(reason: string): PlanCommentOutcome {
   log.info(`The plan is not commented on a pull request: ${reason}.`)
   return { action: 'skipped', reason }
-}
-
-/** Octokit's errors carry the status apart from GitHub's message ("Resource not accessible by integration"). */
-function describe(error: unknown): string {
-  if (error instanceof Error && 'status' in error && typeof error.status === 'number') {
-    return 'response' in error && error.response !== undefined
-      ? `GitHub answered HTTP ${error.status} (${error.message})`
-      : `GitHub could not be reached (${error.message})`
-  }
-  return errorMessage(error)
 }
 
 interface ListedComment {

@@ -90,7 +90,7 @@ describe('postPlanComment', () => {
     expect(outcome.action).toBe('failed')
     expect(github.writes).toEqual([])
     expect(vi.mocked(core.warning).mock.calls[0]?.[0]).toMatch(
-      /^The plan could not be commented on the pull request: GitHub's answer named a next page off GITHUB_API_URL's origin .*permissions: pull-requests: write/,
+      /^The plan could not be commented on the pull request: GitHub's answer named a next page off GITHUB_API_URL's origin .*; check GITHUB_API_URL/,
     )
   })
 
