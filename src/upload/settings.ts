@@ -68,7 +68,7 @@ export function getSettings(source: InputSource): Settings {
   if (privateKey) spec.privateKey = privateKey
   const apiShield = getApiShieldSettings(source, ca)
   if (apiShield) spec.apiShield = apiShield
-  const wrangler = getWranglerTargets(source, workspace, ca)
+  const wrangler = getWranglerTargets(source, workspace, { ca, hasKey: privateKey !== undefined })
   if (wrangler) spec.wrangler = wrangler
   // Kept as given, spaces and all; only one of spaces alone (which could not be masked) counts as none.
   if (passphrase.trim()) spec.privateKeyPassphrase = passphrase

@@ -19,7 +19,11 @@ const MAX_CONFIGS = 20
  * and the name of its binding in them. They come together, and only with a client certificate:
  * a binding presents the certificate with its key. Undefined when neither is set.
  */
-export function getWranglerTargets(source: InputSource, workspace: string, ca: boolean): BindingTarget[] | undefined {
+export function getWranglerTargets(
+  source: InputSource,
+  workspace: string,
+  certificate: { ca: boolean; hasKey: boolean },
+): BindingTarget[] | undefined {
   const configs = source
     .input('wrangler-config')
     .split(/\r?\n/)
@@ -27,7 +31,7 @@ export function getWranglerTargets(source: InputSource, workspace: string, ca: b
     .filter(Boolean)
   const binding = source.input('binding').trim()
   if (configs.length === 0 && !binding) return undefined
-  if (ca) {
+  if (certificate.ca) {
     throw new InputError(
       `Input '${configs.length > 0 ? 'wrangler-config' : 'binding'}' is only for a client certificate (ca: false): a Worker's mtls_certificates binding presents a client certificate with its private key. Remove wrangler-config and binding, or set ca: false if this is the client certificate.`,
     )
@@ -40,6 +44,11 @@ export function getWranglerTargets(source: InputSource, workspace: string, ca: b
   if (configs.length === 0) {
     throw new InputError(
       "Input 'binding' needs 'wrangler-config': set wrangler-config: to the Wrangler configuration file that declares it (for example wrangler.toml or wrangler.jsonc), one path per line.",
+    )
+  }
+  if (!certificate.hasKey) {
+    throw new InputError(
+      "Input 'wrangler-config' needs the certificate's private key: a Worker's binding presents the certificate with its key, so Cloudflare must hold both. Set private-key: (or private-key-path:) and remove allow-missing-key.",
     )
   }
   if (!BINDING_NAME.test(binding)) {
