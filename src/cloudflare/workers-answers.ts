@@ -12,14 +12,15 @@ export interface WorkerCertificateBinding {
   certificateId: string
 }
 
-const wrongShape = (what: string): ApiError =>
-  new ApiError(`Cloudflare's answer is not ${what}`, 200, [], { retryable: false, outcomeUnknown: false })
+const wrongShape = (message: string): ApiError =>
+  new ApiError(message, 200, [], { retryable: false, outcomeUnknown: false })
 
 /** `GET /accounts/{a}/workers/scripts`: `[{id, …}]`, the id being the script's name. */
 export function workerScriptNamesOf(result: unknown): string[] {
-  if (!Array.isArray(result)) throw wrongShape('a list of Worker scripts')
+  if (!Array.isArray(result)) throw wrongShape("Cloudflare's answer is not a list of Worker scripts")
   return result.map((script) => {
-    if (!isObject(script) || typeof script.id !== 'string') throw wrongShape('a list of Worker scripts with their ids')
+    if (!isObject(script) || typeof script.id !== 'string')
+      throw wrongShape("Cloudflare's answer is not a list of Worker scripts with their ids")
     return script.id
   })
 }
@@ -27,12 +28,14 @@ export function workerScriptNamesOf(result: unknown): string[] {
 /** `GET …/scripts/{name}/settings`: `{bindings: [{type, name, certificate_id?}, …], …}`, the mTLS ones kept. */
 export function certificateBindingsOf(result: unknown): WorkerCertificateBinding[] {
   const bindings = isObject(result) ? result.bindings : undefined
-  if (!Array.isArray(bindings)) throw wrongShape("a Worker's settings with a list of bindings")
+  if (!Array.isArray(bindings))
+    throw wrongShape("Cloudflare's answer is not a Worker's settings with a list of bindings")
   return bindings.flatMap((binding) => {
-    if (!isObject(binding) || typeof binding.type !== 'string') throw wrongShape('a list of typed bindings')
+    if (!isObject(binding) || typeof binding.type !== 'string')
+      throw wrongShape("Cloudflare's answer is not a list of typed bindings")
     if (binding.type !== 'mtls_certificate') return []
     if (typeof binding.name !== 'string' || typeof binding.certificate_id !== 'string') {
-      throw wrongShape('an mtls_certificate binding with a name and a certificate_id')
+      throw wrongShape("Cloudflare's answer is not an mtls_certificate binding with a name and a certificate_id")
     }
     return [{ name: binding.name, certificateId: binding.certificate_id }]
   })
