@@ -52,6 +52,13 @@ const seeded = parsed.seedName
       uploadedOn: new Date(Date.now() - 86_400_000).toISOString(),
     })
   : undefined
+for (const worker of parsed.workers) {
+  const certificates = Object.entries(worker.certificates).map(([binding, id]) => [
+    binding,
+    id === 'seeded' ? (seeded?.id ?? id) : id,
+  ])
+  fake.deployWorker(worker.name, Object.fromEntries(certificates) as Record<string, string>)
+}
 const expiringName = parsed.seedExpiring
 const expiring = expiringName
   ? fake.seed(

@@ -74,7 +74,7 @@ async function dryRunBindings(workspace: string, config: string, env?: string): 
     },
   })
   const bindings = [...stdout.matchAll(/env\.(\w+) \(([^)]+)\)\s+mTLS Certificate/g)]
-  return Object.fromEntries(bindings.map((match) => [match[1], match[2]]))
+  return Object.fromEntries(bindings.map((match) => [match[1] ?? '', match[2] ?? '']))
 }
 
 describe.each(Object.keys(FILES))('wrangler reads the edited %s', (config) => {
