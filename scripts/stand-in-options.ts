@@ -81,7 +81,9 @@ export function workerOption(text: string): StandInWorker {
   if (!match || pairs.some((pair) => !pair)) {
     throw new Error(`--worker '${text}' is not NAME[:BINDING=ID,...], such as payments:PAYMENTS_CERT=seeded`)
   }
-  return { name: match[1] ?? '', certificates: Object.fromEntries(pairs.map((pair) => [pair?.[1], pair?.[2]])) }
+  const certificates: Record<string, string> = {}
+  for (const pair of pairs) certificates[pair?.[1] ?? ''] = pair?.[2] ?? ''
+  return { name: match[1] ?? '', certificates }
 }
 
 export interface StandInOptions {

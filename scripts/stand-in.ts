@@ -53,11 +53,11 @@ const seeded = parsed.seedName
     })
   : undefined
 for (const worker of parsed.workers) {
-  const certificates = Object.entries(worker.certificates).map(([binding, id]) => [
-    binding,
-    id === 'seeded' ? (seeded?.id ?? id) : id,
-  ])
-  fake.deployWorker(worker.name, Object.fromEntries(certificates) as Record<string, string>)
+  const certificates: Record<string, string> = {}
+  for (const [binding, id] of Object.entries(worker.certificates)) {
+    certificates[binding] = id === 'seeded' ? (seeded?.id ?? id) : id
+  }
+  fake.deployWorker(worker.name, certificates)
 }
 const expiringName = parsed.seedExpiring
 const expiring = expiringName

@@ -19,6 +19,7 @@ export interface Outputs {
   'replaced-ids': string
   'replace-candidates': string
   hostnames: string
+  'wrangler-configs': string
 }
 
 /** Outputs from Cloudflare's answer where there is one, from the local certificate otherwise (dry run). */
@@ -29,6 +30,8 @@ export function buildOutputs(
   created: boolean,
   plan: ReplacePlan,
   hostnames?: HostnameAttachment,
+  /** The Wrangler configurations this step changed (writeBindingEdits). */
+  wranglerConfigs: readonly string[] = [],
 ): Outputs {
   const facts = checked.facts
   return {
@@ -45,5 +48,6 @@ export function buildOutputs(
     'replaced-ids': JSON.stringify(plan.replacements.filter((r) => r.action === 'deleted').map((r) => r.id)),
     'replace-candidates': JSON.stringify(plan.candidates),
     hostnames: JSON.stringify(hostnames?.hostnames ?? []),
+    'wrangler-configs': JSON.stringify(wranglerConfigs),
   }
 }

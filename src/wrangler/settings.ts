@@ -3,6 +3,7 @@ import { pathInWorkspace } from '../core/workspace-path.ts'
 import { printable } from '../core/text.ts'
 import type { InputSource } from '../action/input-source.ts'
 import type { BindingTarget } from '../certificate/spec.ts'
+import { loadBindings } from './config.ts'
 
 /** The extensions of the configuration files Wrangler reads. */
 export const CONFIG_EXTENSIONS = ['.toml', '.json', '.jsonc'] as const
@@ -17,7 +18,8 @@ const MAX_CONFIGS = 20
 /**
  * `wrangler-config` and `binding`: the Wrangler configuration files that deploy with the certificate,
  * and the name of its binding in them. They come together, and only with a client certificate:
- * a binding presents the certificate with its key. Undefined when neither is set.
+ * a binding presents the certificate with its key. Undefined when neither is set. Each file is
+ * checked as loadBindings checks it, so that a wrong one fails the step before anything is sent.
  */
 export function getWranglerTargets(
   source: InputSource,
@@ -59,7 +61,10 @@ export function getWranglerTargets(
   if (configs.length > MAX_CONFIGS) {
     throw new InputError(`Input 'wrangler-config' lists ${configs.length} files: give at most ${MAX_CONFIGS}.`)
   }
-  return [...new Set(configs)].map((config) => ({ config: checkedConfigPath(config, workspace), binding }))
+  const targets = [...new Set(configs)].map((config) => ({ config: checkedConfigPath(config, workspace), binding }))
+  // Each file exists, parses and has the binding, before any request; it is read again to be edited.
+  loadBindings(workspace, targets)
+  return targets
 }
 
 /** The path as the user wrote it, once it is known to be a Wrangler configuration inside the workspace. */

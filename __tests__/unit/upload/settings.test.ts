@@ -641,7 +641,10 @@ describe('API Shield inputs (zone-id and hostnames)', () => {
 
 describe('Wrangler inputs (wrangler-config and binding)', () => {
   const KEY = { 'private-key': PRIVATE_KEY }
-  const workspace = makeWorkspace({ 'wrangler.toml': '', 'apps/api/wrangler.jsonc': '{}' })
+  const workspace = makeWorkspace({
+    'wrangler.toml': '[[mtls_certificates]]\nbinding = "PAYMENTS_CERT"\n',
+    'apps/api/wrangler.jsonc': '{ "mtls_certificates": [{ "binding": "PAYMENTS_CERT" }] }',
+  })
   const env = { GITHUB_WORKSPACE: workspace }
 
   it('are read together with a client certificate and its key: one target per path, each once', () => {
@@ -686,6 +689,14 @@ describe('Wrangler inputs (wrangler-config and binding)', () => {
     [{ ...KEY, 'wrangler-config': '../other/wrangler.toml', binding: 'X' }, /leads outside the workspace/],
   ])('refuses %j', (inputs, message) => {
     expect(inputError(inputs, env).message).toMatch(message)
+  })
+
+  it('checks each file before anything is sent: it exists and has the binding', () => {
+    const inputs = { ...KEY, binding: 'PAYMENTS_CERT' }
+    expect(inputError({ ...inputs, 'wrangler-config': 'missing.toml' }, env).message).toMatch(/does not exist/)
+    expect(inputError({ ...inputs, binding: 'OTHER', 'wrangler-config': 'wrangler.toml' }, env).message).toMatch(
+      /has no mtls_certificates entry with binding = "OTHER".*it has PAYMENTS_CERT \(top level\)/,
+    )
   })
 
   it('refuses a symbolic link that leads out of the workspace', () => {
