@@ -19,6 +19,7 @@ import {
 export function readToml(text: string): ConfigDocument {
   let value: unknown
   try {
+    // smol-toml, as wrangler reads TOML, takes TOML 1.1 (inline tables over several lines): so does the locator.
     value = parse(text)
   } catch (error) {
     if (error instanceof TomlError) throw new ConfigSyntaxError(firstLine(error.message), error.line, error.column)
@@ -26,7 +27,7 @@ export function readToml(text: string): ConfigDocument {
   }
   let tree: AST.TOMLProgram
   try {
-    tree = parseTOML(text, { tomlVersion: '1.0.0' })
+    tree = parseTOML(text, { tomlVersion: '1.1.0' })
   } catch (error) {
     if (error instanceof ParseError) throw new ConfigSyntaxError(error.message, error.lineNumber, error.column + 1)
     throw error

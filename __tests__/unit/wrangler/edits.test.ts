@@ -91,6 +91,11 @@ certificate_id = "${OTHER}"
     expect(inline.after).toBe(`mtls_certificates = [ { binding = "PAYMENTS_CERT", certificate_id = "${NEW}" } ]\n`)
   })
 
+  it('edits an inline table over several lines, as TOML 1.1 and wrangler allow', () => {
+    const text = `mtls_certificates = [\n  {\n    binding = "PAYMENTS_CERT",\n    certificate_id = "${OLD}",\n  },\n]\n`
+    expect(plan('wrangler.toml', text).after).toBe(text.replace(OLD, NEW))
+  })
+
   it('changes nothing when the file already holds the id everywhere', () => {
     const text = `[[mtls_certificates]]\nbinding = "PAYMENTS_CERT"\ncertificate_id = "${NEW}"\n`
     const file = plan('wrangler.toml', text)
