@@ -5,6 +5,7 @@ import { errorAnswer, type FaultRule } from '../test-kit/fake-cloudflare.ts'
 
 export const USAGE = `usage: npm run stand-in -- --out <dir> [--port <0-65535>] [--max-seconds <n>] [--seed-name <name>]
                                [--seed-expiring <name>] [--fail [METHOD:]STATUS:CODE[:TIMES]]...
+                               [--worker NAME[:BINDING=ID,...]]...
 
 A stand-in for Cloudflare's mTLS certificate API on 127.0.0.1, checking every request against
 Cloudflare's OpenAPI description. It accepts both kinds of credentials, which stand-in.json holds:
@@ -27,6 +28,11 @@ an API token (api-token: token) and a global API key (api-email: email, api-key:
                            --fail 500:10000:2     two server errors, then normal answers (retries)
                            --fail POST:429:971    rate limited on every upload
                            --fail DELETE:400:1499 a certificate in use, for replace
+  --worker NAME[:BINDING=ID,...]
+                         serve a Worker of this name through the Workers calls (list scripts, script
+                         settings), with these mtls_certificate bindings; ID 'seeded' is the id of
+                         --seed-name's certificate. Repeatable. For example:
+                           --worker payments:PAYMENTS_CERT=seeded
   --help                 print this and exit`
 
 /** Cloudflare's messages for the codes one might rehearse; any other code gets a generic one. */
@@ -59,6 +65,27 @@ export function failureRule(text: string): FaultRule {
   }
 }
 
+/** A Worker the stand-in serves: its name and its mtls_certificate bindings (binding → id). */
+export interface StandInWorker {
+  name: string
+  certificates: Record<string, string>
+}
+
+/** One --worker value. */
+export function workerOption(text: string): StandInWorker {
+  const match = /^([A-Za-z0-9_-]+)(?::(.+))?$/.exec(text)
+  const pairs = (match?.[2] ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => /^(\w+)=([\w-]+)$/.exec(pair))
+  if (!match || pairs.some((pair) => !pair)) {
+    throw new Error(`--worker '${text}' is not NAME[:BINDING=ID,...], such as payments:PAYMENTS_CERT=seeded`)
+  }
+  const certificates: Record<string, string> = {}
+  for (const pair of pairs) certificates[pair?.[1] ?? ''] = pair?.[2] ?? ''
+  return { name: match[1] ?? '', certificates }
+}
+
 export interface StandInOptions {
   help: boolean
   port: number
@@ -69,6 +96,7 @@ export interface StandInOptions {
   /** As given, for the log. */
   fail: string[]
   failures: FaultRule[]
+  workers: StandInWorker[]
 }
 
 /** Reads the command line; throws an Error whose message says what is wrong with it. */
@@ -82,6 +110,7 @@ export function standInOptions(argv: string[]): StandInOptions {
       'seed-name': { type: 'string' },
       'seed-expiring': { type: 'string' },
       fail: { type: 'string', multiple: true, default: [] },
+      worker: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false },
     },
   })
@@ -104,5 +133,6 @@ export function standInOptions(argv: string[]): StandInOptions {
     ...(values['seed-expiring'] === undefined ? {} : { seedExpiring: values['seed-expiring'] }),
     fail: values.fail,
     failures: values.fail.map(failureRule),
+    workers: values.worker.map(workerOption),
   }
 }

@@ -52,6 +52,13 @@ const seeded = parsed.seedName
       uploadedOn: new Date(Date.now() - 86_400_000).toISOString(),
     })
   : undefined
+for (const worker of parsed.workers) {
+  const certificates: Record<string, string> = {}
+  for (const [binding, id] of Object.entries(worker.certificates)) {
+    certificates[binding] = id === 'seeded' ? (seeded?.id ?? id) : id
+  }
+  fake.deployWorker(worker.name, certificates)
+}
 const expiringName = parsed.seedExpiring
 const expiring = expiringName
   ? fake.seed(

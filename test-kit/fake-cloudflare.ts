@@ -5,6 +5,13 @@ import type { AddressInfo } from 'node:net'
 import { certificateFields } from './certificate-fields.ts'
 import { matchOperation, validateRequest } from './openapi.ts'
 import { readRequest } from './request-body.ts'
+import {
+  SCRIPT_NOT_FOUND,
+  matchWorkersPath,
+  scriptListing,
+  scriptSettings,
+  type WorkerBinding,
+} from './fake-workers.ts'
 
 /**
  * A stateful stand-in for Cloudflare's mTLS certificate endpoints, on 127.0.0.1. It checks every
@@ -186,6 +193,8 @@ export class FakeCloudflare {
 
   /** Forgets everything between tests: certificates, associations, requests and faults. */
   reset(): void {
+    this.workers.clear()
+    this.workerReadsForbidden = false
     this.certificates.clear()
     this.associations.clear()
     this.resetZones()
@@ -255,6 +264,8 @@ export class FakeCloudflare {
     body: string,
     query = new URLSearchParams(),
   ): [number, string] {
+    const workers = matchWorkersPath(path)
+    if (workers && method === 'GET') return this.routeWorkers(headers, workers)
     const matched = matchOperation(method, path)
     if (!matched) return [404, envelope(null, [{ code: 7000, message: 'No route for that URI' }])]
     const problems = validateRequest(matched, headers, body, query)
@@ -319,6 +330,45 @@ export class FakeCloudflare {
       default:
         return [405, envelope(null, [{ code: 10405, message: 'Method not allowed' }])]
     }
+  }
+
+  // --- Workers: the account's scripts and their bindings.
+
+  /** The account's Workers, by name, with their bindings. */
+  readonly workers = new Map<string, WorkerBinding[]>()
+  /** Answer every Workers call 403, as for a token without "Workers Scripts: Read". */
+  workerReadsForbidden = false
+
+  /** Deploys (or redeploys) a Worker with these mtls_certificate bindings, as wrangler deploy would. */
+  deployWorker(name: string, certificates: Record<string, string> = {}): void {
+    this.workers.set(
+      name,
+      Object.entries(certificates).map(([binding, id]) => ({
+        type: 'mtls_certificate',
+        name: binding,
+        certificate_id: id,
+      })),
+    )
+  }
+
+  private routeWorkers(
+    headers: IncomingMessage['headers'],
+    { accountId, script }: { accountId: string; script?: string },
+  ): [number, string] {
+    if (!this.authenticated(headers) || this.workerReadsForbidden) {
+      return [403, envelope(null, [{ code: 10000, message: 'Authentication error' }])]
+    }
+    if (accountId !== this.options.accountId) {
+      return [
+        403,
+        envelope(null, [
+          { code: 7003, message: 'Could not route to /accounts, perhaps your object identifier is invalid?' },
+        ]),
+      ]
+    }
+    if (script === undefined) return [200, envelope([...this.workers.keys()].map(scriptListing))]
+    const bindings = this.workers.get(script)
+    return bindings ? [200, envelope(scriptSettings(bindings))] : [404, envelope(null, [SCRIPT_NOT_FOUND])]
   }
 
   // --- API Shield: a zone's hostnames per CA (GET/PUT /zones/{zone_id}/certificate_authorities/hostname_associations).

@@ -19,6 +19,8 @@ const THROUGH_DIST = [
   'a key that does not match the leaf',
   'a global key without an email',
   'an expired leaf',
+  'a Wrangler file without the binding',
+  'an unparsable Wrangler file',
 ]
 
 let fake: FakeCloudflare

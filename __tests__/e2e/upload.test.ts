@@ -83,6 +83,7 @@ describe('a plain upload', () => {
       'replaced-ids': '[]',
       'replace-candidates': '[]',
       hostnames: '[]',
+      'wrangler-configs': '[]',
     })
     // Without replace, nothing is left for the post step.
     expect(run.state).toEqual({ isPost: 'true' })

@@ -182,6 +182,18 @@ describe('standInOptions', () => {
     expect(() => standInOptions(argv)).toThrow(message)
   })
 
+  it('reads every --worker with its bindings, and refuses a malformed one', () => {
+    expect(
+      standInOptions(['--out', 'x', '--worker', 'payments:PAYMENTS_CERT=seeded,OTHER=abc', '--worker', 'api']).workers,
+    ).toEqual([
+      { name: 'payments', certificates: { PAYMENTS_CERT: 'seeded', OTHER: 'abc' } },
+      { name: 'api', certificates: {} },
+    ])
+    expect(() => standInOptions(['--out', 'x', '--worker', 'payments:PAYMENTS_CERT'])).toThrow(
+      "--worker 'payments:PAYMENTS_CERT' is not",
+    )
+  })
+
   it('needs nothing else with --help', () => {
     expect(standInOptions(['--help']).help).toBe(true)
   })

@@ -267,6 +267,26 @@ export const badCases: BadCase[] = [
     inputs: () => ({ replace: 'true', name: '' }),
     error: /Input 'replace' needs 'name'/,
   },
+  {
+    name: 'a Wrangler file without the binding',
+    inputs: () => ({ 'wrangler-config': 'wrangler.jsonc', binding: 'PAYMENTS_CERT' }),
+    files: () => ({
+      'wrangler.jsonc': '{\n  // the Worker\n  "mtls_certificates": [{ "binding": "OTHER_CERT" },],\n}\n',
+    }),
+    error:
+      /'wrangler.jsonc' has no mtls_certificates entry with binding = "PAYMENTS_CERT".*it has OTHER_CERT \(top level\)/,
+  },
+  {
+    name: 'an unparsable Wrangler file',
+    inputs: () => ({ 'wrangler-config': 'wrangler.toml', binding: 'PAYMENTS_CERT' }),
+    files: () => ({ 'wrangler.toml': 'name = "payments"\n[[mtls_certificates]\nbinding = "PAYMENTS_CERT"\n' }),
+    error: /'wrangler.toml' cannot be parsed, line 2, column \d+/,
+  },
+  {
+    name: 'a Wrangler file outside the workspace',
+    inputs: () => ({ 'wrangler-config': '../wrangler.toml', binding: 'PAYMENTS_CERT' }),
+    error: /Input 'wrangler-config': '..\/wrangler.toml' leads outside the workspace/,
+  },
 ]
 
 /** Runs one case with `start` (in-process or through dist/) and checks that it was refused as it should be. */

@@ -119,6 +119,21 @@ export class CloudflareApi {
     return this.settings.accountId
   }
 
+  /**
+   * A GET of one of the account's resources (`/accounts/{account_id}` + `path`), retried, its result
+   * read by `parse`; with `absent`, a 404 answers that instead of failing.
+   */
+  readAccount<T>(what: string, path: string, parse: (result: unknown) => T, absent?: T): Promise<T> {
+    return this.retries.withRetries(what, async () => {
+      try {
+        return parse(await this.request('GET', `/accounts/${this.settings.accountId}${path}`))
+      } catch (error) {
+        if (absent !== undefined && error instanceof ApiError && error.status === 404) return absent
+        throw error
+      }
+    })
+  }
+
   get timeoutSeconds(): number {
     return this.settings.timeoutSeconds
   }

@@ -16,12 +16,13 @@ export interface Outputs {
   'replaced-ids': string
   'replace-candidates': string
   hostnames: string
+  'wrangler-configs': string
 }
 
 /** Outputs from Cloudflare's answer where there is one, from the local certificate otherwise (dry run). */
 export function buildOutputs(
   result: Pick<CertificateResult, 'spec' | 'checked' | 'certificate' | 'created'> &
-    Partial<Pick<CertificateResult, 'outcome' | 'attachment'>>,
+    Partial<Pick<CertificateResult, 'outcome' | 'attachment' | 'wrangler'>>,
 ): Outputs {
   const { spec, checked, certificate: remote, created } = result
   const outcome = result.outcome ?? NO_REPLACE
@@ -40,5 +41,6 @@ export function buildOutputs(
     'replaced-ids': JSON.stringify(outcome.replacements.filter((r) => r.action === 'deleted').map((r) => r.id)),
     'replace-candidates': JSON.stringify(outcome.candidates),
     hostnames: JSON.stringify(result.attachment?.after ?? []),
+    'wrangler-configs': JSON.stringify(result.wrangler?.written ?? []),
   }
 }

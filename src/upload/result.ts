@@ -4,6 +4,7 @@ import type { CertificateSpec } from '../certificate/spec.ts'
 import type { MtlsCertificate } from '../cloudflare/answers.ts'
 import type { ReplaceOutcome } from '../replace/policy.ts'
 import type { SavedRotation } from '../replace/saved-rotation.ts'
+import type { BindingEdits } from '../wrangler/edits.ts'
 
 /**
  * What was done with one certificate (`applyCertificate`), or would be (`planCertificate`): the one
@@ -22,6 +23,8 @@ export interface CertificateResult {
   /** replace was asked for and goes ahead (skipped for a certificate reused under another name, or of unknown upload time). */
   replace: boolean
   outcome: ReplaceOutcome
+  /** Wrangler: the planned edits of the spec's configurations, and the files written (none in a dry run). */
+  wrangler?: { edits: BindingEdits; written: string[] }
   /** replace-when: end-of-job, in a real run: what the post step finishes (saveRotations). */
   rotation?: SavedRotation
 }

@@ -2,6 +2,7 @@ import { getApiSettings, type ApiSettings } from '../cloudflare/settings.ts'
 import { isCertificateName } from '../cloudflare/values.ts'
 import { InputError } from '../core/errors.ts'
 import { getApiShieldSettings } from '../api-shield/settings.ts'
+import { getWranglerTargets } from '../wrangler/settings.ts'
 import type { CertificateSpec, PemInput } from '../certificate/spec.ts'
 import { EMPTY_INPUT_NOTE, parseBoolean, parseChoice, parseInteger } from '../action/input-parsers.ts'
 import { trimmedInputs, type InputSource } from '../action/input-source.ts'
@@ -67,6 +68,8 @@ export function getSettings(source: InputSource): Settings {
   if (privateKey) spec.privateKey = privateKey
   const apiShield = getApiShieldSettings(source, ca)
   if (apiShield) spec.apiShield = apiShield
+  const wrangler = getWranglerTargets(source, workspace, { ca, hasKey: privateKey !== undefined })
+  if (wrangler) spec.wrangler = wrangler
   // Kept as given, spaces and all; only one of spaces alone (which could not be masked) counts as none.
   if (passphrase.trim()) spec.privateKeyPassphrase = passphrase
   if (spec.replace && !spec.name) {

@@ -410,3 +410,75 @@ describe('API Shield inputs', () => {
     )
   })
 })
+
+describe('Wrangler inputs (wrangler-config and binding)', () => {
+  const KEY = { 'private-key': PRIVATE_KEY }
+  const workspace = makeWorkspace({
+    'wrangler.toml': '[[mtls_certificates]]\nbinding = "PAYMENTS_CERT"\n',
+    'apps/api/wrangler.jsonc': '{ "mtls_certificates": [{ "binding": "PAYMENTS_CERT" }] }',
+  })
+  const env = { GITHUB_WORKSPACE: workspace }
+
+  it('are read together with a client certificate and its key: one target per path, each once', () => {
+    const read = settings(
+      {
+        ...KEY,
+        'wrangler-config': 'wrangler.toml\n  apps/api/wrangler.jsonc \n\nwrangler.toml',
+        binding: 'PAYMENTS_CERT',
+      },
+      env,
+    )
+    expect(read.wrangler).toEqual([
+      { config: 'wrangler.toml', binding: 'PAYMENTS_CERT' },
+      { config: 'apps/api/wrangler.jsonc', binding: 'PAYMENTS_CERT' },
+    ])
+  })
+
+  it('are absent when neither is given', () => {
+    expect(settings(KEY, env).wrangler).toBeUndefined()
+  })
+
+  it.each([
+    [{ ...KEY, 'wrangler-config': 'wrangler.toml' }, /^Input 'wrangler-config' needs 'binding'/],
+    [{ ...KEY, binding: 'PAYMENTS_CERT' }, /^Input 'binding' needs 'wrangler-config'/],
+    [
+      { ca: 'true', 'wrangler-config': 'wrangler.toml', binding: 'X' },
+      /^Input 'wrangler-config' is only for a client certificate/,
+    ],
+    [
+      { 'allow-missing-key': 'true', 'wrangler-config': 'wrangler.toml', binding: 'X' },
+      /needs the certificate's private key/,
+    ],
+    [
+      { ...KEY, 'wrangler-config': 'wrangler.toml', binding: 'PAYMENTS-CERT' },
+      /^Input 'binding': 'PAYMENTS-CERT' is not a binding name/,
+    ],
+    [{ ...KEY, 'wrangler-config': 'wrangler.yaml', binding: 'X' }, /is not a Wrangler configuration file/],
+    [
+      { ...KEY, 'wrangler-config': '/etc/wrangler.toml', binding: 'X' },
+      /^Input 'wrangler-config': '\/etc\/wrangler.toml' is an absolute path/,
+    ],
+    [{ ...KEY, 'wrangler-config': '../other/wrangler.toml', binding: 'X' }, /leads outside the workspace/],
+  ])('refuses %j', (inputs, message) => {
+    expect(inputError(inputs, env).message).toMatch(message)
+  })
+
+  it('checks each file before anything is sent: it exists and has the binding', () => {
+    const inputs = { ...KEY, binding: 'PAYMENTS_CERT' }
+    expect(inputError({ ...inputs, 'wrangler-config': 'missing.toml' }, env).message).toMatch(/does not exist/)
+    expect(inputError({ ...inputs, binding: 'OTHER', 'wrangler-config': 'wrangler.toml' }, env).message).toMatch(
+      /has no mtls_certificates entry with binding = "OTHER".*it has PAYMENTS_CERT \(top level\)/,
+    )
+  })
+
+  it('refuses a symbolic link that leads out of the workspace', () => {
+    const outside = makeWorkspace({ 'wrangler.toml': '' })
+    symlinkSync(join(outside, 'wrangler.toml'), join(workspace, 'linked.toml'))
+    symlinkSync(outside, join(workspace, 'linked-dir'))
+    const inputs = { ...KEY, binding: 'X' }
+    expect(inputError({ ...inputs, 'wrangler-config': 'linked.toml' }, env).message).toMatch(
+      /is a symbolic link.*outside/,
+    )
+    expect(inputError({ ...inputs, 'wrangler-config': 'linked-dir/wrangler.toml' }, env).message).toMatch(/outside/)
+  })
+})

@@ -22,6 +22,7 @@ const outputs = (overrides: Partial<Outputs> = {}): Outputs => ({
   'replaced-ids': '[]',
   'replace-candidates': '[]',
   hostnames: '[]',
+  'wrangler-configs': '[]',
   ...overrides,
 })
 

@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { describe, expect, it } from 'vitest'
+import { loadBindings } from '../../src/wrangler/config.ts'
+import { planBindingEdits } from '../../src/wrangler/edits.ts'
+import { writeBindingEdits } from '../../src/wrangler/write.ts'
+
+/**
+ * wrangler itself reads the files the action edits: `wrangler deploy --dry-run` (offline, nothing
+ * outside a temporary directory) reports the new id in the binding, at the top level and in an
+ * environment, and the other binding unchanged.
+ */
+
+const WRANGLER = fileURLToPath(new URL('../../node_modules/.bin/wrangler', import.meta.url))
+const OLD = '11111111-1111-4111-8111-111111111111'
+const OTHER = '22222222-2222-4222-8222-222222222222'
+const NEW = '33333333-3333-4333-8333-333333333333'
+
+const FILES: Record<string, string> = {
+  'wrangler.toml': `# payments
+name = "payments"
+main = "index.js"
+compatibility_date = "2025-01-01"
+
+[[mtls_certificates]]
+binding = "PAYMENTS_CERT"
+certificate_id = "${OLD}"
+
+[[mtls_certificates]]
+binding = "OTHER_CERT"
+certificate_id = "${OTHER}"
+
+[env.production]
+mtls_certificates = [{ binding = "PAYMENTS_CERT" }]
+`,
+  'wrangler.jsonc': `{
+  // payments
+  "name": "payments",
+  "main": "index.js",
+  "compatibility_date": "2025-01-01",
+  "mtls_certificates": [
+    { "binding": "PAYMENTS_CERT", "certificate_id": "${OLD}" },
+    { "binding": "OTHER_CERT", "certificate_id": "${OTHER}" },
+  ],
+  "env": {
+    "production": {
+      "name": "payments-live",
+      "mtls_certificates": [{ "binding": "PAYMENTS_CERT", "certificate_id": "${OLD}" }],
+    },
+  },
+}
+`,
+}
+
+/** The mTLS bindings wrangler reports for a dry-run deploy, binding name → certificate id. */
+async function dryRunBindings(workspace: string, config: string, env?: string): Promise<Record<string, string>> {
+  const home = join(workspace, 'home')
+  const args = ['deploy', '--dry-run', '--outdir', join(workspace, 'out'), '--config', config]
+  const { stdout } = await promisify(execFile)(WRANGLER, env ? [...args, '--env', env] : args, {
+    cwd: workspace,
+    timeout: 60_000,
+    env: {
+      PATH: process.env.PATH,
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      XDG_CACHE_HOME: join(home, '.cache'),
+      WRANGLER_SEND_METRICS: 'false',
+      CI: 'true',
+      NO_COLOR: '1',
+    },
+  })
+  const bindings = [...stdout.matchAll(/env\.(\w+) \(([^)]+)\)\s+mTLS Certificate/g)]
+  return Object.fromEntries(bindings.map((match) => [match[1] ?? '', match[2] ?? '']))
+}
+
+describe.each(Object.keys(FILES))('wrangler reads the edited %s', (config) => {
+  it('with the new id in the binding, at the top level and in the production environment', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'wrangler-cli-'))
+    mkdirSync(join(workspace, 'home'))
+    writeFileSync(join(workspace, 'index.js'), 'export default { fetch: () => new Response("ok") }\n')
+    writeFileSync(join(workspace, config), FILES[config] ?? '')
+    const edits = planBindingEdits(loadBindings(workspace, [{ config, binding: 'PAYMENTS_CERT' }]), NEW)
+    expect(writeBindingEdits(edits)).toEqual([config])
+    expect(await dryRunBindings(workspace, config)).toEqual({ PAYMENTS_CERT: NEW, OTHER_CERT: OTHER })
+    expect(await dryRunBindings(workspace, config, 'production')).toEqual({ PAYMENTS_CERT: NEW })
+  }, 120_000)
+})

@@ -1,0 +1,37 @@
+import { chmodSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadBindings } from '../../../src/wrangler/config.ts'
+import { planBindingEdits } from '../../../src/wrangler/edits.ts'
+import { writeBindingEdits } from '../../../src/wrangler/write.ts'
+import { makeWorkspace } from '../../../test-kit/fixtures.ts'
+
+const NEW = '33333333-3333-4333-8333-333333333333'
+const TOML = '[[mtls_certificates]]\nbinding = "PAYMENTS_CERT"\ncertificate_id = "old"\n'
+
+describe('writeBindingEdits', () => {
+  it('writes each changed file in place, keeping its mode, and leaves no temporary file', () => {
+    const workspace = makeWorkspace({ 'wrangler.toml': TOML, 'b/wrangler.toml': TOML.replace('old', NEW) })
+    chmodSync(join(workspace, 'wrangler.toml'), 0o640)
+    const targets = ['wrangler.toml', 'b/wrangler.toml'].map((config) => ({ config, binding: 'PAYMENTS_CERT' }))
+    const edits = planBindingEdits(loadBindings(workspace, targets), NEW)
+    expect(readFileSync(join(workspace, 'wrangler.toml'), 'utf8')).toBe(TOML)
+    expect(writeBindingEdits(edits)).toEqual(['wrangler.toml'])
+    expect(readFileSync(join(workspace, 'wrangler.toml'), 'utf8')).toBe(TOML.replace('old', NEW))
+    expect(statSync(join(workspace, 'wrangler.toml')).mode & 0o777).toBe(0o640)
+    expect(readdirSync(workspace).sort()).toEqual(['b', 'wrangler.toml'])
+    // A re-run plans no change and writes nothing.
+    expect(writeBindingEdits(planBindingEdits(loadBindings(workspace, targets), NEW))).toEqual([])
+  })
+
+  it('refuses to write over a file that changed after it was read', () => {
+    const workspace = makeWorkspace({ 'wrangler.toml': TOML })
+    const edits = planBindingEdits(
+      loadBindings(workspace, [{ config: 'wrangler.toml', binding: 'PAYMENTS_CERT' }]),
+      NEW,
+    )
+    writeFileSync(join(workspace, 'wrangler.toml'), `${TOML}# edited\n`)
+    expect(() => writeBindingEdits(edits)).toThrow(/changed while the action ran/)
+    expect(readFileSync(join(workspace, 'wrangler.toml'), 'utf8')).toBe(`${TOML}# edited\n`)
+  })
+})

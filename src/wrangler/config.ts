@@ -1,0 +1,93 @@
+import { readFileSync, statSync } from 'node:fs'
+import { InputError, errorCode } from '../core/errors.ts'
+import { pathInWorkspace } from '../core/workspace-path.ts'
+import { printable } from '../core/text.ts'
+import type { BindingTarget } from '../certificate/spec.ts'
+import { ConfigSyntaxError, isRecord, sectionOf, type CertificateEntry, type ConfigDocument } from './document.ts'
+import { readJson } from './json.ts'
+import { readToml } from './toml.ts'
+
+/**
+ * Loading the Wrangler configurations the inputs name, before any request: each file exists inside the
+ * workspace, parses, and has an `mtls_certificates` entry with the binding; otherwise an InputError
+ * names the file (and the line, or the bindings it does have).
+ */
+
+/** A configuration is a few KiB; anything past this is the wrong file. */
+const MAX_CONFIG_BYTES = 1024 * 1024
+const WHAT = "Input 'wrangler-config'"
+
+/** One configuration file, read and checked: what planBindingEdits needs. */
+export interface LoadedConfig {
+  target: BindingTarget
+  /** Where it is on disk. */
+  fullPath: string
+  /** Its text as read, compared again before it is written. */
+  text: string
+  document: ConfigDocument
+  /** The entries with the target's binding: at the top level and in the environments that have one. */
+  entries: CertificateEntry[]
+}
+
+export type LoadedConfigs = LoadedConfig[]
+
+/** Reads and checks every target; the first problem found is thrown. */
+export function loadBindings(workspace: string, targets: readonly BindingTarget[]): LoadedConfigs {
+  return targets.map((target) => loadBinding(workspace, target))
+}
+
+function loadBinding(workspace: string, target: BindingTarget): LoadedConfig {
+  const fullPath = pathInWorkspace(WHAT, target.config, workspace)
+  const shown = `'${printable(target.config)}'`
+  const text = readConfig(target.config, fullPath)
+  let document: ConfigDocument
+  try {
+    document = target.config.toLowerCase().endsWith('.toml') ? readToml(text) : readJson(text)
+  } catch (error) {
+    if (!(error instanceof ConfigSyntaxError)) throw error
+    throw new InputError(
+      `${WHAT}: ${shown} cannot be parsed, line ${error.line}, column ${error.column}: ${printable(error.message)}. Fix the file so that wrangler can read it.`,
+    )
+  }
+  if (!isRecord(document.value)) throw new InputError(`${WHAT}: ${shown} does not hold a configuration object.`)
+  const entries = document.entries.filter((entry) => entry.binding === target.binding)
+  if (entries.length === 0) throw new InputError(missingBinding(shown, target.binding, document.entries))
+  return { target, fullPath, text, document, entries }
+}
+
+function missingBinding(shown: string, binding: string, entries: readonly CertificateEntry[]): string {
+  const found = entries.flatMap((entry) =>
+    entry.binding === undefined ? [] : [`${printable(entry.binding)} (${printable(sectionOf(entry.path))})`],
+  )
+  const has = found.length > 0 ? `it has ${[...new Set(found)].join(', ')}` : 'it has no mtls_certificates bindings'
+  return `${WHAT}: ${shown} has no mtls_certificates entry with binding = "${binding}", at the top level or in any env.<name>: ${has}. Check binding:, or add the entry to the file (mtls_certificates is not inherited by environments).`
+}
+
+function readConfig(config: string, fullPath: string): string {
+  const shown = `'${printable(config)}'`
+  let size: number
+  try {
+    const stats = statSync(fullPath)
+    if (!stats.isFile())
+      throw new InputError(`${WHAT}: ${shown} is not a regular file: give the path of the file itself.`)
+    size = stats.size
+  } catch (error) {
+    if (error instanceof InputError) throw error
+    const code = errorCode(error) || 'error'
+    throw new InputError(
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? `${WHAT}: file ${shown} does not exist. Check the path, relative to the repository root, and that the workflow checks the repository out (actions/checkout) before this step.`
+        : `${WHAT}: ${shown} cannot be read (${code}). Check the file's permissions.`,
+    )
+  }
+  if (size > MAX_CONFIG_BYTES) {
+    throw new InputError(`${WHAT}: ${shown} is larger than 1 MiB: check that it is the Wrangler configuration.`)
+  }
+  try {
+    return readFileSync(fullPath, 'utf8')
+  } catch (error) {
+    throw new InputError(
+      `${WHAT}: ${shown} cannot be read (${errorCode(error) || 'error'}). Check the file's permissions.`,
+    )
+  }
+}

@@ -1,0 +1,80 @@
+import { InputError } from '../core/errors.ts'
+import { pathInWorkspace } from '../core/workspace-path.ts'
+import { printable } from '../core/text.ts'
+import type { InputSource } from '../action/input-source.ts'
+import type { BindingTarget } from '../certificate/spec.ts'
+import { loadBindings } from './config.ts'
+
+/** The extensions of the configuration files Wrangler reads. */
+export const CONFIG_EXTENSIONS = ['.toml', '.json', '.jsonc'] as const
+
+/**
+ * A binding name, as Wrangler takes it: the name of a property on the Worker's `env`, written as a
+ * JavaScript identifier (`PAYMENTS_CERT`).
+ */
+const BINDING_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/
+const MAX_CONFIGS = 20
+
+/**
+ * `wrangler-config` and `binding`: the Wrangler configuration files that deploy with the certificate,
+ * and the name of its binding in them. They come together, and only with a client certificate:
+ * a binding presents the certificate with its key. Undefined when neither is set. Each file is
+ * checked as loadBindings checks it, so that a wrong one fails the step before anything is sent.
+ */
+export function getWranglerTargets(
+  source: InputSource,
+  workspace: string,
+  certificate: { ca: boolean; hasKey: boolean },
+): BindingTarget[] | undefined {
+  const configs = source
+    .input('wrangler-config')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+  const binding = source.input('binding').trim()
+  if (configs.length === 0 && !binding) return undefined
+  if (certificate.ca) {
+    throw new InputError(
+      `Input '${configs.length > 0 ? 'wrangler-config' : 'binding'}' is only for a client certificate (ca: false): a Worker's mtls_certificates binding presents a client certificate with its private key. Remove wrangler-config and binding, or set ca: false if this is the client certificate.`,
+    )
+  }
+  if (!binding) {
+    throw new InputError(
+      "Input 'wrangler-config' needs 'binding': set binding: to the name of the mtls_certificates binding in it (for example PAYMENTS_CERT).",
+    )
+  }
+  if (configs.length === 0) {
+    throw new InputError(
+      "Input 'binding' needs 'wrangler-config': set wrangler-config: to the Wrangler configuration file that declares it (for example wrangler.toml or wrangler.jsonc), one path per line.",
+    )
+  }
+  if (!certificate.hasKey) {
+    throw new InputError(
+      "Input 'wrangler-config' needs the certificate's private key: a Worker's binding presents the certificate with its key, so Cloudflare must hold both. Set private-key: (or private-key-path:) and remove allow-missing-key.",
+    )
+  }
+  if (!BINDING_NAME.test(binding)) {
+    throw new InputError(
+      `Input 'binding': '${printable(binding)}' is not a binding name. Wrangler binding names are JavaScript identifiers (letters, digits, _ and $, not starting with a digit), as in PAYMENTS_CERT.`,
+    )
+  }
+  if (configs.length > MAX_CONFIGS) {
+    throw new InputError(`Input 'wrangler-config' lists ${configs.length} files: give at most ${MAX_CONFIGS}.`)
+  }
+  const targets = [...new Set(configs)].map((config) => ({ config: checkedConfigPath(config, workspace), binding }))
+  // Each file exists, parses and has the binding, before any request; it is read again to be edited.
+  loadBindings(workspace, targets)
+  return targets
+}
+
+/** The path as the user wrote it, once it is known to be a Wrangler configuration inside the workspace. */
+function checkedConfigPath(config: string, workspace: string): string {
+  const what = "Input 'wrangler-config'"
+  if (!CONFIG_EXTENSIONS.some((extension) => config.toLowerCase().endsWith(extension))) {
+    throw new InputError(
+      `${what}: '${printable(config)}' is not a Wrangler configuration file: give a wrangler.toml, wrangler.json or wrangler.jsonc (the name must end in .toml, .json or .jsonc).`,
+    )
+  }
+  pathInWorkspace(what, config, workspace)
+  return config
+}
