@@ -36,9 +36,10 @@ export async function readAssociationPages(
     if (page > maxPages) return left(`${maxPages} pages is the most read`)
     if (outOfTime()) return left('timeout-seconds ran out')
     const answer = await readPage(page)
+    const read = associationsOf(answer.result)
     if (count(answer.resultInfo?.page) !== page)
       return left(`Cloudflare answered another page when asked for page ${page}`)
-    associations.push(...associationsOf(answer.result))
+    associations.push(...read)
   }
   return { associations }
 }
