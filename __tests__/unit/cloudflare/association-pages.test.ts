@@ -69,14 +69,14 @@ describe('CloudflareApi.associationListing', () => {
 
   it('reads no further page once timeout-seconds is spent', async () => {
     const script = scriptedSend(page(1, 25), page(2, 25))
-    let clock: FakeClock | undefined
+    const held: { clock?: FakeClock } = {}
     // The first page takes the whole time limit to answer.
     const slow: HttpSend = async (request, signal) => {
-      await clock?.sleep(2000)
+      await held.clock?.sleep(2000)
       return script(request, signal)
     }
     const h = fakeApi(slow, { timeoutSeconds: 1 })
-    clock = h.clock
+    held.clock = h.clock
     const listing = await h.api.associationListing(ID)
     expect(script.requests).toHaveLength(1)
     expect(listing.associations).toHaveLength(20)
