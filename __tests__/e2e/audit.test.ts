@@ -104,7 +104,7 @@ describe('the audit', () => {
     expect(gitHub.requests).toEqual([])
   })
 
-  it('reads every page of a certificate\'s associations: all 25 services of two pages are reported', async () => {
+  it("reads every page of a certificate's associations: all 25 services of two pages are reported", async () => {
     const services = Array.from({ length: 25 }, (_, i) => `service-${String(i + 1).padStart(2, '0')}`)
     const used = fake.seed(expiringIn(3).pem, { name: 'busy-client', inUseBy: services })
     const run = await audit()
