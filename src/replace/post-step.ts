@@ -2,6 +2,7 @@ import { getApiSettings } from '../cloudflare/settings.ts'
 import { CloudflareApi } from '../cloudflare/client.ts'
 import type { Dependencies } from '../cloudflare/dependencies.ts'
 import { errorMessage } from '../core/errors.ts'
+import { endSentence } from '../core/text.ts'
 import { actionInputs } from '../action/input-source.ts'
 import { log } from '../action/log.ts'
 import { logReplacements, replaceOlder } from './replace-older.ts'
@@ -44,7 +45,7 @@ export async function runPost(dependencies: Dependencies): Promise<void> {
         const { id, name } = rotation.target
         const which = rotations.length === 1 ? '' : ` rotation ${index + 1} of ${rotations.length} (${id})`
         log.warning(
-          `Replace at the end of the job could not finish${which}: ${errorMessage(error)}. Its new certificate is in place; older certificates named '${name}' are left as they were.`,
+          `Replace at the end of the job could not finish${which}: ${endSentence(errorMessage(error))} The new certificate is in place; older certificates named '${name}' are left as they were.`,
         )
         sections.push(renderPostFailure(rotation.target, errorMessage(error)))
       }
