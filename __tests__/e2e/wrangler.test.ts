@@ -292,7 +292,11 @@ describe('replace keeps a certificate a Worker still binds', () => {
     const stepInputs = inputs(makeClient('ec'), { replace: 'true' })
     const main = await runAction(stepInputs, { workspace })
     expect(main.exitCode).toBe(0)
-    expect(JSON.parse(main.state.rotation ?? '').workers).toEqual(['payments', 'payments-production', 'payments-stage'])
+    expect((JSON.parse(main.state.rotation ?? '') as { workers?: unknown }).workers).toEqual([
+      'payments',
+      'payments-production',
+      'payments-stage',
+    ])
     expect(JSON.parse(main.outputs['replace-candidates'] ?? '')).toEqual([older.id])
     fake.requests.length = 0
     const post = await runPostStep(stepInputs, main, { workspace })

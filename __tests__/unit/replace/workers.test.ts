@@ -6,7 +6,7 @@ import type { WorkerBindings } from '../../../src/wrangler/workers.ts'
 
 const OLD = '11111111-1111-4111-8111-111111111111'
 const FREE = '22222222-2222-4222-8222-222222222222'
-const older = (id: string): MtlsCertificate => ({ id, uploaded_on: '2026-01-01T00:00:00Z' }) as MtlsCertificate
+const older = (id: string): MtlsCertificate => ({ id, uploaded_on: '2026-01-01T00:00:00Z' })
 
 /** A check that counts its reads, as workerCheck's callers see it. */
 function check(bindings: WorkerBindings): WorkerCheck & { reads: number } {
