@@ -7,6 +7,7 @@ import { NO_REPLACE, replaceCandidates, type ReplaceOutcome, type RotationTarget
 import { judgeOlder, readRetireFacts, type RetireReads } from './read.ts'
 import { logReplacements, replaceOlder } from './replace-older.ts'
 import { someOf } from '../core/text.ts'
+import { freeOfWorkers, keptForWorker } from './workers.ts'
 
 /**
  * A dry run's `replace`: each older certificate read and planned as a real run would judge it now,
@@ -18,11 +19,16 @@ export async function planReplace(
   target: RotationTarget,
 ): Promise<ReplaceOutcome> {
   try {
-    const replacements = await judgeOlder(reads.api, listing, target, async (certificate) =>
-      plannedReplacement(certificate, planRetire(await readRetireFacts(reads, certificate, false))),
+    const replacements = await judgeOlder(
+      reads.api,
+      listing,
+      target,
+      async (certificate) =>
+        (await keptForWorker(reads.workers, certificate)) ??
+        plannedReplacement(certificate, planRetire(await readRetireFacts(reads, certificate, false))),
     )
     logReplacements(replacements)
-    return { replacements, candidates: replaceCandidates(listing, target) }
+    return { replacements, candidates: await freeOfWorkers(reads.workers, replaceCandidates(listing, target)) }
   } catch (error) {
     log.warning(
       `Replace could not be planned: ${errorMessage(error)}. Older certificates named '${target.name}' are left as they were.`,

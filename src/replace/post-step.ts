@@ -11,6 +11,7 @@ import { registerSecretInputs } from '../action/secrets.ts'
 import { loadRotations, type SavedRotation } from './saved-rotation.ts'
 import { writeSummary } from '../action/job-summary.ts'
 import { renderPostFailure, renderPostSummary } from './summary.ts'
+import { combinedScope, workerCheck, type WorkerCheck } from './workers.ts'
 
 /**
  * The post step: `replace` with `replace-when: end-of-job`, after every other step of the job has
@@ -35,12 +36,14 @@ export async function runPost(dependencies: Dependencies): Promise<void> {
       return
     }
     const api = new CloudflareApi(getApiSettings(source), dependencies.http.send, dependencies.clock)
+    // The Workers are read once for every rotation that checks them, on first need.
+    const check = workerCheck(api, combinedScope(saved.rotations.flatMap((r) => (r.workers ? [r.workers] : []))))
     const sections: string[] = []
     const { rotations } = saved
     // Each rotation on its own: one that fails leaves the others to finish, and a section in the summary.
     for (const [index, rotation] of rotations.entries()) {
       try {
-        sections.push(await finish(api, rotation))
+        sections.push(await finish(api, rotation, rotation.workers && check))
       } catch (error) {
         const { id, name } = rotation.target
         const which = rotations.length === 1 ? '' : ` rotation ${index + 1} of ${rotations.length} (${id})`
@@ -61,14 +64,18 @@ export async function runPost(dependencies: Dependencies): Promise<void> {
 }
 
 /** One rotation: the older certificates of its name retired, its section of the summary returned. */
-async function finish(api: CloudflareApi, { target, apiShield }: SavedRotation): Promise<string> {
+async function finish(
+  api: CloudflareApi,
+  { target, apiShield }: SavedRotation,
+  workers: WorkerCheck | undefined,
+): Promise<string> {
   const detachFirst = apiShield
     ? `, first detaching from them the hostnames of zone ${apiShield.zoneId} that ${target.id} serves`
     : ''
   log.info(
     `Replace, at the end of the job: deleting the certificates named '${target.name}' uploaded before ${target.id} that no service uses now${detachFirst}.`,
   )
-  const reads: RetireReads = { api }
+  const reads: RetireReads = { api, ...(workers ? { workers } : {}) }
   if (apiShield) {
     // What the new CA serves is read again before each old CA gives up a hostname.
     const client = api.zoneHostnames(apiShield.zoneId)

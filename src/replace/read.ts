@@ -6,12 +6,15 @@ import { errorMessage } from '../core/errors.ts'
 import { log } from '../action/log.ts'
 import { keptAtOnce, notChecked, planRetirement, type RetireFacts } from './plan.ts'
 import type { Replacement, RotationTarget } from './policy.ts'
+import type { WorkerCheck } from './workers.ts'
 
 /** What replace reads the account through, for a dry run's plan and a real run's alike. */
 export interface RetireReads {
   api: CloudflareApi
   /** API Shield: the zone, and how to learn what the new CA serves there (a dry run: its plan). */
   zone?: { client: ZoneHostnamesClient; newServes: () => Promise<readonly string[]> }
+  /** Workers: the bindings that keep an older certificate (replace/workers.ts). */
+  workers?: WorkerCheck
 }
 
 /**

@@ -15,6 +15,7 @@ import {
 import type { Replacement, RotationTarget } from './policy.ts'
 import { failed, judgeOlder, readRetireFacts, type RetireReads } from './read.ts'
 import { plural, someOf } from '../core/text.ts'
+import { keptForWorker } from './workers.ts'
 
 /**
  * `replace` carried out, make before break: called once the new certificate is in place, with the
@@ -27,8 +28,13 @@ export function replaceOlder(
   certificates: readonly MtlsCertificate[],
   target: RotationTarget,
 ): Promise<Replacement[]> {
-  return judgeOlder(reads.api, certificates, target, async (certificate) =>
-    applyRetire(reads, certificate, planRetire(await readRetireFacts(reads, certificate, true))),
+  return judgeOlder(
+    reads.api,
+    certificates,
+    target,
+    async (certificate) =>
+      (await keptForWorker(reads.workers, certificate)) ??
+      applyRetire(reads, certificate, planRetire(await readRetireFacts(reads, certificate, true))),
   )
 }
 

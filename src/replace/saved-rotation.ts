@@ -2,6 +2,8 @@ import * as core from '@actions/core'
 import { isCertificateId, isCertificateName, parseTime } from '../cloudflare/values.ts'
 import type { ApiShieldTarget } from '../certificate/spec.ts'
 import type { RotationTarget } from './policy.ts'
+import { isWorkerName } from '../cloudflare/workers.ts'
+import type { WorkerScope } from './workers.ts'
 
 /**
  * The rotations the main step hands to its post step, in the runner's saved state: a list, written
@@ -14,11 +16,17 @@ export interface SavedRotation {
   target: RotationTarget & { id: string }
   /** API Shield: the zone and the hostnames the new CA was given there. */
   apiShield?: ApiShieldTarget
+  /** Workers: those whose bindings keep an older certificate (absent: none are read). */
+  workers?: WorkerScope
 }
 
 /** The certificates in place, once they are; one per spec that schedules replace. */
 export function saveRotations(rotations: readonly SavedRotation[]): void {
-  const entries = rotations.map(({ target, apiShield }) => ({ ...target, ...(apiShield ? { apiShield } : {}) }))
+  const entries = rotations.map(({ target, apiShield, workers }) => ({
+    ...target,
+    ...(apiShield ? { apiShield } : {}),
+    ...(workers ? { workers } : {}),
+  }))
   core.saveState(ROTATIONS, JSON.stringify(entries.length === 1 ? entries[0] : entries))
 }
 
@@ -58,7 +66,7 @@ export function parseRotations(saved: string): SavedRotations {
 
 function parseRotation(value: unknown): SavedRotation | { problem: string } {
   if (!isRecord(value)) return { problem: 'it is not an object' }
-  const { id, name, ca, issuedAt, uploadedOn, apiShield } = value
+  const { id, name, ca, issuedAt, uploadedOn, apiShield, workers } = value
   if (!isCertificateId(id)) return { problem: 'its id is not a Cloudflare certificate id' }
   if (typeof name !== 'string' || !name || !isCertificateName(name)) {
     return { problem: 'its name is not a single line of 1 to 200 characters' }
@@ -69,9 +77,25 @@ function parseRotation(value: unknown): SavedRotation | { problem: string } {
     return { problem: 'its upload time is not an ISO 8601 time' }
   }
   const target = { id, name, ca, issuedAt, uploadedOn }
-  if (apiShield === undefined) return { target }
+  const scope = workers === undefined ? undefined : parseWorkers(workers)
+  if (scope && 'problem' in scope) return scope
+  const rotation: SavedRotation = { target, ...scope }
+  if (apiShield === undefined) return rotation
   const zone = parseApiShield(apiShield, ca)
-  return 'problem' in zone ? zone : { target, apiShield: zone }
+  return 'problem' in zone ? zone : { ...rotation, apiShield: zone }
+}
+
+/** `every`, or the names of Workers as Cloudflare gives them: the post step reads their bindings. */
+function parseWorkers(value: unknown): { workers: WorkerScope } | { problem: string } {
+  if (value === 'every') return { workers: value }
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    !value.every((name) => typeof name === 'string' && isWorkerName(name))
+  ) {
+    return { problem: 'its Workers are not a list of Worker names' }
+  }
+  return { workers: value as string[] }
 }
 
 /** The zone id as the input parser stores it (32 lower-case hex digits), and hostnames as it normalises them. */

@@ -13,10 +13,13 @@ import type { SavedRotation } from '../replace/saved-rotation.ts'
 import { judgeExisting, planPlacement, rotationTarget } from './plan.ts'
 import type { CertificateOptions, CertificateResult } from './result.ts'
 import { rotationUploadTime, uploadOrAdopt, uploadTimeOf } from './upload.ts'
+import { writeWrangler, type WranglerWork } from './wrangler.ts'
+import { checksWorkers, workerCheck } from '../replace/workers.ts'
 
 /**
- * The API Shield attach failed once the certificate was in place: the step sets the outputs it can
- * from `placed` (all but hostnames), so that a re-run adopts the CA and finishes the job.
+ * The API Shield attach, or the Wrangler write, failed once the certificate was in place: the step
+ * sets the outputs it can from `placed` (all but hostnames), so that a re-run adopts the certificate
+ * and finishes the job.
  */
 export class PlacedButNotAttached extends OperationError {
   readonly placed: Pick<CertificateResult, 'spec' | 'checked' | 'certificate' | 'created'>
@@ -50,6 +53,16 @@ export async function applyCertificate(
       )
     }
   }
+  let work: WranglerWork
+  try {
+    work = writeWrangler(spec, certificate.id, options)
+  } catch (error) {
+    throw new PlacedButNotAttached(
+      `${errorMessage(error).replace(/\.$/, '')}. The certificate is ${created ? 'uploaded' : 'in the account'} as ${certificate.id} (certificate-id is set): once this is fixed, re-run the job, which adopts it and writes its id into the Wrangler configuration.`,
+      { spec, checked, certificate, created },
+      error,
+    )
+  }
   const uploadedOn =
     spec.replace && mayReplace ? rotationUploadTime(certificate, await uploadTimeOf(api, certificate)) : undefined
   const base = {
@@ -59,17 +72,24 @@ export async function applyCertificate(
     created,
     action: created ? 'uploaded' : 'reused',
     ...(attachment ? { attachment } : {}),
+    ...(work.wrangler ? { wrangler: work.wrangler } : {}),
   } as const
   if (uploadedOn === undefined) return { ...base, replace: false, outcome: NO_REPLACE }
   const target = { ...rotationTarget(spec, checked, uploadedOn, certificate.id), id: certificate.id }
   const reads: RetireReads = { api }
   // What the new CA serves is read from Cloudflare again before each old CA gives up a hostname.
   if (zone) reads.zone = { client: zone, newServes: () => zone.read(certificate.id) }
+  const workers = workerCheck(api, work.workers)
+  if (workers) reads.workers = workers
   if (options.replaceWhen === 'immediately') {
     const outcome: ReplaceOutcome = await replaceInStep(reads, target)
     return { ...base, replace: true, outcome }
   }
-  const rotation: SavedRotation = { target, ...(spec.apiShield ? { apiShield: spec.apiShield } : {}) }
+  const rotation: SavedRotation = {
+    target,
+    ...(spec.apiShield ? { apiShield: spec.apiShield } : {}),
+    ...(checksWorkers(work.workers) ? { workers: work.workers } : {}),
+  }
   return { ...base, replace: true, outcome: await scheduledCandidates(api, target), rotation }
 }
 

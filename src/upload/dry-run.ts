@@ -11,6 +11,8 @@ import type { RetireReads } from '../replace/read.ts'
 import { judgeExisting, planPlacement, rotationTarget } from './plan.ts'
 import type { CertificateOptions, CertificateResult } from './result.ts'
 import { rotationUploadTime } from './upload.ts'
+import { planWrangler } from './wrangler.ts'
+import { workerCheck } from '../replace/workers.ts'
 
 /**
  * A dry run of one spec: what a real run would do as the account stands, from the listing and the
@@ -36,6 +38,8 @@ export async function planCertificate(
   const hostnames = spec.apiShield?.hostnames ?? []
   const attachment =
     zone && plannedAttachment(zone, certificate?.id, hostnames, await readAttachPlan(zone, certificate?.id, hostnames))
+  // Planned in memory only: nothing is written in a dry run.
+  const work = planWrangler(spec, certificate?.id, options)
   const base = {
     spec,
     checked,
@@ -43,6 +47,7 @@ export async function planCertificate(
     action: certificate ? 'would reuse' : 'would upload',
     ...(certificate ? { certificate } : {}),
     ...(attachment ? { attachment } : {}),
+    ...(work.wrangler ? { wrangler: work.wrangler } : {}),
   } as const
   // A certificate not uploaded yet would be uploaded now; one listed has Cloudflare's time, if readable.
   const uploadedOn =
@@ -56,5 +61,7 @@ export async function planCertificate(
   const reads: RetireReads = { api }
   // The hostnames the new CA would serve: the attach plan's.
   if (zone && attachment) reads.zone = { client: zone, newServes: () => Promise.resolve(attachment.after) }
+  const workers = workerCheck(api, work.workers)
+  if (workers) reads.workers = workers
   return { ...base, replace: true, outcome: await planReplace(reads, options.listing, target) }
 }

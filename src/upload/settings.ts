@@ -19,6 +19,10 @@ export interface StepSettings extends ApiSettings {
   replaceWhen: (typeof REPLACE_WHEN)[number]
   /** Plan only: read the account, write nothing. */
   dryRun: boolean
+  /** Where the repository is checked out (GITHUB_WORKSPACE): the Wrangler configurations are read there. */
+  workspace: string
+  /** check-workers: before replace deletes, read the bindings of every Worker in the account. */
+  checkWorkers: boolean
 }
 
 /** Everything the upload step needs, validated: built once by `getSettings`, read everywhere else. */
@@ -56,6 +60,8 @@ export function getSettings(source: InputSource): Settings {
     }),
     replaceWhen: parseChoice('replace-when', read('replace-when'), REPLACE_WHEN),
     dryRun: parseBoolean('dry-run', read('dry-run'), false),
+    workspace,
+    checkWorkers: parseBoolean('check-workers', read('check-workers'), false),
   }
   const spec: CertificateSpec = {
     certificate,

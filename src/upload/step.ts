@@ -48,7 +48,7 @@ async function upload(
   now: Date,
 ): Promise<RunReport> {
   const { step, certificate: spec } = settings
-  const options = { now, replaceWhen: step.replaceWhen }
+  const options = { now, replaceWhen: step.replaceWhen, workspace: step.workspace, checkWorkers: step.checkWorkers }
   let result: CertificateResult
   if (step.dryRun) {
     log.info(`Dry run: reading the certificates of account ${step.accountId}; nothing will be uploaded or deleted.`)
@@ -75,6 +75,7 @@ function reportOf(result: CertificateResult, step: StepSettings): RunReport {
     dryRun: step.dryRun,
     outputs: buildOutputs(result),
     ...(result.attachment ? { hostnames: result.attachment } : {}),
+    ...(result.wrangler ? { wrangler: result.wrangler } : {}),
     daysLeft: result.checked.facts.daysLeft,
     replace: result.replace,
     replaceWhen: step.replaceWhen,

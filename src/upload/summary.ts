@@ -5,6 +5,8 @@ import { hostnamesSection, replacementsTable } from '../replace/summary.ts'
 import type { StepSettings } from './settings.ts'
 import { escapeForSummary } from '../core/html.ts'
 import { runUrl, type RunContext } from '../action/run-context.ts'
+import type { CertificateResult } from './result.ts'
+import { editStatus } from './wrangler.ts'
 
 /**
  * The upload's job summary, rendered as HTML from what the step did or would do (a dry run): one
@@ -23,6 +25,8 @@ export interface RunReport extends ReplaceOutcome {
   replaceWhen: StepSettings['replaceWhen']
   /** API Shield, with zone-id: the CA's hostnames in the zone. */
   hostnames?: HostnameAttachment
+  /** Wrangler: the edits of the spec's configurations, and the files written. */
+  wrangler?: CertificateResult['wrangler']
 }
 
 const HEADLINES: Record<RunReport['action'], string> = {
@@ -63,6 +67,7 @@ export function renderSummary(report: RunReport, context: RunContext): string {
       )
     }
   }
+  if (report.wrangler) parts.push(wranglerSection(report.wrangler))
   parts.push(`<p>${provenance(context)}</p>`)
   return `${parts.join('\n')}\n`
 }
@@ -82,6 +87,18 @@ function replaceSection(report: RunReport): string[] {
     return [`<p>Replace${when}: no older certificate with this name and CA flag was found.</p>`]
   }
   return [`<h3>Other certificates named ${name}${when}</h3>\n${replacementsTable(report.replacements)}`]
+}
+
+/** Each file and section of the Wrangler configurations: the old id, the new, and whether it is written. */
+function wranglerSection({ edits, written }: NonNullable<RunReport['wrangler']>): string {
+  const code = (text: string): string => `<code>${escapeForSummary(text)}</code>`
+  const rows = edits.files.flatMap((file) =>
+    file.entries.map(
+      (entry) =>
+        `<tr><td>${code(file.config)}</td><td>${escapeForSummary(entry.section)}</td><td>${code(file.binding)}</td><td>${entry.oldId === undefined ? '(none)' : code(entry.oldId)}</td><td>${code(entry.newId)}</td><td>${escapeForSummary(entry.oldId === entry.newId ? 'unchanged' : editStatus(file.changed, file.config, written))}</td></tr>`,
+    ),
+  )
+  return `<h3>Wrangler configurations</h3>\n<table>\n<tr><th>File</th><th>Section</th><th>Binding</th><th>Old id</th><th>New id</th><th>Status</th></tr>\n${rows.join('\n')}\n</table>`
 }
 
 function provenance(context: RunContext): string {

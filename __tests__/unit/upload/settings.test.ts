@@ -81,6 +81,8 @@ describe('getSettings defaults', () => {
       replace: false,
       replaceWhen: 'end-of-job',
       dryRun: false,
+      workspace: process.cwd(),
+      checkWorkers: false,
     })
     expect(DEFAULT_API_BASE_URL).toBe('https://api.cloudflare.com/client/v4')
   })
@@ -98,6 +100,8 @@ describe('getSettings defaults', () => {
     expect(result.privateKeyPassphrase).toBe(PASSPHRASE)
     expect(result.replace).toBe(true)
     expect(result.dryRun).toBe(true)
+    expect(settings({ 'check-workers': 'true' }).checkWorkers).toBe(true)
+    expect(settings({}, { GITHUB_WORKSPACE: '/home/runner/work/repo' }).workspace).toBe('/home/runner/work/repo')
   })
 
   it('requires ca: it has no default', () => {

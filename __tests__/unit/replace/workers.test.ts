@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest'
+import type { MtlsCertificate } from '../../../src/cloudflare/answers.ts'
+import { parseRotations } from '../../../src/replace/saved-rotation.ts'
+import { combinedScope, freeOfWorkers, keptForWorker, type WorkerCheck } from '../../../src/replace/workers.ts'
+import type { WorkerBindings } from '../../../src/wrangler/workers.ts'
+
+const OLD = '11111111-1111-4111-8111-111111111111'
+const FREE = '22222222-2222-4222-8222-222222222222'
+const older = (id: string): MtlsCertificate => ({ id, uploaded_on: '2026-01-01T00:00:00Z' })
+
+/** A check that counts its reads, as workerCheck's callers see it. */
+function check(bindings: WorkerBindings): WorkerCheck & { reads: number } {
+  const fn = Object.assign(
+    () => {
+      fn.reads++
+      return Promise.resolve(bindings)
+    },
+    { reads: 0 },
+  )
+  return fn
+}
+
+const known: WorkerBindings = {
+  known: true,
+  workers: ['payments'],
+  bindings: [{ worker: 'payments', binding: 'PAYMENTS_CERT', certificateId: OLD }],
+}
+
+describe('keptForWorker', () => {
+  it('keeps a bound certificate with a warning naming the Worker and binding, and lets a free one be judged', async () => {
+    const bound = check(known)
+    expect(await keptForWorker(bound, older(OLD))).toEqual({
+      id: OLD,
+      uploadedOn: '2026-01-01T00:00:00Z',
+      action: 'kept',
+      reason: 'bound by Worker payments (binding PAYMENTS_CERT)',
+      warn: true,
+    })
+    expect(await keptForWorker(bound, older(FREE))).toBeUndefined()
+    expect(await keptForWorker(undefined, older(OLD))).toBeUndefined()
+  })
+
+  it('keeps every certificate when the bindings are unknown, each without its own warning', async () => {
+    const unknown = check({ known: false, message: 'could not read' })
+    const kept = await keptForWorker(unknown, older(FREE))
+    expect(kept?.action).toBe('kept')
+    expect(kept?.warn).toBe(false)
+  })
+})
+
+describe('freeOfWorkers', () => {
+  it('drops the bound candidates, all of them when unknown, and reads nothing for none', async () => {
+    expect(await freeOfWorkers(check(known), [OLD, FREE])).toEqual([FREE])
+    expect(await freeOfWorkers(check({ known: false, message: '' }), [OLD, FREE])).toEqual([])
+    const unread = check(known)
+    expect(await freeOfWorkers(unread, [])).toEqual([])
+    expect(unread.reads).toBe(0)
+  })
+})
+
+describe('combinedScope', () => {
+  it('is every Worker when one rotation checks every Worker, else each name once', () => {
+    expect(
+      combinedScope([
+        ['a', 'b'],
+        ['b', 'c'],
+      ]),
+    ).toEqual(['a', 'b', 'c'])
+    expect(combinedScope([['a'], 'every'])).toBe('every')
+    expect(combinedScope([])).toEqual([])
+  })
+})
+
+describe('saved Workers in a rotation', () => {
+  const rotation = {
+    id: OLD,
+    name: 'payments-client',
+    ca: false,
+    issuedAt: 1,
+    uploadedOn: '2026-01-01T00:00:00Z',
+  }
+  it('reads names and every, and refuses anything else (nothing deleted)', () => {
+    expect(parseRotations(JSON.stringify({ ...rotation, workers: ['payments'] }))).toEqual({
+      rotations: [{ target: rotation, workers: ['payments'] }],
+    })
+    expect(parseRotations(JSON.stringify({ ...rotation, workers: 'every' }))).toEqual({
+      rotations: [{ target: rotation, workers: 'every' }],
+    })
+    expect(parseRotations(JSON.stringify(rotation))).toEqual({ rotations: [{ target: rotation }] })
+    for (const workers of [[], ['a/b'], 'all', [1], {}]) {
+      expect(parseRotations(JSON.stringify({ ...rotation, workers }))).toEqual({
+        problem: 'its Workers are not a list of Worker names',
+      })
+    }
+  })
+})

@@ -1,0 +1,74 @@
+import type { CertificateSpec } from '../certificate/spec.ts'
+import { log } from '../action/log.ts'
+import { printable } from '../core/text.ts'
+import type { WorkerScope } from '../replace/workers.ts'
+import { loadBindings } from '../wrangler/config.ts'
+import { planBindingEdits, type BindingEdits } from '../wrangler/edits.ts'
+import { writeBindingEdits } from '../wrangler/write.ts'
+import { workerNames } from '../wrangler/workers.ts'
+import type { CertificateOptions, CertificateResult } from './result.ts'
+
+/**
+ * The spec's Wrangler configurations: the certificate's id written into its binding once the
+ * certificate is in place (a real run), or planned in memory (a dry run), and the Workers replace
+ * checks before it deletes an older certificate.
+ */
+
+/**
+ * What a dry run that would upload shows for the id: not an id, so it can never be mistaken for one;
+ * the edits made with it are only planned, never written.
+ */
+export const NEW_CERTIFICATE_ID = "(the new certificate's id)"
+
+export interface WranglerWork {
+  wrangler?: NonNullable<CertificateResult['wrangler']>
+  /** The Workers whose bindings replace reads: those the files deploy, or every one (check-workers). */
+  workers: WorkerScope
+}
+
+type WranglerOptions = Pick<CertificateOptions, 'workspace' | 'checkWorkers'>
+
+/** Writes the id into every file that lacks it (a real run), and logs each entry's old → new id. */
+export function writeWrangler(spec: CertificateSpec, id: string, options: WranglerOptions): WranglerWork {
+  return wranglerWork(spec, id, options, writeBindingEdits)
+}
+
+/** Plans the same edits and writes nothing (a dry run); without an id, with NEW_CERTIFICATE_ID. */
+export function planWrangler(spec: CertificateSpec, id: string | undefined, options: WranglerOptions): WranglerWork {
+  return wranglerWork(spec, id ?? NEW_CERTIFICATE_ID, options, () => [])
+}
+
+function wranglerWork(
+  spec: CertificateSpec,
+  id: string,
+  { workspace = process.cwd(), checkWorkers = false }: WranglerOptions,
+  write: (edits: BindingEdits) => string[],
+): WranglerWork {
+  if (!spec.wrangler) return { workers: checkWorkers ? 'every' : [] }
+  // Read again (settings checked them): another step may have changed them since.
+  const loaded = loadBindings(workspace, spec.wrangler)
+  const edits = planBindingEdits(loaded, id)
+  const written = write(edits)
+  logEdits(edits, written)
+  return { wrangler: { edits, written }, workers: checkWorkers ? 'every' : workerNames(loaded) }
+}
+
+/** Each file and section, with its old and new id, as the summary shows it. */
+export type EditStatus = 'written' | 'would write' | 'unchanged'
+
+export const editStatus = (changed: boolean, config: string, written: readonly string[]): EditStatus =>
+  !changed ? 'unchanged' : written.includes(config) ? 'written' : 'would write'
+
+function logEdits(edits: BindingEdits, written: readonly string[]): void {
+  for (const file of edits.files) {
+    const status = editStatus(file.changed, file.config, written)
+    for (const entry of file.entries) {
+      const where = `'${printable(file.config)}' (${printable(entry.section)}, binding ${file.binding})`
+      if (entry.oldId === entry.newId) log.info(`Wrangler ${where}: certificate_id already holds it, ${entry.newId}.`)
+      else {
+        const verb = status === 'written' ? 'wrote' : 'would write'
+        log.info(`Wrangler ${where}: ${verb} certificate_id ${printable(entry.oldId ?? '(none)')} → ${entry.newId}.`)
+      }
+    }
+  }
+}
