@@ -268,7 +268,7 @@ export class FakeCloudflare {
     if (workers && method === 'GET') return this.routeWorkers(headers, workers)
     const matched = matchOperation(method, path)
     if (!matched) return [404, envelope(null, [{ code: 7000, message: 'No route for that URI' }])]
-    const problems = validateRequest(matched, headers, body, query)
+    const problems = validateRequest(matched, headers, body, withoutPage(matched.template, query))
     if (problems.length > 0) {
       this.specViolations.push(...problems.map((p) => `${method} ${matched.template}: ${p}`))
       return [
@@ -326,7 +326,7 @@ export class FakeCloudflare {
         this.certificates.delete(id)
         return [200, envelope({ id })]
       case 'GET /{mtls_certificate_id}/associations':
-        return existing ? [200, envelope(this.readAssociations(id))] : notFound()
+        return existing ? [200, associationPage(this.readAssociations(id), query)] : notFound()
       default:
         return [405, envelope(null, [{ code: 10405, message: 'Method not allowed' }])]
     }
@@ -380,7 +380,8 @@ export class FakeCloudflare {
    * Cloudflare's associations lag behind; 0 (no lag) by default. DELETE refuses it while it is reported.
    */
   associationLag = 0
-  private readonly lagging = new Map<string, number>()
+  /** Per CA: the reads left of the lag, and how many detached hostnames it still reports. */
+  private readonly lagging = new Map<string, { reads: number; hostnames: number }>()
 
   /** Associates hostnames with a CA directly, as if done earlier (by hand, or by an earlier run). */
   attach(zoneId: string, certificateId: string, hostnames: readonly string[]): void {
@@ -400,10 +401,14 @@ export class FakeCloudflare {
     this.associationLag = 0
   }
 
-  /** A CA with hostnames in any zone is in use by API Shield, and stays reported so for the lag after. */
+  /**
+   * API Shield's use of a CA: one association per hostname it serves, in any zone, and one per
+   * hostname detached while the lag lasts (Cloudflare's answer does not name the zone or hostname).
+   */
   private apiShieldUse(id: string): { service: string; status: string }[] {
-    const attached = [...this.zoneHostnames.values()].some((zone) => (zone.get(id) ?? []).length > 0)
-    return attached || (this.lagging.get(id) ?? 0) > 0 ? [{ service: 'api_shield', status: 'active' }] : []
+    const attached = [...this.zoneHostnames.values()].reduce((sum, zone) => sum + (zone.get(id) ?? []).length, 0)
+    const lagging = this.lagging.get(id)?.hostnames ?? 0
+    return Array.from({ length: attached + lagging }, () => ({ service: 'api_shield', status: 'active' }))
   }
 
   private inUse(id: string): boolean {
@@ -415,8 +420,8 @@ export class FakeCloudflare {
     const answer = [...(this.associations.get(id) ?? []), ...this.apiShieldUse(id)]
     const lag = this.lagging.get(id)
     if (lag !== undefined) {
-      if (lag <= 1) this.lagging.delete(id)
-      else this.lagging.set(id, lag - 1)
+      if (lag.reads <= 1) this.lagging.delete(id)
+      else this.lagging.set(id, { ...lag, reads: lag.reads - 1 })
     }
     return answer
   }
@@ -445,8 +450,11 @@ export class FakeCloudflare {
     const before = zone.get(id) ?? []
     const after = [...new Set(request.hostnames ?? [])]
     zone.set(id, after)
-    if (id && before.length > 0 && after.length === 0 && this.associationLag > 0)
-      this.lagging.set(id, this.associationLag)
+    const detached = before.filter((hostname) => !after.includes(hostname)).length
+    if (id && detached > 0 && this.associationLag > 0) {
+      const hostnames = detached + (this.lagging.get(id)?.hostnames ?? 0)
+      this.lagging.set(id, { reads: this.associationLag, hostnames })
+    }
     return [200, envelope({ hostnames: after })]
   }
 
@@ -517,6 +525,35 @@ export class FakeCloudflare {
     this.certificates.set(stored.id, stored)
     return stored
   }
+}
+
+/** Cloudflare's page size for a certificate's associations. */
+export const ASSOCIATIONS_PER_PAGE = 20
+
+/**
+ * One page of associations, as Cloudflare answers them: 20 a page with a `result_info`; a page past
+ * the last is empty. `?page=` is Cloudflare's paging convention, left out of this operation in the
+ * OpenAPI, so it is the one query parameter accepted beyond it (withoutPage).
+ */
+function associationPage(all: readonly unknown[], query: URLSearchParams): string {
+  const page = Math.max(1, Number.parseInt(query.get('page') ?? '1', 10) || 1)
+  const result = all.slice((page - 1) * ASSOCIATIONS_PER_PAGE, page * ASSOCIATIONS_PER_PAGE)
+  const totalPages = Math.max(1, Math.ceil(all.length / ASSOCIATIONS_PER_PAGE))
+  const info = {
+    page,
+    per_page: ASSOCIATIONS_PER_PAGE,
+    count: result.length,
+    total_count: all.length,
+    total_pages: totalPages,
+  }
+  return JSON.stringify({ success: true, errors: [], messages: [], result, result_info: info })
+}
+
+function withoutPage(template: string, query: URLSearchParams): URLSearchParams {
+  if (!template.endsWith('{mtls_certificate_id}/associations')) return query
+  const rest = new URLSearchParams(query)
+  rest.delete('page')
+  return rest
 }
 
 /** Microseconds since the epoch as Cloudflare's timestamps: ISO 8601 with six fractional digits. */

@@ -195,6 +195,33 @@ describe('rotating the CA', () => {
   })
 })
 
+describe('one CA rotated in two zones (two uses of the action in one job)', () => {
+  const OTHER_ZONE = '0123456789abcdef0123456789abcdef'
+
+  it("the first post step keeps the old CA at once, as in use elsewhere: the other zone's use is no detach lag", async () => {
+    const old = olderCa([API])
+    fake.attach(OTHER_ZONE, old, ['api.other.example'])
+    // Were the other zone's use taken for the lag, the step would poll until timeout-seconds ran out.
+    fake.associationLag = 1000
+    const inputs = caInputs(newCa(), { replace: 'true', 'timeout-seconds': '60' })
+    const main = await step(runAction(inputs))
+    const post = await step(runPostStep(inputs, main))
+    expect(fake.hostnamesOf(ZONE_ID, old)).toEqual([])
+    expect(fake.hostnamesOf(OTHER_ZONE, old)).toEqual(['api.other.example'])
+    expect(fake.certificates.has(old)).toBe(true)
+    expect(fake.requestsTo('DELETE')).toEqual([])
+    // One read after the detach, no wait.
+    const detach = fake.requests.findIndex((r) => r.method === 'PUT' && namedCa(r) === old)
+    expect(fake.requests.slice(detach + 1).filter((r) => r.path.endsWith('/associations'))).toHaveLength(1)
+    expect(post.durationMs).toBeLessThan(10_000)
+    expect(warnings(post)).toEqual([expect.stringContaining(old)])
+    expect(warnings(post)[0]).toContain(
+      "in use elsewhere: api_shield (active) × 2, more than the 1 hostname detached here (another zone's hostnames)",
+    )
+    expect(post.summary).toContain('in use elsewhere')
+  })
+})
+
 describe('a dry run', () => {
   it('writes nothing and reports what would be attached, detached and deleted', async () => {
     const old = olderCa([API])

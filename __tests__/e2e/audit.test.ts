@@ -104,6 +104,17 @@ describe('the audit', () => {
     expect(gitHub.requests).toEqual([])
   })
 
+  it("reads every page of a certificate's associations: all 25 services of two pages are reported", async () => {
+    const services = Array.from({ length: 25 }, (_, i) => `service-${String(i + 1).padStart(2, '0')}`)
+    const used = fake.seed(expiringIn(3).pem, { name: 'busy-client', inUseBy: services })
+    const run = await audit()
+    const expiring = JSON.parse(run.outputs.expiring ?? '') as { id: string; in_use: string[] }[]
+    expect(expiring).toEqual([expect.objectContaining({ id: used.id, in_use: services })])
+    expect(fake.requestsTo('GET', '/associations').map((r) => r.query)).toEqual(['', '?page=2'])
+    expect(run.summary).toContain('service-25')
+    expect(run.summary).not.toContain('at least')
+  })
+
   it('passes when nothing expires within fail-days, and with fail-days 0 only warns', async () => {
     fake.seed(expiringIn(400).pem, { name: 'fine' })
     const clean = await audit()

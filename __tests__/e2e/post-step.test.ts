@@ -187,6 +187,47 @@ describe('nothing scheduled, nothing done', () => {
   })
 })
 
+describe('several rotations saved for one post step', () => {
+  it('finishes the others when one fails, warns naming it, and writes the summary of all', async () => {
+    fixture = makeClient('ec')
+    const other = makeClient('ec')
+    const [first, second] = ['0123456789abcdef0123456789abcdef', 'fedcba9876543210fedcba9876543210']
+    fake.seed(fixture.client.pem, { name: NAME, id: first })
+    fake.seed(other.client.pem, { name: 'other-client', id: second })
+    const oldFirst = older()
+    const oldSecond = fake.seed(issuedEarlier(), { name: 'other-client', uploadedOn: LAST_YEAR })
+    const saved = [
+      { id: first, name: NAME },
+      { id: second, name: 'other-client' },
+    ].map((target) => ({ ...target, ca: false, issuedAt: Date.now(), uploadedOn: new Date().toISOString() }))
+    // The first rotation's listing is refused (not retried); the second's goes through.
+    fake.inject({
+      method: 'GET',
+      pathSuffix: '/mtls_certificates',
+      fault: errorAnswer(403, [{ code: 10000, message: 'Authentication error' }]),
+    })
+    const done = await step(
+      mainStep(clientInputs(fake, fixture, { name: NAME, replace: 'true' }), {
+        state: { isPost: 'true', rotation: JSON.stringify(saved) },
+      }),
+    )
+    expect(deletes()).toEqual([expect.stringContaining(oldSecond.id)])
+    expect(fake.certificates.has(oldFirst.id)).toBe(true)
+    expect(warnings(done)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Replace at the end of the job could not finish rotation 1 of 2 \\(${first}\\): .*Authentication error`,
+        ),
+      ),
+    ])
+    expect(warnings(done)[0]).toContain(`older certificates named '${NAME}' are left as they were`)
+    expect(done.summary).toContain(`older than <code>${first}</code>`)
+    expect(done.summary).toContain('Could not finish: ')
+    expect(done.summary).toContain(`older than <code>${second}</code>`)
+    expect(done.summary).toContain(oldSecond.id)
+  })
+})
+
 describe('saved state the post step cannot trust', () => {
   const rotation = (overrides: Record<string, unknown> = {}): string =>
     JSON.stringify({

@@ -285,7 +285,7 @@ export const badCases: BadCase[] = [
   {
     name: 'a Wrangler file outside the workspace',
     inputs: () => ({ 'wrangler-config': '../wrangler.toml', binding: 'PAYMENTS_CERT' }),
-    error: /Input 'wrangler-config': '..\/wrangler.toml' leads outside the workspace/,
+    error: /Input 'wrangler-config': '..\/wrangler.toml' leads out of the workspace/,
   },
 ]
 

@@ -91,17 +91,19 @@ export const ASSOCIATION_POLL: Readonly<Backoff> = { baseDelayMs: 1000, maxDelay
 
 /**
  * Cloudflare goes on reporting a CA in use for a while after its hostnames are removed, and refuses
- * to delete it meanwhile: reads its associations, with backoff, until there are none or the next read
- * would start after `deadlineAt`. Returns the last answer (empty: free to delete).
+ * to delete it meanwhile: reads its associations, with backoff, until there are none, an answer
+ * cannot be that lag (`canBeLag`: then waiting is no use), or the next read would start after
+ * `deadlineAt`. Returns the last answer (empty: free to delete).
  */
 export async function waitUntilUnused<T>(
   read: () => Promise<readonly T[]>,
   clock: Clock,
   deadlineAt: number,
+  canBeLag: (associations: readonly T[]) => boolean = () => true,
 ): Promise<readonly T[]> {
   for (let attempt = 1; ; attempt++) {
     const associations = await read()
-    if (associations.length === 0) return associations
+    if (associations.length === 0 || !canBeLag(associations)) return associations
     const wait = backoffDelay(attempt, ASSOCIATION_POLL, () => clock.random())
     if (clock.now() + wait >= deadlineAt) return associations
     await clock.sleep(wait)

@@ -46,6 +46,8 @@ export interface AuditedCertificate {
   source: 'pem' | 'expires_on' | 'none'
   /** The services that use it (its associations); undefined when not read. */
   inUse?: string[]
+  /** When Cloudflare's associations were not all read (too many pages): "at least N associations: …". */
+  inUsePartial?: string
 }
 
 export interface ExpiryReport {
@@ -138,4 +140,11 @@ function bySoonestExpiry(a: AuditedCertificate, b: AuditedCertificate): number {
   if (a.status === 'unknown' || b.status === 'unknown')
     return Number(a.status === 'unknown') - Number(b.status === 'unknown')
   return Date.parse(a.expiresOn) - Date.parse(b.expiresOn) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id)
+}
+
+/** What uses it, for the reports: the services, "none", or with a partial read what was read and "at least"; undefined when not read. */
+export function usageText(c: Pick<AuditedCertificate, 'inUse' | 'inUsePartial'>): string | undefined {
+  if (c.inUse === undefined) return undefined
+  if (!c.inUsePartial) return c.inUse.join(', ') || 'none'
+  return `${c.inUse.join(', ') || 'unknown services'} (${c.inUsePartial})`
 }

@@ -1,5 +1,5 @@
 /** What the audit tells the workflow: its outputs and its annotations, made from the expiry report. */
-import { flagged, type AuditedCertificate, type ExpiryPolicy, type ExpiryReport } from './expiry-report.ts'
+import { flagged, usageText, type AuditedCertificate, type ExpiryPolicy, type ExpiryReport } from './expiry-report.ts'
 import { plural } from '../core/text.ts'
 
 /** Past this many annotations of one level, they are grouped into one: a long list belongs in the summary. */
@@ -90,6 +90,7 @@ function when(c: AuditedCertificate): string {
 }
 
 function usage(c: AuditedCertificate): string {
-  if (c.inUse === undefined) return ''
-  return c.inUse.length > 0 ? `; in use by ${c.inUse.join(', ')}` : '; not in use'
+  const text = usageText(c)
+  if (text === undefined) return ''
+  return text === 'none' ? '; not in use' : `; in use by ${text}`
 }

@@ -63,18 +63,18 @@ async function withUsage(
 ): Promise<{ report: ExpiryReport; usageComplete: boolean }> {
   const wanted = flagged(report)
   if (wanted.length > 0) log.info(`Reading what uses the expiring and expired certificates (${wanted.length}).`)
-  const results = await settleConcurrently(wanted, USAGE_CONCURRENCY, (c) => api.listAssociations(c.id))
-  const usage = new Map<string, string[]>()
+  const results = await settleConcurrently(wanted, USAGE_CONCURRENCY, (c) => api.associationListing(c.id))
+  const usage = new Map<string, Pick<AuditedCertificate, 'inUse' | 'inUsePartial'>>()
   const failures: string[] = []
   results.forEach((result, index) => {
     const { id } = wanted[index] as AuditedCertificate
     if (result.status === 'rejected') failures.push(`${id}: ${errorMessage(result.reason)}`)
     // Sorted: an order Cloudflare changes is no change to report (nor to edit the issue for).
-    else
-      usage.set(
-        id,
-        [...new Set(result.value.flatMap((a) => (typeof a.service === 'string' ? [a.service] : [])))].sort(),
-      )
+    else {
+      const { associations, partial } = result.value
+      const inUse = [...new Set(associations.flatMap((a) => (typeof a.service === 'string' ? [a.service] : [])))]
+      usage.set(id, { inUse: inUse.sort(), ...(partial ? { inUsePartial: partial } : {}) })
+    }
   })
   if (failures.length > 0) {
     log.warning(
@@ -83,7 +83,7 @@ async function withUsage(
   }
   const certificates = report.certificates.map((c) => {
     const inUse = usage.get(c.id)
-    return inUse ? { ...c, inUse } : c
+    return inUse ? { ...c, ...inUse } : c
   })
   return { report: { ...report, certificates }, usageComplete: failures.length === 0 }
 }

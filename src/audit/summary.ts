@@ -1,5 +1,5 @@
 /** The audit's job summary: counts, thresholds, and a table of every audited certificate by expiry. */
-import type { AuditedCertificate, ExpiryPolicy, ExpiryReport } from './expiry-report.ts'
+import { usageText, type AuditedCertificate, type ExpiryPolicy, type ExpiryReport } from './expiry-report.ts'
 import { escapeForSummary } from '../core/html.ts'
 import { plural } from '../core/text.ts'
 
@@ -45,7 +45,7 @@ function auditTable(certificates: readonly AuditedCertificate[]): string {
       c.status === 'unknown' ? '' : String(c.daysLeft),
       nameCell(c),
       c.ca ? 'CA' : 'leaf',
-      escapeForSummary(c.inUse === undefined ? 'not checked' : c.inUse.join(', ') || 'none'),
+      escapeForSummary(usageText(c) ?? 'not checked'),
       `<code>${escapeForSummary(c.id)}</code>`,
     ]
     return `<tr>${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`

@@ -1,16 +1,7 @@
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  openSync,
-  readSync,
-  readlinkSync,
-  realpathSync,
-  statSync,
-  type Stats,
-} from 'node:fs'
-import { isAbsolute, relative, resolve } from 'node:path'
+import { closeSync, constants, fstatSync, openSync, readSync, readlinkSync, statSync, type Stats } from 'node:fs'
+import { isAbsolute, resolve } from 'node:path'
 import { InputError, errorCode } from '../core/errors.ts'
+import type { PathSubject } from '../core/workspace-path.ts'
 
 /** Reading the PEM files the path inputs name, defensively: a wrong path fails fast with a message that says why. */
 
@@ -24,11 +15,7 @@ const TEXT_INPUT: Record<PathInput, string> = { 'certificate-path': 'certificate
 const OPEN_FLAGS = constants.O_RDONLY | (process.platform === 'win32' ? 0 : constants.O_NONBLOCK)
 
 /** How the messages about one file name it, and the fixes they suggest. */
-export interface FileSubject {
-  /** What a message starts with: `Input 'certificate-path'`, or `manifest.yml:4: certificates[0].certificate`. */
-  label: string
-  /** What a relative path is taken from: `the repository root`, `the manifest's folder`. */
-  relativeTo: string
+export interface FileSubject extends PathSubject {
   /** What the file is: `PEM file`, `manifest`. */
   noun: string
   /** The other way to give the text, for a path that is not a regular file: `pass the PEM text through certificate`. */
@@ -50,42 +37,6 @@ export function readPemFile(name: PathInput, path: string, workspace: string): s
     alternative: `pass the PEM text through ${TEXT_INPUT[name]}`,
   }
   return readTextFile(subject, path, fullPath)
-}
-
-/**
- * A path from a file in the repository (a manifest), resolved from `base` and held inside the
- * workspace: no absolute path, no `..` out of it, no symbolic link that leads out of it, as what is
- * read is sent to Cloudflare. Returns the full path; the file need not exist (reading says so).
- */
-export function containedPath(subject: FileSubject, path: string, base: string, workspace: string): string {
-  if (isAbsolute(path) || /^[a-zA-Z]:/.test(path)) {
-    throw new InputError(
-      `${subject.label}: '${path}' is an absolute path: give it relative to ${subject.relativeTo}, inside the repository.`,
-    )
-  }
-  const fullPath = resolve(base, path)
-  if (!inside(workspace, fullPath)) {
-    throw new InputError(
-      `${subject.label}: '${path}' leads out of the workspace (${workspace}): keep the file inside the repository, and the path relative to ${subject.relativeTo}.`,
-    )
-  }
-  let real: string
-  try {
-    real = realpathSync(fullPath)
-  } catch {
-    return fullPath
-  }
-  if (!inside(realpathSync(workspace), real)) {
-    throw new InputError(
-      `${subject.label}: '${path}' is or passes through a symbolic link that leads out of the workspace: keep the file itself inside the repository.`,
-    )
-  }
-  return fullPath
-}
-
-const inside = (root: string, path: string): boolean => {
-  const rest = relative(root, path)
-  return rest === '' || (!rest.startsWith('..') && !isAbsolute(rest))
 }
 
 /** Reads a text file of at most MAX_PEM_BYTES at `fullPath` (`path` as the user wrote it), with the messages of readPemFile. */

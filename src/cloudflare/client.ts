@@ -1,8 +1,8 @@
 import { isCertificateId, refusedId } from './values.ts'
 import { associationsPath, certificatePath, certificatesPath, customCertificatesPath } from './endpoints.ts'
 import type { Clock } from '../core/clock.ts'
+import { allAssociations, readAssociationPages, type AssociationListing } from './association-pages.ts'
 import {
-  associationsOf,
   certificateFrom,
   certificateOf,
   partialListing,
@@ -107,12 +107,23 @@ export class CloudflareApi {
     return this.retries.deadlineAt()
   }
 
-  /** The services using the certificate; an answer of any other shape fails, so that it never reads as "none". */
-  listAssociations(id: string): Promise<Association[]> {
+  /**
+   * The services using the certificate, every page read; an answer of any other shape fails, and so
+   * does a listing left partial (association-pages.ts), so that it never reads as "none".
+   */
+  async listAssociations(id: string): Promise<Association[]> {
+    return allAssociations(await this.associationListing(id), id)
+  }
+
+  /** The certificate's associations as far as they were read: the audit reports a partial one as "at least". */
+  associationListing(id: string): Promise<AssociationListing> {
     if (!isCertificateId(id)) return Promise.reject(refusedId(id))
-    return this.retries.withRetries(`read the associations of certificate ${id}`, async () =>
-      associationsOf(await this.request('GET', associationsPath(this.settings.accountId, id))),
-    )
+    const path = associationsPath(this.settings.accountId, id)
+    const readPage = (page: number): Promise<Answer> =>
+      this.retries.withRetries(`read the associations of certificate ${id}`, () =>
+        this.answer('GET', page === 1 ? path : `${path}?page=${page}`),
+      )
+    return readAssociationPages(readPage, () => this.outOfTime())
   }
 
   get accountId(): string {

@@ -1,5 +1,6 @@
 import { dirname, relative, sep } from 'node:path'
-import { containedPath, readTextFile, type FileSubject } from '../certificate/pem-file.ts'
+import { readTextFile, type FileSubject } from '../certificate/pem-file.ts'
+import { pathInWorkspace } from '../core/workspace-path.ts'
 import { listOf, pairsOf, parseManifestYaml, valueOf } from './document.ts'
 import { checkEntry, type ManifestEntry } from './entry.ts'
 import { MANIFEST_FIELDS, MANIFEST_VERSION, REQUIRED_MANIFEST_FIELDS } from './fields.ts'
@@ -19,7 +20,7 @@ export type ManifestOptions = Omit<ManifestContext, 'folder'>
  */
 export function readManifest(path: string, options: ManifestOptions): ManifestEntry[] {
   const subject: FileSubject = { label: "Input 'manifest'", relativeTo: 'the repository root', noun: 'manifest' }
-  const fullPath = containedPath(subject, path, options.workspace, options.workspace)
+  const fullPath = pathInWorkspace(subject, path, options.workspace)
   const text = readTextFile(subject, path, fullPath)
   const file = relative(options.workspace, fullPath).split(sep).join('/')
   return checkManifest(text, file, { ...options, folder: dirname(fullPath) })

@@ -2,7 +2,8 @@ import { statSync } from 'node:fs'
 import { relative, sep } from 'node:path'
 import type { Node } from 'yaml'
 import { registerSecret } from '../action/secrets.ts'
-import { containedPath, readTextFile, type FileSubject } from '../certificate/pem-file.ts'
+import { readTextFile, type FileSubject } from '../certificate/pem-file.ts'
+import { pathInWorkspace } from '../core/workspace-path.ts'
 import { InputError } from '../core/errors.ts'
 import { Problems } from './document.ts'
 import { RESERVED_VARIABLE_PREFIXES, VARIABLE_NAME } from './fields.ts'
@@ -37,7 +38,7 @@ export function readManifestPath(
 ): string | undefined {
   const subject = subjectOf(problems, problems.lineOf(at), field, 'PEM file')
   return fileProblem(problems, () =>
-    readTextFile(subject, path, containedPath(subject, path, context.folder, context.workspace)),
+    readTextFile(subject, path, pathInWorkspace(subject, path, context.workspace, context.folder)),
   )
 }
 
@@ -55,7 +56,7 @@ export function workspacePath(
   const line = problems.lineOf(at)
   const subject = subjectOf(problems, line, field, 'Wrangler configuration')
   return fileProblem(problems, () => {
-    const fullPath = containedPath(subject, path, context.folder, context.workspace)
+    const fullPath = pathInWorkspace(subject, path, context.workspace, context.folder)
     const stats = statSync(fullPath, { throwIfNoEntry: false })
     if (!stats?.isFile()) {
       throw new InputError(

@@ -1,6 +1,7 @@
 import { planRelease, type HostnameRelease, type ReleasePlan } from '../api-shield/plan.ts'
 import type { Association, MtlsCertificate } from '../cloudflare/answers.ts'
 import { isCertificateId, parseTime } from '../cloudflare/values.ts'
+import { plural } from '../core/text.ts'
 import { holdsTarget, sameNameCertificates, type Replacement, type RotationTarget } from './policy.ts'
 
 /**
@@ -91,6 +92,13 @@ export function planRetire(facts: RetireFacts): RetirePlan {
     return { ...base, action: 'keep', reason }
   }
   const services = facts.associations && describeServices(facts.associations)
+  // Read before a detach (a dry run): what its hostnames here do not account for is use elsewhere.
+  const elsewhere =
+    release &&
+    release.detach.length > 0 &&
+    facts.associations &&
+    inUseElsewhere(facts.associations, release.detach.length)
+  if (elsewhere) return { ...base, action: 'keep', reason: elsewhere }
   if (release && release.detach.length > 0) {
     const now = services ? ` (now in use by ${services})` : ''
     const reason = `older, same name, deleted once Cloudflare no longer reports it in use${now}`
@@ -105,9 +113,38 @@ export function planRetire(facts: RetireFacts): RetirePlan {
 
 export const NOT_IN_USE = 'older, same name, not in use'
 
-/** The services of an association answer, for a reason; empty when there are none. */
-export const describeServices = (associations: readonly Association[]): string =>
-  associations.map((a) => `${a.service ?? 'unknown service'}${a.status ? ` (${a.status})` : ''}`).join(', ')
+/** API Shield's service name in an association answer: the one use detaching hostnames ends. */
+export const API_SHIELD_SERVICE = 'api_shield'
+
+/**
+ * Whether an old CA that gives up (or gave up) `detached` hostnames in this step's zone, and keeps
+ * none there, is in use beyond them, so that waiting for Cloudflare to catch up cannot free it.
+ * Cloudflare's answer names a service and a status, no zone and no hostname: what can be the
+ * detach's lag is API Shield's use, at most one association per hostname detached (whether
+ * Cloudflare gives one per hostname or one per zone). Another service, or more API Shield
+ * associations than that (another zone's hostnames: one CA rotated in two zones), is use elsewhere:
+ * kept at once, without waiting. Returns the reason; undefined while waiting may still free it.
+ */
+export function inUseElsewhere(associations: readonly Association[], detached: number): string | undefined {
+  const apiShield = associations.filter((a) => a.service === API_SHIELD_SERVICE).length
+  const others = associations.length - apiShield
+  if (others === 0 && apiShield <= detached) return undefined
+  const beyond =
+    others > 0
+      ? 'a service other than API Shield'
+      : `more than the ${plural(detached, 'hostname')} detached here (another zone's hostnames)`
+  return `in use elsewhere: ${describeServices(associations)}, ${beyond}, so it is kept without waiting: delete it by hand once nothing uses it, or a later rotation's replace deletes it`
+}
+
+/** The services of an association answer, for a reason, alike ones counted; empty when there are none. */
+export function describeServices(associations: readonly Association[]): string {
+  const counts = new Map<string, number>()
+  for (const a of associations) {
+    const service = `${a.service ?? 'unknown service'}${a.status ? ` (${a.status})` : ''}`
+    counts.set(service, (counts.get(service) ?? 0) + 1)
+  }
+  return [...counts].map(([service, n]) => (n > 1 ? `${service} × ${n}` : service)).join(', ')
+}
 
 /** The result of a plan that is shown, not carried out (a dry run). */
 export function plannedReplacement(certificate: MtlsCertificate, plan: RetirePlan): Replacement {

@@ -2,6 +2,7 @@ import { getApiSettings } from '../cloudflare/settings.ts'
 import { CloudflareApi } from '../cloudflare/client.ts'
 import type { Dependencies } from '../cloudflare/dependencies.ts'
 import { errorMessage } from '../core/errors.ts'
+import { endSentence } from '../core/text.ts'
 import { actionInputs } from '../action/input-source.ts'
 import { log } from '../action/log.ts'
 import { logReplacements, replaceOlder } from './replace-older.ts'
@@ -9,7 +10,7 @@ import type { RetireReads } from './read.ts'
 import { registerSecretInputs } from '../action/secrets.ts'
 import { loadRotations, type SavedRotation } from './saved-rotation.ts'
 import { writeSummary } from '../action/job-summary.ts'
-import { renderPostSummary } from './summary.ts'
+import { renderPostFailure, renderPostSummary } from './summary.ts'
 
 /**
  * The post step: `replace` with `replace-when: end-of-job`, after every other step of the job has
@@ -35,7 +36,20 @@ export async function runPost(dependencies: Dependencies): Promise<void> {
     }
     const api = new CloudflareApi(getApiSettings(source), dependencies.http.send, dependencies.clock)
     const sections: string[] = []
-    for (const rotation of saved.rotations) sections.push(await finish(api, rotation))
+    const { rotations } = saved
+    // Each rotation on its own: one that fails leaves the others to finish, and a section in the summary.
+    for (const [index, rotation] of rotations.entries()) {
+      try {
+        sections.push(await finish(api, rotation))
+      } catch (error) {
+        const { id, name } = rotation.target
+        const which = rotations.length === 1 ? '' : ` rotation ${index + 1} of ${rotations.length} (${id})`
+        log.warning(
+          `Replace at the end of the job could not finish${which}: ${endSentence(errorMessage(error))} The new certificate is in place; older certificates named '${name}' are left as they were.`,
+        )
+        sections.push(renderPostFailure(rotation.target, errorMessage(error)))
+      }
+    }
     await writeSummary(sections.join(''))
   } catch (error) {
     log.warning(

@@ -3,7 +3,15 @@ import { detachHostnames, waitUntilUnused } from '../api-shield/zone.ts'
 import type { MtlsCertificate } from '../cloudflare/answers.ts'
 import { ApiError } from '../cloudflare/errors.ts'
 import { log } from '../action/log.ts'
-import { NOT_IN_USE, describe, describeServices, detachNote, planRetire, type RetirePlan } from './plan.ts'
+import {
+  NOT_IN_USE,
+  describe,
+  describeServices,
+  detachNote,
+  inUseElsewhere,
+  planRetire,
+  type RetirePlan,
+} from './plan.ts'
 import type { Replacement, RotationTarget } from './policy.ts'
 import { failed, judgeOlder, readRetireFacts, type RetireReads } from './read.ts'
 import { plural, someOf } from '../core/text.ts'
@@ -41,16 +49,18 @@ async function applyRetire(
   try {
     if (plan.action === 'keep') return { ...base, reason: `${note}${plan.reason}` }
     if (plan.when === 'once-unused') {
+      const detached = release?.detach.length ?? 0
       const associations = await waitUntilUnused(
         () => api.listAssociations(certificate.id),
         api.clock,
         api.deadlineAt(),
+        (answer) => inUseElsewhere(answer, detached) === undefined,
       )
       if (associations.length > 0) {
-        return {
-          ...base,
-          reason: `${note}still in use by ${describeServices(associations)} when timeout-seconds ran out`,
-        }
+        const reason =
+          inUseElsewhere(associations, detached) ??
+          `still in use by ${describeServices(associations)} when timeout-seconds ran out`
+        return { ...base, reason: `${note}${reason}` }
       }
     }
     // Another run may have rewritten the new CA's list since the detach: deleting would leave these with no CA.

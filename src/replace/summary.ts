@@ -53,14 +53,20 @@ export function hostnamesSection(
   return `<h3>API Shield hostnames in zone <code>${escapeForSummary(zoneId)}</code></h3>\n<table>\n<tr><th>Hostname</th><th>Status</th><th>CA</th></tr>\n${body}\n</table>`
 }
 
+const postHeading = (target: RotationTarget): string =>
+  `<h3>Replace at the end of the job: certificates named ${escapeForSummary(target.name)} older than <code>${escapeForSummary(target.id ?? '')}</code></h3>`
+
+/** The post step's section for a rotation that could not finish: why, and that the older ones are left. */
+export const renderPostFailure = (target: RotationTarget, message: string): string =>
+  `${postHeading(target)}\n<p>Could not finish: ${escapeForSummary(message)}. Older certificates with this name are left as they were.</p>\n`
+
 /** The post step's own section: what replace did at the end of the job (with API Shield, to the hostnames). */
 export function renderPostSummary(
   target: RotationTarget,
   replacements: readonly Replacement[],
   zoneId?: string,
 ): string {
-  const name = escapeForSummary(target.name)
-  const heading = `<h3>Replace at the end of the job: certificates named ${name} older than <code>${escapeForSummary(target.id ?? '')}</code></h3>`
+  const heading = postHeading(target)
   const body =
     replacements.length === 0
       ? '<p>No older certificate with this name and CA flag was left.</p>'

@@ -37,7 +37,7 @@ export function loadBindings(workspace: string, targets: readonly BindingTarget[
 }
 
 function loadBinding(workspace: string, target: BindingTarget): LoadedConfig {
-  const fullPath = pathInWorkspace(WHAT, target.config, workspace)
+  const fullPath = pathInWorkspace({ label: WHAT, relativeTo: 'the repository root' }, target.config, workspace)
   const shown = `'${printable(target.config)}'`
   const text = readConfig(target.config, fullPath)
   let document: ConfigDocument

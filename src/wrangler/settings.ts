@@ -75,6 +75,6 @@ function checkedConfigPath(config: string, workspace: string): string {
       `${what}: '${printable(config)}' is not a Wrangler configuration file: give a wrangler.toml, wrangler.json or wrangler.jsonc (the name must end in .toml, .json or .jsonc).`,
     )
   }
-  pathInWorkspace(what, config, workspace)
+  pathInWorkspace({ label: what, relativeTo: 'the repository root' }, config, workspace)
   return config
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { planRetire, plannedReplacement } from '../../../src/replace/plan.ts'
+import { describeServices, inUseElsewhere, planRetire, plannedReplacement } from '../../../src/replace/plan.ts'
 
 /** The one rule for an older certificate, as a dry run shows it and a real run carries it out. */
 
@@ -42,6 +42,46 @@ describe('planRetire', () => {
       release: { detach: ['api.example.com'], keep: ['partner.example.com'] },
     })
     expect(plan.reason).toContain(`still serves partner.example.com in zone ${ZONE}`)
+  })
+})
+
+describe('inUseElsewhere: what Cloudflare still reports after a detach can be its lag, or use elsewhere', () => {
+  const apiShield = (n: number) => Array.from({ length: n }, () => ({ service: 'api_shield', status: 'active' }))
+
+  it.each([
+    ['nothing', [], 1],
+    ['one API Shield association per hostname detached', apiShield(2), 2],
+    ['fewer API Shield associations than hostnames detached (one per zone)', apiShield(1), 3],
+  ])('can be the lag: %s', (_case, associations, detached) => {
+    expect(inUseElsewhere(associations, detached)).toBeUndefined()
+  })
+
+  it("is use elsewhere with more API Shield associations than hostnames detached: another zone's", () => {
+    const reason = inUseElsewhere(apiShield(2), 1)
+    expect(reason).toMatch(
+      /^in use elsewhere: api_shield \(active\) × 2, more than the 1 hostname detached here \(another zone's hostnames\)/,
+    )
+    expect(reason).toContain('kept without waiting')
+  })
+
+  it('is use elsewhere when a service other than API Shield uses it, however many hostnames were detached', () => {
+    const reason = inUseElsewhere([...apiShield(1), { service: 'gateway' }], 5)
+    expect(reason).toMatch(/^in use elsewhere: api_shield \(active\), gateway, a service other than API Shield/)
+    expect(inUseElsewhere([{}], 1)).toMatch(/^in use elsewhere: unknown service, a service other than API Shield/)
+  })
+
+  it('a dry run, read before the detach, keeps at once a CA its hostnames here do not account for', () => {
+    const plan = planRetire({ zone: zone(['api.example.com']), associations: apiShield(2) })
+    expect(plan).toMatchObject({ action: 'keep', release: { detach: ['api.example.com'], keep: [] } })
+    expect(plan.reason).toMatch(/^in use elsewhere: /)
+    // With no hostname to give up here, the reason stays the plain one.
+    expect(planRetire({ zone: zone([]), associations: apiShield(1) }).reason).toBe(
+      'still in use by api_shield (active)',
+    )
+  })
+
+  it('describes alike associations once, counted', () => {
+    expect(describeServices([...apiShield(3), { service: 'gateway' }])).toBe('api_shield (active) × 3, gateway')
   })
 })
 
