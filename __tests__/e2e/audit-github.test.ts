@@ -151,7 +151,7 @@ describe('the token and GitHub pagination', () => {
       expect(other.requests).toEqual([])
       expect(warnings(run)).toEqual([
         expect.stringMatching(
-          /^The tracking issue could not be kept up to date: GitHub's answer named a next page of issues off GITHUB_API_URL's origin \(http:\/\/127\.0\.0\.1:\d+\), which was not followed with the token\. /,
+          /^The tracking issue could not be kept up to date: GitHub's answer named a next page off GITHUB_API_URL's origin \(http:\/\/127\.0\.0\.1:\d+\), which was not followed with the token\. /,
         ),
       ])
       // Fail closed: with the list unread, no second issue is opened.
