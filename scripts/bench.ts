@@ -23,6 +23,7 @@ import { BENCH_USAGE, benchOptions } from './bench-options.ts'
 import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient } from '../test-kit/fixtures.ts'
 import { ROOT, inputEnv } from '../test-kit/run-action.ts'
 import { benchAudit } from './bench-audit.ts'
+import { benchManifest } from './bench-manifest.ts'
 
 const TARGETS = { ratio: 1.15, distKiB: 1024, rssMiB: 90, requests: 1 }
 const options = parseOrExit('bench', BENCH_USAGE, benchOptions)
@@ -178,6 +179,7 @@ try {
     [`peak RSS of A (median):        ${rssA.toFixed(1)} MiB`, `<= ${TARGETS.rssMiB} MiB`, rssA <= TARGETS.rssMiB],
     [`API requests of A per upload:  ${requests}`, `exactly ${TARGETS.requests}`, requests === TARGETS.requests],
     ...(await benchAudit()),
+    ...(await benchManifest()),
   ] as const
   console.log('')
   for (const [figure, target, ok] of checks) {

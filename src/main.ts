@@ -3,6 +3,8 @@ import { runPost } from './replace/post-step.ts'
 import { isPostStep, markMainStep } from './action/state-helper.ts'
 import { failStep } from './action/log.ts'
 import { runUpload } from './upload/step.ts'
+import { runManifest } from './manifest/step.ts'
+import { actionInputs } from './action/input-source.ts'
 
 /**
  * The action's one entry: the runner starts the same bundle for the main step and, at the end of the
@@ -17,7 +19,9 @@ export async function run(dependencies: Dependencies = defaultDependencies()): P
       return
     }
     markMainStep()
-    await runUpload(dependencies)
+    // With a manifest, one step handles every certificate it lists; without, the inputs' one.
+    if (actionInputs().input('manifest').trim()) await runManifest(dependencies)
+    else await runUpload(dependencies)
   } catch (error) {
     failStep(error)
   }

@@ -87,7 +87,13 @@ describe('a plain upload', () => {
     })
     // Without replace, nothing is left for the post step.
     expect(run.state).toEqual({ isPost: 'true' })
-    expect(Object.keys(run.outputs).sort()).toEqual(Object.keys(actionYaml.outputs).sort())
+    // Every output but the manifest's, which a single-certificate step leaves unset.
+    const manifestOutputs = new Set(['certificates', 'plan', 'changes'])
+    expect(Object.keys(run.outputs).sort()).toEqual(
+      Object.keys(actionYaml.outputs)
+        .filter((name) => !manifestOutputs.has(name))
+        .sort(),
+    )
     expect(leakedSecrets(run, [API_TOKEN, fixture.keyPem, body?.private_key ?? ''])).toEqual([])
   })
 

@@ -32,6 +32,17 @@ export function getApiSettings(source: InputSource): ApiSettings {
   }
 }
 
+/** Whether any credential is given, as an input or in the environment: a fork's pull request gets none. */
+export function hasCredentials(source: InputSource): boolean {
+  const read = trimmedInputs(source)
+  return (
+    ['api-token', 'api-email', 'api-key'].some((name) => read(name) !== '') ||
+    ['CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_EMAIL', 'CLOUDFLARE_API_KEY'].some(
+      (name) => (source.env[name] ?? '').trim() !== '',
+    )
+  )
+}
+
 export function parseAccountId(value: string): string {
   if (!value) {
     throw new InputError(

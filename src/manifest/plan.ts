@@ -34,7 +34,7 @@ export const countChanges = (rows: readonly PlanRow[]): number =>
 const COLUMNS = ['Entry', 'Action', 'Certificate', 'Target', 'Details'] as const
 
 /** A row's cells as plain text, before escaping for Markdown or HTML. */
-function cells(row: PlanRow): string[] {
+export function planCells(row: PlanRow): string[] {
   const id = row.action === 'write-binding' ? (row.newId ?? row.id ?? '') : (row.id ?? '')
   const target = [
     row.hostnames?.join(', '),
@@ -84,7 +84,7 @@ export function renderPlanMarkdown(rows: readonly PlanRow[], manifestPath: strin
       : [
           `| ${COLUMNS.join(' | ')} |`,
           `| ${COLUMNS.map(() => '---').join(' | ')} |`,
-          ...rows.map((row) => `| ${cells(row).map(escapeMarkdownCell).join(' | ')} |`),
+          ...rows.map((row) => `| ${planCells(row).map(escapeMarkdownCell).join(' | ')} |`),
         ]
   return [
     planMarker(manifestPath),
@@ -101,7 +101,7 @@ export function renderPlanHtml(rows: readonly PlanRow[]): string {
   const head = `<tr>${COLUMNS.map((c) => `<th>${c}</th>`).join('')}</tr>`
   const body = rows.map(
     (row) =>
-      `<tr>${cells(row)
+      `<tr>${planCells(row)
         .map((c) => `<td>${escapeForSummary(c)}</td>`)
         .join('')}</tr>`,
   )

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+
 /**
  * The pull request a run is for, from the event's payload: its number, and whether it comes from a
  * fork, to which GitHub passes no secrets and a read-only token.
@@ -45,4 +47,16 @@ export const FORK_NO_SECRETS =
 export function forkWithoutSecrets(event: RunEvent, credentialsEmpty: boolean): string | undefined {
   const pull = pullRequestOf(event)
   return credentialsEmpty && event.name === 'pull_request' && pull?.fork ? FORK_NO_SECRETS : undefined
+}
+
+/** The run's event as the runner describes it (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH); an unreadable payload reads as empty. */
+export function runEventOf(env: Readonly<Record<string, string | undefined>>): RunEvent {
+  let payload: Record<string, unknown> = {}
+  try {
+    const parsed: unknown = env.GITHUB_EVENT_PATH ? JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) : {}
+    if (typeof parsed === 'object' && parsed !== null) payload = parsed as Record<string, unknown>
+  } catch {
+    // No payload: not a pull request, as far as this step can tell.
+  }
+  return { name: env.GITHUB_EVENT_NAME ?? '', payload }
 }

@@ -36,8 +36,8 @@ export interface CertificateOptions {
   replaceWhen: 'end-of-job' | 'immediately'
   /** The account as listed once for many specs; without it, a real run's upload is one POST and no listing. */
   listing?: readonly MtlsCertificate[]
-  /** Where the spec's Wrangler configurations are (the workspace); the current directory when absent. */
-  workspace?: string
+  /** Where the spec's Wrangler configurations are (the workspace). */
+  workspace: string
   /** check-workers: replace reads the bindings of every Worker in the account, not only the files' Workers. */
-  checkWorkers?: boolean
+  checkWorkers: boolean
 }

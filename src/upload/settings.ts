@@ -51,23 +51,12 @@ export function getSettings(source: InputSource): Settings {
   const certificate = readCertificate(read, workspace)
   registerPemSecrets(certificate.text, privateKey?.path === undefined ? undefined : privateKey.text)
 
-  const step: StepSettings = {
-    ...getApiSettings(source),
-    expiryWarningDays: parseInteger('expiry-warning-days', read('expiry-warning-days'), {
-      fallback: 30,
-      min: 0,
-      max: 36500,
-    }),
-    replaceWhen: parseChoice('replace-when', read('replace-when'), REPLACE_WHEN),
-    dryRun: parseBoolean('dry-run', read('dry-run'), false),
-    workspace,
-    checkWorkers: parseBoolean('check-workers', read('check-workers'), false),
-  }
+  const step = getStepSettings(source)
   const spec: CertificateSpec = {
     certificate,
     ca,
     allowMissingKey: parseBoolean('allow-missing-key', read('allow-missing-key'), false),
-    replace: parseBoolean('replace', read('replace'), false),
+    replace: readReplace(source),
   }
   const name = read('name')
   if (name) spec.name = parseName(name)
@@ -85,6 +74,30 @@ export function getSettings(source: InputSource): Settings {
   }
   return { step, certificate: spec }
 }
+
+/**
+ * The settings that hold for every certificate a step handles, without the per-certificate inputs:
+ * what a manifest step reads besides its manifest. Register the secrets first (registerSecretInputs).
+ */
+export function getStepSettings(source: InputSource): StepSettings {
+  const read = trimmedInputs(source)
+  return {
+    ...getApiSettings(source),
+    expiryWarningDays: parseInteger('expiry-warning-days', read('expiry-warning-days'), {
+      fallback: 30,
+      min: 0,
+      max: 36500,
+    }),
+    replaceWhen: parseChoice('replace-when', read('replace-when'), REPLACE_WHEN),
+    dryRun: parseBoolean('dry-run', read('dry-run'), false),
+    workspace: source.env.GITHUB_WORKSPACE || process.cwd(),
+    checkWorkers: parseBoolean('check-workers', read('check-workers'), false),
+  }
+}
+
+/** The `replace` input: the certificate's in a single-certificate step, the entries' default with a manifest. */
+export const readReplace = (source: InputSource): boolean =>
+  parseBoolean('replace', trimmedInputs(source)('replace'), false)
 
 function parseName(name: string): string {
   if (!isCertificateName(name)) {

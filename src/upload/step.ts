@@ -83,7 +83,8 @@ function reportOf(result: CertificateResult, step: StepSettings): RunReport {
   }
 }
 
-function logChecks(checked: CheckedCertificate): void {
+/** The local checks' findings, logged before anything is sent. */
+export function logChecks(checked: CheckedCertificate): void {
   const { facts, leaf } = checked
   log.info(
     `Certificate ${subjectOf(leaf)}: issued by ${facts.issuer || 'unknown'}, serial ${facts.serialNumber}, expires ${facts.expiresOn} (${facts.daysLeft} days), SHA-256 ${facts.fingerprintSha256}; ${plural(checked.chain.length, 'certificate')} in the chain${checked.privateKeyPem ? ', with its private key' : ''}.`,

@@ -41,7 +41,7 @@ export function planWrangler(spec: CertificateSpec, id: string | undefined, opti
 function wranglerWork(
   spec: CertificateSpec,
   id: string,
-  { workspace = process.cwd(), checkWorkers = false }: WranglerOptions,
+  { workspace, checkWorkers }: WranglerOptions,
   write: (edits: BindingEdits) => string[],
 ): WranglerWork {
   if (!spec.wrangler) return { workers: checkWorkers ? 'every' : [] }

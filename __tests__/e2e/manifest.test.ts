@@ -1,0 +1,236 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
+import { API_TOKEN, ZONE_ID, issuedEarlier } from '../../test-kit/fixtures.ts'
+import { leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
+import { FakeGitHub } from '../support/fake-github.ts'
+import { mainStep, postStep } from '../support/steps.ts'
+import { useStandIn } from '../support/stand-in-hooks.ts'
+import {
+  HOSTNAMES,
+  MANIFEST_PATH,
+  manifestInputs,
+  manifestRepository,
+  manifestText,
+  pullRequestEvent,
+  type ManifestRepository,
+} from '../support/manifest-workspace.ts'
+
+/**
+ * The manifest step: several certificates from one file, the account listed once, the plan in the
+ * outputs, summary and pull request, an entry's failure reported without stopping the others.
+ */
+
+const GITHUB_TOKEN = 'ghs_m4nifestPlanT0kenBBBBBBBBBBBBBBBBBBBB'
+const PULL = 12
+
+let fake: FakeCloudflare
+useStandIn((started) => (fake = started))
+let gitHub: FakeGitHub
+beforeAll(async () => {
+  gitHub = await new FakeGitHub(GITHUB_TOKEN).start()
+})
+afterAll(() => gitHub.stop())
+
+const secretsOf = (repo: ManifestRepository): string[] => [
+  API_TOKEN,
+  GITHUB_TOKEN,
+  repo.payments.keyPem,
+  repo.billing.keyPem,
+]
+const certificatesOutput = (run: ActionRun): Record<string, Record<string, unknown>> =>
+  JSON.parse(run.outputs.certificates ?? 'null') as Record<string, Record<string, unknown>>
+const planOutput = (run: ActionRun): { name: string; action: string; id?: string }[] =>
+  JSON.parse(run.outputs.plan ?? 'null') as { name: string; action: string; id?: string }[]
+const errors = (run: ActionRun): string[] => run.annotations.filter((a) => a.level === 'error').map((a) => a.message)
+const env = (repo: ManifestRepository, extra: Record<string, string> = {}) => ({
+  workspace: repo.workspace,
+  env: { ...repo.env, GITHUB_TOKEN, GITHUB_API_URL: gitHub.url, ...extra },
+})
+
+describe('a manifest applied', () => {
+  it('uploads every leaf and CA, attaches the CA hostnames, and outputs each by name (dist/)', async () => {
+    const repo = manifestRepository()
+    const run = await runAction(manifestInputs(fake), env(repo))
+    expect(errors(run)).toEqual([])
+    expect(run.exitCode).toBe(0)
+    expect(fake.certificates.size).toBe(3)
+    const outputs = certificatesOutput(run)
+    expect(Object.keys(outputs)).toEqual(['payments-client', 'billing-client', 'api-clients-ca'])
+    for (const entry of Object.values(outputs)) {
+      expect(fake.certificates.has(entry.id as string)).toBe(true)
+      expect(entry.created).toBe(true)
+    }
+    expect(outputs['api-clients-ca']?.hostnames).toEqual(HOSTNAMES)
+    expect(fake.hostnamesOf(ZONE_ID, outputs['api-clients-ca']?.id as string)).toEqual(HOSTNAMES)
+    expect(planOutput(run).map((row) => `${row.name} ${row.action}`)).toEqual([
+      'payments-client upload',
+      'billing-client upload',
+      'api-clients-ca upload',
+      'api-clients-ca attach',
+    ])
+    expect(run.outputs.changes).toBe('4')
+    // The single-certificate outputs are not set.
+    expect(run.outputs['certificate-id']).toBeUndefined()
+    expect(run.summary).toContain('<table>')
+    expect(run.summary).toContain('<td>payments-client</td><td>upload</td>')
+    expect(run.log).toMatch(/Plan: api-clients-ca · attach · [0-9a-f-]{36} · api\.example\.com, partners\.example\.com/)
+    expect(leakedSecrets(run, secretsOf(repo))).toEqual([])
+    expect(fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/mtls_certificates'))).toHaveLength(1)
+  })
+
+  it('re-run: every entry reused from the one listing, no request beyond the reads, no changes', async () => {
+    const repo = manifestRepository()
+    expect((await mainStep(manifestInputs(fake), env(repo))).exitCode).toBe(0)
+    const before = fake.requests.length
+    const run = await mainStep(manifestInputs(fake), env(repo))
+    expect(run.exitCode).toBe(0)
+    const requests = fake.requests.slice(before)
+    expect(requests.filter((r) => r.method !== 'GET')).toEqual([])
+    expect(requests.filter((r) => r.path.endsWith('/mtls_certificates'))).toHaveLength(1)
+    expect(planOutput(run).map((row) => row.action)).toEqual(['reuse', 'reuse', 'reuse'])
+    expect(run.outputs.changes).toBe('0')
+    expect(Object.values(certificatesOutput(run)).map((entry) => entry.created)).toEqual([false, false, false])
+  })
+
+  it('one entry rotated: only it is uploaded, and the post step retires the older certificate of every entry', async () => {
+    const repo = manifestRepository(manifestText({ replace: true }))
+    const oldPayments = fake.seed(issuedEarlier(), { name: 'payments-client', uploadedOn: '2024-01-01T00:00:00Z' })
+    const oldBilling = fake.seed(issuedEarlier(), { name: 'billing-client', uploadedOn: '2024-01-01T00:00:00Z' })
+    const main = await mainStep(manifestInputs(fake), env(repo))
+    expect(errors(main)).toEqual([])
+    const retired = planOutput(main)
+      .filter((row) => row.action === 'retire')
+      .map((row) => `${row.name} ${row.id}`)
+    expect(retired).toEqual([`payments-client ${oldPayments.id}`, `billing-client ${oldBilling.id}`])
+    const post = await postStep(manifestInputs(fake), main, env(repo))
+    expect(post.exitCode).toBe(0)
+    expect(fake.certificates.has(oldPayments.id)).toBe(false)
+    expect(fake.certificates.has(oldBilling.id)).toBe(false)
+
+    // The payments certificate renewed: the others are reused, and it alone is uploaded.
+    const renewed = manifestRepository().payments
+    repo.file('certs/payments.pem', renewed.client.pem)
+    const previous = certificatesOutput(main)['payments-client']?.id as string
+    const again = await mainStep(manifestInputs(fake), env(repo, { PAYMENTS_KEY: renewed.keyPem }))
+    expect(errors(again)).toEqual([])
+    expect(
+      planOutput(again).map((row) => `${row.name} ${row.action}${row.id === previous ? ' previous' : ''}`),
+    ).toEqual([
+      'payments-client upload',
+      'payments-client retire previous',
+      'billing-client reuse',
+      'api-clients-ca reuse',
+    ])
+    await postStep(manifestInputs(fake), again, env(repo))
+    expect(fake.certificates.has(previous)).toBe(false)
+    expect(fake.certificates.size).toBe(3)
+  })
+
+  it('an entry Cloudflare refuses fails the step at the end, naming it; the others complete with their outputs', async () => {
+    const repo = manifestRepository(manifestText({ zoneId: 'ffffffffffffffffffffffffffffffff' }))
+    const run = await mainStep(manifestInputs(fake, { 'max-retries': '0' }), env(repo))
+    expect(run.exitCode).toBe(1)
+    expect(errors(run)).toEqual([
+      expect.stringMatching(/^Manifest entry failed \(1 of 3\): 'api-clients-ca' \(line 11\): /),
+    ])
+    expect(Object.keys(certificatesOutput(run))).toEqual(['payments-client', 'billing-client'])
+    expect(fake.certificates.size).toBe(3)
+    expect(leakedSecrets(run, secretsOf(repo))).toEqual([])
+  })
+})
+
+describe('a bad manifest', () => {
+  it('reports every problem at once, with file and line, before any request (dist/)', async () => {
+    const repo = manifestRepository(`version: 1
+certificates:
+  - name: payments-client
+    certificate: ../../outside.pem
+    ca: false
+    private-key-env: GITHUB_TOKEN
+  - name: payments-client
+    certificate: certs/billing.pem
+    ca: yes
+`)
+    const run = await runAction(manifestInputs(fake), env(repo))
+    expect(run.exitCode).toBe(1)
+    const [message = ''] = errors(run)
+    expect(message).toContain(`${MANIFEST_PATH}:4: certificates[0].certificate`)
+    expect(message).toContain(`${MANIFEST_PATH}:6: certificates[0].private-key-env`)
+    expect(message).toContain(`${MANIFEST_PATH}:7: certificates[1].name`)
+    expect(message).toContain(`${MANIFEST_PATH}:9: certificates[1].ca`)
+    expect(fake.requests).toEqual([])
+    expect(leakedSecrets(run, secretsOf(repo))).toEqual([])
+  })
+
+  it('refuses per-certificate inputs beside it, and fail-on-changes without dry-run', async () => {
+    const repo = manifestRepository()
+    const both = await mainStep(manifestInputs(fake, { ca: 'true' }), env(repo))
+    expect(errors(both)).toEqual([expect.stringContaining("Input 'manifest' is set, and so is 'ca'")])
+    const real = await mainStep(manifestInputs(fake, { 'fail-on-changes': 'true' }), env(repo))
+    expect(errors(real)).toEqual([expect.stringContaining("Input 'fail-on-changes' needs dry-run: true")])
+    expect(fake.requests).toEqual([])
+  })
+})
+
+describe('the plan on a pull request', () => {
+  it('comments it, edits the comment only when the plan changes, and masks every secret (dist/)', async () => {
+    gitHub.reset()
+    gitHub.add({ number: PULL, title: 'Certificates', body: '', pull_request: true })
+    const repo = manifestRepository()
+    const inputs = manifestInputs(fake, { 'dry-run': 'true', 'pr-comment': 'true', 'github-token': GITHUB_TOKEN })
+    const event = pullRequestEvent(repo.workspace, PULL)
+    const first = await runAction(inputs, env(repo, event))
+    expect(errors(first)).toEqual([])
+    expect(gitHub.comments).toHaveLength(1)
+    expect(gitHub.comments[0]?.body).toContain('4 changes to make.')
+    expect(gitHub.comments[0]?.body).toContain('| payments-client | upload |')
+    expect(leakedSecrets(first, secretsOf(repo))).toEqual([])
+    for (const secret of secretsOf(repo))
+      expect(gitHub.comments[0]?.body).not.toContain(secret.trim().split('\n')[1] ?? secret)
+
+    const unchanged = await mainStep(inputs, env(repo, event))
+    expect(unchanged.exitCode).toBe(0)
+    expect(gitHub.writes.map((r) => r.method)).toEqual(['POST'])
+
+    // Applied: the plan is now "no changes", and the one comment says so.
+    expect((await mainStep(manifestInputs(fake), env(repo))).exitCode).toBe(0)
+    await mainStep(inputs, env(repo, event))
+    expect(gitHub.writes.map((r) => r.method)).toEqual(['POST', 'PATCH'])
+    expect(gitHub.comments).toHaveLength(1)
+    expect(gitHub.comments[0]?.body).toContain('No changes: the account matches the manifest.')
+  })
+
+  it("explains a fork's run without credentials and passes, reading nothing", async () => {
+    const repo = manifestRepository()
+    const inputs = { ...manifestInputs(fake, { 'dry-run': 'true', 'pr-comment': 'true' }), 'api-token': '' }
+    const run = await mainStep(inputs, { workspace: repo.workspace, env: pullRequestEvent(repo.workspace, PULL, true) })
+    expect(run.exitCode).toBe(0)
+    expect(run.annotations).toEqual([
+      { level: 'notice', message: expect.stringContaining('pull requests from forks get no secrets') },
+    ])
+    expect(run.summary).toContain('No plan: pull requests from forks get no secrets')
+    expect(fake.requests).toEqual([])
+  })
+})
+
+describe('fail-on-changes', () => {
+  it('fails a dry run on drift, naming each change, and passes once the account matches (dist/)', async () => {
+    const repo = manifestRepository()
+    const inputs = manifestInputs(fake, { 'dry-run': 'true', 'fail-on-changes': 'true' })
+    const drift = await runAction(inputs, env(repo))
+    expect(drift.exitCode).toBe(1)
+    const [message = ''] = errors(drift)
+    expect(message).toMatch(/^The account differs from the manifest \(fail-on-changes\): 4 changes planned: /)
+    for (const name of ['payments-client upload', 'billing-client upload', 'api-clients-ca upload'])
+      expect(message).toContain(name)
+    expect(drift.outputs.changes).toBe('4')
+    expect(fake.certificates.size).toBe(0)
+    expect(fake.requests.filter((r) => r.method !== 'GET')).toEqual([])
+
+    expect((await mainStep(manifestInputs(fake), env(repo))).exitCode).toBe(0)
+    const clean = await mainStep(inputs, env(repo))
+    expect(errors(clean)).toEqual([])
+    expect(clean.exitCode).toBe(0)
+    expect(clean.outputs.changes).toBe('0')
+  })
+})
