@@ -188,13 +188,14 @@ describe('the plan on a pull request', () => {
     for (const secret of secretsOf(repo))
       expect(gitHub.comments[0]?.body).not.toContain(secret.trim().split('\n')[1] ?? secret)
 
-    const unchanged = await mainStep(inputs, env(repo, event))
+    // Through dist/ each time: @actions/github reads GITHUB_API_URL and the event when it is loaded, once per process.
+    const unchanged = await runAction(inputs, env(repo, event))
     expect(unchanged.exitCode).toBe(0)
     expect(gitHub.writes.map((r) => r.method)).toEqual(['POST'])
 
     // Applied: the plan is now "no changes", and the one comment says so.
     expect((await mainStep(manifestInputs(fake), env(repo))).exitCode).toBe(0)
-    await mainStep(inputs, env(repo, event))
+    expect((await runAction(inputs, env(repo, event))).exitCode).toBe(0)
     expect(gitHub.writes.map((r) => r.method)).toEqual(['POST', 'PATCH'])
     expect(gitHub.comments).toHaveLength(1)
     expect(gitHub.comments[0]?.body).toContain('No changes: the account matches the manifest.')
