@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs'
-import { isAbsolute, relative, resolve } from 'node:path'
+import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { InputError } from './errors.ts'
 
 /**
@@ -19,7 +19,8 @@ export interface PathSubject {
 /** Whether `path` (already absolute) lies inside `root` or is root itself. */
 const isInside = (root: string, path: string): boolean => {
   const rest = relative(root, path)
-  return rest === '' || (!rest.startsWith('..') && !isAbsolute(rest))
+  // `..` itself or a path under it leaves the root; `..x.yml` is a file inside it.
+  return rest === '' || (rest !== '..' && !rest.startsWith(`..${sep}`) && !isAbsolute(rest))
 }
 
 /** The real path, or undefined when the path does not exist (yet). */

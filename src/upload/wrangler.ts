@@ -2,10 +2,10 @@ import type { CertificateSpec } from '../certificate/spec.ts'
 import { log } from '../action/log.ts'
 import { printable } from '../core/text.ts'
 import type { WorkerScope } from '../replace/workers.ts'
-import { loadBindings } from '../wrangler/config.ts'
+import { loadBindings, type LoadedConfigs } from '../wrangler/config.ts'
 import { planBindingEdits, type BindingEdits } from '../wrangler/edits.ts'
 import { writeBindingEdits } from '../wrangler/write.ts'
-import { workerNames } from '../wrangler/workers.ts'
+import { unnamedSections, workerNames } from '../wrangler/workers.ts'
 import type { CertificateOptions, CertificateResult } from './result.ts'
 
 /**
@@ -50,7 +50,20 @@ function wranglerWork(
   const edits = planBindingEdits(loaded, id)
   const written = write(edits)
   logEdits(edits, written)
-  return { wrangler: { edits, written }, workers: checkWorkers ? 'every' : workerNames(loaded) }
+  return { wrangler: { edits, written }, workers: checkWorkers ? 'every' : workerScope(loaded) }
+}
+
+/**
+ * The Workers replace reads before a delete: those the files deploy; every Worker in the account
+ * when a section binding the certificate names none, as its Worker cannot be told (fail closed).
+ */
+function workerScope(loaded: LoadedConfigs): WorkerScope {
+  const unnamed = unnamedSections(loaded)
+  if (unnamed.length === 0) return workerNames(loaded)
+  log.info(
+    `Wrangler ${unnamed.join(', ')} binds the certificate but names no Worker (no name there): before replace deletes, the bindings of every Worker in the account are read, as with check-workers: true.`,
+  )
+  return 'every'
 }
 
 /** Each file and section, with its old and new id, as the summary shows it. */

@@ -4,7 +4,7 @@ import { printable } from '../core/text.ts'
 import type { CloudflareApi } from '../cloudflare/client.ts'
 import { listWorkerScripts, workerSettings } from '../cloudflare/workers.ts'
 import type { LoadedConfigs } from './config.ts'
-import { isRecord } from './document.ts'
+import { isRecord, sectionOf } from './document.ts'
 
 /**
  * Which certificates the Workers bind, so that replace never deletes one a Worker still presents:
@@ -16,6 +16,16 @@ export const WORKERS_READ_PERMISSION = '"Account → Workers Scripts → Read"'
 /** At most this many Workers are read at once. */
 const CONCURRENT_READS = 8
 
+/** The Worker a section of a file deploys as: its own `name`, or `<name>-<env>` as wrangler names it. */
+function deployedName(value: Record<string, unknown>, section: string): string | undefined {
+  const top = typeof value.name === 'string' ? value.name : undefined
+  if (section === 'top level') return top
+  const env = section.slice('env.'.length)
+  const settings = isRecord(value.env) ? value.env[env] : undefined
+  const own = isRecord(settings) && typeof settings.name === 'string' ? settings.name : undefined
+  return own ?? (top === undefined ? undefined : `${top}-${env}`)
+}
+
 /**
  * The Workers the files deploy: the top-level `name`, and each environment's `name` or, when it
  * has none, `<name>-<env>` as wrangler names it. Each once, in the files' order.
@@ -23,15 +33,24 @@ const CONCURRENT_READS = 8
 export function workerNames(loaded: LoadedConfigs): string[] {
   const names = loaded.flatMap(({ document }) => {
     const value = isRecord(document.value) ? document.value : {}
-    const top = typeof value.name === 'string' ? value.name : undefined
-    const envs = isRecord(value.env) ? Object.entries(value.env) : []
-    const named = envs.map(([env, settings]) => {
-      const own = isRecord(settings) && typeof settings.name === 'string' ? settings.name : undefined
-      return own ?? (top === undefined ? undefined : `${top}-${env}`)
-    })
-    return [top, ...named].filter((name): name is string => name !== undefined)
+    const envs = isRecord(value.env) ? Object.keys(value.env) : []
+    return ['top level', ...envs.map((env) => `env.${env}`)].map((section) => deployedName(value, section))
   })
-  return [...new Set(names)]
+  return [...new Set(names.filter((name): name is string => name !== undefined))]
+}
+
+/**
+ * The sections that bind the certificate but name no Worker (a file deployed with `wrangler deploy
+ * --name`, say), as `'file' (section)`: which Worker presents it there cannot be told from the file.
+ */
+export function unnamedSections(loaded: LoadedConfigs): string[] {
+  return loaded.flatMap(({ document, entries, target }) => {
+    const value = isRecord(document.value) ? document.value : {}
+    const sections = [...new Set(entries.map((entry) => sectionOf(entry.path)))]
+    return sections
+      .filter((section) => deployedName(value, section) === undefined)
+      .map((section) => `'${printable(target.config)}' (${section})`)
+  })
 }
 
 /** One binding that presents a certificate. */
