@@ -240,6 +240,18 @@ describe('replace keeps a certificate a Worker still binds', () => {
     expect(fake.certificates.has(older.id)).toBe(false)
   })
 
+  it('reads every Worker when the file binds the certificate but names no Worker (deployed with --name)', async () => {
+    const older = fake.seed(issuedEarlier(), { name: 'payments-client', uploadedOn: LAST_WEEK })
+    fake.deployWorker('deployed-by-name', { PAYMENTS_CERT: older.id })
+    const unnamed = `main = "index.js"\n\n[[mtls_certificates]]\nbinding = "PAYMENTS_CERT"\ncertificate_id = "${older.id}"\n`
+    const workspace = makeWorkspace({ 'wrangler.toml': unnamed })
+    const run = await mainStep(rotate(), { workspace })
+    expect(run.exitCode).toBe(0)
+    expect(fake.certificates.has(older.id)).toBe(true)
+    expect(fake.requests.some((r) => r.path.endsWith(`/accounts/${ACCOUNT_ID}/workers/scripts`))).toBe(true)
+    expect(warnings(run)).toEqual([expect.stringContaining('bound by Worker deployed-by-name (binding PAYMENTS_CERT)')])
+  })
+
   it('through dist/, keeps every older certificate when the Workers cannot be read (403), with one warning', async () => {
     const older = [1, 2].map(() => fake.seed(issuedEarlier(), { name: 'payments-client', uploadedOn: LAST_WEEK }))
     fake.workerReadsForbidden = true
