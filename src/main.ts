@@ -3,7 +3,6 @@ import { runPost } from './replace/post-step.ts'
 import { isPostStep, markMainStep } from './action/state-helper.ts'
 import { failStep } from './action/log.ts'
 import { runUpload } from './upload/step.ts'
-import { runManifest } from './manifest/step.ts'
 import { actionInputs } from './action/input-source.ts'
 
 /**
@@ -20,8 +19,11 @@ export async function run(dependencies: Dependencies = defaultDependencies()): P
     }
     markMainStep()
     // With a manifest, one step handles every certificate it lists; without, the inputs' one.
-    if (actionInputs().input('manifest').trim()) await runManifest(dependencies)
-    else await runUpload(dependencies)
+    // Loaded only then: its YAML parser would add to the start of every single-certificate step.
+    if (actionInputs().input('manifest').trim()) {
+      const { runManifest } = await import(/* webpackMode: "eager" */ './manifest/step.ts')
+      await runManifest(dependencies)
+    } else await runUpload(dependencies)
   } catch (error) {
     failStep(error)
   }
