@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import { startFake } from '../../test-kit/fixtures.ts'
-import { generateKey, issueCertificate } from '../../test-kit/pki.ts'
 import { runAction } from '../../test-kit/run-action.ts'
-import { badCases, expectRefused, good, other } from '../support/bad-inputs.ts'
+import { badCases, expectRefused } from '../support/bad-inputs.ts'
 
 /**
  * Bad input through dist/, as the runner runs it: exit code 1, one error annotation naming the input,
@@ -36,12 +35,5 @@ describe('bad input fails before any request, through dist/', () => {
 
   it('runs every case named above', () => {
     expect(badCases.filter((badCase) => THROUGH_DIST.includes(badCase.name))).toHaveLength(THROUGH_DIST.length)
-  })
-})
-
-describe('issueCertificate sanity', () => {
-  it('makes distinct keys per fixture', () => {
-    expect(good.client.x509.fingerprint256).not.toBe(other.client.x509.fingerprint256)
-    expect(issueCertificate({ commonName: 'x', key: generateKey('ec') }).x509.ca).toBe(false)
   })
 })

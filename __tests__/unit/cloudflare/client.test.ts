@@ -26,7 +26,7 @@ function apiError(
   throw new Error('resultOf accepted the response')
 }
 
-// --- resultOf ---
+// --- answerOf ---
 
 describe('answerOf', () => {
   it('returns the result of a successful envelope', () => {

@@ -2,13 +2,11 @@ import { rmSync } from 'node:fs'
 import { setSecret } from '@actions/core'
 import fc from 'fast-check'
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { InputError } from '../../../src/core/errors.ts'
-import { parseAccountId, parseApiBaseUrl } from '../../../src/cloudflare/settings.ts'
-import { parseBoolean, parseInteger, parsePositiveSeconds } from '../../../src/action/input-parsers.ts'
 import { getSettings } from '../../../src/upload/settings.ts'
 import { ACCOUNT_ID, API_KEY, API_TOKEN, PASSPHRASE, makeWorkspace } from '../../../test-kit/fixtures.ts'
 import { clientChain, keyPem } from '../../../test-kit/pki.ts'
 import { actionYaml } from '../../../test-kit/run-action.ts'
+import { anyString, inputErrorOf } from '../properties.ts'
 
 vi.mock('@actions/core', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@actions/core')>()),
@@ -16,27 +14,15 @@ vi.mock('@actions/core', async (importOriginal) => ({
 }))
 
 /**
- * Properties of every input parser, for any strings at all: a result within the documented range, or
- * an InputError (never another exception), and no secret in its message.
+ * getSettings on any inputs and environment at all: settings, or an InputError (never another
+ * exception), every secret registered first, and none in the message. Each parser's own properties
+ * live beside it: action/input-parsers.property.test.ts, cloudflare/settings.property.test.ts.
  */
 
 const registered = (): string[] => vi.mocked(setSecret).mock.calls.map(([value]) => value)
 beforeEach(() => {
   vi.mocked(setSecret).mockClear()
 })
-
-/** What getSettings throws, or undefined; anything but an InputError fails the property. */
-function inputErrorOf(run: () => unknown): InputError | undefined {
-  try {
-    run()
-    return undefined
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError)
-    return error as InputError
-  }
-}
-
-const anyString = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }))
 
 describe('getSettings on any inputs and environment', () => {
   const { client } = clientChain('ec')
@@ -112,81 +98,6 @@ describe('getSettings on any inputs and environment', () => {
         }
       }),
       { numRuns: 500 },
-    )
-  })
-})
-
-describe('the parse functions on any string', () => {
-  it('parseAccountId gives 32 lower-case hex digits', () => {
-    fc.assert(
-      fc.property(fc.oneof(anyString, fc.stringMatching(/^[0-9a-fA-F]{32}$/)), (text) => {
-        const error = inputErrorOf(() => {
-          expect(parseAccountId(text)).toMatch(/^[0-9a-f]{32}$/)
-        })
-        if (error) expect(error.message).toMatch(/^Input 'account-id' /)
-      }),
-    )
-  })
-
-  it('parseBoolean gives a boolean only for the YAML 1.2 spellings, and the fallback for nothing', () => {
-    fc.assert(
-      fc.property(
-        fc.oneof(anyString, fc.mixedCase(fc.constantFrom('true', 'false'))),
-        fc.boolean(),
-        (text, fallback) => {
-          const error = inputErrorOf(() => {
-            const result = parseBoolean('dry-run', text, fallback)
-            expect(result).toBe(text === '' ? fallback : text.toLowerCase() === 'true')
-          })
-          if (error) expect(error.message).toMatch(/^Input 'dry-run' must be true or false/)
-        },
-      ),
-    )
-  })
-
-  it('parseInteger gives a whole number within its range', () => {
-    fc.assert(
-      fc.property(fc.oneof(anyString, fc.integer().map(String)), fc.nat(20), (text, max) => {
-        const error = inputErrorOf(() => {
-          const result = parseInteger('max-retries', text, { fallback: 3, min: 0, max })
-          if (text === '') expect(result).toBe(3)
-          else expect(Number.isSafeInteger(result) && result >= 0 && result <= max).toBe(true)
-        })
-        if (error) expect(error.message).toMatch(/^Input 'max-retries' must be a whole number/)
-      }),
-    )
-  })
-
-  it('parsePositiveSeconds gives a number of seconds in (0, 3600]', () => {
-    fc.assert(
-      fc.property(fc.oneof(anyString, fc.double().map(String), fc.nat(5000).map(String)), (text) => {
-        const error = inputErrorOf(() => {
-          const result = parsePositiveSeconds('timeout-seconds', text, 60)
-          expect(result > 0 && result <= 3600).toBe(true)
-        })
-        if (error) expect(error.message).toMatch(/^Input 'timeout-seconds' must be a number of seconds/)
-      }),
-    )
-  })
-
-  it('parseApiBaseUrl gives an https (or loopback http) root without trailing slash, query or fragment', () => {
-    const url = fc.oneof(
-      anyString,
-      fc.webUrl({ withQueryParameters: true, withFragments: true }),
-      fc.webUrl().map((text) => text.replace(/^https?:\/\/[^/]*/, 'http://127.0.0.1:8787')),
-    )
-    fc.assert(
-      fc.property(url, (text) => {
-        const error = inputErrorOf(() => {
-          const result = parseApiBaseUrl(text)
-          const parsed = new URL(result)
-          expect(['https:', 'http:']).toContain(parsed.protocol)
-          if (parsed.protocol === 'http:') expect(parsed.hostname).toMatch(/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/)
-          expect(result).not.toMatch(/\/$|[?#]/)
-          expect(parseApiBaseUrl(result)).toBe(result)
-        })
-        if (error) expect(error.message).toMatch(/^Input 'api-base-url' /)
-      }),
     )
   })
 })

@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { setSecret } from '@actions/core'
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { InputError } from '../../../src/core/errors.ts'
@@ -189,9 +187,10 @@ describe('name', () => {
   })
 })
 
-describe('certificate and key files', () => {
+describe('certificate and key inputs', () => {
+  // What a path input's file may be, and the messages about it: certificate/pem-file.test.ts.
   const workspaces: string[] = []
-  const workspace = (files: Record<string, string | Buffer>): string => {
+  const workspace = (files: Record<string, string>): string => {
     const path = makeWorkspace(files)
     workspaces.push(path)
     return path
@@ -200,113 +199,31 @@ describe('certificate and key files', () => {
     for (const path of workspaces) rmSync(path, { recursive: true, force: true })
   })
 
-  it('reads certificate-path relative to GITHUB_WORKSPACE, not the current directory', () => {
+  it('reads certificate-path relative to GITHUB_WORKSPACE, and notes the input and path it came from', () => {
     const root = workspace({ 'certs/client.pem': CERTIFICATE })
     const result = settings({ certificate: '', 'certificate-path': 'certs/client.pem' }, { GITHUB_WORKSPACE: root })
     expect(result.certificate).toEqual({ text: CERTIFICATE, input: 'certificate-path', path: 'certs/client.pem' })
-  })
-
-  it.each([
-    ['UTF-16LE', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(CERTIFICATE, 'utf16le')])],
-    ['UTF-16BE', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(CERTIFICATE, 'utf16le').swap16()])],
-    [
-      'UTF-16BE with a stray odd byte',
-      Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(CERTIFICATE, 'utf16le').swap16(), Buffer.from([0x0a])]),
-    ],
-  ])('reads a %s file with a byte-order mark as text', (_, bytes) => {
-    const root = workspace({ 'certs/client.pem': bytes })
-    const result = settings({ certificate: '', 'certificate-path': 'certs/client.pem' }, { GITHUB_WORKSPACE: root })
-    expect(result.certificate.text).toBe(CERTIFICATE)
-  })
-
-  it('reads an absolute certificate-path as it is', () => {
-    const root = workspace({ 'client.pem': CERTIFICATE })
-    const other = workspace({})
-    const result = settings(
-      { certificate: '', 'certificate-path': join(root, 'client.pem') },
-      { GITHUB_WORKSPACE: other },
-    )
-    expect(result.certificate.text).toBe(CERTIFICATE)
-  })
-
-  it('names the full path it looked for when the file is missing', () => {
-    const root = workspace({})
-    const error = inputError({ certificate: '', 'certificate-path': 'certs/missing.pem' }, { GITHUB_WORKSPACE: root })
-    expect(error.message).toContain(
-      `file 'certs/missing.pem' does not exist (looked for ${join(root, 'certs/missing.pem')})`,
+    expect(inputError({ certificate: '', 'certificate-path': 'certs/client.pem' }).message).toMatch(
+      /^Input 'certificate-path': file 'certs\/client\.pem' does not exist/,
     )
   })
 
-  it('rejects a directory and a file over the size limit', () => {
-    const root = workspace({ 'certs/a.txt': 'x', 'big.pem': 'A'.repeat(MAX_PEM_BYTES + 1) })
-    const env = { GITHUB_WORKSPACE: root }
-    expect(inputError({ certificate: '', 'certificate-path': 'certs' }, env).message).toMatch(/'certs' is a directory/)
-    expect(inputError({ certificate: '', 'certificate-path': 'big.pem' }, env).message).toMatch(
-      /'big\.pem' is larger than 256 KiB/,
-    )
-  })
-
-  it('accepts a file of exactly the size limit', () => {
-    const root = workspace({ 'edge.pem': 'A'.repeat(MAX_PEM_BYTES) })
-    const result = settings({ certificate: '', 'certificate-path': 'edge.pem' }, { GITHUB_WORKSPACE: root })
-    expect(result.certificate.text).toHaveLength(MAX_PEM_BYTES)
-  })
-
-  it('reads private-key-path relative to GITHUB_WORKSPACE and registers the key it read', () => {
+  it('reads private-key-path relative to GITHUB_WORKSPACE and registers the key it read before an unrelated input fails', () => {
     const root = workspace({ 'keys/client.key': PRIVATE_KEY })
     const result = settings({ 'private-key-path': 'keys/client.key' }, { GITHUB_WORKSPACE: root })
     expect(result.privateKey).toEqual({ text: PRIVATE_KEY, input: 'private-key-path', path: 'keys/client.key' })
     expect(registered()).toContain(PRIVATE_KEY)
+
+    vi.mocked(setSecret).mockClear()
+    inputError({ 'account-id': '', 'private-key-path': 'keys/client.key' }, { GITHUB_WORKSPACE: root })
+    expect(registered()).toContain(PRIVATE_KEY)
   })
 
-  describe.skipIf(process.platform === 'win32')('files that are not regular files, and symbolic links', () => {
-    const certificatePath = (root: string, path: string): CertificateSpec =>
-      settings({ certificate: '', 'certificate-path': path }, { GITHUB_WORKSPACE: root })
-    const certificatePathError = (root: string, path: string): string =>
-      inputError({ certificate: '', 'certificate-path': path }, { GITHUB_WORKSPACE: root }).message
-
-    it('refuses a FIFO at once, for the certificate and for the key, rather than wait for a writer', () => {
-      const root = workspace({})
-      execFileSync('mkfifo', [join(root, 'pipe.pem')])
-      expect(certificatePathError(root, 'pipe.pem')).toBe(
-        "Input 'certificate-path': 'pipe.pem' is a named pipe (FIFO), not a regular file. Give the path of the PEM file itself, or pass the PEM text through certificate.",
-      )
-      expect(inputError({ 'private-key-path': 'pipe.pem' }, { GITHUB_WORKSPACE: root }).message).toBe(
-        "Input 'private-key-path': 'pipe.pem' is a named pipe (FIFO), not a regular file. Give the path of the PEM file itself, or pass the PEM text through private-key.",
-      )
-    })
-
-    it('refuses a character device', () => {
-      expect(certificatePathError(workspace({}), '/dev/null')).toMatch(
-        /^Input 'certificate-path': '\/dev\/null' is a character device, not a regular file\./,
-      )
-    })
-
-    it('follows a symbolic link to a regular file, relative or absolute', () => {
-      const root = workspace({ 'real/client.pem': CERTIFICATE })
-      mkdirSync(join(root, 'certs'))
-      symlinkSync('../real/client.pem', join(root, 'certs/relative.pem'))
-      symlinkSync(join(root, 'real/client.pem'), join(root, 'certs/absolute.pem'))
-      expect(certificatePath(root, 'certs/relative.pem').certificate.text).toBe(CERTIFICATE)
-      expect(certificatePath(root, 'certs/absolute.pem').certificate.text).toBe(CERTIFICATE)
-    })
-
-    it('says a symbolic link loop is one', () => {
-      const root = workspace({})
-      symlinkSync('b.pem', join(root, 'a.pem'))
-      symlinkSync('a.pem', join(root, 'b.pem'))
-      expect(certificatePathError(root, 'a.pem')).toBe(
-        "Input 'certificate-path': 'a.pem' is a symbolic link loop: following it leads back to itself. Point the link at the PEM file, or give the file's own path.",
-      )
-    })
-
-    it('names the missing target of a dangling symbolic link', () => {
-      const root = workspace({})
-      symlinkSync('gone.pem', join(root, 'client.pem'))
-      expect(certificatePathError(root, 'client.pem')).toBe(
-        "Input 'certificate-path': 'client.pem' is a symbolic link to 'gone.pem', which does not exist. Point the link at the PEM file, or give the file's own path.",
-      )
-    })
+  it('rejects certificate or private-key text over the size a file may have', () => {
+    const big = 'A'.repeat(MAX_PEM_BYTES + 1)
+    expect(inputError({ certificate: big }).message).toMatch(/^Input 'certificate' is larger than 256 KiB/)
+    expect(inputError({ 'private-key': big }).message).toMatch(/^Input 'private-key' is larger than 256 KiB/)
+    expect(settings({ certificate: 'A'.repeat(MAX_PEM_BYTES) }).certificate.text).toHaveLength(MAX_PEM_BYTES)
   })
 
   it('rejects both forms of one input, and a key with ca: true', () => {
@@ -324,84 +241,42 @@ describe('certificate and key files', () => {
   })
 })
 
-describe('secret registration', () => {
-  it('registers a private key pasted into the certificate input, which the check then rejects by name', () => {
-    const result = settings({ certificate: `${CERTIFICATE}${PRIVATE_KEY}` })
-    expect(result.certificate.text).toContain(PRIVATE_KEY.trim())
-    expect(registered()).toContain(PRIVATE_KEY.trim())
-  })
-
-  it('registers the token, API key, passphrase and private key before an unrelated input fails', () => {
-    const error = inputError({
-      'account-id': 'not-an-account-id',
-      'api-key': API_KEY,
-      'private-key': PRIVATE_KEY,
-      'private-key-passphrase': PASSPHRASE,
-    })
+describe('secrets, registered before any input is checked', () => {
+  // Which forms of each secret are registered: action/secrets.test.ts.
+  it('registers every secret input, the environment credentials and a key pasted into certificate before an unrelated input fails', () => {
+    const error = inputError(
+      {
+        'account-id': 'not-an-account-id',
+        'api-key': API_KEY,
+        certificate: `${CERTIFICATE}${PRIVATE_KEY}`,
+        'private-key': PRIVATE_KEY,
+        'private-key-passphrase': PASSPHRASE,
+      },
+      { CLOUDFLARE_API_TOKEN: ENV_TOKEN, CLOUDFLARE_API_KEY: ENV_KEY },
+    )
     expect(error.message).toMatch(/^Input 'account-id' must be 32 hexadecimal characters/)
-    expect(registered()).toEqual(expect.arrayContaining([API_TOKEN, API_KEY, PASSPHRASE, PRIVATE_KEY]))
-    // The key is registered line by line too, so a log line that prints one line of it is masked.
-    expect(registered()).toContain(PRIVATE_KEY.split('\n')[1])
-  })
-
-  it('registers a key also as the PEM scanner reads it: de-indented, literal \\n as line breaks', () => {
-    const indented = PRIVATE_KEY.replace(/^(?=.)/gm, '    ')
-    inputError({ 'account-id': '', 'private-key': indented })
-    expect(registered()).toEqual(expect.arrayContaining([indented, PRIVATE_KEY.trim()]))
+    expect(registered()).toEqual(
+      expect.arrayContaining([API_TOKEN, API_KEY, PASSPHRASE, PRIVATE_KEY, PRIVATE_KEY.trim(), ENV_TOKEN, ENV_KEY]),
+    )
 
     vi.mocked(setSecret).mockClear()
-    const escaped = PRIVATE_KEY.replace(/\n/g, String.raw`\n`)
-    inputError({ 'account-id': '', 'private-key': escaped })
-    expect(registered()).toEqual(expect.arrayContaining([escaped, PRIVATE_KEY.trim(), PRIVATE_KEY.split('\n')[1]]))
+    inputError({ 'api-token': '', ca: 'maybe' }, { CLOUDFLARE_API_TOKEN: ENV_TOKEN })
+    expect(registered()).toContain(ENV_TOKEN)
   })
 
-  it('registers a key read from private-key-path also as the PEM scanner reads it', () => {
-    const escaped = PRIVATE_KEY.replace(/\n/g, String.raw`\n`)
-    const root = makeWorkspace({ 'client.key': escaped })
-    try {
-      settings({ 'private-key-path': 'client.key' }, { GITHUB_WORKSPACE: root })
-      expect(registered()).toEqual(expect.arrayContaining([escaped, PRIVATE_KEY.trim()]))
-    } finally {
-      rmSync(root, { recursive: true, force: true })
-    }
+  it('keeps a private key pasted into the certificate input, for the check to reject it by name', () => {
+    expect(settings({ certificate: `${CERTIFICATE}${PRIVATE_KEY}` }).certificate.text).toContain(PRIVATE_KEY.trim())
   })
 
-  it('keeps the passphrase as given, and registers it both as given and trimmed', () => {
+  it('keeps the passphrase as given, spaces and all', () => {
     const spaced = `  ${PASSPHRASE} \n`
     expect(settings({ 'private-key': PRIVATE_KEY, 'private-key-passphrase': spaced }).privateKeyPassphrase).toBe(spaced)
-    expect(registered()).toEqual(expect.arrayContaining([spaced, PASSPHRASE]))
   })
 
   it('takes a passphrase of spaces only as no passphrase: it could not be masked', () => {
     expect(
       settings({ 'private-key': PRIVATE_KEY, 'private-key-passphrase': '   ' }).privateKeyPassphrase,
     ).toBeUndefined()
-  })
-
-  it('registers the environment token and key before an unrelated input fails', () => {
-    inputError({ 'api-token': '', ca: 'maybe' }, { CLOUDFLARE_API_TOKEN: ENV_TOKEN, CLOUDFLARE_API_KEY: ENV_KEY })
-    expect(registered()).toEqual(expect.arrayContaining([ENV_TOKEN, ENV_KEY]))
-  })
-
-  it('registers the password of a proxy URL', () => {
-    settings({}, { HTTPS_PROXY: 'http://user:s3cretpass@proxy:3128' })
-    expect(registered()).toContain('s3cretpass')
-    expect(registered()).not.toContain('user')
-  })
-
-  it('registers a percent-encoded proxy password both decoded and as written', () => {
-    settings({}, { http_proxy: 'user:p%40ssw0rd!x@proxy.internal:8080' })
-    expect(registered()).toEqual(expect.arrayContaining(['p@ssw0rd!x', 'p%40ssw0rd!x']))
-  })
-
-  it('registers the Basic credentials sent to the proxy', () => {
-    settings({}, { https_proxy: 'http://ci%20user:p%40ss@proxy.internal:8080' })
-    expect(registered()).toContain(Buffer.from('ci user:p@ss').toString('base64'))
-  })
-
-  it('registers nothing for a proxy without a password, or one that is not a URL', () => {
-    settings({}, { HTTPS_PROXY: 'http://proxy:3128', HTTP_PROXY: 'http://[broken' })
-    expect(registered()).toEqual([API_TOKEN])
   })
 })
 
@@ -416,75 +291,25 @@ describe('API Shield inputs', () => {
 })
 
 describe('Wrangler inputs (wrangler-config and binding)', () => {
-  const KEY = { 'private-key': PRIVATE_KEY }
-  const workspace = makeWorkspace({
-    'wrangler.toml': '[[mtls_certificates]]\nbinding = "PAYMENTS_CERT"\n',
-    'apps/api/wrangler.jsonc': '{ "mtls_certificates": [{ "binding": "PAYMENTS_CERT" }] }',
+  // Each refusal, and the checks of the files: wrangler/settings.test.ts.
+  const root = makeWorkspace({ 'wrangler.toml': '[[mtls_certificates]]\nbinding = "PAYMENTS_CERT"\n' })
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true })
   })
-  const env = { GITHUB_WORKSPACE: workspace }
+  const wrangler = { 'wrangler-config': 'wrangler.toml', binding: 'PAYMENTS_CERT' }
+  const env = { GITHUB_WORKSPACE: root }
 
-  it('are read together with a client certificate and its key: one target per path, each once', () => {
-    const read = settings(
-      {
-        ...KEY,
-        'wrangler-config': 'wrangler.toml\n  apps/api/wrangler.jsonc \n\nwrangler.toml',
-        binding: 'PAYMENTS_CERT',
-      },
-      env,
-    )
-    expect(read.wrangler).toEqual([
+  it('are read from the workspace with the ca flag and whether a key is given', () => {
+    expect(settings({ 'private-key': PRIVATE_KEY, ...wrangler }, env).wrangler).toEqual([
       { config: 'wrangler.toml', binding: 'PAYMENTS_CERT' },
-      { config: 'apps/api/wrangler.jsonc', binding: 'PAYMENTS_CERT' },
     ])
-  })
-
-  it('are absent when neither is given', () => {
-    expect(settings(KEY, env).wrangler).toBeUndefined()
-  })
-
-  it.each([
-    [{ ...KEY, 'wrangler-config': 'wrangler.toml' }, /^Input 'wrangler-config' needs 'binding'/],
-    [{ ...KEY, binding: 'PAYMENTS_CERT' }, /^Input 'binding' needs 'wrangler-config'/],
-    [
-      { ca: 'true', 'wrangler-config': 'wrangler.toml', binding: 'X' },
+    expect(settings({ 'private-key': PRIVATE_KEY }, env).wrangler).toBeUndefined()
+    expect(inputError({ 'private-key': PRIVATE_KEY, ...wrangler }).message).toMatch(/does not exist/)
+    expect(inputError({ ca: 'true', ...wrangler }, env).message).toMatch(
       /^Input 'wrangler-config' is only for a client certificate/,
-    ],
-    [
-      { 'allow-missing-key': 'true', 'wrangler-config': 'wrangler.toml', binding: 'X' },
+    )
+    expect(inputError({ 'allow-missing-key': 'true', ...wrangler }, env).message).toMatch(
       /needs the certificate's private key/,
-    ],
-    [
-      { ...KEY, 'wrangler-config': 'wrangler.toml', binding: 'PAYMENTS-CERT' },
-      /^Input 'binding': 'PAYMENTS-CERT' is not a binding name/,
-    ],
-    [{ ...KEY, 'wrangler-config': 'wrangler.yaml', binding: 'X' }, /is not a Wrangler configuration file/],
-    [
-      { ...KEY, 'wrangler-config': '/etc/wrangler.toml', binding: 'X' },
-      /^Input 'wrangler-config': '\/etc\/wrangler.toml' is an absolute path/,
-    ],
-    [{ ...KEY, 'wrangler-config': '../other/wrangler.toml', binding: 'X' }, /leads out of the workspace/],
-  ])('refuses %j', (inputs, message) => {
-    expect(inputError(inputs, env).message).toMatch(message)
-  })
-
-  it('checks each file before anything is sent: it exists and has the binding', () => {
-    const inputs = { ...KEY, binding: 'PAYMENTS_CERT' }
-    expect(inputError({ ...inputs, 'wrangler-config': 'missing.toml' }, env).message).toMatch(/does not exist/)
-    expect(inputError({ ...inputs, binding: 'OTHER', 'wrangler-config': 'wrangler.toml' }, env).message).toMatch(
-      /has no mtls_certificates entry with binding = "OTHER".*it has PAYMENTS_CERT \(top level\)/,
-    )
-  })
-
-  it('refuses a symbolic link that leads out of the workspace', () => {
-    const outside = makeWorkspace({ 'wrangler.toml': '' })
-    symlinkSync(join(outside, 'wrangler.toml'), join(workspace, 'linked.toml'))
-    symlinkSync(outside, join(workspace, 'linked-dir'))
-    const inputs = { ...KEY, binding: 'X' }
-    expect(inputError({ ...inputs, 'wrangler-config': 'linked.toml' }, env).message).toMatch(
-      /is or passes through a symbolic link that leads out of the workspace/,
-    )
-    expect(inputError({ ...inputs, 'wrangler-config': 'linked-dir/wrangler.toml' }, env).message).toMatch(
-      /leads out of the workspace/,
     )
   })
 })

@@ -1,0 +1,101 @@
+import { rmSync, symlinkSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { InputError } from '../../../src/core/errors.ts'
+import { getWranglerTargets } from '../../../src/wrangler/settings.ts'
+import { makeWorkspace } from '../../../test-kit/fixtures.ts'
+import { inputSource } from '../fakes.ts'
+
+/** wrangler-config and binding: the Wrangler files that deploy with a client certificate, checked before any request. */
+
+const CLIENT_WITH_KEY = { ca: false, hasKey: true }
+
+const workspace = makeWorkspace({
+  'wrangler.toml': '[[mtls_certificates]]\nbinding = "PAYMENTS_CERT"\n',
+  'apps/api/wrangler.jsonc': '{ "mtls_certificates": [{ "binding": "PAYMENTS_CERT" }] }',
+})
+const outside = makeWorkspace({ 'wrangler.toml': '' })
+afterAll(() => {
+  for (const path of [workspace, outside]) rmSync(path, { recursive: true, force: true })
+})
+
+const targets = (inputs: Record<string, string>, certificate = CLIENT_WITH_KEY) =>
+  getWranglerTargets(inputSource(inputs), workspace, certificate)
+
+/** The InputError getWranglerTargets throws; fails the test if it returns or throws something else. */
+function inputError(inputs: Record<string, string>, certificate = CLIENT_WITH_KEY): InputError {
+  try {
+    targets(inputs, certificate)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return error as InputError
+  }
+  throw new Error('getWranglerTargets accepted the inputs')
+}
+
+describe('getWranglerTargets', () => {
+  it('reads one target per path, each once, with the binding', () => {
+    expect(
+      targets({
+        'wrangler-config': 'wrangler.toml\n  apps/api/wrangler.jsonc \n\nwrangler.toml',
+        binding: 'PAYMENTS_CERT',
+      }),
+    ).toEqual([
+      { config: 'wrangler.toml', binding: 'PAYMENTS_CERT' },
+      { config: 'apps/api/wrangler.jsonc', binding: 'PAYMENTS_CERT' },
+    ])
+  })
+
+  it('gives nothing when neither is given', () => {
+    expect(targets({})).toBeUndefined()
+  })
+
+  it.each([
+    [{ 'wrangler-config': 'wrangler.toml' }, /^Input 'wrangler-config' needs 'binding'/],
+    [{ binding: 'PAYMENTS_CERT' }, /^Input 'binding' needs 'wrangler-config'/],
+    [
+      { 'wrangler-config': 'wrangler.toml', binding: 'PAYMENTS-CERT' },
+      /^Input 'binding': 'PAYMENTS-CERT' is not a binding name/,
+    ],
+    [{ 'wrangler-config': 'wrangler.yaml', binding: 'X' }, /is not a Wrangler configuration file/],
+    [
+      { 'wrangler-config': '/etc/wrangler.toml', binding: 'X' },
+      /^Input 'wrangler-config': '\/etc\/wrangler.toml' is an absolute path/,
+    ],
+    [{ 'wrangler-config': '../other/wrangler.toml', binding: 'X' }, /leads out of the workspace/],
+    [
+      { 'wrangler-config': Array.from({ length: 21 }, (_, n) => `w${n}.toml`).join('\n'), binding: 'X' },
+      /^Input 'wrangler-config' lists 21 files: give at most 20\.$/,
+    ],
+  ])('refuses %j', (inputs, message) => {
+    expect(inputError(inputs).message).toMatch(message)
+  })
+
+  it('is only for a client certificate with its key', () => {
+    const inputs = { 'wrangler-config': 'wrangler.toml', binding: 'X' }
+    expect(inputError(inputs, { ca: true, hasKey: false }).message).toMatch(
+      /^Input 'wrangler-config' is only for a client certificate/,
+    )
+    expect(inputError(inputs, { ca: false, hasKey: false }).message).toMatch(/needs the certificate's private key/)
+  })
+
+  it('checks each file before anything is sent: it exists and has the binding', () => {
+    expect(inputError({ binding: 'PAYMENTS_CERT', 'wrangler-config': 'missing.toml' }).message).toMatch(
+      /does not exist/,
+    )
+    expect(inputError({ binding: 'OTHER', 'wrangler-config': 'wrangler.toml' }).message).toMatch(
+      /has no mtls_certificates entry with binding = "OTHER".*it has PAYMENTS_CERT \(top level\)/,
+    )
+  })
+
+  it('refuses a symbolic link that leads out of the workspace', () => {
+    symlinkSync(join(outside, 'wrangler.toml'), join(workspace, 'linked.toml'))
+    symlinkSync(outside, join(workspace, 'linked-dir'))
+    expect(inputError({ binding: 'X', 'wrangler-config': 'linked.toml' }).message).toMatch(
+      /is or passes through a symbolic link that leads out of the workspace/,
+    )
+    expect(inputError({ binding: 'X', 'wrangler-config': 'linked-dir/wrangler.toml' }).message).toMatch(
+      /leads out of the workspace/,
+    )
+  })
+})
