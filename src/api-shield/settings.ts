@@ -47,6 +47,23 @@ export function parseZoneId(value: string): string {
   )
 }
 
+/** Whether saved text is a zone id as parseZoneId stores it: the post step checks its saved state so. */
+export const isZoneId = (value: unknown): value is string => storedAs(parseZoneId, value)
+
+/** Whether saved text is one hostname as parseHostnames stores it (lower-case ASCII). */
+export const isHostname = (value: unknown): value is string => storedAs(parseHostname, value)
+
+/** The parser's own rules, with its stored form: a value it refuses, or would change, is not one it stored. */
+function storedAs(parse: (text: string) => string, value: unknown): boolean {
+  if (typeof value !== 'string') return false
+  try {
+    return parse(value) === value
+  } catch (error) {
+    if (error instanceof InputError) return false
+    throw error
+  }
+}
+
 const MAX_HOSTNAME_LENGTH = 253
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
 /** How much of a refused entry the message quotes. */
