@@ -12,6 +12,7 @@ export function isPostStep(): boolean {
   return core.getState(IS_POST) === 'true'
 }
 
+/** Marks this process as the main step, for the post step that follows it. */
 export function markMainStep(): void {
   core.saveState(IS_POST, 'true')
 }

@@ -12,7 +12,8 @@ import type { ApiShieldTarget } from '../certificate/spec.ts'
 
 /**
  * `zone-id` and `hostnames`, which come together and only with a CA; undefined when neither is set.
- * The post step reads them again (a workflow may compute them), with the `ca` flag the main step saved.
+ * The post step does not read them again: the main step saves them with each rotation, and the post
+ * step checks what it finds with isZoneId and isHostname below.
  */
 export function getApiShieldSettings(source: InputSource, ca: boolean): ApiShieldTarget | undefined {
   const read = trimmedInputs(source)

@@ -24,7 +24,7 @@ const USER_AGENT = 'cloudflare-mtls-certificate-action/1'
 
 /**
  * Cloudflare's API for one account: each method one endpoint, retried on transient failures within
- * the run's one time budget (retry.ts). A new endpoint is a path, a method and the shape of its result.
+ * the run's one time budget (retry.ts). A new endpoint is a path (endpoints.ts), a method and the shape of its result.
  */
 export class CloudflareApi {
   private readonly settings: ApiSettings
