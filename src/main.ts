@@ -1,5 +1,5 @@
 import { defaultDependencies, type Dependencies } from './cloudflare/dependencies.ts'
-import { runPost } from './replace/post-step.ts'
+import { runPost } from './post.ts'
 import { isPostStep, markMainStep } from './action/state-helper.ts'
 import { failStep } from './action/log.ts'
 import { runUpload } from './upload/step.ts'

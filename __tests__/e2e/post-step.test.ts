@@ -185,6 +185,18 @@ describe('nothing scheduled, nothing done', () => {
     expect(main.summary).toContain('(at the end of the job, as things stand now)')
     expect(fake.requestsTo('DELETE')).toEqual([])
   })
+
+  it('a dry run with replace-when immediately plans the deletes in the step: no candidates left for the end of the job', async () => {
+    fixture = makeClient('ec')
+    const old = older()
+    const main = await step(mainStep(inputs({ 'dry-run': 'true', 'replace-when': 'immediately' })))
+    expect(main.outputs['replace-candidates']).toBe('[]')
+    expect(main.outputs['replaced-ids']).toBe('[]')
+    expect(main.log).toContain(`Certificate ${old.id} of the same name (uploaded ${LAST_YEAR}): would delete`)
+    expect(main.summary).toContain('<h3>Other certificates named')
+    expect(main.summary).not.toContain('(at the end of the job')
+    expect(fake.requestsTo('DELETE')).toEqual([])
+  })
 })
 
 describe('several rotations saved for one post step', () => {

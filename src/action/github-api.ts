@@ -3,7 +3,7 @@ import { errorMessage } from '../core/errors.ts'
 /** What the steps share of GitHub's API through Octokit: where it is, its pages, and its failures. */
 
 /** Where @actions/github sends its requests: the token goes to this origin only. */
-export const gitHubApiUrl = (): string => process.env.GITHUB_API_URL || 'https://api.github.com'
+const gitHubApiUrl = (): string => process.env.GITHUB_API_URL || 'https://api.github.com'
 
 /** A failure of a GitHub call, with what to check: the token's permissions only when GitHub answered. */
 export class GitHubError extends Error {

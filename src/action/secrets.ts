@@ -50,7 +50,7 @@ export const registeredSecrets = (): ReadonlySet<string> => registered
 
 /**
  * Registers every secret the inputs and environment hold with the runner. Each step's process does
- * this before it logs anything: the post step too, as it reads the same inputs.
+ * this before it logs anything: the post step too, which reads the API inputs again.
  */
 export function registerSecretInputs(source: InputSource): void {
   // As given: registerSecret adds the trimmed form, so both are masked.

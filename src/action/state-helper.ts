@@ -12,6 +12,20 @@ export function isPostStep(): boolean {
   return core.getState(IS_POST) === 'true'
 }
 
+/** Marks this process as the main step, for the post step that follows it. */
 export function markMainStep(): void {
   core.saveState(IS_POST, 'true')
+}
+
+/** Saves `value` as JSON under `name`, for the post step. */
+export function saveForPostStep(name: string, value: unknown): void {
+  core.saveState(name, JSON.stringify(value))
+}
+
+/**
+ * The text the main step saved under `name`; undefined when it saved none. It comes from the
+ * environment, so the caller checks it before it decides anything.
+ */
+export function loadFromMainStep(name: string): string | undefined {
+  return core.getState(name) || undefined
 }

@@ -12,7 +12,8 @@ import type { ApiShieldTarget } from '../certificate/spec.ts'
 
 /**
  * `zone-id` and `hostnames`, which come together and only with a CA; undefined when neither is set.
- * The post step reads them again (a workflow may compute them), with the `ca` flag the main step saved.
+ * The post step does not read them again: the main step saves them with each rotation, and the post
+ * step checks what it finds with isZoneId and isHostname below.
  */
 export function getApiShieldSettings(source: InputSource, ca: boolean): ApiShieldTarget | undefined {
   const read = trimmedInputs(source)
@@ -45,6 +46,23 @@ export function parseZoneId(value: string): string {
     "the Zone ID on the zone's Overview page in the Cloudflare dashboard",
     'Copy the Zone ID again, not the domain name or the account ID.',
   )
+}
+
+/** Whether saved text is a zone id as parseZoneId stores it: the post step checks its saved state so. */
+export const isZoneId = (value: unknown): value is string => storedAs(parseZoneId, value)
+
+/** Whether saved text is one hostname as parseHostnames stores it (lower-case ASCII). */
+export const isHostname = (value: unknown): value is string => storedAs(parseHostname, value)
+
+/** The parser's own rules, with its stored form: a value it refuses, or would change, is not one it stored. */
+function storedAs(parse: (text: string) => string, value: unknown): boolean {
+  if (typeof value !== 'string') return false
+  try {
+    return parse(value) === value
+  } catch (error) {
+    if (error instanceof InputError) return false
+    throw error
+  }
 }
 
 const MAX_HOSTNAME_LENGTH = 253

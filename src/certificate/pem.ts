@@ -106,7 +106,7 @@ export const isCertificateLabel = (label: string): boolean =>
  * SEQUENCE holding the version, INTEGER 3, then another SEQUENCE; those bytes are ASCII, so they
  * survive being read as UTF-8, near the start.
  */
-export function looksLikePkcs12(text: string, path?: string): boolean {
+function looksLikePkcs12(text: string, path?: string): boolean {
   if (path !== undefined && /\.(?:p12|pfx)$/i.test(path)) return true
   return text.startsWith('0') && text.slice(0, 12).includes('\u0002\u0001\u00030')
 }

@@ -24,7 +24,7 @@ const USER_AGENT = 'cloudflare-mtls-certificate-action/1'
 
 /**
  * Cloudflare's API for one account: each method one endpoint, retried on transient failures within
- * the run's one time budget (retry.ts). A new endpoint is a path, a method and the shape of its result.
+ * the run's one time budget (retry.ts). A new endpoint is a path (endpoints.ts), a method and the shape of its result.
  */
 export class CloudflareApi {
   private readonly settings: ApiSettings
@@ -118,10 +118,9 @@ export class CloudflareApi {
   /** The certificate's associations as far as they were read: the audit reports a partial one as "at least". */
   associationListing(id: string): Promise<AssociationListing> {
     if (!isCertificateId(id)) return Promise.reject(refusedId(id))
-    const path = associationsPath(this.settings.accountId, id)
     const readPage = (page: number): Promise<Answer> =>
       this.retries.withRetries(`read the associations of certificate ${id}`, () =>
-        this.answer('GET', page === 1 ? path : `${path}?page=${page}`),
+        this.answer('GET', associationsPath(this.settings.accountId, id, page)),
       )
     return readAssociationPages(readPage, () => this.outOfTime())
   }
@@ -131,13 +130,13 @@ export class CloudflareApi {
   }
 
   /**
-   * A GET of one of the account's resources (`/accounts/{account_id}` + `path`), retried, its result
-   * read by `parse`; with `absent`, a 404 answers that instead of failing.
+   * A GET of one of the account's resources (`path`, from endpoints.ts), retried, its result read by
+   * `parse`; with `absent`, a 404 answers that instead of failing.
    */
   readAccount<T>(what: string, path: string, parse: (result: unknown) => T, absent?: T): Promise<T> {
     return this.retries.withRetries(what, async () => {
       try {
-        return parse(await this.request('GET', `/accounts/${this.settings.accountId}${path}`))
+        return parse(await this.request('GET', path))
       } catch (error) {
         if (absent !== undefined && error instanceof ApiError && error.status === 404) return absent
         throw error

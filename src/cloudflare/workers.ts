@@ -1,6 +1,7 @@
 import { OperationError } from '../core/errors.ts'
 import { printable } from '../core/text.ts'
 import type { CloudflareApi } from './client.ts'
+import { workerScriptsPath, workerSettingsPath } from './endpoints.ts'
 import { certificateBindingsOf, workerScriptNamesOf, type WorkerCertificateBinding } from './workers-answers.ts'
 
 /**
@@ -16,7 +17,7 @@ export const isWorkerName = (name: string): boolean => /^[A-Za-z0-9_-]{1,255}$/.
 
 /** The names of the account's Workers. */
 export function listWorkerScripts(api: CloudflareApi): Promise<string[]> {
-  return api.readAccount("list the account's Workers", '/workers/scripts', workerScriptNamesOf)
+  return api.readAccount("list the account's Workers", workerScriptsPath(api.accountId), workerScriptNamesOf)
 }
 
 /** A Worker's mtls_certificate bindings; `absent` when there is no such Worker (404). */
@@ -30,7 +31,7 @@ export function workerSettings(api: CloudflareApi, name: string): Promise<Worker
   }
   return api.readAccount<WorkerCertificateBinding[] | 'absent'>(
     `read the bindings of Worker ${name}`,
-    `/workers/scripts/${encodeURIComponent(name)}/settings`,
+    workerSettingsPath(api.accountId, name),
     certificateBindingsOf,
     'absent',
   )

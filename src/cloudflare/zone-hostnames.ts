@@ -1,5 +1,5 @@
 import { hostnamesOf } from './answers.ts'
-import { zoneHostnamesPath } from './endpoints.ts'
+import { caHostnamesPath, zoneHostnamesPath } from './endpoints.ts'
 import type { HttpRequest } from './http.ts'
 import type { Retries } from './retry.ts'
 import { isCertificateId, refusedId } from './values.ts'
@@ -34,8 +34,7 @@ export function zoneHostnamesClient(calls: ZoneCalls, zoneId: string): ZoneHostn
     read: (id, justUploaded = false) => {
       if (!isCertificateId(id)) return Promise.reject(refusedId(id))
       return calls.retries.withRetries(`read the hostnames of CA ${id} in zone ${zoneId}`, async () => {
-        const query = `?mtls_certificate_id=${encodeURIComponent(id)}`
-        return hostnamesOf(await calls.request('GET', `${path}${query}`, undefined, zoneId), justUploaded)
+        return hostnamesOf(await calls.request('GET', caHostnamesPath(zoneId, id), undefined, zoneId), justUploaded)
       })
     },
     // A write replaces the CA's whole list: repeating it after a lost answer is harmless.

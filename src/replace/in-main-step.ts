@@ -11,12 +11,14 @@ import { freeOfWorkers, keptForWorker } from './workers.ts'
 
 /**
  * A dry run's `replace`: each older certificate read and planned as a real run would judge it now,
- * nothing carried out. A failure is a warning.
+ * nothing carried out. The candidates are what a real run would leave to the post step: none with
+ * `immediately` (the plan's 'would delete' rows are its in-step deletes). A failure is a warning.
  */
 export async function planReplace(
   reads: RetireReads,
   listing: readonly MtlsCertificate[],
   target: RotationTarget,
+  atEndOfJob: boolean,
 ): Promise<ReplaceOutcome> {
   try {
     const replacements = await judgeOlder(
@@ -28,6 +30,7 @@ export async function planReplace(
         plannedReplacement(certificate, planRetire(await readRetireFacts(reads, certificate, false))),
     )
     logReplacements(replacements)
+    if (!atEndOfJob) return { replacements, candidates: [] }
     return { replacements, candidates: await freeOfWorkers(reads.workers, replaceCandidates(listing, target)) }
   } catch (error) {
     log.warning(

@@ -11,7 +11,7 @@ import { holdsTarget, sameNameCertificates, type Replacement, type RotationTarge
  */
 
 /** The account's other certificates of the same name, as one listing stands. */
-export interface RetirementPlan {
+interface RetirementPlan {
   /** Older, with an id Cloudflare gives: each judged on its own (planRetire) right before it goes. */
   older: MtlsCertificate[]
   /** Kept from the start, with why. */
@@ -114,7 +114,7 @@ export function planRetire(facts: RetireFacts): RetirePlan {
 export const NOT_IN_USE = 'older, same name, not in use'
 
 /** API Shield's service name in an association answer: the one use detaching hostnames ends. */
-export const API_SHIELD_SERVICE = 'api_shield'
+const API_SHIELD_SERVICE = 'api_shield'
 
 /**
  * Whether an old CA that gives up (or gave up) `detached` hostnames in this step's zone, and keeps

@@ -25,7 +25,7 @@ export interface Replacement {
 export interface ReplaceOutcome {
   /** What replace did (or, in a dry run, would do) in this step. */
   replacements: Replacement[]
-  /** The older certificates the post step will consider deleting (with end-of-job), or a dry run would. */
+  /** The older certificates the post step will consider deleting (with end-of-job, dry run or not). */
   candidates: string[]
 }
 

@@ -1,66 +1,58 @@
-import { getApiSettings } from '../cloudflare/settings.ts'
-import { CloudflareApi } from '../cloudflare/client.ts'
-import type { Dependencies } from '../cloudflare/dependencies.ts'
+import type { CloudflareApi } from '../cloudflare/client.ts'
 import { errorMessage } from '../core/errors.ts'
 import { endSentence } from '../core/text.ts'
-import { actionInputs } from '../action/input-source.ts'
 import { log } from '../action/log.ts'
 import { logReplacements, replaceOlder } from './replace-older.ts'
 import type { RetireReads } from './read.ts'
-import { registerSecretInputs } from '../action/secrets.ts'
 import { loadRotations, type SavedRotation } from './saved-rotation.ts'
-import { writeSummary } from '../action/job-summary.ts'
 import { renderPostFailure, renderPostSummary } from './summary.ts'
 import { combinedScope, workerCheck, type WorkerCheck } from './workers.ts'
 
 /**
- * The post step: `replace` with `replace-when: end-of-job`, after every other step of the job has
+ * The post step's `replace` (`replace-when: end-of-job`), after every other step of the job has
  * succeeded (action.yml's `post-if: success()`), so that deploy steps have moved off the old
- * certificate first. It reads only the step-wide API inputs: everything about each certificate is in
- * the saved state. It never fails the job: the new certificates are in place, and anything left is
- * reported as a warning.
+ * certificate first. Everything about each certificate is in the saved state; the entry (src/post.ts)
+ * reads the step-wide API inputs and builds the client. Nothing here fails the job: the new
+ * certificates are in place, and anything left is reported as a warning.
  */
-export async function runPost(dependencies: Dependencies): Promise<void> {
-  const source = actionInputs()
-  try {
-    registerSecretInputs(source)
-    const saved = loadRotations()
-    if (!saved) {
-      log.info('Nothing to replace: the main step scheduled no replace for the end of the job.')
-      return
-    }
-    if ('problem' in saved) {
-      log.warning(
-        `Replace at the end of the job deletes nothing: the rotation the main step saved for it cannot be trusted (${saved.problem}). The new certificate is in place; delete older certificates with its name by hand, or re-run the job.`,
-      )
-      return
-    }
-    const api = new CloudflareApi(getApiSettings(source), dependencies.http.send, dependencies.clock)
-    // The Workers are read once for every rotation that checks them, on first need.
-    const check = workerCheck(api, combinedScope(saved.rotations.flatMap((r) => (r.workers ? [r.workers] : []))))
-    const sections: string[] = []
-    const { rotations } = saved
-    // Each rotation on its own: one that fails leaves the others to finish, and a section in the summary.
-    for (const [index, rotation] of rotations.entries()) {
-      try {
-        sections.push(await finish(api, rotation, rotation.workers && check))
-      } catch (error) {
-        const { id, name } = rotation.target
-        const which = rotations.length === 1 ? '' : ` rotation ${index + 1} of ${rotations.length} (${id})`
-        log.warning(
-          `Replace at the end of the job could not finish${which}: ${endSentence(errorMessage(error))} The new certificate is in place; older certificates named '${name}' are left as they were.`,
-        )
-        sections.push(renderPostFailure(rotation.target, errorMessage(error)))
-      }
-    }
-    await writeSummary(sections.join(''))
-  } catch (error) {
-    log.warning(
-      `Replace at the end of the job could not finish: ${errorMessage(error)}. The new certificate is in place; older certificates with its name are left as they were.`,
-    )
-  } finally {
-    await dependencies.http.close()
+
+/** The rotations the main step saved, when there are any it can trust; says why not otherwise. */
+export function rotationsToFinish(): SavedRotation[] | undefined {
+  const saved = loadRotations()
+  if (!saved) {
+    log.info('Nothing to replace: the main step scheduled no replace for the end of the job.')
+    return undefined
   }
+  if ('problem' in saved) {
+    log.warning(
+      `Replace at the end of the job deletes nothing: the rotation the main step saved for it cannot be trusted (${saved.problem}). The new certificate is in place; delete older certificates with its name by hand, or re-run the job.`,
+    )
+    return undefined
+  }
+  return saved.rotations
+}
+
+/**
+ * Each rotation finished on its own: one that fails is a warning naming it and leaves the others to
+ * finish. Returns each one's section of the job summary.
+ */
+export async function finishRotations(api: CloudflareApi, rotations: readonly SavedRotation[]): Promise<string[]> {
+  // The Workers are read once for every rotation that checks them, on first need.
+  const check = workerCheck(api, combinedScope(rotations.flatMap((r) => (r.workers ? [r.workers] : []))))
+  const sections: string[] = []
+  for (const [index, rotation] of rotations.entries()) {
+    try {
+      sections.push(await finish(api, rotation, rotation.workers && check))
+    } catch (error) {
+      const { id, name } = rotation.target
+      const which = rotations.length === 1 ? '' : ` rotation ${index + 1} of ${rotations.length} (${id})`
+      log.warning(
+        `Replace at the end of the job could not finish${which}: ${endSentence(errorMessage(error))} The new certificate is in place; older certificates named '${name}' are left as they were.`,
+      )
+      sections.push(renderPostFailure(rotation.target, errorMessage(error)))
+    }
+  }
+  return sections
 }
 
 /** One rotation: the older certificates of its name retired, its section of the summary returned. */

@@ -19,9 +19,9 @@ import { keptForWorker } from './workers.ts'
 
 /**
  * `replace` carried out, make before break: called once the new certificate is in place, with the
- * account's certificates listed since. Each older certificate is read afresh right before it is
- * judged (planRetire), and the plan made of that is carried out: a delete that fails is reported,
- * not fatal, as the new one is in place.
+ * account's certificates listed since. Each older certificate is kept if a checked Worker binds
+ * it; otherwise it is read afresh right before it is judged (planRetire), and the plan made of that
+ * is carried out: a delete that fails is reported, not fatal, as the new one is in place.
  */
 export function replaceOlder(
   reads: RetireReads,

@@ -1,4 +1,5 @@
-import * as core from '@actions/core'
+import { loadFromMainStep, saveForPostStep } from '../action/state-helper.ts'
+import { isHostname, isZoneId } from '../api-shield/settings.ts'
 import { isCertificateId, isCertificateName, parseTime } from '../cloudflare/values.ts'
 import type { ApiShieldTarget } from '../certificate/spec.ts'
 import type { RotationTarget } from './policy.ts'
@@ -27,16 +28,16 @@ export function saveRotations(rotations: readonly SavedRotation[]): void {
     ...(apiShield ? { apiShield } : {}),
     ...(workers ? { workers } : {}),
   }))
-  core.saveState(ROTATIONS, JSON.stringify(entries.length === 1 ? entries[0] : entries))
+  saveForPostStep(ROTATIONS, entries.length === 1 ? entries[0] : entries)
 }
 
 /** What the post step finds: rotations to finish, or saved text it cannot trust (then nothing is deleted). */
-export type SavedRotations = { rotations: SavedRotation[] } | { problem: string }
+type SavedRotations = { rotations: SavedRotation[] } | { problem: string }
 
 /** The saved rotations; undefined when the main step scheduled none. */
 export function loadRotations(): SavedRotations | undefined {
-  const saved = core.getState(ROTATIONS)
-  return saved ? parseRotations(saved) : undefined
+  const saved = loadFromMainStep(ROTATIONS)
+  return saved === undefined ? undefined : parseRotations(saved)
 }
 
 /**
@@ -98,21 +99,15 @@ function parseWorkers(value: unknown): { workers: WorkerScope } | { problem: str
   return { workers: value as string[] }
 }
 
-/** The zone id as the input parser stores it (32 lower-case hex digits), and hostnames as it normalises them. */
+/** The zone id and hostnames as the input parsers store them (api-shield/settings.ts). */
 function parseApiShield(value: unknown, ca: boolean): ApiShieldTarget | { problem: string } {
   if (!ca) return { problem: 'it has API Shield hostnames for a certificate that is not a CA' }
-  if (!isRecord(value) || typeof value.zoneId !== 'string' || !/^[0-9a-f]{32}$/.test(value.zoneId)) {
-    return { problem: 'its zone id is not 32 hex digits' }
-  }
+  if (!isRecord(value) || !isZoneId(value.zoneId)) return { problem: 'its zone id is not 32 hex digits' }
   const { hostnames } = value
-  if (
-    !Array.isArray(hostnames) ||
-    hostnames.length === 0 ||
-    !hostnames.every((h) => typeof h === 'string' && /^(?:\*\.)?[a-z0-9.-]{1,253}$/.test(h))
-  ) {
+  if (!Array.isArray(hostnames) || hostnames.length === 0 || !hostnames.every(isHostname)) {
     return { problem: 'its hostnames are not a list of hostnames' }
   }
-  return { zoneId: value.zoneId, hostnames: hostnames as string[] }
+  return { zoneId: value.zoneId, hostnames }
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

@@ -2,7 +2,10 @@ import type { HostnameAttachment } from '../api-shield/plan.ts'
 import { escapeForSummary } from '../core/html.ts'
 import type { Replacement, RotationTarget } from './policy.ts'
 
-/** replace's parts of the job summary: the older certificates, and API Shield's hostnames. */
+/**
+ * replace's parts of the job summary: the older certificates, API Shield's hostnames, and the post
+ * step's sections.
+ */
 
 export function replacementsTable(replacements: readonly Replacement[]): string {
   const rows = replacements

@@ -63,5 +63,9 @@ export async function planCertificate(
   if (zone && attachment) reads.zone = { client: zone, newServes: () => Promise.resolve(attachment.after) }
   const workers = workerCheck(api, work.workers)
   if (workers) reads.workers = workers
-  return { ...base, replace: true, outcome: await planReplace(reads, options.listing, target) }
+  return {
+    ...base,
+    replace: true,
+    outcome: await planReplace(reads, options.listing, target, options.replaceWhen === 'end-of-job'),
+  }
 }

@@ -12,7 +12,7 @@ import { findByLeaf } from './upload.ts'
  * `upload`: one POST, adopting the certificate when Cloudflare says it holds it; with one (a dry run,
  * or a step that listed the account for many specs), `reuse` of what the listing holds, or `upload`.
  */
-export type PlacementPlan = { kind: 'upload'; body: UploadBody } | { kind: 'reuse'; certificate: MtlsCertificate }
+type PlacementPlan = { kind: 'upload'; body: UploadBody } | { kind: 'reuse'; certificate: MtlsCertificate }
 
 export function planPlacement(
   spec: CertificateSpec,

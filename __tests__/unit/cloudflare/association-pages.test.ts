@@ -6,8 +6,8 @@ import { CERTIFICATES_URL, FakeClock, fakeApi, json, scriptedSend, success } fro
 const ID = '3fa85f64-5717-4562-b3fc-2c963f66afa6'
 const URL = `${CERTIFICATES_URL}/${ID}/associations`
 
-/** Page `page` of `total` associations, 20 a page, as Cloudflare answers them. */
-function page(page: number, total: number, answeredPage = page) {
+/** Page `page` of `total` associations, 20 a page, as Cloudflare answers them (less the `result_info` fields `left_out`). */
+function page(page: number, total: number, answeredPage = page, leftOut: string[] = []) {
   const start = (page - 1) * 20
   const result = Array.from({ length: Math.max(0, Math.min(20, total - start)) }, (_, i) => ({
     service: `service-${start + i + 1}`,
@@ -20,6 +20,7 @@ function page(page: number, total: number, answeredPage = page) {
     total_count: total,
     total_pages: Math.ceil(total / 20),
   }
+  for (const field of leftOut) Reflect.deleteProperty(info, field)
   return json(200, { success: true, errors: [], messages: [], result, result_info: info })
 }
 
@@ -42,6 +43,27 @@ describe('CloudflareApi.associationListing', () => {
     expect((await api.associationListing(ID)).associations).toEqual([{ service: 'gateway' }])
     expect((await api.associationListing(ID)).associations).toHaveLength(3)
     expect(send.requests).toHaveLength(2)
+  })
+
+  it('counts the pages from total_count and per_page when the answer gives no total_pages', async () => {
+    const withoutPages = (n: number, total: number) => page(n, total, n, ['total_pages'])
+    const send = scriptedSend(withoutPages(1, 45), withoutPages(2, 45), withoutPages(3, 45))
+    const listing = await fakeApi(send).api.associationListing(ID)
+    expect(listing.partial).toBeUndefined()
+    expect(listing.associations).toHaveLength(45)
+    expect(send.requests.map((r) => r.url)).toEqual([URL, `${URL}?page=2`, `${URL}?page=3`])
+    // One page that holds the whole count is the whole listing.
+    expect((await fakeApi(scriptedSend(withoutPages(1, 3))).api.associationListing(ID)).partial).toBeUndefined()
+  })
+
+  it('fails closed when the answer counts more than page 1 holds but gives no way to count the pages', async () => {
+    const uncounted = () => page(1, 45, 1, ['total_pages', 'per_page'])
+    const send = scriptedSend(uncounted())
+    const listing = await fakeApi(send).api.associationListing(ID)
+    expect(send.requests).toHaveLength(1)
+    expect(listing.associations).toHaveLength(20)
+    expect(listing.partial).toMatch(/^at least 20 associations: the later pages not read/)
+    await expect(fakeApi(scriptedSend(uncounted())).api.listAssociations(ID)).rejects.toThrow(/treated as in use/)
   })
 
   it(`stops after ${MAX_ASSOCIATION_PAGES} pages and says "at least"; replace refuses it as "none"`, async () => {

@@ -4,6 +4,8 @@ import { isCertificateId, parseTime } from '../../../src/cloudflare/values.ts'
 import type { MtlsCertificate } from '../../../src/cloudflare/answers.ts'
 import { sameNameCertificates, type RotationTarget } from '../../../src/replace/policy.ts'
 import { parseRotations } from '../../../src/replace/saved-rotation.ts'
+import { getApiShieldSettings } from '../../../src/api-shield/settings.ts'
+import { inputSource } from '../fakes.ts'
 
 /**
  * Properties of the saved-state parser: the post step deletes what is older than the rotation it
@@ -125,10 +127,33 @@ describe('parseRotations: lists and API Shield', () => {
       { ...zone, zoneId: '../x' },
       { ...zone, hostnames: [] },
       { ...zone, hostnames: ['a b'] },
+      { ...zone, zoneId: zone.zoneId.toUpperCase() },
+      // Not as parseHostnames stores them: one label, a bad label, an empty label, upper case, a late wildcard.
+      ...['localhost', '-api.example.com', 'api..example.com', 'API.example.com', 'a.*.example.com'].map(
+        (hostname) => ({ ...zone, hostnames: [hostname] }),
+      ),
       'zone',
     ]) {
       expect(parseRotations(JSON.stringify({ ...one, apiShield }))).toHaveProperty('problem')
     }
     expect(parseRotations(JSON.stringify({ ...one, ca: false, apiShield: zone }))).toHaveProperty('problem')
+  })
+
+  it('reads back the zone and hostnames as the input parsers store them', () => {
+    const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?$/)
+    const hostname = fc
+      .tuple(fc.boolean(), fc.array(label, { minLength: 2, maxLength: 4 }))
+      .map(([wild, labels]) => `${wild ? '*.' : ''}${labels.join('.')}`)
+    fc.assert(
+      fc.property(hex32, fc.array(hostname, { minLength: 1, maxLength: 3 }), (zoneId, given) => {
+        const apiShield = getApiShieldSettings(
+          inputSource({ 'zone-id': zoneId.toUpperCase(), hostnames: given.join(',') }),
+          true,
+        )
+        expect(parseRotations(JSON.stringify({ ...one, apiShield }))).toEqual({
+          rotations: [{ target: one, apiShield }],
+        })
+      }),
+    )
   })
 })
