@@ -1,8 +1,9 @@
 import type { Node } from 'yaml'
 import { registerPemSecrets, registerSecret } from '../action/secrets.ts'
-import { checkCertificate, type CheckedCertificate } from '../certificate/check.ts'
+import type { CheckedCertificate } from '../certificate/check.ts'
 import type { CertificateSpec, PemInput } from '../certificate/spec.ts'
 import { isCertificateName } from '../cloudflare/values.ts'
+import { checkAndMask } from '../upload/check.ts'
 import { Problems, knownFields, valueOf } from './document.ts'
 import { ENTRY_FIELDS, REQUIRED_ENTRY_FIELDS, type EntryField } from './fields.ts'
 import { readManifestPath, readVariable, type ManifestContext } from './sources.ts'
@@ -137,6 +138,6 @@ export function checkEntry(
   if (passphrase) spec.privateKeyPassphrase = passphrase
   if (apiShield) spec.apiShield = apiShield
   if (wrangler) spec.wrangler = wrangler
-  const checked = problems.collect(node, path, () => checkCertificate(spec, context))
+  const checked = problems.collect(node, path, () => checkAndMask(spec, context))
   return checked && { name, line: problems.lineOf(node), spec, checked }
 }

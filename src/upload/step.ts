@@ -1,4 +1,4 @@
-import { checkCertificate, type CheckedCertificate } from '../certificate/check.ts'
+import type { CheckedCertificate } from '../certificate/check.ts'
 import { subjectOf } from '../certificate/facts.ts'
 import { CloudflareApi } from '../cloudflare/client.ts'
 import type { Dependencies } from '../cloudflare/dependencies.ts'
@@ -7,7 +7,7 @@ import { failStep, log } from '../action/log.ts'
 import { setOutputs } from '../action/outputs.ts'
 import { buildOutputs } from './outputs.ts'
 import { saveRotations } from '../replace/saved-rotation.ts'
-import { registerSecret } from '../action/secrets.ts'
+import { checkAndMask } from './check.ts'
 import { getSettings, type Settings, type StepSettings } from './settings.ts'
 import { githubRunContext } from '../action/run-context.ts'
 import { writeSummary } from '../action/job-summary.ts'
@@ -21,9 +21,7 @@ export async function runUpload(dependencies: Dependencies): Promise<void> {
   try {
     const settings = getSettings(actionInputs())
     const now = new Date(dependencies.clock.now())
-    const checked = checkCertificate(settings.certificate, { now, expiryWarningDays: settings.step.expiryWarningDays })
-    // The decrypted key is a form of the key the action made: masked before anything is logged.
-    if (checked.privateKeyPem) registerSecret(checked.privateKeyPem)
+    const checked = checkAndMask(settings.certificate, { now, expiryWarningDays: settings.step.expiryWarningDays })
     logChecks(checked)
     const api = new CloudflareApi(settings.step, dependencies.http.send, dependencies.clock)
     const report = await upload(api, settings, checked, now)
