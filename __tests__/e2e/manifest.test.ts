@@ -126,14 +126,21 @@ describe('a manifest applied', () => {
     expect(fake.certificates.size).toBe(3)
   })
 
-  it('an entry Cloudflare refuses fails the step at the end, naming it; the others complete with their outputs', async () => {
+  it('an entry Cloudflare refuses fails the step at the end, naming it; the others complete, and its id is output too', async () => {
     const repo = manifestRepository(manifestText({ zoneId: 'ffffffffffffffffffffffffffffffff' }))
     const run = await mainStep(manifestInputs(fake, { 'max-retries': '0' }), env(repo))
     expect(run.exitCode).toBe(1)
     expect(errors(run)).toEqual([
-      expect.stringMatching(/^Manifest entry failed \(1 of 3\): 'api-clients-ca' \(line 11\): /),
+      expect.stringMatching(
+        /^Manifest entry failed \(1 of 3\): 'api-clients-ca' \(line 11\): .*The CA is uploaded as [0-9a-f-]{36} \(its id is in the step's outputs\): once this is fixed, re-run/,
+      ),
     ])
-    expect(Object.keys(certificatesOutput(run))).toEqual(['payments-client', 'billing-client'])
+    // Uploaded but not attached: its id is in `certificates`, so that what follows can find it.
+    const outputs = certificatesOutput(run)
+    expect(Object.keys(outputs)).toEqual(['payments-client', 'billing-client', 'api-clients-ca'])
+    expect(fake.certificates.has(outputs['api-clients-ca']?.id as string)).toBe(true)
+    expect(outputs['api-clients-ca']?.created).toBe(true)
+    expect(outputs['api-clients-ca']?.hostnames).toBeUndefined()
     expect(fake.certificates.size).toBe(3)
     expect(leakedSecrets(run, secretsOf(repo))).toEqual([])
   })

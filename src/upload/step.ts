@@ -13,7 +13,7 @@ import { githubRunContext } from '../action/run-context.ts'
 import { writeSummary } from '../action/job-summary.ts'
 import { renderSummary, type RunReport } from './summary.ts'
 import { plural } from '../core/text.ts'
-import { applyCertificate, PlacedButNotAttached } from './apply.ts'
+import { applyCertificate, PlacedButUnfinished } from './apply.ts'
 import { planCertificate } from './dry-run.ts'
 import type { CertificateResult } from './result.ts'
 /** The main step: inputs → settings → checked certificate → Cloudflare → outputs and summary. */
@@ -56,7 +56,7 @@ async function upload(
       result = await applyCertificate(api, spec, checked, options)
     } catch (error) {
       // All outputs but `hostnames`, which cannot be known now: a re-run adopts the certificate.
-      if (error instanceof PlacedButNotAttached) {
+      if (error instanceof PlacedButUnfinished) {
         const { hostnames: _unknown, ...outputs } = buildOutputs(error.placed)
         setOutputs(outputs)
       }
