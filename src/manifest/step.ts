@@ -16,6 +16,7 @@ import { applyCertificate, PlacedButUnfinished } from '../upload/apply.ts'
 import { planCertificate } from '../upload/dry-run.ts'
 import type { CertificateResult } from '../upload/result.ts'
 import { getStepSettings, readReplace, type StepSettings } from '../upload/settings.ts'
+import { sharedWorkerChecks } from '../upload/wrangler.ts'
 import { logChecks } from '../upload/step.ts'
 import { countChanges, planCells, renderPlanHtml, renderPlanMarkdown, type PlanRow } from './plan.ts'
 import { certificateOutput, planRows, type CertificateOutput } from './plan-rows.ts'
@@ -138,6 +139,8 @@ async function runEntries(
     listing,
     workspace: step.workspace,
     checkWorkers: step.checkWorkers,
+    // The Workers are read once for the step, not once per entry.
+    workerCheck: sharedWorkerChecks(api),
   }
   const settled = await settleConcurrently(entries, MAX_CONCURRENT_ENTRIES, (entry) =>
     step.dryRun

@@ -13,8 +13,8 @@ import type { SavedRotation } from '../replace/saved-rotation.ts'
 import { judgeExisting, planPlacement, rotationTarget } from './plan.ts'
 import type { CertificateOptions, CertificateResult } from './result.ts'
 import { rotationUploadTime, uploadOrAdopt, uploadTimeOf } from './upload.ts'
-import { writeWrangler, type WranglerWork } from './wrangler.ts'
-import { checksWorkers, workerCheck } from '../replace/workers.ts'
+import { workersOf, writeWrangler, type WranglerWork } from './wrangler.ts'
+import { checksWorkers } from '../replace/workers.ts'
 
 /**
  * The certificate is in place but its work is not done: the API Shield attach, or the Wrangler write,
@@ -80,10 +80,12 @@ export async function applyCertificate(
   const reads: RetireReads = { api }
   // What the new CA serves is read from Cloudflare again before each old CA gives up a hostname.
   if (zone) reads.zone = { client: zone, newServes: () => zone.read(certificate.id) }
-  const workers = workerCheck(api, work.workers)
+  const workers = workersOf(api, options, work.workers)
   if (workers) reads.workers = workers
+  // A step's listing made before the upload, with the certificate in it: the account is not listed again.
+  const since = options.listing && [...options.listing.filter((c) => c.id !== certificate.id), certificate]
   if (options.replaceWhen === 'immediately') {
-    const outcome: ReplaceOutcome = await replaceInStep(reads, target)
+    const outcome: ReplaceOutcome = await replaceInStep(reads, target, since)
     return { ...base, replace: true, outcome }
   }
   const rotation: SavedRotation = {
@@ -91,7 +93,7 @@ export async function applyCertificate(
     ...(spec.apiShield ? { apiShield: spec.apiShield } : {}),
     ...(checksWorkers(work.workers) ? { workers: work.workers } : {}),
   }
-  return { ...base, replace: true, outcome: await scheduledCandidates(api, target), rotation }
+  return { ...base, replace: true, outcome: await scheduledCandidates(api, target, since), rotation }
 }
 
 /** The certificate in the account: reused from a listing, or uploaded (adopted when it is there). */
