@@ -13,7 +13,7 @@ import { escapeForSummary } from '../core/html.ts'
 import { plural } from '../core/text.ts'
 import { saveRotations } from '../replace/saved-rotation.ts'
 import { applyCertificate, PlacedButUnfinished } from '../upload/apply.ts'
-import { planCertificate } from '../upload/dry-run.ts'
+import { logDryRun, planCertificate } from '../upload/dry-run.ts'
 import type { CertificateResult } from '../upload/result.ts'
 import { getStepSettings, readReplace, type StepSettings } from '../upload/settings.ts'
 import { sharedWorkerChecks } from '../upload/wrangler.ts'
@@ -70,7 +70,7 @@ async function manifestStep(source: InputSource, dependencies: Dependencies): Pr
   }
   const now = new Date(dependencies.clock.now())
   const entries = readManifest(manifest, {
-    workspace: source.env.GITHUB_WORKSPACE || process.cwd(),
+    workspace: step.workspace,
     env: source.env,
     replace: readReplace(source),
     now,
@@ -130,8 +130,7 @@ async function runEntries(
   step: StepSettings,
   now: Date,
 ): Promise<EntriesRun> {
-  if (step.dryRun)
-    log.info(`Dry run: reading the certificates of account ${step.accountId}; nothing will be uploaded or deleted.`)
+  if (step.dryRun) logDryRun(step.accountId)
   const listing = await api.listCertificates()
   const options = {
     now,

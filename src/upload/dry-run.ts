@@ -13,6 +13,11 @@ import type { CertificateOptions, CertificateResult } from './result.ts'
 import { rotationUploadTime } from './upload.ts'
 import { planWrangler, workersOf } from './wrangler.ts'
 
+/** The one line a dry run starts with, whatever the step. */
+export function logDryRun(accountId: string): void {
+  log.info(`Dry run: reading the certificates of account ${accountId}; nothing will be uploaded or deleted.`)
+}
+
 /**
  * A dry run of one spec: what a real run would do as the account stands, from the listing and the
  * reads the planners need (the CA's hostnames, each older certificate's hostnames and associations).

@@ -14,7 +14,7 @@ import { writeSummary } from '../action/job-summary.ts'
 import { renderSummary, type RunReport } from './summary.ts'
 import { plural } from '../core/text.ts'
 import { applyCertificate, PlacedButUnfinished } from './apply.ts'
-import { planCertificate } from './dry-run.ts'
+import { logDryRun, planCertificate } from './dry-run.ts'
 import type { CertificateResult } from './result.ts'
 /** The main step: inputs → settings → checked certificate → Cloudflare → outputs and summary. */
 export async function runUpload(dependencies: Dependencies): Promise<void> {
@@ -49,7 +49,7 @@ async function upload(
   const options = { now, replaceWhen: step.replaceWhen, workspace: step.workspace, checkWorkers: step.checkWorkers }
   let result: CertificateResult
   if (step.dryRun) {
-    log.info(`Dry run: reading the certificates of account ${step.accountId}; nothing will be uploaded or deleted.`)
+    logDryRun(step.accountId)
     result = await planCertificate(api, spec, checked, { ...options, listing: await api.listCertificates() })
   } else {
     try {
