@@ -126,16 +126,64 @@ describe('a manifest applied', () => {
     expect(fake.certificates.size).toBe(3)
   })
 
-  it('an entry Cloudflare refuses fails the step at the end, naming it; the others complete with their outputs', async () => {
+  it('an entry Cloudflare refuses fails the step at the end, naming it; the others complete, and its id is output too', async () => {
     const repo = manifestRepository(manifestText({ zoneId: 'ffffffffffffffffffffffffffffffff' }))
     const run = await mainStep(manifestInputs(fake, { 'max-retries': '0' }), env(repo))
     expect(run.exitCode).toBe(1)
     expect(errors(run)).toEqual([
-      expect.stringMatching(/^Manifest entry failed \(1 of 3\): 'api-clients-ca' \(line 11\): /),
+      expect.stringMatching(
+        /^Manifest entry failed \(1 of 3\): 'api-clients-ca' \(line 11\): .*The CA is uploaded as [0-9a-f-]{36} \(its id is in the step's outputs\): once this is fixed, re-run/,
+      ),
     ])
-    expect(Object.keys(certificatesOutput(run))).toEqual(['payments-client', 'billing-client'])
+    // Uploaded but not attached: its id is in `certificates`, so that what follows can find it.
+    const outputs = certificatesOutput(run)
+    expect(Object.keys(outputs)).toEqual(['payments-client', 'billing-client', 'api-clients-ca'])
+    expect(fake.certificates.has(outputs['api-clients-ca']?.id as string)).toBe(true)
+    expect(outputs['api-clients-ca']?.created).toBe(true)
+    expect(outputs['api-clients-ca']?.hostnames).toBeUndefined()
     expect(fake.certificates.size).toBe(3)
     expect(leakedSecrets(run, secretsOf(repo))).toEqual([])
+  })
+})
+
+describe('the reads a manifest shares', () => {
+  const listings = (from = 0) =>
+    fake.requests.slice(from).filter((r) => r.method === 'GET' && r.path.endsWith('/mtls_certificates'))
+  const scriptLists = () => fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/workers/scripts'))
+
+  it.each(['end-of-job', 'immediately'])(
+    'replace-when %s: the account is listed once before the entries, not once more for each',
+    async (when) => {
+      const repo = manifestRepository(manifestText({ replace: true }))
+      const old = fake.seed(issuedEarlier(), { name: 'payments-client', uploadedOn: '2024-01-01T00:00:00Z' })
+      const run = await mainStep(manifestInputs(fake, { 'replace-when': when }), env(repo))
+      expect(errors(run)).toEqual([])
+      expect(fake.requestsTo('POST')).toHaveLength(3)
+      // One listing before the uploads; at most one after them for all three entries.
+      expect(listings().length).toBeLessThanOrEqual(2)
+      const firstPost = fake.requests.findIndex((r) => r.method === 'POST')
+      expect(listings().length - listings(firstPost).length).toBe(1)
+      // The older certificate is still found: retired now, or a candidate of the post step.
+      if (when === 'immediately') expect(fake.certificates.has(old.id)).toBe(false)
+      else
+        expect(
+          planOutput(run)
+            .filter((row) => row.action === 'retire')
+            .map((row) => row.id),
+        ).toEqual([old.id])
+    },
+  )
+
+  it("check-workers: every Worker's bindings are read once for the step, not once per entry", async () => {
+    const repo = manifestRepository(manifestText({ replace: true }))
+    for (const name of ['payments-client', 'billing-client'])
+      fake.seed(issuedEarlier(), { name, uploadedOn: '2024-01-01T00:00:00Z' })
+    fake.deployWorker('payments')
+    const run = await mainStep(manifestInputs(fake, { 'dry-run': 'true', 'check-workers': 'true' }), env(repo))
+    expect(errors(run)).toEqual([])
+    expect(planOutput(run).filter((row) => row.action === 'retire')).toHaveLength(2)
+    expect(scriptLists()).toHaveLength(1)
+    expect(fake.requests.filter((r) => r.path.endsWith('/payments/settings'))).toHaveLength(1)
   })
 })
 

@@ -189,7 +189,7 @@ describe('the id written into the Wrangler configurations', () => {
     expect(failed.exitCode).toBe(1)
     const id = failed.outputs['certificate-id'] ?? ''
     expect(id).not.toBe('')
-    expect(failed.log).toContain(`The certificate is uploaded as ${id} (certificate-id is set)`)
+    expect(failed.log).toContain(`The certificate is uploaded as ${id} (its id is in the step's outputs)`)
     expect(failed.log).toContain('has no mtls_certificates entry with binding = "PAYMENTS_CERT"')
 
     writeFileSync(join(workspace, 'wrangler.toml'), TOML)

@@ -1,12 +1,13 @@
 import type { Node } from 'yaml'
 import { registerPemSecrets, registerSecret } from '../action/secrets.ts'
-import { checkCertificate, type CheckedCertificate } from '../certificate/check.ts'
+import type { CheckedCertificate } from '../certificate/check.ts'
 import type { CertificateSpec, PemInput } from '../certificate/spec.ts'
 import { isCertificateName } from '../cloudflare/values.ts'
+import { checkAndMask } from '../upload/check.ts'
 import { Problems, knownFields, valueOf } from './document.ts'
 import { ENTRY_FIELDS, REQUIRED_ENTRY_FIELDS, type EntryField } from './fields.ts'
 import { readManifestPath, readVariable, type ManifestContext } from './sources.ts'
-import { readApiShield, readBindings, type Fields } from './targets.ts'
+import { readApiShield, readBindings, type Fields, type SeenBindings } from './targets.ts'
 
 /** One entry of the manifest, checked: what the upload step does with it. */
 export interface ManifestEntry {
@@ -24,7 +25,7 @@ export function checkEntry(
   index: number,
   context: ManifestContext,
   problems: Problems,
-  names: Map<string, number>,
+  seen: { names: Map<string, number>; bindings: SeenBindings },
 ): ManifestEntry | undefined {
   const path = `certificates[${index}]`
   const before = problems.list.length
@@ -47,8 +48,8 @@ export function checkEntry(
       'must be a single line of at most 200 characters: the label in the Cloudflare dashboard',
     )
   } else if (name !== undefined) {
-    const first = names.get(name)
-    if (first === undefined) names.set(name, problems.lineOf(at('name')))
+    const first = seen.names.get(name)
+    if (first === undefined) seen.names.set(name, problems.lineOf(at('name')))
     else
       problems.add(
         at('name'),
@@ -121,7 +122,7 @@ export function checkEntry(
     )
   }
   const apiShield = readApiShield(fields, ca, path, problems)
-  const wrangler = readBindings(fields.wrangler, ca, hasKey, path, context, problems)
+  const wrangler = readBindings(fields.wrangler, ca, hasKey, { path, entry: index }, context, problems, seen.bindings)
 
   if (problems.list.length > before || name === undefined || ca === undefined || certificateText === undefined) {
     return undefined
@@ -137,6 +138,6 @@ export function checkEntry(
   if (passphrase) spec.privateKeyPassphrase = passphrase
   if (apiShield) spec.apiShield = apiShield
   if (wrangler) spec.wrangler = wrangler
-  const checked = problems.collect(node, path, () => checkCertificate(spec, context))
+  const checked = problems.collect(node, path, () => checkAndMask(spec, context))
   return checked && { name, line: problems.lineOf(node), spec, checked }
 }

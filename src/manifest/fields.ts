@@ -38,6 +38,3 @@ export const REQUIRED_BINDING_FIELDS = ['config', 'binding'] as const
 export const VARIABLE_NAME = /^[A-Z_][A-Z0-9_]*$/
 /** The runner's own variables: a manifest that named one would send the runner's secrets as a key. */
 export const RESERVED_VARIABLE_PREFIXES = ['GITHUB_', 'ACTIONS_', 'RUNNER_', 'INPUT_'] as const
-
-/** A Worker binding's name, as Wrangler takes it: a JavaScript identifier. */
-export const BINDING_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/

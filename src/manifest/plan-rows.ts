@@ -57,7 +57,8 @@ export interface CertificateOutput {
   'wrangler-configs'?: string[]
 }
 
-export function certificateOutput(result: CertificateResult): CertificateOutput {
+/** From a result, or from what a failed entry had placed (PlacedButUnfinished), so that a re-run adopts it. */
+export function certificateOutput(result: Parameters<typeof buildOutputs>[0]): CertificateOutput {
   const outputs = buildOutputs(result)
   return {
     id: outputs['certificate-id'],

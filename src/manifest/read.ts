@@ -59,9 +59,9 @@ export function checkManifest(text: string, file: string, context: ManifestConte
   const entries: ManifestEntry[] = []
   const items = list && listOf(list.value, 'entries', 'certificates', problems, list.value ?? list.key)
   if (items?.length === 0) problems.add(list?.value, 'certificates', 'lists no certificate: give at least one entry')
-  const names = new Map<string, number>()
+  const seen = { names: new Map<string, number>(), bindings: new Map() }
   items?.forEach((item, index) => {
-    const entry = checkEntry(item, index, context, problems, names)
+    const entry = checkEntry(item, index, context, problems, seen)
     if (entry) entries.push(entry)
   })
   problems.throwIfAny()

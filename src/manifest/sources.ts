@@ -5,6 +5,7 @@ import { registerSecret } from '../action/secrets.ts'
 import { readTextFile, type FileSubject } from '../certificate/pem-file.ts'
 import { pathInWorkspace } from '../core/workspace-path.ts'
 import { InputError } from '../core/errors.ts'
+import { checkConfigExtension } from '../wrangler/settings.ts'
 import { Problems } from './document.ts'
 import { RESERVED_VARIABLE_PREFIXES, VARIABLE_NAME } from './fields.ts'
 
@@ -22,8 +23,8 @@ export interface ManifestContext {
   expiryWarningDays: number
 }
 
-const subjectOf = (problems: Problems, line: number, field: string, noun: string): FileSubject => ({
-  label: `${problems.file}:${line}: ${field}`,
+const subjectOf = (problems: Problems, at: Node | null, field: string, noun: string): FileSubject => ({
+  label: fieldLabel(problems, at, field),
   relativeTo: "the manifest's folder",
   noun,
 })
@@ -36,7 +37,7 @@ export function readManifestPath(
   context: ManifestContext,
   problems: Problems,
 ): string | undefined {
-  const subject = subjectOf(problems, problems.lineOf(at), field, 'PEM file')
+  const subject = subjectOf(problems, at, field, 'PEM file')
   return fileProblem(problems, () =>
     readTextFile(subject, path, pathInWorkspace(subject, path, context.workspace, context.folder)),
   )
@@ -53,9 +54,9 @@ export function workspacePath(
   context: ManifestContext,
   problems: Problems,
 ): string | undefined {
-  const line = problems.lineOf(at)
-  const subject = subjectOf(problems, line, field, 'Wrangler configuration')
+  const subject = subjectOf(problems, at, field, 'Wrangler configuration')
   return fileProblem(problems, () => {
+    checkConfigExtension(subject.label, path)
     const fullPath = pathInWorkspace(subject, path, context.workspace, context.folder)
     const stats = statSync(fullPath, { throwIfNoEntry: false })
     if (!stats?.isFile()) {
@@ -67,8 +68,12 @@ export function workspacePath(
   })
 }
 
-/** The messages of pem-file.ts already start with the file, line and field. */
-function fileProblem<T>(problems: Problems, read: () => T): T | undefined {
+/** The label a message about a field starts with: `deploy/certificates.yml:8: certificates[0].ca`. */
+export const fieldLabel = (problems: Problems, at: Node | null, field: string): string =>
+  `${problems.file}:${problems.lineOf(at)}: ${field}`
+
+/** Runs `read`, adding its InputError as a problem: the messages of pem-file.ts and wrangler/ already start with the file, line and field. */
+export function fileProblem<T>(problems: Problems, read: () => T): T | undefined {
   try {
     return read()
   } catch (error) {

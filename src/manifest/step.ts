@@ -12,10 +12,11 @@ import { InputError, OperationError, errorMessage } from '../core/errors.ts'
 import { escapeForSummary } from '../core/html.ts'
 import { plural } from '../core/text.ts'
 import { saveRotations } from '../replace/saved-rotation.ts'
-import { applyCertificate } from '../upload/apply.ts'
-import { planCertificate } from '../upload/dry-run.ts'
+import { applyCertificate, PlacedButUnfinished } from '../upload/apply.ts'
+import { logDryRun, planCertificate } from '../upload/dry-run.ts'
 import type { CertificateResult } from '../upload/result.ts'
 import { getStepSettings, readReplace, type StepSettings } from '../upload/settings.ts'
+import { sharedWorkerChecks } from '../upload/wrangler.ts'
 import { logChecks } from '../upload/step.ts'
 import { countChanges, planCells, renderPlanHtml, renderPlanMarkdown, type PlanRow } from './plan.ts'
 import { certificateOutput, planRows, type CertificateOutput } from './plan-rows.ts'
@@ -69,7 +70,7 @@ async function manifestStep(source: InputSource, dependencies: Dependencies): Pr
   }
   const now = new Date(dependencies.clock.now())
   const entries = readManifest(manifest, {
-    workspace: source.env.GITHUB_WORKSPACE || process.cwd(),
+    workspace: step.workspace,
     env: source.env,
     replace: readReplace(source),
     now,
@@ -83,12 +84,7 @@ async function manifestStep(source: InputSource, dependencies: Dependencies): Pr
   for (const row of rows) log.info(`Plan: ${planCells(row).filter(Boolean).join(' · ')}`)
   const changes = countChanges(rows)
   setOutputs({
-    certificates: JSON.stringify(
-      Object.fromEntries(run.done.map(({ entry, result }) => [entry.name, certificateOutput(result)])) satisfies Record<
-        string,
-        CertificateOutput
-      >,
-    ),
+    certificates: JSON.stringify(Object.fromEntries(run.outputs) satisfies Record<string, CertificateOutput>),
     plan: JSON.stringify(rows),
     changes: String(changes),
   })
@@ -123,6 +119,8 @@ async function manifestStep(source: InputSource, dependencies: Dependencies): Pr
 interface EntriesRun {
   done: { entry: ManifestEntry; result: CertificateResult }[]
   failed: { entry: ManifestEntry; error: unknown }[]
+  /** The `certificates` output, in the manifest's order: the entries done, and those placed but not finished. */
+  outputs: [string, CertificateOutput][]
 }
 
 /** Every entry with one listing of the account; one failing leaves the others to finish. */
@@ -132,8 +130,7 @@ async function runEntries(
   step: StepSettings,
   now: Date,
 ): Promise<EntriesRun> {
-  if (step.dryRun)
-    log.info(`Dry run: reading the certificates of account ${step.accountId}; nothing will be uploaded or deleted.`)
+  if (step.dryRun) logDryRun(step.accountId)
   const listing = await api.listCertificates()
   const options = {
     now,
@@ -141,19 +138,26 @@ async function runEntries(
     listing,
     workspace: step.workspace,
     checkWorkers: step.checkWorkers,
+    // The Workers are read once for the step, not once per entry.
+    workerCheck: sharedWorkerChecks(api),
   }
   const settled = await settleConcurrently(entries, MAX_CONCURRENT_ENTRIES, (entry) =>
     step.dryRun
       ? planCertificate(api, entry.spec, entry.checked, options)
       : applyCertificate(api, entry.spec, entry.checked, options),
   )
-  const run: EntriesRun = { done: [], failed: [] }
+  const run: EntriesRun = { done: [], failed: [], outputs: [] }
   settled.forEach((outcome, index) => {
     const entry = entries[index] as ManifestEntry
-    if (outcome.status === 'fulfilled') run.done.push({ entry, result: outcome.value })
-    else {
+    if (outcome.status === 'fulfilled') {
+      run.done.push({ entry, result: outcome.value })
+      run.outputs.push([entry.name, certificateOutput(outcome.value)])
+    } else {
       log.warning(`Manifest entry '${entry.name}' failed: ${errorMessage(outcome.reason)}`)
       run.failed.push({ entry, error: outcome.reason })
+      // In the account, its work unfinished: its id is output, as the single step's certificate-id is.
+      if (outcome.reason instanceof PlacedButUnfinished)
+        run.outputs.push([entry.name, certificateOutput(outcome.reason.placed)])
     }
   })
   // One save for every entry's rotation: the post step finishes them all.

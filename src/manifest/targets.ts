@@ -2,12 +2,17 @@ import type { Node } from 'yaml'
 import { parseHostnames, parseZoneId } from '../api-shield/settings.ts'
 import type { BindingTarget, CertificateSpec } from '../certificate/spec.ts'
 import { Problems, knownFields, listOf, valueOf } from './document.ts'
-import { BINDING_FIELDS, BINDING_NAME, REQUIRED_BINDING_FIELDS, type EntryField } from './fields.ts'
-import { workspacePath, type ManifestContext } from './sources.ts'
+import { loadBinding } from '../wrangler/config.ts'
+import { isBindingName } from '../wrangler/settings.ts'
+import { BINDING_FIELDS, REQUIRED_BINDING_FIELDS, type EntryField } from './fields.ts'
+import { fieldLabel, fileProblem, workspacePath, type ManifestContext } from './sources.ts'
 
 /** What an entry's certificate goes onto: API Shield hostnames (a CA), Worker bindings (a leaf). */
 
 export type Fields = Partial<Record<EntryField, { key: Node | null; value: Node | null }>>
+
+/** Each Wrangler file and binding the manifest lists so far, with the line and entry that list it. */
+export type SeenBindings = Map<string, { line: number; entry: number }>
 
 export function readApiShield(
   fields: Fields,
@@ -55,13 +60,19 @@ export function readApiShield(
   return zoneId && hostnames ? { zoneId, hostnames } : undefined
 }
 
+/**
+ * The entry's Wrangler bindings, each file read and checked as the step will read it (it parses, and
+ * has the binding) before anything is sent. A file's binding holds one id: listed by two entries, it
+ * would flip between their certificates on every run, so it is refused, naming both lines.
+ */
 export function readBindings(
   given: Fields['wrangler'],
   ca: boolean | undefined,
   hasKey: boolean,
-  path: string,
+  { path, entry }: { path: string; entry: number },
   context: ManifestContext,
   problems: Problems,
+  seen: SeenBindings,
 ): BindingTarget[] | undefined {
   if (!given) return undefined
   const field = `${path}.wrangler`
@@ -92,16 +103,34 @@ export function readBindings(
       typeof configText === 'string'
         ? workspacePath(configText, fields.config?.value ?? null, `${itemPath}.config`, context, problems)
         : undefined
-    if (typeof binding === 'string' && !BINDING_NAME.test(binding)) {
+    const bindingAt = fields.binding?.value ?? null
+    if (typeof binding === 'string' && !isBindingName(binding)) {
       problems.add(
-        fields.binding?.value,
+        bindingAt,
         `${itemPath}.binding`,
         `'${binding.slice(0, 40)}' is not a binding name: letters, digits, _ and $, not starting with a digit (PAYMENTS_CERT)`,
       )
     } else if (config !== undefined && typeof binding === 'string') {
-      if (targets.some((t) => t.config === config && t.binding === binding)) {
+      const key = `${config}\n${binding}`
+      const first = seen.get(key)
+      if (first?.entry === entry) {
         problems.add(item, itemPath, `lists ${config} and ${binding} a second time`)
-      } else targets.push({ config, binding })
+      } else if (first) {
+        problems.add(
+          item,
+          itemPath,
+          `lists ${config} and ${binding}, as the entry on line ${first.line} does: a binding holds one certificate's id, so two entries would overwrite each other's on every run. Give each entry its own binding`,
+        )
+      } else {
+        seen.set(key, { line: problems.lineOf(item), entry })
+        const target = { config, binding }
+        const labels = {
+          config: fieldLabel(problems, fields.config?.value ?? null, `${itemPath}.config`),
+          binding: fieldLabel(problems, bindingAt, `${itemPath}.binding`),
+        }
+        // Checked now, not first after the upload: the step reads it again to write the id.
+        if (fileProblem(problems, () => loadBinding(context.workspace, target, labels))) targets.push(target)
+      }
     }
   })
   return targets.length === items.length ? targets : undefined

@@ -42,11 +42,16 @@ export async function planReplace(
 
 /**
  * `replace` in the main step, once the new certificate is in place, with a listing made since (make
- * before break): a failure is a warning, as the upload stands.
+ * before break), or the step's listing with the new certificate in it (a manifest's entries share one):
+ * a failure is a warning, as the upload stands.
  */
-export async function replaceInStep(reads: RetireReads, target: RotationTarget): Promise<ReplaceOutcome> {
+export async function replaceInStep(
+  reads: RetireReads,
+  target: RotationTarget,
+  listing?: readonly MtlsCertificate[],
+): Promise<ReplaceOutcome> {
   try {
-    const replacements = await replaceOlder(reads, await reads.api.listCertificates(), target)
+    const replacements = await replaceOlder(reads, listing ?? (await reads.api.listCertificates()), target)
     logReplacements(replacements)
     return { replacements, candidates: [] }
   } catch (error) {
@@ -59,11 +64,15 @@ export async function replaceInStep(reads: RetireReads, target: RotationTarget):
 
 /**
  * The older certificates the post step will consider, as the account stands now (the rotation is
- * saved by the caller, with the others of its step). The post step lists again, so a listing that
- * fails here is only a warning.
+ * saved by the caller, with the others of its step), from `listing` when the caller has one. The post
+ * step lists again, so a listing that fails here is only a warning.
  */
-export async function scheduledCandidates(api: CloudflareApi, target: RotationTarget): Promise<ReplaceOutcome> {
-  const candidates = await api.listCertificates().then(
+export async function scheduledCandidates(
+  api: CloudflareApi,
+  target: RotationTarget,
+  listing?: readonly MtlsCertificate[],
+): Promise<ReplaceOutcome> {
+  const candidates = await (listing ? Promise.resolve(listing) : api.listCertificates()).then(
     (certificates) => replaceCandidates(certificates, target),
     (error: unknown) => {
       log.warning(

@@ -13,17 +13,17 @@ import type { SavedRotation } from '../replace/saved-rotation.ts'
 import { judgeExisting, planPlacement, rotationTarget } from './plan.ts'
 import type { CertificateOptions, CertificateResult } from './result.ts'
 import { rotationUploadTime, uploadOrAdopt, uploadTimeOf } from './upload.ts'
-import { writeWrangler, type WranglerWork } from './wrangler.ts'
-import { checksWorkers, workerCheck } from '../replace/workers.ts'
+import { workersOf, writeWrangler, type WranglerWork } from './wrangler.ts'
+import { checksWorkers } from '../replace/workers.ts'
 
 /**
- * The API Shield attach, or the Wrangler write, failed once the certificate was in place: the step
- * sets the outputs it can from `placed` (all but hostnames), so that a re-run adopts the certificate
- * and finishes the job.
+ * The certificate is in place but its work is not done: the API Shield attach, or the Wrangler write,
+ * failed. The step puts its id where it puts the others' (certificate-id; a manifest's `certificates`)
+ * from `placed`, without hostnames, so that a re-run adopts the certificate and finishes the job.
  */
-export class PlacedButNotAttached extends OperationError {
+export class PlacedButUnfinished extends OperationError {
   readonly placed: Pick<CertificateResult, 'spec' | 'checked' | 'certificate' | 'created'>
-  constructor(message: string, placed: PlacedButNotAttached['placed'], cause: unknown) {
+  constructor(message: string, placed: PlacedButUnfinished['placed'], cause: unknown) {
     super(message, { cause })
     this.placed = placed
   }
@@ -31,7 +31,8 @@ export class PlacedButNotAttached extends OperationError {
 
 /**
  * Carries out one spec: the certificate placed (uploaded, or found where Cloudflare says it is), then
- * its API Shield hostnames attached, then replace run or scheduled (make before break).
+ * its API Shield hostnames attached, then its id written into its Wrangler files, then replace run or
+ * scheduled (make before break).
  */
 export async function applyCertificate(
   api: CloudflareApi,
@@ -46,8 +47,8 @@ export async function applyCertificate(
     try {
       attachment = await attachHostnames(zone, certificate.id, spec.apiShield.hostnames, created)
     } catch (error) {
-      throw new PlacedButNotAttached(
-        `${errorMessage(error).replace(/\.$/, '')}. The CA is ${created ? 'uploaded' : 'in the account'} as ${certificate.id} (certificate-id is set): once this is fixed, re-run the job, which adopts it and attaches the hostnames.`,
+      throw new PlacedButUnfinished(
+        `${errorMessage(error).replace(/\.$/, '')}. The CA is ${created ? 'uploaded' : 'in the account'} as ${certificate.id} (its id is in the step's outputs): once this is fixed, re-run the job, which adopts it and attaches the hostnames.`,
         { spec, checked, certificate, created },
         error,
       )
@@ -57,8 +58,8 @@ export async function applyCertificate(
   try {
     work = writeWrangler(spec, certificate.id, options)
   } catch (error) {
-    throw new PlacedButNotAttached(
-      `${errorMessage(error).replace(/\.$/, '')}. The certificate is ${created ? 'uploaded' : 'in the account'} as ${certificate.id} (certificate-id is set): once this is fixed, re-run the job, which adopts it and writes its id into the Wrangler configuration.`,
+    throw new PlacedButUnfinished(
+      `${errorMessage(error).replace(/\.$/, '')}. The certificate is ${created ? 'uploaded' : 'in the account'} as ${certificate.id} (its id is in the step's outputs): once this is fixed, re-run the job, which adopts it and writes its id into the Wrangler configuration.`,
       { spec, checked, certificate, created },
       error,
     )
@@ -79,10 +80,12 @@ export async function applyCertificate(
   const reads: RetireReads = { api }
   // What the new CA serves is read from Cloudflare again before each old CA gives up a hostname.
   if (zone) reads.zone = { client: zone, newServes: () => zone.read(certificate.id) }
-  const workers = workerCheck(api, work.workers)
+  const workers = workersOf(api, options, work.workers)
   if (workers) reads.workers = workers
+  // A step's listing made before the upload, with the certificate in it: the account is not listed again.
+  const since = options.listing && [...options.listing.filter((c) => c.id !== certificate.id), certificate]
   if (options.replaceWhen === 'immediately') {
-    const outcome: ReplaceOutcome = await replaceInStep(reads, target)
+    const outcome: ReplaceOutcome = await replaceInStep(reads, target, since)
     return { ...base, replace: true, outcome }
   }
   const rotation: SavedRotation = {
@@ -90,7 +93,7 @@ export async function applyCertificate(
     ...(spec.apiShield ? { apiShield: spec.apiShield } : {}),
     ...(checksWorkers(work.workers) ? { workers: work.workers } : {}),
   }
-  return { ...base, replace: true, outcome: await scheduledCandidates(api, target), rotation }
+  return { ...base, replace: true, outcome: await scheduledCandidates(api, target, since), rotation }
 }
 
 /** The certificate in the account: reused from a listing, or uploaded (adopted when it is there). */

@@ -11,8 +11,12 @@ import type { RetireReads } from '../replace/read.ts'
 import { judgeExisting, planPlacement, rotationTarget } from './plan.ts'
 import type { CertificateOptions, CertificateResult } from './result.ts'
 import { rotationUploadTime } from './upload.ts'
-import { planWrangler } from './wrangler.ts'
-import { workerCheck } from '../replace/workers.ts'
+import { planWrangler, workersOf } from './wrangler.ts'
+
+/** The one line a dry run starts with, whatever the step. */
+export function logDryRun(accountId: string): void {
+  log.info(`Dry run: reading the certificates of account ${accountId}; nothing will be uploaded or deleted.`)
+}
 
 /**
  * A dry run of one spec: what a real run would do as the account stands, from the listing and the
@@ -61,7 +65,7 @@ export async function planCertificate(
   const reads: RetireReads = { api }
   // The hostnames the new CA would serve: the attach plan's.
   if (zone && attachment) reads.zone = { client: zone, newServes: () => Promise.resolve(attachment.after) }
-  const workers = workerCheck(api, work.workers)
+  const workers = workersOf(api, options, work.workers)
   if (workers) reads.workers = workers
   return {
     ...base,

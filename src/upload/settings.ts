@@ -40,7 +40,8 @@ export function getSettings(source: InputSource): Settings {
   registerSecretInputs(source)
   const read = trimmedInputs(source)
 
-  const workspace = source.env.GITHUB_WORKSPACE || process.cwd()
+  const step = getStepSettings(source)
+  const { workspace } = step
   const ca = parseBoolean('ca', read('ca'), () => {
     throw new InputError(
       `Input 'ca' is required, and is empty: set ca: true for a CA certificate (uploaded without a key) or ca: false for a client (leaf) certificate. ${EMPTY_INPUT_NOTE}`,
@@ -50,8 +51,6 @@ export function getSettings(source: InputSource): Settings {
   const passphrase = source.input('private-key-passphrase')
   const certificate = readCertificate(read, workspace)
   registerPemSecrets(certificate.text, privateKey?.path === undefined ? undefined : privateKey.text)
-
-  const step = getStepSettings(source)
   const spec: CertificateSpec = {
     certificate,
     ca,

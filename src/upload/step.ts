@@ -1,4 +1,4 @@
-import { checkCertificate, type CheckedCertificate } from '../certificate/check.ts'
+import type { CheckedCertificate } from '../certificate/check.ts'
 import { subjectOf } from '../certificate/facts.ts'
 import { CloudflareApi } from '../cloudflare/client.ts'
 import type { Dependencies } from '../cloudflare/dependencies.ts'
@@ -7,23 +7,21 @@ import { failStep, log } from '../action/log.ts'
 import { setOutputs } from '../action/outputs.ts'
 import { buildOutputs } from './outputs.ts'
 import { saveRotations } from '../replace/saved-rotation.ts'
-import { registerSecret } from '../action/secrets.ts'
+import { checkAndMask } from './check.ts'
 import { getSettings, type Settings, type StepSettings } from './settings.ts'
 import { githubRunContext } from '../action/run-context.ts'
 import { writeSummary } from '../action/job-summary.ts'
 import { renderSummary, type RunReport } from './summary.ts'
 import { plural } from '../core/text.ts'
-import { applyCertificate, PlacedButNotAttached } from './apply.ts'
-import { planCertificate } from './dry-run.ts'
+import { applyCertificate, PlacedButUnfinished } from './apply.ts'
+import { logDryRun, planCertificate } from './dry-run.ts'
 import type { CertificateResult } from './result.ts'
 /** The main step: inputs → settings → checked certificate → Cloudflare → outputs and summary. */
 export async function runUpload(dependencies: Dependencies): Promise<void> {
   try {
     const settings = getSettings(actionInputs())
     const now = new Date(dependencies.clock.now())
-    const checked = checkCertificate(settings.certificate, { now, expiryWarningDays: settings.step.expiryWarningDays })
-    // The decrypted key is a form of the key the action made: masked before anything is logged.
-    if (checked.privateKeyPem) registerSecret(checked.privateKeyPem)
+    const checked = checkAndMask(settings.certificate, { now, expiryWarningDays: settings.step.expiryWarningDays })
     logChecks(checked)
     const api = new CloudflareApi(settings.step, dependencies.http.send, dependencies.clock)
     const report = await upload(api, settings, checked, now)
@@ -51,14 +49,14 @@ async function upload(
   const options = { now, replaceWhen: step.replaceWhen, workspace: step.workspace, checkWorkers: step.checkWorkers }
   let result: CertificateResult
   if (step.dryRun) {
-    log.info(`Dry run: reading the certificates of account ${step.accountId}; nothing will be uploaded or deleted.`)
+    logDryRun(step.accountId)
     result = await planCertificate(api, spec, checked, { ...options, listing: await api.listCertificates() })
   } else {
     try {
       result = await applyCertificate(api, spec, checked, options)
     } catch (error) {
       // All outputs but `hostnames`, which cannot be known now: a re-run adopts the certificate.
-      if (error instanceof PlacedButNotAttached) {
+      if (error instanceof PlacedButUnfinished) {
         const { hostnames: _unknown, ...outputs } = buildOutputs(error.placed)
         setOutputs(outputs)
       }

@@ -1,7 +1,8 @@
 import type { CertificateSpec } from '../certificate/spec.ts'
 import { log } from '../action/log.ts'
 import { printable } from '../core/text.ts'
-import type { WorkerScope } from '../replace/workers.ts'
+import type { CloudflareApi } from '../cloudflare/client.ts'
+import { workerCheck, type WorkerCheck, type WorkerScope } from '../replace/workers.ts'
 import { loadBindings, type LoadedConfigs } from '../wrangler/config.ts'
 import { planBindingEdits, type BindingEdits } from '../wrangler/edits.ts'
 import { writeBindingEdits } from '../wrangler/write.ts'
@@ -64,6 +65,26 @@ function workerScope(loaded: LoadedConfigs): WorkerScope {
     `Wrangler ${unnamed.join(', ')} binds the certificate but names no Worker (no name there): before replace deletes, the bindings of every Worker in the account are read, as with check-workers: true.`,
   )
   return 'every'
+}
+
+/** The check of the Workers replace reads: the step's shared one for the scope, or the spec's own. */
+export const workersOf = (
+  api: CloudflareApi,
+  options: Pick<CertificateOptions, 'workerCheck'>,
+  scope: WorkerScope,
+): WorkerCheck | undefined => (options.workerCheck ? options.workerCheck(scope) : workerCheck(api, scope))
+
+/**
+ * One check per scope for a step of many specs: each is memoised (workerCheck), so the Workers are
+ * read once for every spec of that scope, check-workers' every Worker once for all of them.
+ */
+export function sharedWorkerChecks(api: CloudflareApi): NonNullable<CertificateOptions['workerCheck']> {
+  const checks = new Map<string, WorkerCheck | undefined>()
+  return (scope) => {
+    const key = scope === 'every' ? 'every' : JSON.stringify([...scope].sort())
+    if (!checks.has(key)) checks.set(key, workerCheck(api, scope))
+    return checks.get(key)
+  }
 }
 
 /** Each file and section, with its old and new id, as the summary shows it. */

@@ -15,7 +15,20 @@ import { readToml } from './toml.ts'
 
 /** A configuration is a few KiB; anything past this is the wrong file. */
 const MAX_CONFIG_BYTES = 1024 * 1024
-const WHAT = "Input 'wrangler-config'"
+
+/**
+ * How the messages name what is wrong: the file, and the binding's name. The inputs' by default;
+ * a manifest's are its file, line and field (`deploy/certificates.yml:8: certificates[0].wrangler[0].binding`).
+ */
+export interface ConfigLabels {
+  config: string
+  binding: string
+}
+export const INPUT_LABELS: ConfigLabels = { config: "Input 'wrangler-config'", binding: "Input 'wrangler-config'" }
+
+/** A configuration's text as Wrangler reads it, by its name: TOML for .toml, JSON (with comments) otherwise. */
+export const parseConfig = (config: string, text: string): ConfigDocument =>
+  config.toLowerCase().endsWith('.toml') ? readToml(text) : readJson(text)
 
 /** One configuration file, read and checked: what planBindingEdits needs. */
 export interface LoadedConfig {
@@ -36,58 +49,62 @@ export function loadBindings(workspace: string, targets: readonly BindingTarget[
   return targets.map((target) => loadBinding(workspace, target))
 }
 
-function loadBinding(workspace: string, target: BindingTarget): LoadedConfig {
-  const fullPath = pathInWorkspace({ label: WHAT, relativeTo: 'the repository root' }, target.config, workspace)
+/** One target, read and checked; the problem is thrown, named by `labels`. */
+export function loadBinding(workspace: string, target: BindingTarget, labels = INPUT_LABELS): LoadedConfig {
+  const what = labels.config
+  const fullPath = pathInWorkspace({ label: what, relativeTo: 'the repository root' }, target.config, workspace)
   const shown = `'${printable(target.config)}'`
-  const text = readConfig(target.config, fullPath)
+  const text = readConfig(what, target.config, fullPath)
   let document: ConfigDocument
   try {
-    document = target.config.toLowerCase().endsWith('.toml') ? readToml(text) : readJson(text)
+    document = parseConfig(target.config, text)
   } catch (error) {
     if (!(error instanceof ConfigSyntaxError)) throw error
     throw new InputError(
-      `${WHAT}: ${shown} cannot be parsed, line ${error.line}, column ${error.column}: ${printable(error.message)}. Fix the file so that wrangler can read it.`,
+      `${what}: ${shown} cannot be parsed, line ${error.line}, column ${error.column}: ${printable(error.message)}. Fix the file so that wrangler can read it.`,
     )
   }
-  if (!isRecord(document.value)) throw new InputError(`${WHAT}: ${shown} does not hold a configuration object.`)
+  if (!isRecord(document.value)) throw new InputError(`${what}: ${shown} does not hold a configuration object.`)
   const entries = document.entries.filter((entry) => entry.binding === target.binding)
-  if (entries.length === 0) throw new InputError(missingBinding(shown, target.binding, document.entries))
+  if (entries.length === 0) {
+    throw new InputError(missingBinding(labels.binding, shown, target.binding, document.entries))
+  }
   return { target, fullPath, text, document, entries }
 }
 
-function missingBinding(shown: string, binding: string, entries: readonly CertificateEntry[]): string {
+function missingBinding(what: string, shown: string, binding: string, entries: readonly CertificateEntry[]): string {
   const found = entries.flatMap((entry) =>
     entry.binding === undefined ? [] : [`${printable(entry.binding)} (${printable(sectionOf(entry.path))})`],
   )
   const has = found.length > 0 ? `it has ${[...new Set(found)].join(', ')}` : 'it has no mtls_certificates bindings'
-  return `${WHAT}: ${shown} has no mtls_certificates entry with binding = "${binding}", at the top level or in any env.<name>: ${has}. Check binding:, or add the entry to the file (mtls_certificates is not inherited by environments).`
+  return `${what}: ${shown} has no mtls_certificates entry with binding = "${binding}", at the top level or in any env.<name>: ${has}. Check binding:, or add the entry to the file (mtls_certificates is not inherited by environments).`
 }
 
-function readConfig(config: string, fullPath: string): string {
+function readConfig(what: string, config: string, fullPath: string): string {
   const shown = `'${printable(config)}'`
   let size: number
   try {
     const stats = statSync(fullPath)
     if (!stats.isFile())
-      throw new InputError(`${WHAT}: ${shown} is not a regular file: give the path of the file itself.`)
+      throw new InputError(`${what}: ${shown} is not a regular file: give the path of the file itself.`)
     size = stats.size
   } catch (error) {
     if (error instanceof InputError) throw error
     const code = errorCode(error) || 'error'
     throw new InputError(
       code === 'ENOENT' || code === 'ENOTDIR'
-        ? `${WHAT}: file ${shown} does not exist. Check the path, relative to the repository root, and that the workflow checks the repository out (actions/checkout) before this step.`
-        : `${WHAT}: ${shown} cannot be read (${code}). Check the file's permissions.`,
+        ? `${what}: file ${shown} does not exist. Check the path, relative to the repository root, and that the workflow checks the repository out (actions/checkout) before this step.`
+        : `${what}: ${shown} cannot be read (${code}). Check the file's permissions.`,
     )
   }
   if (size > MAX_CONFIG_BYTES) {
-    throw new InputError(`${WHAT}: ${shown} is larger than 1 MiB: check that it is the Wrangler configuration.`)
+    throw new InputError(`${what}: ${shown} is larger than 1 MiB: check that it is the Wrangler configuration.`)
   }
   try {
     return readFileSync(fullPath, 'utf8')
   } catch (error) {
     throw new InputError(
-      `${WHAT}: ${shown} cannot be read (${errorCode(error) || 'error'}). Check the file's permissions.`,
+      `${what}: ${shown} cannot be read (${errorCode(error) || 'error'}). Check the file's permissions.`,
     )
   }
 }

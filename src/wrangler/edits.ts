@@ -2,10 +2,8 @@ import { isDeepStrictEqual } from 'node:util'
 import { applyEdits } from 'jsonc-parser'
 import { OperationError } from '../core/errors.ts'
 import { printable } from '../core/text.ts'
-import type { LoadedConfig, LoadedConfigs } from './config.ts'
+import { parseConfig, type LoadedConfig, type LoadedConfigs } from './config.ts'
 import { isRecord, sectionOf, type ConfigDocument, type ValuePath } from './document.ts'
-import { readJson } from './json.ts'
-import { readToml } from './toml.ts'
 
 /** Planning the edits (pure): the new text of each file, checked by reading it back as Wrangler would. */
 
@@ -67,8 +65,7 @@ function planFile(config: LoadedConfig, id: string): FileEdit {
  * ids: every entry with the binding holds the new one, and nothing else in the value has changed.
  */
 function checkReadBack(config: LoadedConfig, after: string, id: string): void {
-  const read = (text: string): ConfigDocument =>
-    config.target.config.toLowerCase().endsWith('.toml') ? readToml(text) : readJson(text)
+  const read = (text: string): ConfigDocument => parseConfig(config.target.config, text)
   const expected = read(config.text).value
   for (const entry of config.entries) setAt(expected, entry.path, id)
   let actual: unknown

@@ -12,7 +12,7 @@ export const CONFIG_EXTENSIONS = ['.toml', '.json', '.jsonc'] as const
  * A binding name, as Wrangler takes it: the name of a property on the Worker's `env`, written as a
  * JavaScript identifier (`PAYMENTS_CERT`).
  */
-const BINDING_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/
+export const isBindingName = (name: string): boolean => /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name)
 const MAX_CONFIGS = 20
 
 /**
@@ -53,7 +53,7 @@ export function getWranglerTargets(
       "Input 'wrangler-config' needs the certificate's private key: a Worker's binding presents the certificate with its key, so Cloudflare must hold both. Set private-key: (or private-key-path:) and remove allow-missing-key.",
     )
   }
-  if (!BINDING_NAME.test(binding)) {
+  if (!isBindingName(binding)) {
     throw new InputError(
       `Input 'binding': '${printable(binding)}' is not a binding name. Wrangler binding names are JavaScript identifiers (letters, digits, _ and $, not starting with a digit), as in PAYMENTS_CERT.`,
     )
@@ -70,11 +70,16 @@ export function getWranglerTargets(
 /** The path as the user wrote it, once it is known to be a Wrangler configuration inside the workspace. */
 function checkedConfigPath(config: string, workspace: string): string {
   const what = "Input 'wrangler-config'"
-  if (!CONFIG_EXTENSIONS.some((extension) => config.toLowerCase().endsWith(extension))) {
-    throw new InputError(
-      `${what}: '${printable(config)}' is not a Wrangler configuration file: give a wrangler.toml, wrangler.json or wrangler.jsonc (the name must end in .toml, .json or .jsonc).`,
-    )
-  }
+  checkConfigExtension(what, config)
   pathInWorkspace({ label: what, relativeTo: 'the repository root' }, config, workspace)
   return config
+}
+
+/** Throws unless the name is one Wrangler reads a configuration from; `label` names the input or field. */
+export function checkConfigExtension(label: string, config: string): void {
+  if (!CONFIG_EXTENSIONS.some((extension) => config.toLowerCase().endsWith(extension))) {
+    throw new InputError(
+      `${label}: '${printable(config)}' is not a Wrangler configuration file: give a wrangler.toml, wrangler.json or wrangler.jsonc (the name must end in .toml, .json or .jsonc).`,
+    )
+  }
 }

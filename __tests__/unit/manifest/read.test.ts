@@ -31,12 +31,14 @@ certificates:
     hostnames: [API.example.com, partners.example.com]
 `
 
+const PAYMENTS_CONFIG = '{ "name": "payments", "mtls_certificates": [{ "binding": "PAYMENTS_CERT" }] }'
+
 function workspace(manifest: string, files: Record<string, string> = {}): string {
   return makeWorkspace({
     'deploy/manifest.yml': manifest,
     'deploy/certs/payments.pem': payments.client.pem,
     'deploy/pki/api-clients-ca.pem': ca.pem,
-    'workers/payments/wrangler.jsonc': '{ "name": "payments" }',
+    'workers/payments/wrangler.jsonc': PAYMENTS_CONFIG,
     ...files,
   })
 }
@@ -168,6 +170,53 @@ certificates:
       ),
       expect.stringMatching(
         /^deploy\/manifest\.yml:22: certificates\[3\]\.wrangler\[0\]\.binding: '1BAD' is not a binding name/,
+      ),
+    ])
+  })
+
+  it('checks each Wrangler file before anything is sent: its name, that it parses, that it has the binding', () => {
+    const manifest = `version: 1
+certificates:
+  - name: payments-client
+    certificate: certs/payments.pem
+    ca: false
+    private-key-env: PAYMENTS_KEY
+    wrangler:
+      - config: ../workers/payments/wrangler.jsonc
+        binding: BILLING_CERT
+      - { config: ../workers/broken.toml, binding: PAYMENTS_CERT }
+      - { config: ../workers/payments/wrangler.yaml, binding: PAYMENTS_CERT }
+`
+    expect(
+      problemsOf(
+        manifest,
+        {},
+        { 'workers/broken.toml': 'name = "x"\n[[mtls_certificates]\n', 'workers/payments/wrangler.yaml': '' },
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^deploy\/manifest\.yml:9: certificates\[0\]\.wrangler\[0\]\.binding: 'workers\/payments\/wrangler\.jsonc' has no mtls_certificates entry with binding = "BILLING_CERT".*it has PAYMENTS_CERT \(top level\)/,
+      ),
+      expect.stringMatching(
+        /^deploy\/manifest\.yml:10: certificates\[0\]\.wrangler\[1\]\.config: 'workers\/broken\.toml' cannot be parsed, line 2/,
+      ),
+      expect.stringMatching(
+        /^deploy\/manifest\.yml:11: certificates\[0\]\.wrangler\[2\]\.config: '\.\.\/workers\/payments\/wrangler\.yaml' is not a Wrangler configuration file: .*must end in \.toml, \.json or \.jsonc/,
+      ),
+    ])
+  })
+
+  it('refuses one file and binding in two entries, naming both lines', () => {
+    const manifest = `${MANIFEST}  - name: payments-next
+    certificate: certs/payments.pem
+    ca: false
+    private-key-env: PAYMENTS_KEY
+    wrangler:
+      - { config: ../workers/payments/wrangler.jsonc, binding: PAYMENTS_CERT }
+`
+    expect(problemsOf(manifest)).toEqual([
+      expect.stringMatching(
+        /^deploy\/manifest\.yml:20: certificates\[2\]\.wrangler\[0\]: lists workers\/payments\/wrangler\.jsonc and PAYMENTS_CERT, as the entry on line 9 does: /,
       ),
     ])
   })

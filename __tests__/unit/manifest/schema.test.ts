@@ -55,7 +55,11 @@ const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema)
 
 const client = makeClient('ec')
 const ca = issueCertificate({ commonName: 'CA', key: generateKey('ec'), ca: true })
-const root = makeWorkspace({ 'c.pem': client.client.pem, 'ca.pem': ca.pem, 'wrangler.toml': 'name = "w"\n' })
+const root = makeWorkspace({
+  'c.pem': client.client.pem,
+  'ca.pem': ca.pem,
+  'wrangler.toml': 'name = "w"\n[[mtls_certificates]]\nbinding = "PAYMENTS_CERT"\n',
+})
 
 /** Whether the checker accepts the manifest. */
 let written = 0
