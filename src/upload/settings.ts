@@ -40,8 +40,7 @@ export function getSettings(source: InputSource): Settings {
   registerSecretInputs(source)
   const read = trimmedInputs(source)
 
-  const step = getStepSettings(source)
-  const { workspace } = step
+  const workspace = workspaceOf(source)
   const ca = parseBoolean('ca', read('ca'), () => {
     throw new InputError(
       `Input 'ca' is required, and is empty: set ca: true for a CA certificate (uploaded without a key) or ca: false for a client (leaf) certificate. ${EMPTY_INPUT_NOTE}`,
@@ -51,6 +50,8 @@ export function getSettings(source: InputSource): Settings {
   const passphrase = source.input('private-key-passphrase')
   const certificate = readCertificate(read, workspace)
   registerPemSecrets(certificate.text, privateKey?.path === undefined ? undefined : privateKey.text)
+  // After the files are read and their secrets registered: a message about a step input comes later.
+  const step = getStepSettings(source)
   const spec: CertificateSpec = {
     certificate,
     ca,
@@ -74,6 +75,9 @@ export function getSettings(source: InputSource): Settings {
   return { step, certificate: spec }
 }
 
+/** Where the repository is checked out: the path inputs and the Wrangler configurations are read there. */
+const workspaceOf = (source: InputSource): string => source.env.GITHUB_WORKSPACE || process.cwd()
+
 /**
  * The settings that hold for every certificate a step handles, without the per-certificate inputs:
  * what a manifest step reads besides its manifest. Register the secrets first (registerSecretInputs).
@@ -89,7 +93,7 @@ export function getStepSettings(source: InputSource): StepSettings {
     }),
     replaceWhen: parseChoice('replace-when', read('replace-when'), REPLACE_WHEN),
     dryRun: parseBoolean('dry-run', read('dry-run'), false),
-    workspace: source.env.GITHUB_WORKSPACE || process.cwd(),
+    workspace: workspaceOf(source),
     checkWorkers: parseBoolean('check-workers', read('check-workers'), false),
   }
 }
