@@ -9,8 +9,39 @@ import { defineConfig } from 'vitest/config'
  */
 const workers = Number(process.env.VITEST_MAX_WORKERS) || availableParallelism() * 2
 
+/**
+ * Unit test files that mock nothing, stub no environment and touch neither @actions/core nor the
+ * registered secrets: pure functions over values, safe to run in a worker that ran other files.
+ * A file that starts mocking moves out of this list (the isolated project takes it).
+ */
+const PURE_UNIT_TESTS = [
+  '__tests__/unit/action/input-parsers.property.test.ts',
+  '__tests__/unit/action/input-parsers.test.ts',
+  '__tests__/unit/api-shield/plan.test.ts',
+  '__tests__/unit/architecture.test.ts',
+  '__tests__/unit/audit/expiry-report.test.ts',
+  '__tests__/unit/audit/name-pattern.test.ts',
+  '__tests__/unit/certificate/pem-file.test.ts',
+  '__tests__/unit/certificate/pem.property.test.ts',
+  '__tests__/unit/certificate/pem.test.ts',
+  '__tests__/unit/cloudflare/settings.property.test.ts',
+  '__tests__/unit/core/concurrency.test.ts',
+  '__tests__/unit/core/text.test.ts',
+  '__tests__/unit/manifest/inputs.test.ts',
+  '__tests__/unit/manifest/plan.test.ts',
+  '__tests__/unit/replace/plan.test.ts',
+  '__tests__/unit/replace/policy.test.ts',
+  '__tests__/unit/replace/workers.test.ts',
+  '__tests__/unit/upload/plan.test.ts',
+  '__tests__/unit/upload/summary.test.ts',
+  '__tests__/unit/wrangler/config.test.ts',
+  '__tests__/unit/wrangler/edits.test.ts',
+  '__tests__/unit/wrangler/write.test.ts',
+]
+
 /** Files that start processes or read the repository, and change no global state of the test process. */
 const SHARING_WORKERS = [
+  ...PURE_UNIT_TESTS,
   '__tests__/e2e/**/*.test.ts',
   '__tests__/scripts/**/*.test.ts',
   '__tests__/repository/**/*.test.ts',
