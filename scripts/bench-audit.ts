@@ -4,14 +4,14 @@
  * 20 ms to answer each request, as a distant API does. Target: every run within 3 s. Returns the rows
  * for bench.ts's table of checks.
  */
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FakeCloudflare } from '../test-kit/fake-cloudflare.ts'
 import { ACCOUNT_ID, API_TOKEN } from '../test-kit/fixtures.ts'
 import { generateKey, issueCertificate } from '../test-kit/pki.ts'
 import { ROOT, auditYaml, inputEnv } from '../test-kit/run-action.ts'
+import { timeBundle } from './bench-run.ts'
 
 const CERTIFICATES = 500
 /** Within warn-days (30), and within fail-days (7): 40 association reads in all. */
@@ -80,21 +80,7 @@ export async function benchAudit(): Promise<Check[]> {
   }
 }
 
-async function runAudit(fake: FakeCloudflare, work: string): Promise<{ ms: number; outputs: string }> {
-  const outputFile = join(work, 'output.txt')
-  const summaryFile = join(work, 'summary.md')
-  writeFileSync(outputFile, '')
-  writeFileSync(summaryFile, '')
-  const env = {
-    PATH: process.env.PATH ?? '',
-    GITHUB_WORKSPACE: work,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_REPOSITORY: 'acme/certificates',
-    ...inputEnv({ 'account-id': ACCOUNT_ID, 'api-token': API_TOKEN, 'api-base-url': fake.url }, auditYaml),
-  }
-  const started = process.hrtime.bigint()
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'audit', 'index.js')], { env, stdio: 'ignore' })
-  await new Promise((resolve) => child.on('close', resolve))
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, outputs: readFileSync(outputFile, 'utf8') }
+function runAudit(fake: FakeCloudflare, work: string): Promise<{ ms: number; outputs: string }> {
+  const inputs = { 'account-id': ACCOUNT_ID, 'api-token': API_TOKEN, 'api-base-url': fake.url }
+  return timeBundle(join(ROOT, 'dist', 'audit', 'index.js'), work, inputEnv(inputs, auditYaml))
 }

@@ -5,14 +5,14 @@
  * request (the listing) within 1.5 s; with 50 new entries, within 3 s (uploads 4 at a time). Returns
  * the rows for bench.ts's table of checks.
  */
-import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FakeCloudflare } from '../test-kit/fake-cloudflare.ts'
 import { ACCOUNT_ID, API_TOKEN } from '../test-kit/fixtures.ts'
 import { generateKey, issueCertificate, keyPem } from '../test-kit/pki.ts'
 import { ROOT, inputEnv } from '../test-kit/run-action.ts'
+import { timeBundle } from './bench-run.ts'
 import type { Check } from './bench-audit.ts'
 
 const ENTRIES = 50
@@ -83,31 +83,16 @@ export async function benchManifest(): Promise<Check[]> {
   }
 }
 
-async function runManifest(
+function runManifest(
   fake: FakeCloudflare,
   work: string,
   extra: Record<string, string>,
 ): Promise<{ ms: number; outputs: string }> {
-  const outputFile = join(work, 'output.txt')
-  const summaryFile = join(work, 'summary.md')
-  writeFileSync(outputFile, '')
-  writeFileSync(summaryFile, '')
-  const env = {
-    PATH: process.env.PATH ?? '',
-    GITHUB_WORKSPACE: work,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_REPOSITORY: 'acme/certificates',
-    ...inputEnv({
-      'account-id': ACCOUNT_ID,
-      'api-token': API_TOKEN,
-      'api-base-url': fake.url,
-      manifest: 'manifest.yml',
-    }),
-    ...extra,
+  const inputs = {
+    'account-id': ACCOUNT_ID,
+    'api-token': API_TOKEN,
+    'api-base-url': fake.url,
+    manifest: 'manifest.yml',
   }
-  const started = process.hrtime.bigint()
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'index.js')], { env, stdio: 'ignore' })
-  await new Promise((resolve) => child.on('close', resolve))
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, outputs: readFileSync(outputFile, 'utf8') }
+  return timeBundle(join(ROOT, 'dist', 'index.js'), work, { ...inputEnv(inputs), ...extra })
 }
