@@ -36,5 +36,14 @@ export const REQUIRED_BINDING_FIELDS = ['config', 'binding'] as const
 
 /** An environment variable a manifest may read a secret from. */
 export const VARIABLE_NAME = /^[A-Z_][A-Z0-9_]*$/
-/** The runner's own variables: a manifest that named one would send the runner's secrets as a key. */
-export const RESERVED_VARIABLE_PREFIXES = ['GITHUB_', 'ACTIONS_', 'RUNNER_', 'INPUT_'] as const
+/**
+ * Variables a manifest may not read, by prefix, and whose they are: one changed in a pull request
+ * could otherwise send the runner's tokens, or this action's own credentials, as a key.
+ */
+export const RESERVED_VARIABLE_PREFIXES: Readonly<Record<string, string>> = {
+  GITHUB_: 'the runner keeps for its own variables',
+  ACTIONS_: 'the runner keeps for its own variables',
+  RUNNER_: 'the runner keeps for its own variables',
+  INPUT_: 'the runner keeps for its own variables',
+  CLOUDFLARE_: 'this action reads its own Cloudflare credentials from (CLOUDFLARE_API_TOKEN, CLOUDFLARE_API_KEY)',
+}

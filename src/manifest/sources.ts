@@ -102,12 +102,12 @@ export function readVariable(
     )
     return undefined
   }
-  const reserved = RESERVED_VARIABLE_PREFIXES.find((prefix) => name.startsWith(prefix))
+  const reserved = Object.keys(RESERVED_VARIABLE_PREFIXES).find((prefix) => name.startsWith(prefix))
   if (reserved) {
     problems.add(
       at,
       field,
-      `'${name}' starts with ${reserved}, which the runner keeps for its own variables: name a variable of your own, and set it from a secret in the step's env:.`,
+      `'${name}' starts with ${reserved}, which ${RESERVED_VARIABLE_PREFIXES[reserved] ?? ''}: name a variable of your own, and set it from a secret in the step's env:.`,
     )
     return undefined
   }

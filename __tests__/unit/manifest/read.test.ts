@@ -228,6 +228,16 @@ certificates:
     )
   })
 
+  it("refuses this action's own credential variables as a key, as it does the runner's", () => {
+    const manifest =
+      'version: 1\ncertificates:\n  - name: a\n    certificate: certs/payments.pem\n    ca: false\n    private-key-env: CLOUDFLARE_API_TOKEN\n'
+    expect(problemsOf(manifest, { CLOUDFLARE_API_TOKEN: 'token' })).toEqual([
+      expect.stringMatching(
+        /^deploy\/manifest\.yml:6: certificates\[0\]\.private-key-env: 'CLOUDFLARE_API_TOKEN' starts with CLOUDFLARE_, which this action reads its own Cloudflare credentials from/,
+      ),
+    ])
+  })
+
   it('reports YAML errors with their line, duplicate keys among them', () => {
     expect(problemsOf('version: 1\ncertificates:\n  - name: a\n    name: b\n')).toEqual([
       expect.stringMatching(/^deploy\/manifest\.yml:4: YAML: Map keys must be unique/),
