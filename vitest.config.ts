@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
+import { BaseSequencer, type TestSpecification } from 'vitest/node'
 
 /**
  * Files run in parallel, twice as many as there are cores: most of an end-to-end file's time is spent
@@ -51,12 +52,39 @@ const SHARING_WORKERS = [
   '__tests__/test-kit/**/*.test.ts',
 ]
 
+/**
+ * Files whose time is mostly waiting (real time limits, child processes such as tsx, git and wrangler)
+ * start first, whatever their project, so that the CPU-bound files fill those waits; left to the
+ * default order (project by project, larger files first), they started last and were the run's tail.
+ */
+const WAITING_FILES = [
+  'proxy-tunnel-failures',
+  'local-action',
+  'release',
+  'audit',
+  'network',
+  'hostile-answers',
+  'api-shield',
+  'wrangler-deploys-the-new-id',
+]
+
+class WaitingFilesFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (spec: TestSpecification): number => {
+      const index = WAITING_FILES.findIndex((name) => spec.moduleId.endsWith(`/${name}.test.ts`))
+      return index < 0 ? WAITING_FILES.length : index
+    }
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b))
+  }
+}
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
     maxWorkers: workers,
     reporters: ['default', './__tests__/support/closing-line-reporter.ts'],
+    sequence: { sequencer: WaitingFilesFirst },
     projects: [
       {
         // Unit and in-process tests mock modules (vi.mock), stub the environment and run src/ in the
