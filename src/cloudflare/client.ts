@@ -133,10 +133,16 @@ export class CloudflareApi {
    * A GET of one of the account's resources (`path`, from endpoints.ts), retried, its result read by
    * `parse`; with `absent`, a 404 answers that instead of failing.
    */
-  readAccount<T>(what: string, path: string, parse: (result: unknown) => T, absent?: T): Promise<T> {
+  readAccount<T>(
+    what: string,
+    path: string,
+    parse: (result: unknown, resultInfo: Record<string, unknown> | undefined) => T,
+    absent?: T,
+  ): Promise<T> {
     return this.retries.withRetries(what, async () => {
       try {
-        return parse(await this.request('GET', path))
+        const { result, resultInfo } = await this.answer('GET', path)
+        return parse(result, resultInfo)
       } catch (error) {
         if (absent !== undefined && error instanceof ApiError && error.status === 404) return absent
         throw error

@@ -15,9 +15,18 @@ export interface WorkerCertificateBinding {
 const wrongShape = (message: string): ApiError =>
   new ApiError(message, 200, [], { retryable: false, outcomeUnknown: false })
 
-/** `GET /accounts/{a}/workers/scripts`: `[{id, …}]`, the id being the script's name. */
-export function workerScriptNamesOf(result: unknown): string[] {
+/**
+ * `GET /accounts/{a}/workers/scripts`: `[{id, …}]`, the id being the script's name. A list that
+ * `result_info` says goes on past this page is refused too: a Worker not seen could bind a certificate.
+ */
+export function workerScriptNamesOf(result: unknown, resultInfo?: Record<string, unknown>): string[] {
   if (!Array.isArray(result)) throw wrongShape("Cloudflare's answer is not a list of Worker scripts")
+  const pages = resultInfo?.total_pages
+  if (typeof pages === 'number' && pages > 1) {
+    throw wrongShape(
+      `Cloudflare listed ${result.length} Workers as page 1 of ${pages}, and the others cannot be asked for, so which Workers bind a certificate is unknown`,
+    )
+  }
   return result.map((script) => {
     if (!isObject(script) || typeof script.id !== 'string')
       throw wrongShape("Cloudflare's answer is not a list of Worker scripts with their ids")
