@@ -1,12 +1,12 @@
 import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import { FakeGitHub } from '../support/fake-github.ts'
 import { ACCOUNT_ID, API_TOKEN } from '../../test-kit/fixtures.ts'
 import { generateKey, issueCertificate } from '../../test-kit/pki.ts'
 import { leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
-import { useStandIn } from '../support/stand-in-hooks.ts'
+import { useGitHubStandIn, useStandIn } from '../support/stand-in-hooks.ts'
 
 /**
  * The audit's tracking issue and the way to GitHub: through the runner's proxy, with the token sent to
@@ -26,13 +26,7 @@ const EXPIRING = issueCertificate({
 let fake: FakeCloudflare
 useStandIn((started) => (fake = started))
 let gitHub: FakeGitHub
-beforeAll(async () => {
-  gitHub = await new FakeGitHub(GITHUB_TOKEN).start()
-})
-afterAll(() => gitHub.stop())
-afterEach(() => {
-  gitHub.reset()
-})
+useGitHubStandIn(GITHUB_TOKEN, (started) => (gitHub = started))
 
 const audit = (env: Record<string, string>): Promise<ActionRun> =>
   runAction(

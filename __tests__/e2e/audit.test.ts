@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { partialListingAnswer, successAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
-import { FakeGitHub } from '../support/fake-github.ts'
+import type { FakeGitHub } from '../support/fake-github.ts'
 import { ACCOUNT_ID, API_EMAIL, API_KEY, API_TOKEN, startFake } from '../../test-kit/fixtures.ts'
 import { generateKey, issueCertificate, type IssuedCertificate } from '../../test-kit/pki.ts'
 import { leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
-import { useStandIn } from '../support/stand-in-hooks.ts'
+import { useGitHubStandIn, useStandIn } from '../support/stand-in-hooks.ts'
 
 /**
  * The audit action (audit/action.yml) through its committed bundle, dist/audit/index.js, against the
@@ -34,14 +34,10 @@ const expiringIn = (days: number, issuer: IssuedCertificate = ROOT): IssuedCerti
 let fake: FakeCloudflare
 useStandIn((started) => (fake = started))
 let gitHub: FakeGitHub
-beforeAll(async () => {
-  gitHub = await new FakeGitHub(GITHUB_TOKEN).start()
-})
-afterAll(() => gitHub.stop())
+useGitHubStandIn(GITHUB_TOKEN, (started) => (gitHub = started))
 afterEach(() => {
   // The audit only reads from Cloudflare.
   expect(fake.requests.filter((r) => r.method !== 'GET')).toEqual([])
-  gitHub.reset()
 })
 
 const audit = (inputs: Record<string, string> = {}, env: Record<string, string> = {}): Promise<ActionRun> =>

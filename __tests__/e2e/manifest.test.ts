@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import { API_TOKEN, ZONE_ID, issuedEarlier } from '../../test-kit/fixtures.ts'
 import { leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-action.ts'
-import { FakeGitHub } from '../support/fake-github.ts'
+import type { FakeGitHub } from '../support/fake-github.ts'
 import { mainStep, postStep } from '../support/steps.ts'
-import { useStandIn } from '../support/stand-in-hooks.ts'
+import { useGitHubStandIn, useStandIn } from '../support/stand-in-hooks.ts'
 import {
   HOSTNAMES,
   MANIFEST_PATH,
@@ -26,10 +26,7 @@ const PULL = 12
 let fake: FakeCloudflare
 useStandIn((started) => (fake = started))
 let gitHub: FakeGitHub
-beforeAll(async () => {
-  gitHub = await new FakeGitHub(GITHUB_TOKEN).start()
-})
-afterAll(() => gitHub.stop())
+useGitHubStandIn(GITHUB_TOKEN, (started) => (gitHub = started))
 
 const secretsOf = (repo: ManifestRepository): string[] => [
   API_TOKEN,
