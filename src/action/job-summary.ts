@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { errorMessage } from '../core/errors.ts'
 import { escapeForSummary } from '../core/html.ts'
 import { log } from './log.ts'
-import { registeredSecrets } from './secrets.ts'
+import { redactSecrets } from './secrets.ts'
 
 /**
  * The summary reports what happened; it is not part of it. Some runners have no summary file (older
@@ -11,21 +11,10 @@ import { registeredSecrets } from './secrets.ts'
  */
 export async function writeSummary(html: string): Promise<void> {
   try {
-    await core.summary.addRaw(withoutSecrets(html)).write()
+    await core.summary.addRaw(redactSecrets(html, escapeForSummary)).write()
   } catch (error) {
     log.warning(
       `The job summary could not be written (${errorMessage(error)}); what the step did stands, as logged above.`,
     )
   }
-}
-
-/**
- * The runner masks the log, not the summary file: every registered secret, as given and as the
- * summary escapes it, is blanked here, so that an error quoting one (an API echoing a request) is safe.
- */
-function withoutSecrets(html: string): string {
-  const forms = [...registeredSecrets()].flatMap((form) => [form, escapeForSummary(form)])
-  // Longest first: a secret's line must not break up the whole secret it is part of.
-  forms.sort((a, b) => b.length - a.length)
-  return forms.reduce((text, form) => (form ? text.split(form).join('***') : text), html)
 }

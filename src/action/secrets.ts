@@ -49,6 +49,18 @@ export function registerSecret(value: string | undefined): void {
 export const registeredSecrets = (): ReadonlySet<string> => registered
 
 /**
+ * The runner masks the log, not what the action writes elsewhere (the job summary, a pull-request
+ * comment): every registered form is blanked there, as given and as `escape` renders it, so that an
+ * error quoting one (an API echoing a request) is safe.
+ */
+export function redactSecrets(text: string, escape: (form: string) => string = (form) => form): string {
+  const forms = [...registered].flatMap((form) => [form, escape(form)])
+  // Longest first: a secret's line must not break up the whole secret it is part of.
+  forms.sort((a, b) => b.length - a.length)
+  return forms.reduce((redacted, form) => (form ? redacted.split(form).join('***') : redacted), text)
+}
+
+/**
  * Registers every secret the inputs and environment hold with the runner. Each step's process does
  * this before it logs anything: the post step too, which reads the API inputs again.
  */

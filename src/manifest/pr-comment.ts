@@ -1,7 +1,8 @@
 import { GitHubError, gitHubError, nextPageUrl } from '../action/github-api.ts'
 import { log } from '../action/log.ts'
+import { redactSecrets } from '../action/secrets.ts'
 import { errorMessage } from '../core/errors.ts'
-import { planMarker } from './plan.ts'
+import { escapeMarkdownCell, planMarker } from './plan.ts'
 import { pullRequestOf, type RunEvent } from './pull-request.ts'
 
 /**
@@ -56,7 +57,11 @@ export async function postPlanComment(options: PlanComment): Promise<PlanComment
     const octokit = github.getOctokit(options.token, { log: { debug: quiet, info: quiet, warn: quiet, error: quiet } })
     const [owner = '', repo = ''] = pull.repository.split('/')
     const marker = planMarker(options.manifestPath)
-    const body = options.body.includes(marker) ? options.body : `${marker}\n${options.body}`
+    // The runner masks the log only: a comment is blanked of every registered secret, as the summary is.
+    const body = redactSecrets(
+      options.body.includes(marker) ? options.body : `${marker}\n${options.body}`,
+      escapeMarkdownCell,
+    )
     const request = { signal: options.signal }
 
     const existing = await findComment(octokit, { owner, repo, issue_number: pull.number }, marker, options.signal)

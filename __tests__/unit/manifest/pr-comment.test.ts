@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { planMarker, renderPlanMarkdown, type PlanRow } from '../../../src/manifest/plan.ts'
 import { postPlanComment, type PlanComment } from '../../../src/manifest/pr-comment.ts'
+import { registerSecret } from '../../../src/action/secrets.ts'
 import type { RunEvent } from '../../../src/manifest/pull-request.ts'
 import { FakeGitHub } from '../../support/fake-github.ts'
 
@@ -66,6 +67,18 @@ describe('postPlanComment', () => {
     ])
     expect(await postPlanComment(comment())).toEqual({ action: 'unchanged', id: github.comments[0]?.id })
     expect(github.writes).toHaveLength(1)
+  })
+
+  it('blanks every registered secret in the comment, as written and as the table escapes it', async () => {
+    const secret = 'pass|word-Th4t-L00ks-Like-A-Key'
+    registerSecret(secret)
+    const rows: PlanRow[] = [{ name: 'payments-client', action: 'keep', id: 'x', reason: `Cloudflare said: ${secret}` }]
+    expect((await postPlanComment(comment({ body: renderPlanMarkdown(rows, 'deploy/manifest.yml') }))).action).toBe(
+      'created',
+    )
+    const body = github.comments[0]?.body ?? ''
+    expect(body).toContain('Cloudflare said: ***')
+    expect(body).not.toContain('Th4t-L00ks')
   })
 
   it('finds its comment by the marker among others, on a later page, and updates it only when the plan changed', async () => {
