@@ -1,14 +1,38 @@
 import { readFileSync } from 'node:fs'
 
 /**
- * Request validation against Cloudflare's own OpenAPI description of the mTLS endpoints
- * (cloudflare-mtls-openapi.json, beside this file, copied from Cloudflare's published schema).
+ * Request validation against Cloudflare's own OpenAPI descriptions: the mTLS endpoints
+ * (cloudflare-mtls-openapi.json) and the rest of the estate, Workers deployments and versions, Pages,
+ * Hyperdrive, Access and Authenticated Origin Pulls (cloudflare-estate-openapi.json), both beside this
+ * file, copied from Cloudflare's published schema. Where both describe a path, the mTLS file's
+ * operation is used; each file's `$ref`s resolve in its own schemas (the two name some alike).
  */
 type Schema = Record<string, unknown>
 
-const spec = JSON.parse(readFileSync(new URL('./cloudflare-mtls-openapi.json', import.meta.url), 'utf8')) as {
+interface Spec {
   paths: Record<string, Record<string, Operation>>
   components: { schemas: Record<string, Schema> }
+}
+
+const load = (file: string): Spec => JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8')) as Spec
+
+/** The estate file's schemas under `estate/<name>`, and every `$ref` in it pointed there. */
+function prefixed(spec: Spec): Spec {
+  const text = JSON.stringify(spec).replaceAll('"#/components/schemas/', '"#/components/schemas/estate/')
+  const renamed = JSON.parse(text) as Spec
+  return {
+    paths: renamed.paths,
+    components: {
+      schemas: Object.fromEntries(Object.entries(renamed.components.schemas).map(([k, v]) => [`estate/${k}`, v])),
+    },
+  }
+}
+
+const mtls = load('./cloudflare-mtls-openapi.json')
+const estate = prefixed(load('./cloudflare-estate-openapi.json'))
+const spec: Spec = {
+  paths: { ...estate.paths, ...mtls.paths },
+  components: { schemas: { ...mtls.components.schemas, ...estate.components.schemas } },
 }
 
 interface Operation {
