@@ -97,6 +97,26 @@ export class CloudflareApi {
     })
   }
 
+  /**
+   * One call to any endpoint (`path` from endpoints.ts), retried within the run's time budget, with the
+   * envelope's `result` and `result_info`: what a module for another part of Cloudflare's API builds on.
+   * A write whose earlier attempt lost its answer may have taken effect: `lookFirst`, when given, is
+   * asked then, before writing again, and what it finds is the answer. With `zoneId`, failures are
+   * explained in the zone's terms.
+   */
+  call(
+    what: string,
+    method: HttpRequest['method'],
+    path: string,
+    body?: object,
+    options: { zoneId?: string; lookFirst?: () => Promise<Answer | undefined> } = {},
+  ): Promise<Answer> {
+    return this.retries.withRetries(what, async (earlier) => {
+      const found = earlier.mayHaveTakenEffect && options.lookFirst ? await options.lookFirst() : undefined
+      return found ?? this.answer(method, path, body, options.zoneId)
+    })
+  }
+
   /** API Shield's hostname associations in one zone, per CA (zone-hostnames.ts). */
   zoneHostnames(zoneId: string): ZoneHostnamesClient {
     return zoneHostnamesClient({ retries: this.retries, request: (...call) => this.request(...call) }, zoneId)

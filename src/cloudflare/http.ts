@@ -4,7 +4,7 @@ import { errorCode, errorMessage } from '../core/errors.ts'
 import { TransportError } from './errors.ts'
 
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   url: string
   headers: Record<string, string>
   body?: string
