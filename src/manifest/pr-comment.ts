@@ -2,7 +2,7 @@ import { GitHubError, gitHubError, nextPageUrl } from '../action/github-api.ts'
 import { log } from '../action/log.ts'
 import { redactSecrets } from '../action/secrets.ts'
 import { errorMessage } from '../core/errors.ts'
-import { escapeMarkdownCell, planMarker } from './plan.ts'
+import { escapeMarkdownCell, planMarker } from '../render/plan-table.ts'
 import { pullRequestOf, type RunEvent } from './pull-request.ts'
 
 /**

@@ -84,7 +84,10 @@ export type RetirePlan = {
  * Cloudflare says so). Associations not read, with nothing detached: kept (fail closed).
  */
 export function planRetire(facts: RetireFacts): RetirePlan {
-  const release = facts.zone && planRelease(facts.zone.oldHostnames, facts.zone.newServes)
+  const release = facts.zone && {
+    ...planRelease(facts.zone.oldHostnames, facts.zone.newServes),
+    zoneId: facts.zone.zoneId,
+  }
   const base = release ? { release } : {}
   if (facts.zone && release && release.keep.length > 0) {
     const them = pronoun(release.keep)
@@ -153,13 +156,13 @@ export function plannedReplacement(certificate: MtlsCertificate, plan: RetirePla
   const reason = `${detachNote(hostnames)}${plan.reason}`
   return plan.action === 'keep'
     ? { ...base, action: 'kept', reason, warn: true }
-    : { ...base, action: 'would delete', reason, warn: false }
+    : { ...base, action: 'delete', reason, warn: false }
 }
 
-/** The start of a reason when hostnames move: "detached a (the new CA serves it); ", or "would detach …". */
+/** The start of a reason when hostnames move: "detached a (the new CA serves it); ", or, planned, "detaches …". */
 export function detachNote(release: HostnameRelease | undefined): string {
   if (!release || release.detach.length === 0) return ''
-  const verb = release.applied ? 'detached' : 'would detach'
+  const verb = release.applied ? 'detached' : 'detaches'
   return `${verb} ${release.detach.join(', ')} (the new CA serves ${pronoun(release.detach)}); `
 }
 

@@ -1,31 +1,13 @@
 import { escapeForSummary } from '../core/html.ts'
 import { plural, printable } from '../core/text.ts'
+import type { PlanRow } from '../core/report.ts'
+
+export type { PlanRow } from '../core/report.ts'
 
 /**
  * The plan of a manifest run as data (the `plan` output, a JSON array): one row per thing to do or
  * found done, and its renderings for the pull-request comment (Markdown) and the job summary (HTML).
  */
-
-export const PLAN_ACTIONS = ['upload', 'reuse', 'attach', 'detach', 'write-binding', 'retire', 'keep'] as const
-export type PlanAction = (typeof PLAN_ACTIONS)[number]
-
-export interface PlanRow {
-  /** The manifest entry's name. */
-  name: string
-  action: PlanAction
-  /** The certificate the row is about (the one uploaded, reused, retired or kept). */
-  id?: string
-  /** API Shield: the hostnames attached or detached. */
-  hostnames?: string[]
-  /** Wrangler: the configuration file, relative to the workspace, and its section (`top level`, `env.staging`). */
-  config?: string
-  section?: string
-  /** write-binding: the certificate id the binding had, and the one it gets. */
-  oldId?: string
-  newId?: string
-  /** Why: `same certificate already in the account`, `in use by api_shield`. */
-  reason?: string
-}
 
 /** Rows that change something: every action but reuse and keep. */
 export const countChanges = (rows: readonly PlanRow[]): number =>

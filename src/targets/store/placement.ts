@@ -1,26 +1,26 @@
-import type { CheckedCertificate } from '../certificate/check.ts'
-import type { CertificateSpec } from '../certificate/spec.ts'
-import type { MtlsCertificate, UploadBody } from '../cloudflare/answers.ts'
-import { InputError } from '../core/errors.ts'
-import type { RotationTarget } from '../replace/policy.ts'
+import type { CheckedCertificate } from '../../certificate/check.ts'
+import type { CertificateSpec } from '../../certificate/spec.ts'
+import type { MtlsCertificate, UploadBody } from '../../cloudflare/answers.ts'
+import { InputError } from '../../core/errors.ts'
 import { findByLeaf } from './upload.ts'
 
-/** The upload's planners, pure: where the certificate goes, and what replace rotates to. */
-
 /**
- * Where the certificate stands after the step. Without a listing (a real run of one certificate),
- * `upload`: one POST, adopting the certificate when Cloudflare says it holds it; with one (a dry run,
- * or a step that listed the account for many specs), `reuse` of what the listing holds, or `upload`.
+ * Where the certificate stands after the step, planned (pure): `reuse` of what the account's listing
+ * holds, or `upload`. Without a listing (a real run of one certificate), `upload`: one POST, which
+ * adopts the certificate when Cloudflare says it holds it already.
  */
-type PlacementPlan = { kind: 'upload'; body: UploadBody } | { kind: 'reuse'; certificate: MtlsCertificate }
+export type Placement =
+  | { kind: 'upload'; body: UploadBody }
+  | { kind: 'reuse'; certificate: MtlsCertificate; mayReplace: boolean; warning?: string }
 
 export function planPlacement(
   spec: CertificateSpec,
   checked: CheckedCertificate,
   listing: readonly MtlsCertificate[] | undefined,
-): PlacementPlan {
+): Placement {
   const found = listing && findByLeaf(listing, checked.facts.fingerprintSha256)
-  return found ? { kind: 'reuse', certificate: found } : { kind: 'upload', body: uploadBody(spec, checked) }
+  if (!found) return { kind: 'upload', body: uploadBody(spec, checked) }
+  return { kind: 'reuse', certificate: found, ...judgeExisting(found, spec) }
 }
 
 function uploadBody(spec: CertificateSpec, checked: CheckedCertificate): UploadBody {
@@ -33,8 +33,8 @@ function uploadBody(spec: CertificateSpec, checked: CheckedCertificate): UploadB
 /**
  * The account holds our leaf already, uploaded earlier (perhaps by hand). With the other `ca` flag it
  * cannot serve this workflow, and Cloudflare refuses a second copy: an InputError. Under another name
- * it is reused, with the warning returned, and `replace` is skipped: removing the older certificates
- * named `name` would leave none under that name.
+ * it is reused, with a warning, and `replace` is skipped: removing the older certificates named
+ * `name` would leave none under that name.
  */
 export function judgeExisting(
   existing: MtlsCertificate,
@@ -49,21 +49,5 @@ export function judgeExisting(
   return {
     mayReplace: false,
     warning: `The account already holds this certificate as ${existing.id} named '${existing.name ?? ''}', not '${spec.name}': it is reused as it is${spec.replace ? `, and replace is skipped, as removing the older certificates named '${spec.name}' would leave none under that name` : ''}. Rename it in the dashboard, or delete it and re-run, to have it under '${spec.name}'.`,
-  }
-}
-
-/** What replace rotates to; `id` absent in a dry run that would upload. */
-export function rotationTarget(
-  spec: CertificateSpec,
-  checked: CheckedCertificate,
-  uploadedOn: string,
-  id: string | undefined,
-): RotationTarget {
-  return {
-    name: spec.name ?? '',
-    ca: spec.ca,
-    issuedAt: checked.leaf.validFromDate.getTime(),
-    uploadedOn,
-    ...(id ? { id } : {}),
   }
 }
