@@ -1,3 +1,4 @@
+import { SAVED_STEPS, retireSteps, savedSteps } from '../support/saved-steps.ts'
 import { describe, expect, it } from 'vitest'
 import { errorAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import { API_TOKEN, clientInputs, makeClient, type ClientFixture, issuedEarlier } from '../../test-kit/fixtures.ts'
@@ -51,13 +52,13 @@ describe('replace at the end of the job', () => {
       `Replace is scheduled for the end of the job: once every other step has succeeded, the post step deletes the certificates named '${NAME}' uploaded before this one that no service uses then (now: ${old.id}).`,
     )
     expect(main.summary).toContain('Replace runs at the end of the job')
-    expect(JSON.parse(main.state.rotation ?? '')).toEqual({
+    expect(savedSteps(main.state).map((saved) => saved.data.rotation)).toEqual([{
       id: uploaded,
       name: NAME,
       ca: false,
       issuedAt: fixture.client.x509.validFromDate.getTime(),
       uploadedOn: fake.certificates.get(uploaded)?.uploaded_on,
-    })
+    }])
     expect(calls()).toEqual(['POST ', 'GET '])
 
     fake.requests.length = 0
@@ -220,7 +221,7 @@ describe('several rotations saved for one post step', () => {
     })
     const done = await step(
       mainStep(clientInputs(fake, fixture, { name: NAME, replace: 'true' }), {
-        state: { isPost: 'true', rotation: JSON.stringify(saved) },
+        state: { isPost: 'true', [SAVED_STEPS]: retireSteps(saved) },
       }),
     )
     expect(deletes()).toEqual([expect.stringContaining(oldSecond.id)])
@@ -242,14 +243,16 @@ describe('several rotations saved for one post step', () => {
 
 describe('saved state the post step cannot trust', () => {
   const rotation = (overrides: Record<string, unknown> = {}): string =>
-    JSON.stringify({
-      id: '0123456789abcdef0123456789abcdef',
-      name: NAME,
-      ca: false,
-      issuedAt: Date.now(),
-      uploadedOn: new Date().toISOString(),
-      ...overrides,
-    })
+    retireSteps([
+      {
+        id: '0123456789abcdef0123456789abcdef',
+        name: NAME,
+        ca: false,
+        issuedAt: Date.now(),
+        uploadedOn: new Date().toISOString(),
+        ...overrides,
+      },
+    ])
 
   it('deletes the older certificate with a saved rotation that reads well', async () => {
     fixture = makeClient('ec')
@@ -257,7 +260,7 @@ describe('saved state the post step cannot trust', () => {
     // The certificate the rotation names is in the account: without it, nothing would be deleted.
     fake.seed(fixture.client.pem, { name: NAME, id: '0123456789abcdef0123456789abcdef' })
     const done = await mainStep(clientInputs(fake, fixture, { name: NAME, replace: 'true' }), {
-      state: { isPost: 'true', rotation: rotation() },
+      state: { isPost: 'true', [SAVED_STEPS]: rotation() },
     })
     expect(done.exitCode).toBe(0)
     expect(deletes()).toEqual([expect.stringContaining(old.id)])
@@ -277,7 +280,7 @@ describe('saved state the post step cannot trust', () => {
     fixture = makeClient('ec')
     older()
     const done = await mainStep(clientInputs(fake, fixture, { name: NAME, replace: 'true' }), {
-      state: { isPost: 'true', rotation: saved },
+      state: { isPost: 'true', [SAVED_STEPS]: saved },
     })
     expect(done.exitCode).toBe(0)
     expect(deletes()).toEqual([])

@@ -1,3 +1,4 @@
+import { SAVED_STEPS, retireSteps, savedSteps } from '../support/saved-steps.ts'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -304,10 +305,8 @@ describe('replace keeps a certificate a Worker still binds', () => {
     const stepInputs = inputs(makeClient('ec'), { replace: 'true' })
     const main = await runAction(stepInputs, { workspace })
     expect(main.exitCode).toBe(0)
-    expect((JSON.parse(main.state.rotation ?? '') as { workers?: unknown }).workers).toEqual([
-      'payments',
-      'payments-production',
-      'payments-stage',
+    expect(savedSteps(main.state)[0]?.data.guards).toEqual([
+      { target: 'workers', saved: { scope: ['payments', 'payments-production', 'payments-stage'] } },
     ])
     expect(JSON.parse(main.outputs['replace-candidates'] ?? '')).toEqual([older.id])
     fake.requests.length = 0
@@ -330,11 +329,9 @@ describe('replace keeps a certificate a Worker still binds', () => {
     const workspace = makeWorkspace({ 'wrangler.toml': TOML })
     const stepInputs = inputs(makeClient('ec'), { replace: 'true' })
     const main = await mainStep(stepInputs, { workspace })
-    const saved = JSON.parse(main.state.rotation ?? '') as Record<string, unknown>
-    const tampered = {
-      ...main,
-      state: { ...main.state, rotation: JSON.stringify({ ...saved, workers: ['../../zones'] }) },
-    }
+    const [saved] = savedSteps(main.state)
+    const guards = [{ target: 'workers', saved: { scope: ['../../zones'] } }]
+    const tampered = { ...main, state: { ...main.state, [SAVED_STEPS]: retireSteps([saved?.data.rotation ?? {}], guards) } }
     const post = await postStep(stepInputs, tampered, { workspace })
     expect(post.exitCode).toBe(0)
     expect(warnings(post).join('\n')).toContain('its Workers are not a list of Worker names')

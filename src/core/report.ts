@@ -47,7 +47,8 @@ export interface Section {
   key?: string
   heading?: Cell[]
   paragraphs?: Cell[][]
-  table?: { columns: string[]; rows: Cell[][] }
+  /** A table cell may be several pieces of text (a verb, then words). */
+  table?: { columns: string[]; rows: (Cell | Cell[])[][] }
 }
 
 export interface LogLine {

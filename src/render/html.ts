@@ -28,7 +28,9 @@ function sectionHtml(section: Section): string[] {
   const heading = section.heading && `<h3>${cellsHtml(section.heading)}</h3>`
   if (section.table) {
     const head = `<tr>${section.table.columns.map((c) => `<th>${escapeForSummary(c)}</th>`).join('')}</tr>`
-    const rows = section.table.rows.map((row) => `<tr>${row.map((c) => `<td>${cellHtml(c)}</td>`).join('')}</tr>`)
+    const rows = section.table.rows.map(
+      (row) => `<tr>${row.map((c) => `<td>${Array.isArray(c) ? cellsHtml(c) : cellHtml(c)}</td>`).join('')}</tr>`,
+    )
     parts.push(`${heading ? `${heading}\n` : ''}<table>\n${[head, ...rows].join('\n')}\n</table>`)
   } else if (heading) parts.push(heading)
   for (const paragraph of section.paragraphs ?? []) parts.push(`<p>${cellsHtml(paragraph)}</p>`)

@@ -4,9 +4,9 @@ import type { MtlsCertificate } from '../cloudflare/answers.ts'
 import { ApiError } from '../cloudflare/errors.ts'
 import {
   NOT_IN_USE,
+  detachNote,
   describe,
   describeServices,
-  detachNote,
   inUseElsewhere,
   planRetire,
   type RetirePlan,
@@ -51,9 +51,8 @@ async function applyRetire(
     if (release.detach.length > 0) await detachHostnames(zone, certificate.id, release)
     base = { ...base, hostnames: { ...release, applied: true } }
   }
-  const note = detachNote(base.hostnames)
   try {
-    if (plan.action === 'keep') return { ...base, reason: `${note}${plan.reason}` }
+    if (plan.action === 'keep') return { ...base, reason: plan.reason }
     if (plan.when === 'once-unused') {
       const detached = release?.detach.length ?? 0
       const associations = await waitUntilUnused(
@@ -66,18 +65,18 @@ async function applyRetire(
         const reason =
           inUseElsewhere(associations, detached) ??
           `still in use by ${describeServices(associations)} when timeout-seconds ran out`
-        return { ...base, reason: `${note}${reason}` }
+        return { ...base, reason }
       }
     }
     // Another run may have rewritten the new CA's list since the detach: deleting would leave these with no CA.
     const gaveUp = release?.detach ?? []
     const lost = zoneReads && gaveUp.length > 0 ? missingFrom(await zoneReads.newServes(), gaveUp) : []
     if (lost.length > 0) {
-      const reason = `${note}but the new CA no longer serves ${lost.join(', ')} (another run may have rewritten its hostnames at the same moment), so it is kept for them: re-run the job to attach them again, and run rotations of this CA and zone in one concurrency group`
+      const reason = `the new CA no longer serves ${lost.join(', ')} (another run may have rewritten its hostnames at the same moment), so it is kept for them: re-run the job to attach them again, and run rotations of this CA and zone in one concurrency group`
       return { ...base, reason }
     }
     await api.deleteCertificate(certificate.id)
-    return { ...base, action: 'deleted', reason: `${note}${NOT_IN_USE}`, warn: false }
+    return { ...base, action: 'deleted', reason: NOT_IN_USE, warn: false }
   } catch (error) {
     // Another run rotating the same name at the same moment may have deleted it first.
     if (error instanceof Error && error.cause instanceof ApiError && error.cause.notFound) {
@@ -110,7 +109,9 @@ export function replacementLines(replacements: readonly Replacement[]): LogLine[
     const parts: Cell[] = [
       `Certificate ${r.id} of the same name${r.uploadedOn ? ` (uploaded ${r.uploadedOn})` : ''}: `,
       actionCell(r, 'past'),
-      `, ${r.reason}.`,
+      ', ',
+      ...detachNote(r.hostnames),
+      `${r.reason}.`,
     ]
     if (!r.warn) lines.push({ level: 'info', parts })
     else if (grouped.length === 0 && shown-- > 0) lines.push({ level: 'warning', parts })

@@ -37,7 +37,10 @@ export function reportAttach(
     'this CA',
   ])
   return {
-    rows: plan && plan.attached.length > 0 ? [{ name: '', action: 'attach', hostnames: plan.attached }] : [],
+    rows:
+      plan && plan.attached.length > 0
+        ? [{ name: '', action: 'attach', ...(certificateId ? { id: certificateId } : {}), hostnames: plan.attached }]
+        : [],
     lines,
     outputs: { hostnames: plan?.after ?? [] },
     sections: [

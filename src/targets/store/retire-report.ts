@@ -2,6 +2,7 @@ import { hostnamesSection } from '../../api-shield/section.ts'
 import type { Cell, PlanRow, Report, Section } from '../../core/report.ts'
 import type { Step } from '../../plan/step.ts'
 import type { Replacement, ReplaceOutcome } from '../../replace/policy.ts'
+import { detachNote } from '../../replace/plan.ts'
 import { actionCell, replacementLines } from '../../replace/replace-older.ts'
 import type { RetireData, Retired } from './retire.ts'
 
@@ -49,7 +50,7 @@ export function reportRetire(step: Step<RetireData>, outcome: Retired | undefine
 function replacementsTable(replacements: readonly Replacement[]): NonNullable<Section['table']> {
   return {
     columns: ['ID', 'Uploaded on', 'Action', 'Why'],
-    rows: replacements.map((r) => [{ code: r.id }, r.uploadedOn ?? '', actionCell(r), r.reason]),
+    rows: replacements.map((r) => [{ code: r.id }, r.uploadedOn ?? '', actionCell(r), reasonCell(r)]),
   }
 }
 
@@ -96,3 +97,6 @@ const outputsOf = (result: ReplaceOutcome): Record<string, string[]> => ({
   'replaced-ids': result.replacements.filter((r) => r.action === 'deleted').map((r) => r.id),
   'replace-candidates': result.candidates,
 })
+
+/** The reason, after what happened to the older CA's hostnames. */
+const reasonCell = (r: Replacement): Cell[] => [...detachNote(r.hostnames), r.reason]
