@@ -126,7 +126,7 @@ export const badCases: BadCase[] = [
     name: 'a key that does not match the leaf',
     inputs: () => ({ 'private-key': other.keyPem }),
     error:
-      /The private key \(input 'private-key'\) does not belong to the certificate in input 'certificate' \(CN=test-client\)/,
+      /The private key \(input 'private-key'\) does not belong to the certificate in input 'certificate' \(CN=test-client\).* After a renewal with a new key, the secret may still hold the previous key: update the secret too\./,
     secrets: () => [other.keyPem],
   },
   {

@@ -1,7 +1,7 @@
 import type { Node } from 'yaml'
 import { parseHostnames, parseZoneId } from '../api-shield/settings.ts'
 import type { BindingTarget, CertificateSpec } from '../certificate/spec.ts'
-import { Problems, knownFields, listOf, valueOf } from './document.ts'
+import { Problems, knownFields, listOf, shown, valueOf } from './document.ts'
 import { loadBinding } from '../wrangler/config.ts'
 import { isBindingName } from '../wrangler/settings.ts'
 import { BINDING_FIELDS, REQUIRED_BINDING_FIELDS, type EntryField } from './fields.ts'
@@ -108,7 +108,7 @@ export function readBindings(
       problems.add(
         bindingAt,
         `${itemPath}.binding`,
-        `'${binding.slice(0, 40)}' is not a binding name: letters, digits, _ and $, not starting with a digit (PAYMENTS_CERT)`,
+        `'${shown(binding)}' is not a binding name: letters, digits, _ and $, not starting with a digit (PAYMENTS_CERT)`,
       )
     } else if (config !== undefined && typeof binding === 'string') {
       const key = `${config}\n${binding}`
