@@ -214,7 +214,12 @@ export const badCases: BadCase[] = [
     inputs: () => ({ 'private-key-path': 'secrets/client.key' }),
     error: /Inputs 'private-key' and 'private-key-path' are both set/,
   },
-  { name: 'no credentials', inputs: () => ({ 'api-token': '' }), error: /No Cloudflare credentials: set api-token/ },
+  {
+    // The runner passes an input it was given even when empty, as a misspelled secret leaves it.
+    name: 'an api-token whose secret is empty',
+    inputs: () => ({ 'api-token': '' }),
+    error: /Input 'api-token' is set but empty: the secret it reads is probably not set, or its name is misspelled/,
+  },
   {
     name: 'an email without a global key',
     inputs: () => ({ 'api-token': '', 'api-email': 'ops@example.com' }),
