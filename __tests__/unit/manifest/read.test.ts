@@ -221,6 +221,44 @@ certificates:
     ])
   })
 
+  it('refuses one file and binding in two entries through a symbolic link or a/../, by the real path', () => {
+    for (const [config, link] of [
+      ['../workers/link.jsonc', true],
+      ['../workers/x/../payments/wrangler.jsonc', false],
+    ] as const) {
+      const manifest = `${MANIFEST}  - name: payments-next
+    certificate: certs/payments.pem
+    ca: false
+    private-key-env: PAYMENTS_KEY
+    wrangler:
+      - { config: ${config}, binding: PAYMENTS_CERT }
+`
+      const root = workspace(manifest, { 'workers/x/.keep': '' })
+      if (link) symlinkSync('payments/wrangler.jsonc', join(root, 'workers/link.jsonc'))
+      try {
+        readManifest('deploy/manifest.yml', options(root))
+        expect.unreachable()
+      } catch (error) {
+        const shown = link
+          ? 'workers/link.jsonc (the same file as workers/payments/wrangler.jsonc)'
+          : 'workers/payments/wrangler.jsonc'
+        expect((error as ManifestError).problems).toEqual([
+          expect.stringContaining(
+            `deploy/manifest.yml:20: certificates[2].wrangler[0]: lists ${shown} and PAYMENTS_CERT, as the entry on line 9 does: `,
+          ),
+        ])
+      }
+    }
+  })
+
+  it('refuses a Wrangler file with a key written twice, naming its line, before anything is sent', () => {
+    const config =
+      '{\n  "mtls_certificates": [\n    { "binding": "PAYMENTS_CERT",\n      "binding": "OTHER" }\n  ]\n}\n'
+    expect(problemsOf(MANIFEST, {}, { 'workers/payments/wrangler.jsonc': config })).toEqual([
+      `deploy/manifest.yml:9: certificates[0].wrangler[0].config: 'workers/payments/wrangler.jsonc' line 4: "binding" is written twice (also on line 3) in mtls_certificates[0], and wrangler reads only the last one: remove the one that is out of date, so that the file says one thing.`,
+    ])
+  })
+
   it('names them all in the one error message, so that the annotation lists them', () => {
     const root = workspace('version: 1\ncertificates:\n  - name: a\n  - name: b\n    ca: maybe\n')
     expect(() => readManifest('deploy/manifest.yml', options(root))).toThrow(
