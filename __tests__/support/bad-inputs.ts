@@ -232,6 +232,16 @@ export const badCases: BadCase[] = [
     secrets: () => ['c2547eb745079dac9320b638f5e225cf483cc'],
   },
   {
+    // wrangler reads the last: the step refuses it before the upload, not after it.
+    name: 'a Wrangler file with certificate_id written twice',
+    inputs: () => ({ 'wrangler-config': 'wrangler.json', binding: 'PAYMENTS_CERT' }),
+    files: () => ({
+      'wrangler.json': `{\n  "mtls_certificates": [{\n    "binding": "PAYMENTS_CERT",\n    "certificate_id": "11111111-1111-4111-8111-111111111111",\n    "certificate_id": "22222222-2222-4222-8222-222222222222"\n  }]\n}\n`,
+    }),
+    error:
+      /^Input 'wrangler-config': 'wrangler.json' line 5: "certificate_id" is written twice \(also on line 4\) in mtls_certificates\[0\], and wrangler reads only the last one: remove the one that is out of date/,
+  },
+  {
     name: 'both auth methods',
     inputs: () => ({ 'api-email': 'ops@example.com', 'api-key': 'c2547eb745079dac9320b638f5e225cf483cc' }),
     error: /Both an API token \(input 'api-token'\) and a global API key \(input 'api-key'\) are set/,
