@@ -195,6 +195,15 @@ certificates:
   - name: payments-client
     certificate: certs/billing.pem
     ca: yes
+    toString: x
+  - name: billing-client
+    certificate: certs/billing.pem
+    ca: false
+    private-key-env: \${{ secrets.PAYMENTS_CLIENT_KEY_2026Q1 }}
+  - name: billing-next
+    certificate: certs/billing.pem
+    ca: false
+    private-key-env: PAYMENTS_KEY
 `)
     const run = await runAction(manifestInputs(fake), env(repo))
     expect(run.exitCode).toBe(1)
@@ -203,8 +212,31 @@ certificates:
     expect(message).toContain(`${MANIFEST_PATH}:6: certificates[0].private-key-env`)
     expect(message).toContain(`${MANIFEST_PATH}:7: certificates[1].name`)
     expect(message).toContain(`${MANIFEST_PATH}:9: certificates[1].ca`)
+    // An inherited name is no field; an expression is not expanded; a key that fits no certificate is its own line.
+    expect(message).toContain(`${MANIFEST_PATH}:10: certificates[1]: unknown field 'toString'`)
+    expect(message).toContain(
+      `${MANIFEST_PATH}:14: certificates[2].private-key-env: '\${{ secrets.PAYMENTS_CLIENT_KEY_2026Q1 }}' is an expression, and expressions are not expanded in a manifest`,
+    )
+    expect(message).toContain('Write private-key-env: PAYMENTS_CLIENT_KEY_2026Q1 in the manifest')
+    expect(message).toMatch(
+      new RegExp(
+        `${MANIFEST_PATH.replaceAll('.', '\\.')}:18: certificates\\[3\\]\\.private-key-env: The private key .* the secret may still hold the previous key`,
+      ),
+    )
     expect(fake.requests).toEqual([])
     expect(leakedSecrets(run, secretsOf(repo))).toEqual([])
+  })
+
+  it('reports a tab once, with its line and the fix, not the parser cascade (dist/)', async () => {
+    const repo = manifestRepository(manifestText().replace('    ca: false\n', '\tca: false\n'))
+    const run = await runAction(manifestInputs(fake), env(repo))
+    expect(run.exitCode).toBe(1)
+    expect(errors(run)).toEqual([
+      expect.stringMatching(
+        /has 1 problem, so nothing was sent: \(1\) .*: YAML: Tabs are not allowed as indentation: tabs cannot indent YAML: use spaces/,
+      ),
+    ])
+    expect(fake.requests).toEqual([])
   })
 
   it('refuses per-certificate inputs beside it, and fail-on-changes without dry-run', async () => {

@@ -117,6 +117,39 @@ describe('the id written into the Wrangler configurations', () => {
     expect(JSON.parse(run.outputs['wrangler-configs'] ?? '')).toEqual(['wrangler.jsonc', 'billing/wrangler.json'])
   })
 
+  it('through dist/: a byte order mark, CRLF, Latin-1 bytes and one-line objects kept; only the id bytes added', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf])
+    const toml = Buffer.concat([
+      bom,
+      Buffer.from(
+        '# Z\xfcrich office\r\nname = "payments"\r\n[[mtls_certificates]]\r\nbinding = "PAYMENTS_CERT"',
+        'latin1',
+      ),
+    ])
+    const json = Buffer.concat([
+      bom,
+      Buffer.from('{ "name": "billing", "mtls_certificates": [{ "binding": "PAYMENTS_CERT" }] }\r\n'),
+    ])
+    const workspace = makeWorkspace({ 'wrangler.toml': toml, 'billing/wrangler.json': json })
+    const run = await runAction(
+      inputs(makeClient('ec'), { 'wrangler-config': 'wrangler.toml\nbilling/wrangler.json' }),
+      {
+        workspace,
+      },
+    )
+    expect(run.exitCode).toBe(0)
+    const id = run.outputs['certificate-id'] ?? ''
+    expect(readFileSync(join(workspace, 'wrangler.toml'))).toEqual(
+      Buffer.concat([toml, Buffer.from(`\r\ncertificate_id = "${id}"`)]),
+    )
+    expect(readFileSync(join(workspace, 'billing/wrangler.json'))).toEqual(
+      Buffer.from(
+        json.toString('latin1').replace('"PAYMENTS_CERT"', `"PAYMENTS_CERT", "certificate_id": "${id}"`),
+        'latin1',
+      ),
+    )
+  })
+
   it('changes nothing on a re-run: the id is there already', async () => {
     const workspace = makeWorkspace({ 'wrangler.toml': TOML })
     const fixture = makeClient('ec')

@@ -25,7 +25,7 @@ export function getApiSettings(source: InputSource): ApiSettings {
   const env = (name: string): string => (source.env[name] ?? '').trim()
   return {
     accountId: parseAccountId(read('account-id') || env('CLOUDFLARE_ACCOUNT_ID')),
-    credentials: parseCredentials(read, env),
+    credentials: parseCredentials(read, env, setButEmpty(source)),
     apiBaseUrl: parseApiBaseUrl(read('api-base-url') || DEFAULT_API_BASE_URL),
     maxRetries: parseInteger('max-retries', read('max-retries'), { fallback: 3, min: 0, max: 10 }),
     timeoutSeconds: parsePositiveSeconds('timeout-seconds', read('timeout-seconds'), 60),
@@ -93,7 +93,25 @@ function withoutTrailingSlashes(text: string): string {
   return text.slice(0, end)
 }
 
-function parseCredentials(read: (name: string) => string, env: (name: string) => string): Credentials {
+/**
+ * The credential inputs and variables that are set but empty: the runner passes an input it was given
+ * (`INPUT_API-TOKEN`) even when its expression gave '', as a misspelled or unset secret does.
+ */
+function setButEmpty(source: InputSource): string[] {
+  const inputs = ['api-token', 'api-email', 'api-key'].filter(
+    (name) => source.env[`INPUT_${name.toUpperCase()}`]?.trim() === '',
+  )
+  const variables = ['CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_EMAIL', 'CLOUDFLARE_API_KEY'].filter(
+    (name) => source.env[name]?.trim() === '',
+  )
+  return [...inputs.map((name) => `input '${name}'`), ...variables]
+}
+
+function parseCredentials(
+  read: (name: string) => string,
+  env: (name: string) => string,
+  empty: readonly string[],
+): Credentials {
   const fromInputs = { token: read('api-token'), email: read('api-email'), key: read('api-key') }
   const useInputs = Boolean(fromInputs.token || fromInputs.email || fromInputs.key)
   // Inputs win: when any credential input is set, the environment's credentials are ignored.
@@ -114,13 +132,16 @@ function parseCredentials(read: (name: string) => string, env: (name: string) =>
     return { kind: 'token', token: given.token }
   }
   if (given.email || given.key) {
+    // The other one given but empty: its secret is missing or misspelled.
+    const emptyNote = (name: string): string =>
+      empty.includes(name) ? ` (${name} is set but empty: its secret is probably not set, or misspelled)` : ''
     if (!given.key)
       throw new InputError(
-        `${capitalise(names.email)} is set without ${names.key}: the global API key needs both, or use api-token instead.`,
+        `${capitalise(names.email)} is set without ${names.key}${emptyNote(names.key)}: the global API key needs both, or use api-token instead.`,
       )
     if (!given.email)
       throw new InputError(
-        `${capitalise(names.key)} is set without ${names.email}: the global API key needs the account's email too, or use api-token instead.`,
+        `${capitalise(names.key)} is set without ${names.email}${emptyNote(names.email)}: the global API key needs the account's email too, or use api-token instead.`,
       )
     // Printable ASCII only: it is sent as a header value.
     if (!/^[\x21-\x3f\x41-\x7e]+@[\x21-\x3f\x41-\x7e]+$/.test(given.email)) {
@@ -130,6 +151,11 @@ function parseCredentials(read: (name: string) => string, env: (name: string) =>
     }
     checkHeaderValue(names.key, given.key)
     return { kind: 'global-key', email: given.email, key: given.key }
+  }
+  if (empty.length > 0) {
+    throw new InputError(
+      `${capitalise(empty.join(' and '))} ${empty.length === 1 ? 'is' : 'are'} set but empty: the secret ${empty.length === 1 ? 'it reads' : 'they read'} is probably not set, or its name is misspelled (a missing secret reads as empty; a run from a fork gets no secrets). Check the name in \${{ secrets.… }} against the repository's secrets (Settings → Secrets and variables → Actions).`,
+    )
   }
   throw new InputError(
     'No Cloudflare credentials: set api-token: ${{ secrets.CLOUDFLARE_API_TOKEN }} (a token with "Account: SSL and Certificates: Edit"), or api-email and api-key for a global API key, or the CLOUDFLARE_API_TOKEN environment variable.',

@@ -132,6 +132,22 @@ describe('credentials', () => {
   it('asks for credentials when there are none', () => {
     expect(inputError({ 'api-token': '' }).message).toMatch(/^No Cloudflare credentials/)
   })
+
+  it('says a credential input or variable was set but is empty: a misspelled or unset secret', () => {
+    // The runner passes a given input as INPUT_<NAME> even when its expression gave ''.
+    expect(inputError({ 'api-token': '' }, { 'INPUT_API-TOKEN': '' }).message).toBe(
+      "Input 'api-token' is set but empty: the secret it reads is probably not set, or its name is misspelled (a missing secret reads as empty; a run from a fork gets no secrets). Check the name in ${{ secrets.… }} against the repository's secrets (Settings → Secrets and variables → Actions).",
+    )
+    expect(inputError({ 'api-token': '' }, { CLOUDFLARE_API_TOKEN: ' ' }).message).toMatch(
+      /^CLOUDFLARE_API_TOKEN is set but empty: the secret it reads/,
+    )
+    expect(inputError({ 'api-token': '' }, { 'INPUT_API-EMAIL': '', 'INPUT_API-KEY': '' }).message).toMatch(
+      /^Input 'api-email' and input 'api-key' are set but empty: the secret they read/,
+    )
+    expect(inputError({ 'api-token': '', 'api-email': 'ops@example.com' }, { 'INPUT_API-KEY': '' }).message).toMatch(
+      /^Input 'api-email' is set without input 'api-key' \(input 'api-key' is set but empty: its secret/,
+    )
+  })
 })
 
 describe('parseApiBaseUrl', () => {
