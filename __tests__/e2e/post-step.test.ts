@@ -52,13 +52,15 @@ describe('replace at the end of the job', () => {
       `Replace is scheduled for the end of the job: once every other step has succeeded, the post step deletes the certificates named '${NAME}' uploaded before this one that no service uses then (now: ${old.id}).`,
     )
     expect(main.summary).toContain('Replace runs at the end of the job')
-    expect(savedSteps(main.state).map((saved) => saved.data.rotation)).toEqual([{
-      id: uploaded,
-      name: NAME,
-      ca: false,
-      issuedAt: fixture.client.x509.validFromDate.getTime(),
-      uploadedOn: fake.certificates.get(uploaded)?.uploaded_on,
-    }])
+    expect(savedSteps(main.state).map((saved) => saved.data.rotation)).toEqual([
+      {
+        id: uploaded,
+        name: NAME,
+        ca: false,
+        issuedAt: fixture.client.x509.validFromDate.getTime(),
+        uploadedOn: fake.certificates.get(uploaded)?.uploaded_on,
+      },
+    ])
     expect(calls()).toEqual(['POST ', 'GET '])
 
     fake.requests.length = 0

@@ -364,7 +364,10 @@ describe('replace keeps a certificate a Worker still binds', () => {
     const main = await mainStep(stepInputs, { workspace })
     const [saved] = savedSteps(main.state)
     const guards = [{ target: 'workers', saved: { scope: ['../../zones'] } }]
-    const tampered = { ...main, state: { ...main.state, [SAVED_STEPS]: retireSteps([saved?.data.rotation ?? {}], guards) } }
+    const tampered = {
+      ...main,
+      state: { ...main.state, [SAVED_STEPS]: retireSteps([saved?.data.rotation ?? {}], guards) },
+    }
     const post = await postStep(stepInputs, tampered, { workspace })
     expect(post.exitCode).toBe(0)
     expect(warnings(post).join('\n')).toContain('its Workers are not a list of Worker names')

@@ -7,7 +7,12 @@ export const SAVED_STEPS = 'end-of-job-steps'
 
 export const retireSteps = (rotations: readonly object[], guards: readonly object[] = []): string =>
   JSON.stringify(
-    rotations.map((rotation) => ({ target: 'store', action: 'retire', when: 'end-of-job', data: { rotation, guards } })),
+    rotations.map((rotation) => ({
+      target: 'store',
+      action: 'retire',
+      when: 'end-of-job',
+      data: { rotation, guards },
+    })),
   )
 
 interface SavedStep {

@@ -57,7 +57,9 @@ async function applyEntry(
   const store = storeOf()
   for (const step of entry.steps) {
     if (step.target === store.name) {
-      outcomes.push(phase === 'post' ? await store.finish(step, context) : await store.apply(step, entry, state, context))
+      outcomes.push(
+        phase === 'post' ? await store.finish(step, context) : await store.apply(step, entry, state, context),
+      )
       continue
     }
     outcomes.push(await applyUse(step, entry, state, context))

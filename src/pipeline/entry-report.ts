@@ -7,7 +7,11 @@ import { storeOf, useTarget } from '../targets/registry.ts'
  * undefined: a dry run) or as apply left it (steps not reached are left out), its rows named for the
  * entry. The renderer turns it into the log, the summary, the comment and the outputs.
  */
-export function entryReport(entry: EntrySteps, outcomes: readonly unknown[] | undefined, phase: 'main' | 'post'): Report {
+export function entryReport(
+  entry: EntrySteps,
+  outcomes: readonly unknown[] | undefined,
+  phase: 'main' | 'post',
+): Report {
   const store = storeOf()
   const report = emptyReport()
   const placed = outcomes?.[0] as { certificate?: { id: string } } | undefined

@@ -1,6 +1,6 @@
 import { CloudflareApi } from '../cloudflare/client.ts'
 import type { Dependencies } from '../cloudflare/dependencies.ts'
-import { getApiSettings } from '../cloudflare/settings.ts'
+import { getApiSettings } from '../spec/api-settings.ts'
 import { errorMessage } from '../core/errors.ts'
 import { endSentence } from '../core/text.ts'
 import { actionInputs } from '../action/input-source.ts'
@@ -88,4 +88,3 @@ function stepsToFinish(): Step[] | undefined {
 }
 
 const nameOf = (step: Step): string => (step.data as { rotation: { name: string } }).rotation.name
-

@@ -97,7 +97,12 @@ export interface StoreTarget<P = unknown, R = unknown> {
   retire(entry: EntryPlan, guards: RetireGuard[], context: TargetContext): Step<R>
   /** A plan that will not be applied: the retire step with its forecast, from reads made now. */
   forecast(step: Step<R>, place: Step<P>, context: TargetContext): Promise<Step<R>>
-  apply(step: Step, entry: EntrySteps, state: ApplyState & { outcomes: unknown[] }, context: TargetContext): Promise<unknown>
+  apply(
+    step: Step,
+    entry: EntrySteps,
+    state: ApplyState & { outcomes: unknown[] },
+    context: TargetContext,
+  ): Promise<unknown>
   /** The post step: a saved retire step carried out. */
   finish(step: Step<R>, context: TargetContext): Promise<unknown>
   /** The steps the post step finishes, from a main step's outcome (`tail`). */

@@ -5,7 +5,9 @@ import { cellText } from './words.ts'
 /** Report sections as the job summary's HTML, every value escaped; sections of one key share one table. */
 
 export const cellHtml = (cell: Cell): string =>
-  typeof cell === 'object' && 'code' in cell ? `<code>${escapeForSummary(cell.code)}</code>` : escapeForSummary(cellText(cell))
+  typeof cell === 'object' && 'code' in cell
+    ? `<code>${escapeForSummary(cell.code)}</code>`
+    : escapeForSummary(cellText(cell))
 
 const cellsHtml = (cells: readonly Cell[]): string => cells.map(cellHtml).join('')
 
@@ -14,10 +16,17 @@ export function sectionsHtml(sections: readonly Section[]): string[] {
   for (const section of sections) {
     const same = section.key === undefined ? undefined : merged.find((s) => s.key === section.key)
     if (!same) {
-      merged.push({ ...section, ...(section.table ? { table: { ...section.table, rows: [...section.table.rows] } } : {}) })
+      merged.push({
+        ...section,
+        ...(section.table ? { table: { ...section.table, rows: [...section.table.rows] } } : {}),
+      })
       continue
     }
-    if (section.table) same.table = { columns: same.table?.columns ?? section.table.columns, rows: [...(same.table?.rows ?? []), ...section.table.rows] }
+    if (section.table)
+      same.table = {
+        columns: same.table?.columns ?? section.table.columns,
+        rows: [...(same.table?.rows ?? []), ...section.table.rows],
+      }
     if (section.paragraphs) same.paragraphs = [...(same.paragraphs ?? []), ...section.paragraphs]
   }
   return merged.flatMap(sectionHtml)

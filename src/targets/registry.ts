@@ -9,10 +9,10 @@ import { workers } from './workers/index.ts'
  */
 
 /** Where a certificate is kept. */
-export const STORES: readonly StoreTarget[] = [mtlsStore as StoreTarget]
+export const STORES: readonly StoreTarget[] = [mtlsStore]
 
 /** What puts a certificate to use once it is in place, in the order apply runs them. */
-export const USES: readonly UseTarget[] = [apiShield as UseTarget, workers as UseTarget]
+export const USES: readonly UseTarget[] = [apiShield, workers]
 
 export function useTarget(name: string): UseTarget {
   const target = USES.find((candidate) => candidate.name === name)
@@ -20,4 +20,4 @@ export function useTarget(name: string): UseTarget {
   return target
 }
 
-export const storeOf = (): StoreTarget => mtlsStore as StoreTarget
+export const storeOf = (): StoreTarget => mtlsStore

@@ -4,6 +4,7 @@ import type { AttachPlan, HostnameAttachment } from '../../api-shield/plan.ts'
 import type { ApiShieldTarget } from '../../certificate/spec.ts'
 import { isNew, type CertificateRef, type EntryPlan, type Step } from '../../plan/step.ts'
 import { placedOf, type UseTarget } from '../../plan/target.ts'
+import type { AttachData } from './data.ts'
 import { reportAttach } from './report.ts'
 
 /**
@@ -11,13 +12,6 @@ import { reportAttach } from './report.ts'
  * CA's hostnames as read (a dry run; a real run reads them right before it writes), applied as read,
  * merge, write, read back; an older CA gives its hostnames up only once the new one serves them.
  */
-
-export interface AttachData extends ApiShieldTarget {
-  /** replace retires the older CAs of this name at the end of the job: the summary says how. */
-  retiresAtEnd?: string
-  /** The attach as planned from a read (a dry run); a real run plans it afresh when it writes. */
-  planned?: AttachPlan
-}
 
 export const API_SHIELD = 'api-shield'
 
@@ -35,7 +29,8 @@ export const apiShield: UseTarget<AttachPlan | undefined, AttachData> = {
 
   plan(entry: EntryPlan, _certificate: CertificateRef, observed, context) {
     const given = entry.spec.apiShield as ApiShieldTarget
-    const atEnd = entry.spec.replace && context.replaceWhen === 'end-of-job' ? { retiresAtEnd: entry.spec.name ?? '' } : {}
+    const atEnd =
+      entry.spec.replace && context.replaceWhen === 'end-of-job' ? { retiresAtEnd: entry.spec.name ?? '' } : {}
     const planned = observed ? { planned: observed } : {}
     return [{ target: API_SHIELD, action: 'attach', when: 'now', data: { ...given, ...planned, ...atEnd } }]
   },
@@ -45,7 +40,8 @@ export const apiShield: UseTarget<AttachPlan | undefined, AttachData> = {
     return attachHostnames(context.api.zoneHostnames(step.data.zoneId), certificate.id, step.data.hostnames, created)
   },
 
-  report: (step, outcome, certificateId) => reportAttach(step, outcome as HostnameAttachment | undefined, certificateId),
+  report: (step, outcome, certificateId) =>
+    reportAttach(step, outcome as HostnameAttachment | undefined, certificateId),
 
   retireGuard: (_entry, steps: readonly Step<AttachData>[]) =>
     steps.map(({ data }) => ({

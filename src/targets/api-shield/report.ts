@@ -2,7 +2,7 @@ import { needsWrite, type AttachPlan, type HostnameAttachment } from '../../api-
 import { hostnamesSection } from '../../api-shield/section.ts'
 import type { Step } from '../../plan/step.ts'
 import type { Cell, Report } from '../../core/report.ts'
-import type { AttachData } from './index.ts'
+import type { AttachData } from './data.ts'
 
 /** The CA's hostnames in the zone, planned (a dry run) or as Cloudflare holds them after the write. */
 export function reportAttach(
@@ -20,10 +20,17 @@ export function reportAttach(
     const dry = done ? [] : ['Dry run: ']
     lines.push({
       level: 'info',
-      parts: [...dry, { verb: 'attach', done: applied, form: 'past' }, ` ${plan.attached.join(', ')} in zone ${zoneId} to CA ${ca}${there}.`],
+      parts: [
+        ...dry,
+        { verb: 'attach', done: applied, form: 'past' },
+        ` ${plan.attached.join(', ')} in zone ${zoneId} to CA ${ca}${there}.`,
+      ],
     })
   } else if (plan) {
-    lines.push({ level: 'info', parts: [`CA ${ca} already serves ${given.join(', ')} in zone ${zoneId}: nothing to attach.`] })
+    lines.push({
+      level: 'info',
+      parts: [`CA ${ca} already serves ${given.join(', ')} in zone ${zoneId}: nothing to attach.`],
+    })
   }
   const attached = new Set(plan?.attached)
   const alreadyGiven = new Set(plan?.alreadyThere)

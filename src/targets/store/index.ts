@@ -23,7 +23,8 @@ export const mtlsStore: StoreTarget<Placement, RetireData> = {
     return applyRetire(step as Step<RetireData>, placed, context)
   },
 
-  finish: async (step, context) => ({ replace: true, outcome: { replacements: await finishRetire(step, context), candidates: [] } }) satisfies Retired,
+  finish: async (step, context) =>
+    ({ replace: true, outcome: { replacements: await finishRetire(step, context), candidates: [] } }) satisfies Retired,
   tailOf: (outcome) => (outcome as Retired | undefined)?.tail,
 
   report(step, outcome, entry, phase) {

@@ -9,7 +9,12 @@ import { uploadOrAdopt } from './upload.ts'
 export const STORE = 'store'
 
 export function placeStep(entry: EntryPlan, context: TargetContext): Step<Placement> {
-  return { target: STORE, action: 'place', when: 'now', data: planPlacement(entry.spec, entry.checked, context.listing) }
+  return {
+    target: STORE,
+    action: 'place',
+    when: 'now',
+    data: planPlacement(entry.spec, entry.checked, context.listing),
+  }
 }
 
 /** What placing did: the certificate in the account, whether this run put it there, and whether it may replace. */

@@ -22,15 +22,23 @@ export function reportPlace(
   const verb = (verb: 'upload' | 'reuse'): Cell => ({ verb, done: placed !== undefined, form: 'past' })
   if (placed?.created) {
     const expires = placed.certificate.expires_on ?? entry.checked.facts.expiresOn
-    lines.push({ level: 'info', parts: [verb('upload'), ` certificate ${placed.certificate.id}, expiring ${expires}.`] })
+    lines.push({
+      level: 'info',
+      parts: [verb('upload'), ` certificate ${placed.certificate.id}, expiring ${expires}.`],
+    })
   } else if (placed) {
     const on = placed.certificate.uploaded_on ?? 'earlier'
     lines.push({
       level: 'info',
-      parts: [`The account already holds this certificate as ${placed.certificate.id} (uploaded ${on}): nothing uploaded.`],
+      parts: [
+        `The account already holds this certificate as ${placed.certificate.id} (uploaded ${on}): nothing uploaded.`,
+      ],
     })
   } else if (certificate) {
-    lines.push({ level: 'info', parts: [verb('reuse'), ` certificate ${certificate.id}: the account already holds it.`] })
+    lines.push({
+      level: 'info',
+      parts: [verb('reuse'), ` certificate ${certificate.id}: the account already holds it.`],
+    })
   } else {
     lines.push({ level: 'info', parts: [verb('upload'), ' the certificate: the account does not hold it yet.'] })
   }

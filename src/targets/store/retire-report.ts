@@ -13,7 +13,10 @@ import type { RetireData, Retired } from './retire.ts'
 export function reportRetire(step: Step<RetireData>, outcome: Retired | undefined, phase: 'main' | 'post'): Report {
   const done = outcome !== undefined
   const replace = outcome ? outcome.replace : step.data.forecast !== undefined
-  const result: ReplaceOutcome = (outcome ? outcome.outcome : step.data.forecast) ?? { replacements: [], candidates: [] }
+  const result: ReplaceOutcome = (outcome ? outcome.outcome : step.data.forecast) ?? {
+    replacements: [],
+    candidates: [],
+  }
   if (!replace) return { rows: [], lines: [], sections: [], outputs: outputsOf(result) }
   const { name, id } = step.data.rotation
   const scheduled = step.when === 'end-of-job'
@@ -44,7 +47,12 @@ export function reportRetire(step: Step<RetireData>, outcome: Retired | undefine
     )
   }
   sections.push(...releaseSections(result.replacements))
-  return { rows: rowsOf(result, scheduled), lines: replacementLines(result.replacements), sections, outputs: outputsOf(result) }
+  return {
+    rows: rowsOf(result, scheduled),
+    lines: replacementLines(result.replacements),
+    sections,
+    outputs: outputsOf(result),
+  }
 }
 
 function replacementsTable(replacements: readonly Replacement[]): NonNullable<Section['table']> {
@@ -75,7 +83,8 @@ function rowsOf(result: ReplaceOutcome, scheduled: boolean): PlanRow[] {
   for (const r of result.replacements) {
     const detached = r.hostnames?.detach ?? []
     if (detached.length > 0) rows.push({ name: '', action: 'detach', id: r.id, hostnames: detached })
-    if (r.action === 'deleted' || r.action === 'delete') rows.push({ name: '', action: 'retire', id: r.id, reason: r.reason })
+    if (r.action === 'deleted' || r.action === 'delete')
+      rows.push({ name: '', action: 'retire', id: r.id, reason: r.reason })
     else if (r.action === 'kept' || r.action === 'not checked')
       rows.push({ name: '', action: 'keep', id: r.id, reason: r.reason })
   }

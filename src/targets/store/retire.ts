@@ -60,11 +60,7 @@ export interface Retired {
   tail?: Step<RetireData>
 }
 
-export async function applyRetire(
-  step: Step<RetireData>,
-  placed: Placed,
-  context: TargetContext,
-): Promise<Retired> {
+export async function applyRetire(step: Step<RetireData>, placed: Placed, context: TargetContext): Promise<Retired> {
   if (!placed.mayReplace) return { replace: false, outcome: NO_REPLACE }
   const { api } = context
   const { certificate } = placed
@@ -74,7 +70,10 @@ export async function applyRetire(
   // A step's listing made before the upload, with the certificate in it: the account is not listed again.
   const since = context.listing && withCertificate(context.listing, certificate)
   if (step.when === 'now') {
-    return { replace: true, outcome: await replaceInStep(context.retireReads(step.data.guards, certificate.id), target, since) }
+    return {
+      replace: true,
+      outcome: await replaceInStep(context.retireReads(step.data.guards, certificate.id), target, since),
+    }
   }
   const tail = { ...step, data: { rotation: target, guards: step.data.guards } }
   return { replace: true, outcome: await scheduledCandidates(api, target, since), tail }

@@ -1,12 +1,12 @@
-import type { BindingTarget } from '../../certificate/spec.ts'
 import { NEW_CERTIFICATE_TEXT, isNew, type CertificateRef, type Step } from '../../plan/step.ts'
 import { placedOf, type UseTarget } from '../../plan/target.ts'
 import { checksWorkers, type WorkerScope } from '../../replace/workers.ts'
 import { isWorkerName } from '../../cloudflare/workers.ts'
 import { loadBindings } from '../../wrangler/config.ts'
-import { planBindingEdits, type BindingEdits } from '../../wrangler/edits.ts'
+import { planBindingEdits } from '../../wrangler/edits.ts'
 import { writeBindingEdits } from '../../wrangler/write.ts'
-import { reportBindings, type BindingsDone } from './report.ts'
+import type { BindingsData, BindingsDone } from './data.ts'
+import { reportBindings } from './report.ts'
 import { workerScope } from './scope.ts'
 
 /**
@@ -14,16 +14,6 @@ import { workerScope } from './scope.ts'
  * Wrangler files, which the workflow's deploy then carries to the Workers; the Workers those files
  * deploy keep an older certificate they still bind.
  */
-
-export interface BindingsData {
-  configs: BindingTarget[]
-  /** The edits as planned, with the id the plan knows (the new certificate's placeholder for an upload). */
-  planned: BindingEdits
-  /** The Workers whose bindings keep an older certificate. */
-  scope: WorkerScope
-  /** Sections that bind the certificate but name no Worker: why every Worker is read. */
-  unnamed: string[]
-}
 
 export const WORKERS = 'workers'
 
@@ -39,7 +29,14 @@ export const workers: UseTarget<undefined, BindingsData> = {
     const loaded = loadBindings(context.workspace, configs)
     const planned = planBindingEdits(loaded, isNew(certificate) ? NEW_CERTIFICATE_TEXT : certificate)
     const { scope, unnamed } = workerScope(loaded)
-    return [{ target: WORKERS, action: 'write-bindings', when: 'now', data: { configs, planned, scope: context.checkWorkers ? 'every' : scope, unnamed } }]
+    return [
+      {
+        target: WORKERS,
+        action: 'write-bindings',
+        when: 'now',
+        data: { configs, planned, scope: context.checkWorkers ? 'every' : scope, unnamed },
+      },
+    ]
   },
 
   apply(step: Step<BindingsData>, state, context): Promise<BindingsDone> {

@@ -1,14 +1,7 @@
 import { printable } from '../../core/text.ts'
 import type { Cell, Report } from '../../core/report.ts'
 import type { Step } from '../../plan/step.ts'
-import type { BindingEdits } from '../../wrangler/edits.ts'
-import type { BindingsData } from './index.ts'
-
-/** What writing the bindings did: the edits made with the real id, and the files written. */
-export interface BindingsDone {
-  edits: BindingEdits
-  written: string[]
-}
+import type { BindingsData, BindingsDone } from './data.ts'
 
 /** The bindings as the plan, the summary, the outputs and the log show them, planned or written. */
 export function reportBindings(step: Step<BindingsData>, done: BindingsDone | undefined): Report {
@@ -42,7 +35,14 @@ export function reportBindings(step: Step<BindingsData>, done: BindingsDone | un
         same || !file.changed ? 'unchanged' : verb('participle'),
       ])
       if (!same) {
-        rows.push({ name: '', action: 'write-binding', config: file.config, section: entry.section, oldId: entry.oldId ?? '', newId: entry.newId })
+        rows.push({
+          name: '',
+          action: 'write-binding',
+          config: file.config,
+          section: entry.section,
+          oldId: entry.oldId ?? '',
+          newId: entry.newId,
+        })
       }
     }
   }

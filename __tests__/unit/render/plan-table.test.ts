@@ -6,7 +6,7 @@ import {
   renderPlanHtml,
   renderPlanMarkdown,
   type PlanRow,
-} from '../../../src/manifest/plan.ts'
+} from '../../../src/render/plan-table.ts'
 
 const ROWS: PlanRow[] = [
   { name: 'payments-client', action: 'upload', reason: 'not in the account' },

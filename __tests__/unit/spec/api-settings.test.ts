@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { InputError } from '../../../src/core/errors.ts'
-import { getApiSettings, parseApiBaseUrl, type ApiSettings } from '../../../src/cloudflare/settings.ts'
+import { getApiSettings, parseApiBaseUrl, type ApiSettings } from '../../../src/spec/api-settings.ts'
 import { ACCOUNT_ID, API_EMAIL, API_KEY, API_TOKEN } from '../../../test-kit/fixtures.ts'
 import { inputSource } from '../fakes.ts'
 

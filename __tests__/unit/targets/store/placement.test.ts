@@ -1,10 +1,10 @@
 import { X509Certificate } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import type { CheckedCertificate } from '../../../src/certificate/check.ts'
-import type { CertificateSpec } from '../../../src/certificate/spec.ts'
-import { InputError } from '../../../src/core/errors.ts'
-import { judgeExisting, planPlacement } from '../../../src/upload/plan.ts'
-import { makeClient } from '../../../test-kit/fixtures.ts'
+import type { CheckedCertificate } from '../../../../src/certificate/check.ts'
+import type { CertificateSpec } from '../../../../src/certificate/spec.ts'
+import { InputError } from '../../../../src/core/errors.ts'
+import { judgeExisting, planPlacement } from '../../../../src/targets/store/placement.ts'
+import { makeClient } from '../../../../test-kit/fixtures.ts'
 
 /** The upload's pure planners: where the certificate goes, and whether a copy already held may be replaced. */
 

@@ -1,9 +1,9 @@
 import * as core from '@actions/core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { planMarker, renderPlanMarkdown, type PlanRow } from '../../../src/manifest/plan.ts'
-import { postPlanComment, type PlanComment } from '../../../src/manifest/pr-comment.ts'
+import { planMarker, renderPlanMarkdown, type PlanRow } from '../../../src/render/plan-table.ts'
+import { postPlanComment, type PlanComment } from '../../../src/github/pr-comment.ts'
 import { registerSecret } from '../../../src/action/secrets.ts'
-import type { RunEvent } from '../../../src/manifest/pull-request.ts'
+import type { RunEvent } from '../../../src/github/pull-request.ts'
 import { FakeGitHub } from '../../support/fake-github.ts'
 
 vi.mock('@actions/core', async (importOriginal) => ({

@@ -3,12 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { isCertificateId, parseTime } from '../../../src/cloudflare/values.ts'
 import type { MtlsCertificate } from '../../../src/cloudflare/answers.ts'
 import { sameNameCertificates, type RotationTarget } from '../../../src/replace/policy.ts'
-import { parseRotations } from '../../../src/replace/saved-rotation.ts'
-import { getApiShieldSettings } from '../../../src/api-shield/settings.ts'
-import { inputSource } from '../fakes.ts'
+import { parseSteps } from '../../../src/pipeline/saved-steps.ts'
+import { retireSteps } from '../../support/saved-steps.ts'
 
 /**
- * Properties of the saved-state parser: the post step deletes what is older than the rotation it
+ * Properties of the saved-steps parser: the post step deletes what is older than the rotation it
  * reads, so whatever text it finds, it never throws, and a target it gives has every field as the
  * main step writes it; a certificate uploaded after that target is never taken for an older one.
  */
@@ -49,20 +48,21 @@ const tampered = fc
       if (change === null) Reflect.deleteProperty(value, key)
       else value[key] = change
     }
-    return JSON.stringify(value)
+    return retireSteps([value])
   })
 const anySaved = fc.oneof(tampered, fc.string(), fc.json(), fc.constant('{"issuedAt":1e999}'))
 
-describe('parseRotations', () => {
+describe('parseSteps', () => {
   it('never throws, and gives a target only when every field is as the main step writes it', () => {
     fc.assert(
       fc.property(anySaved, (saved) => {
-        const parsed = parseRotations(saved)
+        const parsed = parseSteps(saved)
         if ('problem' in parsed) {
-          expect(parsed.problem).toMatch(/^(rotation \d+: )?(it|its) /)
+          expect(parsed.problem).toMatch(/^(step \d+: )?(it|its) /)
           return
         }
-        for (const { target } of parsed.rotations) {
+        for (const step of parsed.steps) {
+          const target = (step.data as { rotation: RotationTarget & { id: string } }).rotation
           expect(isCertificateId(target.id)).toBe(true)
           expect(target.name.length).toBeGreaterThan(0)
           expect(target.name).not.toMatch(/\p{Cc}/u)
@@ -77,7 +77,10 @@ describe('parseRotations', () => {
   it('reads back every rotation the main step saves', () => {
     fc.assert(
       fc.property(validTarget, (target) => {
-        expect(parseRotations(JSON.stringify(target))).toEqual({ rotations: [{ target }] })
+        const parsed = parseSteps(retireSteps([target]))
+        expect(parsed).toEqual({
+          steps: [{ target: 'store', action: 'retire', when: 'end-of-job', data: { rotation: target, guards: [] } }],
+        })
       }),
     )
   })
@@ -85,9 +88,9 @@ describe('parseRotations', () => {
   it('never lets a certificate uploaded after the saved rotation count as older', () => {
     fc.assert(
       fc.property(anySaved, fc.integer({ min: 0, max: 10 * 86_400_000 }), (saved, laterMs) => {
-        const parsed = parseRotations(saved)
+        const parsed = parseSteps(saved)
         if ('problem' in parsed) return
-        const [{ target }] = parsed.rotations as [{ target: RotationTarget }]
+        const target = (parsed.steps[0]?.data as { rotation: RotationTarget }).rotation
         const later: MtlsCertificate = {
           id: 'ffffffffffffffffffffffffffffffff',
           name: target.name,
@@ -100,7 +103,7 @@ describe('parseRotations', () => {
   })
 })
 
-describe('parseRotations: lists and API Shield', () => {
+describe('parseSteps: lists', () => {
   const one = {
     id: '0123456789abcdef0123456789abcdef',
     name: 'ca',
@@ -110,50 +113,26 @@ describe('parseRotations: lists and API Shield', () => {
   }
   const zone = { zoneId: '9a7806061c88ada191ed06f989cc3dac', hostnames: ['api.example.com'] }
 
-  it('reads a list of rotations, each with its zone and hostnames', () => {
-    const parsed = parseRotations(JSON.stringify([{ ...one, apiShield: zone }, one]))
-    expect(parsed).toEqual({ rotations: [{ target: one, apiShield: zone }, { target: one }] })
-  })
-
-  it('trusts no rotation of a list when one of them is wrong, naming which', () => {
-    expect(parseRotations(JSON.stringify([one, { ...one, uploadedOn: 'soon' }]))).toEqual({
-      problem: 'rotation 2: its upload time is not an ISO 8601 time',
+  it('reads a list of steps, each with its guards', () => {
+    const guards = [{ target: 'api-shield', saved: zone }]
+    const parsed = parseSteps(retireSteps([one], guards))
+    expect(parsed).toEqual({
+      steps: [{ target: 'store', action: 'retire', when: 'end-of-job', data: { rotation: one, guards } }],
     })
-    expect(parseRotations('[]')).toEqual({ problem: 'it is an empty list' })
   })
 
-  it('refuses a zone that is not 32 hex digits, hostnames that are not hostnames, and a zone for a client certificate', () => {
-    for (const apiShield of [
-      { ...zone, zoneId: '../x' },
-      { ...zone, hostnames: [] },
-      { ...zone, hostnames: ['a b'] },
-      { ...zone, zoneId: zone.zoneId.toUpperCase() },
-      // Not as parseHostnames stores them: one label, a bad label, an empty label, upper case, a late wildcard.
-      ...['localhost', '-api.example.com', 'api..example.com', 'API.example.com', 'a.*.example.com'].map(
-        (hostname) => ({ ...zone, hostnames: [hostname] }),
-      ),
-      'zone',
-    ]) {
-      expect(parseRotations(JSON.stringify({ ...one, apiShield }))).toHaveProperty('problem')
-    }
-    expect(parseRotations(JSON.stringify({ ...one, ca: false, apiShield: zone }))).toHaveProperty('problem')
+  it('trusts no step of a list when one of them is wrong, naming which', () => {
+    expect(parseSteps(retireSteps([one, { ...one, uploadedOn: 'soon' }]))).toEqual({
+      problem: 'step 2: its upload time is not an ISO 8601 time',
+    })
+    expect(parseSteps('[]')).toEqual({ problem: 'it is not a list of steps' })
   })
 
-  it('reads back the zone and hostnames as the input parsers store them', () => {
-    const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?$/)
-    const hostname = fc
-      .tuple(fc.boolean(), fc.array(label, { minLength: 2, maxLength: 4 }))
-      .map(([wild, labels]) => `${wild ? '*.' : ''}${labels.join('.')}`)
-    fc.assert(
-      fc.property(hex32, fc.array(hostname, { minLength: 1, maxLength: 3 }), (zoneId, given) => {
-        const apiShield = getApiShieldSettings(
-          inputSource({ 'zone-id': zoneId.toUpperCase(), hostnames: given.join(',') }),
-          true,
-        )
-        expect(parseRotations(JSON.stringify({ ...one, apiShield }))).toEqual({
-          rotations: [{ target: one, apiShield }],
-        })
-      }),
-    )
+  it('refuses a guard of a target the action does not have, and a step that is not a retire', () => {
+    expect(parseSteps(retireSteps([one], [{ target: 'elsewhere', saved: {} }]))).toHaveProperty('problem')
+    const place = JSON.stringify([
+      { target: 'store', action: 'place', when: 'end-of-job', data: { rotation: one, guards: [] } },
+    ])
+    expect(parseSteps(place)).toHaveProperty('problem')
   })
 })

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { MtlsCertificate, UploadBody } from '../../../src/cloudflare/answers.ts'
-import { OperationError } from '../../../src/core/errors.ts'
-import { findByLeaf, uploadOrAdopt } from '../../../src/upload/upload.ts'
-import { makeClient } from '../../../test-kit/fixtures.ts'
-import { FakeAccount, fakeApi } from '../fakes.ts'
+import type { MtlsCertificate, UploadBody } from '../../../../src/cloudflare/answers.ts'
+import { OperationError } from '../../../../src/core/errors.ts'
+import { findByLeaf, uploadOrAdopt } from '../../../../src/targets/store/upload.ts'
+import { makeClient } from '../../../../test-kit/fixtures.ts'
+import { FakeAccount, fakeApi } from '../../fakes.ts'
 
 function setup() {
   const account = new FakeAccount()

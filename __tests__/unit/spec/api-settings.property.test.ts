@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseAccountId, parseApiBaseUrl } from '../../../src/cloudflare/settings.ts'
+import { parseAccountId, parseApiBaseUrl } from '../../../src/spec/api-settings.ts'
 import { anyString, inputErrorOf } from '../properties.ts'
 
 /** account-id and api-base-url, for any string at all: a value of the documented form, or an InputError naming the input. */
