@@ -62,7 +62,7 @@ async function runPipeline(
   step: StepSettings,
   dependencies: Dependencies,
 ): Promise<Finished> {
-  const api = new CloudflareApi(step, dependencies.http.send, dependencies.clock)
+  const api = new CloudflareApi(step, dependencies.http.send, dependencies.clock, log)
   if (step.dryRun) {
     log.info(`Dry run: reading the certificates of account ${step.accountId}; nothing will be uploaded or deleted.`)
   }

@@ -52,7 +52,7 @@ describe('planPlacement', () => {
   it('reuses the certificate of the listing whose leaf is ours, and uploads when none is', () => {
     const ours = { id: ID, certificates: fixture.client.pem }
     const listing = [{ id: 'other', certificates: other.client.pem }, { id: 'no-text' }, ours]
-    expect(planPlacement(spec(), checked(), listing)).toEqual({ kind: 'reuse', certificate: ours })
+    expect(planPlacement(spec(), checked(), listing)).toEqual({ kind: 'reuse', certificate: ours, mayReplace: true })
     expect(planPlacement(spec(), checked(), listing.slice(0, 2)).kind).toBe('upload')
     expect(planPlacement(spec(), checked(), []).kind).toBe('upload')
   })

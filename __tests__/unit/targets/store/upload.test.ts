@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { MtlsCertificate, UploadBody } from '../../../../src/cloudflare/answers.ts'
+import type { MtlsCertificate, UploadBody } from '../../../../src/cloudflare/mtls/answers.ts'
 import { OperationError } from '../../../../src/core/errors.ts'
 import { findByLeaf, uploadOrAdopt } from '../../../../src/targets/store/upload.ts'
 import { makeClient } from '../../../../test-kit/fixtures.ts'
