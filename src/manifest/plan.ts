@@ -1,5 +1,9 @@
 import { escapeForSummary } from '../core/html.ts'
-import { plural, printable } from '../core/text.ts'
+import { redactSecrets } from '../action/secrets.ts'
+import { plural } from '../core/text.ts'
+import { escapeMarkdownCell } from './markdown.ts'
+
+export { escapeMarkdownCell } from './markdown.ts'
 
 /**
  * The plan of a manifest run as data (the `plan` output, a JSON array): one row per thing to do or
@@ -51,41 +55,34 @@ export function planCells(row: PlanRow): string[] {
 export const planMarker = (manifestPath: string): string =>
   `<!-- cloudflare-mtls-certificate plan: ${escapeForSummary(manifestPath).replaceAll('--', '-&#45;')} -->`
 
-const MARKDOWN_SPECIALS = /[\\`*_[\]<>&|~#!]/g
-const MARKDOWN_ESCAPES: Record<string, string> = {
-  '\\': '\\\\',
-  '`': '&#96;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '&': '&amp;',
-  '|': '\\|',
-}
-
-/**
- * Text from outside for one cell of a Markdown table, inert: on one line, no `|` to split the row,
- * no backtick, emphasis, link or HTML, and no `@name` that would notify someone.
- */
-export function escapeMarkdownCell(text: string): string {
-  return printable(text)
-    .replace(MARKDOWN_SPECIALS, (c) => MARKDOWN_ESCAPES[c] ?? `\\${c}`)
-    .replace(/@(?=\w)/g, '@&#8203;')
-}
-
 function summaryLine(rows: readonly PlanRow[]): string {
   const changes = countChanges(rows)
   return changes === 0 ? 'No changes: the account matches the manifest.' : `${plural(changes, 'change')} to make.`
 }
 
+/** What the plan comes to; with entries failed, never "no changes": their rows are missing. */
+export function planHeadline(rows: readonly PlanRow[], failed = 0): string {
+  if (failed === 0) return summaryLine(rows)
+  const changes = countChanges(rows)
+  const others = changes === 0 ? 'no changes' : plural(changes, 'change')
+  return `${plural(failed, 'entry').replace(/entrys$/, 'entries')} failed, so the plan is incomplete: ${others} planned for the others.`
+}
+
+/** The table in Markdown, every cell inert: the header lines, then one line per row. */
+export function planTableMarkdown(rows: readonly PlanRow[]): { header: string[]; lines: string[] } {
+  return {
+    header: [`| ${COLUMNS.join(' | ')} |`, `| ${COLUMNS.map(() => '---').join(' | ')} |`],
+    lines: rows.map((row) => `| ${planCells(row).map(markdownCell).join(' | ')} |`),
+  }
+}
+
+/** A cell: empty, or the text (each registered secret blanked first, as in the summary) as an inert code span. */
+const markdownCell = (text: string): string => (text === '' ? '' : escapeMarkdownCell(redactSecrets(text)))
+
 /** The pull request's comment: the marker, what changes, and one table. */
 export function renderPlanMarkdown(rows: readonly PlanRow[], manifestPath: string): string {
-  const table =
-    rows.length === 0
-      ? []
-      : [
-          `| ${COLUMNS.join(' | ')} |`,
-          `| ${COLUMNS.map(() => '---').join(' | ')} |`,
-          ...rows.map((row) => `| ${planCells(row).map(escapeMarkdownCell).join(' | ')} |`),
-        ]
+  const { header, lines } = planTableMarkdown(rows)
+  const table = rows.length === 0 ? [] : [...header, ...lines]
   return [
     planMarker(manifestPath),
     `### mTLS certificates: plan for ${escapeMarkdownCell(manifestPath)}`,

@@ -18,9 +18,10 @@ import type { CertificateResult } from '../upload/result.ts'
 import { getStepSettings, readReplace, type StepSettings } from '../upload/settings.ts'
 import { sharedWorkerChecks } from '../upload/wrangler.ts'
 import { logChecks } from '../upload/step.ts'
-import { countChanges, planCells, renderPlanHtml, renderPlanMarkdown, type PlanRow } from './plan.ts'
+import { countChanges, planCells, renderPlanHtml, type PlanRow } from './plan.ts'
 import { certificateOutput, planRows, type CertificateOutput } from './plan-rows.ts'
 import { postPlanComment } from './pr-comment.ts'
+import { commentPlanFailure } from './plan-failure.ts'
 import { manifestInput } from './inputs.ts'
 import { forkWithoutSecrets, runEventOf } from './pull-request.ts'
 import { readManifest, type ManifestEntry } from './read.ts'
@@ -35,19 +36,25 @@ export const MAX_CONCURRENT_ENTRIES = 4
  * the end naming each.
  */
 export async function runManifest(dependencies: Dependencies): Promise<void> {
+  const progress = { commented: false }
+  const source = actionInputs()
   try {
-    const source = actionInputs()
     // Before anything is read or logged: an error about one input may quote another.
     registerSecretInputs(source)
-    await manifestStep(source, dependencies)
+    await manifestStep(source, dependencies, progress)
   } catch (error) {
+    if (!progress.commented) await commentPlanFailure(source, error, new Date(dependencies.clock.now()))
     failStep(error)
   } finally {
     await dependencies.http.close()
   }
 }
 
-async function manifestStep(source: InputSource, dependencies: Dependencies): Promise<void> {
+async function manifestStep(
+  source: InputSource,
+  dependencies: Dependencies,
+  progress: { commented: boolean },
+): Promise<void> {
   const read = trimmedInputs(source)
   const manifest = manifestInput(source)
   const event = runEventOf(source.env)
@@ -91,12 +98,19 @@ async function manifestStep(source: InputSource, dependencies: Dependencies): Pr
   await writeSummary(summaryOf(manifest, step, rows, run.failed))
   if (prComment) {
     await postPlanComment({
-      body: renderPlanMarkdown(rows, manifest),
+      rows,
+      failed: run.failed.map(({ entry, error }) => ({
+        name: entry.name,
+        line: entry.line,
+        message: errorMessage(error),
+      })),
       manifestPath: manifest,
       token: source.input('github-token'),
       signal: AbortSignal.timeout(step.timeoutSeconds * 1000),
       event,
+      now,
     })
+    progress.commented = true
   }
   if (run.failed.length > 0) {
     const each = run.failed.map(
