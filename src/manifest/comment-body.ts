@@ -1,5 +1,4 @@
 import { redactSecrets } from '../action/secrets.ts'
-import { plural } from '../core/text.ts'
 import { codeBlock, cutText, escapeMarkdownCell, runLink } from './markdown.ts'
 import { planHeadline, planMarker, planTableMarkdown, type PlanRow } from './plan.ts'
 
@@ -83,12 +82,12 @@ export function planCommentBody(rows: readonly PlanRow[], failed: readonly Faile
   )
   const { header, lines } = planTableMarkdown(rows)
   // The note's size with the most rows it can name, so that the cut below always fits.
-  const note = (left: number, of: number): string[] =>
+  const note = (left: number, of: number, what = ['row', 'rows']): string[] =>
     left === 0
       ? []
       : [
           '',
-          `_${plural(left, 'row')} of ${of} left out, to fit GitHub's limit for a comment: the whole plan is in ${summaryLink(frame)}._`,
+          `_${left} ${left === 1 ? what[0] : what[1]} of ${of} left out, to fit GitHub's limit for a comment: the whole plan is in ${summaryLink(frame)}._`,
         ]
   const failedPart = (kept: number): string[] =>
     failed.length === 0
@@ -97,7 +96,7 @@ export function planCommentBody(rows: readonly PlanRow[], failed: readonly Faile
           '',
           'Failed entries (no rows for them below):',
           ...failedLines.slice(0, kept),
-          ...note(failed.length - kept, failed.length),
+          ...note(failed.length - kept, failed.length, ['failed entry', 'failed entries']),
         ]
   const tablePart = (kept: number): string[] =>
     rows.length === 0 ? [] : ['', ...header, ...lines.slice(0, kept), ...note(rows.length - kept, rows.length)]

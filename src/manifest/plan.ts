@@ -65,7 +65,7 @@ export function planHeadline(rows: readonly PlanRow[], failed = 0): string {
   if (failed === 0) return summaryLine(rows)
   const changes = countChanges(rows)
   const others = changes === 0 ? 'no changes' : plural(changes, 'change')
-  return `${plural(failed, 'entry').replace(/entrys$/, 'entries')} failed, so the plan is incomplete: ${others} planned for the others.`
+  return `${failed} ${failed === 1 ? 'entry' : 'entries'} failed, so the plan is incomplete: ${others} planned for the others.`
 }
 
 /** The table in Markdown, every cell inert: the header lines, then one line per row. */
