@@ -265,7 +265,8 @@ export class FakeGitHub {
   private refuseComment(body: Record<string, unknown>): [number, unknown] | undefined {
     const text = typeof body.body === 'string' ? body.body : ''
     if (this.refuseNextComment > 0) this.refuseNextComment--
-    else if ([...text].length <= COMMENT_LIMIT) return undefined
+    // GitHub counts characters: code points, as Array.from does.
+    else if (Array.from(text).length <= COMMENT_LIMIT) return undefined
     return [
       422,
       {

@@ -226,7 +226,7 @@ describe('a plan too long for a comment', () => {
     const outcome = await postPlanComment(comment({ rows }))
     expect(outcome.action).toBe('created')
     const body = github.comments[0]?.body ?? ''
-    expect([...body].length).toBeLessThanOrEqual(COMMENT_LIMIT)
+    expect(Array.from(body).length).toBeLessThanOrEqual(COMMENT_LIMIT)
     const shown = body.split('\n').filter((line) => line.startsWith('| `client-')).length
     expect(shown).toBeGreaterThan(100)
     expect(shown).toBeLessThan(3000)
@@ -324,7 +324,7 @@ function outsideCode(body: string): string {
   for (let i = 0; i < text.length;) {
     const open = /^`+/.exec(text.slice(i))?.[0]
     if (!open) {
-      rest += text[i]
+      rest += text.charAt(i)
       i++
       continue
     }
