@@ -1,6 +1,7 @@
 import { redactSecrets } from '../action/secrets.ts'
 import { codeBlock, cutText, escapeMarkdownCell, runLink } from './markdown.ts'
-import { planHeadline, planMarker, planTableMarkdown, type PlanRow } from './plan.ts'
+import { COLUMNS, countChanges, planCells, planMarker, type PlanRow } from './plan.ts'
+import { plural } from '../core/text.ts'
 
 /**
  * The pull-request comment's text: the plan framed by what it is for (the commit planned, when,
@@ -62,6 +63,26 @@ function heading(frame: CommentFrame): string[] {
 const summaryLink = (frame: CommentFrame): string =>
   runLink("the run's summary", frame.runUrl) ?? "the job summary of this pull request's latest run"
 
+/** What the plan comes to; with entries failed, never "no changes": their rows are missing. */
+export function planHeadline(rows: readonly PlanRow[], failed = 0): string {
+  const changes = countChanges(rows)
+  if (failed === 0)
+    return changes === 0 ? 'No changes: the account matches the manifest.' : `${plural(changes, 'change')} to make.`
+  const others = changes === 0 ? 'no changes' : plural(changes, 'change')
+  return `${failed} ${failed === 1 ? 'entry' : 'entries'} failed, so the plan is incomplete: ${others} planned for the others.`
+}
+
+/** The table in Markdown, every cell inert: the header lines, then one line per row. */
+function planTable(rows: readonly PlanRow[]): { header: string[]; lines: string[] } {
+  return {
+    header: [`| ${COLUMNS.join(' | ')} |`, `| ${COLUMNS.map(() => '---').join(' | ')} |`],
+    lines: rows.map((row) => `| ${planCells(row).map(markdownCell).join(' | ')} |`),
+  }
+}
+
+/** A cell: each registered secret blanked first (as in the summary), then an inert code span. */
+const markdownCell = (text: string): string => escapeMarkdownCell(redactSecrets(text))
+
 const stamp = (frame: CommentFrame): string => `Planned for ${commitText(frame)} at ${utcTime(frame.at)}.`
 
 /** A plan the caller rendered (renderPlanMarkdown), with the frame's line after its heading, cut to fit. */
@@ -80,7 +101,7 @@ export function planCommentBody(rows: readonly PlanRow[], failed: readonly Faile
     (entry) =>
       `- ${escapeMarkdownCell(redactSecrets(entry.name))} (line ${entry.line}): ${escapeMarkdownCell(cutText(redactSecrets(entry.message), MAX_MESSAGE))}`,
   )
-  const { header, lines } = planTableMarkdown(rows)
+  const { header, lines } = planTable(rows)
   // The note's size with the most rows it can name, so that the cut below always fits.
   const note = (left: number, of: number, what = ['row', 'rows']): string[] =>
     left === 0

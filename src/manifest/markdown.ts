@@ -28,11 +28,11 @@ export const codeSpanContent = (text: string): string => escapePipes(printable(t
  * Text from outside as one inert code span, on one line (control characters shown as `\n`,
  * `\u001b`), safe in a table cell and in running text. The fence is one backtick longer than any
  * run inside, and padded with a space when the text begins or ends with a backtick or space, as
- * GFM strips one space from each side.
+ * GFM strips one space from each side. Empty text stays empty.
  */
 export function escapeMarkdownCell(text: string): string {
   const content = codeSpanContent(text)
-  if (content === '') return '` `'
+  if (content === '') return ''
   const fence = '`'.repeat(longestBacktickRun(content) + 1)
   const pad = /^[` ]|[` ]$/.test(content) ? ' ' : ''
   return `${fence}${pad}${content}${pad}${fence}`

@@ -1,5 +1,4 @@
 import { escapeForSummary } from '../core/html.ts'
-import { redactSecrets } from '../action/secrets.ts'
 import { plural } from '../core/text.ts'
 import { escapeMarkdownCell } from './markdown.ts'
 
@@ -35,7 +34,7 @@ export interface PlanRow {
 export const countChanges = (rows: readonly PlanRow[]): number =>
   rows.filter((row) => row.action !== 'reuse' && row.action !== 'keep').length
 
-const COLUMNS = ['Entry', 'Action', 'Certificate', 'Target', 'Details'] as const
+export const COLUMNS = ['Entry', 'Action', 'Certificate', 'Target', 'Details'] as const
 
 /** A row's cells as plain text, before escaping for Markdown or HTML. */
 export function planCells(row: PlanRow): string[] {
@@ -60,29 +59,16 @@ function summaryLine(rows: readonly PlanRow[]): string {
   return changes === 0 ? 'No changes: the account matches the manifest.' : `${plural(changes, 'change')} to make.`
 }
 
-/** What the plan comes to; with entries failed, never "no changes": their rows are missing. */
-export function planHeadline(rows: readonly PlanRow[], failed = 0): string {
-  if (failed === 0) return summaryLine(rows)
-  const changes = countChanges(rows)
-  const others = changes === 0 ? 'no changes' : plural(changes, 'change')
-  return `${failed} ${failed === 1 ? 'entry' : 'entries'} failed, so the plan is incomplete: ${others} planned for the others.`
-}
-
-/** The table in Markdown, every cell inert: the header lines, then one line per row. */
-export function planTableMarkdown(rows: readonly PlanRow[]): { header: string[]; lines: string[] } {
-  return {
-    header: [`| ${COLUMNS.join(' | ')} |`, `| ${COLUMNS.map(() => '---').join(' | ')} |`],
-    lines: rows.map((row) => `| ${planCells(row).map(markdownCell).join(' | ')} |`),
-  }
-}
-
-/** A cell: empty, or the text (each registered secret blanked first, as in the summary) as an inert code span. */
-const markdownCell = (text: string): string => (text === '' ? '' : escapeMarkdownCell(redactSecrets(text)))
-
 /** The pull request's comment: the marker, what changes, and one table. */
 export function renderPlanMarkdown(rows: readonly PlanRow[], manifestPath: string): string {
-  const { header, lines } = planTableMarkdown(rows)
-  const table = rows.length === 0 ? [] : [...header, ...lines]
+  const table =
+    rows.length === 0
+      ? []
+      : [
+          `| ${COLUMNS.join(' | ')} |`,
+          `| ${COLUMNS.map(() => '---').join(' | ')} |`,
+          ...rows.map((row) => `| ${planCells(row).map(escapeMarkdownCell).join(' | ')} |`),
+        ]
   return [
     planMarker(manifestPath),
     `### mTLS certificates: plan for ${escapeMarkdownCell(manifestPath)}`,

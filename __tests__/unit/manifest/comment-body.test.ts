@@ -4,6 +4,7 @@ import {
   failureCommentBody,
   framedBody,
   planCommentBody,
+  planHeadline,
   utcTime,
   withoutTime,
   type CommentFrame,
@@ -83,5 +84,13 @@ describe('framedBody', () => {
     expect(lines[0]).toBe(planMarker('deploy/manifest.yml'))
     expect(lines[3]).toMatch(/^Planned for commit .* at 2026-12-07 09:05 UTC\.$/)
     expect(body).toContain('| `payments-client` | `upload` |')
+  })
+})
+
+describe('planHeadline', () => {
+  it('never says "no changes" when entries failed', () => {
+    expect(planHeadline([], 0)).toBe('No changes: the account matches the manifest.')
+    expect(planHeadline([], 2)).toBe('2 entries failed, so the plan is incomplete: no changes planned for the others.')
+    expect(planHeadline(ROWS, 1)).toBe('1 entry failed, so the plan is incomplete: 1 change planned for the others.')
   })
 })

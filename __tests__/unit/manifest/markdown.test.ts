@@ -19,7 +19,7 @@ describe('escapeMarkdownCell', () => {
     for (const text of ['www.evil.example', '@acme/security', '#12', '`tick` ``two``', ' spaced ', '<b>x</b>', 'a|b'])
       expect(codeSpanText(escapeMarkdownCell(text))).toBe(text)
     expect(escapeMarkdownCell('a\nb')).toBe('`a\\nb`')
-    expect(escapeMarkdownCell('')).toBe('` `')
+    expect(escapeMarkdownCell('')).toBe('')
   })
 
   it('keeps a table row whole: no pipe left unescaped, however many backslashes come before it', () => {
@@ -37,7 +37,8 @@ describe('escapeMarkdownCell', () => {
     fc.assert(
       fc.property(fc.string(), (text) => {
         const cell = escapeMarkdownCell(text)
-        expect(codeSpanText(cell).length).toBeGreaterThan(0)
+        if (text === '') expect(cell).toBe('')
+        else expect(codeSpanText(cell).length).toBeGreaterThan(0)
       }),
     )
   })

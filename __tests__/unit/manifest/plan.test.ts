@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
   countChanges,
-  planHeadline,
   planMarker,
   renderPlanHtml,
   renderPlanMarkdown,
@@ -29,14 +28,6 @@ describe('countChanges', () => {
   it('counts everything but reuse and keep', () => {
     expect(countChanges(ROWS)).toBe(5)
     expect(countChanges(ROWS.filter((r) => r.action === 'reuse' || r.action === 'keep'))).toBe(0)
-  })
-})
-
-describe('planHeadline', () => {
-  it('never says "no changes" when entries failed', () => {
-    expect(planHeadline([], 0)).toBe('No changes: the account matches the manifest.')
-    expect(planHeadline([], 2)).toBe('2 entries failed, so the plan is incomplete: no changes planned for the others.')
-    expect(planHeadline(ROWS, 1)).toBe('1 entry failed, so the plan is incomplete: 5 changes planned for the others.')
   })
 })
 
