@@ -7,14 +7,15 @@ import { runEventOf } from './pull-request.ts'
 const COMMENT_TIMEOUT_MS = 60_000
 
 /**
- * A manifest step that failed before its plan was commented: with pr-comment on, the comment says
+ * A step that failed before its plan was commented: with pr-comment on, the comment says
  * so for this commit, with the error, rather than keep an earlier plan standing as if current.
  */
 export async function commentPlanFailure(source: InputSource, error: unknown, now: Date): Promise<void> {
-  const manifestPath = source.input('manifest').trim()
+  // Without a manifest, the single step's inputs: the marker the plan's own comment has then.
+  const manifestPath = source.input('manifest').trim() || 'inputs'
   let enabled = false
   try {
-    enabled = manifestPath !== '' && parseBoolean('pr-comment', source.input('pr-comment').trim(), false)
+    enabled = parseBoolean('pr-comment', source.input('pr-comment').trim(), false)
   } catch {
     // pr-comment itself is what failed: no comment was asked for in a form that can be trusted.
   }
