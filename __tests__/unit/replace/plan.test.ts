@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { describeServices, detachNote, inUseElsewhere, planRetire, plannedReplacement } from '../../../src/replace/plan.ts'
+import {
+  describeServices,
+  detachNote,
+  inUseElsewhere,
+  planRetire,
+  plannedReplacement,
+} from '../../../src/replace/plan.ts'
 
 /** The one rule for an older certificate, as a dry run shows it and a real run carries it out. */
 
