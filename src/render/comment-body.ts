@@ -99,7 +99,7 @@ export function planCommentBody(rows: readonly PlanRow[], failed: readonly Faile
   const head = [...heading(frame), '', stamp(frame), '', planHeadline(rows, failed.length)]
   const failedLines = failed.map(
     (entry) =>
-      `- ${escapeMarkdownCell(redactSecrets(entry.name))} (line ${entry.line}): ${escapeMarkdownCell(cutText(redactSecrets(entry.message), MAX_MESSAGE))}`,
+      `- ${escapeMarkdownCell(redactSecrets(entry.name))}${entry.line === undefined ? '' : ` (line ${entry.line})`}: ${escapeMarkdownCell(cutText(redactSecrets(entry.message), MAX_MESSAGE))}`,
   )
   const { header, lines } = planTable(rows)
   // The note's size with the most rows it can name, so that the cut below always fits.
