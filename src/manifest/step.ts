@@ -138,8 +138,9 @@ async function runEntries(
     listing,
     workspace: step.workspace,
     checkWorkers: step.checkWorkers,
+    consumers: step.consumers,
     // The Workers are read once for the step, not once per entry.
-    workerCheck: sharedWorkerChecks(api),
+    workerCheck: sharedWorkerChecks(api, step.consumers),
   }
   const settled = await settleConcurrently(entries, MAX_CONCURRENT_ENTRIES, (entry) =>
     step.dryRun

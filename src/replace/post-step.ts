@@ -6,7 +6,7 @@ import { logReplacements, replaceOlder } from './replace-older.ts'
 import type { RetireReads } from './read.ts'
 import { loadRotations, type SavedRotation } from './saved-rotation.ts'
 import { renderPostFailure, renderPostSummary } from './summary.ts'
-import { combinedScope, workerCheck, type WorkerCheck } from './workers.ts'
+import { combinedOptions, combinedScope, workerCheck, type WorkerCheck } from './workers.ts'
 
 /**
  * The post step's `replace` (`replace-when: end-of-job`), after every other step of the job has
@@ -37,12 +37,16 @@ export function rotationsToFinish(): SavedRotation[] | undefined {
  * finish. Returns each one's section of the job summary.
  */
 export async function finishRotations(api: CloudflareApi, rotations: readonly SavedRotation[]): Promise<string[]> {
-  // The Workers are read once for every rotation that checks them, on first need.
-  const check = workerCheck(api, combinedScope(rotations.flatMap((r) => (r.workers ? [r.workers] : []))))
+  // The consumers are read once for every rotation that checks them, on first need.
+  const check = workerCheck(
+    api,
+    combinedScope(rotations.flatMap((r) => (r.workers ? [r.workers] : []))),
+    combinedOptions(rotations.flatMap((r) => (r.consumers ? [r.consumers] : []))),
+  )
   const sections: string[] = []
   for (const [index, rotation] of rotations.entries()) {
     try {
-      sections.push(await finish(api, rotation, rotation.workers && check))
+      sections.push(await finish(api, rotation, rotation.workers || rotation.consumers ? check : undefined))
     } catch (error) {
       const { id, name } = rotation.target
       const which = rotations.length === 1 ? '' : ` rotation ${index + 1} of ${rotations.length} (${id})`

@@ -4,7 +4,8 @@ import { isCertificateId, isCertificateName, parseTime } from '../cloudflare/val
 import type { ApiShieldTarget } from '../certificate/spec.ts'
 import type { RotationTarget } from './policy.ts'
 import { isWorkerName } from '../cloudflare/workers.ts'
-import type { WorkerScope } from './workers.ts'
+import { MAX_ROLLBACK_DEPLOYMENTS } from '../consumers/scope.ts'
+import type { ConsumerOptions, WorkerScope } from './workers.ts'
 
 /**
  * The rotations the main step hands to its post step, in the runner's saved state: a list, written
@@ -19,14 +20,17 @@ export interface SavedRotation {
   apiShield?: ApiShieldTarget
   /** Workers: those whose bindings keep an older certificate (absent: none are read). */
   workers?: WorkerScope
+  /** check-consumers' Pages and Hyperdrive, rollback-deployments (absent: Workers only, no rollback). */
+  consumers?: ConsumerOptions
 }
 
 /** The certificates in place, once they are; one per spec that schedules replace. */
 export function saveRotations(rotations: readonly SavedRotation[]): void {
-  const entries = rotations.map(({ target, apiShield, workers }) => ({
+  const entries = rotations.map(({ target, apiShield, workers, consumers }) => ({
     ...target,
     ...(apiShield ? { apiShield } : {}),
     ...(workers ? { workers } : {}),
+    ...(consumers ? { consumers } : {}),
   }))
   saveForPostStep(ROTATIONS, entries.length === 1 ? entries[0] : entries)
 }
@@ -67,7 +71,7 @@ export function parseRotations(saved: string): SavedRotations {
 
 function parseRotation(value: unknown): SavedRotation | { problem: string } {
   if (!isRecord(value)) return { problem: 'it is not an object' }
-  const { id, name, ca, issuedAt, uploadedOn, apiShield, workers } = value
+  const { id, name, ca, issuedAt, uploadedOn, apiShield, workers, consumers } = value
   if (!isCertificateId(id)) return { problem: 'its id is not a Cloudflare certificate id' }
   if (typeof name !== 'string' || !name || !isCertificateName(name)) {
     return { problem: 'its name is not a single line of 1 to 200 characters' }
@@ -80,7 +84,9 @@ function parseRotation(value: unknown): SavedRotation | { problem: string } {
   const target = { id, name, ca, issuedAt, uploadedOn }
   const scope = workers === undefined ? undefined : parseWorkers(workers)
   if (scope && 'problem' in scope) return scope
-  const rotation: SavedRotation = { target, ...scope }
+  const others = consumers === undefined ? undefined : parseConsumers(consumers)
+  if (others && 'problem' in others) return others
+  const rotation: SavedRotation = { target, ...scope, ...others }
   if (apiShield === undefined) return rotation
   const zone = parseApiShield(apiShield, ca)
   return 'problem' in zone ? zone : { ...rotation, apiShield: zone }
@@ -97,6 +103,16 @@ function parseWorkers(value: unknown): { workers: WorkerScope } | { problem: str
     return { problem: 'its Workers are not a list of Worker names' }
   }
   return { workers: value as string[] }
+}
+
+/** The other consumers, exactly as the main step writes them: two flags and a whole number of deployments. */
+function parseConsumers(value: unknown): { consumers: ConsumerOptions } | { problem: string } {
+  const problem = { problem: 'its consumers are not the Pages and Hyperdrive flags and a rollback depth' }
+  if (!isRecord(value) || Object.keys(value).length !== 3) return problem
+  const { pages, hyperdrive, rollbackDeployments: back } = value
+  if (typeof pages !== 'boolean' || typeof hyperdrive !== 'boolean') return problem
+  if (typeof back !== 'number' || !Number.isInteger(back) || back < 0 || back > MAX_ROLLBACK_DEPLOYMENTS) return problem
+  return { consumers: { pages, hyperdrive, rollbackDeployments: back } }
 }
 
 /** The zone id and hostnames as the input parsers store them (api-shield/settings.ts). */

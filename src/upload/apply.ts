@@ -14,7 +14,7 @@ import { judgeExisting, planPlacement, rotationTarget } from './plan.ts'
 import type { CertificateOptions, CertificateResult } from './result.ts'
 import { rotationUploadTime, uploadOrAdopt, uploadTimeOf } from './upload.ts'
 import { workersOf, writeWrangler, type WranglerWork } from './wrangler.ts'
-import { checksWorkers } from '../replace/workers.ts'
+import { checksConsumers, checksWorkers } from '../replace/workers.ts'
 
 /**
  * The certificate is in place but its work is not done: the API Shield attach, or the Wrangler write,
@@ -92,6 +92,7 @@ export async function applyCertificate(
     target,
     ...(spec.apiShield ? { apiShield: spec.apiShield } : {}),
     ...(checksWorkers(work.workers) ? { workers: work.workers } : {}),
+    ...(options.consumers && checksConsumers(work.workers, options.consumers) ? { consumers: options.consumers } : {}),
   }
   return { ...base, replace: true, outcome: await scheduledCandidates(api, target, since), rotation }
 }

@@ -4,7 +4,7 @@ import type { CertificateSpec } from '../certificate/spec.ts'
 import type { MtlsCertificate } from '../cloudflare/answers.ts'
 import type { ReplaceOutcome } from '../replace/policy.ts'
 import type { SavedRotation } from '../replace/saved-rotation.ts'
-import type { WorkerCheck, WorkerScope } from '../replace/workers.ts'
+import type { ConsumerOptions, WorkerCheck, WorkerScope } from '../replace/workers.ts'
 import type { BindingEdits } from '../wrangler/edits.ts'
 
 /**
@@ -41,6 +41,8 @@ export interface CertificateOptions {
   workspace: string
   /** check-workers: replace reads the bindings of every Worker in the account, not only the files' Workers. */
   checkWorkers: boolean
+  /** check-consumers' other kinds and rollback-deployments (absent: Workers only, no rollback). */
+  consumers?: ConsumerOptions
   /**
    * The Workers' bindings for a scope, read once for the whole step (a manifest's entries share them);
    * without it, each spec reads its own (replace/workers.ts workerCheck).

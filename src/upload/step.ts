@@ -46,7 +46,13 @@ async function upload(
   now: Date,
 ): Promise<RunReport> {
   const { step, certificate: spec } = settings
-  const options = { now, replaceWhen: step.replaceWhen, workspace: step.workspace, checkWorkers: step.checkWorkers }
+  const options = {
+    now,
+    replaceWhen: step.replaceWhen,
+    workspace: step.workspace,
+    checkWorkers: step.checkWorkers,
+    consumers: step.consumers,
+  }
   let result: CertificateResult
   if (step.dryRun) {
     logDryRun(step.accountId)

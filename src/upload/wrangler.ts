@@ -2,7 +2,7 @@ import type { CertificateSpec } from '../certificate/spec.ts'
 import { log } from '../action/log.ts'
 import { printable } from '../core/text.ts'
 import type { CloudflareApi } from '../cloudflare/client.ts'
-import { workerCheck, type WorkerCheck, type WorkerScope } from '../replace/workers.ts'
+import { workerCheck, type ConsumerOptions, type WorkerCheck, type WorkerScope } from '../replace/workers.ts'
 import { loadBindings, type LoadedConfigs } from '../wrangler/config.ts'
 import { planBindingEdits, type BindingEdits } from '../wrangler/edits.ts'
 import { writeBindingEdits } from '../wrangler/write.ts'
@@ -70,19 +70,23 @@ function workerScope(loaded: LoadedConfigs): WorkerScope {
 /** The check of the Workers replace reads: the step's shared one for the scope, or the spec's own. */
 export const workersOf = (
   api: CloudflareApi,
-  options: Pick<CertificateOptions, 'workerCheck'>,
+  options: Pick<CertificateOptions, 'workerCheck' | 'consumers'>,
   scope: WorkerScope,
-): WorkerCheck | undefined => (options.workerCheck ? options.workerCheck(scope) : workerCheck(api, scope))
+): WorkerCheck | undefined =>
+  options.workerCheck ? options.workerCheck(scope) : workerCheck(api, scope, options.consumers)
 
 /**
  * One check per scope for a step of many specs: each is memoised (workerCheck), so the Workers are
  * read once for every spec of that scope, check-workers' every Worker once for all of them.
  */
-export function sharedWorkerChecks(api: CloudflareApi): NonNullable<CertificateOptions['workerCheck']> {
+export function sharedWorkerChecks(
+  api: CloudflareApi,
+  consumers?: ConsumerOptions,
+): NonNullable<CertificateOptions['workerCheck']> {
   const checks = new Map<string, WorkerCheck | undefined>()
   return (scope) => {
     const key = scope === 'every' ? 'every' : JSON.stringify([...scope].sort())
-    if (!checks.has(key)) checks.set(key, workerCheck(api, scope))
+    if (!checks.has(key)) checks.set(key, workerCheck(api, scope, consumers))
     return checks.get(key)
   }
 }
