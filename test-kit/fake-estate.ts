@@ -149,7 +149,16 @@ export class FakeEstate {
     body: string,
     headers: IncomingMessage['headers'],
   ): EstateAnswer {
-    const matched = matchOperation(method, path)
+    const found = matchOperation(method, path)
+    // The 2024 description lists only the global key for Pages; Cloudflare takes API tokens with
+    // "Cloudflare Pages Read" there too, as for every other account endpoint.
+    const matched =
+      found && found.template.includes('/pages/')
+        ? {
+            ...found,
+            operation: { ...found.operation, security: [{ api_token: [] }, ...(found.operation.security ?? [])] },
+          }
+        : found
     const rest = new URLSearchParams(query)
     // Page numbers: Cloudflare's list endpoints take them though the 2024 description names none.
     rest.delete('page')

@@ -49,6 +49,7 @@ const LAYERS: Record<string, number> = {
   cloudflare: 3,
   'api-shield': 4,
   wrangler: 4,
+  consumers: 4,
   replace: 5,
   upload: 6,
   audit: 6,
