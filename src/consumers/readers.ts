@@ -19,7 +19,7 @@ export interface Consumer {
 }
 
 /** At most this many Workers (or namespace scripts) are read at once. */
-const CONCURRENT_READS = 12
+const CONCURRENT_READS = 8
 
 async function allSettled<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
   const settled = await settleConcurrently(items, CONCURRENT_READS, work)
