@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import { matchOperation, validateRequest } from './openapi.ts'
+import { matchOperation, validate, validateRequest } from './openapi.ts'
 import { SCRIPT_NOT_FOUND, scriptListing, type WorkerBinding } from './fake-workers.ts'
 
 /**
@@ -162,9 +162,13 @@ export class FakeEstate {
     const rest = new URLSearchParams(query)
     // Page numbers: Cloudflare's list endpoints take them though the 2024 description names none.
     rest.delete('page')
-    const violations = matched
-      ? validateRequest(matched, headers, body, rest).map((p) => `${method} ${matched.template}: ${p}`)
-      : []
+    const [checkedBody, mtlsProblems] = withoutMtls(matched?.template ?? '', body)
+    const violations = [
+      ...mtlsProblems.map((p) => `${method} ${matched?.template ?? path}: ${p}`),
+      ...(matched
+        ? validateRequest(matched, headers, checkedBody, rest).map((p) => `${method} ${matched.template}: ${p}`)
+        : []),
+    ]
     if (violations.length > 0) return { status: 400, payload: failure(400, 1001, violations.join('; '))[1], violations }
     const [status, payload] = this.answer(method, path, query, body)
     return { status, payload, violations }
@@ -325,6 +329,28 @@ export class FakeEstate {
       )
     if (mtls) config.mtls = { ...config.mtls, ...mtls }
     return [200, envelope(hyperdriveConfig(id, config.name, config.mtls))]
+  }
+}
+
+/** Hyperdrive's `mtls`, newer than the 2024 description: checked against the SDK's fields (x-sdk-supplement-2026). */
+const MTLS_SCHEMA = {
+  type: 'object',
+  properties: {
+    ca_certificate_id: { type: 'string' },
+    mtls_certificate_id: { type: 'string' },
+    sslmode: { type: 'string', enum: ['require', 'verify-ca', 'verify-full'] },
+  },
+}
+
+/** A Hyperdrive PATCH body without its `mtls` (checked here), for the 2024 description to check the rest. */
+function withoutMtls(template: string, body: string): [string, string[]] {
+  if (!template.startsWith('/accounts/{account_id}/hyperdrive/configs/') || !body) return [body, []]
+  try {
+    const { mtls, ...rest } = JSON.parse(body) as Record<string, unknown>
+    if (mtls === undefined) return [body, []]
+    return [JSON.stringify(rest), validate(mtls, MTLS_SCHEMA, 'body.mtls')]
+  } catch {
+    return [body, []]
   }
 }
 

@@ -88,7 +88,7 @@ describe('the other consumers, through dist/', () => {
     })
     const run = await runAction(rotate(makeClient('ec'), { 'check-consumers': 'all' }))
     expect(run.exitCode).toBe(0)
-    expect(JSON.parse(run.outputs['replaced-ids'] ?? '')).toEqual([free?.id])
+    expect(JSON.parse(run.outputs['replaced-ids'] ?? '')).toEqual([free.id])
     for (const kept of [dispatched, production, preview, client, ca])
       expect(fake.certificates.has(kept?.id ?? '')).toBe(true)
     const said = warnings(run).join('\n')
