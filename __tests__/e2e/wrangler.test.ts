@@ -220,7 +220,11 @@ describe('replace keeps a certificate a Worker still binds', () => {
     expect(run.exitCode).toBe(0)
     expect(fake.certificates.has(older.id)).toBe(true)
     // The Workers the file deploys, each read once: what each deploys now, and each version of it.
-    expect(workerCalls().filter((path) => path.endsWith('/deployments')).sort()).toEqual(
+    expect(
+      workerCalls()
+        .filter((path) => path.endsWith('/deployments'))
+        .sort(),
+    ).toEqual(
       ['payments', 'payments-production', 'payments-stage']
         .map((w) => `/client/v4/accounts/${ACCOUNT_ID}/workers/scripts/${w}/deployments`)
         .sort(),

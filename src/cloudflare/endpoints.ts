@@ -46,7 +46,8 @@ export const workerVersionPath = (accountId: string, name: string, versionId: st
   `${scriptPath(accountId, name)}/versions/${encodeURIComponent(versionId)}`
 
 /** The account's dispatch namespaces (Workers for Platforms); not in the OpenAPI file, see Cloudflare's docs. */
-export const dispatchNamespacesPath = (accountId: string): string => `/accounts/${accountId}/workers/dispatch/namespaces`
+export const dispatchNamespacesPath = (accountId: string): string =>
+  `/accounts/${accountId}/workers/dispatch/namespaces`
 
 /** The scripts of one dispatch namespace; not in the OpenAPI file either. */
 export const namespaceScriptsPath = (accountId: string, namespace: string): string =>

@@ -2,7 +2,11 @@ import type { CloudflareApi } from '../cloudflare/client.ts'
 import { listHyperdriveConfigs } from '../cloudflare/hyperdrive/configs.ts'
 import { listPagesProjects } from '../cloudflare/pages/projects.ts'
 import { listWorkerScripts } from '../cloudflare/workers.ts'
-import { listDispatchNamespaces, listNamespaceScripts, namespaceScriptBindings } from '../cloudflare/workers/dispatch.ts'
+import {
+  listDispatchNamespaces,
+  listNamespaceScripts,
+  namespaceScriptBindings,
+} from '../cloudflare/workers/dispatch.ts'
 import { settleConcurrently } from '../core/concurrency.ts'
 import { printable } from '../core/text.ts'
 import { readWorkerVersions } from './worker-serving.ts'
@@ -40,7 +44,10 @@ export async function workerConsumers(
   rollback: number,
 ): Promise<Consumer[]> {
   const workers = names === 'every' ? await listWorkerScripts(api) : names
-  const read = await allSettled(workers, async (name) => ({ name, serving: await readWorkerVersions(api, name, rollback) }))
+  const read = await allSettled(workers, async (name) => ({
+    name,
+    serving: await readWorkerVersions(api, name, rollback),
+  }))
   return read.flatMap(({ name, serving }) =>
     serving.exists
       ? serving.versions.flatMap((version) =>

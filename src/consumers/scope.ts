@@ -51,7 +51,9 @@ export const readsAnything = (scope: ConsumerScope): boolean =>
 export function combineScopes(scopes: readonly ConsumerScope[]): ConsumerScope {
   const every = scopes.some((scope) => scope.workers === 'every')
   return {
-    workers: every ? 'every' : [...new Set(scopes.flatMap((scope) => (scope.workers === 'every' ? [] : scope.workers)))],
+    workers: every
+      ? 'every'
+      : [...new Set(scopes.flatMap((scope) => (scope.workers === 'every' ? [] : scope.workers)))],
     pages: scopes.some((scope) => scope.pages),
     hyperdrive: scopes.some((scope) => scope.hyperdrive),
     rollbackDeployments: Math.max(0, ...scopes.map((scope) => scope.rollbackDeployments)),

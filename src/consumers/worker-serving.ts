@@ -50,7 +50,8 @@ function versionsOf(deployments: readonly WorkerDeployment[]): Omit<ServedVersio
 }
 
 /** Per binding name, the certificates the Worker serves now, with each version's percentage. */
-export type ServedBindings = { exists: false } | { exists: true; bindings: Record<string, { certificateId: string; percentage: number }[]> }
+export type ServedBindings =
+  { exists: false } | { exists: true; bindings: Record<string, { certificateId: string; percentage: number }[]> }
 
 /**
  * What ONE Worker serves now (the current deployment only), per binding: for a plan that compares the
@@ -62,7 +63,10 @@ export async function readWorkerServing(api: CloudflareApi, name: string): Promi
   const bindings: Record<string, { certificateId: string; percentage: number }[]> = {}
   for (const version of serving.versions) {
     for (const binding of version.bindings) {
-      ;(bindings[binding.name] ??= []).push({ certificateId: binding.certificateId, percentage: version.percentage ?? 0 })
+      ;(bindings[binding.name] ??= []).push({
+        certificateId: binding.certificateId,
+        percentage: version.percentage ?? 0,
+      })
     }
   }
   return { exists: true, bindings }

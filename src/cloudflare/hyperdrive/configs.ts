@@ -40,9 +40,13 @@ export function hyperdriveConfigOf(value: unknown): HyperdriveConfig {
 /** Every Hyperdrive config of the account, every page read; a list that may be partial is an error. */
 export function listHyperdriveConfigs(api: CloudflareApi): Promise<HyperdriveConfig[]> {
   return readAllPages('Hyperdrive configs', (page) =>
-    api.readAccount(`list the account's Hyperdrive configs (page ${page})`, hyperdriveConfigsPath(api.accountId, page), (result, info) => {
-      if (!Array.isArray(result)) throw wrongShape("Cloudflare's answer is not a list of Hyperdrive configs")
-      return { items: result.map(hyperdriveConfigOf), info }
-    }),
+    api.readAccount(
+      `list the account's Hyperdrive configs (page ${page})`,
+      hyperdriveConfigsPath(api.accountId, page),
+      (result, info) => {
+        if (!Array.isArray(result)) throw wrongShape("Cloudflare's answer is not a list of Hyperdrive configs")
+        return { items: result.map(hyperdriveConfigOf), info }
+      },
+    ),
   )
 }

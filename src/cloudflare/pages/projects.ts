@@ -51,9 +51,13 @@ export function pagesProjectOf(value: unknown): PagesProject {
 /** Every Pages project of the account, every page read; a list that may be partial is an error. */
 export function listPagesProjects(api: CloudflareApi): Promise<PagesProject[]> {
   return readAllPages('Pages projects', (page) =>
-    api.readAccount(`list the account's Pages projects (page ${page})`, pagesProjectsPath(api.accountId, page), (result, info) => {
-      if (!Array.isArray(result)) throw wrongShape("Cloudflare's answer is not a list of Pages projects")
-      return { items: result.map(pagesProjectOf), info }
-    }),
+    api.readAccount(
+      `list the account's Pages projects (page ${page})`,
+      pagesProjectsPath(api.accountId, page),
+      (result, info) => {
+        if (!Array.isArray(result)) throw wrongShape("Cloudflare's answer is not a list of Pages projects")
+        return { items: result.map(pagesProjectOf), info }
+      },
+    ),
   )
 }

@@ -13,7 +13,9 @@ export function mtlsBindingsOf(bindings: unknown, where: string): WorkerCertific
       throw wrongShape(`Cloudflare's answer holds a binding without a type for ${where}`)
     if (binding.type !== 'mtls_certificate') return []
     if (typeof binding.name !== 'string' || typeof binding.certificate_id !== 'string') {
-      throw wrongShape(`Cloudflare's answer holds an mtls_certificate binding without a name and a certificate_id for ${where}`)
+      throw wrongShape(
+        `Cloudflare's answer holds an mtls_certificate binding without a name and a certificate_id for ${where}`,
+      )
     }
     return [{ name: binding.name, certificateId: binding.certificate_id }]
   })

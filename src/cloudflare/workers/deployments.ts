@@ -41,8 +41,15 @@ export function deploymentsOf(result: unknown, worker: string): WorkerDeployment
       throw wrongShape(`Cloudflare's answer holds a deployment without an id and versions for Worker ${worker}`)
     const versions = deployment.versions.map((version) => {
       const percentage = isObject(version) ? version.percentage : undefined
-      if (!isObject(version) || !isVersionId(version.version_id) || typeof percentage !== 'number' || !(percentage >= 0))
-        throw wrongShape(`Cloudflare's answer holds a deployed version without an id and a percentage for Worker ${worker}`)
+      if (
+        !isObject(version) ||
+        !isVersionId(version.version_id) ||
+        typeof percentage !== 'number' ||
+        !(percentage >= 0)
+      )
+        throw wrongShape(
+          `Cloudflare's answer holds a deployed version without an id and a percentage for Worker ${worker}`,
+        )
       return { versionId: version.version_id, percentage }
     })
     return { id: deployment.id, versions }

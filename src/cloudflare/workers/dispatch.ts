@@ -29,7 +29,9 @@ export function namespacesOf(result: unknown, info: Record<string, unknown> | un
       throw wrongShape("Cloudflare's answer is not a list of dispatch namespaces with their names")
     const count = namespace.script_count
     if (count !== undefined && count !== null && typeof count !== 'number')
-      throw wrongShape(`Cloudflare's answer counts the scripts of namespace ${namespace.namespace_name} as ${JSON.stringify(count)}`)
+      throw wrongShape(
+        `Cloudflare's answer counts the scripts of namespace ${namespace.namespace_name} as ${JSON.stringify(count)}`,
+      )
     return { name: namespace.namespace_name, ...(typeof count === 'number' ? { scriptCount: count } : {}) }
   })
 }
@@ -40,7 +42,8 @@ export function namespaceScriptsOf(
   info: Record<string, unknown> | undefined,
   namespace: DispatchNamespace,
 ): string[] {
-  if (!Array.isArray(result)) throw wrongShape(`Cloudflare's answer is not a list of the scripts of namespace ${namespace.name}`)
+  if (!Array.isArray(result))
+    throw wrongShape(`Cloudflare's answer is not a list of the scripts of namespace ${namespace.name}`)
   const what = `scripts of dispatch namespace ${namespace.name}`
   const end = listEnd(info, 1, result.length)
   if (!('whole' in end)) throw partialList(what, 'partial' in end ? end.partial : 'pages left')
