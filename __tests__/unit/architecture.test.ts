@@ -49,6 +49,8 @@ const LAYERS: Record<string, number> = {
   cloudflare: 3,
   'api-shield': 4,
   wrangler: 4,
+  access: 4,
+  'origin-pull': 4,
   replace: 5,
   upload: 6,
   audit: 6,
