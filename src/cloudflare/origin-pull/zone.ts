@@ -72,15 +72,13 @@ export async function deleteZoneOriginCertificate(api: CloudflareApi, zoneId: st
   if (!isCertificateId(id)) throw refusedId(id)
   const lookFirst = async () =>
     (await readZoneOriginCertificate(api, zoneId, id)) === 'absent' ? { result: { id } } : undefined
+  // The published description asks for a JSON body on this DELETE.
   await api.call(
     `delete origin pull certificate ${id} of zone ${zoneId}`,
     'DELETE',
     originPullCertificatePath(zoneId, id),
-    undefined,
-    {
-      zoneId,
-      lookFirst,
-    },
+    {},
+    { zoneId, lookFirst },
   )
 }
 
