@@ -21,14 +21,15 @@ export const ownerText = (owner: AccessOwner): string =>
 export async function listAccessCertificates(api: CloudflareApi, owner: AccessOwner): Promise<AccessCertificate[]> {
   const all: AccessCertificate[] = []
   for (let page = 1; page <= MAX_PAGES; page++) {
+    const what = `list the Access certificates of ${ownerText(owner)} (page ${page})`
     const { result, resultInfo } = await api.call(
-      `list the Access certificates of ${ownerText(owner)} (page ${page})`,
+      what,
       'GET',
       accessCertificatesPath(owner, page, ACCESS_PAGE_SIZE),
       undefined,
       zoneOf(owner),
     )
-    const { certificates, more } = accessPageOf(result, resultInfo, page, ACCESS_PAGE_SIZE)
+    const { certificates, more } = checked(what, () => accessPageOf(result, resultInfo, page, ACCESS_PAGE_SIZE))
     all.push(...certificates)
     if (!more) return all
   }
@@ -69,7 +70,7 @@ export async function uploadAccessCertificate(
     body,
     { ...zoneOf(owner), lookFirst },
   )
-  return accessCertificateOf(result, true)
+  return checked("read Cloudflare's answer about the Access certificate", () => accessCertificateOf(result, true))
 }
 
 /** Sets a CA's whole list of hostnames (an empty list detaches them all); repeating it is harmless. */
@@ -87,7 +88,7 @@ export async function setAccessHostnames(
     { associated_hostnames: [...hostnames] },
     zoneOf(owner),
   )
-  return accessCertificateOf(result)
+  return checked("read Cloudflare's answer about the Access certificate", () => accessCertificateOf(result))
 }
 
 /** One CA as Cloudflare reads it now; `absent` when it is not there (404). */
@@ -105,7 +106,7 @@ export async function readAccessCertificate(
       undefined,
       zoneOf(owner),
     )
-    return accessCertificateOf(result)
+    return checked("read Cloudflare's answer about the Access certificate", () => accessCertificateOf(result))
   } catch (error) {
     if (apiErrorOf(error)?.notFound) return 'absent'
     throw error
@@ -133,6 +134,19 @@ export function refusedForAssociations(error: unknown): boolean {
 export function refusedForTakenHostname(error: unknown): boolean {
   const cause = apiErrorOf(error)
   return cause !== undefined && cause.status < 500 && /already|another certificate|in use/i.test(cause.message)
+}
+
+/**
+ * An answer read by `read` after the retried call: a shape it refuses fails as the call would have,
+ * `Could not <what>: …`, never as an unexpected error.
+ */
+export function checked<T>(what: string, read: () => T): T {
+  try {
+    return read()
+  } catch (error) {
+    if (error instanceof ApiError) throw new OperationError(`Could not ${what}: ${error.message}`, { cause: error })
+    throw error
+  }
 }
 
 /** The ApiError behind an error of the retried call (OperationError with a cause), if any. */

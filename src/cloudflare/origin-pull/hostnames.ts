@@ -16,7 +16,7 @@ import {
   type OriginPullCertificate,
 } from './answers.ts'
 import { withoutKey } from './key-safe.ts'
-import { apiErrorOf } from '../access/client.ts'
+import { apiErrorOf, checked } from '../access/client.ts'
 
 /**
  * Per-hostname Authenticated Origin Pulls: certificates (at most 10 per zone) and which hostname
@@ -39,7 +39,7 @@ export async function listHostnameOriginCertificates(
     undefined,
     { zoneId },
   )
-  return originPullListOf(result, resultInfo)
+  return checked("read Cloudflare's answer about per-hostname origin pulls", () => originPullListOf(result, resultInfo))
 }
 
 /** Uploads a leaf with its key; after a lost answer, the listing is searched with `find` first. */
@@ -61,7 +61,7 @@ export function uploadHostnameOriginCertificate(
       { certificate: upload.certificate, private_key: upload.privateKey },
       { zoneId, lookFirst },
     )
-    return originPullCertificateOf(result)
+    return checked("read Cloudflare's answer about per-hostname origin pulls", () => originPullCertificateOf(result))
   })
 }
 
@@ -116,7 +116,9 @@ export async function assignHostnames(
     { zoneId },
   )
   if (!Array.isArray(result)) return []
-  return result.map((value) => hostnameAssignmentOf(value))
+  return checked("read Cloudflare's answer about per-hostname origin pulls", () =>
+    result.map((value) => hostnameAssignmentOf(value)),
+  )
 }
 
 /** One hostname's assignment as Cloudflare reads it now; a hostname with none reads with no certId. */
@@ -134,7 +136,9 @@ export async function readHostnameAssignment(
       undefined,
       { zoneId },
     )
-    return hostnameAssignmentOf(result, hostname)
+    return checked("read Cloudflare's answer about per-hostname origin pulls", () =>
+      hostnameAssignmentOf(result, hostname),
+    )
   } catch (error) {
     const cause = apiErrorOf(error)
     if (cause?.status === 404) return { hostname }

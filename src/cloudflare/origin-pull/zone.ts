@@ -3,7 +3,7 @@ import { originPullCertificatePath, originPullPath, originPullSettingsPath } fro
 import { isCertificateId, refusedId } from '../values.ts'
 import { enabledOf, originPullCertificateOf, originPullListOf, type OriginPullCertificate } from './answers.ts'
 import { withoutKey } from './key-safe.ts'
-import { apiErrorOf } from '../access/client.ts'
+import { apiErrorOf, checked } from '../access/client.ts'
 
 /**
  * Zone-level Authenticated Origin Pulls: the client certificates Cloudflare presents to every origin
@@ -18,7 +18,7 @@ export async function listZoneOriginCertificates(api: CloudflareApi, zoneId: str
     undefined,
     { zoneId },
   )
-  return originPullListOf(result, resultInfo)
+  return checked("read Cloudflare's answer about origin pull certificates", () => originPullListOf(result, resultInfo))
 }
 
 /**
@@ -43,7 +43,7 @@ export function uploadZoneOriginCertificate(
       { certificate: upload.certificate, private_key: upload.privateKey },
       { zoneId, lookFirst },
     )
-    return originPullCertificateOf(result)
+    return checked("read Cloudflare's answer about origin pull certificates", () => originPullCertificateOf(result))
   })
 }
 
@@ -61,7 +61,7 @@ export async function readZoneOriginCertificate(
       undefined,
       { zoneId },
     )
-    return originPullCertificateOf(result)
+    return checked("read Cloudflare's answer about origin pull certificates", () => originPullCertificateOf(result))
   } catch (error) {
     if (apiErrorOf(error)?.notFound) return 'absent'
     throw error
@@ -91,7 +91,7 @@ export async function readZoneOriginPullEnabled(api: CloudflareApi, zoneId: stri
     undefined,
     { zoneId },
   )
-  return enabledOf(result)
+  return checked("read Cloudflare's answer about origin pull certificates", () => enabledOf(result))
 }
 
 export async function setZoneOriginPullEnabled(api: CloudflareApi, zoneId: string, enabled: boolean): Promise<boolean> {
@@ -102,5 +102,5 @@ export async function setZoneOriginPullEnabled(api: CloudflareApi, zoneId: strin
     { enabled },
     { zoneId },
   )
-  return enabledOf(result)
+  return checked("read Cloudflare's answer about origin pull certificates", () => enabledOf(result))
 }
