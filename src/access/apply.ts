@@ -64,7 +64,7 @@ export async function applyAccessStep(
       result.lines.push(`Detached ${step.removed.join(', ')} from Access CA '${step.name}' (${step.id}).`)
       return
     case 'retire': {
-      const outcome = await retireAccessCertificate(api, owner, step.id, step.name)
+      const outcome = await retireAccessCertificate(api, owner, step)
       result.retired.push(outcome)
       if (outcome.outcome === 'deleted') result.lines.push(`Deleted the old Access CA '${step.name}' (${step.id}).`)
       else result.warnings.push(`${outcome.reason}.`)

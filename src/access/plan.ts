@@ -26,8 +26,11 @@ export type AccessStep =
   | { action: 'attach'; hostnames: string[] }
   /** An old CA keeps `keep` and loses `removed`; `gap`: the hostnames have no CA until the attach after it. */
   | { action: 'detach'; id: string; name: string; keep: string[]; removed: string[]; gap: boolean }
-  /** Detach what is left, wait until Cloudflare reads it empty, delete (retire.ts). */
-  | { action: 'retire'; id: string; name: string }
+  /**
+   * Detach what is left, wait until Cloudflare reads it empty, delete (retire.ts). `hostnames`: what it
+   * served when observed; one it serves beyond them by then keeps it.
+   */
+  | { action: 'retire'; id: string; name: string; hostnames: string[] }
   | { action: 'keep'; id: string; name: string; reason: string }
 
 export interface AccessPlan {
@@ -107,7 +110,7 @@ export function planAccess(spec: AccessSpec, observed: readonly AccessCertificat
     const name = old.name ?? old.id
     if (keep.length > 0) steps.push({ action: 'keep', id: old.id, name, reason: `it still serves ${keep.join(', ')}` })
     else if (!spec.retire) steps.push({ action: 'keep', id: old.id, name, reason: 'replace is off' })
-    else steps.push({ action: 'retire', id: old.id, name })
+    else steps.push({ action: 'retire', id: old.id, name, hostnames: old.associatedHostnames ?? [] })
   }
   for (const step of steps)
     if (step.action === 'keep') notes.push(`Access CA '${step.name}' (${step.id}) is kept: ${step.reason}.`)

@@ -25,8 +25,7 @@ export type RetireOutcome =
 export async function retireAccessCertificate(
   api: CloudflareApi,
   owner: AccessOwner,
-  id: string,
-  name: string,
+  { id, name, hostnames }: { id: string; name: string; hostnames: readonly string[] },
 ): Promise<RetireOutcome> {
   const started = api.clock.now()
   const kept = (why: string): RetireOutcome => ({
@@ -44,6 +43,9 @@ export async function retireAccessCertificate(
 
   const current = await readAccessCertificate(api, owner, id)
   if (current === 'absent') return { id, outcome: 'deleted', waitedMs: 0 }
+  // A hostname it was not serving when the run looked was given to it since: it is not this run's to take.
+  const added = (current.associatedHostnames ?? []).filter((h) => !hostnames.includes(h))
+  if (added.length > 0) return kept(`it now serves ${added.join(', ')}, which it did not when this run read it`)
   if ((current.associatedHostnames ?? []).length > 0 || current.associatedHostnames === undefined)
     await setAccessHostnames(api, owner, id, [])
 

@@ -43,7 +43,7 @@ describe('planAccess', () => {
       { action: 'upload', name: 'partners-ca', hostnames: [] },
       { action: 'attach', hostnames: HOSTS },
       { action: 'detach', id: 'old', name: 'partners-ca', keep: [], removed: HOSTS, gap: false },
-      { action: 'retire', id: 'old', name: 'partners-ca' },
+      { action: 'retire', id: 'old', name: 'partners-ca', hostnames: HOSTS },
     ])
   })
 

@@ -14,7 +14,11 @@ const associations = (): HttpResponse => failure(400, [{ code: 12136, message: '
 function retire(answers: HttpResponse[], timeoutSeconds = 120) {
   const send = scriptedSend(...answers)
   const { api, clock } = fakeApi(send, { maxRetries: 0, timeoutSeconds })
-  return { done: retireAccessCertificate(api, owner, ID, 'old'), send, clock }
+  return {
+    done: retireAccessCertificate(api, owner, { id: ID, name: 'old', hostnames: ['a.example.com'] }),
+    send,
+    clock,
+  }
 }
 
 describe('retireAccessCertificate', () => {
@@ -57,6 +61,15 @@ describe('retireAccessCertificate', () => {
     expect(stale).toMatchObject({ outcome: 'kept', reason: expect.stringContaining('after 5 reads') as string })
     const refused = await retire([ca([]), ca([]), ...Array.from({ length: 5 }, associations)], 600).done
     expect(refused).toMatchObject({ outcome: 'kept', reason: expect.stringContaining('after 5 attempts') as string })
+  })
+
+  it('keeps a CA that was given a hostname since the run read it, without detaching anything', async () => {
+    const { done, send } = retire([ca(['a.example.com', 'new.example.com'])])
+    expect(await done).toMatchObject({
+      outcome: 'kept',
+      reason: expect.stringContaining('it now serves new.example.com') as string,
+    })
+    expect(send.requests.map((r) => r.method)).toEqual(['GET'])
   })
 
   it('fails on any other refusal of the delete', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { HttpResponse } from '../../../src/cloudflare/http.ts'
 import { applyOriginPullPlan, applyOriginPullStep, emptyOriginPullResult } from '../../../src/origin-pull/apply.ts'
 import { ZONE_ID, makeClient } from '../../../test-kit/fixtures.ts'
-import { fakeApi, scriptedSend, success } from '../fakes.ts'
+import { failure, fakeApi, scriptedSend, success } from '../fakes.ts'
 
 const NEW = '2458ce5a0c354c7f82c78e9487d3ff60'
 const OLD = '0123456789abcdef0123456789abcdef'
@@ -53,6 +53,19 @@ describe('applying an origin pull plan', () => {
     await expect(
       applyOriginPullStep(client, target([]), { action: 'retire', id: NEW, reason: '' }, result),
     ).rejects.toThrow(/it is the one this entry uploads/)
+  })
+
+  it('keeps the old certificate, with a warning, when Cloudflare refuses its delete as in use', async () => {
+    const { client } = api(
+      success({ hostname: 'a.example.com', cert_id: NEW, status: 'active', enabled: true }),
+      failure(400, [{ code: 1419, message: 'The certificate is in use by one or more hostnames' }]),
+    )
+    const result = { ...emptyOriginPullResult(), id: NEW }
+    await applyOriginPullStep(client, target(['a.example.com']), { action: 'retire', id: OLD, reason: '' }, result)
+    expect(result.warnings).toEqual([
+      expect.stringContaining(`Origin pull certificate ${OLD} was kept: Cloudflare refused the delete`),
+    ])
+    expect(result.deleted).toEqual([])
   })
 
   it('zone-level: reuses, waits, deletes what was active before', async () => {
