@@ -65,33 +65,40 @@ export function uploadHostnameOriginCertificate(
   })
 }
 
+/** One per-hostname certificate as Cloudflare reads it now; `absent` when it is not there (404). */
+export async function readHostnameOriginCertificate(
+  api: CloudflareApi,
+  zoneId: string,
+  id: string,
+): Promise<OriginPullCertificate | 'absent'> {
+  if (!isCertificateId(id)) throw refusedId(id)
+  try {
+    const { result } = await api.call(
+      `read per-hostname origin pull certificate ${id}`,
+      'GET',
+      hostnameOriginCertificatePath(zoneId, id),
+      undefined,
+      { zoneId },
+    )
+    return checked("read Cloudflare's answer about per-hostname origin pulls", () => originPullCertificateOf(result))
+  } catch (error) {
+    if (apiErrorOf(error)?.notFound) return 'absent'
+    throw error
+  }
+}
+
+/** Deletes one; gone after an attempt whose answer was lost counts as deleted. */
 export async function deleteHostnameOriginCertificate(api: CloudflareApi, zoneId: string, id: string): Promise<void> {
   if (!isCertificateId(id)) throw refusedId(id)
-  const lookFirst = async () => {
-    try {
-      await api.call(
-        `read per-hostname origin pull certificate ${id}`,
-        'GET',
-        hostnameOriginCertificatePath(zoneId, id),
-        undefined,
-        { zoneId },
-      )
-      return undefined
-    } catch (error) {
-      if (apiErrorOf(error)?.notFound) return { result: { id } }
-      throw error
-    }
-  }
+  const lookFirst = async () =>
+    (await readHostnameOriginCertificate(api, zoneId, id)) === 'absent' ? { result: { id } } : undefined
   // The published description asks for a JSON body on this DELETE.
   await api.call(
     `delete per-hostname origin pull certificate ${id} of zone ${zoneId}`,
     'DELETE',
     hostnameOriginCertificatePath(zoneId, id),
     {},
-    {
-      zoneId,
-      lookFirst,
-    },
+    { zoneId, lookFirst },
   )
 }
 

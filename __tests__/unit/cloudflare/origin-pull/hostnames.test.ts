@@ -4,6 +4,7 @@ import {
   deleteHostnameOriginCertificate,
   isHostname,
   listHostnameOriginCertificates,
+  readHostnameOriginCertificate,
   readHostnameAssignment,
   uploadHostnameOriginCertificate,
 } from '../../../../src/cloudflare/origin-pull/hostnames.ts'
@@ -77,5 +78,11 @@ describe('per-hostname origin pull client', () => {
       `GET /certificates/${ID}`,
     ])
     expect(await listHostnameOriginCertificates(client(success([])).api, ZONE_ID)).toEqual([])
+    const read = client(
+      success({ id: ID, status: 'active' }),
+      failure(404, [{ code: 1404, message: 'Certificate not found' }]),
+    )
+    expect(await readHostnameOriginCertificate(read.api, ZONE_ID, ID)).toEqual({ id: ID, status: 'active' })
+    expect(await readHostnameOriginCertificate(read.api, ZONE_ID, ID)).toBe('absent')
   })
 })
