@@ -1,4 +1,4 @@
-import { CloudflareApi } from '../cloudflare/client.ts'
+import { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import type { Dependencies } from '../cloudflare/dependencies.ts'
 import { getApiSettings } from '../spec/api-settings.ts'
 import { errorMessage } from '../core/errors.ts'

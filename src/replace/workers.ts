@@ -1,6 +1,6 @@
 import { log } from '../action/log.ts'
 import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
-import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import { readInventory, type Inventory } from '../consumers/inventory.ts'
 import { keepUsedCertificates, unreadWarning } from '../consumers/keep.ts'
 import { NO_OTHER_CONSUMERS, readsAnything, type ConsumerOptions, type ConsumerScope } from '../consumers/scope.ts'
@@ -16,7 +16,6 @@ import type { Replacement } from './policy.ts'
 
 /** The Workers a rotation checks: those its Wrangler files deploy, every Worker (`check-workers`), or none. */
 export type WorkerScope = readonly string[] | 'every'
-
 
 /** The inventory, read at most once however often asked; the warning for an unread part logged once. */
 export type WorkerCheck = () => Promise<Inventory>
