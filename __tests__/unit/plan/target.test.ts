@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest'
+import { placedOf, type ApplyState } from '../../../src/plan/target.ts'
+import { USES, storeOf } from '../../../src/targets/registry.ts'
+
+describe('placedOf', () => {
+  it('gives the placed certificate', () => {
+    const placed = { certificate: { id: 'c' }, created: true }
+    expect(placedOf({ placed })).toBe(placed)
+  })
+
+  it('refuses a step that runs before the placement', () => {
+    const state: ApplyState = {}
+    expect(() => placedOf(state)).toThrow('ran before it was placed')
+  })
+})
+
+describe('the targets as the interfaces state them', () => {
+  it('gives every use target a name, what a re-run finishes, and the functions the pipeline calls', () => {
+    for (const use of USES) {
+      expect(use.name).toMatch(/^[a-z-]+$/)
+      expect(use.unfinished).toMatch(/^[a-z]/)
+      for (const fn of [use.appliesTo, use.observe, use.plan, use.apply, use.report]) expect(typeof fn).toBe('function')
+    }
+  })
+
+  it('gives the store every step of its life: place, retire, forecast, apply, finish, tail, report', () => {
+    const store = storeOf()
+    for (const fn of [store.place, store.certificateOf, store.retires, store.retire, store.forecast, store.apply, store.finish, store.tailOf, store.report])
+      expect(typeof fn).toBe('function')
+  })
+})
