@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it, vi } from 'vitest'
+import { NEW_CERTIFICATE, NEW_CERTIFICATE_TEXT, type EntryPlan, type Step } from '../../../../src/plan/step.ts'
+import type { TargetContext } from '../../../../src/plan/target.ts'
+import type { BindingsData } from '../../../../src/targets/workers/data.ts'
+import { WORKERS, workers } from '../../../../src/targets/workers/index.ts'
+import { makeWorkspace } from '../../../../test-kit/fixtures.ts'
+
+const OLD = '11111111-1111-4111-8111-111111111111'
+const NEW = '33333333-3333-4333-8333-333333333333'
+const TOML = `name = "payments"\n[[mtls_certificates]]\nbinding = "CERT"\ncertificate_id = "${OLD}"\n`
+
+const entry = (wrangler?: { config: string; binding: string }[]) =>
+  ({ name: 'e', spec: { ca: false, replace: true, ...(wrangler ? { wrangler } : {}) } }) as unknown as EntryPlan
+
+function setup(checkWorkers = false) {
+  const workspace = makeWorkspace({ 'wrangler.toml': TOML })
+  const workerCheck = vi.fn(() => () => Promise.resolve({ known: true, workers: [], bindings: [] }))
+  const context = { workspace, checkWorkers, workerCheck } as unknown as TargetContext
+  return { workspace, context, workerCheck, spec: entry([{ config: 'wrangler.toml', binding: 'CERT' }]) }
+}
+
+describe('the workers target', () => {
+  it('applies to an entry with Wrangler files only, and reads nothing to plan', async () => {
+    expect(workers.appliesTo(entry())).toBe(false)
+    expect(workers.appliesTo(setup().spec)).toBe(true)
+    expect(await workers.observe(entry(), 'id', {} as TargetContext)).toBeUndefined()
+  })
+
+  it('plans one write-bindings step, with the placeholder text for an upload and the id for a reuse', () => {
+    const { spec, context } = setup()
+    const [upload] = workers.plan(spec, NEW_CERTIFICATE, undefined, context)
+    expect(upload).toMatchObject({ target: WORKERS, action: 'write-bindings', when: 'now' })
+    expect(upload?.data.planned.files[0]?.entries).toEqual([{ section: 'top level', oldId: OLD, newId: NEW_CERTIFICATE_TEXT }])
+    expect(upload?.data.scope).toEqual(['payments'])
+    const [reuse] = workers.plan(spec, NEW, undefined, context)
+    expect(reuse?.data.planned.files[0]?.entries[0]?.newId).toBe(NEW)
+  })
+
+  it('writes the id it was placed as into the files, read again when it applies', async () => {
+    const { spec, context, workspace } = setup()
+    const [step] = workers.plan(spec, NEW_CERTIFICATE, undefined, context) as Step<BindingsData>[]
+    const placed = { certificate: { id: NEW }, created: true }
+    const done = await workers.apply(step as Step<BindingsData>, { placed }, context)
+    expect(readFileSync(join(workspace, 'wrangler.toml'), 'utf8')).toBe(TOML.replace(OLD, NEW))
+    expect(done).toMatchObject({ written: ['wrangler.toml'] })
+  })
+
+  it('refuses to write before the certificate is placed, and writes nothing', () => {
+    const { spec, context, workspace } = setup()
+    const [step] = workers.plan(spec, NEW_CERTIFICATE, undefined, context)
+    expect(() => workers.apply(step as Step<BindingsData>, {}, context)).toThrow('before it was placed')
+    expect(readFileSync(join(workspace, 'wrangler.toml'), 'utf8')).toBe(TOML)
+  })
+
+  it('guards a retire with the Workers the files deploy, or every Worker with check-workers', () => {
+    const { spec, context } = setup()
+    const steps = workers.plan(spec, NEW, undefined, context)
+    expect(workers.retireGuard?.(spec, steps, context)).toEqual({ scope: ['payments'] })
+    const every = setup(true).context
+    expect(workers.retireGuard?.(entry(), [], every)).toEqual({ scope: 'every' })
+    expect(workers.retireGuard?.(entry(), [], context)).toBeUndefined()
+  })
+
+  it('reads with a saved scope of Worker names or every, and refuses any other shape', () => {
+    const { context, workerCheck } = setup()
+    const reads = workers.retireReads?.({ scope: ['payments'] }, NEW, context)
+    expect(reads).toEqual({ workers: expect.any(Function) })
+    expect(workerCheck).toHaveBeenCalledWith(['payments'])
+    expect(workers.retireReads?.({ scope: 'every' }, NEW, context)).toEqual({ workers: expect.any(Function) })
+    for (const saved of [null, {}, { scope: [] }, { scope: ['bad name!'] }, { scope: 'some' }, { scope: [1] }])
+      expect(workers.retireReads?.(saved, NEW, context)).toBe('its Workers are not a list of Worker names')
+  })
+})

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { loadBindings } from '../../../../src/wrangler/config.ts'
+import { workerScope } from '../../../../src/targets/workers/scope.ts'
+import { makeWorkspace } from '../../../../test-kit/fixtures.ts'
+
+const OLD = '11111111-1111-4111-8111-111111111111'
+const binding = `[[mtls_certificates]]\nbinding = "CERT"\ncertificate_id = "${OLD}"\n`
+
+describe('workerScope', () => {
+  it('is the Workers the files deploy, each environment its own name', () => {
+    const workspace = makeWorkspace({
+      'a/wrangler.toml': `name = "payments"\n${binding}\n[env.staging]\nname = "payments-test"\nmtls_certificates = [{ binding = "CERT", certificate_id = "${OLD}" }]\n`,
+    })
+    const { scope, unnamed } = workerScope(loadBindings(workspace, [{ config: 'a/wrangler.toml', binding: 'CERT' }]))
+    expect(unnamed).toEqual([])
+    expect([...(scope as string[])].sort()).toEqual(['payments', 'payments-test'])
+  })
+
+  it('is every Worker when a section binding the certificate names none (fail closed), saying which', () => {
+    const workspace = makeWorkspace({ 'wrangler.toml': binding })
+    const { scope, unnamed } = workerScope(loadBindings(workspace, [{ config: 'wrangler.toml', binding: 'CERT' }]))
+    expect(scope).toBe('every')
+    expect(unnamed).toHaveLength(1)
+    expect(unnamed[0]).toContain('wrangler.toml')
+  })
+})
