@@ -68,7 +68,12 @@ describe('applyPlan', () => {
     const entry = {
       name: 'a',
       spec: { ca: true },
-      steps: [step('store', 'place', 'upload'), step('use', 'attach', 'u1'), step('use', 'attach', 'u2'), step('store', 'retire', 'r')],
+      steps: [
+        step('store', 'place', 'upload'),
+        step('use', 'attach', 'u1'),
+        step('use', 'attach', 'u2'),
+        step('store', 'retire', 'r'),
+      ],
     }
     const [done] = await applyPlan([entry], context, 'main')
     expect(done?.outcomes).toEqual(['done upload'])
@@ -84,14 +89,22 @@ describe('applyPlan', () => {
 
   it('says "certificate" and "in the account" for a reused, non-CA certificate', async () => {
     failing.add('u1')
-    const entry = { name: 'a', spec: { ca: false }, steps: [step('store', 'place', 'reuse'), step('use', 'attach', 'u1')] }
+    const entry = {
+      name: 'a',
+      spec: { ca: false },
+      steps: [step('store', 'place', 'reuse'), step('use', 'attach', 'u1')],
+    }
     const [done] = await applyPlan([entry], context, 'main')
     expect((done?.error as Error).message).toContain('The certificate is in the account as cert-new')
   })
 
   it('passes a failure before placement on as it is', async () => {
     failing.add('a:upload')
-    const [done] = await applyPlan([{ name: 'a', steps: [step('store', 'place', 'upload'), step('use', 'attach', 'u1')] }], context, 'main')
+    const [done] = await applyPlan(
+      [{ name: 'a', steps: [step('store', 'place', 'upload'), step('use', 'attach', 'u1')] }],
+      context,
+      'main',
+    )
     expect(done?.error).toEqual(new Error('store failed upload'))
     expect(done?.error).not.toBeInstanceOf(PlacedButUnfinished)
     expect(done?.outcomes).toEqual([])

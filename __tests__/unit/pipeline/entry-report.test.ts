@@ -48,7 +48,11 @@ describe('entryReport', () => {
   it('gives a planned upload no certificate id, and an applied one the id it was placed as', () => {
     const planned = entryReport({ name: 'a', steps: steps('upload') }, undefined, 'main')
     expect(planned.rows[1]?.reason).toBe('use undefined for none')
-    const applied = entryReport({ name: 'a', steps: steps('upload') }, [{ certificate: { id: 'new-1' } }, 'ok', 'gone'], 'main')
+    const applied = entryReport(
+      { name: 'a', steps: steps('upload') },
+      [{ certificate: { id: 'new-1' } }, 'ok', 'gone'],
+      'main',
+    )
     expect(applied.rows[1]?.reason).toBe('use ok for new-1')
   })
 

@@ -60,15 +60,24 @@ const options = (manifest: string, extra: { prComment?: boolean; failOnChanges?:
 describe('finishStep, a single certificate', () => {
   it('sets the outputs with the plan and the number of changes, and writes the summary', async () => {
     const rows: PlanRow[] = [{ name: '', action: 'upload', id: 'c-1' }]
-    const finished: Finished = { reports: [{ entry: entry(''), report: report(rows, { 'certificate-id': 'c-1' }) }], failed: [], applied: true }
+    const finished: Finished = {
+      reports: [{ entry: entry(''), report: report(rows, { 'certificate-id': 'c-1' }) }],
+      failed: [],
+      applied: true,
+    }
     await finishStep(finished, options(''))
     expect(outputs).toHaveLength(1)
-    expect(outputs[0]).toMatchObject({ 'certificate-id': 'c-1', plan: JSON.stringify(rows), changes: '1', created: 'false' })
+    expect(outputs[0]).toMatchObject({
+      'certificate-id': 'c-1',
+      plan: JSON.stringify(rows),
+      changes: '1',
+      created: 'false',
+    })
     expect(summaries[0]).toContain('<h2>Uploaded a new mTLS certificate to Cloudflare</h2>')
     expect(summaries[0]).toContain('(30 days left)')
   })
 
-  it('sets no output when nothing was placed, and fails with the entry\'s error, writing no summary', async () => {
+  it("sets no output when nothing was placed, and fails with the entry's error, writing no summary", async () => {
     const error = new OperationError('refused.')
     const finished: Finished = { reports: [], failed: [{ entry: entry(''), error }], applied: true }
     await expect(finishStep(finished, options(''))).rejects.toBe(error)
@@ -81,7 +90,12 @@ describe('finishStep, a manifest', () => {
   it('sets the certificates output, warns of each failed entry, and fails naming them after the summary', async () => {
     quiet()
     const finished: Finished = {
-      reports: [{ entry: entry('a'), report: report([{ name: 'a', action: 'reuse' }], { 'certificate-id': 'c-1', created: 'false' }) }],
+      reports: [
+        {
+          entry: entry('a'),
+          report: report([{ name: 'a', action: 'reuse' }], { 'certificate-id': 'c-1', created: 'false' }),
+        },
+      ],
       failed: [{ entry: entry('b', 7), error: new OperationError('refused.') }],
       applied: true,
     }
@@ -89,7 +103,9 @@ describe('finishStep, a manifest', () => {
     await expect(failure).rejects.toThrow(
       "Manifest entry failed (1 of 2): 'b' (line 7): refused. The others are done and in the outputs; fix the failed ones and re-run, which reuses what is in place.",
     )
-    expect(JSON.parse(outputs[0]?.certificates ?? '')).toEqual({ a: { id: 'c-1', 'expires-on': '', created: false, 'fingerprint-sha256': '' } })
+    expect(JSON.parse(outputs[0]?.certificates ?? '')).toEqual({
+      a: { id: 'c-1', 'expires-on': '', created: false, 'fingerprint-sha256': '' },
+    })
     expect(outputs[0]?.changes).toBe('0')
     expect(warnings).toEqual(["Manifest entry 'b' failed: refused."])
     expect(summaries[0]).toContain('<li><code>b</code>: refused.</li>')
@@ -108,19 +124,29 @@ describe('finishStep, a manifest', () => {
 
   it('posts the plan as the comment with the token, when asked', async () => {
     const rows: PlanRow[] = [{ name: 'a', action: 'upload' }]
-    await finishStep({ reports: [{ entry: entry('a'), report: report(rows) }], failed: [], applied: false }, options('m.yml', { prComment: true, dryRun: true }))
+    await finishStep(
+      { reports: [{ entry: entry('a'), report: report(rows) }], failed: [], applied: false },
+      options('m.yml', { prComment: true, dryRun: true }),
+    )
     expect(comments).toHaveLength(1)
     expect(comments[0]).toMatchObject({ manifestPath: 'm.yml', token: 'gh-token' })
     expect(comments[0]?.body).toContain('| a | upload |')
   })
 
   it('fails on changes with fail-on-changes, naming each change, and passes a plan without any', async () => {
-    const rows: PlanRow[] = [{ name: 'a', action: 'upload' }, { name: 'b', action: 'reuse', id: 'c-2' }]
+    const rows: PlanRow[] = [
+      { name: 'a', action: 'upload' },
+      { name: 'b', action: 'reuse', id: 'c-2' },
+    ]
     const finished: Finished = { reports: [{ entry: entry('a'), report: report(rows) }], failed: [], applied: false }
     await expect(finishStep(finished, options('m.yml', { failOnChanges: true, dryRun: true }))).rejects.toThrow(
       'The account differs from the manifest (fail-on-changes): 1 change planned: a upload. Apply the manifest',
     )
-    const none: Finished = { reports: [{ entry: entry('b'), report: report(rows.slice(1)) }], failed: [], applied: false }
+    const none: Finished = {
+      reports: [{ entry: entry('b'), report: report(rows.slice(1)) }],
+      failed: [],
+      applied: false,
+    }
     await expect(finishStep(none, options('m.yml', { failOnChanges: true, dryRun: true }))).resolves.toBeUndefined()
   })
 })

@@ -73,7 +73,10 @@ describe('makePlan', () => {
   })
 
   it('hands the use targets the placeholder for an upload and the id for a reuse', async () => {
-    await makePlan([entry('up', { uses: ['shield'] }), entry('re', { uses: ['shield'], reuse: 'id-1' })], context(false))
+    await makePlan(
+      [entry('up', { uses: ['shield'] }), entry('re', { uses: ['shield'], reuse: 'id-1' })],
+      context(false),
+    )
     expect(seen.sort()).toEqual(['re: shield observed id-1', 'up: shield observed new'])
   })
 

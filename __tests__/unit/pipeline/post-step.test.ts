@@ -15,15 +15,22 @@ useStandIn((started) => {
 })
 
 const postStep = (state: Record<string, string>) =>
-  runInProcess((d?: Dependencies) => runPostStep(d ?? defaultDependencies()), {
-    'account-id': ACCOUNT_ID,
-    'api-token': API_TOKEN,
-    'api-base-url': fake.url,
-  }, { state })
+  runInProcess(
+    (d?: Dependencies) => runPostStep(d ?? defaultDependencies()),
+    {
+      'account-id': ACCOUNT_ID,
+      'api-token': API_TOKEN,
+      'api-base-url': fake.url,
+    },
+    { state },
+  )
 
 function rotation() {
   const pem = makeClient('ec').client.pem
-  const older = fake.seed(issuedEarlier(), { name: 'payments', uploadedOn: new Date(Date.now() - 86_400_000).toISOString() })
+  const older = fake.seed(issuedEarlier(), {
+    name: 'payments',
+    uploadedOn: new Date(Date.now() - 86_400_000).toISOString(),
+  })
   const ours = fake.seed(pem, { name: 'payments', uploadedOn: new Date().toISOString() })
   const saved = {
     id: ours.id,
@@ -57,16 +64,24 @@ describe('runPostStep', () => {
     const run = await postStep({ [SAVED_STEPS]: retireSteps([saved]) })
     expect(run.exitCode).toBe(0)
     expect([...fake.certificates.keys()]).toEqual([ours.id])
-    expect(run.summary).toContain(`<h3>Replace at the end of the job: certificates named payments older than <code>${ours.id}</code></h3>`)
+    expect(run.summary).toContain(
+      `<h3>Replace at the end of the job: certificates named payments older than <code>${ours.id}</code></h3>`,
+    )
     expect(run.summary).toContain(`<td><code>${older.id}</code></td>`)
   })
 
   it('warns and keeps the older certificates when a retire fails, naming it', async () => {
     const { saved } = rotation()
-    fake.inject({ method: 'GET', fault: errorAnswer(403, [{ code: 9109, message: 'Unauthorized to access requested resource' }]), times: 9 })
+    fake.inject({
+      method: 'GET',
+      fault: errorAnswer(403, [{ code: 9109, message: 'Unauthorized to access requested resource' }]),
+      times: 9,
+    })
     const run = await postStep({ [SAVED_STEPS]: retireSteps([saved]) })
     expect(run.exitCode).toBe(0)
-    expect(run.log).toMatch(/Replace at the end of the job could not finish: .*older certificates named 'payments' are left as they were/)
+    expect(run.log).toMatch(
+      /Replace at the end of the job could not finish: .*older certificates named 'payments' are left as they were/,
+    )
     expect(fake.certificates.size).toBe(2)
     expect(run.summary).toContain('Could not finish:')
   })

@@ -37,7 +37,13 @@ describe('readSpecs', () => {
     const lines = logged()
     const fixture = makeClient('ec')
     const specs = await readSpecs(
-      inputSource({ ...api, certificate: fixture.client.pem, 'private-key': fixture.keyPem, ca: 'false', name: 'payments' }),
+      inputSource({
+        ...api,
+        certificate: fixture.client.pem,
+        'private-key': fixture.keyPem,
+        ca: 'false',
+        name: 'payments',
+      }),
       new FakeClock(Date.now()),
     )
     expect(specs?.manifest).toBe('')
@@ -78,7 +84,9 @@ describe('readSpecs', () => {
     const event = pullRequestEvent(mkdtempSync(join(tmpdir(), 'specs-')), 7, true)
     const specs = await readSpecs(inputSource({ manifest: 'a<b>.yml' }, event), new FakeClock())
     expect(specs).toBeUndefined()
-    expect(lines).toEqual([expect.stringMatching(/^notice: The manifest's plan is not made: pull requests from forks get no secrets/)])
+    expect(lines).toEqual([
+      expect.stringMatching(/^notice: The manifest's plan is not made: pull requests from forks get no secrets/),
+    ])
     expect(summaries).toEqual([expect.stringContaining('<h2>mTLS certificates: a&lt;b&gt;.yml</h2>')])
   })
 })

@@ -32,12 +32,25 @@ describe('certificatesOutput', () => {
 
   it('gives each placed entry by name, with its targets only when they reported', () => {
     const output = certificatesOutput([
-      { entry: entry('a'), report: report({ 'certificate-id': 'c-1', 'expires-on': 'x', created: 'true', 'fingerprint-sha256': 'f' }) },
-      { entry: entry('b'), report: report({ 'certificate-id': 'c-2', created: 'false', hostnames: ['h'], 'wrangler-configs': ['w.toml'] }) },
+      {
+        entry: entry('a'),
+        report: report({ 'certificate-id': 'c-1', 'expires-on': 'x', created: 'true', 'fingerprint-sha256': 'f' }),
+      },
+      {
+        entry: entry('b'),
+        report: report({ 'certificate-id': 'c-2', created: 'false', hostnames: ['h'], 'wrangler-configs': ['w.toml'] }),
+      },
     ])
     expect(output).toEqual({
       a: { id: 'c-1', 'expires-on': 'x', created: true, 'fingerprint-sha256': 'f' },
-      b: { id: 'c-2', 'expires-on': '', created: false, 'fingerprint-sha256': '', hostnames: ['h'], 'wrangler-configs': ['w.toml'] },
+      b: {
+        id: 'c-2',
+        'expires-on': '',
+        created: false,
+        'fingerprint-sha256': '',
+        hostnames: ['h'],
+        'wrangler-configs': ['w.toml'],
+      },
     })
   })
 

@@ -14,18 +14,23 @@ describe('placedOf', () => {
   })
 })
 
+const functions = (target: object): string[] =>
+  Object.entries(target)
+    .filter(([, value]) => typeof value === 'function')
+    .map(([key]) => key)
+
 describe('the targets as the interfaces state them', () => {
   it('gives every use target a name, what a re-run finishes, and the functions the pipeline calls', () => {
     for (const use of USES) {
       expect(use.name).toMatch(/^[a-z-]+$/)
       expect(use.unfinished).toMatch(/^[a-z]/)
-      for (const fn of [use.appliesTo, use.observe, use.plan, use.apply, use.report]) expect(typeof fn).toBe('function')
+      expect(functions(use)).toEqual(expect.arrayContaining(['appliesTo', 'observe', 'plan', 'apply', 'report']))
     }
   })
 
   it('gives the store every step of its life: place, retire, forecast, apply, finish, tail, report', () => {
-    const store = storeOf()
-    for (const fn of [store.place, store.certificateOf, store.retires, store.retire, store.forecast, store.apply, store.finish, store.tailOf, store.report])
-      expect(typeof fn).toBe('function')
+    expect(functions(storeOf()).sort()).toEqual(
+      ['apply', 'certificateOf', 'finish', 'forecast', 'place', 'report', 'retire', 'retires', 'tailOf'].sort(),
+    )
   })
 })

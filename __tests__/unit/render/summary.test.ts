@@ -82,7 +82,11 @@ describe('singleSummary', () => {
     expect(html).not.toMatch(/\n\s*\n/)
     expect(html).not.toMatch(/^#/m)
     expect(html).not.toMatch(/[\r\u0085]/)
-    const benign = singleSummary(report({}, { sections: [{ heading: ['h'], table: { columns: ['ID'], rows: [['i']] } }] }), applied, CONTEXT)
+    const benign = singleSummary(
+      report({}, { sections: [{ heading: ['h'], table: { columns: ['ID'], rows: [['i']] } }] }),
+      applied,
+      CONTEXT,
+    )
     expect(html.split('\n')).toHaveLength(benign.split('\n').length)
   })
 
@@ -98,16 +102,20 @@ describe('singleSummary', () => {
   })
 
   it('escapes the repository and commit in the provenance', () => {
-    const html = singleSummary(report(), applied, { serverUrl: 'https://github.com', repository: 'a"><b>/x', sha: '<i>' })
+    const html = singleSummary(report(), applied, {
+      serverUrl: 'https://github.com',
+      repository: 'a"><b>/x',
+      sha: '<i>',
+    })
     expect(html).toContain('<a href="https://github.com/a&quot;&gt;&lt;b&gt;/x">a&quot;&gt;&lt;b&gt;/x</a>')
     expect(html).toContain('<code>&lt;i&gt;</code>')
     expect(html).not.toContain('<b>')
   })
 
   it('leaves out the links it has no data for, and says when it ran outside GitHub Actions', () => {
-    expect(singleSummary(report(), applied, { serverUrl: 'https://ghe.example.com', repository: 'acme/infra' })).toContain(
-      '<p>From <a href="https://ghe.example.com/acme/infra">acme/infra</a>.</p>',
-    )
+    expect(
+      singleSummary(report(), applied, { serverUrl: 'https://ghe.example.com', repository: 'acme/infra' }),
+    ).toContain('<p>From <a href="https://ghe.example.com/acme/infra">acme/infra</a>.</p>')
     expect(singleSummary(report(), applied, { serverUrl: 'https://github.com' })).toContain(
       '<p>Uploaded outside a GitHub Actions run.</p>',
     )

@@ -18,7 +18,8 @@ describe('conjugate', () => {
 
   it('words a done verb without "would": past, or participle by default', () => {
     for (const verb of VERBS) {
-      for (const form of ['past', 'participle'] as const) expect(conjugate({ verb, done: true, form })).not.toMatch(/would/)
+      for (const form of ['past', 'participle'] as const)
+        expect(conjugate({ verb, done: true, form })).not.toMatch(/would/)
     }
     expect(conjugate({ verb: 'write', done: true, form: 'past' })).toBe('wrote')
     expect(conjugate({ verb: 'write', done: true })).toBe('written')
@@ -44,12 +45,7 @@ describe('cellText and lineText', () => {
 
 describe('headline', () => {
   it('tells the four cases apart, and says "would" only for a plan', () => {
-    const all = [
-      headline('upload', true),
-      headline('reuse', true),
-      headline('upload', false),
-      headline('reuse', false),
-    ]
+    const all = [headline('upload', true), headline('reuse', true), headline('upload', false), headline('reuse', false)]
     expect(new Set(all).size).toBe(4)
     expect(all[0]).toBe('Uploaded a new mTLS certificate to Cloudflare')
     expect(all.slice(0, 2).join(' ')).not.toMatch(/would|dry run/i)

@@ -33,7 +33,10 @@ const context = (forecast: boolean, replaceWhen: TargetContext['replaceWhen'] = 
   }) as unknown as TargetContext
 
 const entry = (apiShield?: { zoneId: string; hostnames: string[] }, replace = true) =>
-  ({ name: 'e', spec: { name: 'ca-name', ca: true, replace, ...(apiShield ? { apiShield } : {}) } }) as unknown as EntryPlan
+  ({
+    name: 'e',
+    spec: { name: 'ca-name', ca: true, replace, ...(apiShield ? { apiShield } : {}) },
+  }) as unknown as EntryPlan
 
 const given = { zoneId: ZONE_ID, hostnames: ['a.example.com', 'b.example.com'] }
 
@@ -111,7 +114,17 @@ describe('the api-shield target', () => {
   })
 
   it('refuses saved state that does not read as a zone and hostnames', () => {
-    for (const saved of [null, 'x', {}, { ...given, zoneId: 'nope' }, { ...given, hostnames: [] }, { ...given, hostnames: ['bad host'] }, { ...given, planned: 'x' }])
-      expect(apiShield.retireReads?.(saved, 'id', context(false))).toBe('its API Shield zone or hostnames are not as saved')
+    for (const saved of [
+      null,
+      'x',
+      {},
+      { ...given, zoneId: 'nope' },
+      { ...given, hostnames: [] },
+      { ...given, hostnames: ['bad host'] },
+      { ...given, planned: 'x' },
+    ])
+      expect(apiShield.retireReads?.(saved, 'id', context(false))).toBe(
+        'its API Shield zone or hostnames are not as saved',
+      )
   })
 })

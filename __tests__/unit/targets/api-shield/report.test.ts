@@ -7,7 +7,11 @@ import type { AttachData } from '../../../../src/targets/api-shield/data.ts'
 import { reportAttach } from '../../../../src/targets/api-shield/report.ts'
 
 const ZONE = 'z1'
-const plan: AttachPlan = { after: ['old.example', 'a.example', 'b.example'], attached: ['b.example'], alreadyThere: ['a.example'] }
+const plan: AttachPlan = {
+  after: ['old.example', 'a.example', 'b.example'],
+  attached: ['b.example'],
+  alreadyThere: ['a.example'],
+}
 const step = (data: Partial<AttachData> = {}): Step<AttachData> => ({
   target: 'api-shield',
   action: 'attach',
@@ -46,7 +50,9 @@ describe('reportAttach', () => {
     const all = { after: ['a.example'], attached: [], alreadyThere: ['a.example'] }
     const report = reportAttach(step({ hostnames: ['a.example'] }), { ...all, zoneId: ZONE, applied: false }, 'ca-1')
     expect(report.rows).toEqual([])
-    expect(lineText(report.lines[0]?.parts ?? [])).toBe('CA ca-1 already serves a.example in zone z1: nothing to attach.')
+    expect(lineText(report.lines[0]?.parts ?? [])).toBe(
+      'CA ca-1 already serves a.example in zone z1: nothing to attach.',
+    )
   })
 
   it('without a plan (a real run before apply) shows the zone with no rows and no line', () => {

@@ -24,7 +24,12 @@ const entry = (spec: Partial<CertificateSpec> = {}): EntryPlan => ({
   checked,
   steps: [],
 })
-const upload: Step<Placement> = { target: 'store', action: 'place', when: 'now', data: { kind: 'upload', body: { ca: false, certificates: '' } } }
+const upload: Step<Placement> = {
+  target: 'store',
+  action: 'place',
+  when: 'now',
+  data: { kind: 'upload', body: { ca: false, certificates: '' } },
+}
 const reuse = (mayReplace: boolean): Step<Placement> => ({
   ...upload,
   data: { kind: 'reuse', certificate: { id: 'c-1' }, mayReplace, ...(mayReplace ? {} : { warning: 'w' }) },
@@ -59,8 +64,14 @@ describe('the account store', () => {
     const retire = mtlsStore.retire(e, [], context)
     const retired = await mtlsStore.apply(retire, e, state, context)
     const tail = mtlsStore.tailOf(retired) as Step<RetireData>
-    expect(tail.data.rotation).toMatchObject({ id: account.stored[0]?.id, uploadedOn: account.stored[0]?.uploaded_on, name: 'payments' })
-    expect(() => mtlsStore.apply(retire, e, { outcomes: [] }, context)).toThrow('retire ran before the certificate was placed')
+    expect(tail.data.rotation).toMatchObject({
+      id: account.stored[0]?.id,
+      uploadedOn: account.stored[0]?.uploaded_on,
+      name: 'payments',
+    })
+    expect(() => mtlsStore.apply(retire, e, { outcomes: [] }, context)).toThrow(
+      'retire ran before the certificate was placed',
+    )
   })
 
   it('refuses to place an entry without its spec (a saved tail holds none)', () => {

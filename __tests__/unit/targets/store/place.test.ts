@@ -20,22 +20,36 @@ function entry(spec: Partial<CertificateSpec> = {}): EntryPlan {
     privateKeyPem: fixture.keyPem,
     facts: { fingerprintSha256: leaf.fingerprint256 },
   } as unknown as CheckedCertificate
-  return { name: 'e', spec: { ca: false, replace: true, name: 'payments', ...spec } as CertificateSpec, checked, steps: [] }
+  return {
+    name: 'e',
+    spec: { ca: false, replace: true, name: 'payments', ...spec } as CertificateSpec,
+    checked,
+    steps: [],
+  }
 }
 
 function setup(listing?: FakeAccount['stored']) {
   const account = new FakeAccount()
   const { api } = fakeApi(account.send, { maxRetries: 0 })
-  const context = { api, now: new Date(NOW), ...(listing ? { listing } : {}) } as TargetContext
+  const context = { api, now: new Date(NOW), ...(listing ? { listing } : {}) } as unknown as TargetContext
   return { account, context }
 }
 
 describe('placeStep', () => {
   it("is the store's first step, now, planned from the step's listing", () => {
     const { context } = setup()
-    expect(placeStep(entry(), context)).toMatchObject({ target: STORE, action: 'place', when: 'now', data: { kind: 'upload' } })
+    expect(placeStep(entry(), context)).toMatchObject({
+      target: STORE,
+      action: 'place',
+      when: 'now',
+      data: { kind: 'upload' },
+    })
     const held = { id: 'c-1', name: 'payments', certificates: fixture.client.pem }
-    expect(placeStep(entry(), setup([held]).context).data).toEqual({ kind: 'reuse', certificate: held, mayReplace: true })
+    expect(placeStep(entry(), setup([held]).context).data).toEqual({
+      kind: 'reuse',
+      certificate: held,
+      mayReplace: true,
+    })
   })
 })
 

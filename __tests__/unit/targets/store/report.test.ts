@@ -58,7 +58,11 @@ describe('reportPlace', () => {
     expect(report.rows).toEqual([
       { name: '', action: 'reuse', id: 'c-1', reason: 'same certificate already in the account' },
     ])
-    expect(report.outputs).toMatchObject({ 'certificate-id': 'c-1', issuer: 'CN=Remote', 'uploaded-on': remote.uploaded_on })
+    expect(report.outputs).toMatchObject({
+      'certificate-id': 'c-1',
+      issuer: 'CN=Remote',
+      'uploaded-on': remote.uploaded_on,
+    })
   })
 
   it('words an upload done, with its id and expiry, and created true', () => {

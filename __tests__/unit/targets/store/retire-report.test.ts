@@ -10,7 +10,11 @@ const step = (when: Step['when'], forecast?: ReplaceOutcome): Step<RetireData> =
   target: 'store',
   action: 'retire',
   when,
-  data: { rotation: { id: 'new-1', name: 'payments', ca: true, issuedAt: 0 }, guards: [], ...(forecast ? { forecast } : {}) },
+  data: {
+    rotation: { id: 'new-1', name: 'payments', ca: true, issuedAt: 0 },
+    guards: [],
+    ...(forecast ? { forecast } : {}),
+  },
 })
 const r = (overrides: Partial<Replacement>): Replacement => ({
   id: 'old-1',
@@ -32,11 +36,17 @@ describe('reportRetire', () => {
       expect(report.rows).toEqual([])
       expect(report.sections).toEqual([])
     }
-    expect(reportRetire(step('now'), undefined, 'main').outputs).toEqual({ 'replaced-ids': [], 'replace-candidates': [] })
+    expect(reportRetire(step('now'), undefined, 'main').outputs).toEqual({
+      'replaced-ids': [],
+      'replace-candidates': [],
+    })
   })
 
   it('words a forecast with "would delete", a retire row and a keep row, and replaced-ids empty', () => {
-    const forecast = { replacements: [r({ action: 'delete' }), r({ id: 'old-2', action: 'kept', reason: 'in use' })], candidates: [] }
+    const forecast = {
+      replacements: [r({ action: 'delete' }), r({ id: 'old-2', action: 'kept', reason: 'in use' })],
+      candidates: [],
+    }
     const report = reportRetire(step('now', forecast), undefined, 'main')
     expect(report.rows).toEqual([
       { name: '', action: 'retire', id: 'old-1', reason: 'older, not in use' },
@@ -54,7 +64,13 @@ describe('reportRetire', () => {
       '<p>Replace (at the end of the job, as things stand now): no older certificate with this name and CA flag was found.</p>',
     )
     expect(report.rows).toEqual([
-      { name: '', action: 'retire', id: 'old-3', reason: 'at the end of the job, if no service uses it then', when: 'end-of-job' },
+      {
+        name: '',
+        action: 'retire',
+        id: 'old-3',
+        reason: 'at the end of the job, if no service uses it then',
+        when: 'end-of-job',
+      },
     ])
   })
 
@@ -69,13 +85,15 @@ describe('reportRetire', () => {
     const text = html(report)
     expect(text).toContain('<td>deleted</td>')
     expect(text).toContain('<h3>API Shield hostnames in zone <code>z1</code></h3>')
-    expect(text).toContain('<td><code>a.example</code></td><td>detached from the older CA</td><td><code>old-1</code></td>')
+    expect(text).toContain(
+      '<td><code>a.example</code></td><td>detached from the older CA</td><td><code>old-1</code></td>',
+    )
     expect(text).toContain('kept on the older CA: not given to this step')
     expect(text).not.toContain('would')
     expect(report.lines.map((l) => lineText(l.parts))[0]).toMatch(/^Certificate old-1 of the same name .*deleted/)
   })
 
-  it("says when a scheduled retire runs, with the candidates now, or none", () => {
+  it('says when a scheduled retire runs, with the candidates now, or none', () => {
     const some = reportRetire(step('end-of-job'), retired({ replacements: [], candidates: ['old-1', 'old-2'] }), 'main')
     expect(html(some)).toContain('no service uses then (now: <code>old-1</code>, <code>old-2</code>).')
     expect(some.outputs['replace-candidates']).toEqual(['old-1', 'old-2'])
@@ -86,7 +104,9 @@ describe('reportRetire', () => {
 
   it('heads the post step with the name and the new id, a table or a note that none was left', () => {
     const post = reportRetire(step('end-of-job'), retired({ replacements: [r({})], candidates: [] }), 'post')
-    expect(html(post)).toContain('<h3>Replace at the end of the job: certificates named payments older than <code>new-1</code></h3>')
+    expect(html(post)).toContain(
+      '<h3>Replace at the end of the job: certificates named payments older than <code>new-1</code></h3>',
+    )
     expect(html(post)).toContain('<td><code>old-1</code></td><td>2024-01-01T00:00:00Z</td><td>deleted</td>')
     const empty = reportRetire(step('end-of-job'), retired({ replacements: [], candidates: [] }), 'post')
     expect(html(empty)).toContain('No older certificate with this name and CA flag was left.')

@@ -45,17 +45,41 @@ function context(replaceWhen: 'end-of-job' | 'immediately', listing?: readonly M
   const api = new CloudflareApi(apiSettings({ apiBaseUrl: fake.url, maxRetries: 0 }), http.send, clock)
   return targetContext(
     api,
-    { now: new Date(clock.now()), replaceWhen, workspace: '', checkWorkers: false, forecast: listing !== undefined, workerCheck: () => undefined },
+    {
+      now: new Date(clock.now()),
+      replaceWhen,
+      workspace: '',
+      checkWorkers: false,
+      forecast: listing !== undefined,
+      workerCheck: () => undefined,
+    },
     listing,
   )
 }
 
 /** An older certificate of the same name, and ours uploaded after it. */
 function seedRotation() {
-  const older = fake.seed(issuedEarlier(), { name: 'payments', uploadedOn: new Date(Date.now() - 86_400_000).toISOString() })
-  const ours = fake.seed(fixture.client.pem, { name: 'payments', uploadedOn: new Date().toISOString().replace(/\.\d+Z$/, 'Z') })
-  const mtls = (s: typeof ours): MtlsCertificate => ({ id: s.id, name: s.name, ca: s.ca, uploaded_on: s.uploaded_on, certificates: s.certificates })
-  return { older, ours, placed: { certificate: mtls(ours), created: true, mayReplace: true }, listing: [mtls(older), mtls(ours)] }
+  const older = fake.seed(issuedEarlier(), {
+    name: 'payments',
+    uploadedOn: new Date(Date.now() - 86_400_000).toISOString(),
+  })
+  const ours = fake.seed(fixture.client.pem, {
+    name: 'payments',
+    uploadedOn: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  })
+  const mtls = (s: typeof ours): MtlsCertificate => ({
+    id: s.id,
+    name: s.name ?? '',
+    ca: s.ca,
+    uploaded_on: s.uploaded_on,
+    certificates: s.certificates,
+  })
+  return {
+    older,
+    ours,
+    placed: { certificate: mtls(ours), created: true, mayReplace: true },
+    listing: [mtls(older), mtls(ours)],
+  }
 }
 
 describe('retireStep', () => {
@@ -78,9 +102,7 @@ describe('forecastRetire', () => {
     const ctx = context('immediately', listing)
     const placement = { kind: 'reuse' as const, certificate: listing[1] as MtlsCertificate, mayReplace: true }
     const step = await forecastRetire(retireStep(entry, [], ctx), placement, ctx)
-    expect(step.data.forecast?.replacements).toEqual([
-      expect.objectContaining({ id: older.id, action: 'delete' }),
-    ])
+    expect(step.data.forecast?.replacements).toEqual([expect.objectContaining({ id: older.id, action: 'delete' })])
     expect(fake.requestsTo('DELETE')).toEqual([])
     expect(fake.certificates.has(ours.id) && fake.certificates.has(older.id)).toBe(true)
   })
@@ -88,9 +110,17 @@ describe('forecastRetire', () => {
   it('forecasts nothing for a copy that may not replace, or whose upload time cannot be read', async () => {
     const ctx = context('immediately', [])
     const step = retireStep(entry, [], ctx)
-    expect(await forecastRetire(step, { kind: 'reuse', certificate: { id: 'c' }, mayReplace: false, warning: 'w' }, ctx)).toBe(step)
+    expect(
+      await forecastRetire(step, { kind: 'reuse', certificate: { id: 'c' }, mayReplace: false, warning: 'w' }, ctx),
+    ).toBe(step)
     vi.spyOn(log, 'warning').mockImplementation(() => undefined)
-    expect(await forecastRetire(step, { kind: 'reuse', certificate: { id: 'c', uploaded_on: 'soon' }, mayReplace: true }, ctx)).toBe(step)
+    expect(
+      await forecastRetire(
+        step,
+        { kind: 'reuse', certificate: { id: 'c', uploaded_on: 'soon' }, mayReplace: true },
+        ctx,
+      ),
+    ).toBe(step)
     expect(fake.requests).toEqual([])
   })
 })
@@ -122,7 +152,11 @@ describe('applyRetire', () => {
 
   it('does nothing for a certificate that may not replace', async () => {
     const ctx = context('immediately')
-    const retired = await applyRetire(retireStep(entry, [], ctx), { certificate: { id: 'c' }, created: false, mayReplace: false }, ctx)
+    const retired = await applyRetire(
+      retireStep(entry, [], ctx),
+      { certificate: { id: 'c' }, created: false, mayReplace: false },
+      ctx,
+    )
     expect(retired).toEqual({ replace: false, outcome: { replacements: [], candidates: [] } })
     expect(fake.requests).toEqual([])
   })

@@ -25,14 +25,16 @@ describe('the workers target', () => {
   it('applies to an entry with Wrangler files only, and reads nothing to plan', async () => {
     expect(workers.appliesTo(entry())).toBe(false)
     expect(workers.appliesTo(setup().spec)).toBe(true)
-    expect(await workers.observe(entry(), 'id', {} as TargetContext)).toBeUndefined()
+    await expect(workers.observe(entry(), 'id', {} as TargetContext)).resolves.toBeUndefined()
   })
 
   it('plans one write-bindings step, with the placeholder text for an upload and the id for a reuse', () => {
     const { spec, context } = setup()
     const [upload] = workers.plan(spec, NEW_CERTIFICATE, undefined, context)
     expect(upload).toMatchObject({ target: WORKERS, action: 'write-bindings', when: 'now' })
-    expect(upload?.data.planned.files[0]?.entries).toEqual([{ section: 'top level', oldId: OLD, newId: NEW_CERTIFICATE_TEXT }])
+    expect(upload?.data.planned.files[0]?.entries).toEqual([
+      { section: 'top level', oldId: OLD, newId: NEW_CERTIFICATE_TEXT },
+    ])
     expect(upload?.data.scope).toEqual(['payments'])
     const [reuse] = workers.plan(spec, NEW, undefined, context)
     expect(reuse?.data.planned.files[0]?.entries[0]?.newId).toBe(NEW)
@@ -40,7 +42,7 @@ describe('the workers target', () => {
 
   it('writes the id it was placed as into the files, read again when it applies', async () => {
     const { spec, context, workspace } = setup()
-    const [step] = workers.plan(spec, NEW_CERTIFICATE, undefined, context) as Step<BindingsData>[]
+    const [step] = workers.plan(spec, NEW_CERTIFICATE, undefined, context)
     const placed = { certificate: { id: NEW }, created: true }
     const done = await workers.apply(step as Step<BindingsData>, { placed }, context)
     expect(readFileSync(join(workspace, 'wrangler.toml'), 'utf8')).toBe(TOML.replace(OLD, NEW))

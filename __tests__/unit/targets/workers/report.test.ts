@@ -21,13 +21,23 @@ const step = (planned: BindingEdits, unnamed: string[] = []): Step<BindingsData>
 
 describe('reportBindings', () => {
   it('words a plan with "would write", a row per entry that changes, and no file written', () => {
-    const report = reportBindings(step(edits('(new)', [{ section: 'top level', oldId: 'old' }, { section: 'env.x' }])), undefined)
+    const report = reportBindings(
+      step(edits('(new)', [{ section: 'top level', oldId: 'old' }, { section: 'env.x' }])),
+      undefined,
+    )
     expect(report.lines.map((l) => lineText(l.parts))).toEqual([
       "Wrangler 'w/wrangler.toml' (top level, binding CERT): would write certificate_id old → (new).",
       "Wrangler 'w/wrangler.toml' (env.x, binding CERT): would write certificate_id (none) → (new).",
     ])
     expect(report.rows).toEqual([
-      { name: '', action: 'write-binding', config: 'w/wrangler.toml', section: 'top level', oldId: 'old', newId: '(new)' },
+      {
+        name: '',
+        action: 'write-binding',
+        config: 'w/wrangler.toml',
+        section: 'top level',
+        oldId: 'old',
+        newId: '(new)',
+      },
       { name: '', action: 'write-binding', config: 'w/wrangler.toml', section: 'env.x', oldId: '', newId: '(new)' },
     ])
     expect(report.outputs).toEqual({ 'wrangler-configs': [] })
@@ -46,7 +56,10 @@ describe('reportBindings', () => {
   })
 
   it('says an entry already holds the id, with no row, and explains a section that names no Worker', () => {
-    const report = reportBindings(step(edits('same', [{ section: 'top level', oldId: 'same' }], false), ['top level of w/wrangler.toml']), undefined)
+    const report = reportBindings(
+      step(edits('same', [{ section: 'top level', oldId: 'same' }], false), ['top level of w/wrangler.toml']),
+      undefined,
+    )
     expect(report.rows).toEqual([])
     expect(report.lines.map((l) => lineText(l.parts))).toEqual([
       expect.stringMatching(/^Wrangler top level of w\/wrangler\.toml binds the certificate but names no Worker/),
