@@ -5,7 +5,10 @@ import { leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-act
 import type { FakeGitHub } from '../support/fake-github.ts'
 import { mainStep, postStep } from '../support/steps.ts'
 import { useGitHubStandIn, useStandIn } from '../support/stand-in-hooks.ts'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import {
+  HEAD_SHA,
   HOSTNAMES,
   MANIFEST_PATH,
   manifestInputs,
@@ -260,7 +263,10 @@ describe('the plan on a pull request', () => {
     expect(errors(first)).toEqual([])
     expect(gitHub.comments).toHaveLength(1)
     expect(gitHub.comments[0]?.body).toContain('4 changes to make.')
-    expect(gitHub.comments[0]?.body).toContain('| payments-client | upload |')
+    expect(gitHub.comments[0]?.body).toContain('| `payments-client` | `upload` |')
+    // The pull request's head, not GITHUB_SHA (the merge commit the run is for).
+    expect(gitHub.comments[0]?.body).toContain(`Planned for commit [\`${HEAD_SHA.slice(0, 12)}\`]`)
+    expect(gitHub.comments[0]?.body).not.toContain('feedface')
     expect(leakedSecrets(first, secretsOf(repo))).toEqual([])
     for (const secret of secretsOf(repo))
       expect(gitHub.comments[0]?.body).not.toContain(secret.trim().split('\n')[1] ?? secret)
@@ -276,6 +282,60 @@ describe('the plan on a pull request', () => {
     expect(gitHub.writes.map((r) => r.method)).toEqual(['POST', 'PATCH'])
     expect(gitHub.comments).toHaveLength(1)
     expect(gitHub.comments[0]?.body).toContain('No changes: the account matches the manifest.')
+  })
+
+  it("lists a failed entry, says so when a later push cannot plan, and leaves another author's marker alone (dist/)", async () => {
+    gitHub.reset()
+    gitHub.add({ number: PULL, title: 'Certificates', body: '', pull_request: true })
+    const planted = gitHub.addComment(
+      PULL,
+      `<!-- cloudflare-mtls-certificate plan: ${MANIFEST_PATH} -->\nNo changes: merge away`,
+      'mallory',
+    )
+    const repo = manifestRepository()
+    expect((await mainStep(manifestInputs(fake), env(repo))).exitCode).toBe(0)
+    // Now the CA's hostnames cannot be read: its entry fails, the others are planned.
+    fake.inject({
+      method: 'GET',
+      pathSuffix: '/certificate_authorities/hostname_associations',
+      fault: {
+        kind: 'respond',
+        status: 403,
+        body: JSON.stringify({
+          success: false,
+          errors: [{ code: 10000, message: 'Authentication error' }],
+          messages: [],
+          result: null,
+        }),
+      },
+      times: Infinity,
+    })
+    const inputs = manifestInputs(fake, {
+      'dry-run': 'true',
+      'pr-comment': 'true',
+      'github-token': GITHUB_TOKEN,
+      'max-retries': '0',
+    })
+    const first = await runAction(inputs, env(repo, pullRequestEvent(repo.workspace, PULL)))
+    expect(first.exitCode).toBe(1)
+    expect(planted.body).toContain('merge away')
+    expect(gitHub.comments).toHaveLength(2)
+    const ours = gitHub.comments[1]
+    expect(ours?.body).toContain('1 entry failed, so the plan is incomplete')
+    expect(ours?.body).toContain('- `api-clients-ca` (line 11): `')
+    expect(ours?.body).not.toContain('No changes')
+
+    // The next push breaks the manifest: the comment says the plan failed, for that commit.
+    const second = '89e6c98d92887913cadf06b2adb97f26cde4849b'
+    writeFileSync(join(repo.workspace, MANIFEST_PATH), 'version: 1\ncertificates:\n  - name: payments-client\n')
+    const broken = await runAction(inputs, env(repo, pullRequestEvent(repo.workspace, PULL, false, second)))
+    expect(broken.exitCode).toBe(1)
+    expect(gitHub.comments).toHaveLength(2)
+    expect(ours?.body).toContain(`**The plan failed** for commit [\`${second.slice(0, 12)}\`]`)
+    expect(ours?.body).toContain(`${MANIFEST_PATH}:3`)
+    expect(ours?.body).not.toContain('| `payments-client`')
+    for (const run of [first, broken]) expect(leakedSecrets(run, secretsOf(repo))).toEqual([])
+    for (const secret of secretsOf(repo)) expect(ours?.body).not.toContain(secret.trim().split('\n')[1] ?? secret)
   })
 
   it("explains a fork's run without credentials and passes, reading nothing", async () => {

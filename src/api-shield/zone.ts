@@ -8,7 +8,7 @@ import {
   type ReleasePlan,
 } from './plan.ts'
 import type { Clock } from '../core/clock.ts'
-import type { ZoneHostnamesClient } from '../cloudflare/zone-hostnames.ts'
+import type { ZoneHostnamesClient } from '../cloudflare/zones/hostnames.ts'
 import { backoffDelay, type Backoff } from '../cloudflare/retry.ts'
 
 /**

@@ -18,7 +18,15 @@ export interface PullRequest {
   repository: string
   /** The head branch is in another repository. */
   fork: boolean
+  /**
+   * The commit planned: the head's SHA from the payload (`pull_request.head.sha`); GITHUB_SHA is the
+   * merge commit GitHub made for the run. Undefined when the payload holds no SHA.
+   */
+  headSha?: string
 }
+
+/** A Git object name: SHA-1, or SHA-256 in a repository that uses it. */
+const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/
 
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
 
@@ -33,7 +41,13 @@ export function pullRequestOf(event: RunEvent): PullRequest | undefined {
   const repository = field(event.payload.repository, 'full_name')
   if (typeof number !== 'number' || typeof repository !== 'string') return undefined
   const head = field(field(field(pull, 'head'), 'repo'), 'full_name')
-  return { number, repository, fork: head !== repository }
+  const sha = field(field(pull, 'head'), 'sha')
+  return {
+    number,
+    repository,
+    fork: head !== repository,
+    ...(typeof sha === 'string' && SHA.test(sha) ? { headSha: sha } : {}),
+  }
 }
 
 /** Why a fork's pull_request run cannot plan: said in place of the error about empty credentials. */

@@ -1,6 +1,6 @@
 import { settleConcurrently } from '../core/concurrency.ts'
 import { OperationError, errorMessage } from '../core/errors.ts'
-import type { MtlsCertificate } from '../cloudflare/answers.ts'
+import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
 import type { EntryPlan, EntrySteps, Step } from '../plan/step.ts'
 import type { ApplyState, TargetContext } from '../plan/target.ts'
 import { storeOf, useTarget } from '../targets/registry.ts'

@@ -1,5 +1,5 @@
 import type { CloudflareApi } from '../cloudflare/client.ts'
-import type { MtlsCertificate } from '../cloudflare/answers.ts'
+import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
 import { OperationError } from '../core/errors.ts'
 import type { RetireReads } from '../replace/read.ts'
 import type { TargetContext } from '../plan/target.ts'

@@ -8,7 +8,7 @@ import type { Report } from '../core/report.ts'
 import { plural } from '../core/text.ts'
 import { postPlanComment } from '../github/pr-comment.ts'
 import type { EntryPlan } from '../plan/step.ts'
-import { countChanges, planCells, renderPlanMarkdown } from '../render/plan-table.ts'
+import { countChanges, planCells } from '../render/plan-table.ts'
 import { manifestSummary, singleSummary } from '../render/summary.ts'
 import type { CheckedEntry } from './make-plan.ts'
 import { certificatesOutput, singleOutputs } from './step-outputs.ts'
@@ -28,7 +28,13 @@ export interface Finished {
  */
 export async function finishStep(
   finished: Finished,
-  options: Specs & { source: InputSource; prComment: boolean; failOnChanges: boolean },
+  options: Specs & {
+    source: InputSource
+    prComment: boolean
+    failOnChanges: boolean
+    now: Date
+    progress: { commented: boolean }
+  },
 ): Promise<void> {
   const { manifest, step, source } = options
   const rows = finished.reports.flatMap(({ report }) => report.rows)
@@ -55,12 +61,19 @@ export async function finishStep(
   }
   if (options.prComment) {
     await postPlanComment({
-      body: renderPlanMarkdown(rows, manifest || 'inputs'),
+      rows,
+      failed: finished.failed.map(({ entry, error }) => ({
+        name: entry.name,
+        ...(entry.line === undefined ? {} : { line: entry.line }),
+        message: errorMessage(error),
+      })),
       manifestPath: manifest || 'inputs',
       token: source.input('github-token'),
       signal: AbortSignal.timeout(step.timeoutSeconds * 1000),
       event: options.event,
+      now: options.now,
     })
+    options.progress.commented = true
   }
   if (finished.failed.length > 0) {
     const each = finished.failed.map(

@@ -18,6 +18,7 @@ import { saveSteps } from './saved-steps.ts'
 import { finishStep, type Finished } from './finish-step.ts'
 import { readSpecs } from './specs.ts'
 import { storeOf } from '../targets/registry.ts'
+import { commentPlanFailure } from '../github/plan-failure.ts'
 
 /**
  * The main step, one pipeline whatever the inputs: specs (a manifest's entries, or the inputs as one
@@ -25,8 +26,9 @@ import { storeOf } from '../targets/registry.ts'
  * and the pull request's comment.
  */
 export async function runMainStep(dependencies: Dependencies): Promise<void> {
+  const progress = { commented: false }
+  const source = actionInputs()
   try {
-    const source = actionInputs()
     // Before anything is read or logged: an error about one input may quote another.
     registerSecretInputs(source)
     const specs = await readSpecs(source, dependencies.clock)
@@ -36,8 +38,12 @@ export async function runMainStep(dependencies: Dependencies): Promise<void> {
       ...specs,
       ...options,
       source,
+      now: new Date(dependencies.clock.now()),
+      progress,
     })
   } catch (error) {
+    // The pull request's comment says the plan failed, for this commit, unless it already holds this run's plan.
+    if (!progress.commented) await commentPlanFailure(source, error, new Date(dependencies.clock.now()))
     failStep(error)
   } finally {
     await dependencies.http.close()
@@ -62,7 +68,7 @@ async function runPipeline(
   step: StepSettings,
   dependencies: Dependencies,
 ): Promise<Finished> {
-  const api = new CloudflareApi(step, dependencies.http.send, dependencies.clock)
+  const api = new CloudflareApi(step, dependencies.http.send, dependencies.clock, log)
   if (step.dryRun) {
     log.info(`Dry run: reading the certificates of account ${step.accountId}; nothing will be uploaded or deleted.`)
   }

@@ -29,7 +29,7 @@ export async function runPostStep(dependencies: Dependencies): Promise<void> {
     registerSecretInputs(source)
     const steps = stepsToFinish()
     if (!steps) return
-    const api = new CloudflareApi(getApiSettings(source), dependencies.http.send, dependencies.clock)
+    const api = new CloudflareApi(getApiSettings(source), dependencies.http.send, dependencies.clock, log)
     const context = targetContext(
       api,
       {

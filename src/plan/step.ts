@@ -1,3 +1,4 @@
+import { planBroken } from '../core/errors.ts'
 import type { CheckedCertificate } from '../certificate/check.ts'
 import type { CertificateSpec } from '../certificate/spec.ts'
 
@@ -25,7 +26,7 @@ export const isNew = (ref: CertificateRef): ref is typeof NEW_CERTIFICATE => typ
 
 export function resolveId(ref: CertificateRef, placedId: string | undefined): string {
   if (!isNew(ref)) return ref
-  if (placedId === undefined) throw new Error('a step that needs the new certificate ran before it was placed')
+  if (placedId === undefined) throw planBroken('a step that needs the new certificate ran before it was placed')
   return placedId
 }
 

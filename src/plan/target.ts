@@ -1,4 +1,5 @@
-import type { MtlsCertificate } from '../cloudflare/answers.ts'
+import { planBroken } from '../core/errors.ts'
+import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
 import type { CloudflareApi } from '../cloudflare/client.ts'
 import type { RetireReads } from '../replace/read.ts'
 import type { WorkerCheck, WorkerScope } from '../replace/workers.ts'
@@ -41,7 +42,7 @@ export interface ApplyState {
 
 /** The placed certificate, for a step that runs after the placement. */
 export function placedOf(state: ApplyState): NonNullable<ApplyState['placed']> {
-  if (!state.placed) throw new Error('a step that uses the certificate ran before it was placed')
+  if (!state.placed) throw planBroken('a step that uses the certificate ran before it was placed')
   return state.placed
 }
 

@@ -1,8 +1,11 @@
 import { escapeForSummary } from '../core/html.ts'
-import { plural, printable } from '../core/text.ts'
+import { plural } from '../core/text.ts'
+import { escapeMarkdownCell } from './markdown.ts'
 import type { PlanRow } from '../core/report.ts'
 
 export type { PlanRow } from '../core/report.ts'
+
+export { escapeMarkdownCell } from './markdown.ts'
 
 /**
  * The plan of a manifest run as data (the `plan` output, a JSON array): one row per thing to do or
@@ -13,7 +16,7 @@ export type { PlanRow } from '../core/report.ts'
 export const countChanges = (rows: readonly PlanRow[]): number =>
   rows.filter((row) => row.action !== 'reuse' && row.action !== 'keep').length
 
-const COLUMNS = ['Entry', 'Action', 'Certificate', 'Target', 'Details'] as const
+export const COLUMNS = ['Entry', 'Action', 'Certificate', 'Target', 'Details'] as const
 
 /** A row's cells as plain text, before escaping for Markdown or HTML. */
 export function planCells(row: PlanRow): string[] {
@@ -32,26 +35,6 @@ export function planCells(row: PlanRow): string[] {
 /** The hidden marker by which the comment for this manifest is found again. */
 export const planMarker = (manifestPath: string): string =>
   `<!-- cloudflare-mtls-certificate plan: ${escapeForSummary(manifestPath).replaceAll('--', '-&#45;')} -->`
-
-const MARKDOWN_SPECIALS = /[\\`*_[\]<>&|~#!]/g
-const MARKDOWN_ESCAPES: Record<string, string> = {
-  '\\': '\\\\',
-  '`': '&#96;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '&': '&amp;',
-  '|': '\\|',
-}
-
-/**
- * Text from outside for one cell of a Markdown table, inert: on one line, no `|` to split the row,
- * no backtick, emphasis, link or HTML, and no `@name` that would notify someone.
- */
-export function escapeMarkdownCell(text: string): string {
-  return printable(text)
-    .replace(MARKDOWN_SPECIALS, (c) => MARKDOWN_ESCAPES[c] ?? `\\${c}`)
-    .replace(/@(?=\w)/g, '@&#8203;')
-}
 
 function summaryLine(rows: readonly PlanRow[]): string {
   const changes = countChanges(rows)

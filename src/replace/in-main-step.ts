@@ -1,4 +1,4 @@
-import type { MtlsCertificate } from '../cloudflare/answers.ts'
+import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
 import type { CloudflareApi } from '../cloudflare/client.ts'
 import { errorMessage } from '../core/errors.ts'
 import { log } from '../action/log.ts'

@@ -1,5 +1,5 @@
 import { planRelease, type HostnameRelease, type ReleasePlan } from '../api-shield/plan.ts'
-import type { Association, MtlsCertificate } from '../cloudflare/answers.ts'
+import type { Association, MtlsCertificate } from '../cloudflare/mtls/answers.ts'
 import { isCertificateId, parseTime } from '../cloudflare/values.ts'
 import { plural } from '../core/text.ts'
 import type { Cell } from '../core/report.ts'

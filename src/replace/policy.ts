@@ -1,7 +1,7 @@
 import { isCertificateId, isCustom, parseTime } from '../cloudflare/values.ts'
 import type { HostnameRelease } from '../api-shield/plan.ts'
 import { leafCertificate } from '../certificate/facts.ts'
-import type { MtlsCertificate } from '../cloudflare/answers.ts'
+import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
 
 /**
  * `replace`'s policy: which other certificates of the same name are older, and so replaced once the

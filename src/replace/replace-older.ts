@@ -1,6 +1,6 @@
 import { missingFrom } from '../api-shield/plan.ts'
 import { detachHostnames, waitUntilUnused } from '../api-shield/zone.ts'
-import type { MtlsCertificate } from '../cloudflare/answers.ts'
+import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
 import { ApiError } from '../cloudflare/errors.ts'
 import {
   NOT_IN_USE,

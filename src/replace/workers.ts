@@ -1,5 +1,5 @@
 import { log } from '../action/log.ts'
-import type { MtlsCertificate } from '../cloudflare/answers.ts'
+import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
 import type { CloudflareApi } from '../cloudflare/client.ts'
 import { keepBoundCertificates, readWorkerBindings, type WorkerBindings } from '../wrangler/workers.ts'
 import { describe } from './plan.ts'

@@ -1,4 +1,4 @@
-import { getApiSettings, type ApiSettings } from '../spec/api-settings.ts'
+import { getApiSettings, type ApiSettings } from './api-settings.ts'
 import { isCertificateName } from '../cloudflare/values.ts'
 import { InputError } from '../core/errors.ts'
 import { getApiShieldSettings } from '../api-shield/settings.ts'

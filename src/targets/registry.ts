@@ -1,3 +1,4 @@
+import { planBroken } from '../core/errors.ts'
 import type { StoreTarget, UseTarget } from '../plan/target.ts'
 import { apiShield } from './api-shield/index.ts'
 import { mtlsStore } from './store/index.ts'
@@ -16,7 +17,7 @@ export const USES: readonly UseTarget[] = [apiShield, workers]
 
 export function useTarget(name: string): UseTarget {
   const target = USES.find((candidate) => candidate.name === name)
-  if (!target) throw new Error(`no target named ${name}`)
+  if (!target) throw planBroken(`no target named ${name}`)
   return target
 }
 

@@ -7,7 +7,7 @@ import {
   waitUntilUnused,
 } from '../../../src/api-shield/zone.ts'
 import { planRelease } from '../../../src/api-shield/plan.ts'
-import type { ZoneHostnamesClient } from '../../../src/cloudflare/zone-hostnames.ts'
+import type { ZoneHostnamesClient } from '../../../src/cloudflare/zones/hostnames.ts'
 import { FakeClock } from '../fakes.ts'
 
 const ZONE = '9a7806061c88ada191ed06f989cc3dac'

@@ -4,12 +4,11 @@ import { OperationError } from '../../../src/core/errors.ts'
 import { emptyReport, type PlanRow, type Report } from '../../../src/core/report.ts'
 import type { EntryPlan } from '../../../src/plan/step.ts'
 import { finishStep, type Finished } from '../../../src/pipeline/finish-step.ts'
-import type { Specs } from '../../../src/pipeline/specs.ts'
 import { inputSource } from '../fakes.ts'
 
 const outputs: Record<string, string>[] = []
 const summaries: string[] = []
-const comments: { body: string; manifestPath: string; token: string }[] = []
+const comments: { rows: PlanRow[]; failed: unknown[]; manifestPath: string; token: string; now: Date }[] = []
 vi.mock('../../../src/action/outputs.ts', () => ({
   setOutputs: (values: Record<string, string>) => outputs.push(values),
 }))
@@ -24,13 +23,14 @@ vi.mock('../../../src/action/run-context.ts', () => ({
   runUrl: () => undefined,
 }))
 vi.mock('../../../src/github/pr-comment.ts', () => ({
-  postPlanComment: (comment: { body: string; manifestPath: string; token: string }) => {
+  postPlanComment: (comment: (typeof comments)[number]) => {
     comments.push(comment)
     return Promise.resolve()
   },
 }))
 
 const warnings: string[] = []
+const NOW = new Date('2025-03-01T12:00:00Z')
 afterEach(() => {
   outputs.length = 0
   summaries.length = 0
@@ -55,7 +55,9 @@ const options = (manifest: string, extra: { prComment?: boolean; failOnChanges?:
     source: inputSource({ 'github-token': 'gh-token' }),
     prComment: extra.prComment ?? false,
     failOnChanges: extra.failOnChanges ?? false,
-  }) as unknown as Specs & { source: ReturnType<typeof inputSource>; prComment: boolean; failOnChanges: boolean }
+    now: NOW,
+    progress: { commented: false },
+  }) as unknown as Parameters<typeof finishStep>[1]
 
 describe('finishStep, a single certificate', () => {
   it('sets the outputs with the plan and the number of changes, and writes the summary', async () => {
@@ -122,15 +124,30 @@ describe('finishStep, a manifest', () => {
     await expect(finishStep(finished, options('m.yml'))).rejects.toThrow('Manifest entry failed (1 of 1)')
   })
 
-  it('posts the plan as the comment with the token, when asked', async () => {
+  it('posts the plan as the comment with the token, the failed entries and the time, and records it', async () => {
+    quiet()
     const rows: PlanRow[] = [{ name: 'a', action: 'upload' }]
-    await finishStep(
-      { reports: [{ entry: entry('a'), report: report(rows) }], failed: [], applied: false },
-      options('m.yml', { prComment: true, dryRun: true }),
+    const given = options('m.yml', { prComment: true, dryRun: true })
+    const failing = finishStep(
+      {
+        reports: [{ entry: entry('a'), report: report(rows) }],
+        failed: [{ entry: entry('b', 4), error: new OperationError('refused.') }],
+        applied: false,
+      },
+      given,
     )
+    await expect(failing).rejects.toThrow('Manifest entry failed')
     expect(comments).toHaveLength(1)
-    expect(comments[0]).toMatchObject({ manifestPath: 'm.yml', token: 'gh-token' })
-    expect(comments[0]?.body).toContain('| a | upload |')
+    expect(comments[0]).toMatchObject({ rows, manifestPath: 'm.yml', token: 'gh-token', now: NOW })
+    expect(comments[0]?.failed).toEqual([{ name: 'b', line: 4, message: 'refused.' }])
+    expect(given.progress.commented).toBe(true)
+  })
+
+  it('posts no comment unless asked', async () => {
+    const given = options('m.yml')
+    await finishStep({ reports: [], failed: [], applied: true }, given)
+    expect(comments).toEqual([])
+    expect(given.progress.commented).toBe(false)
   })
 
   it('fails on changes with fail-on-changes, naming each change, and passes a plan without any', async () => {

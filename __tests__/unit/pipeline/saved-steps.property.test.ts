@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { isCertificateId, parseTime } from '../../../src/cloudflare/values.ts'
-import type { MtlsCertificate } from '../../../src/cloudflare/answers.ts'
+import type { MtlsCertificate } from '../../../src/cloudflare/mtls/answers.ts'
 import { sameNameCertificates, type RotationTarget } from '../../../src/replace/policy.ts'
 import { parseSteps } from '../../../src/pipeline/saved-steps.ts'
 import { retireSteps } from '../../support/saved-steps.ts'

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
   countChanges,
-  escapeMarkdownCell,
   planMarker,
   renderPlanHtml,
   renderPlanMarkdown,
@@ -32,21 +31,6 @@ describe('countChanges', () => {
   })
 })
 
-describe('escapeMarkdownCell', () => {
-  it('keeps a cell one inert cell: no pipe, backtick, HTML, mention or line break', () => {
-    const cell = escapeMarkdownCell('a|b `x` <img src=x> @acme/security [l](http://x) *e*\nnext')
-    expect(cell).not.toMatch(/(?<!\\)\|/)
-    expect(cell).not.toContain('`')
-    expect(cell).not.toContain('<')
-    expect(cell).not.toMatch(/@acme/)
-    expect(cell).not.toContain('\n')
-    expect(cell).toContain('\\|')
-    expect(cell).toContain('&lt;img')
-    expect(cell).toContain('@&#8203;acme')
-    expect(cell).toContain('\\[l\\]')
-  })
-})
-
 describe('renderPlanMarkdown', () => {
   it('starts with the marker and holds one row per plan row, in one table', () => {
     const text = renderPlanMarkdown(ROWS, 'deploy/manifest.yml')
@@ -55,7 +39,7 @@ describe('renderPlanMarkdown', () => {
     const rows = text.split('\n').filter((line) => line.startsWith('| '))
     expect(rows).toHaveLength(ROWS.length + 2)
     expect(rows[3]).toBe(
-      '| payments-client | write-binding | new-1 | workers/wrangler.jsonc (env.staging) | was old-1 |',
+      '| `payments-client` | `write-binding` | `new-1` | `workers/wrangler.jsonc (env.staging)` | `was old-1` |',
     )
     expect(renderPlanMarkdown([], 'm.yml')).toContain('No changes')
   })

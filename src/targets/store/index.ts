@@ -1,3 +1,4 @@
+import { planBroken } from '../../core/errors.ts'
 import type { EntryPlan, EntrySteps, Step } from '../../plan/step.ts'
 import type { StoreTarget } from '../../plan/target.ts'
 import { NEW_CERTIFICATE } from '../../plan/step.ts'
@@ -19,7 +20,7 @@ export const mtlsStore: StoreTarget<Placement, RetireData> = {
   apply(step, entry, state, context) {
     if (step.action === 'place') return applyPlace(step as Step<Placement>, planOf(entry), state, context)
     const placed = state.outcomes.find(isPlaced)
-    if (!placed) throw new Error('retire ran before the certificate was placed')
+    if (!placed) throw planBroken('retire ran before the certificate was placed')
     return applyRetire(step as Step<RetireData>, placed, context)
   },
 
@@ -39,6 +40,6 @@ const isPlaced = (outcome: unknown): outcome is Placed =>
 
 /** Placing needs the spec and its checks: only the main step's plan has them. */
 function planOf(entry: EntrySteps): EntryPlan {
-  if (!('spec' in entry)) throw new Error('a placement step without its spec')
+  if (!('spec' in entry)) throw planBroken('a placement step without its spec')
   return entry as EntryPlan
 }

@@ -1,4 +1,4 @@
-import type { MtlsCertificate } from '../../cloudflare/answers.ts'
+import type { MtlsCertificate } from '../../cloudflare/mtls/answers.ts'
 import type { ApplyState, TargetContext } from '../../plan/target.ts'
 import type { EntryPlan, Step } from '../../plan/step.ts'
 import { judgeExisting, planPlacement, type Placement } from './placement.ts'

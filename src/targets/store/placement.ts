@@ -1,6 +1,6 @@
 import type { CheckedCertificate } from '../../certificate/check.ts'
 import type { CertificateSpec } from '../../certificate/spec.ts'
-import type { MtlsCertificate, UploadBody } from '../../cloudflare/answers.ts'
+import type { MtlsCertificate, UploadBody } from '../../cloudflare/mtls/answers.ts'
 import { InputError } from '../../core/errors.ts'
 import { findByLeaf } from './upload.ts'
 

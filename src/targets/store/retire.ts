@@ -1,5 +1,6 @@
+import { planBroken } from '../../core/errors.ts'
 import { isoSeconds } from '../../certificate/facts.ts'
-import type { MtlsCertificate } from '../../cloudflare/answers.ts'
+import type { MtlsCertificate } from '../../cloudflare/mtls/answers.ts'
 import type { EntryPlan, Step } from '../../plan/step.ts'
 import type { RetireGuard, TargetContext } from '../../plan/target.ts'
 import { planReplace, replaceInStep, scheduledCandidates } from '../../replace/in-main-step.ts'
@@ -82,7 +83,7 @@ export async function applyRetire(step: Step<RetireData>, placed: Placed, contex
 /** The post step's retire: the saved step carried out, with reads made now. */
 export function finishRetire(step: Step<RetireData>, context: TargetContext) {
   const { id, uploadedOn } = step.data.rotation
-  if (id === undefined || uploadedOn === undefined) throw new Error('a saved retire step lacks its certificate')
+  if (id === undefined || uploadedOn === undefined) throw planBroken('a saved retire step lacks its certificate')
   const target = { ...step.data.rotation, id, uploadedOn }
   return finishRotation(context.api, target, context.retireReads(step.data.guards, id))
 }

@@ -1,7 +1,7 @@
 import { NEW_CERTIFICATE_TEXT, isNew, type CertificateRef, type Step } from '../../plan/step.ts'
 import { placedOf, type UseTarget } from '../../plan/target.ts'
 import { checksWorkers, type WorkerScope } from '../../replace/workers.ts'
-import { isWorkerName } from '../../cloudflare/workers.ts'
+import { isWorkerName } from '../../cloudflare/workers/scripts.ts'
 import { loadBindings } from '../../wrangler/config.ts'
 import { planBindingEdits } from '../../wrangler/edits.ts'
 import { writeBindingEdits } from '../../wrangler/write.ts'

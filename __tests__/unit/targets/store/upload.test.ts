@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { log } from '../../../../src/action/log.ts'
-import type { MtlsCertificate, UploadBody } from '../../../../src/cloudflare/answers.ts'
+import type { MtlsCertificate, UploadBody } from '../../../../src/cloudflare/mtls/answers.ts'
 import { OperationError } from '../../../../src/core/errors.ts'
 import { findByLeaf, rotationUploadTime, uploadOrAdopt, uploadTimeOf } from '../../../../src/targets/store/upload.ts'
 import { makeClient } from '../../../../test-kit/fixtures.ts'

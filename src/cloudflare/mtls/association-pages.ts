@@ -1,7 +1,7 @@
 import { associationsOf, type Association } from './answers.ts'
-import type { Answer } from './envelope.ts'
-import { OperationError } from '../core/errors.ts'
-import { plural } from '../core/text.ts'
+import type { Answer } from '../envelope.ts'
+import { OperationError } from '../../core/errors.ts'
+import { plural } from '../../core/text.ts'
 
 /**
  * A certificate's associations over every page. Cloudflare answers them 20 a page with a

@@ -1,6 +1,6 @@
-import { ApiError } from './errors.ts'
-import { isObject } from './envelope.ts'
-import { plural } from '../core/text.ts'
+import { ApiError } from '../errors.ts'
+import { isObject } from '../envelope.ts'
+import { plural } from '../../core/text.ts'
 
 /**
  * Cloudflare's answers, in the shapes this action reads them: each read checks the shape and keeps

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { Credentials } from '../../../src/cloudflare/settings.ts'
-import type { HttpResponse } from '../../../src/cloudflare/http.ts'
-import { API_EMAIL, API_KEY, ZONE_ID } from '../../../test-kit/fixtures.ts'
-import { BASE_URL, failure, fakeApi, operationError, scriptedSend, success } from '../fakes.ts'
+import type { Credentials } from '../../../../src/cloudflare/settings.ts'
+import type { HttpResponse } from '../../../../src/cloudflare/http.ts'
+import { API_EMAIL, API_KEY, ZONE_ID } from '../../../../test-kit/fixtures.ts'
+import { BASE_URL, failure, fakeApi, operationError, scriptedSend, success } from '../../fakes.ts'
 
 /** The zone client of CloudflareApi: every request names the CA, answers of odd shape are refused. */
 

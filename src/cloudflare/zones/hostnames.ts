@@ -1,8 +1,8 @@
-import { hostnamesOf } from './answers.ts'
-import { caHostnamesPath, zoneHostnamesPath } from './endpoints.ts'
-import type { HttpRequest } from './http.ts'
-import type { Retries } from './retry.ts'
-import { isCertificateId, refusedId } from './values.ts'
+import { hostnamesOf } from '../mtls/answers.ts'
+import { caHostnamesPath, zoneHostnamesPath } from '../endpoints.ts'
+import type { HttpRequest } from '../http.ts'
+import type { Retries } from '../retry.ts'
+import { isCertificateId, refusedId } from '../values.ts'
 
 /** One zone's hostname associations, per CA (API Shield mTLS). */
 export interface ZoneHostnamesClient {

@@ -1,8 +1,8 @@
-import { OperationError } from '../core/errors.ts'
-import { printable } from '../core/text.ts'
-import type { CloudflareApi } from './client.ts'
-import { workerScriptsPath, workerSettingsPath } from './endpoints.ts'
-import { certificateBindingsOf, workerScriptNamesOf, type WorkerCertificateBinding } from './workers-answers.ts'
+import { OperationError } from '../../core/errors.ts'
+import { printable } from '../../core/text.ts'
+import type { CloudflareApi } from '../client.ts'
+import { workerScriptsPath, workerSettingsPath } from '../endpoints.ts'
+import { certificateBindingsOf, workerScriptNamesOf, type WorkerCertificateBinding } from './answers.ts'
 
 /**
  * The Workers endpoints this action reads (permission "Account → Workers Scripts → Read"), through the

@@ -1,12 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { htmlTitle } from '../../../src/cloudflare/envelope.ts'
-import { resultOf } from '../fakes.ts'
-import { ApiError } from '../../../src/cloudflare/errors.ts'
-import type { HttpResponse } from '../../../src/cloudflare/http.ts'
-import { retryAfterMs } from '../../../src/cloudflare/envelope.ts'
-import { escapeForSummary } from '../../../src/core/html.ts'
-import { printable } from '../../../src/core/text.ts'
+import { htmlTitle } from '../../../../src/cloudflare/envelope.ts'
+import { resultOf } from '../../fakes.ts'
+import { ApiError } from '../../../../src/cloudflare/errors.ts'
+import type { HttpResponse } from '../../../../src/cloudflare/http.ts'
+import { retryAfterMs } from '../../../../src/cloudflare/envelope.ts'
+import { escapeForSummary } from '../../../../src/core/html.ts'
+import { printable } from '../../../../src/core/text.ts'
 
 /**
  * Properties of the parsers that read Cloudflare's answers (or whatever stands in its place), and of

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError } from '../../../src/cloudflare/errors.ts'
-import { certificateBindingsOf, workerScriptNamesOf } from '../../../src/cloudflare/workers-answers.ts'
+import { ApiError } from '../../../../src/cloudflare/errors.ts'
+import { certificateBindingsOf, workerScriptNamesOf } from '../../../../src/cloudflare/workers/answers.ts'
 
 /** The Workers answers are read as what they say or refused: never as "no Worker binds it". */
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_ASSOCIATION_PAGES, allAssociations } from '../../../src/cloudflare/association-pages.ts'
-import type { HttpSend } from '../../../src/cloudflare/http.ts'
-import { CERTIFICATES_URL, FakeClock, fakeApi, json, scriptedSend, success } from '../fakes.ts'
+import { MAX_ASSOCIATION_PAGES, allAssociations } from '../../../../src/cloudflare/mtls/association-pages.ts'
+import type { HttpSend } from '../../../../src/cloudflare/http.ts'
+import { CERTIFICATES_URL, FakeClock, fakeApi, json, scriptedSend, success } from '../../fakes.ts'
 
 const ID = '3fa85f64-5717-4562-b3fc-2c963f66afa6'
 const URL = `${CERTIFICATES_URL}/${ID}/associations`

@@ -1,5 +1,5 @@
-import { ApiError } from './errors.ts'
-import { isObject } from './envelope.ts'
+import { ApiError } from '../errors.ts'
+import { isObject } from '../envelope.ts'
 
 /**
  * The Workers API's answers, as far as this action reads them: the account's scripts, and each
