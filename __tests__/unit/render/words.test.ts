@@ -108,6 +108,8 @@ describe('"would" is worded by render/ alone (issue 27)', () => {
   it('has no module outside src/render/ with "would" in a string literal, but the listed conditionals', () => {
     const found = modules
       .filter((file) => !file.startsWith('render/'))
+      // Only a module whose text holds the word can hold it in a literal: the others are not parsed.
+      .filter((file) => /would/i.test(readFileSync(join(src, file), 'utf8')))
       .flatMap((file) =>
         literals(join(src, file))
           .filter(({ text }) => /\bwould\b/i.test(text))
