@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { loadBindings } from '../../../../src/wrangler/config.ts'
+import { InputError } from '../../../../src/core/errors.ts'
 import { workerScope } from '../../../../src/targets/workers/scope.ts'
 import { makeWorkspace } from '../../../../test-kit/fixtures.ts'
 
@@ -22,5 +23,23 @@ describe('workerScope', () => {
     expect(scope).toBe('every')
     expect(unnamed).toHaveLength(1)
     expect(unnamed[0]).toContain('wrangler.toml')
+  })
+})
+
+describe('workerScope with a name that is no Worker name', () => {
+  it.each([
+    ['payments eu', `name = "payments eu"\n${binding}`],
+    ['', `name = ""\n${binding}`],
+    [
+      'payments-eu.west',
+      `name = "payments"\n${binding}\n[env."eu.west"]\nmtls_certificates = [{ binding = "CERT", certificate_id = "${OLD}" }]\n`,
+    ],
+  ])("refuses '%s' as bad input naming the file: the retire's guard could not be read back", (name, text) => {
+    const workspace = makeWorkspace({ 'w/wrangler.toml': text })
+    const loaded = loadBindings(workspace, [{ config: 'w/wrangler.toml', binding: 'CERT' }])
+    expect(() => workerScope(loaded)).toThrow(InputError)
+    expect(() => workerScope(loaded)).toThrow(
+      `Wrangler file 'w/wrangler.toml' deploys a Worker named '${name}', which is not a Worker name`,
+    )
   })
 })
