@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { defaultDependencies, type Dependencies } from '../../../src/cloudflare/dependencies.ts'
 import { runMainStep } from '../../../src/pipeline/main-step.ts'
 import type { FakeCloudflare } from '../../../test-kit/fake-cloudflare.ts'
-import { clientInputs, makeClient } from '../../../test-kit/fixtures.ts'
+import { clientInputs, makeClient, makeWorkspace } from '../../../test-kit/fixtures.ts'
 import { runInProcess } from '../../support/run-in-process.ts'
 import { useStandIn } from '../../support/stand-in-hooks.ts'
 
@@ -12,8 +12,8 @@ useStandIn((started) => {
   fake = started
 })
 
-const mainStep = (inputs: Record<string, string>) =>
-  runInProcess((d?: Dependencies) => runMainStep(d ?? defaultDependencies()), inputs)
+const mainStep = (inputs: Record<string, string>, workspace?: string) =>
+  runInProcess((d?: Dependencies) => runMainStep(d ?? defaultDependencies()), inputs, workspace ? { workspace } : {})
 
 describe('runMainStep', () => {
   it('plans a dry run from one listing and stops: no upload, the plan in the outputs', async () => {
@@ -41,6 +41,24 @@ describe('runMainStep', () => {
     const run = await mainStep(clientInputs(fake, makeClient('ec'), { 'fail-on-changes': 'true' }))
     expect(run.exitCode).toBe(1)
     expect(run.log).toContain("Input 'fail-on-changes' needs dry-run: true")
+    expect(fake.requests).toEqual([])
+  })
+
+  it('refuses a Wrangler Worker name that is no Worker name before the upload, naming the file', async () => {
+    const workspace = makeWorkspace({
+      'wrangler.toml': `name = "payments eu"\n[[mtls_certificates]]\nbinding = "CERT"\ncertificate_id = "11111111-1111-4111-8111-111111111111"\n`,
+    })
+    const inputs = {
+      replace: 'true',
+      'replace-when': 'immediately',
+      'wrangler-config': 'wrangler.toml',
+      binding: 'CERT',
+    }
+    const run = await mainStep(clientInputs(fake, makeClient('ec'), inputs), workspace)
+    expect(run.exitCode).toBe(1)
+    expect(run.log).toContain(
+      "Wrangler file 'wrangler.toml' deploys a Worker named 'payments eu', which is not a Worker name",
+    )
     expect(fake.requests).toEqual([])
   })
 })
