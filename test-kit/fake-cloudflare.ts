@@ -12,6 +12,9 @@ import {
   scriptSettings,
   type WorkerBinding,
 } from './fake-workers.ts'
+import { FakeEstate } from './fake-estate.ts'
+import { FakeAccess } from './fake-access.ts'
+import { FakeOriginPull } from './fake-origin-pull.ts'
 
 /**
  * A stateful stand-in for Cloudflare's mTLS certificate endpoints, on 127.0.0.1. It checks every
@@ -133,6 +136,7 @@ export class FakeCloudflare {
 
   constructor(options: FakeCloudflareOptions) {
     this.options = options
+    this.estate = new FakeEstate(options.accountId, this.workers, () => this.workerReadsForbidden)
   }
 
   get url(): string {
@@ -193,7 +197,10 @@ export class FakeCloudflare {
 
   /** Forgets everything between tests: certificates, associations, requests and faults. */
   reset(): void {
+    this.access.reset()
+    this.originPull.reset()
     this.workers.clear()
+    this.estate.reset()
     this.workerReadsForbidden = false
     this.certificates.clear()
     this.associations.clear()
@@ -264,6 +271,12 @@ export class FakeCloudflare {
     body: string,
     query = new URLSearchParams(),
   ): [number, string] {
+    if (this.estate.handles(method, path)) {
+      if (!this.authenticated(headers)) return [403, envelope(null, [{ code: 10000, message: 'Authentication error' }])]
+      const answer = this.estate.route(method, path, query, body, headers)
+      this.specViolations.push(...answer.violations)
+      return [answer.status, answer.payload]
+    }
     const workers = matchWorkersPath(path)
     if (workers && method === 'GET') return this.routeWorkers(headers, workers)
     const matched = matchOperation(method, path)
@@ -280,6 +293,8 @@ export class FakeCloudflare {
       ]
     }
     if (!this.authenticated(headers)) return [403, envelope(null, [{ code: 10000, message: 'Authentication error' }])]
+    const estate = this.routeEstate(method, matched.template, matched.params, query, body)
+    if (estate) return estate
     if (matched.params.zone_id !== undefined) return this.routeZone(method, matched.params.zone_id, query, body)
     if (matched.params.account_id !== this.options.accountId) {
       return [
@@ -332,23 +347,47 @@ export class FakeCloudflare {
     }
   }
 
+  // --- The rest of the estate: Access mTLS (fake-access.ts) and Authenticated Origin Pulls (fake-origin-pull.ts).
+
+  /** The Access mTLS store, account-wide and per zone. */
+  readonly access = new FakeAccess()
+  /** Authenticated Origin Pulls, zone-level and per hostname. */
+  readonly originPull = new FakeOriginPull()
+
+  /** Answers an Access or origin pull request (for this account and its zones only); undefined for any other path. */
+  private routeEstate(
+    method: string,
+    template: string,
+    params: Record<string, string>,
+    query: URLSearchParams,
+    body: string,
+  ): [number, string] | undefined {
+    if (!template.includes('/access/certificates') && !template.includes('/origin_tls_client_auth')) return undefined
+    const zone = params.zone_id
+    if (
+      zone === undefined ? params.account_id !== this.options.accountId : !(this.options.zoneIds ?? []).includes(zone)
+    )
+      return [
+        403,
+        envelope(null, [{ code: 7003, message: 'Could not route, perhaps your object identifier is invalid?' }]),
+      ]
+    return (
+      this.access.route(method, template, params, query, body) ?? this.originPull.route(method, template, params, body)
+    )
+  }
+
   // --- Workers: the account's scripts and their bindings.
 
   /** The account's Workers, by name, with their bindings. */
   readonly workers = new Map<string, WorkerBinding[]>()
   /** Answer every Workers call 403, as for a token without "Workers Scripts: Read". */
   workerReadsForbidden = false
+  /** Deployments and versions, dispatch namespaces, Pages and Hyperdrive (fake-estate.ts). */
+  readonly estate: FakeEstate
 
   /** Deploys (or redeploys) a Worker with these mtls_certificate bindings, as wrangler deploy would. */
   deployWorker(name: string, certificates: Record<string, string> = {}): void {
-    this.workers.set(
-      name,
-      Object.entries(certificates).map(([binding, id]) => ({
-        type: 'mtls_certificate',
-        name: binding,
-        certificate_id: id,
-      })),
-    )
+    this.estate.deployVersions(name, [{ certificates, percentage: 100 }])
   }
 
   private routeWorkers(
@@ -550,9 +589,12 @@ function associationPage(all: readonly unknown[], query: URLSearchParams): strin
 }
 
 function withoutPage(template: string, query: URLSearchParams): URLSearchParams {
-  if (!template.endsWith('{mtls_certificate_id}/associations')) return query
+  // Access lists page with page and per_page (V4PagePaginationArray), which the 2024 description leaves out.
+  const access = template.endsWith('/access/certificates')
+  if (!template.endsWith('{mtls_certificate_id}/associations') && !access) return query
   const rest = new URLSearchParams(query)
   rest.delete('page')
+  if (access) rest.delete('per_page')
   return rest
 }
 

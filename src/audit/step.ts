@@ -11,6 +11,7 @@ import { settleConcurrently } from '../core/concurrency.ts'
 import { defaultDependencies, type Dependencies } from '../cloudflare/dependencies.ts'
 import { errorMessage, OperationError } from '../core/errors.ts'
 import { syncExpiryIssue } from './issue.ts'
+import { auditUnreadWarning, readAuditConsumers, withConsumers } from './consumers.ts'
 import { GitHubError } from '../action/github-api.ts'
 import { buildExpiryReport, flagged, type AuditedCertificate, type ExpiryReport } from './expiry-report.ts'
 import { actionInputs } from '../action/input-source.ts'
@@ -19,6 +20,7 @@ import { setOutputs } from '../action/outputs.ts'
 import { githubRunContext, runUrl } from '../action/run-context.ts'
 import { writeSummary } from '../action/job-summary.ts'
 import { plural } from '../core/text.ts'
+import { readStores, withStoreUsage } from './stores.ts'
 
 /** Association reads in flight at once: enough to finish hundreds quickly, few enough not to be rate-limited. */
 const USAGE_CONCURRENCY = 8
@@ -37,9 +39,13 @@ export async function run(dependencies: Dependencies = defaultDependencies()): P
       )
     }
     const now = new Date(dependencies.clock.now())
-    const audited = buildExpiryReport(listing, settings, now)
+    // Access CAs, and the origin pull certificates of zone-ids: by the same thresholds, their hostnames as their use.
+    const stores = await readStores(api, settings.zoneIds)
+    for (const warning of stores.warnings) log.warning(warning)
+    const both = buildExpiryReport([...listing, ...stores.certificates], settings, now)
+    const audited = { ...both, certificates: withStoreUsage(both.certificates, stores.usage) }
     const { report, usageComplete } = settings.checkUsage
-      ? await withUsage(api, audited)
+      ? await withUsage(api, audited, stores.usage)
       : { report: audited, usageComplete: true }
     logTotals(report)
     setOutputs(auditOutputs(report))
@@ -60,8 +66,9 @@ export async function run(dependencies: Dependencies = defaultDependencies()): P
 async function withUsage(
   api: CloudflareApi,
   report: ExpiryReport,
+  known: ReadonlyMap<string, string[]>,
 ): Promise<{ report: ExpiryReport; usageComplete: boolean }> {
-  const wanted = flagged(report)
+  const wanted = flagged(report).filter((c) => !known.has(c.id))
   if (wanted.length > 0) log.info(`Reading what uses the expiring and expired certificates (${wanted.length}).`)
   const results = await settleConcurrently(wanted, USAGE_CONCURRENCY, (c) => api.associationListing(c.id))
   const usage = new Map<string, Pick<AuditedCertificate, 'inUse' | 'inUsePartial'>>()
@@ -85,7 +92,11 @@ async function withUsage(
     const inUse = usage.get(c.id)
     return inUse ? { ...c, ...inUse } : c
   })
-  return { report: { ...report, certificates }, usageComplete: failures.length === 0 }
+  // The consumers (Workers, dispatch namespaces, Pages, Hyperdrive) are read once for all of them, after.
+  const inventory = await readAuditConsumers(api)
+  const unread = auditUnreadWarning(inventory)
+  if (unread) log.warning(unread)
+  return { report: withConsumers({ ...report, certificates }, inventory), usageComplete: failures.length === 0 }
 }
 
 function logTotals(report: ExpiryReport): void {

@@ -30,3 +30,75 @@ export const workerScriptsPath = (accountId: string): string => `/accounts/${acc
 
 export const workerSettingsPath = (accountId: string, name: string): string =>
   `${workerScriptsPath(accountId)}/${encodeURIComponent(name)}/settings`
+
+// --- Consumers of a certificate (issue 29): Workers deployments and versions, Workers for Platforms,
+// Pages projects, Hyperdrive configs. Names are checked by the callers; ids encoded here.
+
+const scriptPath = (accountId: string, name: string): string =>
+  `${workerScriptsPath(accountId)}/${encodeURIComponent(name)}`
+
+/** A Worker's deployments, newest first: the first is the one serving. */
+export const workerDeploymentsPath = (accountId: string, name: string): string =>
+  `${scriptPath(accountId, name)}/deployments`
+
+/** One version of a Worker, with its bindings (`resources.bindings`). */
+export const workerVersionPath = (accountId: string, name: string, versionId: string): string =>
+  `${scriptPath(accountId, name)}/versions/${encodeURIComponent(versionId)}`
+
+/** The account's dispatch namespaces (Workers for Platforms); not in the OpenAPI file, see Cloudflare's docs. */
+export const dispatchNamespacesPath = (accountId: string): string =>
+  `/accounts/${accountId}/workers/dispatch/namespaces`
+
+/** The scripts of one dispatch namespace; not in the OpenAPI file either. */
+export const namespaceScriptsPath = (accountId: string, namespace: string): string =>
+  `${dispatchNamespacesPath(accountId)}/${encodeURIComponent(namespace)}/scripts`
+
+/** The bindings of one script of a dispatch namespace. */
+export const namespaceScriptBindingsPath = (accountId: string, namespace: string, name: string): string =>
+  `${namespaceScriptsPath(accountId, namespace)}/${encodeURIComponent(name)}/bindings`
+
+/** One page of the account's Pages projects; page 1 is asked for without the parameter. */
+export const pagesProjectsPath = (accountId: string, page = 1): string =>
+  `/accounts/${accountId}/pages/projects${page === 1 ? '' : `?page=${page}`}`
+
+/** One page of the account's Hyperdrive configs; page 1 is asked for without the parameter. */
+export const hyperdriveConfigsPath = (accountId: string, page = 1): string =>
+  `/accounts/${accountId}/hyperdrive/configs${page === 1 ? '' : `?page=${page}`}`
+
+// --- Access mTLS (Zero Trust) and Authenticated Origin Pulls: src/cloudflare/access/, src/cloudflare/origin-pull/.
+
+/** Where an Access certificate lives: the account, or one zone. */
+export type AccessOwner = { accountId: string } | { zoneId: string }
+
+const ownerPath = (owner: AccessOwner): string =>
+  'zoneId' in owner ? `/zones/${encodeURIComponent(owner.zoneId)}` : `/accounts/${encodeURIComponent(owner.accountId)}`
+
+/** One page of the Access certificates (`page`, `per_page`: Cloudflare's V4 paging). */
+export const accessCertificatesPath = (owner: AccessOwner, page?: number, perPage?: number): string =>
+  `${ownerPath(owner)}/access/certificates${page === undefined ? '' : `?page=${page}&per_page=${perPage ?? 50}`}`
+
+export const accessCertificatePath = (owner: AccessOwner, id: string): string =>
+  `${accessCertificatesPath(owner)}/${encodeURIComponent(id)}`
+
+/** Zone-level Authenticated Origin Pulls: the zone's client certificates (list, POST). */
+export const originPullPath = (zoneId: string): string => `/zones/${encodeURIComponent(zoneId)}/origin_tls_client_auth`
+
+export const originPullCertificatePath = (zoneId: string, id: string): string =>
+  `${originPullPath(zoneId)}/${encodeURIComponent(id)}`
+
+/** Whether zone-level Authenticated Origin Pulls is on (GET, PUT `{enabled}`). */
+export const originPullSettingsPath = (zoneId: string): string => `${originPullPath(zoneId)}/settings`
+
+/** Per-hostname Authenticated Origin Pulls: assignments (PUT `{config}`). */
+export const hostnameOriginPullPath = (zoneId: string): string => `${originPullPath(zoneId)}/hostnames`
+
+/** One hostname's assignment (GET). */
+export const hostnameOriginPullAssignmentPath = (zoneId: string, hostname: string): string =>
+  `${hostnameOriginPullPath(zoneId)}/${encodeURIComponent(hostname)}`
+
+/** Per-hostname client certificates (list, POST). */
+export const hostnameOriginCertificatesPath = (zoneId: string): string =>
+  `${hostnameOriginPullPath(zoneId)}/certificates`
+
+export const hostnameOriginCertificatePath = (zoneId: string, id: string): string =>
+  `${hostnameOriginCertificatesPath(zoneId)}/${encodeURIComponent(id)}`
