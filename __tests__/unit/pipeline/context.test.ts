@@ -2,6 +2,8 @@ import { describe, expect, it, vi } from 'vitest'
 import type { CloudflareApi } from '../../../src/cloudflare/client.ts'
 import { OperationError } from '../../../src/core/errors.ts'
 import { targetContext } from '../../../src/pipeline/context.ts'
+import type { TargetContext } from '../../../src/plan/target.ts'
+import { NO_OTHER_CONSUMERS } from '../../../src/replace/workers.ts'
 import { ZONE_ID } from '../../../test-kit/fixtures.ts'
 
 const api = { zoneHostnames: (zoneId: string) => ({ zoneId }) } as unknown as CloudflareApi
@@ -11,7 +13,8 @@ const settings = {
   workspace: '/w',
   checkWorkers: false,
   forecast: false,
-  workerCheck: vi.fn(() => () => Promise.resolve({ known: true as const, workers: [], bindings: [] })),
+  consumers: NO_OTHER_CONSUMERS,
+  workerCheck: vi.fn<TargetContext['workerCheck']>(() => () => Promise.reject(new Error('not read here'))),
 }
 
 describe('targetContext', () => {
@@ -27,13 +30,13 @@ describe('targetContext', () => {
     expect(context.retireReads([], 'new')).toEqual({ api })
     const reads = context.retireReads(
       [
-        { target: 'workers', saved: { scope: ['payments'] } },
+        { target: 'workers', saved: { scope: ['payments'], consumers: NO_OTHER_CONSUMERS } },
         { target: 'api-shield', saved: { zoneId: ZONE_ID, hostnames: ['a.example.com'] } },
       ],
       'new',
     )
     expect(Object.keys(reads).sort()).toEqual(['api', 'workers', 'zone'])
-    expect(settings.workerCheck).toHaveBeenCalledWith(['payments'])
+    expect(settings.workerCheck).toHaveBeenCalledWith(['payments'], NO_OTHER_CONSUMERS)
   })
 
   it('refuses a guard whose saved state does not read as saved: nothing is deleted for it', () => {

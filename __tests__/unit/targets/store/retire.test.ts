@@ -7,6 +7,7 @@ import { CloudflareApi } from '../../../../src/cloudflare/client.ts'
 import type { MtlsCertificate } from '../../../../src/cloudflare/mtls/answers.ts'
 import { createHttpClient } from '../../../../src/cloudflare/http.ts'
 import { targetContext } from '../../../../src/pipeline/context.ts'
+import { NO_OTHER_CONSUMERS } from '../../../../src/replace/workers.ts'
 import type { EntryPlan } from '../../../../src/plan/step.ts'
 import { applyRetire, finishRetire, forecastRetire, retireStep } from '../../../../src/targets/store/retire.ts'
 import type { FakeCloudflare } from '../../../../test-kit/fake-cloudflare.ts'
@@ -51,6 +52,7 @@ function context(replaceWhen: 'end-of-job' | 'immediately', listing?: readonly M
       workspace: '',
       checkWorkers: false,
       forecast: listing !== undefined,
+      consumers: NO_OTHER_CONSUMERS,
       workerCheck: () => undefined,
     },
     listing,

@@ -5,6 +5,7 @@ import { NEW_CERTIFICATE, NEW_CERTIFICATE_TEXT, type EntryPlan, type Step } from
 import type { TargetContext } from '../../../../src/plan/target.ts'
 import type { BindingsData } from '../../../../src/targets/workers/data.ts'
 import { WORKERS, workers } from '../../../../src/targets/workers/index.ts'
+import { NO_OTHER_CONSUMERS } from '../../../../src/replace/workers.ts'
 import { makeWorkspace } from '../../../../test-kit/fixtures.ts'
 
 const OLD = '11111111-1111-4111-8111-111111111111'
@@ -17,7 +18,7 @@ const entry = (wrangler?: { config: string; binding: string }[]) =>
 function setup(checkWorkers = false) {
   const workspace = makeWorkspace({ 'wrangler.toml': TOML })
   const workerCheck = vi.fn(() => () => Promise.resolve({ known: true, workers: [], bindings: [] }))
-  const context = { workspace, checkWorkers, workerCheck } as unknown as TargetContext
+  const context = { workspace, checkWorkers, consumers: NO_OTHER_CONSUMERS, workerCheck } as unknown as TargetContext
   return { workspace, context, workerCheck, spec: entry([{ config: 'wrangler.toml', binding: 'CERT' }]) }
 }
 
@@ -56,22 +57,26 @@ describe('the workers target', () => {
     expect(readFileSync(join(workspace, 'wrangler.toml'), 'utf8')).toBe(TOML)
   })
 
-  it('guards a retire with the Workers the files deploy, or every Worker with check-workers', () => {
+  it('guards a retire with the Workers the files deploy, or every Worker with check-workers, and the consumers', () => {
     const { spec, context } = setup()
     const steps = workers.plan(spec, NEW, undefined, context)
-    expect(workers.retireGuard?.(spec, steps, context)).toEqual({ scope: ['payments'] })
+    expect(workers.retireGuard?.(spec, steps, context)).toEqual({ scope: ['payments'], consumers: NO_OTHER_CONSUMERS })
     const every = setup(true).context
-    expect(workers.retireGuard?.(entry(), [], every)).toEqual({ scope: 'every' })
+    expect(workers.retireGuard?.(entry(), [], every)).toEqual({ scope: 'every', consumers: NO_OTHER_CONSUMERS })
     expect(workers.retireGuard?.(entry(), [], context)).toBeUndefined()
   })
 
-  it('reads with a saved scope of Worker names or every, and refuses any other shape', () => {
+  it('reads with a saved guard as the main step saves it, and refuses any other shape', () => {
     const { context, workerCheck } = setup()
-    const reads = workers.retireReads?.({ scope: ['payments'] }, NEW, context)
+    const reads = workers.retireReads?.({ scope: ['payments'], consumers: NO_OTHER_CONSUMERS }, NEW, context)
     expect(reads).toEqual({ workers: expect.any(Function) })
-    expect(workerCheck).toHaveBeenCalledWith(['payments'])
-    expect(workers.retireReads?.({ scope: 'every' }, NEW, context)).toEqual({ workers: expect.any(Function) })
+    expect(workerCheck).toHaveBeenCalledWith(['payments'], NO_OTHER_CONSUMERS)
+    const every = workers.retireReads?.({ scope: 'every', consumers: NO_OTHER_CONSUMERS }, NEW, context)
+    expect(every).toEqual({ workers: expect.any(Function) })
     for (const saved of [null, {}, { scope: [] }, { scope: ['bad name!'] }, { scope: 'some' }, { scope: [1] }])
-      expect(workers.retireReads?.(saved, NEW, context)).toBe('its Workers are not a list of Worker names')
+      expect(workers.retireReads?.({ consumers: NO_OTHER_CONSUMERS, ...saved }, NEW, context)).toBe(
+        'its Workers are not a list of Worker names',
+      )
+    expect(workers.retireReads?.({ scope: 'every' }, NEW, context)).toMatch(/^its consumers are not/)
   })
 })
