@@ -49,6 +49,7 @@ const PURE_UNIT_TESTS = [
   '__tests__/unit/targets/store/retire-report.test.ts',
   '__tests__/unit/targets/workers/data.test.ts',
   '__tests__/unit/targets/workers/report.test.ts',
+  '__tests__/unit/targets/workers/saved.test.ts',
   '__tests__/unit/targets/workers/scope.test.ts',
   '__tests__/unit/wrangler/config.test.ts',
   '__tests__/unit/wrangler/edits.test.ts',
