@@ -1,6 +1,6 @@
 import { vi } from 'vitest'
 import { log } from '../../src/action/log.ts'
-import { CloudflareApi } from '../../src/cloudflare/client.ts'
+import { CloudflareApi } from '../../src/cloudflare/mtls/client.ts'
 import { createHttpClient } from '../../src/cloudflare/http.ts'
 import type { FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import { ACCOUNT_ID, API_TOKEN } from '../../test-kit/fixtures.ts'

@@ -1,4 +1,4 @@
-import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import type { AccessOwner } from '../cloudflare/endpoints.ts'
 import {
   deleteAccessCertificate,

@@ -6,7 +6,7 @@
 import { auditAnnotations, auditOutputs } from './report.ts'
 import { getAuditSettings, type AuditSettings } from './settings.ts'
 import { renderAuditSummary } from './summary.ts'
-import { CloudflareApi } from '../cloudflare/client.ts'
+import { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import { settleConcurrently } from '../core/concurrency.ts'
 import { defaultDependencies, type Dependencies } from '../cloudflare/dependencies.ts'
 import { errorMessage, OperationError } from '../core/errors.ts'

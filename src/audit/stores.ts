@@ -6,7 +6,7 @@
  */
 import { X509Certificate } from 'node:crypto'
 import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
-import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import { listAccessCertificates } from '../cloudflare/access/client.ts'
 import {
   listHostnameOriginCertificates,

@@ -1,4 +1,4 @@
-import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import { listHyperdriveConfigs } from '../cloudflare/hyperdrive/configs.ts'
 import { listPagesProjects } from '../cloudflare/pages/projects.ts'
 import { listWorkerScripts } from '../cloudflare/workers/scripts.ts'

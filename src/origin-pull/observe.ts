@@ -1,4 +1,4 @@
-import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import type { HostnameAssignment, OriginPullCertificate } from '../cloudflare/origin-pull/answers.ts'
 import { listHostnameOriginCertificates, readHostnameAssignment } from '../cloudflare/origin-pull/hostnames.ts'
 import { listZoneOriginCertificates, readZoneOriginPullEnabled } from '../cloudflare/origin-pull/zone.ts'

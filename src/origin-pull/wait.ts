@@ -1,4 +1,4 @@
-import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import { readHostnameAssignment } from '../cloudflare/origin-pull/hostnames.ts'
 import { readZoneOriginCertificate } from '../cloudflare/origin-pull/zone.ts'
 import { OperationError } from '../core/errors.ts'

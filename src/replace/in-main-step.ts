@@ -1,5 +1,5 @@
 import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
-import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import { errorMessage } from '../core/errors.ts'
 import { log } from '../action/log.ts'
 import { planRetire, plannedReplacement } from './plan.ts'

@@ -1,6 +1,6 @@
 import { planRelease } from '../api-shield/plan.ts'
 import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
-import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import type { ZoneHostnamesClient } from '../cloudflare/zones/hostnames.ts'
 import { errorMessage } from '../core/errors.ts'
 import { log } from '../action/log.ts'

@@ -1,9 +1,9 @@
 import { log } from '../action/log.ts'
 import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
-import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import { readInventory, type Inventory } from '../consumers/inventory.ts'
 import { keepUsedCertificates, unreadWarning } from '../consumers/keep.ts'
-import { readsAnything, type ConsumerScope } from '../consumers/scope.ts'
+import { NO_OTHER_CONSUMERS, readsAnything, type ConsumerOptions, type ConsumerScope } from '../consumers/scope.ts'
 import { describe } from './plan.ts'
 import type { Replacement } from './policy.ts'
 
@@ -16,15 +16,6 @@ import type { Replacement } from './policy.ts'
 
 /** The Workers a rotation checks: those its Wrangler files deploy, every Worker (`check-workers`), or none. */
 export type WorkerScope = readonly string[] | 'every'
-
-/** The step-wide consumer settings besides the Workers: check-consumers' other kinds, rollback-deployments. */
-export interface ConsumerOptions {
-  pages: boolean
-  hyperdrive: boolean
-  rollbackDeployments: number
-}
-
-export const NO_OTHER_CONSUMERS: ConsumerOptions = { pages: false, hyperdrive: false, rollbackDeployments: 0 }
 
 /** The inventory, read at most once however often asked; the warning for an unread part logged once. */
 export type WorkerCheck = () => Promise<Inventory>

@@ -1,4 +1,4 @@
-import type { CloudflareApi } from '../client.ts'
+import type { CloudflareApi } from '../mtls/client.ts'
 import { accessCertificatePath, accessCertificatesPath, type AccessOwner } from '../endpoints.ts'
 import { ApiError } from '../errors.ts'
 import { OperationError } from '../../core/errors.ts'

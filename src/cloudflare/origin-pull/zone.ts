@@ -1,4 +1,4 @@
-import type { CloudflareApi } from '../client.ts'
+import type { CloudflareApi } from '../mtls/client.ts'
 import { originPullCertificatePath, originPullPath, originPullSettingsPath } from '../endpoints.ts'
 import { isCertificateId, refusedId } from '../values.ts'
 import { enabledOf, originPullCertificateOf, originPullListOf, type OriginPullCertificate } from './answers.ts'

@@ -1,6 +1,7 @@
 import { isWorkerName } from '../../cloudflare/workers/scripts.ts'
 import { MAX_ROLLBACK_DEPLOYMENTS } from '../../consumers/scope.ts'
-import type { ConsumerOptions, WorkerScope } from '../../replace/workers.ts'
+import type { ConsumerOptions } from '../../consumers/scope.ts'
+import type { WorkerScope } from '../../replace/workers.ts'
 
 /**
  * The Workers and other consumers a retire step saved for the post step, read back exactly as the
