@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest'
-import type { CloudflareApi } from '../../../src/cloudflare/client.ts'
+import type { CloudflareApi } from '../../../src/cloudflare/mtls/client.ts'
 import { OperationError } from '../../../src/core/errors.ts'
 import { targetContext } from '../../../src/pipeline/context.ts'
 import type { TargetContext } from '../../../src/plan/target.ts'
-import { NO_OTHER_CONSUMERS } from '../../../src/replace/workers.ts'
+import { NO_OTHER_CONSUMERS } from '../../../src/consumers/scope.ts'
 import { ZONE_ID } from '../../../test-kit/fixtures.ts'
 
 const api = { zoneHostnames: (zoneId: string) => ({ zoneId }) } as unknown as CloudflareApi

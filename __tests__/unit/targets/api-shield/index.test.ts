@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { CloudflareApi } from '../../../../src/cloudflare/client.ts'
+import { CloudflareApi } from '../../../../src/cloudflare/mtls/client.ts'
 import { createHttpClient } from '../../../../src/cloudflare/http.ts'
 import { NEW_CERTIFICATE, type EntryPlan, type Step } from '../../../../src/plan/step.ts'
 import type { TargetContext } from '../../../../src/plan/target.ts'

@@ -5,7 +5,7 @@ import { NEW_CERTIFICATE, NEW_CERTIFICATE_TEXT, type EntryPlan, type Step } from
 import type { TargetContext } from '../../../../src/plan/target.ts'
 import type { BindingsData } from '../../../../src/targets/workers/data.ts'
 import { WORKERS, workers } from '../../../../src/targets/workers/index.ts'
-import { NO_OTHER_CONSUMERS } from '../../../../src/replace/workers.ts'
+import { NO_OTHER_CONSUMERS } from '../../../../src/consumers/scope.ts'
 import { makeWorkspace } from '../../../../test-kit/fixtures.ts'
 
 const OLD = '11111111-1111-4111-8111-111111111111'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_ROLLBACK_DEPLOYMENTS } from '../../../../src/consumers/scope.ts'
-import { NO_OTHER_CONSUMERS } from '../../../../src/replace/workers.ts'
+import { NO_OTHER_CONSUMERS } from '../../../../src/consumers/scope.ts'
 import { savedGuard } from '../../../../src/targets/workers/saved.ts'
 
 const NAMES = 'its Workers are not a list of Worker names'
