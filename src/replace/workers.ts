@@ -68,9 +68,11 @@ export async function keptForWorker(
 ): Promise<Replacement | undefined> {
   if (!check) return undefined
   const inventory = await check()
-  const { kept: [kept] = [], afterDeploy: [after] = [] } = keepUsedCertificates(inventory, [certificate.id], moved)
+  const { kept, afterDeploy } = keepUsedCertificates(inventory, [certificate.id], moved)
+  const [after] = afterDeploy
+  const [keep] = kept
   if (after) return { ...describe(certificate), action: 'delete', reason: after.reason, warn: false }
-  return kept && { ...describe(certificate), action: 'kept', reason: kept.reason, warn: inventory.unread.length === 0 }
+  return keep && { ...describe(certificate), action: 'kept', reason: keep.reason, warn: inventory.unread.length === 0 }
 }
 
 /** The candidates nothing uses (all of them when there is nothing to check), or only what the deploy moves. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { PLAN_ACTIONS, emptyReport, type Report } from '../../../src/core/report.ts'
+import { CHANGE_ACTIONS, PLAN_ACTIONS, emptyReport, type Report } from '../../../src/core/report.ts'
 
 describe('emptyReport', () => {
   it('is empty', () => {
@@ -18,6 +18,20 @@ describe('emptyReport', () => {
 describe('PLAN_ACTIONS', () => {
   it("names each action once, as the plan output's rows use them", () => {
     expect(new Set(PLAN_ACTIONS).size).toBe(PLAN_ACTIONS.length)
-    expect(PLAN_ACTIONS).toEqual(['upload', 'reuse', 'attach', 'detach', 'write-binding', 'retire', 'keep'])
+    expect(PLAN_ACTIONS).toEqual([
+      'upload',
+      'reuse',
+      'attach',
+      'detach',
+      'write-binding',
+      'deploy',
+      'retire',
+      'keep',
+      'note',
+    ])
+  })
+
+  it('counts as a change what differs in Cloudflare, never the checkout or a note', () => {
+    expect([...CHANGE_ACTIONS].sort()).toEqual(['attach', 'deploy', 'detach', 'retire', 'upload'])
   })
 })

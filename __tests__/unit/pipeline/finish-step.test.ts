@@ -157,7 +157,7 @@ describe('finishStep, a manifest', () => {
     ]
     const finished: Finished = { reports: [{ entry: entry('a'), report: report(rows) }], failed: [], applied: false }
     await expect(finishStep(finished, options('m.yml', { failOnChanges: true, dryRun: true }))).rejects.toThrow(
-      'The account differs from the manifest (fail-on-changes): 1 change planned: a upload. Apply the manifest',
+      'The account differs from the manifest (fail-on-changes): 1 change planned: a upload (fix: apply the manifest',
     )
     const none: Finished = {
       reports: [{ entry: entry('b'), report: report(rows.slice(1)) }],

@@ -27,7 +27,7 @@ export function savedGuard(
   return {
     scope: scope as WorkerScope,
     consumers: { pages, hyperdrive, rollbackDeployments: back },
-    moved: moved as string[],
+    moved: moved,
   }
 }
 

@@ -10,6 +10,7 @@ describe('BindingsData', () => {
       planned: { id: 'x', files: [] },
       scope: 'every',
       unnamed: ['top level of wrangler.toml'],
+      sections: [{ config: 'wrangler.toml', section: 'top level', binding: 'CERT', worker: 'payments' }],
     }
     const step: Step<BindingsData> = { target: 'workers', action: 'write-bindings', when: 'now', data }
     const back = JSON.parse(JSON.stringify(step)) as Step<BindingsData>

@@ -16,7 +16,7 @@ const step = (planned: BindingEdits, unnamed: string[] = []): Step<BindingsData>
   target: 'workers',
   action: 'write-bindings',
   when: 'now',
-  data: { configs: [], planned, scope: ['payments'], unnamed },
+  data: { configs: [], planned, scope: ['payments'], unnamed, sections: [] },
 })
 
 describe('reportBindings', () => {

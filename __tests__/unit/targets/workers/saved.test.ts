@@ -14,7 +14,7 @@ describe('savedGuard', () => {
       { scope: 'every', consumers: NO_OTHER_CONSUMERS },
       { scope: [], consumers: { pages: false, hyperdrive: true, rollbackDeployments: 0 } },
     ])
-      expect(savedGuard(JSON.parse(JSON.stringify(guard)))).toEqual(guard)
+      expect(savedGuard(JSON.parse(JSON.stringify(guard)))).toEqual({ moved: [], ...guard })
   })
 
   it('refuses Workers that are not every or Worker names, and a guard that would read nothing', () => {
