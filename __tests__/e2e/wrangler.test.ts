@@ -10,7 +10,14 @@ import {
   makeClient,
   makeWorkspace,
 } from '../../test-kit/fixtures.ts'
-import { leakedSecrets, runAction, runPostStep, type ActionRun } from '../../test-kit/run-action.ts'
+import {
+  leakedSecrets,
+  runAction,
+  runPostStep,
+  savedState,
+  savedValue,
+  type ActionRun,
+} from '../../test-kit/run-action.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
 import { mainStep, postStep } from '../support/steps.ts'
 
@@ -304,7 +311,7 @@ describe('replace keeps a certificate a Worker still binds', () => {
     const stepInputs = inputs(makeClient('ec'), { replace: 'true' })
     const main = await runAction(stepInputs, { workspace })
     expect(main.exitCode).toBe(0)
-    expect((JSON.parse(main.state.rotation ?? '') as { workers?: unknown }).workers).toEqual([
+    expect((JSON.parse(savedValue(main, 'rotation') ?? '') as { workers?: unknown }).workers).toEqual([
       'payments',
       'payments-production',
       'payments-stage',
@@ -330,10 +337,10 @@ describe('replace keeps a certificate a Worker still binds', () => {
     const workspace = makeWorkspace({ 'wrangler.toml': TOML })
     const stepInputs = inputs(makeClient('ec'), { replace: 'true' })
     const main = await mainStep(stepInputs, { workspace })
-    const saved = JSON.parse(main.state.rotation ?? '') as Record<string, unknown>
+    const saved = JSON.parse(savedValue(main, 'rotation') ?? '') as Record<string, unknown>
     const tampered = {
       ...main,
-      state: { ...main.state, rotation: JSON.stringify({ ...saved, workers: ['../../zones'] }) },
+      ...savedState({ rotation: JSON.stringify({ ...saved, workers: ['../../zones'] }) }),
     }
     const post = await postStep(stepInputs, tampered, { workspace })
     expect(post.exitCode).toBe(0)

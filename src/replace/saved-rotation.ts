@@ -1,4 +1,4 @@
-import { loadFromMainStep, saveForPostStep } from '../action/state-helper.ts'
+import { SavedStateError, loadFromMainStep, saveForPostStep } from '../action/state-helper.ts'
 import { isHostname, isZoneId } from '../api-shield/settings.ts'
 import { isCertificateId, isCertificateName, parseTime } from '../cloudflare/values.ts'
 import type { ApiShieldTarget } from '../certificate/spec.ts'
@@ -36,7 +36,13 @@ type SavedRotations = { rotations: SavedRotation[] } | { problem: string }
 
 /** The saved rotations; undefined when the main step scheduled none. */
 export function loadRotations(): SavedRotations | undefined {
-  const saved = loadFromMainStep(ROTATIONS)
+  let saved: string | undefined
+  try {
+    saved = loadFromMainStep(ROTATIONS)
+  } catch (error) {
+    if (error instanceof SavedStateError) return { problem: error.message }
+    throw error
+  }
   return saved === undefined ? undefined : parseRotations(saved)
 }
 
