@@ -4,8 +4,7 @@ import { pathInWorkspace } from '../core/workspace-path.ts'
 import { printable } from '../core/text.ts'
 import type { BindingTarget } from '../certificate/spec.ts'
 import { ConfigSyntaxError, isRecord, sectionOf, type CertificateEntry, type ConfigDocument } from './document.ts'
-import { readJson } from './json.ts'
-import { readToml } from './toml.ts'
+import { wranglerParsers } from './parsers.ts'
 
 /**
  * Loading the Wrangler configurations the inputs name, before any request: each file exists inside the
@@ -28,7 +27,7 @@ export const INPUT_LABELS: ConfigLabels = { config: "Input 'wrangler-config'", b
 
 /** A configuration's text as Wrangler reads it, by its name: TOML for .toml, JSON (with comments) otherwise. */
 export const parseConfig = (config: string, text: string): ConfigDocument =>
-  config.toLowerCase().endsWith('.toml') ? readToml(text) : readJson(text)
+  config.toLowerCase().endsWith('.toml') ? wranglerParsers().readToml(text) : wranglerParsers().readJson(text)
 
 /** One configuration file, read and checked: what planBindingEdits needs. */
 export interface LoadedConfig {
