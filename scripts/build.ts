@@ -19,7 +19,11 @@ const ROOT = join(import.meta.dirname, '..')
 const DIST = join(ROOT, 'dist')
 
 function ncc(...args: string[]): void {
-  const build = spawnSync('ncc', ['build', ...args], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' })
+  const build = spawnSync('ncc', ['build', ...args], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  })
   if (build.status !== 0) process.exit(build.status ?? 1)
 }
 
