@@ -5,7 +5,10 @@ import { leakedSecrets, runAction, type ActionRun } from '../../test-kit/run-act
 import type { FakeGitHub } from '../support/fake-github.ts'
 import { mainStep, postStep } from '../support/steps.ts'
 import { useGitHubStandIn, useStandIn } from '../support/stand-in-hooks.ts'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import {
+  HEAD_SHA,
   HOSTNAMES,
   MANIFEST_PATH,
   manifestInputs,
@@ -195,6 +198,15 @@ certificates:
   - name: payments-client
     certificate: certs/billing.pem
     ca: yes
+    toString: x
+  - name: billing-client
+    certificate: certs/billing.pem
+    ca: false
+    private-key-env: \${{ secrets.PAYMENTS_CLIENT_KEY_2026Q1 }}
+  - name: billing-next
+    certificate: certs/billing.pem
+    ca: false
+    private-key-env: PAYMENTS_KEY
 `)
     const run = await runAction(manifestInputs(fake), env(repo))
     expect(run.exitCode).toBe(1)
@@ -203,8 +215,31 @@ certificates:
     expect(message).toContain(`${MANIFEST_PATH}:6: certificates[0].private-key-env`)
     expect(message).toContain(`${MANIFEST_PATH}:7: certificates[1].name`)
     expect(message).toContain(`${MANIFEST_PATH}:9: certificates[1].ca`)
+    // An inherited name is no field; an expression is not expanded; a key that fits no certificate is its own line.
+    expect(message).toContain(`${MANIFEST_PATH}:10: certificates[1]: unknown field 'toString'`)
+    expect(message).toContain(
+      `${MANIFEST_PATH}:14: certificates[2].private-key-env: '\${{ secrets.PAYMENTS_CLIENT_KEY_2026Q1 }}' is an expression, and expressions are not expanded in a manifest`,
+    )
+    expect(message).toContain('Write private-key-env: PAYMENTS_CLIENT_KEY_2026Q1 in the manifest')
+    expect(message).toMatch(
+      new RegExp(
+        `${MANIFEST_PATH.replaceAll('.', '\\.')}:18: certificates\\[3\\]\\.private-key-env: The private key .* the secret may still hold the previous key`,
+      ),
+    )
     expect(fake.requests).toEqual([])
     expect(leakedSecrets(run, secretsOf(repo))).toEqual([])
+  })
+
+  it('reports a tab once, with its line and the fix, not the parser cascade (dist/)', async () => {
+    const repo = manifestRepository(manifestText().replace('    ca: false\n', '\tca: false\n'))
+    const run = await runAction(manifestInputs(fake), env(repo))
+    expect(run.exitCode).toBe(1)
+    expect(errors(run)).toEqual([
+      expect.stringMatching(
+        /has 1 problem, so nothing was sent: \(1\) .*: YAML: Tabs are not allowed as indentation: tabs cannot indent YAML: use spaces/,
+      ),
+    ])
+    expect(fake.requests).toEqual([])
   })
 
   it('refuses per-certificate inputs beside it, and fail-on-changes without dry-run', async () => {
@@ -228,7 +263,10 @@ describe('the plan on a pull request', () => {
     expect(errors(first)).toEqual([])
     expect(gitHub.comments).toHaveLength(1)
     expect(gitHub.comments[0]?.body).toContain('4 changes to make.')
-    expect(gitHub.comments[0]?.body).toContain('| payments-client | upload |')
+    expect(gitHub.comments[0]?.body).toContain('| `payments-client` | `upload` |')
+    // The pull request's head, not GITHUB_SHA (the merge commit the run is for).
+    expect(gitHub.comments[0]?.body).toContain(`Planned for commit [\`${HEAD_SHA.slice(0, 12)}\`]`)
+    expect(gitHub.comments[0]?.body).not.toContain('feedface')
     expect(leakedSecrets(first, secretsOf(repo))).toEqual([])
     for (const secret of secretsOf(repo))
       expect(gitHub.comments[0]?.body).not.toContain(secret.trim().split('\n')[1] ?? secret)
@@ -244,6 +282,60 @@ describe('the plan on a pull request', () => {
     expect(gitHub.writes.map((r) => r.method)).toEqual(['POST', 'PATCH'])
     expect(gitHub.comments).toHaveLength(1)
     expect(gitHub.comments[0]?.body).toContain('No changes: the account matches the manifest.')
+  })
+
+  it("lists a failed entry, says so when a later push cannot plan, and leaves another author's marker alone (dist/)", async () => {
+    gitHub.reset()
+    gitHub.add({ number: PULL, title: 'Certificates', body: '', pull_request: true })
+    const planted = gitHub.addComment(
+      PULL,
+      `<!-- cloudflare-mtls-certificate plan: ${MANIFEST_PATH} -->\nNo changes: merge away`,
+      'mallory',
+    )
+    const repo = manifestRepository()
+    expect((await mainStep(manifestInputs(fake), env(repo))).exitCode).toBe(0)
+    // Now the CA's hostnames cannot be read: its entry fails, the others are planned.
+    fake.inject({
+      method: 'GET',
+      pathSuffix: '/certificate_authorities/hostname_associations',
+      fault: {
+        kind: 'respond',
+        status: 403,
+        body: JSON.stringify({
+          success: false,
+          errors: [{ code: 10000, message: 'Authentication error' }],
+          messages: [],
+          result: null,
+        }),
+      },
+      times: Infinity,
+    })
+    const inputs = manifestInputs(fake, {
+      'dry-run': 'true',
+      'pr-comment': 'true',
+      'github-token': GITHUB_TOKEN,
+      'max-retries': '0',
+    })
+    const first = await runAction(inputs, env(repo, pullRequestEvent(repo.workspace, PULL)))
+    expect(first.exitCode).toBe(1)
+    expect(planted.body).toContain('merge away')
+    expect(gitHub.comments).toHaveLength(2)
+    const ours = gitHub.comments[1]
+    expect(ours?.body).toContain('1 entry failed, so the plan is incomplete')
+    expect(ours?.body).toContain('- `api-clients-ca` (line 11): `')
+    expect(ours?.body).not.toContain('No changes')
+
+    // The next push breaks the manifest: the comment says the plan failed, for that commit.
+    const second = '89e6c98d92887913cadf06b2adb97f26cde4849b'
+    writeFileSync(join(repo.workspace, MANIFEST_PATH), 'version: 1\ncertificates:\n  - name: payments-client\n')
+    const broken = await runAction(inputs, env(repo, pullRequestEvent(repo.workspace, PULL, false, second)))
+    expect(broken.exitCode).toBe(1)
+    expect(gitHub.comments).toHaveLength(2)
+    expect(ours?.body).toContain(`**The plan failed** for commit [\`${second.slice(0, 12)}\`]`)
+    expect(ours?.body).toContain(`${MANIFEST_PATH}:3`)
+    expect(ours?.body).not.toContain('| `payments-client`')
+    for (const run of [first, broken]) expect(leakedSecrets(run, secretsOf(repo))).toEqual([])
+    for (const secret of secretsOf(repo)) expect(ours?.body).not.toContain(secret.trim().split('\n')[1] ?? secret)
   })
 
   it("explains a fork's run without credentials and passes, reading nothing", async () => {

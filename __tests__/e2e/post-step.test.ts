@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest'
-import { errorAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
+import { SAVED_STEPS, retireSteps, savedSteps } from '../support/saved-steps.ts'
 import { appendFileSync, mkdtempSync, renameSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { errorAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import { API_TOKEN, clientInputs, makeClient, type ClientFixture, issuedEarlier } from '../../test-kit/fixtures.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
 import { mainStep, postStep } from '../support/steps.ts'
@@ -12,7 +13,6 @@ import {
   runAction,
   runPostStep,
   savedState,
-  savedValue,
   type ActionRun,
 } from '../../test-kit/run-action.ts'
 
@@ -62,13 +62,15 @@ describe('replace at the end of the job', () => {
       `Replace is scheduled for the end of the job: once every other step has succeeded, the post step deletes the certificates named '${NAME}' uploaded before this one that no service uses then (now: ${old.id}).`,
     )
     expect(main.summary).toContain('Replace runs at the end of the job')
-    expect(JSON.parse(savedValue(main, 'rotation') ?? '')).toEqual({
-      id: uploaded,
-      name: NAME,
-      ca: false,
-      issuedAt: fixture.client.x509.validFromDate.getTime(),
-      uploadedOn: fake.certificates.get(uploaded)?.uploaded_on,
-    })
+    expect(savedSteps(main.state).map((saved) => saved.data.rotation)).toEqual([
+      {
+        id: uploaded,
+        name: NAME,
+        ca: false,
+        issuedAt: fixture.client.x509.validFromDate.getTime(),
+        uploadedOn: fake.certificates.get(uploaded)?.uploaded_on,
+      },
+    ])
     expect(calls()).toEqual(['POST ', 'GET '])
 
     fake.requests.length = 0
@@ -231,7 +233,7 @@ describe('several rotations saved for one post step', () => {
     })
     const done = await step(
       mainStep(clientInputs(fake, fixture, { name: NAME, replace: 'true' }), {
-        ...savedState({ rotation: JSON.stringify(saved) }),
+        ...savedState({ [SAVED_STEPS]: retireSteps(saved) }),
       }),
     )
     expect(deletes()).toEqual([expect.stringContaining(oldSecond.id)])
@@ -253,14 +255,16 @@ describe('several rotations saved for one post step', () => {
 
 describe('saved state the post step cannot trust', () => {
   const rotation = (overrides: Record<string, unknown> = {}): string =>
-    JSON.stringify({
-      id: '0123456789abcdef0123456789abcdef',
-      name: NAME,
-      ca: false,
-      issuedAt: Date.now(),
-      uploadedOn: new Date().toISOString(),
-      ...overrides,
-    })
+    retireSteps([
+      {
+        id: '0123456789abcdef0123456789abcdef',
+        name: NAME,
+        ca: false,
+        issuedAt: Date.now(),
+        uploadedOn: new Date().toISOString(),
+        ...overrides,
+      },
+    ])
 
   it('deletes the older certificate with a saved rotation that reads well', async () => {
     fixture = makeClient('ec')
@@ -268,7 +272,7 @@ describe('saved state the post step cannot trust', () => {
     // The certificate the rotation names is in the account: without it, nothing would be deleted.
     fake.seed(fixture.client.pem, { name: NAME, id: '0123456789abcdef0123456789abcdef' })
     const done = await mainStep(clientInputs(fake, fixture, { name: NAME, replace: 'true' }), {
-      ...savedState({ rotation: rotation() }),
+      ...savedState({ [SAVED_STEPS]: rotation() }),
     })
     expect(done.exitCode).toBe(0)
     expect(deletes()).toEqual([expect.stringContaining(old.id)])
@@ -288,7 +292,7 @@ describe('saved state the post step cannot trust', () => {
     fixture = makeClient('ec')
     older()
     const done = await mainStep(clientInputs(fake, fixture, { name: NAME, replace: 'true' }), {
-      ...savedState({ rotation: saved }),
+      ...savedState({ [SAVED_STEPS]: saved }),
     })
     expect(done.exitCode).toBe(0)
     expect(deletes()).toEqual([])
@@ -308,7 +312,7 @@ describe('saved state whose file the post step cannot trust', () => {
     fixture = makeClient('ec')
     const old = older()
     const main = await step(mainStep(inputs()))
-    change((JSON.parse(main.state.rotation ?? '') as { file: string }).file)
+    change((JSON.parse(main.state[SAVED_STEPS] ?? '') as { file: string }).file)
     const post = await step(postStep(inputs(), main))
     expect(fake.certificates.has(old.id)).toBe(true)
     expect(deletes()).toEqual([])

@@ -50,8 +50,11 @@ describe('re-runs', () => {
     expect(second.exitCode).toBe(0)
     expect(calls()).toEqual(['POST ', 'GET '])
     expect(second.outputs.created).toBe('false')
-    const { created: _a, ...sameOutputs } = second.outputs
-    const { created: _b, ...firstOutputs } = first.outputs
+    const { created: _a, plan: _c, changes, ...sameOutputs } = second.outputs
+    const { created: _b, plan: _d, ...firstOutputs } = first.outputs
+    expect(firstOutputs.changes).toBe('1')
+    expect(changes).toBe('0')
+    delete firstOutputs.changes
     expect(sameOutputs).toEqual(firstOutputs)
     expect(fake.certificates.size).toBe(1)
     expect(second.log).toContain(`The account already holds this certificate as ${first.outputs['certificate-id']}`)

@@ -84,11 +84,13 @@ describe('a plain upload', () => {
       'replace-candidates': '[]',
       hostnames: '[]',
       'wrangler-configs': '[]',
+      plan: JSON.stringify([{ name: 'payments-client', action: 'upload', id: stored?.id }]),
+      changes: '1',
     })
     // Without replace, nothing is left for the post step.
     expect(run.state).toEqual({ isPost: 'true' })
-    // Every output but the manifest's, which a single-certificate step leaves unset.
-    const manifestOutputs = new Set(['certificates', 'plan', 'changes'])
+    // Every output but the manifest's `certificates`, which a single-certificate step leaves unset.
+    const manifestOutputs = new Set(['certificates'])
     expect(Object.keys(run.outputs).sort()).toEqual(
       Object.keys(actionYaml.outputs)
         .filter((name) => !manifestOutputs.has(name))

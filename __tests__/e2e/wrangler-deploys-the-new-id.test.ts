@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -92,14 +92,33 @@ const RUNS: [config: string, env: string | undefined, expected: Record<string, s
   ['wrangler.jsonc', undefined, { PAYMENTS_CERT: NEW, OTHER_CERT: OTHER }],
 ]
 
+/** The text each file should hold after the edit: the ids alone changed, or inserted. */
+const EDITED: Record<string, string> = {
+  'wrangler.toml': (FILES['wrangler.toml'] ?? '')
+    .replace(`certificate_id = "${OLD}"`, `certificate_id = "${NEW}"`)
+    .replace('{ binding = "PAYMENTS_CERT" }', `{ binding = "PAYMENTS_CERT", certificate_id = "${NEW}" }`),
+  'wrangler.jsonc': (FILES['wrangler.jsonc'] ?? '').replaceAll(OLD, NEW),
+}
+
+/**
+ * Each file starts with a UTF-8 byte order mark and a comment with a Latin-1 byte (not UTF-8), as
+ * an old editor saves it: wrangler 4 reads past both, and the action writes both back as they were.
+ */
+const PREFIX: Record<string, Buffer> = {
+  'wrangler.toml': Buffer.from('\xef\xbb\xbf# Z\xfcrich office\n', 'latin1'),
+  'wrangler.jsonc': Buffer.from('\xef\xbb\xbf// Z\xfcrich office\n', 'latin1'),
+}
+
 describe.each(RUNS)('wrangler reads the edited %s', (config, env, expected) => {
   it(`with the new id in the binding (${env ? `environment ${env}` : 'top level'})`, async () => {
     const workspace = mkdtempSync(join(tmpdir(), 'wrangler-cli-'))
     mkdirSync(join(workspace, 'home'))
     writeFileSync(join(workspace, 'index.js'), 'export default { fetch: () => new Response("ok") }\n')
-    writeFileSync(join(workspace, config), FILES[config] ?? '')
+    const prefix = PREFIX[config] ?? Buffer.alloc(0)
+    writeFileSync(join(workspace, config), Buffer.concat([prefix, Buffer.from(FILES[config] ?? '')]))
     const edits = planBindingEdits(loadBindings(workspace, [{ config, binding: 'PAYMENTS_CERT' }]), NEW)
     expect(writeBindingEdits(edits)).toEqual([config])
+    expect(readFileSync(join(workspace, config))).toEqual(Buffer.concat([prefix, Buffer.from(EDITED[config] ?? '')]))
     expect(await dryRunBindings(workspace, config, env)).toEqual(expected)
   }, 120_000)
 })

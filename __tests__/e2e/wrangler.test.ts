@@ -1,3 +1,4 @@
+import { SAVED_STEPS, retireSteps, savedSteps } from '../support/saved-steps.ts'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -10,14 +11,7 @@ import {
   makeClient,
   makeWorkspace,
 } from '../../test-kit/fixtures.ts'
-import {
-  leakedSecrets,
-  runAction,
-  runPostStep,
-  savedState,
-  savedValue,
-  type ActionRun,
-} from '../../test-kit/run-action.ts'
+import { leakedSecrets, runAction, runPostStep, savedState, type ActionRun } from '../../test-kit/run-action.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
 import { mainStep, postStep } from '../support/steps.ts'
 
@@ -121,6 +115,39 @@ describe('the id written into the Wrangler configurations', () => {
     expect(read(workspace, 'wrangler.jsonc')).toBe(crlf.replaceAll(OLD, id))
     expect(read(workspace, 'billing/wrangler.json')).toBe(JSON_FILE.replaceAll(OLD, id))
     expect(JSON.parse(run.outputs['wrangler-configs'] ?? '')).toEqual(['wrangler.jsonc', 'billing/wrangler.json'])
+  })
+
+  it('through dist/: a byte order mark, CRLF, Latin-1 bytes and one-line objects kept; only the id bytes added', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf])
+    const toml = Buffer.concat([
+      bom,
+      Buffer.from(
+        '# Z\xfcrich office\r\nname = "payments"\r\n[[mtls_certificates]]\r\nbinding = "PAYMENTS_CERT"',
+        'latin1',
+      ),
+    ])
+    const json = Buffer.concat([
+      bom,
+      Buffer.from('{ "name": "billing", "mtls_certificates": [{ "binding": "PAYMENTS_CERT" }] }\r\n'),
+    ])
+    const workspace = makeWorkspace({ 'wrangler.toml': toml, 'billing/wrangler.json': json })
+    const run = await runAction(
+      inputs(makeClient('ec'), { 'wrangler-config': 'wrangler.toml\nbilling/wrangler.json' }),
+      {
+        workspace,
+      },
+    )
+    expect(run.exitCode).toBe(0)
+    const id = run.outputs['certificate-id'] ?? ''
+    expect(readFileSync(join(workspace, 'wrangler.toml'))).toEqual(
+      Buffer.concat([toml, Buffer.from(`\r\ncertificate_id = "${id}"`)]),
+    )
+    expect(readFileSync(join(workspace, 'billing/wrangler.json'))).toEqual(
+      Buffer.from(
+        json.toString('latin1').replace('"PAYMENTS_CERT"', `"PAYMENTS_CERT", "certificate_id": "${id}"`),
+        'latin1',
+      ),
+    )
   })
 
   it('changes nothing on a re-run: the id is there already', async () => {
@@ -311,10 +338,8 @@ describe('replace keeps a certificate a Worker still binds', () => {
     const stepInputs = inputs(makeClient('ec'), { replace: 'true' })
     const main = await runAction(stepInputs, { workspace })
     expect(main.exitCode).toBe(0)
-    expect((JSON.parse(savedValue(main, 'rotation') ?? '') as { workers?: unknown }).workers).toEqual([
-      'payments',
-      'payments-production',
-      'payments-stage',
+    expect(savedSteps(main.state)[0]?.data.guards).toEqual([
+      { target: 'workers', saved: { scope: ['payments', 'payments-production', 'payments-stage'] } },
     ])
     expect(JSON.parse(main.outputs['replace-candidates'] ?? '')).toEqual([older.id])
     fake.requests.length = 0
@@ -337,10 +362,11 @@ describe('replace keeps a certificate a Worker still binds', () => {
     const workspace = makeWorkspace({ 'wrangler.toml': TOML })
     const stepInputs = inputs(makeClient('ec'), { replace: 'true' })
     const main = await mainStep(stepInputs, { workspace })
-    const saved = JSON.parse(savedValue(main, 'rotation') ?? '') as Record<string, unknown>
+    const [saved] = savedSteps(main.state)
+    const guards = [{ target: 'workers', saved: { scope: ['../../zones'] } }]
     const tampered = {
       ...main,
-      ...savedState({ rotation: JSON.stringify({ ...saved, workers: ['../../zones'] }) }),
+      ...savedState({ [SAVED_STEPS]: retireSteps([saved?.data.rotation ?? {}], guards) }),
     }
     const post = await postStep(stepInputs, tampered, { workspace })
     expect(post.exitCode).toBe(0)

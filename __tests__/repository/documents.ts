@@ -37,11 +37,14 @@ export interface YamlBlock {
 }
 
 /** Every fenced ```yaml block of a Markdown file. */
-export function yamlBlocks(path: string): YamlBlock[] {
+export const yamlBlocks = (path: string): YamlBlock[] => fencedBlocks(path, 'yaml')
+
+/** Every fenced block of a Markdown file whose info string is `language` (```jsonc, ```toml). */
+export function fencedBlocks(path: string, language: string): YamlBlock[] {
   const lines = readText(path).split('\n')
   const blocks: YamlBlock[] = []
   for (let index = 0; index < lines.length; index++) {
-    if (lines[index] !== '```yaml') continue
+    if (lines[index] !== `\`\`\`${language}`) continue
     const end = lines.indexOf('```', index + 1)
     blocks.push({ where: `${path}:${index + 1}`, text: lines.slice(index + 1, end).join('\n') + '\n' })
     index = end

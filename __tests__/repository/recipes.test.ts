@@ -30,8 +30,9 @@ const outputReferences = (text: string): [string, string][] =>
 const recipes = userDocuments().flatMap(yamlBlocks)
 
 describe('the recipes', () => {
-  it('are there: one per use the README promises', () => {
-    expect(recipes.filter((recipe) => recipe.where.startsWith('README.md')).length).toBeGreaterThanOrEqual(6)
+  it('are there: one per use the README promises (the manifest workflows are in docs/manifest.md)', () => {
+    expect(recipes.filter((recipe) => recipe.where.startsWith('README.md')).length).toBeGreaterThanOrEqual(5)
+    expect(recipes.filter((recipe) => recipe.where.startsWith('docs/manifest.md')).length).toBeGreaterThanOrEqual(3)
   })
 
   describe.each(recipes)('$where', ({ where, text }) => {
@@ -45,8 +46,11 @@ describe('the recipes', () => {
       expect(jobs.length).toBeGreaterThan(0)
     })
 
-    it('sets permissions: contents: read', () => {
-      for (const [id, job] of jobs) expect((job.permissions ?? workflow.permissions)?.contents, id).toBe('read')
+    it('sets permissions: contents: read (write only for a job that proposes files back as a pull request)', () => {
+      for (const [id, job] of jobs) {
+        const proposes = (job.steps ?? []).some((step) => step.uses?.startsWith('peter-evans/create-pull-request@'))
+        expect((job.permissions ?? workflow.permissions)?.contents, id).toBe(proposes ? 'write' : 'read')
+      }
     })
 
     it("uses this repository's actions with inputs and outputs they declare", () => {

@@ -126,7 +126,7 @@ export const badCases: BadCase[] = [
     name: 'a key that does not match the leaf',
     inputs: () => ({ 'private-key': other.keyPem }),
     error:
-      /The private key \(input 'private-key'\) does not belong to the certificate in input 'certificate' \(CN=test-client\)/,
+      /The private key \(input 'private-key'\) does not belong to the certificate in input 'certificate' \(CN=test-client\).* After a renewal with a new key, the secret may still hold the previous key: update the secret too\./,
     secrets: () => [other.keyPem],
   },
   {
@@ -214,7 +214,12 @@ export const badCases: BadCase[] = [
     inputs: () => ({ 'private-key-path': 'secrets/client.key' }),
     error: /Inputs 'private-key' and 'private-key-path' are both set/,
   },
-  { name: 'no credentials', inputs: () => ({ 'api-token': '' }), error: /No Cloudflare credentials: set api-token/ },
+  {
+    // The runner passes an input it was given even when empty, as a misspelled secret leaves it.
+    name: 'an api-token whose secret is empty',
+    inputs: () => ({ 'api-token': '' }),
+    error: /Input 'api-token' is set but empty: the secret it reads is probably not set, or its name is misspelled/,
+  },
   {
     name: 'an email without a global key',
     inputs: () => ({ 'api-token': '', 'api-email': 'ops@example.com' }),
@@ -225,6 +230,16 @@ export const badCases: BadCase[] = [
     inputs: () => ({ 'api-token': '', 'api-key': 'c2547eb745079dac9320b638f5e225cf483cc' }),
     error: /Input 'api-key' is set without input 'api-email'/,
     secrets: () => ['c2547eb745079dac9320b638f5e225cf483cc'],
+  },
+  {
+    // wrangler reads the last: the step refuses it before the upload, not after it.
+    name: 'a Wrangler file with certificate_id written twice',
+    inputs: () => ({ 'wrangler-config': 'wrangler.json', binding: 'PAYMENTS_CERT' }),
+    files: () => ({
+      'wrangler.json': `{\n  "mtls_certificates": [{\n    "binding": "PAYMENTS_CERT",\n    "certificate_id": "11111111-1111-4111-8111-111111111111",\n    "certificate_id": "22222222-2222-4222-8222-222222222222"\n  }]\n}\n`,
+    }),
+    error:
+      /^Input 'wrangler-config': 'wrangler.json' line 5: "certificate_id" is written twice \(also on line 4\) in mtls_certificates\[0\], and wrangler reads only the last one: remove the one that is out of date/,
   },
   {
     name: 'both auth methods',

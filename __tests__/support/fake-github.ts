@@ -25,7 +25,15 @@ export interface FakeComment {
   id: number
   issue: number
   body: string
+  /** Its author's login. */
+  user: string
 }
+
+/** The login GitHub gives the job's token (GITHUB_TOKEN), which GET /user refuses. */
+export const JOB_TOKEN_LOGIN = 'github-actions[bot]'
+
+/** GitHub's limit for a comment's body, in characters; a longer one is refused with HTTP 422. */
+export const COMMENT_LIMIT = 65_536
 
 export interface GitHubRequest {
   method: string
@@ -53,6 +61,13 @@ export class FakeGitHub {
   commentPageSize = 100
   /** The `Link` header of the first page of comments, in place of our own (a hostile or rewritten answer). */
   firstCommentPageLink: string | undefined
+  /**
+   * The token's own login, which GET /user answers, as for a personal token; undefined for the job
+   * token, which GitHub answers 403 there and whose comments are github-actions[bot]'s.
+   */
+  personalLogin: string | undefined
+  /** Refuse the next this many comment writes with HTTP 422, whatever their length. */
+  refuseNextComment = 0
   private server?: Server
   readonly token: string
   readonly repository: string
@@ -94,11 +109,18 @@ export class FakeGitHub {
     this.comments.length = 0
     this.commentPageSize = 100
     this.firstCommentPageLink = undefined
+    this.personalLogin = undefined
+    this.refuseNextComment = 0
   }
 
-  /** A comment already on issue or pull request `issue`. */
-  addComment(issue: number, body: string): FakeComment {
-    const comment = { id: 1000 + this.comments.length, issue, body }
+  /** The login the token writes comments as. */
+  get login(): string {
+    return this.personalLogin ?? JOB_TOKEN_LOGIN
+  }
+
+  /** A comment already on issue or pull request `issue`, by `user` (by default the token's own identity). */
+  addComment(issue: number, body: string, user = this.login): FakeComment {
+    const comment = { id: 1000 + this.comments.length, issue, body, user }
     this.comments.push(comment)
     return comment
   }
@@ -144,6 +166,11 @@ export class FakeGitHub {
     }
     if (!new RegExp(`^(token|bearer) ${this.token}$`, 'i').test(authorization)) {
       return [401, { message: 'Bad credentials' }]
+    }
+    if (method === 'GET' && url.pathname === '/user') {
+      return this.personalLogin === undefined
+        ? [403, { message: 'Resource not accessible by integration', status: '403' }]
+        : [200, { login: this.personalLogin, type: 'User' }]
     }
     const base = `/repos/${this.repository}/issues`
     if (!url.pathname.startsWith(base)) return [404, { message: 'Not Found' }]
@@ -191,9 +218,11 @@ export class FakeGitHub {
         return [200, view(issue)]
       case 'POST comments': {
         if (!issue) return [404, { message: 'Not Found' }]
+        const refused = this.refuseComment(body)
+        if (refused) return refused
         issue.comments.push(text(body.body))
         const comment = this.addComment(issue.number, text(body.body))
-        return [201, { id: comment.id, body: comment.body }]
+        return [201, commentView(comment)]
       }
       default:
         return [404, { message: 'Not Found' }]
@@ -211,8 +240,10 @@ export class FakeGitHub {
     if (edited && method === 'PATCH') {
       const comment = this.comments.find((c) => c.id === Number(edited[1]))
       if (!comment) return [404, { message: 'Not Found' }]
+      const refused = this.refuseComment(body)
+      if (refused) return refused
       if (typeof body.body === 'string') comment.body = body.body
-      return [200, comment]
+      return [200, commentView(comment)]
     }
     const listed = /^\/(\d+)\/comments$/.exec(rest)
     if (!listed || method !== 'GET') return undefined
@@ -227,7 +258,38 @@ export class FakeGitHub {
         : all.length > page * size
           ? `<${next.href}>; rel="next"`
           : undefined
-    return [200, all.slice((page - 1) * size, page * size), link]
+    return [200, all.slice((page - 1) * size, page * size).map(commentView), link]
+  }
+
+  /** GitHub's 422 for a body over its limit (counted in characters), or one asked for. */
+  private refuseComment(body: Record<string, unknown>): [number, unknown] | undefined {
+    const text = typeof body.body === 'string' ? body.body : ''
+    if (this.refuseNextComment > 0) this.refuseNextComment--
+    // GitHub counts characters: code points, as Array.from does.
+    else if (Array.from(text).length <= COMMENT_LIMIT) return undefined
+    return [
+      422,
+      {
+        message: 'Validation Failed',
+        errors: [
+          {
+            resource: 'IssueComment',
+            code: 'custom',
+            field: 'body',
+            message: 'body is too long (maximum is 65536 characters)',
+          },
+        ],
+      },
+    ]
+  }
+}
+
+/** A comment as GitHub's API gives it: its author as a user object. */
+function commentView(comment: FakeComment): Record<string, unknown> {
+  return {
+    id: comment.id,
+    body: comment.body,
+    user: { login: comment.user, type: comment.user.endsWith('[bot]') ? 'Bot' : 'User' },
   }
 }
 

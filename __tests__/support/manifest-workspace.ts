@@ -86,14 +86,30 @@ export const manifestInputs = (fake: FakeCloudflare, extra: Record<string, strin
 })
 
 /** The event payload of a pull request, written where the runner puts it; `fork` heads it in another repository. */
-export function pullRequestEvent(dir: string, number: number, fork = false): Record<string, string> {
+/** The head commit pullRequestEvent names by default. */
+export const HEAD_SHA = '0123456789abcdef0123456789abcdef01234567'
+
+export function pullRequestEvent(
+  dir: string,
+  number: number,
+  fork = false,
+  headSha = HEAD_SHA,
+): Record<string, string> {
   const path = join(dir, 'event.json')
   writeFileSync(
     path,
     JSON.stringify({
-      pull_request: { number, head: { repo: { full_name: fork ? 'someone/certificates' : 'acme/certificates' } } },
+      pull_request: {
+        number,
+        head: { repo: { full_name: fork ? 'someone/certificates' : 'acme/certificates' }, sha: headSha },
+      },
       repository: { full_name: 'acme/certificates' },
     }),
   )
-  return { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: path }
+  // GITHUB_SHA is the merge commit GitHub makes for the run: never the one the comment names.
+  return {
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: path,
+    GITHUB_SHA: 'feedfacefeedfacefeedfacefeedfacefeedface',
+  }
 }

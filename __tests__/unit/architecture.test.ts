@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -47,14 +47,19 @@ const LAYERS: Record<string, number> = {
   certificate: 1,
   action: 2,
   cloudflare: 3,
+  render: 3,
   'api-shield': 4,
   wrangler: 4,
+  github: 4,
   replace: 5,
-  upload: 6,
+  spec: 5,
+  plan: 6,
+  manifest: 6,
   audit: 6,
-  manifest: 7,
-  // The entry files at the top of src/: main.ts, post.ts, index.ts, audit-index.ts.
-  '.': 8,
+  targets: 7,
+  pipeline: 8,
+  // The entry files at the top of src/: main.ts, index.ts, audit-index.ts.
+  '.': 9,
 }
 
 /** The folder of src/ a module is in ('.' for the entry files at the top). */
@@ -116,16 +121,64 @@ describe('the module structure of src/', () => {
   })
 
   it('keeps the entry files thin: each imports only the step it starts and what wires it', () => {
-    for (const entry of ['index.ts', 'audit-index.ts', 'main.ts', 'post.ts']) {
+    for (const entry of ['index.ts', 'audit-index.ts', 'main.ts']) {
       const lines = readFileSync(join(src, entry), 'utf8').split('\n').length
       expect(lines, entry).toBeLessThanOrEqual(40)
     }
   })
 
-  it('keeps every module under 250 lines', () => {
+  it('keeps every module to 200 lines at most', () => {
     const long = [...graph.keys()]
       .map((file) => [file.slice(src.length + 1), readFileSync(file, 'utf8').split('\n').length] as const)
-      .filter(([, lines]) => lines > 250)
+      .filter(([, lines]) => lines > 200)
     expect(long).toEqual([])
+  })
+
+  it('keeps every folder to 10 modules at most', () => {
+    const counts = new Map<string, number>()
+    for (const file of graph.keys()) counts.set(dirname(file), (counts.get(dirname(file)) ?? 0) + 1)
+    const crowded = [...counts].filter(([, n]) => n > 10).map(([folder, n]) => `${folder.slice(src.length)}: ${n}`)
+    expect(crowded).toEqual([])
+  })
+
+  it('has no import circle between folders', () => {
+    const folders = new Map<string, string[]>()
+    for (const [file, imports] of graph) {
+      const from = dirname(file)
+      folders.set(from, [
+        ...new Set([
+          ...(folders.get(from) ?? []),
+          ...imports.map((target) => dirname(target)).filter((to) => to !== from),
+        ]),
+      ])
+    }
+    expect(findCycle(folders)?.map((folder) => folder.slice(src.length + 1))).toBeUndefined()
+  })
+
+  it("reaches a target's folder only through targets/registry.ts, and no target another's", () => {
+    const targets = join(src, 'targets')
+    const registry = join(targets, 'registry.ts')
+    const strays: string[] = []
+    for (const [file, imports] of graph) {
+      for (const target of imports) {
+        const into = dirname(target)
+        if (dirname(into) !== targets || file === registry || dirname(file) === into) continue
+        strays.push(`${file.slice(src.length + 1)} imports ${target.slice(src.length + 1)}`)
+      }
+    }
+    expect(strays).toEqual([])
+  })
+
+  it('gives every module of src/ a unit test file named for it', () => {
+    const unit = fileURLToPath(new URL('.', import.meta.url))
+    const entries = new Set(['index.ts', 'main.ts', 'audit-index.ts'])
+    const untested = [...graph.keys()]
+      .map((file) => file.slice(src.length + 1))
+      .filter((module) => !entries.has(module))
+      .filter((module) => {
+        const base = join(unit, module.replace(/\.ts$/, ''))
+        return !['.test.ts', '.property.test.ts'].some((suffix) => existsSync(`${base}${suffix}`))
+      })
+    expect(untested).toEqual([])
   })
 })

@@ -1,11 +1,10 @@
-import { expect, vi } from 'vitest'
-import { log } from '../../src/action/log.ts'
+import { expect } from 'vitest'
 import type { ApiSettings, Credentials } from '../../src/cloudflare/settings.ts'
 import type { InputSource } from '../../src/action/input-source.ts'
 import { leafFingerprint } from '../../src/certificate/facts.ts'
 import type { Clock } from '../../src/core/clock.ts'
 import { CloudflareApi } from '../../src/cloudflare/client.ts'
-import { type MtlsCertificate, type UploadBody } from '../../src/cloudflare/answers.ts'
+import { type MtlsCertificate, type UploadBody } from '../../src/cloudflare/mtls/answers.ts'
 import { answerOf } from '../../src/cloudflare/envelope.ts'
 import { OperationError } from '../../src/core/errors.ts'
 import type { AuditedCertificate } from '../../src/audit/expiry-report.ts'
@@ -101,12 +100,11 @@ export function fakeApi(
 ): { api: CloudflareApi; clock: FakeClock; info: string[] } {
   const clock = new FakeClock(NOW, random)
   const info: string[] = []
-  // The client logs through the one log (action/log.ts): its info lines are collected here.
-  vi.spyOn(log, 'info').mockImplementation((message) => {
-    info.push(message)
+  // The client says what it does through the log it is handed: its info lines are collected here.
+  const api = new CloudflareApi(apiSettings(options), send, clock, {
+    info: (message) => info.push(message),
+    debug: () => undefined,
   })
-  vi.spyOn(log, 'debug').mockImplementation(() => undefined)
-  const api = new CloudflareApi(apiSettings(options), send, clock)
   return { api, clock, info }
 }
 

@@ -54,3 +54,32 @@ export function nextPageUrl(link: string | undefined, apiUrl: string = gitHubApi
   }
   return url.href
 }
+
+/** The login the job's token (GITHUB_TOKEN) writes comments as; GET /user answers it 403. */
+export const JOB_TOKEN_LOGIN = 'github-actions[bot]'
+
+/**
+ * The login a token writes as: GET /user's for a personal token; the job token's (github-actions[bot])
+ * when GitHub answers 403, as it does for the job token. Any other failure is thrown: without knowing
+ * who we are, no comment can be taken as ours.
+ */
+export async function tokenLogin(getUser: () => Promise<{ data: { login?: unknown } }>): Promise<string> {
+  try {
+    const { data } = await getUser()
+    if (typeof data.login === 'string' && data.login !== '') return data.login
+    throw new GitHubError(
+      'GitHub answered GET /user without a login',
+      'check GITHUB_API_URL, and what answers for it (a proxy that rewrites answers).',
+    )
+  } catch (error) {
+    // GitHub's words for an installation token asking about a user: the job token is one.
+    if (
+      error instanceof Error &&
+      'status' in error &&
+      error.status === 403 &&
+      /not accessible by integration/i.test(error.message)
+    )
+      return JOB_TOKEN_LOGIN
+    throw error
+  }
+}

@@ -13,7 +13,8 @@ import { InputError } from '../core/errors.ts'
 export const EMPTY_INPUT_NOTE =
   'If the workflow sets it from an expression (such as ${{ vars.NAME }} or ${{ secrets.NAME }}), that variable or secret is not set where this job runs, or is misspelled: an unset variable or secret reads as empty.'
 
-const quoted = (value: string): string => `'${value.slice(0, 20)}'`
+/** The value as a message quotes it: at most 20 characters, a cut marked with an ellipsis. */
+const quoted = (value: string): string => `'${value.length > 20 ? `${value.slice(0, 19)}…` : value}'`
 
 /** One of a fixed set of words; empty means the first, the default. */
 export function parseChoice<const T extends readonly [string, ...string[]]>(

@@ -41,6 +41,8 @@ export interface HostnameAttachment extends AttachPlan {
 export const needsWrite = (plan: AttachPlan): boolean => plan.attached.length > 0
 
 export interface ReleasePlan {
+  /** The zone, once known (replace's reads): the summary names it. */
+  zoneId?: string
   /** The old CA's hostnames that the new CA now serves: taken off the old one. */
   detach: string[]
   /** The old CA's other hostnames, which this step was not given: it keeps them, and so is kept itself. */

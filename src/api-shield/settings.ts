@@ -115,7 +115,7 @@ function parseHostname(text: string): string {
   const bad = named.find((label) => !LABEL.test(label))
   if (bad !== undefined) {
     refuse(
-      `has the label '${printable(bad.slice(0, 63))}'`,
+      `has the label '${printable(bad.length > 63 ? `${bad.slice(0, 62)}…` : bad)}'`,
       'each label is 1 to 63 letters, digits or hyphens, not beginning or ending with a hyphen',
     )
   }

@@ -8,9 +8,8 @@ import {
   type ReleasePlan,
 } from './plan.ts'
 import type { Clock } from '../core/clock.ts'
-import type { ZoneHostnamesClient } from '../cloudflare/zone-hostnames.ts'
+import type { ZoneHostnamesClient } from '../cloudflare/zones/hostnames.ts'
 import { backoffDelay, type Backoff } from '../cloudflare/retry.ts'
-import { log } from '../action/log.ts'
 
 /**
  * API Shield mTLS: the zone's hostnames whose client certificates a CA verifies. The writes that
@@ -29,22 +28,6 @@ export async function readAttachPlan(
   return planAttach(certificateId === undefined ? [] : await zone.read(certificateId, justUploaded), given)
 }
 
-/** The attach as planned, logged and not written (a dry run, or nothing to write). */
-export function plannedAttachment(
-  zone: ZoneHostnamesClient,
-  certificateId: string | undefined,
-  given: readonly string[],
-  plan: AttachPlan,
-): HostnameAttachment {
-  const ca = certificateId ?? '(not uploaded yet)'
-  if (!needsWrite(plan)) {
-    log.info(`CA ${ca} already serves ${given.join(', ')} in zone ${zone.zoneId}: nothing to attach.`)
-  } else {
-    log.info(`Dry run: would attach ${plan.attached.join(', ')} in zone ${zone.zoneId} to CA ${ca}${there(plan)}.`)
-  }
-  return { ...plan, zoneId: zone.zoneId, applied: false }
-}
-
 /**
  * Read, merge, write, read back: the given hostnames join those the CA has. A re-run finds them all
  * there and writes nothing. The write replaces the CA's whole list, so another run writing at the
@@ -58,7 +41,7 @@ export async function attachHostnames(
   justUploaded = false,
 ): Promise<HostnameAttachment> {
   const plan = await readAttachPlan(zone, certificateId, given, justUploaded)
-  if (!needsWrite(plan)) return plannedAttachment(zone, certificateId, given, plan)
+  if (!needsWrite(plan)) return { ...plan, zoneId: zone.zoneId, applied: false }
   await zone.write(certificateId, plan.after)
   const stored = await zone.read(certificateId)
   const missing = missingFrom(stored, given)
@@ -67,12 +50,8 @@ export async function attachHostnames(
       `After the write, Cloudflare lists CA ${certificateId} in zone ${zone.zoneId} without ${missing.join(', ')}: another run may have written this CA's hostnames at the same moment, so no older CA was detached`,
     )
   }
-  log.info(`Attached ${plan.attached.join(', ')} in zone ${zone.zoneId} to CA ${certificateId}${there(plan)}.`)
   return { ...plan, after: stored, zoneId: zone.zoneId, applied: true }
 }
-
-const there = (plan: AttachPlan): string =>
-  plan.alreadyThere.length > 0 ? ` (already there: ${plan.alreadyThere.join(', ')})` : ''
 
 /**
  * Takes off an old CA the hostnames the new one serves, in one write that keeps the rest. Called only

@@ -5,7 +5,7 @@
 import type { X509Certificate } from 'node:crypto'
 import { isCustom, parseTime } from '../cloudflare/values.ts'
 import { certificatesIn, daysLeft, isoSeconds, subjectOf } from '../certificate/facts.ts'
-import type { MtlsCertificate } from '../cloudflare/answers.ts'
+import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
 import { matchesAnyPattern, type NamePattern } from './name-pattern.ts'
 
 export interface ExpiryPolicy {

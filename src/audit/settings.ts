@@ -1,4 +1,4 @@
-import { getApiSettings, type ApiSettings } from '../cloudflare/settings.ts'
+import { getApiSettings, type ApiSettings } from '../spec/api-settings.ts'
 import { InputError } from '../core/errors.ts'
 import type { ExpiryPolicy } from './expiry-report.ts'
 import { parseBoolean, parseInteger } from '../action/input-parsers.ts'

@@ -27,7 +27,7 @@ const USAGE_CONCURRENCY = 8
 export async function run(dependencies: Dependencies = defaultDependencies()): Promise<void> {
   try {
     const settings = getAuditSettings(actionInputs())
-    const api = new CloudflareApi(settings, dependencies.http.send, dependencies.clock)
+    const api = new CloudflareApi(settings, dependencies.http.send, dependencies.clock, log)
     log.info(`Auditing the mTLS certificates of Cloudflare account ${settings.accountId}; nothing is changed there.`)
     const { certificates: listing, partial } = await api.listing()
     // Certificates it did not see may expire too: all clear would be a claim it cannot make.

@@ -3,7 +3,7 @@ import { certificateFacts, isoSeconds, parseX509, subjectOf, type CertificateFac
 import { InputError } from '../core/errors.ts'
 import { isCertificateLabel, isPrivateKeyLabel, scanPem, wrongKindOfPem } from './pem.ts'
 import { parsePrivateKey } from './private-key.ts'
-import { describePemInput, type CertificateSpec, type PemInput } from './spec.ts'
+import { KeyMismatchError, describePemInput, type CertificateSpec, type PemInput } from './spec.ts'
 import { capitalise } from '../core/text.ts'
 
 /** A certificate that passed every local check, in the form Cloudflare is sent. */
@@ -165,8 +165,8 @@ function findLeaf(certificates: X509Certificate[], key: KeyObject | undefined, s
   if (key) {
     const index = certificates.findIndex((certificate) => matchesKey(certificate, key))
     if (index < 0) {
-      throw new InputError(
-        `The private key (${describePemInput(spec.privateKey as PemInput)}) does not belong to ${certificates.length === 1 ? 'the certificate' : 'any certificate'} in ${describePemInput(spec.certificate)} (${certificates.map(subjectOf).join('; ')}). Give the key that was used to request this certificate, or the certificate issued for this key.`,
+      throw new KeyMismatchError(
+        `The private key (${describePemInput(spec.privateKey as PemInput)}) does not belong to ${certificates.length === 1 ? 'the certificate' : 'any certificate'} in ${describePemInput(spec.certificate)} (${certificates.map(subjectOf).join('; ')}). Give the key that was used to request this certificate, or the certificate issued for this key. After a renewal with a new key, the secret may still hold the previous key: update the secret too.`,
       )
     }
     return index

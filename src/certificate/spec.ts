@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors.ts'
 /**
  * What to do with one certificate, apart from the step that does it: where its PEM comes from, how
  * it is uploaded, and what it goes onto (API Shield hostnames, Worker bindings). The inputs of a step
@@ -51,4 +52,9 @@ export interface CertificateSpec {
   apiShield?: ApiShieldTarget
   /** Wrangler configurations to write the id into (only for a client certificate, with its key). */
   wrangler?: BindingTarget[]
+}
+
+/** The key belongs to no certificate given: a manifest points at the key's line, not the entry's. */
+export class KeyMismatchError extends InputError {
+  override name = 'KeyMismatchError'
 }

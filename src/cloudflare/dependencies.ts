@@ -10,3 +10,15 @@ export interface Dependencies {
 export function defaultDependencies(): Dependencies {
   return { http: createHttpClient(), clock: systemClock }
 }
+
+/**
+ * Where the client says what it does (a retry, a partial listing, each request's status at debug
+ * level): the runner's log, handed in by the step, since cloudflare/ knows nothing of the runner.
+ */
+export interface ApiLog {
+  info(message: string): void
+  debug(message: string): void
+}
+
+/** For callers that want no lines (tests, scripts). */
+export const QUIET: ApiLog = { info: () => undefined, debug: () => undefined }

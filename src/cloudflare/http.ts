@@ -1,7 +1,16 @@
 import { checkBypass } from '@actions/http-client/lib/proxy'
 import { Agent, Pool, ProxyAgent, request, type Dispatcher } from 'undici'
-import { errorCode, errorMessage } from '../core/errors.ts'
 import { TransportError } from './errors.ts'
+import { errorCode } from '../core/errors.ts'
+import {
+  MAX_RESPONSE_BYTES,
+  NOT_SENT_CODES,
+  errorDetail,
+  invalidProxyUrl,
+  toTransportError,
+} from './transport-errors.ts'
+
+export { MAX_RESPONSE_BYTES, toTransportError } from './transport-errors.ts'
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -24,18 +33,6 @@ export interface HttpClient {
   /** Closes the connections kept alive for the next request. */
   close(): Promise<void>
 }
-
-/** Cloudflare's answers are a few KiB; a larger body is not one of them. */
-export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024
-/** Failures that prove the request never reached the server, so it cannot have taken effect. */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-])
 
 /**
  * Connection errors in a row, with no tunnel up in between, after which the proxy is taken to drop
@@ -178,71 +175,10 @@ function proxyFor(url: URL): { url: URL; variable: string } | undefined {
   return { url: proxy, variable }
 }
 
-const invalidProxyUrl = (): TransportError =>
-  new TransportError(
-    'the proxy URL in HTTPS_PROXY or HTTP_PROXY is not a valid URL (check its port, and percent-encode special characters in its user name and password)',
-    { mayHaveReachedServer: false, permanent: true },
-  )
-
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
   const flat: Record<string, string | undefined> = {}
   for (const [name, value] of Object.entries(headers)) {
     flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
   }
   return flat
-}
-
-export function toTransportError(error: unknown, signal: AbortSignal): TransportError {
-  if (error instanceof TransportError) return error
-  // The signal's owner (retry.ts) says which time ran out.
-  if (signal.aborted) {
-    return signal.reason instanceof TransportError
-      ? signal.reason
-      : new TransportError('no answer before the time limit', { mayHaveReachedServer: true, timedOut: true })
-  }
-  const code = errorCode(error)
-  const message = errorMessage(error)
-  const detail = errorDetail(error)
-  switch (code) {
-    case 'UND_ERR_RES_EXCEEDED_MAX_SIZE':
-      return new TransportError(`the response body was larger than ${MAX_RESPONSE_BYTES / 1048576} MiB`, {
-        mayHaveReachedServer: true,
-      })
-    case 'ERR_INVALID_URL':
-      return invalidProxyUrl()
-    case 'UND_ERR_INVALID_ARG':
-    case 'ERR_INVALID_CHAR':
-    case 'ERR_INVALID_HTTP_TOKEN':
-      return new TransportError(`invalid request (${detail})`, { mayHaveReachedServer: false, permanent: true })
-    case 'UND_ERR_PRX_TLS':
-      return new TransportError(
-        `TLS error with the proxy (${detail}): its certificate is not trusted. Give the proxy's CA to Node with NODE_EXTRA_CA_CERTS`,
-        { mayHaveReachedServer: false, permanent: true },
-      )
-    case 'UND_ERR_ABORTED':
-      // Not our signal (checked above): the proxy refused the CONNECT tunnel, so nothing reached Cloudflare.
-      return new TransportError(`the proxy refused the connection (${message})`, { mayHaveReachedServer: false })
-  }
-  if (isCertificateError(code)) {
-    return new TransportError(
-      `TLS error (${detail}): the server's certificate is not trusted for this host. If a proxy inspects TLS, give its CA to Node with NODE_EXTRA_CA_CERTS`,
-      { mayHaveReachedServer: false, permanent: true },
-    )
-  }
-  return new TransportError(`network error (${detail})`, { mayHaveReachedServer: !NOT_SENT_CODES.has(code) })
-}
-
-/** The error's message, led by its code when the message does not name it. */
-function errorDetail(error: unknown): string {
-  const code = errorCode(error)
-  const message = errorMessage(error)
-  return code && !message.includes(code) ? `${code}: ${message}` : message
-}
-
-/** OpenSSL's verification failures and Node's host name mismatch: the handshake failed, no request was sent. */
-function isCertificateError(code: string): boolean {
-  return (
-    code.startsWith('ERR_TLS_CERT') ||
-    /^(UNABLE_TO_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED|CERT_|HOSTNAME_MISMATCH)/.test(code)
-  )
 }

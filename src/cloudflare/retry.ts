@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.ts'
+import { QUIET, type ApiLog } from './dependencies.ts'
 import { OperationError, errorMessage } from '../core/errors.ts'
 import { ApiError, TransportError } from './errors.ts'
-import { log } from '../action/log.ts'
 import { joinSentences, plural } from '../core/text.ts'
 
 /** How often and for how long an API operation is tried: max-retries and timeout-seconds. */
@@ -37,9 +37,12 @@ export class Retries {
   private readonly policy: RetryPolicy
   private readonly clock: Clock
 
-  constructor(policy: RetryPolicy, clock: Clock) {
+  private readonly log: ApiLog
+
+  constructor(policy: RetryPolicy, clock: Clock, log: ApiLog = QUIET) {
     this.policy = policy
     this.clock = clock
+    this.log = log
   }
 
   /**
@@ -100,7 +103,9 @@ export class Retries {
             { cause: error },
           )
         }
-        log.info(`Attempt ${number} of ${attempts} to ${operation} got ${reason}; retrying in ${formatSeconds(wait)}.`)
+        this.log.info(
+          `Attempt ${number} of ${attempts} to ${operation} got ${reason}; retrying in ${formatSeconds(wait)}.`,
+        )
         await this.clock.sleep(wait, deadline.signal)
       }
     }

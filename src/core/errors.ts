@@ -36,3 +36,7 @@ export const unexpectedStack = (error: unknown): string[] =>
   error instanceof Error && !(error instanceof InputError) && !(error instanceof OperationError)
     ? (error.stack ?? error.message).split('\n')
     : []
+
+/** A plan whose steps break their own order (a target's step before the certificate is placed): a bug. */
+export const planBroken = (what: string): Error =>
+  new Error(`The plan broke its own order (${what}): a bug in the action`)

@@ -2,6 +2,7 @@ import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type YAM
 import { InputError, errorMessage } from '../core/errors.ts'
 import { plural, printable } from '../core/text.ts'
 import type { FieldType } from './fields.ts'
+import { yamlErrors } from './yaml-errors.ts'
 
 /**
  * The manifest as YAML: parsed with line numbers, and every problem found in it collected with its
@@ -61,10 +62,16 @@ export function parseManifestYaml(text: string, file: string): { root: YAMLMap |
   const lines = new LineCounter()
   const document = parseDocument(text, { lineCounter: lines, keepSourceTokens: true, uniqueKeys: true })
   const problems = new Problems(file, lines)
-  for (const error of [...document.errors, ...document.warnings]) {
-    // The first line only: what follows is the quoted source, which the line number points to.
-    const message = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? ''
-    problems.add(error.linePos?.[0].line ?? 1, '', `YAML: ${message}`)
+  for (const [line, message] of yamlErrors(document)) problems.add(line, '', message)
+  // The docs promise YAML 1.2's booleans only: under %YAML 1.1, `ca: yes` would read as true.
+  const version = document.directives.yaml
+  if (version.explicit && version.version !== '1.2') {
+    const line = text.split('\n').findIndex((each) => each.startsWith('%YAML')) + 1
+    problems.add(
+      line || 1,
+      '',
+      `YAML: %YAML ${version.version} is not read: a manifest is YAML 1.2, whose only booleans are true and false (yes, no, on and off are strings). Remove the %YAML line, and write true or false`,
+    )
   }
   if (problems.list.length > 0) return { root: undefined, problems }
   if (!isMap(document.contents)) {
@@ -86,6 +93,12 @@ export function pairsOf(map: YAMLMap, field: string, problems: Problems): [strin
     pairs.push([key.value, key, pair.value as Node | null])
   }
   return pairs
+}
+
+/** A value as a message quotes it: printable, and at most `max` characters, a cut marked with an ellipsis. */
+export function shown(value: string, max = 60): string {
+  const text = printable(value)
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }
 
 /** What a field's value is for a message: `a number`, `a list`. */
@@ -128,11 +141,11 @@ export function valueOf(
     if (type === 'integer' && typeof value === 'number' && Number.isInteger(value)) return value
   }
   const value: unknown = isScalar(node) ? node.value : undefined
-  const shown =
+  const got =
     typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
-      ? ` (${printable(String(value)).slice(0, 20)})`
+      ? ` (${shown(String(value), 30)})`
       : ''
-  problems.add(at, field, `must be ${EXPECTED[type]}, got ${kindOf(node)}${shown}`)
+  problems.add(at, field, `must be ${EXPECTED[type]}, got ${kindOf(node)}${got}`)
   return undefined
 }
 
@@ -162,9 +175,9 @@ export function knownFields<K extends string>(
   }
   const fields: Partial<Record<K, { key: Node | null; value: Node | null }>> = {}
   for (const [name, key, value] of pairsOf(node, path, problems)) {
-    if (name in known) fields[name as K] = { key, value }
-    else
-      problems.add(key, path, `unknown field '${name.slice(0, 40)}' (the fields are: ${Object.keys(known).join(', ')})`)
+    // Own fields only: `toString` or `__proto__` is no field, though `in` finds it on every object.
+    if (Object.hasOwn(known, name)) fields[name as K] = { key, value }
+    else problems.add(key, path, `unknown field '${shown(name)}' (the fields are: ${Object.keys(known).join(', ')})`)
   }
   for (const name of required) if (!fields[name]) problems.add(node, `${path}.${name}`, 'is required')
   return fields

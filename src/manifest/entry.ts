@@ -1,9 +1,9 @@
 import type { Node } from 'yaml'
 import { registerPemSecrets, registerSecret } from '../action/secrets.ts'
 import type { CheckedCertificate } from '../certificate/check.ts'
-import type { CertificateSpec, PemInput } from '../certificate/spec.ts'
+import { KeyMismatchError, type CertificateSpec, type PemInput } from '../certificate/spec.ts'
 import { isCertificateName } from '../cloudflare/values.ts'
-import { checkAndMask } from '../upload/check.ts'
+import { checkAndMask } from '../spec/check.ts'
 import { Problems, knownFields, valueOf } from './document.ts'
 import { ENTRY_FIELDS, REQUIRED_ENTRY_FIELDS, type EntryField } from './fields.ts'
 import { readManifestPath, readVariable, type ManifestContext } from './sources.ts'
@@ -138,6 +138,16 @@ export function checkEntry(
   if (passphrase) spec.privateKeyPassphrase = passphrase
   if (apiShield) spec.apiShield = apiShield
   if (wrangler) spec.wrangler = wrangler
-  const checked = problems.collect(node, path, () => checkAndMask(spec, context))
+  // A key that fits no certificate is the key's line: after a renewal, its secret is what is stale.
+  const keyField: EntryField = keyEnv !== undefined ? 'private-key-env' : 'private-key-path'
+  const checked = problems.collect(node, path, () => {
+    try {
+      return checkAndMask(spec, context)
+    } catch (error) {
+      if (!(error instanceof KeyMismatchError)) throw error
+      problems.add(at(keyField), field(keyField), error.message)
+      return undefined
+    }
+  })
   return checked && { name, line: problems.lineOf(node), spec, checked }
 }

@@ -1,7 +1,7 @@
 import { dirname, relative, sep } from 'node:path'
 import { readTextFile, type FileSubject } from '../certificate/pem-file.ts'
 import { pathInWorkspace } from '../core/workspace-path.ts'
-import { listOf, pairsOf, parseManifestYaml, valueOf } from './document.ts'
+import { listOf, pairsOf, parseManifestYaml, shown, valueOf } from './document.ts'
 import { checkEntry, type ManifestEntry } from './entry.ts'
 import { MANIFEST_FIELDS, MANIFEST_VERSION, REQUIRED_MANIFEST_FIELDS } from './fields.ts'
 import type { ManifestContext } from './sources.ts'
@@ -35,11 +35,11 @@ export function checkManifest(text: string, file: string, context: ManifestConte
   }
   const fields = new Map(pairsOf(root, '', problems).map(([name, key, value]) => [name, { key, value }]))
   for (const [name, { key }] of fields) {
-    if (!(name in MANIFEST_FIELDS)) {
+    if (!Object.hasOwn(MANIFEST_FIELDS, name)) {
       problems.add(
         key,
         '',
-        `unknown field '${name.slice(0, 40)}' (the fields are: ${Object.keys(MANIFEST_FIELDS).join(', ')})`,
+        `unknown field '${shown(name)}' (the fields are: ${Object.keys(MANIFEST_FIELDS).join(', ')})`,
       )
     }
   }

@@ -6,7 +6,7 @@ import { readTextFile, type FileSubject } from '../certificate/pem-file.ts'
 import { pathInWorkspace } from '../core/workspace-path.ts'
 import { InputError } from '../core/errors.ts'
 import { checkConfigExtension } from '../wrangler/settings.ts'
-import { Problems } from './document.ts'
+import { Problems, shown } from './document.ts'
 import { RESERVED_VARIABLE_PREFIXES, VARIABLE_NAME } from './fields.ts'
 
 /** Where an entry's files and secrets come from: files under the workspace, secrets in environment variables. */
@@ -95,11 +95,7 @@ export function readVariable(
   problems: Problems,
 ): string | undefined {
   if (!VARIABLE_NAME.test(name)) {
-    problems.add(
-      at,
-      field,
-      `'${name.slice(0, 40)}' is not an environment variable name: use capital letters, digits and underscores (PAYMENTS_KEY), not starting with a digit.`,
-    )
+    problems.add(at, field, notAVariableName(name, field))
     return undefined
   }
   const reserved = Object.keys(RESERVED_VARIABLE_PREFIXES).find((prefix) => name.startsWith(prefix))
@@ -122,4 +118,24 @@ export function readVariable(
     return undefined
   }
   return value
+}
+
+/**
+ * Why a value is not a variable name, and what to write instead. An expression (`${{ secrets.X }}`)
+ * is the usual mistake: the runner expands expressions in the workflow, never in a file it reads.
+ */
+function notAVariableName(value: string, field: string): string {
+  const key = field.slice(field.lastIndexOf('.') + 1)
+  const expression = /^\$\{\{\s*(?:(secrets|vars|env)\.([A-Za-z_][A-Za-z0-9_]*))?[\s\S]*\}\}$/.exec(value)
+  if (expression) {
+    const variable = expression[2]?.toUpperCase() ?? 'PAYMENTS_KEY'
+    const from = expression[2]
+      ? `\${{ ${expression[1] ?? 'secrets'}.${expression[2]} }}`
+      : '${{ secrets.PAYMENTS_KEY }}'
+    return `'${shown(value)}' is an expression, and expressions are not expanded in a manifest: the value must be the NAME of an environment variable that the step's env: sets. Write ${key}: ${variable} in the manifest, and ${variable}: ${from} under the step's env:.`
+  }
+  const dollar = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(value)?.[1]
+  if (dollar)
+    return `'${shown(value)}' is not expanded in a manifest: write the variable's name alone, ${key}: ${dollar.toUpperCase()}.`
+  return `'${shown(value)}' is not an environment variable name: use capital letters, digits and underscores (PAYMENTS_KEY), not starting with a digit.`
 }

@@ -1,7 +1,9 @@
+import { realpathSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Node } from 'yaml'
 import { parseHostnames, parseZoneId } from '../api-shield/settings.ts'
 import type { BindingTarget, CertificateSpec } from '../certificate/spec.ts'
-import { Problems, knownFields, listOf, valueOf } from './document.ts'
+import { Problems, knownFields, listOf, shown, valueOf } from './document.ts'
 import { loadBinding } from '../wrangler/config.ts'
 import { isBindingName } from '../wrangler/settings.ts'
 import { BINDING_FIELDS, REQUIRED_BINDING_FIELDS, type EntryField } from './fields.ts'
@@ -12,7 +14,7 @@ import { fieldLabel, fileProblem, workspacePath, type ManifestContext } from './
 export type Fields = Partial<Record<EntryField, { key: Node | null; value: Node | null }>>
 
 /** Each Wrangler file and binding the manifest lists so far, with the line and entry that list it. */
-export type SeenBindings = Map<string, { line: number; entry: number }>
+export type SeenBindings = Map<string, { line: number; entry: number; config: string }>
 
 export function readApiShield(
   fields: Fields,
@@ -108,21 +110,23 @@ export function readBindings(
       problems.add(
         bindingAt,
         `${itemPath}.binding`,
-        `'${binding.slice(0, 40)}' is not a binding name: letters, digits, _ and $, not starting with a digit (PAYMENTS_CERT)`,
+        `'${shown(binding)}' is not a binding name: letters, digits, _ and $, not starting with a digit (PAYMENTS_CERT)`,
       )
     } else if (config !== undefined && typeof binding === 'string') {
-      const key = `${config}\n${binding}`
+      // By the file's real path: through a symbolic link or `a/../`, it is still the one file.
+      const key = `${realPath(join(context.workspace, config))}\n${binding}`
       const first = seen.get(key)
+      const same = first && first.config !== config ? ` (the same file as ${first.config})` : ''
       if (first?.entry === entry) {
-        problems.add(item, itemPath, `lists ${config} and ${binding} a second time`)
+        problems.add(item, itemPath, `lists ${config}${same} and ${binding} a second time`)
       } else if (first) {
         problems.add(
           item,
           itemPath,
-          `lists ${config} and ${binding}, as the entry on line ${first.line} does: a binding holds one certificate's id, so two entries would overwrite each other's on every run. Give each entry its own binding`,
+          `lists ${config}${same} and ${binding}, as the entry on line ${first.line} does: a binding holds one certificate's id, so two entries would overwrite each other's on every run. Give each entry its own binding`,
         )
       } else {
-        seen.set(key, { line: problems.lineOf(item), entry })
+        seen.set(key, { line: problems.lineOf(item), entry, config })
         const target = { config, binding }
         const labels = {
           config: fieldLabel(problems, fields.config?.value ?? null, `${itemPath}.config`),
@@ -134,4 +138,13 @@ export function readBindings(
     }
   })
   return targets.length === items.length ? targets : undefined
+}
+
+/** The path with every link resolved; as given when it cannot be (the file's check reports why). */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path)
+  } catch {
+    return path
+  }
 }

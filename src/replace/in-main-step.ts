@@ -1,11 +1,11 @@
-import type { MtlsCertificate } from '../cloudflare/answers.ts'
+import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
 import type { CloudflareApi } from '../cloudflare/client.ts'
 import { errorMessage } from '../core/errors.ts'
 import { log } from '../action/log.ts'
 import { planRetire, plannedReplacement } from './plan.ts'
 import { NO_REPLACE, replaceCandidates, type ReplaceOutcome, type RotationTarget } from './policy.ts'
 import { judgeOlder, readRetireFacts, type RetireReads } from './read.ts'
-import { logReplacements, replaceOlder } from './replace-older.ts'
+import { replaceOlder } from './replace-older.ts'
 import { someOf } from '../core/text.ts'
 import { freeOfWorkers, keptForWorker } from './workers.ts'
 
@@ -29,7 +29,6 @@ export async function planReplace(
         (await keptForWorker(reads.workers, certificate)) ??
         plannedReplacement(certificate, planRetire(await readRetireFacts(reads, certificate, false))),
     )
-    logReplacements(replacements)
     if (!atEndOfJob) return { replacements, candidates: [] }
     return { replacements, candidates: await freeOfWorkers(reads.workers, replaceCandidates(listing, target)) }
   } catch (error) {
@@ -52,7 +51,6 @@ export async function replaceInStep(
 ): Promise<ReplaceOutcome> {
   try {
     const replacements = await replaceOlder(reads, listing ?? (await reads.api.listCertificates()), target)
-    logReplacements(replacements)
     return { replacements, candidates: [] }
   } catch (error) {
     log.warning(

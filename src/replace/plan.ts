@@ -1,7 +1,8 @@
 import { planRelease, type HostnameRelease, type ReleasePlan } from '../api-shield/plan.ts'
-import type { Association, MtlsCertificate } from '../cloudflare/answers.ts'
+import type { Association, MtlsCertificate } from '../cloudflare/mtls/answers.ts'
 import { isCertificateId, parseTime } from '../cloudflare/values.ts'
 import { plural } from '../core/text.ts'
+import type { Cell } from '../core/report.ts'
 import { holdsTarget, sameNameCertificates, type Replacement, type RotationTarget } from './policy.ts'
 
 /**
@@ -84,7 +85,10 @@ export type RetirePlan = {
  * Cloudflare says so). Associations not read, with nothing detached: kept (fail closed).
  */
 export function planRetire(facts: RetireFacts): RetirePlan {
-  const release = facts.zone && planRelease(facts.zone.oldHostnames, facts.zone.newServes)
+  const release = facts.zone && {
+    ...planRelease(facts.zone.oldHostnames, facts.zone.newServes),
+    zoneId: facts.zone.zoneId,
+  }
   const base = release ? { release } : {}
   if (facts.zone && release && release.keep.length > 0) {
     const them = pronoun(release.keep)
@@ -150,17 +154,20 @@ export function describeServices(associations: readonly Association[]): string {
 export function plannedReplacement(certificate: MtlsCertificate, plan: RetirePlan): Replacement {
   const hostnames = plan.release && { ...plan.release, applied: false }
   const base = { ...describe(certificate), ...(hostnames ? { hostnames } : {}) }
-  const reason = `${detachNote(hostnames)}${plan.reason}`
+  const reason = plan.reason
   return plan.action === 'keep'
     ? { ...base, action: 'kept', reason, warn: true }
-    : { ...base, action: 'would delete', reason, warn: false }
+    : { ...base, action: 'delete', reason, warn: false }
 }
 
-/** The start of a reason when hostnames move: "detached a (the new CA serves it); ", or "would detach …". */
-export function detachNote(release: HostnameRelease | undefined): string {
-  if (!release || release.detach.length === 0) return ''
-  const verb = release.applied ? 'detached' : 'would detach'
-  return `${verb} ${release.detach.join(', ')} (the new CA serves ${pronoun(release.detach)}); `
+/**
+ * What goes before a reason when hostnames move, as neutral cells the renderer words: "detached a
+ * (the new CA serves it); ", or, planned, "would detach …".
+ */
+export function detachNote(release: HostnameRelease | undefined): Cell[] {
+  if (!release || release.detach.length === 0) return []
+  const rest = ` ${release.detach.join(', ')} (the new CA serves ${pronoun(release.detach)}); `
+  return [{ verb: 'detach', done: release.applied, form: 'past', rest }]
 }
 
 const pronoun = (hostnames: readonly string[]): string => (hostnames.length === 1 ? 'it' : 'them')

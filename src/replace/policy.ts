@@ -1,7 +1,7 @@
 import { isCertificateId, isCustom, parseTime } from '../cloudflare/values.ts'
 import type { HostnameRelease } from '../api-shield/plan.ts'
 import { leafCertificate } from '../certificate/facts.ts'
-import type { MtlsCertificate } from '../cloudflare/answers.ts'
+import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
 
 /**
  * `replace`'s policy: which other certificates of the same name are older, and so replaced once the
@@ -12,8 +12,8 @@ import type { MtlsCertificate } from '../cloudflare/answers.ts'
 export interface Replacement {
   id: string
   uploadedOn?: string
-  /** `not checked`: the time limit ran out first; kept. */
-  action: 'deleted' | 'kept' | 'would delete' | 'already gone' | 'not checked'
+  /** `delete`: planned (a dry run); `not checked`: the time limit ran out first, so kept. */
+  action: 'deleted' | 'kept' | 'delete' | 'already gone' | 'not checked'
   reason: string
   /** A kept certificate the user should look at. */
   warn: boolean

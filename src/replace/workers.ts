@@ -1,5 +1,5 @@
 import { log } from '../action/log.ts'
-import type { MtlsCertificate } from '../cloudflare/answers.ts'
+import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
 import type { CloudflareApi } from '../cloudflare/client.ts'
 import { keepBoundCertificates, readWorkerBindings, type WorkerBindings } from '../wrangler/workers.ts'
 import { describe } from './plan.ts'
@@ -55,4 +55,17 @@ export async function keptForWorker(
 export async function freeOfWorkers(check: WorkerCheck | undefined, ids: readonly string[]): Promise<string[]> {
   if (!check || ids.length === 0) return [...ids]
   return keepBoundCertificates(await check(), ids).free
+}
+
+/**
+ * One check per scope for a step of many certificates: each is memoised (workerCheck), so the Workers
+ * are read once for every certificate of that scope, check-workers' every Worker once for all of them.
+ */
+export function sharedWorkerChecks(api: CloudflareApi): (scope: WorkerScope) => WorkerCheck | undefined {
+  const checks = new Map<string, WorkerCheck | undefined>()
+  return (scope) => {
+    const key = scope === 'every' ? 'every' : JSON.stringify([...scope].sort())
+    if (!checks.has(key)) checks.set(key, workerCheck(api, scope))
+    return checks.get(key)
+  }
 }

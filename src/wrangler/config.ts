@@ -3,8 +3,16 @@ import { InputError, errorCode } from '../core/errors.ts'
 import { pathInWorkspace } from '../core/workspace-path.ts'
 import { printable } from '../core/text.ts'
 import type { BindingTarget } from '../certificate/spec.ts'
-import { ConfigSyntaxError, isRecord, sectionOf, type CertificateEntry, type ConfigDocument } from './document.ts'
+import {
+  ConfigSyntaxError,
+  DuplicateKeyError,
+  isRecord,
+  sectionOf,
+  type CertificateEntry,
+  type ConfigDocument,
+} from './document.ts'
 import { wranglerParsers } from './parsers.ts'
+import { decodeConfig, hasWideBom, type ConfigEncoding } from './encoding.ts'
 
 /**
  * Loading the Wrangler configurations the inputs name, before any request: each file exists inside the
@@ -30,11 +38,11 @@ export const parseConfig = (config: string, text: string): ConfigDocument =>
   config.toLowerCase().endsWith('.toml') ? wranglerParsers().readToml(text) : wranglerParsers().readJson(text)
 
 /** One configuration file, read and checked: what planBindingEdits needs. */
-export interface LoadedConfig {
+export interface LoadedConfig extends ConfigEncoding {
   target: BindingTarget
   /** Where it is on disk. */
   fullPath: string
-  /** Its text as read, compared again before it is written. */
+  /** Its text as read, without a byte order mark: compared again before it is written. */
   text: string
   document: ConfigDocument
   /** The entries with the target's binding: at the top level and in the environments that have one. */
@@ -53,11 +61,16 @@ export function loadBinding(workspace: string, target: BindingTarget, labels = I
   const what = labels.config
   const fullPath = pathInWorkspace({ label: what, relativeTo: 'the repository root' }, target.config, workspace)
   const shown = `'${printable(target.config)}'`
-  const text = readConfig(what, target.config, fullPath)
+  const { text, ...encoding } = readConfig(what, target.config, fullPath)
   let document: ConfigDocument
   try {
     document = parseConfig(target.config, text)
   } catch (error) {
+    if (error instanceof DuplicateKeyError) {
+      throw new InputError(
+        `${what}: ${shown} line ${error.line}: "${printable(error.key)}" is written twice (also on line ${error.firstLine}) in ${printable(pathText(error.path.slice(0, -1)))}, and wrangler reads only the last one: remove the one that is out of date, so that the file says one thing.`,
+      )
+    }
     if (!(error instanceof ConfigSyntaxError)) throw error
     throw new InputError(
       `${what}: ${shown} cannot be parsed, line ${error.line}, column ${error.column}: ${printable(error.message)}. Fix the file so that wrangler can read it.`,
@@ -68,7 +81,7 @@ export function loadBinding(workspace: string, target: BindingTarget, labels = I
   if (entries.length === 0) {
     throw new InputError(missingBinding(labels.binding, shown, target.binding, document.entries))
   }
-  return { target, fullPath, text, document, entries }
+  return { target, fullPath, text, ...encoding, document, entries }
 }
 
 function missingBinding(what: string, shown: string, binding: string, entries: readonly CertificateEntry[]): string {
@@ -79,7 +92,7 @@ function missingBinding(what: string, shown: string, binding: string, entries: r
   return `${what}: ${shown} has no mtls_certificates entry with binding = "${binding}", at the top level or in any env.<name>: ${has}. Check binding:, or add the entry to the file (mtls_certificates is not inherited by environments).`
 }
 
-function readConfig(what: string, config: string, fullPath: string): string {
+function readConfig(what: string, config: string, fullPath: string): ConfigEncoding & { text: string } {
   const shown = `'${printable(config)}'`
   let size: number
   try {
@@ -99,11 +112,24 @@ function readConfig(what: string, config: string, fullPath: string): string {
   if (size > MAX_CONFIG_BYTES) {
     throw new InputError(`${what}: ${shown} is larger than 1 MiB: check that it is the Wrangler configuration.`)
   }
+  let bytes: Buffer
   try {
-    return readFileSync(fullPath, 'utf8')
+    bytes = readFileSync(fullPath)
   } catch (error) {
     throw new InputError(
       `${what}: ${shown} cannot be read (${errorCode(error) || 'error'}). Check the file's permissions.`,
     )
   }
+  if (hasWideBom(bytes)) {
+    throw new InputError(
+      `${what}: ${shown} is saved as UTF-16 or UTF-32, which wrangler does not read: save it as UTF-8.`,
+    )
+  }
+  return decodeConfig(bytes)
 }
+
+/** `mtls_certificates[0]`, `env.production`, or `the top level` for the root. */
+const pathText = (path: readonly (string | number)[]): string =>
+  path.length === 0
+    ? 'the top level'
+    : path.map((key, index) => (typeof key === 'number' ? `[${key}]` : index === 0 ? key : `.${key}`)).join('')

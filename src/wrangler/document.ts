@@ -43,6 +43,20 @@ export class ConfigSyntaxError extends Error {
   }
 }
 
+/** A key written twice where it matters (JSON only: TOML refuses it as a syntax error). */
+export class DuplicateKeyError extends ConfigSyntaxError {
+  override name = 'DuplicateKeyError'
+  readonly key: string
+  readonly path: ValuePath
+  readonly firstLine: number
+  constructor(key: string, path: ValuePath, firstLine: number, line: number, column: number) {
+    super(`"${key}" is written twice`, line, column)
+    this.key = key
+    this.path = path
+    this.firstLine = firstLine
+  }
+}
+
 /** 1-based line and column of an offset in the text. */
 export function positionOf(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset)

@@ -4,6 +4,7 @@ import { printable } from '../core/text.ts'
 import { wranglerParsers } from './parsers.ts'
 import { parseConfig, type LoadedConfig, type LoadedConfigs } from './config.ts'
 import { isRecord, sectionOf, type ConfigDocument, type ValuePath } from './document.ts'
+import type { ConfigEncoding } from './encoding.ts'
 
 /** Planning the edits (pure): the new text of each file, checked by reading it back as Wrangler would. */
 
@@ -17,7 +18,7 @@ export interface EntryEdit {
 }
 
 /** One file's plan: `changed` false when it already holds the id in every entry (a re-run). */
-export interface FileEdit {
+export interface FileEdit extends ConfigEncoding {
   config: string
   fullPath: string
   binding: string
@@ -56,6 +57,8 @@ function planFile(config: LoadedConfig, id: string): FileEdit {
     entries,
     before: text,
     after,
+    bom: config.bom,
+    encoding: config.encoding,
     changed: after !== text,
   }
 }

@@ -1,13 +1,26 @@
-import { modify, parseTree, getNodeValue, printParseErrorCode, type ParseError } from 'jsonc-parser'
+import {
+  findNodeAtLocation,
+  getNodeValue,
+  modify,
+  parseTree,
+  printParseErrorCode,
+  type Node,
+  type ParseError,
+} from 'jsonc-parser'
 import {
   ConfigSyntaxError,
+  DuplicateKeyError,
   eolOf,
+  isCertificatesPath,
   isRecord,
   positionOf,
   type CertificateEntry,
   type ConfigDocument,
   type ValuePath,
 } from './document.ts'
+
+/** The edit applier of jsonc-parser, for parsers.ts: both formats' edits are text ranges. */
+export { applyEdits } from 'jsonc-parser'
 
 /**
  * wrangler.json and wrangler.jsonc, read as Wrangler reads both: JSON with comments and trailing
@@ -24,13 +37,15 @@ export function readJson(text: string): ConfigDocument {
     const { line, column } = positionOf(text, error?.offset ?? 0)
     throw new ConfigSyntaxError(error ? describe(printParseErrorCode(error.error)) : 'no JSON value', line, column)
   }
+  checkDuplicateKeys(text, tree, [])
   const value: unknown = getNodeValue(tree)
   const entries: CertificateEntry[] = []
   const collect = (path: ValuePath, list: unknown): void => {
     if (!Array.isArray(list)) return
     list.forEach((entry: unknown, index) => {
-      if (!isRecord(entry)) return
-      entries.push(jsonEntry(text, [...path, index], entry))
+      const node = findNodeAtLocation(tree, [...path, index])
+      if (!isRecord(entry) || !node) return
+      entries.push(jsonEntry(text, [...path, index], entry, node))
     })
   }
   if (isRecord(value)) {
@@ -47,13 +62,54 @@ export function readJson(text: string): ConfigDocument {
 /** `CloseBraceExpected` → `close brace expected`. */
 const describe = (code: string): string => code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()
 
-function jsonEntry(text: string, path: ValuePath, entry: Record<string, unknown>): CertificateEntry {
+function jsonEntry(text: string, path: ValuePath, entry: Record<string, unknown>, node: Node): CertificateEntry {
   const { binding, certificate_id: id } = entry
+  const last = node.children?.at(-1)
+  const oneLine = !text.slice(node.offset, node.offset + node.length).includes('\n')
   return {
     ...(typeof binding === 'string' ? { binding } : {}),
     ...(typeof id === 'string' ? { certificateId: id } : {}),
     path,
-    setId: (newId) => modify(text, [...path, 'certificate_id'], newId, { formattingOptions: formattingOf(text) }),
+    setId: (newId) =>
+      // An object on one line stays on one line: the new key goes after its last property.
+      id === undefined && oneLine && last
+        ? [{ offset: last.offset + last.length, length: 0, content: `, "certificate_id": ${JSON.stringify(newId)}` }]
+        : modify(text, [...path, 'certificate_id'], newId, { formattingOptions: formattingOf(text) }),
+  }
+}
+
+/** Whether a key written twice in the object at `path` changes what the action edits. */
+const matters = (path: ValuePath, key: string): boolean =>
+  (path.length === 0 && (key === 'mtls_certificates' || key === 'env')) ||
+  (path.length === 1 && path[0] === 'env') ||
+  (path.length === 2 && path[0] === 'env' && key === 'mtls_certificates') ||
+  (typeof path.at(-1) === 'number' && isCertificatesPath(path.slice(0, -1)))
+
+/**
+ * Refuses a key written twice on the way to a binding (`certificate_id`, `mtls_certificates`, an
+ * environment): wrangler reads the last one, and an edit could change the other.
+ */
+function checkDuplicateKeys(text: string, node: Node, path: ValuePath): void {
+  if (node.type === 'array') {
+    if (isCertificatesPath(path))
+      node.children?.forEach((item, index) => {
+        checkDuplicateKeys(text, item, [...path, index])
+      })
+    return
+  }
+  if (node.type !== 'object') return
+  const seen = new Map<string, number>()
+  for (const property of node.children ?? []) {
+    const [keyNode, value] = property.children ?? []
+    if (keyNode?.type !== 'string' || typeof keyNode.value !== 'string') continue
+    const key = keyNode.value
+    const first = seen.get(key)
+    if (first !== undefined && matters(path, key)) {
+      const { line, column } = positionOf(text, keyNode.offset)
+      throw new DuplicateKeyError(key, [...path, key], positionOf(text, first).line, line, column)
+    }
+    seen.set(key, keyNode.offset)
+    if (value && path.length < 4) checkDuplicateKeys(text, value, [...path, key])
   }
 }
 

@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs'
+import { join } from 'node:path'
 import { InputError } from '../core/errors.ts'
 import { pathInWorkspace } from '../core/workspace-path.ts'
 import { printable } from '../core/text.ts'
@@ -62,9 +64,36 @@ export function getWranglerTargets(
     throw new InputError(`Input 'wrangler-config' lists ${configs.length} files: give at most ${MAX_CONFIGS}.`)
   }
   const targets = [...new Set(configs)].map((config) => ({ config: checkedConfigPath(config, workspace), binding }))
+  refuseSameFile(
+    targets.map((target) => target.config),
+    workspace,
+  )
   // Each file exists, parses and has the binding, before any request; it is read again to be edited.
   loadBindings(workspace, targets)
   return targets
+}
+
+/**
+ * Two lines that reach one file (through a symbolic link, or `a/../`): its id would be written twice,
+ * and the second write would find the file changed. Compared by the real path.
+ */
+function refuseSameFile(configs: readonly string[], workspace: string): void {
+  const seen = new Map<string, string>()
+  for (const config of configs) {
+    let real: string
+    try {
+      real = realpathSync(join(workspace, config))
+    } catch {
+      continue // loadBindings says why it cannot be read
+    }
+    const first = seen.get(real)
+    if (first !== undefined) {
+      throw new InputError(
+        `Input 'wrangler-config' lists '${printable(first)}' and '${printable(config)}', which are the same file (through a symbolic link or ..): list it once.`,
+      )
+    }
+    seen.set(real, config)
+  }
 }
 
 /** The path as the user wrote it, once it is known to be a Wrangler configuration inside the workspace. */

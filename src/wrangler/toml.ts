@@ -2,6 +2,7 @@ import { parse, TomlError } from 'smol-toml'
 import { parseTOML, ParseError, type AST } from 'toml-eslint-parser'
 import {
   ConfigSyntaxError,
+  eolOf,
   isCertificatesPath,
   type CertificateEntry,
   type ConfigDocument,
@@ -118,7 +119,8 @@ function tableEntry(text: string, body: readonly AST.TOMLKeyValue[], path: Value
     const lead = text.slice(lineStart, binding.range[0])
     const indent = /^[ \t]*$/.test(lead) ? lead : ''
     const newline = text.indexOf('\n', binding.range[1])
-    const eol = newline > 0 && text[newline - 1] === '\r' ? '\r\n' : '\n'
+    // The binding's own line ending; on the last line, which has none, the file's.
+    const eol = newline < 0 ? eolOf(text) : text[newline - 1] === '\r' ? '\r\n' : '\n'
     const line = `${indent}certificate_id = ${quoted(id, binding)}`
     return newline < 0
       ? { offset: text.length, length: 0, content: `${eol}${line}` }

@@ -2,7 +2,7 @@ import { OperationError, errorMessage } from '../core/errors.ts'
 import { settleConcurrently } from '../core/concurrency.ts'
 import { printable } from '../core/text.ts'
 import type { CloudflareApi } from '../cloudflare/client.ts'
-import { listWorkerScripts, workerSettings } from '../cloudflare/workers.ts'
+import { listWorkerScripts, workerSettings } from '../cloudflare/workers/scripts.ts'
 import type { LoadedConfigs } from './config.ts'
 import { isRecord, sectionOf } from './document.ts'
 

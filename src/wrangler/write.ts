@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { OperationError, errorCode } from '../core/errors.ts'
 import { printable } from '../core/text.ts'
 import type { BindingEdits } from './edits.ts'
+import { encodeConfig } from './encoding.ts'
 
 /**
  * Writes the planned text of each changed file, atomically: a temporary file beside it, with the
@@ -17,13 +18,14 @@ export function writeBindingEdits(edits: BindingEdits): string[] {
     // Through a symbolic link (inside the workspace, as loading checked), the file it points at.
     const path = realpathSync(file.fullPath)
     const shown = `'${printable(file.config)}'`
-    if (readFileSync(path, 'utf8') !== file.before) {
+    // Compared and written as bytes: a byte order mark, or a byte that is not UTF-8, stays as it was.
+    if (!readFileSync(path).equals(encodeConfig(file.before, file))) {
       throw new OperationError(`${shown} changed while the action ran: certificate_id was not written into it.`)
     }
     const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
     try {
       const mode = statSync(path).mode & 0o7777
-      writeFileSync(temporary, file.after, { mode, flag: 'wx' })
+      writeFileSync(temporary, encodeConfig(file.after, file), { mode, flag: 'wx' })
       chmodSync(temporary, mode)
       renameSync(temporary, path)
     } catch (error) {

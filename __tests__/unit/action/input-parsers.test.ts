@@ -28,6 +28,10 @@ describe('booleans follow YAML 1.2', () => {
     ).toThrow('ca is required')
   })
 
+  it('quotes a long value cut with an ellipsis, never cut unmarked', () => {
+    expect(() => parseBoolean('dry-run', 'true-ish, as in mostly true', false)).toThrow("got 'true-ish, as in mos…'.")
+  })
+
   it.each(['yes', 'no', '1', '0', 'on', 'off', 'tRUE', 'y'])('rejects %s', (value) => {
     expect(() => parseBoolean('dry-run', value, false)).toThrow(
       `Input 'dry-run' must be true or false (YAML 1.2 booleans: true, True, TRUE, false, False, FALSE), got '${value}'.`,

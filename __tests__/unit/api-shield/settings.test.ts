@@ -61,7 +61,7 @@ describe('hostnames', () => {
     ['-api.example.com', "has the label '-api'"],
     ['api_v1.example.com', "has the label 'api_v1'"],
     ['user@api.example.com', 'has a user name'],
-    [`${'a'.repeat(64)}.example.com`, 'has the label'],
+    [`${'a'.repeat(64)}.example.com`, `has the label '${'a'.repeat(62)}…'`],
     [`${'abc.'.repeat(63)}com`, 'is longer than 253 characters'],
   ])('refuses %s: %s', (value, problem) => {
     const message = refusal(() => parseHostnames(value))

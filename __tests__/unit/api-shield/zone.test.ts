@@ -3,12 +3,11 @@ import {
   ASSOCIATION_POLL,
   attachHostnames,
   detachHostnames,
-  plannedAttachment,
   readAttachPlan,
   waitUntilUnused,
 } from '../../../src/api-shield/zone.ts'
 import { planRelease } from '../../../src/api-shield/plan.ts'
-import type { ZoneHostnamesClient } from '../../../src/cloudflare/zone-hostnames.ts'
+import type { ZoneHostnamesClient } from '../../../src/cloudflare/zones/hostnames.ts'
 import { FakeClock } from '../fakes.ts'
 
 const ZONE = '9a7806061c88ada191ed06f989cc3dac'
@@ -60,10 +59,10 @@ describe('attaching the new CA', () => {
 
   it('only reads in a dry run, and reads nothing for a CA not uploaded yet', async () => {
     const z = zone({ [NEW]: [] })
-    const planned = plannedAttachment(z, NEW, ['api.example.com'], await readAttachPlan(z, NEW, ['api.example.com']))
-    expect(planned).toMatchObject({ attached: ['api.example.com'], applied: false })
+    const planned = await readAttachPlan(z, NEW, ['api.example.com'])
+    expect(planned).toMatchObject({ attached: ['api.example.com'] })
     const notUploaded = await readAttachPlan(z, undefined, ['api.example.com'])
-    expect(plannedAttachment(z, undefined, ['api.example.com'], notUploaded).after).toEqual(['api.example.com'])
+    expect(notUploaded.after).toEqual(['api.example.com'])
     expect(z.calls).toEqual([`read ${NEW}`])
   })
   it('fails, detaching nothing, when another run rewrote the list at the same moment', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { MtlsCertificate } from '../../../src/cloudflare/answers.ts'
+import type { MtlsCertificate } from '../../../src/cloudflare/mtls/answers.ts'
 import { buildExpiryReport, flagged, type ExpiryPolicy } from '../../../src/audit/expiry-report.ts'
 import { parseNamePattern } from '../../../src/audit/name-pattern.ts'
 import { generateKey, issueCertificate, type IssuedCertificate } from '../../../test-kit/pki.ts'

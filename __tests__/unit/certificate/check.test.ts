@@ -134,6 +134,8 @@ describe('finding the leaf', () => {
     expect(error.message).toMatch(
       /^The private key \(input 'private-key'\) does not belong to any certificate in input 'certificate' \(CN=test-client; CN=Test Root CA\)/,
     )
+    // A renewal that changed the certificate but not the secret: the message says where to look.
+    expect(error.message).toMatch(/the secret may still hold the previous key: update the secret too\.$/)
   })
 
   it('rejects a CA certificate without a key when ca is false, and a client certificate when ca is true', () => {

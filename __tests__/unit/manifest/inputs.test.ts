@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { InputSource } from '../../../src/action/input-source.ts'
 import { PER_CERTIFICATE_INPUTS, manifestInput } from '../../../src/manifest/inputs.ts'
-import {
-  FORK_NO_SECRETS,
-  forkWithoutSecrets,
-  pullRequestOf,
-  type RunEvent,
-} from '../../../src/manifest/pull-request.ts'
+import { FORK_NO_SECRETS, forkWithoutSecrets, pullRequestOf, type RunEvent } from '../../../src/github/pull-request.ts'
 
 const source = (inputs: Record<string, string>): InputSource => ({ input: (name) => inputs[name] ?? '', env: {} })
 

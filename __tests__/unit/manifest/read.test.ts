@@ -225,6 +225,44 @@ certificates:
     ])
   })
 
+  it('refuses one file and binding in two entries through a symbolic link or a/../, by the real path', () => {
+    for (const [config, link] of [
+      ['../workers/link.jsonc', true],
+      ['../workers/x/../payments/wrangler.jsonc', false],
+    ] as const) {
+      const manifest = `${MANIFEST}  - name: payments-next
+    certificate: certs/payments.pem
+    ca: false
+    private-key-env: PAYMENTS_KEY
+    wrangler:
+      - { config: ${config}, binding: PAYMENTS_CERT }
+`
+      const root = workspace(manifest, { 'workers/x/.keep': '' })
+      if (link) symlinkSync('payments/wrangler.jsonc', join(root, 'workers/link.jsonc'))
+      try {
+        readManifest('deploy/manifest.yml', options(root))
+        expect.unreachable()
+      } catch (error) {
+        const shown = link
+          ? 'workers/link.jsonc (the same file as workers/payments/wrangler.jsonc)'
+          : 'workers/payments/wrangler.jsonc'
+        expect((error as ManifestError).problems).toEqual([
+          expect.stringContaining(
+            `deploy/manifest.yml:20: certificates[2].wrangler[0]: lists ${shown} and PAYMENTS_CERT, as the entry on line 9 does: `,
+          ),
+        ])
+      }
+    }
+  })
+
+  it('refuses a Wrangler file with a key written twice, naming its line, before anything is sent', () => {
+    const config =
+      '{\n  "mtls_certificates": [\n    { "binding": "PAYMENTS_CERT",\n      "binding": "OTHER" }\n  ]\n}\n'
+    expect(problemsOf(MANIFEST, {}, { 'workers/payments/wrangler.jsonc': config })).toEqual([
+      `deploy/manifest.yml:9: certificates[0].wrangler[0].config: 'workers/payments/wrangler.jsonc' line 4: "binding" is written twice (also on line 3) in mtls_certificates[0], and wrangler reads only the last one: remove the one that is out of date, so that the file says one thing.`,
+    ])
+  })
+
   it('names them all in the one error message, so that the annotation lists them', () => {
     const root = workspace('version: 1\ncertificates:\n  - name: a\n  - name: b\n    ca: maybe\n')
     expect(() => readManifest('deploy/manifest.yml', options(root))).toThrow(
@@ -277,12 +315,82 @@ certificates:
     )
   })
 
+  it('refuses the names every object inherits as unknown fields: at the top, in entries, in wrangler items', () => {
+    for (const name of ['toString', 'constructor', '__proto__', 'valueOf', 'isPrototypeOf', 'hasOwnProperty']) {
+      const manifest = MANIFEST.replace('version: 1\n', `version: 1\n${name}: 1\n`)
+        .replace('    replace: true\n', `    replace: true\n    ${name}: x\n`)
+        .replace('binding: PAYMENTS_CERT }', `binding: PAYMENTS_CERT, ${name}: y }`)
+      expect(problemsOf(manifest)).toEqual([
+        `deploy/manifest.yml:2: unknown field '${name}' (the fields are: version, certificates)`,
+        expect.stringMatching(new RegExp(`^deploy/manifest\\.yml:9: certificates\\[0\\]: unknown field '${name}'`)),
+        expect.stringMatching(
+          new RegExp(`^deploy/manifest\\.yml:11: certificates\\[0\\]\\.wrangler\\[0\\]: unknown field '${name}'`),
+        ),
+      ])
+    }
+  })
+
+  it('refuses a %YAML 1.1 directive, under which yes and on would be booleans', () => {
+    const manifest = `%YAML 1.1\n---\n${MANIFEST.replace('ca: false', 'ca: yes').replace('replace: true', 'replace: on')}`
+    expect(problemsOf(manifest)).toEqual([
+      'deploy/manifest.yml:1: YAML: %YAML 1.1 is not read: a manifest is YAML 1.2, whose only booleans are true and false (yes, no, on and off are strings). Remove the %YAML line, and write true or false',
+    ])
+    // Without the directive, yes is a string, as the docs say.
+    expect(problemsOf(MANIFEST.replace('ca: false', 'ca: yes'))).toEqual([
+      expect.stringMatching(
+        /^deploy\/manifest\.yml:5: certificates\[0\]\.ca: must be true or false .*got a string \(yes\)$/,
+      ),
+    ])
+    const root = workspace(`%YAML 1.2\n---\n${MANIFEST}`)
+    expect(readManifest('deploy/manifest.yml', options(root))).toHaveLength(2)
+  })
+
+  it('reports one indentation mistake, a missing list dash or a tab once, with its line and a hint', () => {
+    const indent = problemsOf(MANIFEST.replace('    ca: false\n', '      ca: false\n'))
+    expect(indent).toEqual([
+      "deploy/manifest.yml:4: YAML: Nested mappings are not allowed in compact mappings: a line below this one is indented more than it: is each line indented like the one above it, and does each list item start with '- '? (the lines after it are checked once it is fixed)",
+    ])
+    const dash = problemsOf(MANIFEST.replace('  - name: payments-client', '    name: payments-client'))
+    expect(dash).toEqual([
+      "deploy/manifest.yml:10: YAML: A block sequence may not be used as an implicit map key: this list item follows fields indented more than it: does every item of the list start with '- ', and is each indented like the one above it? (the lines after it are checked once it is fixed)",
+    ])
+    const tabs = problemsOf(
+      MANIFEST.replace('    ca: false\n', '\tca: false\n').replace('    ca: true\n', '\tca: true\n'),
+    )
+    expect(tabs).toEqual([
+      'deploy/manifest.yml:5: YAML: Tabs are not allowed as indentation: tabs cannot indent YAML: use spaces (the lines after it are checked once it is fixed)',
+      'deploy/manifest.yml:12: YAML: Tabs are not allowed as indentation: tabs cannot indent YAML: use spaces',
+    ])
+    const unrelated = problemsOf(
+      'version: 1\ncertificates:\n  - name: a\n    certificate: x\n    name: b\n  ca: false\n',
+    )
+    expect(unrelated).toEqual([
+      expect.stringMatching(/^deploy\/manifest\.yml:5: YAML: Map keys must be unique$/),
+      expect.stringMatching(
+        /^deploy\/manifest\.yml:6: YAML: All mapping items must start at the same column: is this line indented like the one above it\?/,
+      ),
+    ])
+  })
+
+  it('says that an expression is not expanded in a manifest, and what to write instead, never cutting it unmarked', () => {
+    const expression = '${{ secrets.PAYMENTS_CLIENT_KEY_2026Q1 }}'
+    expect(problemsOf(MANIFEST.replace('private-key-env: PAYMENTS_KEY', `private-key-env: ${expression}`))).toEqual([
+      `deploy/manifest.yml:6: certificates[0].private-key-env: '${expression}' is an expression, and expressions are not expanded in a manifest: the value must be the NAME of an environment variable that the step's env: sets. Write private-key-env: PAYMENTS_CLIENT_KEY_2026Q1 in the manifest, and PAYMENTS_CLIENT_KEY_2026Q1: ${expression} under the step's env:.`,
+    ])
+    expect(problemsOf(MANIFEST.replace('private-key-env: PAYMENTS_KEY', 'private-key-env: $PAYMENTS_KEY'))).toEqual([
+      "deploy/manifest.yml:6: certificates[0].private-key-env: '$PAYMENTS_KEY' is not expanded in a manifest: write the variable's name alone, private-key-env: PAYMENTS_KEY.",
+    ])
+    const long = `lower_case_${'x'.repeat(80)}`
+    const [problem] = problemsOf(MANIFEST.replace('private-key-env: PAYMENTS_KEY', `private-key-env: ${long}`))
+    expect(problem).toContain(`'${long.slice(0, 59)}…' is not an environment variable name`)
+  })
+
   it('runs the certificate checks on each entry, naming the entry', () => {
     const other = makeClient('ec')
     const problems = problemsOf(MANIFEST, { PAYMENTS_KEY: other.keyPem })
     expect(problems).toEqual([
       expect.stringMatching(
-        /^deploy\/manifest\.yml:3: certificates\[0\]: The private key \(private-key-env 'PAYMENTS_KEY'\) does not belong/,
+        /^deploy\/manifest\.yml:6: certificates\[0\]\.private-key-env: The private key \(private-key-env 'PAYMENTS_KEY'\) does not belong.* the secret may still hold the previous key: update the secret too\.$/,
       ),
     ])
   })

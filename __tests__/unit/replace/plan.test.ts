@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { describeServices, inUseElsewhere, planRetire, plannedReplacement } from '../../../src/replace/plan.ts'
+import {
+  describeServices,
+  detachNote,
+  inUseElsewhere,
+  planRetire,
+  plannedReplacement,
+} from '../../../src/replace/plan.ts'
 
 /** The one rule for an older certificate, as a dry run shows it and a real run carries it out. */
 
@@ -86,9 +92,12 @@ describe('inUseElsewhere: what Cloudflare still reports after a detach can be it
 })
 
 describe('plannedReplacement', () => {
-  it('says "would" for what a dry run only plans, hostnames included', () => {
+  it('marks what a dry run only plans as planned, hostnames included, for the renderer to word', () => {
     const shown = plannedReplacement(OLD, planRetire({ zone: zone(['api.example.com']), associations: [] }))
-    expect(shown).toMatchObject({ action: 'would delete', warn: false, hostnames: { applied: false } })
-    expect(shown.reason).toMatch(/^would detach api\.example\.com \(the new CA serves it\); /)
+    expect(shown).toMatchObject({ action: 'delete', warn: false, hostnames: { applied: false } })
+    expect(detachNote(shown.hostnames)).toEqual([
+      { verb: 'detach', done: false, form: 'past', rest: ' api.example.com (the new CA serves it); ' },
+    ])
+    expect(shown.reason).not.toMatch(/would/)
   })
 })

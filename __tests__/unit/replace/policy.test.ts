@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { MtlsCertificate } from '../../../src/cloudflare/answers.ts'
+import type { MtlsCertificate } from '../../../src/cloudflare/mtls/answers.ts'
 import {
   RACE_WINDOW_MS,
   holdsTarget,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { MtlsCertificate } from '../../../src/cloudflare/answers.ts'
-import { parseRotations } from '../../../src/replace/saved-rotation.ts'
+import type { MtlsCertificate } from '../../../src/cloudflare/mtls/answers.ts'
 import { combinedScope, freeOfWorkers, keptForWorker, type WorkerCheck } from '../../../src/replace/workers.ts'
 import type { WorkerBindings } from '../../../src/wrangler/workers.ts'
 
@@ -68,29 +67,5 @@ describe('combinedScope', () => {
     ).toEqual(['a', 'b', 'c'])
     expect(combinedScope([['a'], 'every'])).toBe('every')
     expect(combinedScope([])).toEqual([])
-  })
-})
-
-describe('saved Workers in a rotation', () => {
-  const rotation = {
-    id: OLD,
-    name: 'payments-client',
-    ca: false,
-    issuedAt: 1,
-    uploadedOn: '2026-01-01T00:00:00Z',
-  }
-  it('reads names and every, and refuses anything else (nothing deleted)', () => {
-    expect(parseRotations(JSON.stringify({ ...rotation, workers: ['payments'] }))).toEqual({
-      rotations: [{ target: rotation, workers: ['payments'] }],
-    })
-    expect(parseRotations(JSON.stringify({ ...rotation, workers: 'every' }))).toEqual({
-      rotations: [{ target: rotation, workers: 'every' }],
-    })
-    expect(parseRotations(JSON.stringify(rotation))).toEqual({ rotations: [{ target: rotation }] })
-    for (const workers of [[], ['a/b'], 'all', [1], {}]) {
-      expect(parseRotations(JSON.stringify({ ...rotation, workers }))).toEqual({
-        problem: 'its Workers are not a list of Worker names',
-      })
-    }
   })
 })

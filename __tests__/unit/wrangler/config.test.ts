@@ -1,4 +1,4 @@
-import { symlinkSync } from 'node:fs'
+import { symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadWranglerParsers } from '../../../src/wrangler/parsers.ts'
@@ -68,6 +68,66 @@ describe('loadBindings', () => {
     ],
   ])('refuses an unparsable %s with the line and column', (name, text, message) => {
     expect(loadError({ [name]: text }, name)).toMatch(message)
+  })
+
+  it('reads a file that starts with a UTF-8 byte order mark, as wrangler 4 does, and refuses UTF-16', () => {
+    const files = {
+      'wrangler.toml': '\uFEFF[[mtls_certificates]]\nbinding = "PAYMENTS_CERT"\n',
+      'wrangler.json': '\uFEFF{ "mtls_certificates": [{ "binding": "PAYMENTS_CERT" }] }',
+      'wrangler.jsonc': '\uFEFF// payments\n{ "mtls_certificates": [{ "binding": "PAYMENTS_CERT" }] }',
+    }
+    const workspace = makeWorkspace(files)
+    for (const config of Object.keys(files)) {
+      const [loaded] = loadBindings(workspace, [{ config, binding: 'PAYMENTS_CERT' }])
+      expect(loaded).toMatchObject({ bom: true, encoding: 'utf8' })
+      expect(loaded?.text.startsWith('\uFEFF')).toBe(false)
+      expect(loaded?.entries).toHaveLength(1)
+    }
+    const utf16 = makeWorkspace()
+    writeFileSync(join(utf16, 'wrangler.toml'), Buffer.from('\uFEFFname = "a"\n', 'utf16le'))
+    expect(() => loadBindings(utf16, [{ config: 'wrangler.toml', binding: 'PAYMENTS_CERT' }])).toThrow(
+      /^Input 'wrangler-config': 'wrangler.toml' is saved as UTF-16 or UTF-32, which wrangler does not read: save it as UTF-8\.$/,
+    )
+  })
+
+  it('refuses a key written twice on the way to a binding, with the line and the fix, as wrangler reads the last', () => {
+    const id = (n: number) => `"certificate_id": "${String(n).repeat(8)}-1111-4111-8111-111111111111"`
+    expect(
+      loadError(
+        {
+          'wrangler.json': `{\n  "mtls_certificates": [\n    { "binding": "PAYMENTS_CERT", ${id(1)},\n      ${id(2)} }\n  ]\n}\n`,
+        },
+        'wrangler.json',
+      ),
+    ).toBe(
+      `Input 'wrangler-config': 'wrangler.json' line 4: "certificate_id" is written twice (also on line 3) in mtls_certificates[0], and wrangler reads only the last one: remove the one that is out of date, so that the file says one thing.`,
+    )
+    expect(
+      loadError(
+        {
+          'wrangler.jsonc':
+            '{\n  "mtls_certificates": [{ "binding": "PAYMENTS_CERT" }],\n  // old\n  "mtls_certificates": [{ "binding": "PAYMENTS_CERT" }],\n}\n',
+        },
+        'wrangler.jsonc',
+      ),
+    ).toMatch(
+      /^Input 'wrangler-config': 'wrangler.jsonc' line 4: "mtls_certificates" is written twice \(also on line 2\) in the top level/,
+    )
+    expect(
+      loadError(
+        {
+          'wrangler.json':
+            '{ "env": { "production": { "mtls_certificates": [] }, "production": { "mtls_certificates": [{ "binding": "PAYMENTS_CERT" }] } } }',
+        },
+        'wrangler.json',
+      ),
+    ).toMatch(/line 1: "production" is written twice \(also on line 1\) in env,/)
+    // A key written twice elsewhere changes nothing the action edits: wrangler's business.
+    const workspace = makeWorkspace({
+      'wrangler.json':
+        '{ "name": "a", "name": "b", "vars": { "X": 1, "X": 2 }, "mtls_certificates": [{ "binding": "PAYMENTS_CERT" }] }',
+    })
+    expect(loadBindings(workspace, [{ config: 'wrangler.json', binding: 'PAYMENTS_CERT' }])).toHaveLength(1)
   })
 
   it('refuses a file that is not there, or a directory', () => {

@@ -95,6 +95,14 @@ certificate_id = "${OTHER}"
     expect(inline.after).toBe(`mtls_certificates = [ { binding = "PAYMENTS_CERT", certificate_id = "${NEW}" } ]\n`)
   })
 
+  it('keeps CRLF when the id goes after a binding on the last line, which has no line ending', () => {
+    const file = plan('wrangler.toml', 'name = "p"\r\n[[mtls_certificates]]\r\nbinding = "PAYMENTS_CERT"')
+    expect(file.after).toBe(
+      `name = "p"\r\n[[mtls_certificates]]\r\nbinding = "PAYMENTS_CERT"\r\ncertificate_id = "${NEW}"`,
+    )
+    expect(file.after.replaceAll('\r\n', '')).not.toContain('\n')
+  })
+
   it('edits an inline table over several lines, as TOML 1.1 and wrangler allow', () => {
     const text = `mtls_certificates = [\n  {\n    binding = "PAYMENTS_CERT",\n    certificate_id = "${OLD}",\n  },\n]\n`
     expect(plan('wrangler.toml', text).after).toBe(text.replace(OLD, NEW))
@@ -140,6 +148,17 @@ describe('planBindingEdits on JSON and JSONC', () => {
       (parseJsonc(file.after) as { mtls_certificates: { certificate_id: string }[] }).mtls_certificates[0]
         ?.certificate_id,
     ).toBe(NEW)
+  })
+
+  it('keeps an object on one line on one line: only the key and the id are added', () => {
+    const oneLine = '{ "name": "p", "mtls_certificates": [{ "binding": "PAYMENTS_CERT" }] }\n'
+    expect(plan('wrangler.json', oneLine).after).toBe(
+      `{ "name": "p", "mtls_certificates": [{ "binding": "PAYMENTS_CERT", "certificate_id": "${NEW}" }] }\n`,
+    )
+    const trailing = `{\n  // payments\n  "mtls_certificates": [\n    { "binding": "PAYMENTS_CERT", /* CI */ },\n  ],\n}\n`
+    expect(plan('wrangler.jsonc', trailing).after).toBe(
+      trailing.replace('"PAYMENTS_CERT"', `"PAYMENTS_CERT", "certificate_id": "${NEW}"`),
+    )
   })
 
   it('changes nothing on a re-run', () => {

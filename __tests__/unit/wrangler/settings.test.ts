@@ -38,6 +38,23 @@ function inputError(inputs: Record<string, string>, certificate = CLIENT_WITH_KE
 }
 
 describe('getWranglerTargets', () => {
+  it('refuses one file listed twice through a symbolic link or a/../: compared by its real path', () => {
+    const root = makeWorkspace({ 'apps/api/wrangler.toml': '[[mtls_certificates]]\nbinding = "PAYMENTS_CERT"\n' })
+    symlinkSync('apps/api/wrangler.toml', join(root, 'wrangler.toml'))
+    for (const second of ['wrangler.toml', 'apps/x/../api/wrangler.toml']) {
+      expect(() =>
+        getWranglerTargets(
+          inputSource({ 'wrangler-config': `apps/api/wrangler.toml\n${second}`, binding: 'PAYMENTS_CERT' }),
+          root,
+          CLIENT_WITH_KEY,
+        ),
+      ).toThrow(
+        `Input 'wrangler-config' lists 'apps/api/wrangler.toml' and '${second}', which are the same file (through a symbolic link or ..): list it once.`,
+      )
+    }
+    rmSync(root, { recursive: true, force: true })
+  })
+
   it('reads one target per path, each once, with the binding', () => {
     expect(
       targets({

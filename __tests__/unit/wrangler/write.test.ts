@@ -28,6 +28,34 @@ describe('writeBindingEdits', () => {
     expect(writeBindingEdits(planBindingEdits(loadBindings(workspace, targets), NEW))).toEqual([])
   })
 
+  it('keeps a byte order mark, CRLF and a byte that is not UTF-8: only the id bytes change', () => {
+    const before = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('# Z\xfcrich office, \xa9 2026\r\n[[mtls_certificates]]\r\nbinding = "PAYMENTS_CERT"', 'latin1'),
+    ])
+    const workspace = makeWorkspace()
+    writeFileSync(join(workspace, 'wrangler.toml'), before)
+    const targets = [{ config: 'wrangler.toml', binding: 'PAYMENTS_CERT' }]
+    expect(writeBindingEdits(planBindingEdits(loadBindings(workspace, targets), NEW))).toEqual(['wrangler.toml'])
+    const after = readFileSync(join(workspace, 'wrangler.toml'))
+    expect(after).toEqual(Buffer.concat([before, Buffer.from(`\r\ncertificate_id = "${NEW}"`)]))
+    // The id replaced in place: the same bytes around it.
+    const json = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(
+        `{ // caf\xe9\r\n  "mtls_certificates": [{ "binding": "PAYMENTS_CERT", "certificate_id": "old" }] }`,
+        'latin1',
+      ),
+    ])
+    writeFileSync(join(workspace, 'wrangler.jsonc'), json)
+    writeBindingEdits(
+      planBindingEdits(loadBindings(workspace, [{ config: 'wrangler.jsonc', binding: 'PAYMENTS_CERT' }]), NEW),
+    )
+    expect(readFileSync(join(workspace, 'wrangler.jsonc'))).toEqual(
+      Buffer.from(json.toString('latin1').replace('"old"', `"${NEW}"`), 'latin1'),
+    )
+  })
+
   it('refuses to write over a file that changed after it was read', () => {
     const workspace = makeWorkspace({ 'wrangler.toml': TOML })
     const edits = planBindingEdits(

@@ -1,0 +1,67 @@
+/**
+ * How a step reads, in neutral terms: the renderer (render/) alone turns these into words, so that a
+ * plan and a result are told apart in one place. A target reports each of its steps as plan rows (the
+ * `plan` output, the pull request's table), sections of the job summary, outputs and log lines.
+ */
+
+export const PLAN_ACTIONS = ['upload', 'reuse', 'attach', 'detach', 'write-binding', 'retire', 'keep'] as const
+export type PlanAction = (typeof PLAN_ACTIONS)[number]
+
+/** One row of the plan: one thing to do, or found done. */
+export interface PlanRow {
+  /** The manifest entry's name. */
+  name: string
+  action: PlanAction
+  /** The certificate the row is about (the one uploaded, reused, retired or kept). */
+  id?: string
+  /** API Shield: the hostnames attached or detached. */
+  hostnames?: string[]
+  /** Wrangler: the configuration file, relative to the workspace, and its section (`top level`, `env.staging`). */
+  config?: string
+  section?: string
+  /** write-binding: the certificate id the binding had, and the one it gets. */
+  oldId?: string
+  newId?: string
+  /** Why: `same certificate already in the account`, `in use by api_shield`. */
+  reason?: string
+  /** When it happens, if not now: `end-of-job` (the post step). */
+  when?: 'end-of-job'
+}
+
+/**
+ * A verb the renderer conjugates: done (`attached`; `wrote` in the past form, `written` as a
+ * participle) or planned (`would attach`), with words after it.
+ */
+export interface Verb {
+  verb: 'upload' | 'reuse' | 'attach' | 'detach' | 'write' | 'delete'
+  done: boolean
+  form?: 'past' | 'participle'
+  rest?: string
+}
+
+/** A piece of summary text: plain, an id or name in code, or a verb. */
+export type Cell = string | { code: string } | Verb
+
+/** A part of the job summary: a heading, a table, and paragraphs; sections with one key share a table. */
+export interface Section {
+  key?: string
+  heading?: Cell[]
+  paragraphs?: Cell[][]
+  /** A table cell may be several pieces of text (a verb, then words). */
+  table?: { columns: string[]; rows: (Cell | Cell[])[][] }
+}
+
+export interface LogLine {
+  level: 'info' | 'notice' | 'warning'
+  parts: Cell[]
+}
+
+export interface Report {
+  rows: PlanRow[]
+  sections: Section[]
+  /** The single step's outputs this target sets (action.yml's names); the manifest's per entry. */
+  outputs: Record<string, string | string[]>
+  lines: LogLine[]
+}
+
+export const emptyReport = (): Report => ({ rows: [], sections: [], outputs: {}, lines: [] })

@@ -1,0 +1,94 @@
+import type { InputSource } from '../action/input-source.ts'
+import { log } from '../action/log.ts'
+import { setOutputs } from '../action/outputs.ts'
+import { writeSummary } from '../action/job-summary.ts'
+import { githubRunContext } from '../action/run-context.ts'
+import { OperationError, errorMessage } from '../core/errors.ts'
+import type { Report } from '../core/report.ts'
+import { plural } from '../core/text.ts'
+import { postPlanComment } from '../github/pr-comment.ts'
+import type { EntryPlan } from '../plan/step.ts'
+import { countChanges, planCells } from '../render/plan-table.ts'
+import { manifestSummary, singleSummary } from '../render/summary.ts'
+import type { CheckedEntry } from './make-plan.ts'
+import { certificatesOutput, singleOutputs } from './step-outputs.ts'
+import type { Specs } from './specs.ts'
+
+/** What the pipeline leaves: each entry's report (planned, or as applied), and the entries that failed. */
+export interface Finished {
+  reports: { entry: EntryPlan; report: Report; error?: unknown }[]
+  failed: { entry: CheckedEntry; error: unknown }[]
+  applied: boolean
+}
+
+/**
+ * The result out: the outputs (the single step's as a projection of its one entry), the job summary,
+ * the pull request's comment; then the step fails for an entry that failed, or, with fail-on-changes,
+ * for a plan that holds changes.
+ */
+export async function finishStep(
+  finished: Finished,
+  options: Specs & {
+    source: InputSource
+    prComment: boolean
+    failOnChanges: boolean
+    now: Date
+    progress: { commented: boolean }
+  },
+): Promise<void> {
+  const { manifest, step, source } = options
+  const rows = finished.reports.flatMap(({ report }) => report.rows)
+  const changes = countChanges(rows)
+  const plan = { plan: JSON.stringify(rows), changes: String(changes) }
+  const single = !manifest
+  const [first] = finished.reports
+  if (single) {
+    // Nothing placed, nothing to say: a failure before the certificate is in the account sets no output.
+    if (first && first.report.outputs['certificate-id'] !== undefined) {
+      setOutputs({ ...singleOutputs(first.report, first.error !== undefined), ...plan })
+    }
+    const [failure] = finished.failed
+    if (failure) throw failure.error
+    if (first) {
+      const facts = { daysLeft: first.entry.checked.facts.daysLeft, applied: finished.applied }
+      await writeSummary(singleSummary(first.report, facts, await githubRunContext()))
+    }
+  } else {
+    setOutputs({ certificates: JSON.stringify(certificatesOutput(finished.reports)), ...plan })
+    const failed = finished.failed.map(({ entry, error }) => ({ name: entry.name, error }))
+    for (const { name, error } of failed) log.warning(`Manifest entry '${name}' failed: ${errorMessage(error)}`)
+    await writeSummary(manifestSummary(manifest, step.dryRun, rows, failed))
+  }
+  if (options.prComment) {
+    await postPlanComment({
+      rows,
+      failed: finished.failed.map(({ entry, error }) => ({
+        name: entry.name,
+        ...(entry.line === undefined ? {} : { line: entry.line }),
+        message: errorMessage(error),
+      })),
+      manifestPath: manifest || 'inputs',
+      token: source.input('github-token'),
+      signal: AbortSignal.timeout(step.timeoutSeconds * 1000),
+      event: options.event,
+      now: options.now,
+    })
+    options.progress.commented = true
+  }
+  if (finished.failed.length > 0) {
+    const each = finished.failed.map(
+      ({ entry, error }) => `'${entry.name}' (line ${entry.line ?? 0}): ${errorMessage(error).replace(/\.$/, '')}`,
+    )
+    throw new OperationError(
+      `Manifest ${finished.failed.length === 1 ? 'entry' : 'entries'} failed (${finished.failed.length} of ${finished.reports.length + finished.failed.length - finished.reports.filter((r) => r.error !== undefined).length}): ${each.join('; ')}. The others are done and in the outputs; fix the failed ones and re-run, which reuses what is in place.`,
+    )
+  }
+  if (options.failOnChanges && changes > 0) {
+    const each = rows
+      .filter((row) => row.action !== 'reuse' && row.action !== 'keep')
+      .map((row) => planCells(row).filter(Boolean).join(' '))
+    throw new OperationError(
+      `The account differs from the manifest (fail-on-changes): ${plural(changes, 'change')} planned: ${each.join('; ')}. Apply the manifest (a run without dry-run), or change it to match the account.`,
+    )
+  }
+}
