@@ -24,6 +24,7 @@ import { ACCOUNT_ID, API_TOKEN, clientInputs, makeClient } from '../test-kit/fix
 import { ROOT, inputEnv } from '../test-kit/run-action.ts'
 import { benchAudit } from './bench-audit.ts'
 import { benchManifest } from './bench-manifest.ts'
+import { benchConsumers } from './bench-consumers.ts'
 
 const TARGETS = { ratio: 1.15, distKiB: 1024, rssMiB: 90, requests: 1 }
 const options = parseOrExit('bench', BENCH_USAGE, benchOptions)
@@ -180,6 +181,7 @@ try {
     [`API requests of A per upload:  ${requests}`, `exactly ${TARGETS.requests}`, requests === TARGETS.requests],
     ...(await benchAudit()),
     ...(await benchManifest()),
+    ...(await benchConsumers()),
   ] as const
   console.log('')
   for (const [figure, target, ok] of checks) {

@@ -12,6 +12,7 @@ import {
   scriptSettings,
   type WorkerBinding,
 } from './fake-workers.ts'
+import { FakeEstate } from './fake-estate.ts'
 
 /**
  * A stateful stand-in for Cloudflare's mTLS certificate endpoints, on 127.0.0.1. It checks every
@@ -133,6 +134,7 @@ export class FakeCloudflare {
 
   constructor(options: FakeCloudflareOptions) {
     this.options = options
+    this.estate = new FakeEstate(options.accountId, this.workers, () => this.workerReadsForbidden)
   }
 
   get url(): string {
@@ -194,6 +196,7 @@ export class FakeCloudflare {
   /** Forgets everything between tests: certificates, associations, requests and faults. */
   reset(): void {
     this.workers.clear()
+    this.estate.reset()
     this.workerReadsForbidden = false
     this.certificates.clear()
     this.associations.clear()
@@ -264,6 +267,12 @@ export class FakeCloudflare {
     body: string,
     query = new URLSearchParams(),
   ): [number, string] {
+    if (this.estate.handles(method, path)) {
+      if (!this.authenticated(headers)) return [403, envelope(null, [{ code: 10000, message: 'Authentication error' }])]
+      const answer = this.estate.route(method, path, query, body, headers)
+      this.specViolations.push(...answer.violations)
+      return [answer.status, answer.payload]
+    }
     const workers = matchWorkersPath(path)
     if (workers && method === 'GET') return this.routeWorkers(headers, workers)
     const matched = matchOperation(method, path)
@@ -338,17 +347,12 @@ export class FakeCloudflare {
   readonly workers = new Map<string, WorkerBinding[]>()
   /** Answer every Workers call 403, as for a token without "Workers Scripts: Read". */
   workerReadsForbidden = false
+  /** Deployments and versions, dispatch namespaces, Pages and Hyperdrive (fake-estate.ts). */
+  readonly estate: FakeEstate
 
   /** Deploys (or redeploys) a Worker with these mtls_certificate bindings, as wrangler deploy would. */
   deployWorker(name: string, certificates: Record<string, string> = {}): void {
-    this.workers.set(
-      name,
-      Object.entries(certificates).map(([binding, id]) => ({
-        type: 'mtls_certificate',
-        name: binding,
-        certificate_id: id,
-      })),
-    )
+    this.estate.deployVersions(name, [{ certificates, percentage: 100 }])
   }
 
   private routeWorkers(

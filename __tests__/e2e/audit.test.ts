@@ -348,3 +348,41 @@ describe('the tracking issue', () => {
     )
   })
 })
+
+describe('the audit names the consumers (issue 29)', () => {
+  it('says who breaks: each Worker version, dispatch script, Pages project and Hyperdrive config using an expiring certificate', async () => {
+    const expiring = fake.seed(expiringIn(5).pem, { name: 'payments-client', inUseBy: ['gateway'] })
+    fake.estate.deployVersions('payments-production', [
+      { certificates: { PAYMENTS_CERT: expiring.id }, percentage: 100 },
+    ])
+    fake.estate.dispatchScript('customers', 'acme', { ACME_CERT: expiring.id })
+    fake.estate.pagesProjects.set('shop', { preview: { SHOP_CERT: expiring.id } })
+    fake.estate.hyperdriveConfigs.set('h1', { name: 'orders-db', mtls: { mtls_certificate_id: expiring.id } })
+    const run = await audit({ 'fail-days': '0' })
+    expect(run.exitCode).toBe(0)
+    const inUse = [
+      'Worker payments-production (PAYMENTS_CERT, 100 %)',
+      'dispatch namespace customers, script acme (ACME_CERT)',
+      'Pages project shop (preview, SHOP_CERT)',
+      'Hyperdrive orders-db (client)',
+      'gateway',
+    ]
+    const users = inUse.join(', ')
+    expect(warnings(run)).toEqual([expect.stringContaining(`expires in 5 days`)])
+    expect(warnings(run)[0]).toContain(`in use by ${users}.`)
+    expect(run.summary).toContain(`<td>${users}</td>`)
+    expect(JSON.parse(run.outputs.expiring ?? '')).toMatchObject([{ in_use: inUse }])
+  })
+
+  it('says once what its token may not read, and marks the users as leaving it out rather than "none"', async () => {
+    fake.seed(expiringIn(5).pem, { name: 'payments-client' })
+    fake.estate.forbidden.add('pages')
+    fake.estate.forbidden.add('hyperdrive')
+    const run = await audit({ 'fail-days': '0' })
+    expect(run.exitCode).toBe(0)
+    const unread = warnings(run).filter((w) => w.startsWith('The audit could not read every consumer'))
+    expect(unread).toHaveLength(1)
+    expect(unread[0]).toContain('"Account → Cloudflare Pages → Read", "Account → Hyperdrive → Read"')
+    expect(run.summary).toContain('<td>none found (Pages projects, Hyperdrive configs not read)</td>')
+  })
+})

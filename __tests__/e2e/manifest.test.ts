@@ -183,7 +183,7 @@ describe('the reads a manifest shares', () => {
     expect(errors(run)).toEqual([])
     expect(planOutput(run).filter((row) => row.action === 'retire')).toHaveLength(2)
     expect(scriptLists()).toHaveLength(1)
-    expect(fake.requests.filter((r) => r.path.endsWith('/payments/settings'))).toHaveLength(1)
+    expect(fake.requests.filter((r) => r.path.endsWith('/payments/deployments'))).toHaveLength(1)
   })
 })
 

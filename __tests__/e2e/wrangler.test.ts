@@ -253,16 +253,21 @@ describe('replace keeps a certificate a Worker still binds', () => {
     const run = await mainStep(rotate({}, fixture), { workspace })
     expect(run.exitCode).toBe(0)
     expect(fake.certificates.has(older.id)).toBe(true)
-    // The Workers the file deploys, each read once.
-    expect(workerCalls().sort()).toEqual(
+    // The Workers the file deploys, each read once: what each deploys now, and each version of it.
+    expect(
+      workerCalls()
+        .filter((path) => path.endsWith('/deployments'))
+        .sort(),
+    ).toEqual(
       ['payments', 'payments-production', 'payments-stage']
-        .map((w) => `/client/v4/accounts/${ACCOUNT_ID}/workers/scripts/${w}/settings`)
+        .map((w) => `/client/v4/accounts/${ACCOUNT_ID}/workers/scripts/${w}/deployments`)
         .sort(),
     )
+    expect(workerCalls().filter((path) => path.includes('/versions/'))).toHaveLength(2)
     expect(warnings(run)).toEqual([
-      `Certificate ${older.id} of the same name (uploaded ${LAST_WEEK}): kept, bound by Worker payments (binding PAYMENTS_CERT) and Worker payments-production (binding PAYMENTS_CERT).`,
+      `Certificate ${older.id} of the same name (uploaded ${LAST_WEEK}): kept, used by Worker payments (PAYMENTS_CERT, 100 %) and Worker payments-production (PAYMENTS_CERT, 100 %).`,
     ])
-    expect(run.summary).toContain('bound by Worker payments (binding PAYMENTS_CERT)')
+    expect(run.summary).toContain('used by Worker payments (PAYMENTS_CERT, 100 %)')
     expect(run.outputs['replaced-ids']).toBe('[]')
 
     const id = run.outputs['certificate-id'] ?? ''
@@ -283,7 +288,7 @@ describe('replace keeps a certificate a Worker still binds', () => {
     expect(run.exitCode).toBe(0)
     expect(fake.certificates.has(older.id)).toBe(true)
     expect(fake.requests.some((r) => r.path.endsWith(`/accounts/${ACCOUNT_ID}/workers/scripts`))).toBe(true)
-    expect(warnings(run)).toEqual([expect.stringContaining('bound by Worker deployed-by-name (binding PAYMENTS_CERT)')])
+    expect(warnings(run)).toEqual([expect.stringContaining('used by Worker deployed-by-name (PAYMENTS_CERT, 100 %)')])
   })
 
   it('through dist/, keeps every older certificate when the Workers cannot be read (403), with one warning', async () => {
@@ -313,10 +318,11 @@ describe('replace keeps a certificate a Worker still binds', () => {
     )
     expect(run.exitCode).toBe(0)
     expect(workerCalls().filter((path) => path.endsWith('/workers/scripts'))).toHaveLength(1)
-    expect(workerCalls().filter((path) => path.endsWith('/settings'))).toHaveLength(3)
+    expect(workerCalls().filter((path) => path.endsWith('/deployments'))).toHaveLength(3)
+    expect(workerCalls().filter((path) => path.includes('/versions/'))).toHaveLength(3)
     expect(fake.certificates.has(older.id)).toBe(true)
     expect(JSON.parse(run.outputs['replaced-ids'] ?? '')).toEqual([free.id])
-    expect(warnings(run).join('\n')).toContain('bound by Worker gamma (binding LEGACY_CERT)')
+    expect(warnings(run).join('\n')).toContain('used by Worker gamma (LEGACY_CERT, 100 %)')
   })
 
   it('a dry run reports it, and leaves it out of replace-candidates', async () => {
@@ -327,7 +333,7 @@ describe('replace keeps a certificate a Worker still binds', () => {
     const run = await mainStep(inputs(makeClient('ec'), { replace: 'true', 'dry-run': 'true' }), { workspace })
     expect(run.exitCode).toBe(0)
     expect(JSON.parse(run.outputs['replace-candidates'] ?? '')).toEqual([free.id])
-    expect(run.summary).toContain('bound by Worker payments (binding PAYMENTS_CERT)')
+    expect(run.summary).toContain('used by Worker payments (PAYMENTS_CERT, 100 %)')
     expect(fake.certificates.size).toBe(2)
   })
 
@@ -339,16 +345,23 @@ describe('replace keeps a certificate a Worker still binds', () => {
     const main = await runAction(stepInputs, { workspace })
     expect(main.exitCode).toBe(0)
     expect(savedSteps(main.state)[0]?.data.guards).toEqual([
-      { target: 'workers', saved: { scope: ['payments', 'payments-production', 'payments-stage'] } },
+      {
+        target: 'workers',
+        saved: {
+          scope: ['payments', 'payments-production', 'payments-stage'],
+          consumers: { pages: false, hyperdrive: false, rollbackDeployments: 0 },
+        },
+      },
     ])
     expect(JSON.parse(main.outputs['replace-candidates'] ?? '')).toEqual([older.id])
     fake.requests.length = 0
     const post = await runPostStep(stepInputs, main, { workspace })
     expect(post.exitCode).toBe(0)
     expect(fake.certificates.has(older.id)).toBe(true)
-    expect(workerCalls()).toHaveLength(3)
-    expect(warnings(post).join('\n')).toContain('bound by Worker payments (binding PAYMENTS_CERT)')
-    expect(post.summary).toContain('bound by Worker payments (binding PAYMENTS_CERT)')
+    expect(workerCalls().filter((path) => path.endsWith('/deployments'))).toHaveLength(3)
+    expect(workerCalls().filter((path) => path.includes('/versions/'))).toHaveLength(1)
+    expect(warnings(post).join('\n')).toContain('used by Worker payments (PAYMENTS_CERT, 100 %)')
+    expect(post.summary).toContain('used by Worker payments (PAYMENTS_CERT, 100 %)')
 
     // Once the deploy has moved the Worker, the post step deletes it.
     fake.deployWorker('payments', { PAYMENTS_CERT: main.outputs['certificate-id'] ?? '' })
@@ -363,7 +376,7 @@ describe('replace keeps a certificate a Worker still binds', () => {
     const stepInputs = inputs(makeClient('ec'), { replace: 'true' })
     const main = await mainStep(stepInputs, { workspace })
     const [saved] = savedSteps(main.state)
-    const guards = [{ target: 'workers', saved: { scope: ['../../zones'] } }]
+    const guards = [{ target: 'workers', saved: { ...saved?.data.guards[0]?.saved, scope: ['../../zones'] } }]
     const tampered = {
       ...main,
       ...savedState({ [SAVED_STEPS]: retireSteps([saved?.data.rotation ?? {}], guards) }),

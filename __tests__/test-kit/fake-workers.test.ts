@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createHttpClient } from '../../src/cloudflare/http.ts'
-import { readWorkerBindings } from '../../src/wrangler/workers.ts'
+import { readInventory } from '../../src/consumers/inventory.ts'
 import type { FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import { ACCOUNT_ID, API_TOKEN, startFake } from '../../test-kit/fixtures.ts'
 import { fakeApi } from '../unit/fakes.ts'
@@ -56,15 +56,16 @@ describe("the stand-in's Workers calls", () => {
     fake.deployWorker('payments', { PAYMENTS_CERT: OLD, OTHER: '22222222-2222-4222-8222-222222222222' })
     const http = createHttpClient()
     const { api } = fakeApi((request, signal) => http.send(request, signal), { apiBaseUrl: fake.url, maxRetries: 0 })
-    const every = await readWorkerBindings(api, 'every')
-    expect(every).toMatchObject({ known: true, workers: ['payments'] })
-    const named = await readWorkerBindings(api, ['payments', 'payments-staging'])
-    expect(named.known && named.bindings.map((bound) => `${bound.worker}/${bound.binding}`)).toEqual([
-      'payments/PAYMENTS_CERT',
-      'payments/OTHER',
+    const scope = { pages: false, hyperdrive: false, rollbackDeployments: 0 }
+    const every = await readInventory(api, { workers: 'every', ...scope })
+    expect(every.unread).toEqual([])
+    const named = await readInventory(api, { workers: ['payments', 'payments-staging'], ...scope })
+    expect(named.consumers.map((consumer) => consumer.description)).toEqual([
+      'Worker payments (PAYMENTS_CERT, 100 %)',
+      'Worker payments (OTHER, 100 %)',
     ])
     fake.workerReadsForbidden = true
-    expect((await readWorkerBindings(api, ['payments'])).known).toBe(false)
+    expect((await readInventory(api, { workers: ['payments'], ...scope })).unread).toHaveLength(1)
     expect(fake.specViolations).toEqual([])
     await http.close()
   })

@@ -51,6 +51,7 @@ const LAYERS: Record<string, number> = {
   'api-shield': 4,
   wrangler: 4,
   github: 4,
+  consumers: 4,
   replace: 5,
   spec: 5,
   plan: 6,

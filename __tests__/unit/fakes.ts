@@ -1,4 +1,4 @@
-import { expect } from 'vitest'
+import { afterAll, expect } from 'vitest'
 import type { ApiSettings, Credentials } from '../../src/cloudflare/settings.ts'
 import type { InputSource } from '../../src/action/input-source.ts'
 import { leafFingerprint } from '../../src/certificate/facts.ts'
@@ -8,7 +8,15 @@ import { type MtlsCertificate, type UploadBody } from '../../src/cloudflare/mtls
 import { answerOf } from '../../src/cloudflare/envelope.ts'
 import { OperationError } from '../../src/core/errors.ts'
 import type { AuditedCertificate } from '../../src/audit/expiry-report.ts'
-import { toTransportError, type HttpRequest, type HttpResponse, type HttpSend } from '../../src/cloudflare/http.ts'
+import {
+  createHttpClient,
+  toTransportError,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpSend,
+} from '../../src/cloudflare/http.ts'
+import type { FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
+import { useStandIn } from '../support/stand-in-hooks.ts'
 import { ACCOUNT_ID, API_TOKEN } from '../../test-kit/fixtures.ts'
 
 /** Typed stand-ins for the unit tests: Cloudflare's answers, a clock that does not wait, fake accounts. */
@@ -204,3 +212,22 @@ type AuthKind = Credentials['kind']
 /** The `result` of an answer as the client reads it, with a token's auth unless said otherwise. */
 export const resultOf = (response: HttpResponse, now: number, method: string, auth: AuthKind = 'token'): unknown =>
   answerOf(response, now, method, auth).result
+
+/** The stand-in for a test file (checked against the OpenAPI after each test), with a client for it: retries off. */
+export function standInApi(): { fake: () => FakeCloudflare; api: () => CloudflareApi } {
+  let fake: FakeCloudflare | undefined
+  let api: CloudflareApi | undefined
+  const http = createHttpClient()
+  useStandIn((started) => {
+    fake = started
+    api = fakeApi((request, signal) => http.send(request, signal), { apiBaseUrl: started.url, maxRetries: 0 }).api
+  })
+  afterAll(async () => {
+    await http.close()
+  })
+  const must = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the stand-in has not started')
+    return value
+  }
+  return { fake: () => must(fake), api: () => must(api) }
+}

@@ -48,6 +48,8 @@ export interface AuditedCertificate {
   inUse?: string[]
   /** When Cloudflare's associations were not all read (too many pages): "at least N associations: …". */
   inUsePartial?: string
+  /** The kinds of consumer the token could not read (`Pages projects not read`): its users leave them out. */
+  usersUnread?: string
 }
 
 export interface ExpiryReport {
@@ -143,8 +145,9 @@ function bySoonestExpiry(a: AuditedCertificate, b: AuditedCertificate): number {
 }
 
 /** What uses it, for the reports: the services, "none", or with a partial read what was read and "at least"; undefined when not read. */
-export function usageText(c: Pick<AuditedCertificate, 'inUse' | 'inUsePartial'>): string | undefined {
+export function usageText(c: Pick<AuditedCertificate, 'inUse' | 'inUsePartial' | 'usersUnread'>): string | undefined {
   if (c.inUse === undefined) return undefined
-  if (!c.inUsePartial) return c.inUse.join(', ') || 'none'
-  return `${c.inUse.join(', ') || 'unknown services'} (${c.inUsePartial})`
+  const notes = [c.inUsePartial, c.usersUnread].filter((note) => note !== undefined)
+  if (notes.length === 0) return c.inUse.join(', ') || 'none'
+  return `${c.inUse.join(', ') || (c.inUsePartial ? 'unknown services' : 'none found')} (${notes.join('; ')})`
 }

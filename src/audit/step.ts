@@ -11,6 +11,7 @@ import { settleConcurrently } from '../core/concurrency.ts'
 import { defaultDependencies, type Dependencies } from '../cloudflare/dependencies.ts'
 import { errorMessage, OperationError } from '../core/errors.ts'
 import { syncExpiryIssue } from './issue.ts'
+import { auditUnreadWarning, readAuditConsumers, withConsumers } from './consumers.ts'
 import { GitHubError } from '../action/github-api.ts'
 import { buildExpiryReport, flagged, type AuditedCertificate, type ExpiryReport } from './expiry-report.ts'
 import { actionInputs } from '../action/input-source.ts'
@@ -62,7 +63,8 @@ async function withUsage(
   report: ExpiryReport,
 ): Promise<{ report: ExpiryReport; usageComplete: boolean }> {
   const wanted = flagged(report)
-  if (wanted.length > 0) log.info(`Reading what uses the expiring and expired certificates (${wanted.length}).`)
+  if (wanted.length === 0) return { report, usageComplete: true }
+  log.info(`Reading what uses the expiring and expired certificates (${wanted.length}).`)
   const results = await settleConcurrently(wanted, USAGE_CONCURRENCY, (c) => api.associationListing(c.id))
   const usage = new Map<string, Pick<AuditedCertificate, 'inUse' | 'inUsePartial'>>()
   const failures: string[] = []
@@ -85,7 +87,11 @@ async function withUsage(
     const inUse = usage.get(c.id)
     return inUse ? { ...c, ...inUse } : c
   })
-  return { report: { ...report, certificates }, usageComplete: failures.length === 0 }
+  // The consumers (Workers, dispatch namespaces, Pages, Hyperdrive) are read once for all of them, after.
+  const inventory = await readAuditConsumers(api)
+  const unread = auditUnreadWarning(inventory)
+  if (unread) log.warning(unread)
+  return { report: withConsumers({ ...report, certificates }, inventory), usageComplete: failures.length === 0 }
 }
 
 function logTotals(report: ExpiryReport): void {

@@ -30,3 +30,37 @@ export const workerScriptsPath = (accountId: string): string => `/accounts/${acc
 
 export const workerSettingsPath = (accountId: string, name: string): string =>
   `${workerScriptsPath(accountId)}/${encodeURIComponent(name)}/settings`
+
+// --- Consumers of a certificate (issue 29): Workers deployments and versions, Workers for Platforms,
+// Pages projects, Hyperdrive configs. Names are checked by the callers; ids encoded here.
+
+const scriptPath = (accountId: string, name: string): string =>
+  `${workerScriptsPath(accountId)}/${encodeURIComponent(name)}`
+
+/** A Worker's deployments, newest first: the first is the one serving. */
+export const workerDeploymentsPath = (accountId: string, name: string): string =>
+  `${scriptPath(accountId, name)}/deployments`
+
+/** One version of a Worker, with its bindings (`resources.bindings`). */
+export const workerVersionPath = (accountId: string, name: string, versionId: string): string =>
+  `${scriptPath(accountId, name)}/versions/${encodeURIComponent(versionId)}`
+
+/** The account's dispatch namespaces (Workers for Platforms); not in the OpenAPI file, see Cloudflare's docs. */
+export const dispatchNamespacesPath = (accountId: string): string =>
+  `/accounts/${accountId}/workers/dispatch/namespaces`
+
+/** The scripts of one dispatch namespace; not in the OpenAPI file either. */
+export const namespaceScriptsPath = (accountId: string, namespace: string): string =>
+  `${dispatchNamespacesPath(accountId)}/${encodeURIComponent(namespace)}/scripts`
+
+/** The bindings of one script of a dispatch namespace. */
+export const namespaceScriptBindingsPath = (accountId: string, namespace: string, name: string): string =>
+  `${namespaceScriptsPath(accountId, namespace)}/${encodeURIComponent(name)}/bindings`
+
+/** One page of the account's Pages projects; page 1 is asked for without the parameter. */
+export const pagesProjectsPath = (accountId: string, page = 1): string =>
+  `/accounts/${accountId}/pages/projects${page === 1 ? '' : `?page=${page}`}`
+
+/** One page of the account's Hyperdrive configs; page 1 is asked for without the parameter. */
+export const hyperdriveConfigsPath = (accountId: string, page = 1): string =>
+  `/accounts/${accountId}/hyperdrive/configs${page === 1 ? '' : `?page=${page}`}`

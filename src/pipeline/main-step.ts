@@ -81,6 +81,7 @@ async function runPipeline(
       replaceWhen: step.replaceWhen,
       workspace: step.workspace,
       checkWorkers: step.checkWorkers,
+      consumers: step.consumers,
       forecast: step.dryRun,
       workerCheck: sharedWorkerChecks(api),
     },

@@ -8,7 +8,7 @@ import { writeSummary } from '../action/job-summary.ts'
 import { log } from '../action/log.ts'
 import { registerSecretInputs } from '../action/secrets.ts'
 import type { Step } from '../plan/step.ts'
-import { sharedWorkerChecks } from '../replace/workers.ts'
+import { NO_OTHER_CONSUMERS, sharedWorkerChecks } from '../replace/workers.ts'
 import { logLines } from '../render/log-lines.ts'
 import { postFailure, postSummary } from '../render/summary.ts'
 import { applyPlan } from './apply-plan.ts'
@@ -37,6 +37,8 @@ export async function runPostStep(dependencies: Dependencies): Promise<void> {
         replaceWhen: 'end-of-job',
         workspace: '',
         checkWorkers: false,
+        // Each saved step names its own consumers.
+        consumers: NO_OTHER_CONSUMERS,
         forecast: false,
         // The Workers of a scope are read once for every step that checks them, on first need.
         workerCheck: sharedWorkerChecks(api),

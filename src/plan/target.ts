@@ -2,7 +2,7 @@ import { planBroken } from '../core/errors.ts'
 import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
 import type { CloudflareApi } from '../cloudflare/client.ts'
 import type { RetireReads } from '../replace/read.ts'
-import type { WorkerCheck, WorkerScope } from '../replace/workers.ts'
+import type { ConsumerOptions, WorkerCheck, WorkerScope } from '../replace/workers.ts'
 import type { Report } from '../core/report.ts'
 import type { CertificateRef, EntryPlan, EntrySteps, Step } from './step.ts'
 
@@ -29,8 +29,10 @@ export interface TargetContext {
   forecast: boolean
   /** The account's certificates as listed once before planning; absent when the plan needs no listing. */
   listing?: readonly MtlsCertificate[]
-  /** The Workers' bindings for a scope, read once for the whole step whatever the number of entries. */
-  workerCheck: (scope: WorkerScope) => WorkerCheck | undefined
+  /** check-consumers' Pages and Hyperdrive, and rollback-deployments: what else keeps an older certificate. */
+  consumers: ConsumerOptions
+  /** What a scope of Workers (and the other consumers) use, read once for the whole step whatever the number of entries. */
+  workerCheck: (scope: WorkerScope, consumers: ConsumerOptions) => WorkerCheck | undefined
   /** The reads that keep an older certificate, from the guards of the entry's use targets. */
   retireReads: RetireReadsOf
 }

@@ -1,33 +1,55 @@
 import { log } from '../action/log.ts'
 import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
 import type { CloudflareApi } from '../cloudflare/client.ts'
-import { keepBoundCertificates, readWorkerBindings, type WorkerBindings } from '../wrangler/workers.ts'
+import { readInventory, type Inventory } from '../consumers/inventory.ts'
+import { keepUsedCertificates, unreadWarning } from '../consumers/keep.ts'
+import { readsAnything, type ConsumerScope } from '../consumers/scope.ts'
 import { describe } from './plan.ts'
 import type { Replacement } from './policy.ts'
 
 /**
- * No Worker left bound to a deleted certificate: before replace judges an older certificate, the
- * bindings of the Workers are read (once per replace run, on first need), and one a Worker binds is
- * kept. Bindings that cannot be read keep every older certificate (fail closed).
+ * Nothing in use deleted: before replace judges an older certificate, the consumers of the account's
+ * certificates are read (consumers/: the Workers' deployed versions, and with check-consumers Pages
+ * projects and Hyperdrive configs), once per replace run, on first need, and one in use is kept.
+ * What cannot be read keeps every older certificate (fail closed), said in one warning.
  */
 
 /** The Workers a rotation checks: those its Wrangler files deploy, every Worker (`check-workers`), or none. */
 export type WorkerScope = readonly string[] | 'every'
 
-/** The bindings, read at most once however often asked; the warning for unknown bindings logged once. */
-export type WorkerCheck = () => Promise<WorkerBindings>
+/** The step-wide consumer settings besides the Workers: check-consumers' other kinds, rollback-deployments. */
+export interface ConsumerOptions {
+  pages: boolean
+  hyperdrive: boolean
+  rollbackDeployments: number
+}
+
+export const NO_OTHER_CONSUMERS: ConsumerOptions = { pages: false, hyperdrive: false, rollbackDeployments: 0 }
+
+/** The inventory, read at most once however often asked; the warning for an unread part logged once. */
+export type WorkerCheck = () => Promise<Inventory>
 
 /** Whether the scope names any Worker: none without Wrangler files and with check-workers off. */
 export const checksWorkers = (scope: WorkerScope): boolean => scope === 'every' || scope.length > 0
 
+/** Whether a rotation reads any consumer: Workers, or the other kinds check-consumers names. */
+export const checksConsumers = (scope: WorkerScope, options: ConsumerOptions = NO_OTHER_CONSUMERS): boolean =>
+  checksWorkers(scope) || options.pages || options.hyperdrive
+
 /** Undefined when there is nothing to check. */
-export function workerCheck(api: CloudflareApi, scope: WorkerScope): WorkerCheck | undefined {
-  if (!checksWorkers(scope)) return undefined
-  let read: Promise<WorkerBindings> | undefined
+export function workerCheck(
+  api: CloudflareApi,
+  scope: WorkerScope,
+  options: ConsumerOptions = NO_OTHER_CONSUMERS,
+): WorkerCheck | undefined {
+  const consumers: ConsumerScope = { workers: scope, ...options }
+  if (!readsAnything(consumers)) return undefined
+  let read: Promise<Inventory> | undefined
   return () =>
-    (read ??= readWorkerBindings(api, scope).then((bindings) => {
-      if (!bindings.known) log.warning(bindings.message)
-      return bindings
+    (read ??= readInventory(api, consumers).then((inventory) => {
+      const warning = unreadWarning(inventory)
+      if (warning) log.warning(warning)
+      return inventory
     }))
 }
 
@@ -37,35 +59,44 @@ export function combinedScope(scopes: readonly WorkerScope[]): WorkerScope {
   return [...new Set(scopes.flatMap((scope) => (scope === 'every' ? [] : scope)))]
 }
 
+/** The other consumer settings of several rotations together: each kind any of them reads, the longest rollback. */
+export const combinedOptions = (options: readonly ConsumerOptions[]): ConsumerOptions => ({
+  pages: options.some((o) => o.pages),
+  hyperdrive: options.some((o) => o.hyperdrive),
+  rollbackDeployments: Math.max(0, ...options.map((o) => o.rollbackDeployments)),
+})
+
 /**
- * The older certificate kept for a Worker, before anything else is read of it; undefined when none
- * binds it. Kept for unknown bindings, it is a line of the log: the one warning has said why.
+ * The older certificate kept for its consumers, before anything else is read of it; undefined when
+ * none uses it. Kept for an unread inventory, it is a line of the log: the one warning has said why.
  */
 export async function keptForWorker(
   check: WorkerCheck | undefined,
   certificate: MtlsCertificate,
 ): Promise<Replacement | undefined> {
   if (!check) return undefined
-  const bindings = await check()
-  const [kept] = keepBoundCertificates(bindings, [certificate.id]).kept
-  return kept && { ...describe(certificate), action: 'kept', reason: kept.reason, warn: bindings.known }
+  const inventory = await check()
+  const [kept] = keepUsedCertificates(inventory, [certificate.id]).kept
+  return kept && { ...describe(certificate), action: 'kept', reason: kept.reason, warn: inventory.unread.length === 0 }
 }
 
-/** The candidates no Worker binds (all of them when there is nothing to check). */
+/** The candidates nothing uses (all of them when there is nothing to check). */
 export async function freeOfWorkers(check: WorkerCheck | undefined, ids: readonly string[]): Promise<string[]> {
   if (!check || ids.length === 0) return [...ids]
-  return keepBoundCertificates(await check(), ids).free
+  return keepUsedCertificates(await check(), ids).free
 }
 
 /**
- * One check per scope for a step of many certificates: each is memoised (workerCheck), so the Workers
+ * One check per scope for a step of many certificates: each is memoised (workerCheck), so the consumers
  * are read once for every certificate of that scope, check-workers' every Worker once for all of them.
  */
-export function sharedWorkerChecks(api: CloudflareApi): (scope: WorkerScope) => WorkerCheck | undefined {
+export function sharedWorkerChecks(
+  api: CloudflareApi,
+): (scope: WorkerScope, consumers: ConsumerOptions) => WorkerCheck | undefined {
   const checks = new Map<string, WorkerCheck | undefined>()
-  return (scope) => {
-    const key = scope === 'every' ? 'every' : JSON.stringify([...scope].sort())
-    if (!checks.has(key)) checks.set(key, workerCheck(api, scope))
+  return (scope, consumers) => {
+    const key = JSON.stringify([scope === 'every' ? 'every' : [...scope].sort(), consumers])
+    if (!checks.has(key)) checks.set(key, workerCheck(api, scope, consumers))
     return checks.get(key)
   }
 }

@@ -8,6 +8,8 @@ import { EMPTY_INPUT_NOTE, parseBoolean, parseChoice, parseInteger } from '../ac
 import { trimmedInputs, type InputSource } from '../action/input-source.ts'
 import { MAX_PEM_BYTES, readPemFile } from '../certificate/pem-file.ts'
 import { registerPemSecrets, registerSecretInputs } from '../action/secrets.ts'
+import { MAX_ROLLBACK_DEPLOYMENTS, parseConsumerKinds } from '../consumers/scope.ts'
+import type { ConsumerOptions } from '../replace/workers.ts'
 
 /** When `replace` deletes: the first is the default. */
 const REPLACE_WHEN = ['end-of-job', 'immediately'] as const
@@ -23,6 +25,8 @@ export interface StepSettings extends ApiSettings {
   workspace: string
   /** check-workers: before replace deletes, read the bindings of every Worker in the account. */
   checkWorkers: boolean
+  /** check-consumers' Pages and Hyperdrive, and rollback-deployments: what else replace reads before it deletes. */
+  consumers: ConsumerOptions
 }
 
 /** Everything the upload step needs, validated: built once by `getSettings`, read everywhere else. */
@@ -94,7 +98,24 @@ export function getStepSettings(source: InputSource): StepSettings {
     replaceWhen: parseChoice('replace-when', read('replace-when'), REPLACE_WHEN),
     dryRun: parseBoolean('dry-run', read('dry-run'), false),
     workspace: workspaceOf(source),
-    checkWorkers: parseBoolean('check-workers', read('check-workers'), false),
+    ...consumerSettings(read),
+  }
+}
+
+/** check-workers and check-consumers (its `workers` is the same as check-workers: true), rollback-deployments. */
+function consumerSettings(read: (name: string) => string): Pick<StepSettings, 'checkWorkers' | 'consumers'> {
+  const kinds = parseConsumerKinds(read('check-consumers'))
+  return {
+    checkWorkers: parseBoolean('check-workers', read('check-workers'), false) || kinds.includes('workers'),
+    consumers: {
+      pages: kinds.includes('pages'),
+      hyperdrive: kinds.includes('hyperdrive'),
+      rollbackDeployments: parseInteger('rollback-deployments', read('rollback-deployments'), {
+        fallback: 0,
+        min: 0,
+        max: MAX_ROLLBACK_DEPLOYMENTS,
+      }),
+    },
   }
 }
 

@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest'
 import type { MtlsCertificate } from '../../../src/cloudflare/mtls/answers.ts'
-import { combinedScope, freeOfWorkers, keptForWorker, type WorkerCheck } from '../../../src/replace/workers.ts'
-import type { WorkerBindings } from '../../../src/wrangler/workers.ts'
+import {
+  checksConsumers,
+  combinedOptions,
+  combinedScope,
+  freeOfWorkers,
+  keptForWorker,
+  type WorkerCheck,
+} from '../../../src/replace/workers.ts'
+import type { Inventory } from '../../../src/consumers/inventory.ts'
 
 const OLD = '11111111-1111-4111-8111-111111111111'
 const FREE = '22222222-2222-4222-8222-222222222222'
 const older = (id: string): MtlsCertificate => ({ id, uploaded_on: '2026-01-01T00:00:00Z' })
 
 /** A check that counts its reads, as workerCheck's callers see it. */
-function check(bindings: WorkerBindings): WorkerCheck & { reads: number } {
+function check(bindings: Inventory): WorkerCheck & { reads: number } {
   const fn = Object.assign(
     () => {
       fn.reads++
@@ -19,10 +26,13 @@ function check(bindings: WorkerBindings): WorkerCheck & { reads: number } {
   return fn
 }
 
-const known: WorkerBindings = {
-  known: true,
-  workers: ['payments'],
-  bindings: [{ worker: 'payments', binding: 'PAYMENTS_CERT', certificateId: OLD }],
+const known: Inventory = {
+  consumers: [{ certificateId: OLD, description: 'Worker payments (PAYMENTS_CERT, 90 %)' }],
+  unread: [],
+}
+const unknown: Inventory = {
+  consumers: [],
+  unread: [{ what: 'Workers', permission: 'p', cause: 'HTTP 403' }],
 }
 
 describe('keptForWorker', () => {
@@ -32,7 +42,7 @@ describe('keptForWorker', () => {
       id: OLD,
       uploadedOn: '2026-01-01T00:00:00Z',
       action: 'kept',
-      reason: 'bound by Worker payments (binding PAYMENTS_CERT)',
+      reason: 'used by Worker payments (PAYMENTS_CERT, 90 %)',
       warn: true,
     })
     expect(await keptForWorker(bound, older(FREE))).toBeUndefined()
@@ -40,8 +50,7 @@ describe('keptForWorker', () => {
   })
 
   it('keeps every certificate when the bindings are unknown, each without its own warning', async () => {
-    const unknown = check({ known: false, message: 'could not read' })
-    const kept = await keptForWorker(unknown, older(FREE))
+    const kept = await keptForWorker(check(unknown), older(FREE))
     expect(kept?.action).toBe('kept')
     expect(kept?.warn).toBe(false)
   })
@@ -50,7 +59,7 @@ describe('keptForWorker', () => {
 describe('freeOfWorkers', () => {
   it('drops the bound candidates, all of them when unknown, and reads nothing for none', async () => {
     expect(await freeOfWorkers(check(known), [OLD, FREE])).toEqual([FREE])
-    expect(await freeOfWorkers(check({ known: false, message: '' }), [OLD, FREE])).toEqual([])
+    expect(await freeOfWorkers(check(unknown), [OLD, FREE])).toEqual([])
     const unread = check(known)
     expect(await freeOfWorkers(unread, [])).toEqual([])
     expect(unread.reads).toBe(0)
@@ -67,5 +76,22 @@ describe('combinedScope', () => {
     ).toEqual(['a', 'b', 'c'])
     expect(combinedScope([['a'], 'every'])).toBe('every')
     expect(combinedScope([])).toEqual([])
+  })
+})
+
+describe('combinedOptions and checksConsumers', () => {
+  it('reads each kind any rotation reads, with the longest rollback', () => {
+    expect(
+      combinedOptions([
+        { pages: true, hyperdrive: false, rollbackDeployments: 1 },
+        { pages: false, hyperdrive: true, rollbackDeployments: 3 },
+      ]),
+    ).toEqual({ pages: true, hyperdrive: true, rollbackDeployments: 3 })
+    expect(combinedOptions([])).toEqual({ pages: false, hyperdrive: false, rollbackDeployments: 0 })
+  })
+  it('checks consumers with Pages or Hyperdrive even without Workers', () => {
+    expect(checksConsumers([])).toBe(false)
+    expect(checksConsumers([], { pages: false, hyperdrive: true, rollbackDeployments: 0 })).toBe(true)
+    expect(checksConsumers(['payments'])).toBe(true)
   })
 })

@@ -85,6 +85,7 @@ describe('getSettings defaults', () => {
       dryRun: false,
       workspace: process.cwd(),
       checkWorkers: false,
+      consumers: { pages: false, hyperdrive: false, rollbackDeployments: 0 },
     })
     expect(DEFAULT_API_BASE_URL).toBe('https://api.cloudflare.com/client/v4')
   })
@@ -103,6 +104,12 @@ describe('getSettings defaults', () => {
     expect(result.replace).toBe(true)
     expect(result.dryRun).toBe(true)
     expect(settings({ 'check-workers': 'true' }).checkWorkers).toBe(true)
+    // check-consumers' workers is check-workers: true; its other kinds and rollback-deployments are read with it.
+    const all = settings({ 'check-consumers': 'workers\npages', 'rollback-deployments': '3' })
+    expect(all.checkWorkers).toBe(true)
+    expect(all.consumers).toEqual({ pages: true, hyperdrive: false, rollbackDeployments: 3 })
+    expect(inputError({ 'check-consumers': 'd1' }).message).toContain("Input 'check-consumers' has 'd1'")
+    expect(inputError({ 'rollback-deployments': '101' }).message).toContain('rollback-deployments')
     expect(settings({}, { GITHUB_WORKSPACE: '/home/runner/work/repo' }).workspace).toBe('/home/runner/work/repo')
   })
 

@@ -1,9 +1,10 @@
 import { ApiError } from '../errors.ts'
 import { isObject } from '../envelope.ts'
+import { listEnd, partialList } from './list-info.ts'
 
 /**
- * The Workers API's answers, as far as this action reads them: the account's scripts, and each
- * script's `mtls_certificate` bindings. Any other shape is an error, never "no Worker binds it".
+ * The Workers API's answers, as far as this action reads them: the account's scripts, and the
+ * `mtls_certificate` bindings read elsewhere (workers/). Any other shape is an error, never "no Worker binds it".
  */
 
 /** An `mtls_certificate` binding of a Worker: its name on `env`, and the certificate it presents. */
@@ -21,31 +22,17 @@ const wrongShape = (message: string): ApiError =>
  */
 export function workerScriptNamesOf(result: unknown, resultInfo?: Record<string, unknown>): string[] {
   if (!Array.isArray(result)) throw wrongShape("Cloudflare's answer is not a list of Worker scripts")
-  const pages = resultInfo?.total_pages
-  if (typeof pages === 'number' && pages > 1) {
+  // Any sign of more (pages left, a count above what came, a marker of another type) refuses the list.
+  const end = listEnd(resultInfo, 1, result.length)
+  if ('partial' in end) throw partialList('Workers', end.partial)
+  if ('nextPage' in end) {
     throw wrongShape(
-      `Cloudflare listed ${result.length} Workers as page 1 of ${pages}, and the others cannot be asked for, so which Workers bind a certificate is unknown`,
+      `Cloudflare listed ${result.length} Workers as page 1 of ${String(resultInfo?.total_pages)}, and the others cannot be asked for, so which Workers bind a certificate is unknown`,
     )
   }
   return result.map((script) => {
     if (!isObject(script) || typeof script.id !== 'string')
       throw wrongShape("Cloudflare's answer is not a list of Worker scripts with their ids")
     return script.id
-  })
-}
-
-/** `GET …/scripts/{name}/settings`: `{bindings: [{type, name, certificate_id?}, …], …}`, the mTLS ones kept. */
-export function certificateBindingsOf(result: unknown): WorkerCertificateBinding[] {
-  const bindings = isObject(result) ? result.bindings : undefined
-  if (!Array.isArray(bindings))
-    throw wrongShape("Cloudflare's answer is not a Worker's settings with a list of bindings")
-  return bindings.flatMap((binding) => {
-    if (!isObject(binding) || typeof binding.type !== 'string')
-      throw wrongShape("Cloudflare's answer is not a list of typed bindings")
-    if (binding.type !== 'mtls_certificate') return []
-    if (typeof binding.name !== 'string' || typeof binding.certificate_id !== 'string') {
-      throw wrongShape("Cloudflare's answer is not an mtls_certificate binding with a name and a certificate_id")
-    }
-    return [{ name: binding.name, certificateId: binding.certificate_id }]
   })
 }

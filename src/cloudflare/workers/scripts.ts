@@ -1,12 +1,10 @@
-import { OperationError } from '../../core/errors.ts'
-import { printable } from '../../core/text.ts'
 import type { CloudflareApi } from '../client.ts'
-import { workerScriptsPath, workerSettingsPath } from '../endpoints.ts'
-import { certificateBindingsOf, workerScriptNamesOf, type WorkerCertificateBinding } from './answers.ts'
+import { workerScriptsPath } from '../endpoints.ts'
+import { workerScriptNamesOf } from './answers.ts'
 
 /**
  * The Workers endpoints this action reads (permission "Account → Workers Scripts → Read"), through the
- * client's retried requests: which Workers the account has, and which certificates each one binds.
+ * client's retried requests: which Workers the account has, (what each serves is read from its deployments: workers/deployments.ts).
  */
 
 /**
@@ -18,21 +16,4 @@ export const isWorkerName = (name: string): boolean => /^[A-Za-z0-9_-]{1,255}$/.
 /** The names of the account's Workers. */
 export function listWorkerScripts(api: CloudflareApi): Promise<string[]> {
   return api.readAccount("list the account's Workers", workerScriptsPath(api.accountId), workerScriptNamesOf)
-}
-
-/** A Worker's mtls_certificate bindings; `absent` when there is no such Worker (404). */
-export function workerSettings(api: CloudflareApi, name: string): Promise<WorkerCertificateBinding[] | 'absent'> {
-  if (!isWorkerName(name)) {
-    return Promise.reject(
-      new OperationError(
-        `Refused to read the settings of Worker '${printable(name)}': it is not a name Cloudflare gives a Worker`,
-      ),
-    )
-  }
-  return api.readAccount<WorkerCertificateBinding[] | 'absent'>(
-    `read the bindings of Worker ${name}`,
-    workerSettingsPath(api.accountId, name),
-    certificateBindingsOf,
-    'absent',
-  )
 }

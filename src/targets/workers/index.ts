@@ -1,7 +1,7 @@
 import { NEW_CERTIFICATE_TEXT, isNew, type CertificateRef, type Step } from '../../plan/step.ts'
 import { placedOf, type UseTarget } from '../../plan/target.ts'
-import { checksWorkers, type WorkerScope } from '../../replace/workers.ts'
-import { isWorkerName } from '../../cloudflare/workers/scripts.ts'
+import { checksConsumers, type WorkerScope } from '../../replace/workers.ts'
+import { savedGuard } from './saved.ts'
 import { loadBindings } from '../../wrangler/config.ts'
 import { planBindingEdits } from '../../wrangler/edits.ts'
 import { writeBindingEdits } from '../../wrangler/write.ts'
@@ -46,19 +46,17 @@ export const workers: UseTarget<undefined, BindingsData> = {
 
   report: (step, outcome) => reportBindings(step, outcome as BindingsDone | undefined),
 
-  // check-workers reads every Worker before a delete, with Wrangler files or without.
+  // check-workers reads every Worker before a delete, with Wrangler files or without; check-consumers
+  // reads Pages and Hyperdrive too.
   retireGuard(_entry, steps: readonly Step<BindingsData>[], context) {
-    const scope = context.checkWorkers ? 'every' : steps[0]?.data.scope
-    return scope !== undefined && checksWorkers(scope) ? { scope } : undefined
+    const scope: WorkerScope = context.checkWorkers ? 'every' : (steps[0]?.data.scope ?? [])
+    return checksConsumers(scope, context.consumers) ? { scope, consumers: context.consumers } : undefined
   },
 
   retireReads(saved, _newId, context) {
-    const scope = (saved as { scope?: unknown } | null)?.scope
-    const valid =
-      scope === 'every' ||
-      (Array.isArray(scope) && scope.length > 0 && scope.every((n) => typeof n === 'string' && isWorkerName(n)))
-    if (!valid) return 'its Workers are not a list of Worker names'
-    const check = context.workerCheck(scope as WorkerScope)
+    const guard = savedGuard(saved)
+    if (typeof guard === 'string') return guard
+    const check = context.workerCheck(guard.scope, guard.consumers)
     return check ? { workers: check } : {}
   },
 }

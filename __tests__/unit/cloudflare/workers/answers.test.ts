@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../../../src/cloudflare/errors.ts'
-import { certificateBindingsOf, workerScriptNamesOf } from '../../../../src/cloudflare/workers/answers.ts'
+import { workerScriptNamesOf } from '../../../../src/cloudflare/workers/answers.ts'
 
 /** The Workers answers are read as what they say or refused: never as "no Worker binds it". */
 
@@ -26,16 +26,13 @@ describe('workerScriptNamesOf', () => {
   })
 })
 
-describe('certificateBindingsOf', () => {
-  it('keeps the mtls_certificate bindings and refuses one without its certificate id', () => {
-    const bindings = [
-      { type: 'kv_namespace', name: 'CACHE' },
-      { type: 'mtls_certificate', name: 'PAYMENTS_CERT', certificate_id: 'b2134436-2555-4acf-be5b-26c48136575e' },
-    ]
-    expect(certificateBindingsOf({ bindings })).toEqual([
-      { name: 'PAYMENTS_CERT', certificateId: 'b2134436-2555-4acf-be5b-26c48136575e' },
-    ])
-    expect(() => certificateBindingsOf({ bindings: [{ type: 'mtls_certificate', name: 'X' }] })).toThrow(ApiError)
-    expect(() => certificateBindingsOf({})).toThrow(ApiError)
+describe('workerScriptNamesOf on a list that may be partial', () => {
+  it('refuses a count above what came and a page marker that is not a number', () => {
+    expect(() => workerScriptNamesOf([{ id: 'payments' }], { count: 1, total_count: 2 })).toThrow(
+      /may be partial \(it counts 2 in all and 1 came\)/,
+    )
+    expect(() => workerScriptNamesOf([{ id: 'payments' }], { page: 1, total_pages: '2' })).toThrow(
+      /page marker total_pages is "2", not a number/,
+    )
   })
 })
