@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadWranglerParsers } from '../../../../src/wrangler/parsers.ts'
 import type { MtlsCertificate, UploadBody } from '../../../../src/cloudflare/mtls/answers.ts'
 import { OperationError } from '../../../../src/core/errors.ts'
 import { findByLeaf, uploadOrAdopt } from '../../../../src/targets/store/upload.ts'
 import { makeClient } from '../../../../test-kit/fixtures.ts'
 import { FakeAccount, fakeApi } from '../../fakes.ts'
+
+// The Wrangler parsers are loaded on demand (src/wrangler/parsers.ts), as the steps load them.
+beforeAll(loadWranglerParsers)
 
 function setup() {
   const account = new FakeAccount()
