@@ -3,6 +3,7 @@ import type { FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import { ACCOUNT_ID, API_TOKEN } from '../../test-kit/fixtures.ts'
 import { generateKey, issueCertificate } from '../../test-kit/pki.ts'
 import { MAX_ENV_STRING_BYTES, leakedSecrets, runAction, savedState } from '../../test-kit/run-action.ts'
+import { SAVED_STEPS, retireSteps } from '../support/saved-steps.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
 
 /**
@@ -37,12 +38,12 @@ describe.runIf(process.env.MTLS_LARGE_TESTS === '1')('1,000 rotations in one pos
         retired.push(fake.seed(older.pem, { name, ca: true, uploadedOn: LAST_YEAR }).id)
       }
     }
-    const saved = JSON.stringify(rotations)
+    const saved = retireSteps(rotations)
     // Inline in the state, this is what Linux refused: the post step never started.
     expect(Buffer.byteLength(saved)).toBeGreaterThan(MAX_ENV_STRING_BYTES)
 
     const inputs = { 'account-id': ACCOUNT_ID, 'api-token': API_TOKEN, 'api-base-url': fake.url }
-    const post = await runAction(inputs, { ...savedState({ rotation: saved }), killAfterMs: 170_000 })
+    const post = await runAction(inputs, { ...savedState({ [SAVED_STEPS]: saved }), killAfterMs: 170_000 })
     expect(post.annotations.filter((a) => a.level !== 'notice')).toEqual([])
     expect(post.exitCode).toBe(0)
     expect(leakedSecrets(post, [API_TOKEN])).toEqual([])
