@@ -5,7 +5,7 @@
  * request. Targets: within 3 s, and each version read exactly once. Returns the rows for bench.ts.
  */
 import { log } from '../src/action/log.ts'
-import { CloudflareApi } from '../src/cloudflare/client.ts'
+import { CloudflareApi } from '../src/cloudflare/mtls/client.ts'
 import { createHttpClient } from '../src/cloudflare/http.ts'
 import { readInventory } from '../src/consumers/inventory.ts'
 import { systemClock } from '../src/core/clock.ts'

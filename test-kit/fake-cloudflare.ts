@@ -13,6 +13,8 @@ import {
   type WorkerBinding,
 } from './fake-workers.ts'
 import { FakeEstate } from './fake-estate.ts'
+import { FakeAccess } from './fake-access.ts'
+import { FakeOriginPull } from './fake-origin-pull.ts'
 
 /**
  * A stateful stand-in for Cloudflare's mTLS certificate endpoints, on 127.0.0.1. It checks every
@@ -195,6 +197,8 @@ export class FakeCloudflare {
 
   /** Forgets everything between tests: certificates, associations, requests and faults. */
   reset(): void {
+    this.access.reset()
+    this.originPull.reset()
     this.workers.clear()
     this.estate.reset()
     this.workerReadsForbidden = false
@@ -289,6 +293,8 @@ export class FakeCloudflare {
       ]
     }
     if (!this.authenticated(headers)) return [403, envelope(null, [{ code: 10000, message: 'Authentication error' }])]
+    const estate = this.routeEstate(method, matched.template, matched.params, query, body)
+    if (estate) return estate
     if (matched.params.zone_id !== undefined) return this.routeZone(method, matched.params.zone_id, query, body)
     if (matched.params.account_id !== this.options.accountId) {
       return [
@@ -339,6 +345,35 @@ export class FakeCloudflare {
       default:
         return [405, envelope(null, [{ code: 10405, message: 'Method not allowed' }])]
     }
+  }
+
+  // --- The rest of the estate: Access mTLS (fake-access.ts) and Authenticated Origin Pulls (fake-origin-pull.ts).
+
+  /** The Access mTLS store, account-wide and per zone. */
+  readonly access = new FakeAccess()
+  /** Authenticated Origin Pulls, zone-level and per hostname. */
+  readonly originPull = new FakeOriginPull()
+
+  /** Answers an Access or origin pull request (for this account and its zones only); undefined for any other path. */
+  private routeEstate(
+    method: string,
+    template: string,
+    params: Record<string, string>,
+    query: URLSearchParams,
+    body: string,
+  ): [number, string] | undefined {
+    if (!template.includes('/access/certificates') && !template.includes('/origin_tls_client_auth')) return undefined
+    const zone = params.zone_id
+    if (
+      zone === undefined ? params.account_id !== this.options.accountId : !(this.options.zoneIds ?? []).includes(zone)
+    )
+      return [
+        403,
+        envelope(null, [{ code: 7003, message: 'Could not route, perhaps your object identifier is invalid?' }]),
+      ]
+    return (
+      this.access.route(method, template, params, query, body) ?? this.originPull.route(method, template, params, body)
+    )
   }
 
   // --- Workers: the account's scripts and their bindings.
@@ -554,9 +589,12 @@ function associationPage(all: readonly unknown[], query: URLSearchParams): strin
 }
 
 function withoutPage(template: string, query: URLSearchParams): URLSearchParams {
-  if (!template.endsWith('{mtls_certificate_id}/associations')) return query
+  // Access lists page with page and per_page (V4PagePaginationArray), which the 2024 description leaves out.
+  const access = template.endsWith('/access/certificates')
+  if (!template.endsWith('{mtls_certificate_id}/associations') && !access) return query
   const rest = new URLSearchParams(query)
   rest.delete('page')
+  if (access) rest.delete('per_page')
   return rest
 }
 

@@ -1,4 +1,4 @@
-import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import { consumersOf, readInventory, unreadSummary, type Inventory } from '../consumers/inventory.ts'
 import { flagged, type ExpiryReport } from './expiry-report.ts'
 

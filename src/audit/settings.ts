@@ -5,10 +5,13 @@ import { parseBoolean, parseInteger } from '../action/input-parsers.ts'
 import { trimmedInputs, type InputSource } from '../action/input-source.ts'
 import { parseNamePattern } from './name-pattern.ts'
 import { registerSecretInputs } from '../action/secrets.ts'
+import { parseZoneIds } from './stores.ts'
 
 /** The audit's inputs, validated: the upload action's API inputs and the audit's own. */
 export interface AuditSettings extends ApiSettings, ExpiryPolicy {
   checkUsage: boolean
+  /** The zones whose Authenticated Origin Pulls certificates are audited too (zone-ids). */
+  zoneIds: string[]
   /** With `issue: true`: the token that keeps the tracking issue. */
   issue?: { token: string }
 }
@@ -31,6 +34,7 @@ export function getAuditSettings(source: InputSource): AuditSettings {
     failDays: parseInteger('fail-days', read('fail-days'), { fallback: 7, min: 0, max: MAX_DAYS }),
     names: parseNames(source.input('names')).map(parseNamePattern),
     checkUsage: parseBoolean('check-usage', read('check-usage'), true),
+    zoneIds: parseZoneIds(source.input('zone-ids')),
   }
   if (parseBoolean('issue', read('issue'), false)) settings.issue = { token: checkIssueToken(token, source) }
   return settings

@@ -6,7 +6,7 @@
 import { auditAnnotations, auditOutputs } from './report.ts'
 import { getAuditSettings, type AuditSettings } from './settings.ts'
 import { renderAuditSummary } from './summary.ts'
-import { CloudflareApi } from '../cloudflare/client.ts'
+import { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import { settleConcurrently } from '../core/concurrency.ts'
 import { defaultDependencies, type Dependencies } from '../cloudflare/dependencies.ts'
 import { errorMessage, OperationError } from '../core/errors.ts'
@@ -20,6 +20,7 @@ import { setOutputs } from '../action/outputs.ts'
 import { githubRunContext, runUrl } from '../action/run-context.ts'
 import { writeSummary } from '../action/job-summary.ts'
 import { plural } from '../core/text.ts'
+import { readStores, withStoreUsage } from './stores.ts'
 
 /** Association reads in flight at once: enough to finish hundreds quickly, few enough not to be rate-limited. */
 const USAGE_CONCURRENCY = 8
@@ -38,9 +39,13 @@ export async function run(dependencies: Dependencies = defaultDependencies()): P
       )
     }
     const now = new Date(dependencies.clock.now())
-    const audited = buildExpiryReport(listing, settings, now)
+    // Access CAs, and the origin pull certificates of zone-ids: by the same thresholds, their hostnames as their use.
+    const stores = await readStores(api, settings.zoneIds)
+    for (const warning of stores.warnings) log.warning(warning)
+    const both = buildExpiryReport([...listing, ...stores.certificates], settings, now)
+    const audited = { ...both, certificates: withStoreUsage(both.certificates, stores.usage) }
     const { report, usageComplete } = settings.checkUsage
-      ? await withUsage(api, audited)
+      ? await withUsage(api, audited, stores.usage)
       : { report: audited, usageComplete: true }
     logTotals(report)
     setOutputs(auditOutputs(report))
@@ -61,10 +66,10 @@ export async function run(dependencies: Dependencies = defaultDependencies()): P
 async function withUsage(
   api: CloudflareApi,
   report: ExpiryReport,
+  known: ReadonlyMap<string, string[]>,
 ): Promise<{ report: ExpiryReport; usageComplete: boolean }> {
-  const wanted = flagged(report)
-  if (wanted.length === 0) return { report, usageComplete: true }
-  log.info(`Reading what uses the expiring and expired certificates (${wanted.length}).`)
+  const wanted = flagged(report).filter((c) => !known.has(c.id))
+  if (wanted.length > 0) log.info(`Reading what uses the expiring and expired certificates (${wanted.length}).`)
   const results = await settleConcurrently(wanted, USAGE_CONCURRENCY, (c) => api.associationListing(c.id))
   const usage = new Map<string, Pick<AuditedCertificate, 'inUse' | 'inUsePartial'>>()
   const failures: string[] = []

@@ -64,3 +64,41 @@ export const pagesProjectsPath = (accountId: string, page = 1): string =>
 /** One page of the account's Hyperdrive configs; page 1 is asked for without the parameter. */
 export const hyperdriveConfigsPath = (accountId: string, page = 1): string =>
   `/accounts/${accountId}/hyperdrive/configs${page === 1 ? '' : `?page=${page}`}`
+
+// --- Access mTLS (Zero Trust) and Authenticated Origin Pulls: src/cloudflare/access/, src/cloudflare/origin-pull/.
+
+/** Where an Access certificate lives: the account, or one zone. */
+export type AccessOwner = { accountId: string } | { zoneId: string }
+
+const ownerPath = (owner: AccessOwner): string =>
+  'zoneId' in owner ? `/zones/${encodeURIComponent(owner.zoneId)}` : `/accounts/${encodeURIComponent(owner.accountId)}`
+
+/** One page of the Access certificates (`page`, `per_page`: Cloudflare's V4 paging). */
+export const accessCertificatesPath = (owner: AccessOwner, page?: number, perPage?: number): string =>
+  `${ownerPath(owner)}/access/certificates${page === undefined ? '' : `?page=${page}&per_page=${perPage ?? 50}`}`
+
+export const accessCertificatePath = (owner: AccessOwner, id: string): string =>
+  `${accessCertificatesPath(owner)}/${encodeURIComponent(id)}`
+
+/** Zone-level Authenticated Origin Pulls: the zone's client certificates (list, POST). */
+export const originPullPath = (zoneId: string): string => `/zones/${encodeURIComponent(zoneId)}/origin_tls_client_auth`
+
+export const originPullCertificatePath = (zoneId: string, id: string): string =>
+  `${originPullPath(zoneId)}/${encodeURIComponent(id)}`
+
+/** Whether zone-level Authenticated Origin Pulls is on (GET, PUT `{enabled}`). */
+export const originPullSettingsPath = (zoneId: string): string => `${originPullPath(zoneId)}/settings`
+
+/** Per-hostname Authenticated Origin Pulls: assignments (PUT `{config}`). */
+export const hostnameOriginPullPath = (zoneId: string): string => `${originPullPath(zoneId)}/hostnames`
+
+/** One hostname's assignment (GET). */
+export const hostnameOriginPullAssignmentPath = (zoneId: string, hostname: string): string =>
+  `${hostnameOriginPullPath(zoneId)}/${encodeURIComponent(hostname)}`
+
+/** Per-hostname client certificates (list, POST). */
+export const hostnameOriginCertificatesPath = (zoneId: string): string =>
+  `${hostnameOriginPullPath(zoneId)}/certificates`
+
+export const hostnameOriginCertificatePath = (zoneId: string, id: string): string =>
+  `${hostnameOriginCertificatesPath(zoneId)}/${encodeURIComponent(id)}`

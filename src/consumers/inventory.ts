@@ -1,4 +1,4 @@
-import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import { errorMessage, OperationError } from '../core/errors.ts'
 import { printable } from '../core/text.ts'
 import { dispatchConsumers, hyperdriveConsumers, pagesConsumers, workerConsumers, type Consumer } from './readers.ts'

@@ -59,3 +59,12 @@ export function combineScopes(scopes: readonly ConsumerScope[]): ConsumerScope {
     rollbackDeployments: Math.max(0, ...scopes.map((scope) => scope.rollbackDeployments)),
   }
 }
+
+/** The step-wide consumer settings besides the Workers: check-consumers' other kinds, rollback-deployments. */
+export interface ConsumerOptions {
+  pages: boolean
+  hyperdrive: boolean
+  rollbackDeployments: number
+}
+
+export const NO_OTHER_CONSUMERS: ConsumerOptions = { pages: false, hyperdrive: false, rollbackDeployments: 0 }

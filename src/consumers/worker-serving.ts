@@ -1,4 +1,4 @@
-import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import { workerDeployments, workerVersionBindings, type WorkerDeployment } from '../cloudflare/workers/deployments.ts'
 import type { WorkerCertificateBinding } from '../cloudflare/workers/answers.ts'
 

@@ -1,4 +1,4 @@
-import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
 import { OperationError } from '../core/errors.ts'
 import type { RetireReads } from '../replace/read.ts'

@@ -1,4 +1,4 @@
-import { CloudflareApi } from '../cloudflare/client.ts'
+import { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import type { Dependencies } from '../cloudflare/dependencies.ts'
 import { actionInputs, trimmedInputs, type InputSource } from '../action/input-source.ts'
 import { parseBoolean } from '../action/input-parsers.ts'

@@ -1,8 +1,9 @@
 import { planBroken } from '../core/errors.ts'
 import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
-import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import type { RetireReads } from '../replace/read.ts'
-import type { ConsumerOptions, WorkerCheck, WorkerScope } from '../replace/workers.ts'
+import type { ConsumerOptions } from '../consumers/scope.ts'
+import type { WorkerCheck, WorkerScope } from '../replace/workers.ts'
 import type { Report } from '../core/report.ts'
 import type { CertificateRef, EntryPlan, EntrySteps, Step } from './step.ts'
 

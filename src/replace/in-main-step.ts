@@ -1,5 +1,5 @@
 import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
-import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import { errorMessage } from '../core/errors.ts'
 import { log } from '../action/log.ts'
 import { planRetire, plannedReplacement } from './plan.ts'
@@ -26,11 +26,14 @@ export async function planReplace(
       listing,
       target,
       async (certificate) =>
-        (await keptForWorker(reads.workers, certificate)) ??
+        (await keptForWorker(reads.workers, certificate, reads.movedByDeploy)) ??
         plannedReplacement(certificate, planRetire(await readRetireFacts(reads, certificate, false))),
     )
     if (!atEndOfJob) return { replacements, candidates: [] }
-    return { replacements, candidates: await freeOfWorkers(reads.workers, replaceCandidates(listing, target)) }
+    return {
+      replacements,
+      candidates: await freeOfWorkers(reads.workers, replaceCandidates(listing, target), reads.movedByDeploy),
+    }
   } catch (error) {
     log.warning(
       `Replace could not be planned: ${errorMessage(error)}. Older certificates named '${target.name}' are left as they were.`,

@@ -1,4 +1,4 @@
-import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import { log } from '../action/log.ts'
 import { replaceOlder } from './replace-older.ts'
 import type { RetireReads } from './read.ts'

@@ -1,6 +1,6 @@
 import { planRelease } from '../api-shield/plan.ts'
 import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
-import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import type { ZoneHostnamesClient } from '../cloudflare/zones/hostnames.ts'
 import { errorMessage } from '../core/errors.ts'
 import { log } from '../action/log.ts'
@@ -15,6 +15,11 @@ export interface RetireReads {
   zone?: { client: ZoneHostnamesClient; newServes: () => Promise<readonly string[]> }
   /** Workers: the bindings that keep an older certificate (replace/workers.ts). */
   workers?: WorkerCheck
+  /**
+   * A plan's forecast of a retire at the end of the job: the Worker bindings the workflow's deploy
+   * moves to the new certificate first (`<worker>\n<binding>`), which then no longer keep an older one.
+   */
+  movedByDeploy?: ReadonlySet<string>
 }
 
 /**

@@ -1,9 +1,9 @@
 import { log } from '../action/log.ts'
 import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
-import type { CloudflareApi } from '../cloudflare/client.ts'
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import { readInventory, type Inventory } from '../consumers/inventory.ts'
 import { keepUsedCertificates, unreadWarning } from '../consumers/keep.ts'
-import { readsAnything, type ConsumerScope } from '../consumers/scope.ts'
+import { NO_OTHER_CONSUMERS, readsAnything, type ConsumerOptions, type ConsumerScope } from '../consumers/scope.ts'
 import { describe } from './plan.ts'
 import type { Replacement } from './policy.ts'
 
@@ -16,15 +16,6 @@ import type { Replacement } from './policy.ts'
 
 /** The Workers a rotation checks: those its Wrangler files deploy, every Worker (`check-workers`), or none. */
 export type WorkerScope = readonly string[] | 'every'
-
-/** The step-wide consumer settings besides the Workers: check-consumers' other kinds, rollback-deployments. */
-export interface ConsumerOptions {
-  pages: boolean
-  hyperdrive: boolean
-  rollbackDeployments: number
-}
-
-export const NO_OTHER_CONSUMERS: ConsumerOptions = { pages: false, hyperdrive: false, rollbackDeployments: 0 }
 
 /** The inventory, read at most once however often asked; the warning for an unread part logged once. */
 export type WorkerCheck = () => Promise<Inventory>
@@ -73,17 +64,24 @@ export const combinedOptions = (options: readonly ConsumerOptions[]): ConsumerOp
 export async function keptForWorker(
   check: WorkerCheck | undefined,
   certificate: MtlsCertificate,
+  moved?: ReadonlySet<string>,
 ): Promise<Replacement | undefined> {
   if (!check) return undefined
   const inventory = await check()
-  const [kept] = keepUsedCertificates(inventory, [certificate.id]).kept
+  const { kept: [kept] = [], afterDeploy: [after] = [] } = keepUsedCertificates(inventory, [certificate.id], moved)
+  if (after) return { ...describe(certificate), action: 'delete', reason: after.reason, warn: false }
   return kept && { ...describe(certificate), action: 'kept', reason: kept.reason, warn: inventory.unread.length === 0 }
 }
 
-/** The candidates nothing uses (all of them when there is nothing to check). */
-export async function freeOfWorkers(check: WorkerCheck | undefined, ids: readonly string[]): Promise<string[]> {
+/** The candidates nothing uses (all of them when there is nothing to check), or only what the deploy moves. */
+export async function freeOfWorkers(
+  check: WorkerCheck | undefined,
+  ids: readonly string[],
+  moved?: ReadonlySet<string>,
+): Promise<string[]> {
   if (!check || ids.length === 0) return [...ids]
-  return keepUsedCertificates(await check(), ids).free
+  const { free, afterDeploy } = keepUsedCertificates(await check(), ids, moved)
+  return [...free, ...afterDeploy.map((after) => after.id)]
 }
 
 /**

@@ -9,7 +9,7 @@ import { trimmedInputs, type InputSource } from '../action/input-source.ts'
 import { MAX_PEM_BYTES, readPemFile } from '../certificate/pem-file.ts'
 import { registerPemSecrets, registerSecretInputs } from '../action/secrets.ts'
 import { MAX_ROLLBACK_DEPLOYMENTS, parseConsumerKinds } from '../consumers/scope.ts'
-import type { ConsumerOptions } from '../replace/workers.ts'
+import type { ConsumerOptions } from '../consumers/scope.ts'
 
 /** When `replace` deletes: the first is the default. */
 const REPLACE_WHEN = ['end-of-job', 'immediately'] as const

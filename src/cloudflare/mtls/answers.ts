@@ -115,17 +115,3 @@ export function certificateOf(result: unknown): MtlsCertificate {
   }
   return certificate
 }
-
-/**
- * The hostnames in a zone association answer. Anything else is refused, not read as "none": the list
- * is written back merged, and a list read wrongly as empty would drop the CA's other hostnames.
- */
-export function hostnamesOf(result: unknown, justUploaded: boolean): string[] {
-  const hostnames = isObject(result) ? result.hostnames : undefined
-  if (justUploaded && isObject(result) && (hostnames === undefined || hostnames === null)) return []
-  if (Array.isArray(hostnames) && hostnames.every((hostname) => typeof hostname === 'string')) return hostnames
-  throw new ApiError("Cloudflare's answer holds no list of hostnames", 200, [], {
-    retryable: false,
-    outcomeUnknown: false,
-  })
-}

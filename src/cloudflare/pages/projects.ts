@@ -1,4 +1,4 @@
-import type { CloudflareApi } from '../client.ts'
+import type { CloudflareApi } from '../mtls/client.ts'
 import { isObject } from '../envelope.ts'
 import { pagesProjectsPath } from '../endpoints.ts'
 import { readAllPages, wrongShape } from '../workers/list-info.ts'

@@ -1,6 +1,6 @@
 import { OperationError } from '../../core/errors.ts'
 import { printable } from '../../core/text.ts'
-import type { CloudflareApi } from '../client.ts'
+import type { CloudflareApi } from '../mtls/client.ts'
 import { isObject } from '../envelope.ts'
 import { workerDeploymentsPath, workerVersionPath } from '../endpoints.ts'
 import { isWorkerName } from './scripts.ts'

@@ -1,4 +1,4 @@
-import type { CloudflareApi } from '../client.ts'
+import type { CloudflareApi } from '../mtls/client.ts'
 import { isObject } from '../envelope.ts'
 import { dispatchNamespacesPath, namespaceScriptBindingsPath, namespaceScriptsPath } from '../endpoints.ts'
 import { isWorkerName } from './scripts.ts'

@@ -1,4 +1,4 @@
-import type { CloudflareApi } from '../client.ts'
+import type { CloudflareApi } from '../mtls/client.ts'
 import { workerScriptsPath } from '../endpoints.ts'
 import { workerScriptNamesOf } from './answers.ts'
 

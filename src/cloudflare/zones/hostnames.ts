@@ -1,4 +1,5 @@
-import { hostnamesOf } from '../mtls/answers.ts'
+import { isObject } from '../envelope.ts'
+import { ApiError } from '../errors.ts'
 import { caHostnamesPath, zoneHostnamesPath } from '../endpoints.ts'
 import type { HttpRequest } from '../http.ts'
 import type { Retries } from '../retry.ts'
@@ -45,4 +46,18 @@ export function zoneHostnamesClient(calls: ZoneCalls, zoneId: string): ZoneHostn
       )
     },
   }
+}
+
+/**
+ * The hostnames in a zone association answer. Anything else is refused, not read as "none": the list
+ * is written back merged, and a list read wrongly as empty would drop the CA's other hostnames.
+ */
+export function hostnamesOf(result: unknown, justUploaded: boolean): string[] {
+  const hostnames = isObject(result) ? result.hostnames : undefined
+  if (justUploaded && isObject(result) && (hostnames === undefined || hostnames === null)) return []
+  if (Array.isArray(hostnames) && hostnames.every((hostname) => typeof hostname === 'string')) return hostnames
+  throw new ApiError("Cloudflare's answer holds no list of hostnames", 200, [], {
+    retryable: false,
+    outcomeUnknown: false,
+  })
 }

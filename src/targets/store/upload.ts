@@ -1,6 +1,6 @@
 import { parseTime } from '../../cloudflare/values.ts'
 import { leafFingerprint } from '../../certificate/facts.ts'
-import type { CloudflareApi } from '../../cloudflare/client.ts'
+import type { CloudflareApi } from '../../cloudflare/mtls/client.ts'
 import type { MtlsCertificate, UploadBody } from '../../cloudflare/mtls/answers.ts'
 import { OperationError } from '../../core/errors.ts'
 import { ApiError, CLOUDFLARE_CODES } from '../../cloudflare/errors.ts'

@@ -60,6 +60,14 @@ describe('planPlacement', () => {
     expect(planPlacement(spec(), checked(), listing.slice(0, 2)).kind).toBe('upload')
     expect(planPlacement(spec(), checked(), []).kind).toBe('upload')
   })
+
+  it('folds the judgement of the copy it reuses into the placement: another name, or the other ca flag', () => {
+    const ours = { id: ID, certificates: fixture.client.pem, name: 'old-name', ca: false }
+    const renamed = planPlacement(spec({ name: 'new-name', replace: true }), checked(), [ours])
+    expect(renamed).toMatchObject({ kind: 'reuse', certificate: ours, mayReplace: false })
+    expect('warning' in renamed ? renamed.warning : '').toContain("named 'old-name', not 'new-name'")
+    expect(() => planPlacement(spec({ ca: true }), checked(), [ours])).toThrow(InputError)
+  })
 })
 
 describe('judgeExisting', () => {

@@ -1,6 +1,6 @@
-import { isCertificateId, refusedId } from './values.ts'
-import { associationsPath, certificatePath, certificatesPath, customCertificatesPath } from './endpoints.ts'
-import { allAssociations, readAssociationPages, type AssociationListing } from './mtls/association-pages.ts'
+import { isCertificateId, refusedId } from '../values.ts'
+import { associationsPath, certificatePath, certificatesPath, customCertificatesPath } from '../endpoints.ts'
+import { allAssociations, readAssociationPages, type AssociationListing } from './association-pages.ts'
 import {
   certificateFrom,
   certificateOf,
@@ -10,12 +10,12 @@ import {
   type MtlsCertificate,
   type UploadBody,
   type Uploaded,
-} from './mtls/answers.ts'
-import type { Answer } from './envelope.ts'
-import { ApiError, CLOUDFLARE_CODES } from './errors.ts'
-import type { EarlierAttempts } from './retry.ts'
-import { CloudflareTransport } from './transport.ts'
-import { zoneHostnamesClient, type ZoneHostnamesClient } from './zones/hostnames.ts'
+} from './answers.ts'
+import type { Answer } from '../envelope.ts'
+import { ApiError, CLOUDFLARE_CODES } from '../errors.ts'
+import type { EarlierAttempts } from '../retry.ts'
+import { CloudflareTransport } from '../transport.ts'
+import { zoneHostnamesClient, type ZoneHostnamesClient } from '../zones/hostnames.ts'
 
 /**
  * The account's mTLS certificate store and API Shield's zone hostnames: each method one endpoint,

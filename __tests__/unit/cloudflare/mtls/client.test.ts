@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import type { ApiSettings } from '../../../src/cloudflare/settings.ts'
-import { htmlTitle } from '../../../src/cloudflare/envelope.ts'
-import { resultOf } from '../fakes.ts'
-import { ApiError, TransportError } from '../../../src/cloudflare/errors.ts'
-import { toTransportError, type HttpResponse, type HttpSend } from '../../../src/cloudflare/http.ts'
-import { ACCOUNT_ID, API_TOKEN } from '../../../test-kit/fixtures.ts'
-import { NOW, failure, fakeApi, html, json, operationError, scriptedSend, success, type Step } from '../fakes.ts'
+import type { ApiSettings } from '../../../../src/cloudflare/settings.ts'
+import { htmlTitle } from '../../../../src/cloudflare/envelope.ts'
+import { resultOf } from '../../fakes.ts'
+import { ApiError, TransportError } from '../../../../src/cloudflare/errors.ts'
+import { toTransportError, type HttpResponse, type HttpSend } from '../../../../src/cloudflare/http.ts'
+import { ACCOUNT_ID, API_TOKEN } from '../../../../test-kit/fixtures.ts'
+import { NOW, failure, fakeApi, html, json, operationError, scriptedSend, success, type Step } from '../../fakes.ts'
 
 const SERVER_TROUBLE =
   'Cloudflare, or a proxy in between, is having trouble: re-run the job later (https://www.cloudflarestatus.com lists incidents).'

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest'
+import { applyAccessPlan, applyAccessStep, emptyAccessResult } from '../../../src/access/apply.ts'
+import type { AccessSpec } from '../../../src/access/plan.ts'
+import type { HttpResponse } from '../../../src/cloudflare/http.ts'
+import { ACCOUNT_ID, makeClient } from '../../../test-kit/fixtures.ts'
+import { failure, fakeApi, json, operationError, scriptedSend, success } from '../fakes.ts'
+
+const NEW = 'b2134436-2555-4acf-be5b-26c48136575e'
+const OLD = 'f174e90a-fafe-4643-bbbc-4a0ed4fc8415'
+const owner = { accountId: ACCOUNT_ID }
+const HOSTS = ['app.example.com']
+const spec = (extra: Partial<AccessSpec> = {}): AccessSpec => ({
+  name: 'partners-ca',
+  certificate: makeClient().ca.pem,
+  hostnames: HOSTS,
+  retire: true,
+  ...extra,
+})
+
+function api(...answers: HttpResponse[]) {
+  const send = scriptedSend(...answers)
+  return { api: fakeApi(send, { maxRetries: 0 }).api, requests: send.requests }
+}
+
+describe('applying an Access plan', () => {
+  it('uploads, attaches and says each step as a line', async () => {
+    const { api: client, requests } = api(
+      success({ id: NEW, name: 'partners-ca' }),
+      success({ id: NEW, associated_hostnames: HOSTS }),
+    )
+    const result = await applyAccessPlan(client, owner, spec(), [
+      { action: 'upload', name: 'partners-ca', hostnames: [] },
+      { action: 'attach', hostnames: HOSTS },
+      { action: 'keep', id: OLD, name: 'old', reason: 'replace is off' },
+    ])
+    expect(result).toMatchObject({ id: NEW, uploaded: true, warnings: [] })
+    expect(result.lines).toEqual([
+      `Uploaded Access CA 'partners-ca' to account ${ACCOUNT_ID} as ${NEW}.`,
+      `Attached app.example.com to Access CA 'partners-ca' (${NEW}).`,
+      `Kept Access CA 'old' (${OLD}): replace is off.`,
+    ])
+    expect(JSON.parse(requests[0]?.body ?? '')).not.toHaveProperty('associated_hostnames')
+  })
+
+  it('reports a refused attach naming the CA that holds the hostnames, and goes no further', async () => {
+    const taken = failure(400, [
+      { code: 12137, message: 'hostname app.example.com is already associated with another certificate' },
+    ])
+    const listing = json(200, {
+      success: true,
+      errors: [],
+      messages: [],
+      result: [{ id: OLD, name: 'old-ca', associated_hostnames: HOSTS }],
+      result_info: { total_count: 1 },
+    })
+    const { api: client, requests } = api(taken, listing)
+    const result = { ...emptyAccessResult(), id: NEW }
+    const error = await operationError(
+      applyAccessStep(client, owner, spec(), { action: 'attach', hostnames: HOSTS }, result),
+    )
+    expect(error.message).toContain(
+      `Cloudflare refused to give app.example.com to the new Access CA 'partners-ca' (${NEW}) while Access CA 'old-ca' (${OLD}) holds them`,
+    )
+    expect(error.message).toContain('set swap: detach-first')
+    expect(requests.map((r) => r.method)).toEqual(['PUT', 'GET'])
+  })
+
+  it('passes the refusal on as it is with swap: detach-first, and refuses an attach with no id', async () => {
+    const taken = failure(400, [
+      { code: 12137, message: 'hostname app.example.com is already associated with another certificate' },
+    ])
+    const { api: client } = api(taken)
+    const error = await operationError(
+      applyAccessStep(
+        client,
+        owner,
+        spec({ swap: 'detach-first' }),
+        { action: 'attach', hostnames: HOSTS },
+        { ...emptyAccessResult(), id: NEW },
+      ),
+    )
+    expect(error.message).toMatch(/^Could not set the hostnames of Access CA/)
+    await expect(
+      applyAccessStep(client, owner, spec(), { action: 'attach', hostnames: HOSTS }, emptyAccessResult()),
+    ).rejects.toThrow(/no id to attach/)
+  })
+
+  it('detaches what the old CA loses, keeping the rest', async () => {
+    const { api: client, requests } = api(success({ id: OLD, associated_hostnames: ['other.example.com'] }))
+    const result = emptyAccessResult()
+    await applyAccessStep(
+      client,
+      owner,
+      spec(),
+      { action: 'detach', id: OLD, name: 'old', keep: ['other.example.com'], removed: HOSTS, gap: false },
+      result,
+    )
+    expect(JSON.parse(requests[0]?.body ?? '')).toEqual({ associated_hostnames: ['other.example.com'] })
+    expect(result.lines).toEqual([`Detached app.example.com from Access CA 'old' (${OLD}).`])
+  })
+})

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import { retireAccessCertificate } from '../../../src/access/retire.ts'
+import type { HttpResponse } from '../../../src/cloudflare/http.ts'
+import { ACCOUNT_ID } from '../../../test-kit/fixtures.ts'
+import { failure, fakeApi, scriptedSend, success } from '../fakes.ts'
+
+/** Retiring an Access CA as Cloudflare allows it: detach, read until empty, delete through "active associations". */
+
+const ID = 'f174e90a-fafe-4643-bbbc-4a0ed4fc8415'
+const owner = { accountId: ACCOUNT_ID }
+const ca = (hostnames: string[]): HttpResponse => success({ id: ID, name: 'old', associated_hostnames: hostnames })
+const associations = (): HttpResponse => failure(400, [{ code: 12136, message: 'certificate has active associations' }])
+
+function retire(answers: HttpResponse[], timeoutSeconds = 120) {
+  const send = scriptedSend(...answers)
+  const { api, clock } = fakeApi(send, { maxRetries: 0, timeoutSeconds })
+  return {
+    done: retireAccessCertificate(api, owner, { id: ID, name: 'old', hostnames: ['a.example.com'] }),
+    send,
+    clock,
+  }
+}
+
+describe('retireAccessCertificate', () => {
+  it('detaches, reads until the hostnames read empty, retries the delete, and backs off 2 s, 4 s …', async () => {
+    const { done, send, clock } = retire([
+      ca(['a.example.com']),
+      ca([]),
+      ca(['a.example.com']),
+      ca([]),
+      associations(),
+      associations(),
+      success({ id: ID }),
+    ])
+    expect(await done).toEqual({ id: ID, outcome: 'deleted', waitedMs: 8000 })
+    expect(send.requests.map((r) => r.method)).toEqual(['GET', 'PUT', 'GET', 'GET', 'DELETE', 'DELETE', 'DELETE'])
+    expect(clock.sleeps).toEqual([2000, 2000, 4000])
+  })
+
+  it('counts a CA already gone as deleted', async () => {
+    const { done, send } = retire([failure(404, [{ code: 12130, message: 'not found' }])])
+    expect((await done).outcome).toBe('deleted')
+    expect(send.requests).toHaveLength(1)
+  })
+
+  it('keeps the CA, named, when the next wait would outlast timeout-seconds', async () => {
+    const { done, clock } = retire([ca([]), ca([]), associations(), associations()], 5)
+    const outcome = await done
+    expect(outcome).toEqual({
+      id: ID,
+      outcome: 'kept',
+      reason: expect.stringContaining(
+        `Access CA 'old' (${ID}) was kept for a later run: Cloudflare refused the delete`,
+      ) as string,
+    })
+    expect(clock.sleeps).toEqual([2000])
+  })
+
+  it('keeps the CA after 5 reads that still list hostnames, and after 5 refused deletes', async () => {
+    const stale = await retire([ca([]), ...Array.from({ length: 5 }, () => ca(['a.example.com']))], 600).done
+    expect(stale).toMatchObject({ outcome: 'kept', reason: expect.stringContaining('after 5 reads') as string })
+    const refused = await retire([ca([]), ca([]), ...Array.from({ length: 5 }, associations)], 600).done
+    expect(refused).toMatchObject({ outcome: 'kept', reason: expect.stringContaining('after 5 attempts') as string })
+  })
+
+  it('keeps a CA that was given a hostname since the run read it, without detaching anything', async () => {
+    const { done, send } = retire([ca(['a.example.com', 'new.example.com'])])
+    expect(await done).toMatchObject({
+      outcome: 'kept',
+      reason: expect.stringContaining('it now serves new.example.com') as string,
+    })
+    expect(send.requests.map((r) => r.method)).toEqual(['GET'])
+  })
+
+  it('fails on any other refusal of the delete', async () => {
+    const { done } = retire([ca([]), ca([]), failure(403, [{ code: 10000, message: 'Authentication error' }])])
+    await expect(done).rejects.toThrow(/Could not delete Access CA/)
+  })
+})

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest'
+import type { HttpResponse } from '../../../src/cloudflare/http.ts'
+import { applyOriginPullPlan, applyOriginPullStep, emptyOriginPullResult } from '../../../src/origin-pull/apply.ts'
+import { ZONE_ID, makeClient } from '../../../test-kit/fixtures.ts'
+import { failure, fakeApi, scriptedSend, success } from '../fakes.ts'
+
+const NEW = '2458ce5a0c354c7f82c78e9487d3ff60'
+const OLD = '0123456789abcdef0123456789abcdef'
+const fixture = makeClient()
+
+function api(...answers: HttpResponse[]) {
+  const send = scriptedSend(...answers)
+  return { client: fakeApi(send, { maxRetries: 0 }).api, requests: send.requests }
+}
+const target = (hostnames: string[]) => ({
+  zoneId: ZONE_ID,
+  privateKey: fixture.keyPem,
+  spec: { certificate: fixture.client.pem, hostnames, retire: true },
+})
+
+describe('applying an origin pull plan', () => {
+  it('per hostname: uploads, points, waits, then deletes the old certificate, the key only in the upload', async () => {
+    const { client, requests } = api(
+      success({ id: NEW, status: 'initializing' }),
+      success([{ hostname: 'a.example.com', cert_id: NEW, status: 'initializing', enabled: true }]),
+      success({ hostname: 'a.example.com', cert_id: NEW, status: 'active', enabled: true }),
+      success({ hostname: 'a.example.com', cert_id: NEW, status: 'active', enabled: true }),
+      success({ id: OLD, status: 'pending_deletion' }),
+    )
+    const result = await applyOriginPullPlan(client, target(['a.example.com']), [
+      { action: 'upload' },
+      { action: 'attach', hostnames: ['a.example.com'] },
+      { action: 'wait', hostnames: ['a.example.com'] },
+      { action: 'retire', id: OLD, reason: 'it served a.example.com' },
+    ])
+    expect(result).toMatchObject({ id: NEW, uploaded: true, deleted: [OLD], warnings: [] })
+    expect(requests.map((r) => r.method)).toEqual(['POST', 'PUT', 'GET', 'GET', 'DELETE'])
+    const line = fixture.keyPem.split('\n')[1] ?? ''
+    expect(requests.filter((r) => r.body?.includes(line)).map((r) => r.method)).toEqual(['POST'])
+    expect(JSON.stringify(result)).not.toContain(line)
+  })
+
+  it('keeps the old certificate while a hostname still points at it, and never deletes its own', async () => {
+    const { client, requests } = api(
+      success({ hostname: 'a.example.com', cert_id: OLD, status: 'active', enabled: true }),
+    )
+    const result = { ...emptyOriginPullResult(), id: NEW }
+    await applyOriginPullStep(client, target(['a.example.com']), { action: 'retire', id: OLD, reason: '' }, result)
+    expect(result.warnings).toEqual([
+      `Origin pull certificate ${OLD} was kept: a.example.com still read as pointing at it; a later run deletes it once none does.`,
+    ])
+    expect(requests.map((r) => r.method)).toEqual(['GET'])
+    await expect(
+      applyOriginPullStep(client, target([]), { action: 'retire', id: NEW, reason: '' }, result),
+    ).rejects.toThrow(/it is the one this entry uploads/)
+  })
+
+  it('keeps the old certificate, with a warning, when Cloudflare refuses its delete as in use', async () => {
+    const { client } = api(
+      success({ hostname: 'a.example.com', cert_id: NEW, status: 'active', enabled: true }),
+      failure(400, [{ code: 1419, message: 'The certificate is in use by one or more hostnames' }]),
+    )
+    const result = { ...emptyOriginPullResult(), id: NEW }
+    await applyOriginPullStep(client, target(['a.example.com']), { action: 'retire', id: OLD, reason: '' }, result)
+    expect(result.warnings).toEqual([
+      expect.stringContaining(`Origin pull certificate ${OLD} was kept: Cloudflare refused the delete`),
+    ])
+    expect(result.deleted).toEqual([])
+  })
+
+  it('zone-level: reuses, waits, deletes what was active before', async () => {
+    const { client, requests } = api(
+      success({ id: NEW, status: 'active' }),
+      success({ id: OLD, status: 'pending_deletion' }),
+    )
+    const result = await applyOriginPullPlan(client, target([]), [
+      { action: 'reuse', id: NEW },
+      { action: 'wait', hostnames: [] },
+      { action: 'retire', id: OLD, reason: '' },
+      { action: 'keep', id: 'x', reason: 'replace is off' },
+    ])
+    expect(result.lines[0]).toContain('is already in zone')
+    expect(result.deleted).toEqual([OLD])
+    expect(requests.map((r) => r.method)).toEqual(['GET', 'DELETE'])
+  })
+})

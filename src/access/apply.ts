@@ -1,0 +1,117 @@
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
+import type { AccessOwner } from '../cloudflare/endpoints.ts'
+import {
+  listAccessCertificates,
+  ownerText,
+  refusedForTakenHostname,
+  setAccessHostnames,
+  uploadAccessCertificate,
+} from '../cloudflare/access/client.ts'
+import { errorMessage, OperationError } from '../core/errors.ts'
+import { findAccessCertificate, type AccessSpec, type AccessStep } from './plan.ts'
+import { retireAccessCertificate, type RetireOutcome } from './retire.ts'
+
+/**
+ * Carrying out an Access plan, one step at a time (plan.ts): each step's function is exported so the
+ * pipeline can wrap them; `applyAccessPlan` runs them in order. Lines come back as values, not logged.
+ */
+
+export interface AccessApplied {
+  /** The id of the spec's CA in the store. */
+  id?: string
+  uploaded: boolean
+  lines: string[]
+  warnings: string[]
+  retired: RetireOutcome[]
+}
+
+export const emptyAccessResult = (): AccessApplied => ({ uploaded: false, lines: [], warnings: [], retired: [] })
+
+export async function applyAccessStep(
+  api: CloudflareApi,
+  owner: AccessOwner,
+  spec: AccessSpec,
+  step: AccessStep,
+  result: AccessApplied,
+): Promise<void> {
+  switch (step.action) {
+    case 'upload': {
+      const uploaded = await uploadAccessCertificate(
+        api,
+        owner,
+        {
+          certificate: spec.certificate,
+          name: step.name,
+          ...(step.hostnames.length > 0 ? { associatedHostnames: step.hostnames } : {}),
+        },
+        (certificates) => findAccessCertificate(certificates, spec.certificate),
+      )
+      Object.assign(result, { id: uploaded.id, uploaded: true })
+      result.lines.push(
+        `Uploaded Access CA '${step.name}' to ${ownerText(owner)} as ${uploaded.id}${step.hostnames.length > 0 ? ` with ${step.hostnames.join(', ')}` : ''}.`,
+      )
+      return
+    }
+    case 'reuse':
+      result.id = step.id
+      result.lines.push(`Access CA '${step.name}' is already in ${ownerText(owner)} as ${step.id}: no upload.`)
+      return
+    case 'attach':
+      await attach(api, owner, spec, step.hostnames, result)
+      return
+    case 'detach':
+      await setAccessHostnames(api, owner, step.id, step.keep)
+      result.lines.push(`Detached ${step.removed.join(', ')} from Access CA '${step.name}' (${step.id}).`)
+      return
+    case 'retire': {
+      const outcome = await retireAccessCertificate(api, owner, step)
+      result.retired.push(outcome)
+      if (outcome.outcome === 'deleted') result.lines.push(`Deleted the old Access CA '${step.name}' (${step.id}).`)
+      else result.warnings.push(`${outcome.reason}.`)
+      return
+    }
+    case 'keep':
+      result.lines.push(`Kept Access CA '${step.name}' (${step.id}): ${step.reason}.`)
+  }
+}
+
+/** Runs the steps in order; a refused attach stops it, with the old CAs untouched. */
+export async function applyAccessPlan(
+  api: CloudflareApi,
+  owner: AccessOwner,
+  spec: AccessSpec,
+  steps: readonly AccessStep[],
+): Promise<AccessApplied> {
+  const result = emptyAccessResult()
+  for (const step of steps) await applyAccessStep(api, owner, spec, step, result)
+  return result
+}
+
+async function attach(
+  api: CloudflareApi,
+  owner: AccessOwner,
+  spec: AccessSpec,
+  hostnames: string[],
+  result: AccessApplied,
+): Promise<void> {
+  if (result.id === undefined)
+    throw new OperationError(
+      `Access CA '${spec.name}': no id to attach hostnames to (the plan has no upload or reuse before the attach)`,
+    )
+  try {
+    await setAccessHostnames(api, owner, result.id, hostnames)
+  } catch (error) {
+    if (!refusedForTakenHostname(error) || spec.swap === 'detach-first') throw error
+    const holders = await listAccessCertificates(api, owner).catch(() => [])
+    const held = holders
+      .filter(
+        (c) => c.id !== result.id && (c.associatedHostnames ?? []).some((h) => hostnames.includes(h.toLowerCase())),
+      )
+      .map((c) => `'${c.name ?? c.id}' (${c.id})`)
+    throw new OperationError(
+      `Cloudflare refused to give ${hostnames.join(', ')} to the new Access CA '${spec.name}' (${result.id}) while ${held.length > 0 ? `Access CA ${held.join(', ')} holds them` : 'another Access CA holds them'}: ${errorMessage(error)}. The old CA is left serving them, and the new CA is in the store without them. To move them anyway, set swap: detach-first on the entry: the hostnames then have no CA for a moment (the plan shows the gap)`,
+      { cause: error },
+    )
+  }
+  result.lines.push(`Attached ${hostnames.join(', ')} to Access CA '${spec.name}' (${result.id}).`)
+}

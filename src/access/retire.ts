@@ -1,0 +1,77 @@
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
+import type { AccessOwner } from '../cloudflare/endpoints.ts'
+import {
+  deleteAccessCertificate,
+  readAccessCertificate,
+  refusedForAssociations,
+  setAccessHostnames,
+} from '../cloudflare/access/client.ts'
+import { errorMessage } from '../core/errors.ts'
+
+/**
+ * Retiring an Access CA, as Cloudflare allows it: detach its hostnames (PUT `[]`), read it until its
+ * hostnames read empty, then delete, again after a wait while Cloudflare still reports "active
+ * associations" (it notices a detach late). All waits come out of the run's time budget; when it runs
+ * out, the CA is kept, and named, for a later run.
+ */
+
+/** Reads after the detach, and deletes, each at most this many; waits of 2 s, 4 s, 8 s … between them. */
+export const RETIRE_ATTEMPTS = 5
+export const FIRST_WAIT_MS = 2000
+
+export type RetireOutcome =
+  { id: string; outcome: 'deleted'; waitedMs: number } | { id: string; outcome: 'kept'; reason: string }
+
+export async function retireAccessCertificate(
+  api: CloudflareApi,
+  owner: AccessOwner,
+  { id, name, hostnames }: { id: string; name: string; hostnames: readonly string[] },
+): Promise<RetireOutcome> {
+  const started = api.clock.now()
+  const kept = (why: string): RetireOutcome => ({
+    id,
+    outcome: 'kept',
+    reason: `Access CA '${name}' (${id}) was kept for a later run: ${why}`,
+  })
+  /** Waits before attempt `n` (from 1), unless the wait would outlast the time budget. */
+  const waitBefore = async (n: number): Promise<boolean> => {
+    const wait = FIRST_WAIT_MS * 2 ** (n - 1)
+    if (api.clock.now() + wait >= api.deadlineAt()) return false
+    await api.clock.sleep(wait)
+    return true
+  }
+
+  const current = await readAccessCertificate(api, owner, id)
+  if (current === 'absent') return { id, outcome: 'deleted', waitedMs: 0 }
+  // A hostname it was not serving when the run looked was given to it since: it is not this run's to take.
+  const added = (current.associatedHostnames ?? []).filter((h) => !hostnames.includes(h))
+  if (added.length > 0) return kept(`it now serves ${added.join(', ')}, which it did not when this run read it`)
+  if ((current.associatedHostnames ?? []).length > 0 || current.associatedHostnames === undefined)
+    await setAccessHostnames(api, owner, id, [])
+
+  let empty = false
+  for (let read = 1; read <= RETIRE_ATTEMPTS && !empty; read++) {
+    const now = await readAccessCertificate(api, owner, id)
+    if (now === 'absent') return { id, outcome: 'deleted', waitedMs: api.clock.now() - started }
+    empty = now.associatedHostnames !== undefined && now.associatedHostnames.length === 0
+    if (!empty && !(await waitBefore(read)))
+      return kept(`it still reads ${describe(now.associatedHostnames)} after the detach, and timeout-seconds ran out`)
+  }
+  if (!empty) return kept(`it still read hostnames after ${RETIRE_ATTEMPTS} reads following the detach`)
+
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deleteAccessCertificate(api, owner, id)
+      return { id, outcome: 'deleted', waitedMs: api.clock.now() - started }
+    } catch (error) {
+      if (!refusedForAssociations(error)) throw error
+      if (attempt >= RETIRE_ATTEMPTS)
+        return kept(`Cloudflare still refused the delete after ${RETIRE_ATTEMPTS} attempts (${errorMessage(error)})`)
+      if (!(await waitBefore(attempt)))
+        return kept(`Cloudflare refused the delete (${errorMessage(error)}), and timeout-seconds ran out`)
+    }
+  }
+}
+
+const describe = (hostnames: readonly string[] | undefined): string =>
+  hostnames === undefined ? 'no list of hostnames' : `hostnames (${hostnames.join(', ')})`

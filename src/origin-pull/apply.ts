@@ -1,0 +1,148 @@
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
+import {
+  assignHostnames,
+  deleteHostnameOriginCertificate,
+  readHostnameAssignment,
+  uploadHostnameOriginCertificate,
+} from '../cloudflare/origin-pull/hostnames.ts'
+import { deleteZoneOriginCertificate, uploadZoneOriginCertificate } from '../cloudflare/origin-pull/zone.ts'
+import { errorMessage, OperationError } from '../core/errors.ts'
+import { apiErrorOf } from '../cloudflare/access/client.ts'
+import { findOriginCertificate, type OriginPullSpec, type OriginPullStep } from './plan.ts'
+import { waitForHostnames, waitForZoneCertificate } from './wait.ts'
+
+/**
+ * Carrying out an origin pull plan (plan.ts), one step at a time, per hostname or zone-level. The key
+ * goes to the upload only; lines come back as values and never hold it.
+ */
+
+export interface OriginPullApplied {
+  id?: string
+  uploaded: boolean
+  lines: string[]
+  warnings: string[]
+  deleted: string[]
+}
+
+export const emptyOriginPullResult = (): OriginPullApplied => ({
+  uploaded: false,
+  lines: [],
+  warnings: [],
+  deleted: [],
+})
+
+export interface OriginPullTarget {
+  zoneId: string
+  spec: OriginPullSpec
+  /** The leaf's private key, for the upload only. */
+  privateKey: string
+}
+
+const perHostname = (target: OriginPullTarget): boolean => target.spec.hostnames.length > 0
+
+export async function applyOriginPullStep(
+  api: CloudflareApi,
+  target: OriginPullTarget,
+  step: OriginPullStep,
+  result: OriginPullApplied,
+): Promise<void> {
+  const { zoneId, spec } = target
+  const kind = perHostname(target) ? 'per-hostname' : 'zone-level'
+  switch (step.action) {
+    case 'upload': {
+      const upload = { certificate: spec.certificate, privateKey: target.privateKey }
+      const find = (all: Parameters<typeof findOriginCertificate>[0]) => findOriginCertificate(all, spec.certificate)
+      const stored = perHostname(target)
+        ? await uploadHostnameOriginCertificate(api, zoneId, upload, find)
+        : await uploadZoneOriginCertificate(api, zoneId, upload, find)
+      Object.assign(result, { id: stored.id, uploaded: true })
+      result.lines.push(`Uploaded the ${kind} origin pull certificate to zone ${zoneId} as ${stored.id}.`)
+      return
+    }
+    case 'reuse':
+      result.id = step.id
+      result.lines.push(`The ${kind} origin pull certificate is already in zone ${zoneId} as ${step.id}: no upload.`)
+      return
+    case 'attach': {
+      const id = needId(result)
+      await assignHostnames(
+        api,
+        zoneId,
+        step.hostnames.map((hostname) => ({ hostname, certId: id, enabled: true })),
+      )
+      result.lines.push(`Pointed ${step.hostnames.join(', ')} at origin pull certificate ${id}.`)
+      return
+    }
+    case 'wait': {
+      const id = needId(result)
+      const waited = perHostname(target)
+        ? await waitForHostnames(api, zoneId, step.hostnames, id)
+        : await waitForZoneCertificate(api, zoneId, id)
+      result.lines.push(
+        `Origin pull certificate ${id} is active${step.hostnames.length > 0 ? ` for ${step.hostnames.join(', ')}` : ''} (after ${Math.round(waited / 1000)} s).`,
+      )
+      return
+    }
+    case 'retire':
+      await retire(api, target, step.id, result)
+      return
+    case 'keep':
+      result.lines.push(`Kept origin pull certificate ${step.id}: ${step.reason}.`)
+  }
+}
+
+/** Runs the steps in order; a failed wait stops it before any delete. */
+export async function applyOriginPullPlan(
+  api: CloudflareApi,
+  target: OriginPullTarget,
+  steps: readonly OriginPullStep[],
+): Promise<OriginPullApplied> {
+  const result = emptyOriginPullResult()
+  for (const step of steps) await applyOriginPullStep(api, target, step, result)
+  return result
+}
+
+/**
+ * Deletes a replaced certificate, never the spec's own; per hostname, only once none of the entry's
+ * hostnames reads as pointing at it (read again now, not as planned).
+ */
+async function retire(
+  api: CloudflareApi,
+  target: OriginPullTarget,
+  id: string,
+  result: OriginPullApplied,
+): Promise<void> {
+  const { zoneId, spec } = target
+  if (id === result.id)
+    throw new OperationError(`Refused to delete origin pull certificate ${id}: it is the one this entry uploads`)
+  if (perHostname(target)) {
+    const still: string[] = []
+    for (const hostname of spec.hostnames)
+      if ((await readHostnameAssignment(api, zoneId, hostname)).certId === id) still.push(hostname)
+    if (still.length > 0) {
+      result.warnings.push(
+        `Origin pull certificate ${id} was kept: ${still.join(', ')} still read as pointing at it; a later run deletes it once none does.`,
+      )
+      return
+    }
+    try {
+      await deleteHostnameOriginCertificate(api, zoneId, id)
+    } catch (error) {
+      // The new certificate serves by now: a refusal (a hostname not in the entry uses the old one) is a warning.
+      const status = apiErrorOf(error)?.status ?? 0
+      if (status < 400 || status >= 500 || status === 401 || status === 403) throw error
+      result.warnings.push(
+        `Origin pull certificate ${id} was kept: Cloudflare refused the delete (${errorMessage(error)}); a later run tries again.`,
+      )
+      return
+    }
+  } else await deleteZoneOriginCertificate(api, zoneId, id)
+  result.deleted.push(id)
+  result.lines.push(`Deleted the replaced origin pull certificate ${id} of zone ${zoneId}.`)
+}
+
+function needId(result: OriginPullApplied): string {
+  if (result.id === undefined)
+    throw new OperationError('The origin pull plan has no upload or reuse before it uses the certificate')
+  return result.id
+}

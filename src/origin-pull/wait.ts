@@ -1,0 +1,77 @@
+import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
+import { readHostnameAssignment } from '../cloudflare/origin-pull/hostnames.ts'
+import { readZoneOriginCertificate } from '../cloudflare/origin-pull/zone.ts'
+import { OperationError } from '../core/errors.ts'
+
+/**
+ * Waiting for Cloudflare to deploy an origin pull certificate: read, and read again after 2 s, 4 s,
+ * 8 s … (at most 30 s apart), until it reads `active`, a `*_timed_out` status, or the run's time
+ * budget would run out before the next read.
+ */
+
+const FIRST_WAIT_MS = 2000
+const MAX_WAIT_MS = 30_000
+
+const timedOut = (status: string | undefined): boolean => status !== undefined && status.endsWith('_timed_out')
+
+/** Reads `check` until it says done; throws the message `stuck` gives when time runs out. */
+async function poll(api: CloudflareApi, check: () => Promise<boolean>, stuck: () => string): Promise<number> {
+  const started = api.clock.now()
+  for (let n = 0; ; n++) {
+    if (await check()) return api.clock.now() - started
+    const wait = Math.min(MAX_WAIT_MS, FIRST_WAIT_MS * 2 ** n)
+    if (api.clock.now() + wait >= api.deadlineAt()) throw new OperationError(stuck())
+    await api.clock.sleep(wait)
+  }
+}
+
+/** Until each hostname reads `active` with `certId`; a `*_timed_out` status fails, naming the hostname. */
+export async function waitForHostnames(
+  api: CloudflareApi,
+  zoneId: string,
+  hostnames: readonly string[],
+  certId: string,
+): Promise<number> {
+  const pending = new Map<string, string>(hostnames.map((h) => [h, 'not read']))
+  return poll(
+    api,
+    async () => {
+      for (const hostname of [...pending.keys()]) {
+        const read = await readHostnameAssignment(api, zoneId, hostname)
+        const status = read.status ?? 'no status'
+        if (timedOut(read.status) || timedOut(read.certStatus))
+          throw new OperationError(
+            `Cloudflare could not deploy the origin pull certificate ${certId} for ${hostname} in zone ${zoneId}: it reads ${read.status === undefined || !timedOut(read.status) ? read.certStatus : read.status}. The hostname still presents what it presented before (or nothing); retry the run, and if it times out again, ask Cloudflare support`,
+          )
+        if (read.certId === certId && read.status === 'active' && read.enabled === true) pending.delete(hostname)
+        else pending.set(hostname, read.certId === certId ? status : `certificate ${read.certId ?? 'none'}, ${status}`)
+      }
+      return pending.size === 0
+    },
+    () =>
+      `Timed out waiting for the origin pull certificate ${certId} to become active in zone ${zoneId} (timeout-seconds): ${[...pending].map(([h, s]) => `${h} reads ${s}`).join('; ')}. The old certificate was not deleted; re-run the job to finish`,
+  )
+}
+
+/** Until the zone-level certificate reads `active`; a `*_timed_out` status fails. */
+export async function waitForZoneCertificate(api: CloudflareApi, zoneId: string, id: string): Promise<number> {
+  let last = 'not read'
+  return poll(
+    api,
+    async () => {
+      const read = await readZoneOriginCertificate(api, zoneId, id)
+      if (read === 'absent')
+        throw new OperationError(
+          `The zone-level origin pull certificate ${id} of zone ${zoneId} is gone while waiting for it to become active`,
+        )
+      if (timedOut(read.status))
+        throw new OperationError(
+          `Cloudflare could not deploy the zone-level origin pull certificate ${id} in zone ${zoneId}: it reads ${read.status}. The older certificates were not deleted; retry the run`,
+        )
+      last = read.status
+      return read.status === 'active'
+    },
+    () =>
+      `Timed out waiting for the zone-level origin pull certificate ${id} of zone ${zoneId} to become active (timeout-seconds): it reads ${last}. The older certificates were not deleted; re-run the job to finish`,
+  )
+}
