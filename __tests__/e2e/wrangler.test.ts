@@ -11,7 +11,7 @@ import {
   makeClient,
   makeWorkspace,
 } from '../../test-kit/fixtures.ts'
-import { leakedSecrets, runAction, runPostStep, type ActionRun } from '../../test-kit/run-action.ts'
+import { leakedSecrets, runAction, runPostStep, savedState, type ActionRun } from '../../test-kit/run-action.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
 import { mainStep, postStep } from '../support/steps.ts'
 
@@ -393,7 +393,7 @@ describe('replace keeps a certificate a Worker still binds', () => {
     const guards = [{ target: 'workers', saved: { ...saved?.data.guards[0]?.saved, scope: ['../../zones'] } }]
     const tampered = {
       ...main,
-      state: { ...main.state, [SAVED_STEPS]: retireSteps([saved?.data.rotation ?? {}], guards) },
+      ...savedState({ [SAVED_STEPS]: retireSteps([saved?.data.rotation ?? {}], guards) }),
     }
     const post = await postStep(stepInputs, tampered, { workspace })
     expect(post.exitCode).toBe(0)

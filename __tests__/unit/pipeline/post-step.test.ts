@@ -4,6 +4,7 @@ import { defaultDependencies, type Dependencies } from '../../../src/cloudflare/
 import { runPostStep } from '../../../src/pipeline/post-step.ts'
 import { errorAnswer, type FakeCloudflare } from '../../../test-kit/fake-cloudflare.ts'
 import { ACCOUNT_ID, API_TOKEN, issuedEarlier, makeClient } from '../../../test-kit/fixtures.ts'
+import { savedState } from '../../../test-kit/run-action.ts'
 import { runInProcess } from '../../support/run-in-process.ts'
 import { SAVED_STEPS, retireSteps } from '../../support/saved-steps.ts'
 import { useStandIn } from '../../support/stand-in-hooks.ts'
@@ -22,7 +23,8 @@ const postStep = (state: Record<string, string>) =>
       'api-token': API_TOKEN,
       'api-base-url': fake.url,
     },
-    { state },
+    // As a main step saves it: the steps in a file of RUNNER_TEMP, the state naming it.
+    savedState(state),
   )
 
 function rotation() {

@@ -1,10 +1,14 @@
 import { X509Certificate } from 'node:crypto'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadWranglerParsers } from '../../../../src/wrangler/parsers.ts'
 import type { CheckedCertificate } from '../../../../src/certificate/check.ts'
 import type { CertificateSpec } from '../../../../src/certificate/spec.ts'
 import { InputError } from '../../../../src/core/errors.ts'
 import { judgeExisting, planPlacement } from '../../../../src/targets/store/placement.ts'
 import { makeClient } from '../../../../test-kit/fixtures.ts'
+
+// The Wrangler parsers are loaded on demand (src/wrangler/parsers.ts), as the steps load them.
+beforeAll(loadWranglerParsers)
 
 /** The upload's pure planners: where the certificate goes, and whether a copy already held may be replaced. */
 

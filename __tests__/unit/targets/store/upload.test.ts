@@ -1,10 +1,14 @@
-import { describe, expect, it, vi } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { log } from '../../../../src/action/log.ts'
+import { loadWranglerParsers } from '../../../../src/wrangler/parsers.ts'
 import type { MtlsCertificate, UploadBody } from '../../../../src/cloudflare/mtls/answers.ts'
 import { OperationError } from '../../../../src/core/errors.ts'
 import { findByLeaf, rotationUploadTime, uploadOrAdopt, uploadTimeOf } from '../../../../src/targets/store/upload.ts'
 import { makeClient } from '../../../../test-kit/fixtures.ts'
 import { FakeAccount, fakeApi } from '../../fakes.ts'
+
+// The Wrangler parsers are loaded on demand (src/wrangler/parsers.ts), as the steps load them.
+beforeAll(loadWranglerParsers)
 
 function setup() {
   const account = new FakeAccount()
