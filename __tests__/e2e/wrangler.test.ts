@@ -335,7 +335,7 @@ describe('replace keeps a certificate a Worker still binds', () => {
     const step = inputs(makeClient('ec'), { replace: 'true', 'dry-run': 'true', 'check-workers': 'true' })
     const run = await mainStep(step, { workspace })
     expect(run.exitCode).toBe(0)
-    expect(JSON.parse(run.outputs['replace-candidates'] ?? '').sort()).toEqual([free.id, older.id].sort())
+    expect((JSON.parse(run.outputs['replace-candidates'] ?? '') as string[]).sort()).toEqual([free.id, older.id].sort())
     expect(run.summary).toContain('retired once the deploy moves Worker payments (PAYMENTS_CERT, 100 %)')
     expect(run.summary).toContain('used by Worker reports (REPORTS_CERT, 100 %)')
     const plan = JSON.parse(run.outputs.plan ?? '') as { action: string; id?: string; worker?: string }[]

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi, beforeAll } from 'vitest'
 import { NEW_CERTIFICATE, NEW_CERTIFICATE_TEXT, type EntryPlan, type Step } from '../../../../src/plan/step.ts'
 import type { TargetContext } from '../../../../src/plan/target.ts'
 import type { BindingsData } from '../../../../src/targets/workers/data.ts'
@@ -8,6 +8,9 @@ import { WORKERS, workers } from '../../../../src/targets/workers/index.ts'
 import { NO_OTHER_CONSUMERS } from '../../../../src/consumers/scope.ts'
 import { makeWorkspace } from '../../../../test-kit/fixtures.ts'
 import { loadBindings } from '../../../../src/wrangler/config.ts'
+import { loadWranglerParsers } from '../../../../src/wrangler/parsers.ts'
+
+beforeAll(loadWranglerParsers)
 
 const OLD = '11111111-1111-4111-8111-111111111111'
 const NEW = '33333333-3333-4333-8333-333333333333'

@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, beforeAll } from 'vitest'
 import { loadBindings } from '../../../../src/wrangler/config.ts'
 import { InputError } from '../../../../src/core/errors.ts'
 import { workerScope } from '../../../../src/targets/workers/scope.ts'
 import { makeWorkspace } from '../../../../test-kit/fixtures.ts'
+import { loadWranglerParsers } from '../../../../src/wrangler/parsers.ts'
+
+beforeAll(loadWranglerParsers)
 
 const OLD = '11111111-1111-4111-8111-111111111111'
 const binding = `[[mtls_certificates]]\nbinding = "CERT"\ncertificate_id = "${OLD}"\n`
