@@ -1,4 +1,7 @@
-import { GitHubError, gitHubError, nextPageUrl, tokenLogin } from '../action/github-api.ts'
+import { GitHubError, gitHubError, tokenLogin } from '../action/github-api.ts'
+import { findComment } from './find-comment.ts'
+
+export { MAX_COMMENT_PAGES } from './find-comment.ts'
 import { log } from '../action/log.ts'
 import { runUrl } from '../action/run-context.ts'
 import { redactSecrets } from '../action/secrets.ts'
@@ -56,9 +59,6 @@ export type PlanCommentOutcome =
   | { action: 'created' | 'updated' | 'unchanged'; id: number }
   | { action: 'skipped'; reason: string }
   | { action: 'failed'; reason: string }
-
-/** Pages of 100 comments read at most, looking for ours: a pull request with more is left alone. */
-export const MAX_COMMENT_PAGES = 10
 
 const PERMISSIONS = 'check that the job has permissions: pull-requests: write'
 
@@ -171,39 +171,4 @@ async function upsert(
 function skipped(reason: string): PlanCommentOutcome {
   log.info(`The plan is not commented on a pull request: ${reason}.`)
   return { action: 'skipped', reason }
-}
-
-interface ListedComment {
-  id: number
-  body?: string | null | undefined
-  user?: { login?: string } | null | undefined
-}
-
-/**
- * Our comment among the pull request's: the oldest the token's own identity wrote that carries the
- * marker (another author's copy of the marker is left alone), following pages on GitHub's origin only.
- */
-async function findComment(
-  octokit: Octokit,
-  issue: { owner: string; repo: string; issue_number: number },
-  marker: string,
-  login: string,
-  signal: AbortSignal,
-): Promise<ListedComment | undefined> {
-  const ours = (comment: ListedComment): boolean =>
-    (comment.body ?? '').includes(marker) && comment.user?.login?.toLowerCase() === login.toLowerCase()
-  let response: { data: ListedComment[]; headers: { link?: string | undefined } } =
-    await octokit.rest.issues.listComments({ ...issue, per_page: 100, request: { signal } })
-  for (let page = 1; ; page++) {
-    const found = response.data.find(ours)
-    if (found) return found
-    const next = nextPageUrl(response.headers.link)
-    if (!next) return undefined
-    if (page >= MAX_COMMENT_PAGES) {
-      throw new Error(
-        `the pull request has over ${MAX_COMMENT_PAGES * 100} comments, more than are read to find the plan's`,
-      )
-    }
-    response = await octokit.request(`GET ${next}`, { request: { signal } })
-  }
 }

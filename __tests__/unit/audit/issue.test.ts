@@ -1,66 +1,56 @@
-import { randomUUID } from 'node:crypto'
-import { describe, expect, it } from 'vitest'
-import { MAX_ISSUE_ROWS, issueMarker, renderIssue, type IssueScope } from '../../../src/audit/issue.ts'
-import type { AuditedCertificate } from '../../../src/audit/expiry-report.ts'
-import { parseNamePattern } from '../../../src/audit/name-pattern.ts'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { syncExpiryIssue } from '../../../src/audit/issue.ts'
+import { issueMarker, type IssueScope } from '../../../src/audit/issue-text.ts'
 import { auditedCertificate } from '../fakes.ts'
+import { FakeGitHub } from '../../support/fake-github.ts'
 
+vi.mock('@actions/core', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@actions/core')>()),
+  setSecret: vi.fn(),
+  info: vi.fn(),
+  debug: vi.fn(),
+  warning: vi.fn(),
+}))
+
+const TOKEN = 'ghs_issueT0kenAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+const github = new FakeGitHub(TOKEN)
 const SCOPE: IssueScope = {
-  accountId: '023e105f4ecef8ad9ca31a8372d0c353',
+  accountId: '0123456789abcdef0123456789abcdef',
   policy: { warnDays: 30, failDays: 7, names: [] },
 }
+const tracking = () => ({ token: TOKEN, signal: new AbortController().signal, runUrl: 'https://github.com/run/1' })
 
-const certificate = (overrides: Partial<AuditedCertificate> = {}): AuditedCertificate =>
-  auditedCertificate({ inUse: ['api_shield'], ...overrides })
-
-describe('renderIssue', () => {
-  it('does not change from one day to the next while the list stays the same', () => {
-    expect(renderIssue([certificate()], SCOPE)).toEqual(
-      renderIssue([certificate({ daysLeft: 18, failing: true })], SCOPE),
-    )
-  })
-
-  it('changes when a certificate comes, expires or changes use', () => {
-    const today = renderIssue([certificate()], SCOPE)
-    expect(renderIssue([certificate(), certificate({ id: 'id-2' })], SCOPE)).not.toEqual(today)
-    expect(renderIssue([certificate({ status: 'expired' })], SCOPE)).not.toEqual(today)
-    expect(renderIssue([certificate({ inUse: [] })], SCOPE)).not.toEqual(today)
-  })
-
-  it('starts with its marker, names no account id, and keeps names from mentioning anyone', () => {
-    const { title, body } = renderIssue([certificate({ name: '@acme/security <b>', status: 'expired' })], SCOPE)
-    expect(body.startsWith(`${issueMarker(SCOPE)}\n`)).toBe(true)
-    expect(body).not.toContain(SCOPE.accountId)
-    expect(body).toContain('<code>@acme/security &lt;b&gt;</code>')
-    expect(title).toBe('mTLS certificates expiring in Cloudflare')
-  })
-
-  it('stays within the 65,536 characters GitHub accepts, however many certificates expire, listing the first 100', () => {
-    const certificates = Array.from({ length: 400 }, (_, index) =>
-      certificate({ id: randomUUID(), name: `payments-client-eu-west-${index}`, inUse: ['api_shield'] }),
-    )
-    const { body } = renderIssue(certificates, SCOPE)
-    expect(body.length).toBeLessThanOrEqual(65_536)
-    expect(body.match(/<tr><td>/g)).toHaveLength(MAX_ISSUE_ROWS)
-    expect(body).toContain(certificates[MAX_ISSUE_ROWS - 1]?.id)
-    expect(body).not.toContain(certificates[MAX_ISSUE_ROWS]?.id)
-    expect(body).toContain("And 300 more: see the run's summary.")
-    expect(renderIssue(certificates, SCOPE).body).toBe(body)
-    expect(renderIssue(certificates.slice(0, MAX_ISSUE_ROWS), SCOPE).body).not.toContain('more: see')
-  })
-
-  it('puts each service in <code>, as names from outside may mention someone', () => {
-    const { body } = renderIssue([certificate({ inUse: ['@acme/security', 'api_shield'] })], SCOPE)
-    expect(body).toContain('<td><code>@acme/security</code>, <code>api_shield</code></td>')
-  })
+beforeAll(async () => {
+  await github.start()
+  process.env.GITHUB_API_URL = github.url
+  process.env.GITHUB_REPOSITORY = github.repository
+})
+afterAll(async () => {
+  await github.stop()
+})
+beforeEach(() => {
+  github.reset()
 })
 
-describe('issueMarker', () => {
-  it('differs by account and by name patterns, so that two audits keep one issue each', () => {
-    const other = { ...SCOPE, accountId: 'ffffffffffffffffffffffffffffffff' }
-    const patterned = { ...SCOPE, policy: { ...SCOPE.policy, names: [parseNamePattern('payments-*')] } }
-    const markers = new Set([issueMarker(SCOPE), issueMarker(other), issueMarker(patterned)])
-    expect(markers.size).toBe(3)
-    expect(issueMarker({ ...SCOPE, policy: { ...SCOPE.policy, warnDays: 60 } })).toBe(issueMarker(SCOPE))
+describe('syncExpiryIssue', () => {
+  it('creates one issue for expiring certificates, leaves it unchanged on the same list, and closes it when none is left', async () => {
+    const expiring = [auditedCertificate({ name: 'payments-client', status: 'expiring' })]
+    const created = await syncExpiryIssue(expiring, SCOPE, tracking())
+    expect(created.action).toBe('created')
+    expect(github.issues).toHaveLength(1)
+    expect(github.issues[0]?.body).toContain(issueMarker(SCOPE))
+    expect(github.issues[0]?.body).toContain('payments-client')
+
+    expect((await syncExpiryIssue(expiring, SCOPE, tracking())).action).toBe('unchanged')
+    expect(github.issues).toHaveLength(1)
+
+    const closed = await syncExpiryIssue([], SCOPE, tracking())
+    expect(closed.action).toBe('closed')
+    expect(github.issues[0]?.state).toBe('closed')
+  })
+
+  it('does nothing with no expiring certificate and no issue open', async () => {
+    expect(await syncExpiryIssue([], SCOPE, tracking())).toEqual({ action: 'none' })
+    expect(github.issues).toHaveLength(0)
   })
 })
