@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { dryRunBindings } from '../support/wrangler-cli.ts'
 import { loadWranglerParsers } from '../../src/wrangler/parsers.ts'
 import { loadBindings } from '../../src/wrangler/config.ts'
 import { planBindingEdits } from '../../src/wrangler/edits.ts'
@@ -19,7 +17,6 @@ beforeAll(loadWranglerParsers)
  * level, and the other binding unchanged.
  */
 
-const WRANGLER = fileURLToPath(new URL('../../node_modules/.bin/wrangler', import.meta.url))
 const OLD = '11111111-1111-4111-8111-111111111111'
 const OTHER = '22222222-2222-4222-8222-222222222222'
 const NEW = '33333333-3333-4333-8333-333333333333'
@@ -58,27 +55,6 @@ mtls_certificates = [{ binding = "PAYMENTS_CERT" }]
   },
 }
 `,
-}
-
-/** The mTLS bindings wrangler reports for a dry-run deploy, binding name → certificate id. */
-async function dryRunBindings(workspace: string, config: string, env?: string): Promise<Record<string, string>> {
-  const home = join(workspace, 'home')
-  const args = ['deploy', '--dry-run', '--outdir', join(workspace, 'out'), '--config', config]
-  const { stdout } = await promisify(execFile)(WRANGLER, env ? [...args, '--env', env] : args, {
-    cwd: workspace,
-    timeout: 60_000,
-    env: {
-      PATH: process.env.PATH,
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, '.config'),
-      XDG_CACHE_HOME: join(home, '.cache'),
-      WRANGLER_SEND_METRICS: 'false',
-      CI: 'true',
-      NO_COLOR: '1',
-    },
-  })
-  const bindings = [...stdout.matchAll(/env\.(\w+) \(([^)]+)\)\s+mTLS Certificate/g)]
-  return Object.fromEntries(bindings.map((match) => [match[1] ?? '', match[2] ?? '']))
 }
 
 /**
