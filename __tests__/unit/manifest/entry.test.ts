@@ -52,7 +52,7 @@ describe('checkEntry', () => {
     expect(entry?.checked.leaf.fingerprint256).toBe(client.client.x509.fingerprint256)
   })
 
-  it('decrypts a key from a file with the passphrase from a variable; the entry may turn replace off', () => {
+  it('decrypts a key from a variable with the passphrase from another; the entry may turn replace off', () => {
     const encrypted = keyPem(client.client.key, 'pkcs8', { passphrase: PASSPHRASE })
     const { entries, problems } = check(
       'certificates:\n  - name: p\n    certificate: client.pem\n    ca: false\n    private-key-env: K\n    private-key-passphrase-env: PASS\n    replace: false\n',
