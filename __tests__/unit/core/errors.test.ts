@@ -56,7 +56,7 @@ describe('unexpectedStack', () => {
 
   it('falls back to the message when there is no stack', () => {
     const error = new Error('no stack')
-    error.stack = undefined
+    Object.defineProperty(error, 'stack', { value: undefined })
     expect(unexpectedStack(error)).toEqual(['no stack'])
   })
 })

@@ -66,17 +66,15 @@ describe('Problems and ManifestError', () => {
   it('collect an InputError without the input it names, and let any other error through', () => {
     const { problems } = parsed('a: 1\n')
     expect(problems.collect(3, 'certificates[0].zone-id', () => 'ok')).toBe('ok')
-    expect(
-      problems.collect(3, 'certificates[0].zone-id', () => {
-        throw new InputError("Input 'zone-id' must be 32 hex characters.")
-      }),
-    ).toBeUndefined()
+    const failing = (): string => {
+      throw new InputError("Input 'zone-id' must be 32 hex characters.")
+    }
+    expect(problems.collect(3, 'certificates[0].zone-id', failing)).toBeUndefined()
     expect(problems.list).toEqual(['m.yml:3: certificates[0].zone-id: must be 32 hex characters.'])
-    expect(() =>
-      problems.collect(3, 'x', () => {
-        throw new TypeError('bug')
-      }),
-    ).toThrow(TypeError)
+    const buggy = (): string => {
+      throw new TypeError('bug')
+    }
+    expect(() => problems.collect(3, 'x', buggy)).toThrow(TypeError)
   })
 })
 

@@ -45,7 +45,7 @@ describe('readRetireFacts', () => {
   })
 
   it('after a detach, reads no associations while hostnames are to be given up; otherwise reads them', async () => {
-    const zoneOf = (api: ReturnType<typeof fakeApi>['api']): RetireReads['zone'] => ({
+    const zoneOf = (api: ReturnType<typeof fakeApi>['api']): NonNullable<RetireReads['zone']> => ({
       client: api.zoneHostnames(ZONE_ID),
       newServes: () => Promise.resolve(['api.example.com']),
     })
