@@ -89,3 +89,39 @@ describe('errorDetail', () => {
     expect(errorDetail('text')).toBe('text')
   })
 })
+
+describe('toTransportError, by code', () => {
+  const nodeError = coded
+
+  it.each([
+    ['ERR_INVALID_CHAR', 'Invalid character in header content ["x-auth-email"]'],
+    ['UND_ERR_INVALID_ARG', 'invalid content-length header'],
+    ['ERR_INVALID_URL', 'Invalid URL'],
+    ['UND_ERR_PRX_TLS', 'TLS error with the proxy'],
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames"],
+  ])('marks %s as permanent and never sent', (code, message) => {
+    const error = toTransportError(nodeError(code, message), live)
+    expect(error).toMatchObject({ permanent: true, mayHaveReachedServer: false })
+  })
+
+  it('does not quote an invalid proxy URL, which may hold credentials', () => {
+    const error = toTransportError(
+      Object.assign(new TypeError('Invalid URL'), { code: 'ERR_INVALID_URL', input: 'http://u:p#w@proxy:3128' }),
+      live,
+    )
+    expect(error.message).not.toContain('p#w')
+  })
+
+  it.each([
+    ['ECONNREFUSED', false],
+    ['ENOTFOUND', false],
+    ['UND_ERR_CONNECT_TIMEOUT', false],
+    ['UND_ERR_SOCKET', true],
+    ['ECONNRESET', true],
+    ['EPIPE', true],
+  ])('marks %s as retryable, reached the server: %s', (code, reached) => {
+    const error = toTransportError(nodeError(code, 'x'), live)
+    expect(error).toMatchObject({ permanent: false, mayHaveReachedServer: reached })
+  })
+})
