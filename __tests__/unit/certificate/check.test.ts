@@ -1,14 +1,7 @@
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto'
 import { setSecret } from '@actions/core'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import {
-  certificateFacts,
-  decimalSerial,
-  isoSeconds,
-  leafFingerprint,
-  signatureAlgorithm,
-  subjectOf,
-} from '../../../src/certificate/facts.ts'
+import { certificateFacts, subjectOf } from '../../../src/certificate/facts.ts'
 import { checkCertificate } from '../../../src/certificate/check.ts'
 import { InputError } from '../../../src/core/errors.ts'
 import type { CertificateSpec } from '../../../src/certificate/spec.ts'
@@ -333,10 +326,6 @@ describe('facts', () => {
     expect(facts(0)).toBe(0)
   })
 
-  it('gives isoSeconds without milliseconds', () => {
-    expect(isoSeconds(new Date('2031-05-06T07:08:09.999Z'))).toBe('2031-05-06T07:08:09Z')
-  })
-
   it('warns when the certificate expires within expiry-warning-days', () => {
     const { client } = issued()
     const now = new Date(notAfter.getTime() - 28 * DAY - 1000)
@@ -367,62 +356,5 @@ describe('facts', () => {
     expect(checkError(client.pem, {}, new Date(notBefore.getTime() - 1000)).message).toMatch(
       /^The certificate in input 'certificate' \(CN=facts-client\) is not valid until 2030-01-01T00:00:00Z/,
     )
-  })
-})
-
-describe('signatureAlgorithm', () => {
-  it.each([
-    ['rsa', 'SHA256WithRSA'],
-    ['ec', 'ECDSAWithSHA256'],
-    ['ed25519', 'PureEd25519'],
-  ] as const)('names the signature of a certificate signed by an %s issuer: %s', (kind, expected) => {
-    const { client } = clientChain(kind)
-    expect(signatureAlgorithm(client.x509)).toBe(expected)
-  })
-
-  it('reads the signer, not the subject key', () => {
-    const ca = issueCertificate({ commonName: 'RSA CA', key: generateKey('rsa'), ca: true })
-    const client = issueCertificate({ commonName: 'ed client', key: generateKey('ed25519'), issuer: ca })
-    expect(signatureAlgorithm(client.x509)).toBe('SHA256WithRSA')
-  })
-
-  it('gives the OID itself for an algorithm without a Cloudflare name', () => {
-    const { client } = clientChain('ec')
-    const unnamed = Object.create(client.x509, { signatureAlgorithmOid: { value: '1.2.3.4' } }) as typeof client.x509
-    expect(signatureAlgorithm(unnamed)).toBe('1.2.3.4')
-  })
-})
-
-describe('leafFingerprint', () => {
-  it('gives the SHA-256 fingerprint of the first certificate in the text', () => {
-    const { ca, client } = clientChain('ec')
-    expect(leafFingerprint(`${client.pem}${ca.pem}`)).toBe(client.x509.fingerprint256)
-    expect(leafFingerprint(`${ca.pem}${client.pem}`)).toBe(ca.x509.fingerprint256)
-    expect(leafFingerprint(client.pem.replace(/\n/g, '\r\n'))).toBe(client.x509.fingerprint256)
-  })
-
-  it('skips a leading non-certificate block', () => {
-    const { client } = clientChain('ec')
-    expect(leafFingerprint(`${keyPem(client.key, 'pkcs8')}${client.pem}`)).toBe(client.x509.fingerprint256)
-  })
-
-  it('gives undefined for text without a certificate, or a corrupted one', () => {
-    expect(leafFingerprint('')).toBeUndefined()
-    expect(leafFingerprint('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')).toBeUndefined()
-  })
-})
-
-describe('decimalSerial', () => {
-  it.each([
-    ['01', '1'],
-    ['FF', '255'],
-    ['8000000000000000', '9223372036854775808'],
-    ['-04D2', '-1234'],
-  ])('reads %s as %s', (hex, decimal) => {
-    expect(decimalSerial(hex)).toBe(decimal)
-  })
-
-  it('gives back what is not hex unchanged, rather than throwing', () => {
-    expect(decimalSerial('zz')).toBe('zz')
   })
 })

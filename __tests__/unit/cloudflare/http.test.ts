@@ -6,7 +6,6 @@ import {
   MAX_RESPONSE_BYTES,
   PROXY_DROPS_IN_A_ROW,
   createHttpClient,
-  toTransportError,
   type HttpClient,
   type HttpRequest,
 } from '../../../src/cloudflare/http.ts'
@@ -242,42 +241,5 @@ describe('proxies', () => {
       'the proxy URL in HTTPS_PROXY or HTTP_PROXY is not a valid URL (check its port, and percent-encode special characters in its user name and password)',
     )
     expect(error).toMatchObject({ permanent: true, mayHaveReachedServer: false })
-  })
-})
-
-describe('toTransportError', () => {
-  const live = new AbortController().signal
-  const nodeError = (code: string, message: string): Error => Object.assign(new Error(message), { code })
-
-  it.each([
-    ['ERR_INVALID_CHAR', 'Invalid character in header content ["x-auth-email"]'],
-    ['UND_ERR_INVALID_ARG', 'invalid content-length header'],
-    ['ERR_INVALID_URL', 'Invalid URL'],
-    ['UND_ERR_PRX_TLS', 'TLS error with the proxy'],
-    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'],
-    ['ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames"],
-  ])('marks %s as permanent and never sent', (code, message) => {
-    const error = toTransportError(nodeError(code, message), live)
-    expect(error).toMatchObject({ permanent: true, mayHaveReachedServer: false })
-  })
-
-  it('does not quote an invalid proxy URL, which may hold credentials', () => {
-    const error = toTransportError(
-      Object.assign(new TypeError('Invalid URL'), { code: 'ERR_INVALID_URL', input: 'http://u:p#w@proxy:3128' }),
-      live,
-    )
-    expect(error.message).not.toContain('p#w')
-  })
-
-  it.each([
-    ['ECONNREFUSED', false],
-    ['ENOTFOUND', false],
-    ['UND_ERR_CONNECT_TIMEOUT', false],
-    ['UND_ERR_SOCKET', true],
-    ['ECONNRESET', true],
-    ['EPIPE', true],
-  ])('marks %s as retryable, reached the server: %s', (code, reached) => {
-    const error = toTransportError(nodeError(code, 'x'), live)
-    expect(error).toMatchObject({ permanent: false, mayHaveReachedServer: reached })
   })
 })

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { OperationError } from '../../../src/core/errors.ts'
 import { TransportError } from '../../../src/cloudflare/errors.ts'
 import { Retries } from '../../../src/cloudflare/retry.ts'
-import { isRetryableStatus, retryAfterMs } from '../../../src/cloudflare/envelope.ts'
 import { FakeClock } from '../fakes.ts'
 
 const ALMOST_ONE = 1 - Number.EPSILON
@@ -36,60 +35,6 @@ describe('the wait before each retry', () => {
     const long = await waits(31, ALMOST_ONE)
     expect(long).toHaveLength(30)
     expect(long.slice(5).every((wait) => wait === 15_000)).toBe(true)
-  })
-})
-
-describe('retryAfterMs', () => {
-  const now = Date.parse('2025-03-01T12:00:00Z')
-
-  it('reads Retry-After in seconds', () => {
-    expect(retryAfterMs({ 'retry-after': '7' }, now)).toBe(7000)
-    expect(retryAfterMs({ 'retry-after': ' 0 ' }, now)).toBe(0)
-  })
-
-  it('reads Retry-After as an HTTP date, relative to now', () => {
-    expect(retryAfterMs({ 'retry-after': 'Sat, 01 Mar 2025 12:00:30 GMT' }, now)).toBe(30_000)
-    expect(retryAfterMs({ 'retry-after': 'Sat, 01 Mar 2025 12:00:30 GMT' }, now + 10_000)).toBe(20_000)
-  })
-
-  it('gives 0 for an HTTP date in the past', () => {
-    expect(retryAfterMs({ 'retry-after': 'Sat, 01 Mar 2025 11:59:00 GMT' }, now)).toBe(0)
-  })
-
-  it('prefers retry-after-ms, rounded up, over Retry-After', () => {
-    expect(retryAfterMs({ 'retry-after-ms': '1500', 'retry-after': '60' }, now)).toBe(1500)
-    expect(retryAfterMs({ 'retry-after-ms': '12.2' }, now)).toBe(13)
-  })
-
-  it('falls back to Retry-After when retry-after-ms is garbage', () => {
-    expect(retryAfterMs({ 'retry-after-ms': 'soon', 'retry-after': '3' }, now)).toBe(3000)
-  })
-
-  it.each(['', '   ', 'soon', 'in a minute', '12abc', '0x10'])('gives undefined for Retry-After %j', (value) => {
-    expect(retryAfterMs({ 'retry-after': value }, now)).toBeUndefined()
-  })
-
-  it('gives undefined without either header', () => {
-    expect(retryAfterMs({}, now)).toBeUndefined()
-    expect(retryAfterMs({ 'retry-after': undefined }, now)).toBeUndefined()
-  })
-
-  // BUG (src/retry.ts, retryAfterMs): a Retry-After that is neither whole seconds nor an HTTP date falls
-  // through to Date.parse, and V8's lenient parser reads '1.5' as 2001-01-05 and '-1' as the year -1: both
-  // become a date in the past, so the wait is 0 ms and the client retries at once, instead of undefined
-  // (which would fall back to the exponential backoff).
-  it.each(['1.5', '-1'])('gives undefined for Retry-After %j', (value) => {
-    expect(retryAfterMs({ 'retry-after': value }, now)).toBeUndefined()
-  })
-})
-
-describe('isRetryableStatus', () => {
-  it.each([408, 429, 500, 502, 503, 504, 520, 522, 599])('retries %i', (status) => {
-    expect(isRetryableStatus(status)).toBe(true)
-  })
-
-  it.each([200, 201, 301, 400, 401, 403, 404, 409, 413, 422, 499])('does not retry %i', (status) => {
-    expect(isRetryableStatus(status)).toBe(false)
   })
 })
 

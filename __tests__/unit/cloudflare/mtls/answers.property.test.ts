@@ -16,7 +16,7 @@ import { printable } from '../../../../src/core/text.ts'
 
 const NOW = Date.parse('2026-11-26T12:00:00Z')
 // eslint-disable-next-line no-control-regex -- control characters are what is looked for
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/u
 
 const anyText = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }))
 const json = fc.jsonValue().map((value) => JSON.stringify(value))
@@ -145,10 +145,10 @@ describe('the escaping of logged and summarised text', () => {
     )
   })
 
-  it('changes nothing in text without control characters', () => {
+  it("changes nothing in text without control or format characters, or the runner's old command form", () => {
     fc.assert(
       fc.property(
-        anyText.filter((text) => !CONTROL.test(text)),
+        anyText.filter((text) => !CONTROL.test(text) && !text.includes('##[')),
         (text) => {
           expect(printable(text)).toBe(text)
         },
