@@ -63,7 +63,7 @@ export function certificateRules(given: GivenFields, names: FieldNames): string[
   }
   if (ca === false && !hasKey && !given.allowMissingKey) {
     errors.push(
-      `${label('ca')} is false, and no private key is given: a client certificate is used with its key (Workers mTLS bindings need it). ${capitalise(setKeys)}; a key from a secret that is not set, or misspelled, reads as empty, and a run from a fork gets no secrets. To upload this certificate without its key on purpose, set ${name('allow-missing-key')}: true.`,
+      `${label('private-key-env')} is empty or not set, and ca: false uploads a client certificate, which is used with its key (Workers mTLS bindings need it). ${capitalise(setKeys)}; a secret that is not set, or misspelled, reads as empty, and a run from a fork gets no secrets. To upload this certificate without its key on purpose, set ${name('allow-missing-key')}: true.`,
     )
   }
   if (set.name === undefined && given.replace) {
