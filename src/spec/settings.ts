@@ -85,15 +85,26 @@ export function getStepSettings(source: InputSource): StepSettings {
   const read = trimmedInputs(source)
   return {
     ...getApiSettings(source),
+    ...getCheckSettings(source),
+    replaceWhen: parseChoice('replace-when', read('replace-when'), REPLACE_WHEN),
+    dryRun: parseBoolean('dry-run', read('dry-run'), false),
+    ...consumerSettings(read),
+  }
+}
+
+/**
+ * What the local checks of a manifest need of the step, without Cloudflare's credentials: a fork's
+ * pull request has none, and its manifest is still checked (readManifest with secretsUnavailable).
+ */
+export function getCheckSettings(source: InputSource): Pick<StepSettings, 'expiryWarningDays' | 'workspace'> {
+  const read = trimmedInputs(source)
+  return {
     expiryWarningDays: parseInteger('expiry-warning-days', read('expiry-warning-days'), {
       fallback: 30,
       min: 0,
       max: 36500,
     }),
-    replaceWhen: parseChoice('replace-when', read('replace-when'), REPLACE_WHEN),
-    dryRun: parseBoolean('dry-run', read('dry-run'), false),
     workspace: workspaceOf(source),
-    ...consumerSettings(read),
   }
 }
 

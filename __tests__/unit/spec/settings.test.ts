@@ -6,7 +6,7 @@ import { DEFAULT_API_BASE_URL } from '../../../src/spec/api-settings.ts'
 import type { InputSource } from '../../../src/action/input-source.ts'
 import { MAX_PEM_BYTES } from '../../../src/certificate/pem-file.ts'
 import type { CertificateSpec } from '../../../src/certificate/spec.ts'
-import { getSettings, type StepSettings } from '../../../src/spec/settings.ts'
+import { getCheckSettings, getSettings, type StepSettings } from '../../../src/spec/settings.ts'
 import { ACCOUNT_ID, API_KEY, API_TOKEN, PASSPHRASE, ZONE_ID, makeWorkspace } from '../../../test-kit/fixtures.ts'
 import { generateKey, keyPem } from '../../../test-kit/pki.ts'
 import { inputSource } from '../fakes.ts'
@@ -348,5 +348,13 @@ describe('Wrangler inputs (wrangler-config and binding)', () => {
     expect(inputError({ 'allow-missing-key': 'true', ...wrangler }, env).message).toMatch(
       /needs the certificate's private key/,
     )
+  })
+})
+
+describe('getCheckSettings', () => {
+  it("reads what a manifest's checks need without Cloudflare's credentials (a fork's pull request has none)", () => {
+    const fork = inputSource({ manifest: 'm.yml', 'expiry-warning-days': '7' }, { GITHUB_WORKSPACE: '/work/space' })
+    expect(getCheckSettings(fork)).toEqual({ expiryWarningDays: 7, workspace: '/work/space' })
+    expect(() => getSettings(fork)).toThrow(InputError)
   })
 })
