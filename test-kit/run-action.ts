@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -40,6 +41,8 @@ export interface ActionRun {
   outputsFile: string
   /** What the step saved for its post step (`core.saveState`), as the runner reads GITHUB_STATE. */
   state: Record<string, string>
+  /** The job's RUNNER_TEMP, which outlives the step (the post step gets the same one). */
+  runnerTemp: string
   summary: string
   annotations: Annotation[]
   masks: string[]
@@ -56,6 +59,8 @@ export interface RunOptions {
    * STATE_<name> variables (see `runPostStep`).
    */
   state?: Record<string, string>
+  /** The job's RUNNER_TEMP (default: a new one): the main step's, for its post step. */
+  runnerTemp?: string
   /** Runs the audit action (audit/action.yml and dist/audit/index.js) instead of the upload action. */
   audit?: boolean
 }
@@ -81,8 +86,35 @@ export interface PreparedStep {
   outputsFile: string
   summaryFile: string
   stateFile: string
+  runnerTemp: string
+  /** Whether this step made runnerTemp (it is removed after the step if nothing is left in it). */
+  ownsRunnerTemp: boolean
   started: number
 }
+
+/**
+ * Linux's limit on one environment string, `NAME=value` and its terminating zero (MAX_ARG_STRLEN,
+ * 32 pages of 4 KiB): execve refuses a longer one with E2BIG, so the runner cannot start the step.
+ */
+export const MAX_ENV_STRING_BYTES = 128 * 1024
+
+/** The runner's refusal to start a step whose environment Linux would refuse, on every platform. */
+function refuseWhatLinuxRefuses(env: Record<string, string>): void {
+  for (const [name, value] of Object.entries(env)) {
+    const bytes = Buffer.byteLength(`${name}=${value}`) + 1
+    if (bytes > MAX_ENV_STRING_BYTES) {
+      throw new Error(
+        `spawn E2BIG (Argument list too long): ${name} is ${bytes} bytes, over Linux's ${MAX_ENV_STRING_BYTES} for one environment string`,
+      )
+    }
+  }
+}
+
+/** RUNNER_TEMP folders left with files in them, removed when the test process ends. */
+const keptRunnerTemps = new Set<string>()
+process.once('exit', () => {
+  for (const dir of keptRunnerTemps) rmSync(dir, { recursive: true, force: true })
+})
 
 /** The environment and files the runner gives a step, in a fresh temporary folder (parallel runs share nothing). */
 export function prepareStep(inputs: Record<string, string>, options: RunOptions = {}): PreparedStep {
@@ -96,11 +128,12 @@ export function prepareStep(inputs: Record<string, string>, options: RunOptions 
   const stateEnv = Object.fromEntries(
     Object.entries(options.state ?? {}).map(([name, value]) => [`STATE_${name}`, value]),
   )
+  const runnerTemp = options.runnerTemp ?? mkdtempSync(join(tmpdir(), 'mtls-runner-temp-'))
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     SYSTEMROOT: process.env.SYSTEMROOT ?? '',
     RUNNER_DEBUG: '1',
-    RUNNER_TEMP: dir,
+    RUNNER_TEMP: runnerTemp,
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: options.workspace ?? dir,
     GITHUB_OUTPUT: outputsFile,
@@ -114,7 +147,9 @@ export function prepareStep(inputs: Record<string, string>, options: RunOptions 
     ...stateEnv,
     ...options.env,
   }
-  return { env, dir, outputsFile, summaryFile, stateFile, started: Date.now() }
+  refuseWhatLinuxRefuses(env)
+  const ownsRunnerTemp = options.runnerTemp === undefined
+  return { env, dir, outputsFile, summaryFile, stateFile, runnerTemp, ownsRunnerTemp, started: Date.now() }
 }
 
 /** What the runner makes of a finished step: the masked log, outputs, summary, saved state and annotations. */
@@ -128,6 +163,10 @@ export function collectStep(
   const summary = readFileSync(step.summaryFile, 'utf8')
   const state = parseOutputs(readFileSync(step.stateFile, 'utf8'))
   rmSync(step.dir, { recursive: true, force: true })
+  if (step.ownsRunnerTemp) {
+    if (readdirSync(step.runnerTemp).length === 0) rmSync(step.runnerTemp, { recursive: true, force: true })
+    else keptRunnerTemps.add(step.runnerTemp)
+  }
   return {
     exitCode,
     log,
@@ -136,6 +175,7 @@ export function collectStep(
     outputs: parseOutputs(outputsText),
     outputsFile: outputsText,
     state,
+    runnerTemp: step.runnerTemp,
     summary,
     annotations: parseAnnotations(stdout),
     masks,
@@ -169,7 +209,43 @@ export function runPostStep(
   main: ActionRun,
   options: RunOptions = {},
 ): Promise<ActionRun> {
-  return runAction(inputs, { ...options, state: main.state })
+  return runAction(inputs, { ...options, state: main.state, runnerTemp: main.runnerTemp })
+}
+
+/** The saved state's form (src/action/state-helper.ts): a file in RUNNER_TEMP, and its digest. */
+interface SavedPointer {
+  file: string
+  sha256: string
+}
+
+/** The text a step saved for its post step under `name` (the file its state names); undefined when none. */
+export function savedValue(run: Pick<ActionRun, 'state'>, name: string): string | undefined {
+  const state = run.state[name]
+  if (!state) return undefined
+  let pointer: Partial<SavedPointer>
+  try {
+    pointer = JSON.parse(state) as Partial<SavedPointer>
+  } catch {
+    return undefined
+  }
+  return typeof pointer.file === 'string' && existsSync(pointer.file) ? readFileSync(pointer.file, 'utf8') : undefined
+}
+
+/**
+ * State as a main step of this action saves it, for a post step given values no main step made
+ * (`isPost` is set): each value written to a file of a new RUNNER_TEMP, the state naming it and its digest.
+ */
+export function savedState(values: Record<string, string>): Required<Pick<RunOptions, 'state' | 'runnerTemp'>> {
+  const runnerTemp = mkdtempSync(join(tmpdir(), 'mtls-runner-temp-'))
+  keptRunnerTemps.add(runnerTemp)
+  const state: Record<string, string> = { isPost: 'true' }
+  for (const [name, text] of Object.entries(values)) {
+    const file = join(runnerTemp, `saved-${name}.json`)
+    writeFileSync(file, text, { mode: 0o600 })
+    const pointer: SavedPointer = { file, sha256: createHash('sha256').update(text).digest('hex') }
+    state[name] = JSON.stringify(pointer)
+  }
+  return { state, runnerTemp }
 }
 
 /** The runner's command escaping, undone (see @actions/core's command.ts). */
@@ -223,6 +299,7 @@ export function leakForms(secret: string): string[] {
 
 /** The secrets that reached what a user or a later step can see: the masked log, outputs, summary, saved state. */
 export function leakedSecrets(run: ActionRun, secrets: readonly string[]): string[] {
-  const visible = [run.log, run.outputsFile, run.summary, ...Object.values(run.state)]
+  const saved = Object.keys(run.state).flatMap((name) => (name === 'isPost' ? [] : [savedValue(run, name) ?? '']))
+  const visible = [run.log, run.outputsFile, run.summary, ...Object.values(run.state), ...saved]
   return secrets.flatMap((secret) => leakForms(secret)).filter((form) => visible.some((text) => text.includes(form)))
 }

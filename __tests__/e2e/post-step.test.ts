@@ -1,10 +1,20 @@
 import { SAVED_STEPS, retireSteps, savedSteps } from '../support/saved-steps.ts'
+import { appendFileSync, mkdtempSync, renameSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { errorAnswer, type FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import { API_TOKEN, clientInputs, makeClient, type ClientFixture, issuedEarlier } from '../../test-kit/fixtures.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
 import { mainStep, postStep } from '../support/steps.ts'
-import { leakedSecrets, runAction, runPostStep, type ActionRun } from '../../test-kit/run-action.ts'
+import {
+  MAX_ENV_STRING_BYTES,
+  leakedSecrets,
+  runAction,
+  runPostStep,
+  savedState,
+  type ActionRun,
+} from '../../test-kit/run-action.ts'
 
 /**
  * replace-when: end-of-job, through dist/: the main step as the runner runs it, then (after whatever the
@@ -223,7 +233,7 @@ describe('several rotations saved for one post step', () => {
     })
     const done = await step(
       mainStep(clientInputs(fake, fixture, { name: NAME, replace: 'true' }), {
-        state: { isPost: 'true', [SAVED_STEPS]: retireSteps(saved) },
+        ...savedState({ [SAVED_STEPS]: retireSteps(saved) }),
       }),
     )
     expect(deletes()).toEqual([expect.stringContaining(oldSecond.id)])
@@ -262,7 +272,7 @@ describe('saved state the post step cannot trust', () => {
     // The certificate the rotation names is in the account: without it, nothing would be deleted.
     fake.seed(fixture.client.pem, { name: NAME, id: '0123456789abcdef0123456789abcdef' })
     const done = await mainStep(clientInputs(fake, fixture, { name: NAME, replace: 'true' }), {
-      state: { isPost: 'true', [SAVED_STEPS]: rotation() },
+      ...savedState({ [SAVED_STEPS]: rotation() }),
     })
     expect(done.exitCode).toBe(0)
     expect(deletes()).toEqual([expect.stringContaining(old.id)])
@@ -282,10 +292,64 @@ describe('saved state the post step cannot trust', () => {
     fixture = makeClient('ec')
     older()
     const done = await mainStep(clientInputs(fake, fixture, { name: NAME, replace: 'true' }), {
-      state: { isPost: 'true', [SAVED_STEPS]: saved },
+      ...savedState({ [SAVED_STEPS]: saved }),
     })
     expect(done.exitCode).toBe(0)
     expect(deletes()).toEqual([])
     expect(warnings(done)).toEqual([expect.stringMatching(/saved.*delete|delete.*saved/i)])
+  })
+})
+
+describe('the runner emulation', () => {
+  it('refuses, as Linux does, a state value over 128 KiB (what stopped the post step of a large manifest)', async () => {
+    const main = { state: { rotation: 'x'.repeat(MAX_ENV_STRING_BYTES) }, runnerTemp: tmpdir() } as unknown as ActionRun
+    await expect(runPostStep({}, main)).rejects.toThrow(/E2BIG/)
+  })
+})
+
+describe('saved state whose file the post step cannot trust', () => {
+  const tamper = async (change: (file: string) => void): Promise<ActionRun> => {
+    fixture = makeClient('ec')
+    const old = older()
+    const main = await step(mainStep(inputs()))
+    change((JSON.parse(main.state[SAVED_STEPS] ?? '') as { file: string }).file)
+    const post = await step(postStep(inputs(), main))
+    expect(fake.certificates.has(old.id)).toBe(true)
+    expect(deletes()).toEqual([])
+    return post
+  }
+
+  it.each([
+    [
+      'changed after the main step wrote it',
+      (file: string) => {
+        appendFileSync(file, ' ')
+      },
+      /was changed after the main step wrote it/,
+    ],
+    [
+      'missing',
+      (file: string) => {
+        rmSync(file)
+      },
+      /is missing or cannot be read/,
+    ],
+    [
+      'a link to a file outside RUNNER_TEMP',
+      (file: string) => {
+        const outside = join(mkdtempSync(join(tmpdir(), 'outside-')), 'rotation.json')
+        renameSync(file, outside)
+        symlinkSync(outside, file)
+      },
+      /is not in the job's temporary folder/,
+    ],
+  ])('deletes nothing and warns once when the file is %s', async (_, change, reason) => {
+    const post = await tamper(change)
+    expect(warnings(post)).toEqual([
+      expect.stringMatching(
+        /^Replace at the end of the job deletes nothing: the rotation the main step saved for it cannot be trusted/,
+      ),
+    ])
+    expect(warnings(post)[0]).toMatch(reason)
   })
 })

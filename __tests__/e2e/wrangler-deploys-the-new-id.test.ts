@@ -4,10 +4,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadWranglerParsers } from '../../src/wrangler/parsers.ts'
 import { loadBindings } from '../../src/wrangler/config.ts'
 import { planBindingEdits } from '../../src/wrangler/edits.ts'
 import { writeBindingEdits } from '../../src/wrangler/write.ts'
+
+// The Wrangler parsers are loaded on demand (src/wrangler/parsers.ts), as the steps load them.
+beforeAll(loadWranglerParsers)
 
 /**
  * wrangler itself reads the files the action edits: `wrangler deploy --dry-run` (offline, nothing

@@ -11,7 +11,7 @@ import {
   makeClient,
   makeWorkspace,
 } from '../../test-kit/fixtures.ts'
-import { leakedSecrets, runAction, runPostStep, type ActionRun } from '../../test-kit/run-action.ts'
+import { leakedSecrets, runAction, runPostStep, savedState, type ActionRun } from '../../test-kit/run-action.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
 import { mainStep, postStep } from '../support/steps.ts'
 
@@ -325,16 +325,29 @@ describe('replace keeps a certificate a Worker still binds', () => {
     expect(warnings(run).join('\n')).toContain('used by Worker gamma (LEGACY_CERT, 100 %)')
   })
 
-  it('a dry run reports it, and leaves it out of replace-candidates', async () => {
+  it("a dry run plans the retire after the deploy moves the files' own Worker, and keeps one another Worker binds", async () => {
     const older = fake.seed(issuedEarlier(), { name: 'payments-client', uploadedOn: LAST_WEEK })
     const free = fake.seed(issuedEarlier(), { name: 'payments-client', uploadedOn: LAST_WEEK })
+    const elsewhere = fake.seed(issuedEarlier(), { name: 'payments-client', uploadedOn: LAST_WEEK })
     fake.deployWorker('payments', { PAYMENTS_CERT: older.id })
+    fake.deployWorker('reports', { REPORTS_CERT: elsewhere.id })
     const workspace = makeWorkspace({ 'wrangler.toml': TOML })
-    const run = await mainStep(inputs(makeClient('ec'), { replace: 'true', 'dry-run': 'true' }), { workspace })
+    const step = inputs(makeClient('ec'), { replace: 'true', 'dry-run': 'true', 'check-workers': 'true' })
+    const run = await mainStep(step, { workspace })
     expect(run.exitCode).toBe(0)
-    expect(JSON.parse(run.outputs['replace-candidates'] ?? '')).toEqual([free.id])
-    expect(run.summary).toContain('used by Worker payments (PAYMENTS_CERT, 100 %)')
-    expect(fake.certificates.size).toBe(2)
+    expect((JSON.parse(run.outputs['replace-candidates'] ?? '') as string[]).sort()).toEqual([free.id, older.id].sort())
+    expect(run.summary).toContain('retired once the deploy moves Worker payments (PAYMENTS_CERT, 100 %)')
+    expect(run.summary).toContain('used by Worker reports (REPORTS_CERT, 100 %)')
+    const plan = JSON.parse(run.outputs.plan ?? '') as { action: string; id?: string; worker?: string }[]
+    expect(
+      plan
+        .filter((row) => row.action === 'retire')
+        .map((row) => row.id)
+        .sort(),
+    ).toEqual([free.id, older.id].sort())
+    expect(plan.find((row) => row.action === 'keep')?.id).toBe(elsewhere.id)
+    expect(plan.find((row) => row.action === 'deploy')).toMatchObject({ worker: 'payments', oldId: older.id })
+    expect(fake.certificates.size).toBe(3)
   })
 
   it('through dist/, the post step reads the saved Workers once for the rotation and keeps the bound one', async () => {
@@ -350,6 +363,7 @@ describe('replace keeps a certificate a Worker still binds', () => {
         saved: {
           scope: ['payments', 'payments-production', 'payments-stage'],
           consumers: { pages: false, hyperdrive: false, rollbackDeployments: 0 },
+          moved: expect.arrayContaining(['payments\nPAYMENTS_CERT']) as unknown,
         },
       },
     ])
@@ -379,7 +393,7 @@ describe('replace keeps a certificate a Worker still binds', () => {
     const guards = [{ target: 'workers', saved: { ...saved?.data.guards[0]?.saved, scope: ['../../zones'] } }]
     const tampered = {
       ...main,
-      state: { ...main.state, [SAVED_STEPS]: retireSteps([saved?.data.rotation ?? {}], guards) },
+      ...savedState({ [SAVED_STEPS]: retireSteps([saved?.data.rotation ?? {}], guards) }),
     }
     const post = await postStep(stepInputs, tampered, { workspace })
     expect(post.exitCode).toBe(0)

@@ -1,3 +1,5 @@
+import { savedValue } from '../../test-kit/run-action.ts'
+
 /**
  * The main step's saved tail as the post step reads it (src/pipeline/saved-steps.ts): a list of the
  * store's retire steps for the end of the job, under one state name. Written here by hand, so that
@@ -19,6 +21,6 @@ interface SavedStep {
   data: { rotation: Record<string, unknown>; guards: { target: string; saved: Record<string, unknown> }[] }
 }
 
-/** The saved steps of a main step's state. */
+/** The saved steps of a main step's state (in the file of RUNNER_TEMP that the state names). */
 export const savedSteps = (state: Record<string, string>): SavedStep[] =>
-  JSON.parse(state[SAVED_STEPS] ?? '[]') as SavedStep[]
+  JSON.parse(savedValue({ state }, SAVED_STEPS) ?? '[]') as SavedStep[]

@@ -15,4 +15,4 @@ export const postStep = (
   inputs: Record<string, string>,
   main: ActionRun,
   options: RunOptions = {},
-): Promise<ActionRun> => runInProcess(run, inputs, { ...options, state: main.state })
+): Promise<ActionRun> => runInProcess(run, inputs, { ...options, state: main.state, runnerTemp: main.runnerTemp })

@@ -20,21 +20,33 @@ export function unreadWarning(inventory: Inventory): string | undefined {
   return `Could not read what uses the certificates (${parts}), so every older certificate is kept. The API token needs ${permissions} on this account to check them.`
 }
 
-/** Which candidates a consumer still uses (kept) and which none does (free to delete). Pure. */
+/**
+ * Which candidates a consumer still uses (kept), which none does (free to delete), and, with `moved`
+ * (the Worker bindings the job's own deploy moves to the new certificate: a plan's forecast), which
+ * only those use (free once the deploy has run, named by what it moves). Pure.
+ */
 export function keepUsedCertificates(
   inventory: Inventory,
   candidateIds: readonly string[],
-): { kept: KeptForConsumers[]; free: string[] } {
+  moved: ReadonlySet<string> = new Set(),
+): { kept: KeptForConsumers[]; free: string[]; afterDeploy: KeptForConsumers[] } {
   if (inventory.unread.length > 0) {
     const reason = `kept: what uses it could not be read (${inventory.unread.map((u) => u.what).join(', ')})`
-    return { kept: candidateIds.map((id) => ({ id, reason })), free: [] }
+    return { kept: candidateIds.map((id) => ({ id, reason })), free: [], afterDeploy: [] }
   }
   const kept: KeptForConsumers[] = []
   const free: string[] = []
+  const afterDeploy: KeptForConsumers[] = []
   for (const id of candidateIds) {
-    const users = consumersOf(inventory, id)
+    const users = usersOf(inventory, id)
     if (users.length === 0) free.push(id)
-    else kept.push({ id, reason: `used by ${users.join(' and ')}` })
+    else if (users.every((user) => user.deployed !== undefined && moved.has(user.deployed))) {
+      const workers = [...new Set(users.map((user) => user.description))]
+      afterDeploy.push({ id, reason: `retired once the deploy moves ${workers.join(' and ')}` })
+    } else kept.push({ id, reason: `used by ${consumersOf(inventory, id).join(' and ')}` })
   }
-  return { kept, free }
+  return { kept, free, afterDeploy }
 }
+
+const usersOf = (inventory: Inventory, id: string): Inventory['consumers'] =>
+  inventory.consumers.filter((c) => c.certificateId.toLowerCase() === id.toLowerCase())

@@ -20,6 +20,11 @@ export interface Consumer {
   certificateId: string
   /** `Worker payments-production (PAYMENTS_CERT, 90 %)`, `Pages project shop (preview)`, … */
   description: string
+  /**
+   * A binding of a Worker's current deployment, as `<worker>\n<binding>`: a deploy of that Worker's
+   * Wrangler file moves it to the id written there (a rollback target is not moved).
+   */
+  deployed?: string
 }
 
 /** At most this many Workers (or namespace scripts) are read at once. */
@@ -36,6 +41,9 @@ const share = (percentage: number | undefined, back: number | undefined): string
   percentage !== undefined
     ? `${percentage} %`
     : `a rollback target, ${back === 1 ? 'the deployment before' : `${back ?? 0} deployments back`}`
+
+/** The key of a Worker's binding in its current deployment, as `Consumer.deployed` holds it. */
+export const deployedBinding = (worker: string, binding: string): string => `${worker}\n${binding}`
 
 /** The named Workers (or every Worker listed): each version of their current (and last N) deployments. */
 export async function workerConsumers(
@@ -54,6 +62,7 @@ export async function workerConsumers(
           version.bindings.map((binding) => ({
             certificateId: binding.certificateId,
             description: `Worker ${printable(name)} (${printable(binding.name)}, ${share(version.percentage, version.deploymentsBack)})`,
+            ...(version.percentage === undefined ? {} : { deployed: deployedBinding(name, binding.name) }),
           })),
         )
       : [],

@@ -4,8 +4,25 @@
  * `plan` output, the pull request's table), sections of the job summary, outputs and log lines.
  */
 
-export const PLAN_ACTIONS = ['upload', 'reuse', 'attach', 'detach', 'write-binding', 'retire', 'keep'] as const
+export const PLAN_ACTIONS = [
+  'upload',
+  'reuse',
+  'attach',
+  'detach',
+  'write-binding',
+  'deploy',
+  'retire',
+  'keep',
+  'note',
+] as const
 export type PlanAction = (typeof PLAN_ACTIONS)[number]
+
+/**
+ * What differs in Cloudflare, and so counts as a change (drift): an upload, hostnames to attach or
+ * detach, a Worker to deploy, an older certificate awaiting retirement. Writing an id into the
+ * checkout is a step of the job, and a note is said, not done.
+ */
+export const CHANGE_ACTIONS: ReadonlySet<PlanAction> = new Set(['upload', 'attach', 'detach', 'deploy', 'retire'])
 
 /** One row of the plan: one thing to do, or found done. */
 export interface PlanRow {
@@ -19,7 +36,10 @@ export interface PlanRow {
   /** Wrangler: the configuration file, relative to the workspace, and its section (`top level`, `env.staging`). */
   config?: string
   section?: string
-  /** write-binding: the certificate id the binding had, and the one it gets. */
+  /** deploy: the Worker the workflow's deploy moves, and its binding. */
+  worker?: string
+  binding?: string
+  /** write-binding: the id the checkout's binding had, and the one it gets; deploy: what the Worker serves now, and after. */
   oldId?: string
   newId?: string
   /** Why: `same certificate already in the account`, `in use by api_shield`. */

@@ -88,8 +88,9 @@ async function writeComment(
   render: (frame: CommentFrame) => string,
 ): Promise<PlanCommentOutcome> {
   try {
-    // Loaded here, not with the bundle, for the reason githubRunContext gives (action/run-context.ts).
-    const github = await import(/* webpackMode: "eager" */ '@actions/github')
+    // Loaded here, as a chunk of dist/ of its own: a step that makes no comment does not load Octokit,
+    // and a client it cannot build from the proxy variables (socks5://) fails only the comment.
+    const github = await import('@actions/github')
     const event = target.event ?? { name: github.context.eventName, payload: github.context.payload }
     const pull = pullRequestOf(event)
     if (!pull) return skipped(`the run is for a ${event.name || 'non-pull-request'} event, not a pull request`)

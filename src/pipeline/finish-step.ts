@@ -4,14 +4,14 @@ import { setOutputs } from '../action/outputs.ts'
 import { writeSummary } from '../action/job-summary.ts'
 import { githubRunContext } from '../action/run-context.ts'
 import { OperationError, errorMessage } from '../core/errors.ts'
-import type { Report } from '../core/report.ts'
+import { CHANGE_ACTIONS, type PlanRow, type Report } from '../core/report.ts'
 import { plural } from '../core/text.ts'
 import { postPlanComment } from '../github/pr-comment.ts'
 import type { EntryPlan } from '../plan/step.ts'
 import { countChanges, planCells } from '../render/plan-table.ts'
 import { manifestSummary, singleSummary } from '../render/summary.ts'
 import type { CheckedEntry } from './make-plan.ts'
-import { certificatesOutput, singleOutputs } from './step-outputs.ts'
+import { certificatesOutput, singleOutputs, writtenConfigs } from './step-outputs.ts'
 import type { Specs } from './specs.ts'
 
 /** What the pipeline leaves: each entry's report (planned, or as applied), and the entries that failed. */
@@ -54,7 +54,11 @@ export async function finishStep(
       await writeSummary(singleSummary(first.report, facts, await githubRunContext()))
     }
   } else {
-    setOutputs({ certificates: JSON.stringify(certificatesOutput(finished.reports)), ...plan })
+    setOutputs({
+      certificates: JSON.stringify(certificatesOutput(finished.reports)),
+      'wrangler-configs': JSON.stringify(writtenConfigs(finished.reports)),
+      ...plan,
+    })
     const failed = finished.failed.map(({ entry, error }) => ({ name: entry.name, error }))
     for (const { name, error } of failed) log.warning(`Manifest entry '${name}' failed: ${errorMessage(error)}`)
     await writeSummary(manifestSummary(manifest, step.dryRun, rows, failed))
@@ -85,10 +89,22 @@ export async function finishStep(
   }
   if (options.failOnChanges && changes > 0) {
     const each = rows
-      .filter((row) => row.action !== 'reuse' && row.action !== 'keep')
-      .map((row) => planCells(row).filter(Boolean).join(' '))
+      .filter((row) => CHANGE_ACTIONS.has(row.action))
+      .map((row) => `${planCells(row).filter(Boolean).join(' ')} (fix: ${fixOf(row)})`)
     throw new OperationError(
-      `The account differs from the manifest (fail-on-changes): ${plural(changes, 'change')} planned: ${each.join('; ')}. Apply the manifest (a run without dry-run), or change it to match the account.`,
+      `The account differs from the manifest (fail-on-changes): ${plural(changes, 'change')} planned: ${each.join('; ')}.`,
     )
   }
+}
+
+/** What makes the account match the manifest again, for one difference. */
+function fixOf(row: PlanRow): string {
+  if (row.action === 'deploy') {
+    return row.oldId === undefined
+      ? 'give the token "Account → Workers Scripts → Read", so that the check can read what the Worker serves'
+      : `deploy Worker ${row.worker ?? ''} (wrangler deploy with the written file)`
+  }
+  if (row.action === 'retire')
+    return 'apply the manifest (a run without dry-run), whose post step retires it once nothing uses it'
+  return 'apply the manifest (a run without dry-run), or change the manifest to match the account'
 }

@@ -1,4 +1,4 @@
-import { loadFromMainStep, saveForPostStep } from '../action/state-helper.ts'
+import { SavedStateError, loadFromMainStep, saveForPostStep } from '../action/state-helper.ts'
 import { isCertificateId, isCertificateName, parseTime } from '../cloudflare/values.ts'
 import type { Step } from '../plan/step.ts'
 import type { RetireGuard } from '../plan/target.ts'
@@ -20,7 +20,14 @@ export type SavedSteps = { steps: Step[] } | { problem: string }
 
 /** The saved steps; undefined when the main step scheduled none. */
 export function loadSteps(): SavedSteps | undefined {
-  const saved = loadFromMainStep(SAVED_STEPS)
+  let saved: string | undefined
+  try {
+    saved = loadFromMainStep(SAVED_STEPS)
+  } catch (error) {
+    // The file the state names is missing, changed, or outside RUNNER_TEMP: nothing is done on it.
+    if (error instanceof SavedStateError) return { problem: error.message }
+    throw error
+  }
   return saved === undefined ? undefined : parseSteps(saved)
 }
 

@@ -9,7 +9,7 @@ import { writeSummary } from '../action/job-summary.ts'
 import { hasCredentials } from '../spec/api-settings.ts'
 import { manifestInput } from '../manifest/inputs.ts'
 import { forkWithoutSecrets, runEventOf, type RunEvent } from '../github/pull-request.ts'
-import { readManifest } from '../manifest/read.ts'
+import { loadWranglerParsers } from '../wrangler/parsers.ts'
 import { checkAndMask } from '../spec/check.ts'
 import { getSettings, getStepSettings, readReplace, type StepSettings } from '../spec/settings.ts'
 import type { CheckedEntry } from './make-plan.ts'
@@ -32,6 +32,8 @@ export async function readSpecs(source: InputSource, clock: Clock): Promise<Spec
   const event = runEventOf(source.env)
   const now = new Date(clock.now())
   if (!manifest) {
+    // The Wrangler parsers are a chunk of dist/ of their own, loaded only for a step with Wrangler files.
+    if (source.input('wrangler-config').trim()) await loadWranglerParsers()
     const settings = getSettings(source)
     const spec = settings.certificate
     const checked = checkAndMask(spec, { now, expiryWarningDays: settings.step.expiryWarningDays })
@@ -47,6 +49,9 @@ export async function readSpecs(source: InputSource, clock: Clock): Promise<Spec
     return undefined
   }
   const step = getStepSettings(source)
+  // The manifest's reading (with the YAML parser) is a chunk of dist/ of its own, as are the Wrangler
+  // parsers, which its entries' files are checked with as it is read: loaded only for a manifest.
+  const [{ readManifest }] = await Promise.all([import('../manifest/read.ts'), loadWranglerParsers()])
   const entries = readManifest(manifest, {
     workspace: step.workspace,
     env: source.env,

@@ -65,3 +65,12 @@ export function certificatesOutput(
   }
   return output
 }
+
+/** Every Wrangler file the step wrote, workspace-relative, each once: what a recipe proposes back. */
+export function writtenConfigs(reports: readonly { report: Report }[]): string[] {
+  const written = reports.flatMap(({ report }) => {
+    const configs = report.outputs['wrangler-configs']
+    return Array.isArray(configs) ? configs : []
+  })
+  return [...new Set(written)]
+}

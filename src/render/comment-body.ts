@@ -1,6 +1,6 @@
 import { redactSecrets } from '../action/secrets.ts'
 import { codeBlock, cutText, escapeMarkdownCell, runLink } from './markdown.ts'
-import { COLUMNS, countChanges, planCells, planMarker, type PlanRow } from './plan-table.ts'
+import { COLUMNS, countChanges, planCells, planMarker, summaryLine, type PlanRow } from './plan-table.ts'
 import { plural } from '../core/text.ts'
 
 /**
@@ -66,8 +66,7 @@ const summaryLink = (frame: CommentFrame): string =>
 /** What the plan comes to; with entries failed, never "no changes": their rows are missing. */
 export function planHeadline(rows: readonly PlanRow[], failed = 0): string {
   const changes = countChanges(rows)
-  if (failed === 0)
-    return changes === 0 ? 'No changes: the account matches the manifest.' : `${plural(changes, 'change')} to make.`
+  if (failed === 0) return summaryLine(rows)
   const others = changes === 0 ? 'no changes' : plural(changes, 'change')
   return `${failed} ${failed === 1 ? 'entry' : 'entries'} failed, so the plan is incomplete: ${others} planned for the others.`
 }

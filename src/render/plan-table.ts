@@ -1,7 +1,7 @@
 import { escapeForSummary } from '../core/html.ts'
 import { plural } from '../core/text.ts'
 import { escapeMarkdownCell } from './markdown.ts'
-import type { PlanRow } from '../core/report.ts'
+import { CHANGE_ACTIONS, type PlanRow } from '../core/report.ts'
 
 export type { PlanRow } from '../core/report.ts'
 
@@ -14,21 +14,26 @@ export { escapeMarkdownCell } from './markdown.ts'
 
 /** Rows that change something: every action but reuse and keep. */
 export const countChanges = (rows: readonly PlanRow[]): number =>
-  rows.filter((row) => row.action !== 'reuse' && row.action !== 'keep').length
+  rows.filter((row) => CHANGE_ACTIONS.has(row.action)).length
 
 export const COLUMNS = ['Entry', 'Action', 'Certificate', 'Target', 'Details'] as const
 
 /** A row's cells as plain text, before escaping for Markdown or HTML. */
 export function planCells(row: PlanRow): string[] {
-  const id = row.action === 'write-binding' ? (row.newId ?? row.id ?? '') : (row.id ?? '')
+  const moves = row.action === 'write-binding' || row.action === 'deploy'
+  const id = moves ? (row.newId ?? row.id ?? '') : (row.id ?? '')
   const target = [
+    row.worker && `Worker ${row.worker}${row.binding ? ` (${row.binding})` : ''}`,
     row.hostnames?.join(', '),
     row.config && (row.section ? `${row.config} (${row.section})` : row.config),
   ].filter(Boolean)
-  const details = [
-    row.action === 'write-binding' && row.oldId !== undefined ? `was ${row.oldId || 'unset'}` : '',
-    row.reason ?? '',
-  ].filter(Boolean)
+  const was =
+    row.action === 'write-binding' && row.oldId !== undefined
+      ? `was ${row.oldId || 'unset'}`
+      : row.action === 'deploy' && row.oldId !== undefined
+        ? `serves ${row.oldId || 'nothing'} now`
+        : ''
+  const details = [was, row.reason ?? '', row.when === 'end-of-job' ? 'at the end of the job' : ''].filter(Boolean)
   return [row.name, row.action, id, target.join('; '), details.join('; ')]
 }
 
@@ -36,8 +41,14 @@ export function planCells(row: PlanRow): string[] {
 export const planMarker = (manifestPath: string): string =>
   `<!-- cloudflare-mtls-certificate plan: ${escapeForSummary(manifestPath).replaceAll('--', '-&#45;')} -->`
 
-function summaryLine(rows: readonly PlanRow[]): string {
+/** The plan's one line: what is left to change, or, after a run that applied it, what it changed or scheduled. */
+export function summaryLine(rows: readonly PlanRow[], applied = false): string {
   const changes = countChanges(rows)
+  if (applied) {
+    return changes === 0
+      ? 'Nothing changed: the account already matched the manifest.'
+      : `${plural(changes, 'change')} made or scheduled (a deploy or a retire at the end of the job is still to come).`
+  }
   return changes === 0 ? 'No changes: the account matches the manifest.' : `${plural(changes, 'change')} to make.`
 }
 
@@ -62,7 +73,7 @@ export function renderPlanMarkdown(rows: readonly PlanRow[], manifestPath: strin
 }
 
 /** The job summary's table, every value escaped. */
-export function renderPlanHtml(rows: readonly PlanRow[]): string {
+export function renderPlanHtml(rows: readonly PlanRow[], applied = false): string {
   const head = `<tr>${COLUMNS.map((c) => `<th>${c}</th>`).join('')}</tr>`
   const body = rows.map(
     (row) =>
@@ -70,5 +81,5 @@ export function renderPlanHtml(rows: readonly PlanRow[]): string {
         .map((c) => `<td>${escapeForSummary(c)}</td>`)
         .join('')}</tr>`,
   )
-  return `<p>${summaryLine(rows)}</p>\n<table>\n${[head, ...body].join('\n')}\n</table>`
+  return `<p>${summaryLine(rows, applied)}</p>\n<table>\n${[head, ...body].join('\n')}\n</table>`
 }

@@ -51,7 +51,7 @@ export function manifestSummary(
 ): string {
   const parts = [
     `<h2>mTLS certificates${dryRun ? ' (dry run)' : ''}: ${escapeForSummary(manifest)}</h2>`,
-    renderPlanHtml(rows),
+    renderPlanHtml(rows, !dryRun),
   ]
   if (failed.length > 0) {
     const items = failed.map(

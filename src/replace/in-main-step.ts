@@ -26,11 +26,14 @@ export async function planReplace(
       listing,
       target,
       async (certificate) =>
-        (await keptForWorker(reads.workers, certificate)) ??
+        (await keptForWorker(reads.workers, certificate, reads.movedByDeploy)) ??
         plannedReplacement(certificate, planRetire(await readRetireFacts(reads, certificate, false))),
     )
     if (!atEndOfJob) return { replacements, candidates: [] }
-    return { replacements, candidates: await freeOfWorkers(reads.workers, replaceCandidates(listing, target)) }
+    return {
+      replacements,
+      candidates: await freeOfWorkers(reads.workers, replaceCandidates(listing, target), reads.movedByDeploy),
+    }
   } catch (error) {
     log.warning(
       `Replace could not be planned: ${errorMessage(error)}. Older certificates named '${target.name}' are left as they were.`,

@@ -15,6 +15,11 @@ export interface RetireReads {
   zone?: { client: ZoneHostnamesClient; newServes: () => Promise<readonly string[]> }
   /** Workers: the bindings that keep an older certificate (replace/workers.ts). */
   workers?: WorkerCheck
+  /**
+   * A plan's forecast of a retire at the end of the job: the Worker bindings the workflow's deploy
+   * moves to the new certificate first (`<worker>\n<binding>`), which then no longer keep an older one.
+   */
+  movedByDeploy?: ReadonlySet<string>
 }
 
 /**

@@ -64,17 +64,26 @@ export const combinedOptions = (options: readonly ConsumerOptions[]): ConsumerOp
 export async function keptForWorker(
   check: WorkerCheck | undefined,
   certificate: MtlsCertificate,
+  moved?: ReadonlySet<string>,
 ): Promise<Replacement | undefined> {
   if (!check) return undefined
   const inventory = await check()
-  const [kept] = keepUsedCertificates(inventory, [certificate.id]).kept
-  return kept && { ...describe(certificate), action: 'kept', reason: kept.reason, warn: inventory.unread.length === 0 }
+  const { kept, afterDeploy } = keepUsedCertificates(inventory, [certificate.id], moved)
+  const [after] = afterDeploy
+  const [keep] = kept
+  if (after) return { ...describe(certificate), action: 'delete', reason: after.reason, warn: false }
+  return keep && { ...describe(certificate), action: 'kept', reason: keep.reason, warn: inventory.unread.length === 0 }
 }
 
-/** The candidates nothing uses (all of them when there is nothing to check). */
-export async function freeOfWorkers(check: WorkerCheck | undefined, ids: readonly string[]): Promise<string[]> {
+/** The candidates nothing uses (all of them when there is nothing to check), or only what the deploy moves. */
+export async function freeOfWorkers(
+  check: WorkerCheck | undefined,
+  ids: readonly string[],
+  moved?: ReadonlySet<string>,
+): Promise<string[]> {
   if (!check || ids.length === 0) return [...ids]
-  return keepUsedCertificates(await check(), ids).free
+  const { free, afterDeploy } = keepUsedCertificates(await check(), ids, moved)
+  return [...free, ...afterDeploy.map((after) => after.id)]
 }
 
 /**

@@ -11,8 +11,7 @@ import {
   type CertificateEntry,
   type ConfigDocument,
 } from './document.ts'
-import { readJson } from './json.ts'
-import { readToml } from './toml.ts'
+import { wranglerParsers } from './parsers.ts'
 import { decodeConfig, hasWideBom, type ConfigEncoding } from './encoding.ts'
 
 /**
@@ -36,7 +35,7 @@ export const INPUT_LABELS: ConfigLabels = { config: "Input 'wrangler-config'", b
 
 /** A configuration's text as Wrangler reads it, by its name: TOML for .toml, JSON (with comments) otherwise. */
 export const parseConfig = (config: string, text: string): ConfigDocument =>
-  config.toLowerCase().endsWith('.toml') ? readToml(text) : readJson(text)
+  config.toLowerCase().endsWith('.toml') ? wranglerParsers().readToml(text) : wranglerParsers().readJson(text)
 
 /** One configuration file, read and checked: what planBindingEdits needs. */
 export interface LoadedConfig extends ConfigEncoding {

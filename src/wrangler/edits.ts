@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util'
-import { applyEdits } from 'jsonc-parser'
 import { OperationError } from '../core/errors.ts'
 import { printable } from '../core/text.ts'
+import { wranglerParsers } from './parsers.ts'
 import { parseConfig, type LoadedConfig, type LoadedConfigs } from './config.ts'
 import { isRecord, sectionOf, type ConfigDocument, type ValuePath } from './document.ts'
 import type { ConfigEncoding } from './encoding.ts'
@@ -45,7 +45,7 @@ function planFile(config: LoadedConfig, id: string): FileEdit {
     newId: id,
   }))
   const pending = config.entries.filter((entry) => entry.certificateId !== id)
-  const after = applyEdits(
+  const after = wranglerParsers().applyEdits(
     text,
     pending.flatMap((entry) => entry.setId(id)),
   )

@@ -19,6 +19,9 @@ import {
   type ValuePath,
 } from './document.ts'
 
+/** The edit applier of jsonc-parser, for parsers.ts: both formats' edits are text ranges. */
+export { applyEdits } from 'jsonc-parser'
+
 /**
  * wrangler.json and wrangler.jsonc, read as Wrangler reads both: JSON with comments and trailing
  * commas (jsonc-parser). An id is written with jsonc-parser's `modify`, which replaces the value

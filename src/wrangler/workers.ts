@@ -43,3 +43,22 @@ export function unnamedSections(loaded: LoadedConfigs): string[] {
       .map((section) => `'${printable(target.config)}' (${section})`)
   })
 }
+
+/** A section of a file that binds the certificate, with the Worker it deploys as (none when it names none). */
+export interface BoundSection {
+  config: string
+  section: string
+  binding: string
+  worker?: string
+}
+
+/** Each section that binds the certificate, once, in the files' order. */
+export function boundSections(loaded: LoadedConfigs): BoundSection[] {
+  return loaded.flatMap(({ document, entries, target }) => {
+    const value = isRecord(document.value) ? document.value : {}
+    return [...new Set(entries.map((entry) => sectionOf(entry.path)))].map((section) => {
+      const worker = deployedName(value, section)
+      return { config: target.config, section, binding: target.binding, ...(worker === undefined ? {} : { worker }) }
+    })
+  })
+}

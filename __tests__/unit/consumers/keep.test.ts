@@ -16,6 +16,7 @@ describe('keepUsedCertificates', () => {
     expect(keepUsedCertificates(used, [OLD, FREE])).toEqual({
       kept: [{ id: OLD, reason: 'used by Worker payments (PAYMENTS_CERT, 90 %) and Hyperdrive orders-db (client)' }],
       free: [FREE],
+      afterDeploy: [],
     })
     expect(unreadWarning(used)).toBeUndefined()
   })

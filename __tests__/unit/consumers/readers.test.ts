@@ -24,7 +24,11 @@ describe('the readers of each kind', () => {
       mtls: { mtls_certificate_id: OLD, ca_certificate_id: CA },
     })
     expect(await workerConsumers(api(), 'every', 0)).toEqual([
-      { certificateId: OLD, description: 'Worker payments-production (PAYMENTS_CERT, 90 %)' },
+      {
+        certificateId: OLD,
+        description: 'Worker payments-production (PAYMENTS_CERT, 90 %)',
+        deployed: 'payments-production\nPAYMENTS_CERT',
+      },
     ])
     expect((await dispatchConsumers(api())).map((c) => c.description)).toEqual([
       'dispatch namespace customers, script acme (ACME_CERT)',

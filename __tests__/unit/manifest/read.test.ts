@@ -1,11 +1,15 @@
 import { mkdirSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { setSecret } from '@actions/core'
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { loadWranglerParsers } from '../../../src/wrangler/parsers.ts'
 import { InputError } from '../../../src/core/errors.ts'
 import { ManifestError, readManifest, type ManifestOptions } from '../../../src/manifest/read.ts'
 import { PASSPHRASE, ZONE_ID, makeClient, makeWorkspace, pemArmour } from '../../../test-kit/fixtures.ts'
 import { generateKey, issueCertificate, keyPem } from '../../../test-kit/pki.ts'
+
+// The Wrangler parsers are loaded on demand (src/wrangler/parsers.ts), as the steps load them.
+beforeAll(loadWranglerParsers)
 
 vi.mock('@actions/core', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@actions/core')>()),

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Ajv2020 } from 'ajv/dist/2020.js'
-import { describe, expect, it, vi } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { loadWranglerParsers } from '../../../src/wrangler/parsers.ts'
 import { parse } from 'yaml'
 import {
   BINDING_FIELDS,
@@ -16,6 +17,9 @@ import { readManifest } from '../../../src/manifest/read.ts'
 import { ROOT } from '../../../test-kit/run-action.ts'
 import { ZONE_ID, makeClient, makeWorkspace } from '../../../test-kit/fixtures.ts'
 import { generateKey, issueCertificate } from '../../../test-kit/pki.ts'
+
+// The Wrangler parsers are loaded on demand (src/wrangler/parsers.ts), as the steps load them.
+beforeAll(loadWranglerParsers)
 
 vi.mock('@actions/core', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@actions/core')>()),

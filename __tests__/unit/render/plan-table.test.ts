@@ -25,8 +25,9 @@ const ROWS: PlanRow[] = [
 ]
 
 describe('countChanges', () => {
-  it('counts everything but reuse and keep', () => {
-    expect(countChanges(ROWS)).toBe(5)
+  it("counts what differs in Cloudflare: not a reuse, a keep, or the checkout's write-binding", () => {
+    expect(countChanges(ROWS)).toBe(4)
+    expect(countChanges(ROWS.filter((r) => r.action === 'write-binding'))).toBe(0)
     expect(countChanges(ROWS.filter((r) => r.action === 'reuse' || r.action === 'keep'))).toBe(0)
   })
 })
@@ -35,7 +36,7 @@ describe('renderPlanMarkdown', () => {
   it('starts with the marker and holds one row per plan row, in one table', () => {
     const text = renderPlanMarkdown(ROWS, 'deploy/manifest.yml')
     expect(text.startsWith(`${planMarker('deploy/manifest.yml')}\n`)).toBe(true)
-    expect(text).toContain('5 changes to make.')
+    expect(text).toContain('4 changes to make.')
     const rows = text.split('\n').filter((line) => line.startsWith('| '))
     expect(rows).toHaveLength(ROWS.length + 2)
     expect(rows[3]).toBe(

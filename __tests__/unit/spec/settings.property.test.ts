@@ -1,12 +1,16 @@
 import { rmSync } from 'node:fs'
 import { setSecret } from '@actions/core'
 import fc from 'fast-check'
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { loadWranglerParsers } from '../../../src/wrangler/parsers.ts'
 import { getSettings } from '../../../src/spec/settings.ts'
 import { ACCOUNT_ID, API_KEY, API_TOKEN, PASSPHRASE, makeWorkspace } from '../../../test-kit/fixtures.ts'
 import { clientChain, keyPem } from '../../../test-kit/pki.ts'
 import { actionYaml } from '../../../test-kit/run-action.ts'
 import { anyString, inputErrorOf } from '../properties.ts'
+
+// The Wrangler parsers are loaded on demand (src/wrangler/parsers.ts), as the steps load them.
+beforeAll(loadWranglerParsers)
 
 vi.mock('@actions/core', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@actions/core')>()),

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs'
 import { setSecret } from '@actions/core'
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { loadWranglerParsers } from '../../../src/wrangler/parsers.ts'
 import { InputError } from '../../../src/core/errors.ts'
 import { DEFAULT_API_BASE_URL } from '../../../src/spec/api-settings.ts'
 import type { InputSource } from '../../../src/action/input-source.ts'
@@ -10,6 +11,9 @@ import { getCheckSettings, getSettings, type StepSettings } from '../../../src/s
 import { ACCOUNT_ID, API_KEY, API_TOKEN, PASSPHRASE, ZONE_ID, makeWorkspace } from '../../../test-kit/fixtures.ts'
 import { generateKey, keyPem } from '../../../test-kit/pki.ts'
 import { inputSource } from '../fakes.ts'
+
+// The Wrangler parsers are loaded on demand (src/wrangler/parsers.ts), as the steps load them.
+beforeAll(loadWranglerParsers)
 
 vi.mock('@actions/core', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@actions/core')>()),

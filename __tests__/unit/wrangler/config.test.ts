@@ -1,10 +1,14 @@
 import { symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadWranglerParsers } from '../../../src/wrangler/parsers.ts'
 import { InputError } from '../../../src/core/errors.ts'
 import { loadBindings } from '../../../src/wrangler/config.ts'
 import { workerNames } from '../../../src/wrangler/workers.ts'
 import { makeWorkspace } from '../../../test-kit/fixtures.ts'
+
+// The Wrangler parsers are loaded on demand (src/wrangler/parsers.ts), as the steps load them.
+beforeAll(loadWranglerParsers)
 
 function loadError(files: Record<string, string>, config: string, binding = 'PAYMENTS_CERT'): string {
   const workspace = makeWorkspace(files)

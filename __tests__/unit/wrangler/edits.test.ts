@@ -3,9 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse as parseToml } from 'smol-toml'
 import { parse as parseJsonc } from 'jsonc-parser'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadWranglerParsers } from '../../../src/wrangler/parsers.ts'
 import { loadBindings } from '../../../src/wrangler/config.ts'
 import { planBindingEdits } from '../../../src/wrangler/edits.ts'
+
+// The Wrangler parsers are loaded on demand (src/wrangler/parsers.ts), as the steps load them.
+beforeAll(loadWranglerParsers)
 
 const OLD = '11111111-1111-4111-8111-111111111111'
 const OTHER = '22222222-2222-4222-8222-222222222222'

@@ -1,10 +1,14 @@
 import { rmSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadWranglerParsers } from '../../../src/wrangler/parsers.ts'
 import { InputError } from '../../../src/core/errors.ts'
 import { getWranglerTargets } from '../../../src/wrangler/settings.ts'
 import { makeWorkspace } from '../../../test-kit/fixtures.ts'
 import { inputSource } from '../fakes.ts'
+
+// The Wrangler parsers are loaded on demand (src/wrangler/parsers.ts), as the steps load them.
+beforeAll(loadWranglerParsers)
 
 /** wrangler-config and binding: the Wrangler files that deploy with a client certificate, checked before any request. */
 

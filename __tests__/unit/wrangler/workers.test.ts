@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadWranglerParsers } from '../../../src/wrangler/parsers.ts'
 import { loadBindings } from '../../../src/wrangler/config.ts'
 import { unnamedSections, workerNames } from '../../../src/wrangler/workers.ts'
 import { makeWorkspace } from '../../../test-kit/fixtures.ts'
+
+// The Wrangler parsers are loaded on demand (src/wrangler/parsers.ts), as the steps load them.
+beforeAll(loadWranglerParsers)
 
 /** Which Workers the Wrangler files deploy: replace reads what those serve before it deletes. */
 

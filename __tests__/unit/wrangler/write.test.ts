@@ -1,10 +1,14 @@
 import { chmodSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadWranglerParsers } from '../../../src/wrangler/parsers.ts'
 import { loadBindings } from '../../../src/wrangler/config.ts'
 import { planBindingEdits } from '../../../src/wrangler/edits.ts'
 import { writeBindingEdits } from '../../../src/wrangler/write.ts'
 import { makeWorkspace } from '../../../test-kit/fixtures.ts'
+
+// The Wrangler parsers are loaded on demand (src/wrangler/parsers.ts), as the steps load them.
+beforeAll(loadWranglerParsers)
 
 const NEW = '33333333-3333-4333-8333-333333333333'
 const TOML = '[[mtls_certificates]]\nbinding = "PAYMENTS_CERT"\ncertificate_id = "old"\n'

@@ -1,6 +1,8 @@
 import type { BindingTarget } from '../../certificate/spec.ts'
 import type { WorkerScope } from '../../replace/workers.ts'
 import type { BindingEdits } from '../../wrangler/edits.ts'
+import type { BoundSection } from '../../wrangler/workers.ts'
+import type { Served } from './deployed.ts'
 
 /** A write-bindings step's own data, and what writing them did. */
 
@@ -12,6 +14,14 @@ export interface BindingsData {
   scope: WorkerScope
   /** Sections that bind the certificate but name no Worker: why every Worker is read. */
   unnamed: string[]
+  /** Each section that binds the certificate, with its Worker and, in a plan's forecast, what that Worker serves. */
+  sections: (BoundSection & { served?: Served })[]
+}
+
+/** What planning read: the files, and (a plan's forecast) what their Workers serve, per Worker and binding. */
+export interface BindingsObserved {
+  loaded: import('../../wrangler/config.ts').LoadedConfigs
+  served?: Record<string, Record<string, Served>>
 }
 
 /** What writing the bindings did: the edits made with the real id, and the files written. */

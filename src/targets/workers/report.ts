@@ -2,6 +2,7 @@ import { printable } from '../../core/text.ts'
 import type { Cell, Report } from '../../core/report.ts'
 import type { Step } from '../../plan/step.ts'
 import type { BindingsData, BindingsDone } from './data.ts'
+import { deployRows } from './deploy-rows.ts'
 
 /** The bindings as the plan, the summary, the outputs and the log show them, planned or written. */
 export function reportBindings(step: Step<BindingsData>, done: BindingsDone | undefined): Report {
@@ -47,7 +48,7 @@ export function reportBindings(step: Step<BindingsData>, done: BindingsDone | un
     }
   }
   return {
-    rows,
+    rows: [...rows, ...deployRows(step.data)],
     lines,
     outputs: { 'wrangler-configs': written },
     sections: [

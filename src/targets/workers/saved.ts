@@ -8,9 +8,13 @@ import type { WorkerScope } from '../../replace/workers.ts'
  * main step writes them: `every` or Worker names as Cloudflare gives them, two flags and a whole
  * number of deployments. Anything else is a problem, and the post step deletes nothing.
  */
-export function savedGuard(saved: unknown): { scope: WorkerScope; consumers: ConsumerOptions } | string {
+export function savedGuard(
+  saved: unknown,
+): { scope: WorkerScope; consumers: ConsumerOptions; moved: string[] } | string {
   if (!isRecord(saved)) return 'its Workers are not a list of Worker names'
-  const { scope, consumers } = saved
+  const { scope, consumers, moved = [] } = saved
+  if (!Array.isArray(moved) || !moved.every((m) => typeof m === 'string'))
+    return 'its Workers are not a list of Worker names'
   const names = Array.isArray(scope) && scope.every((name) => typeof name === 'string' && isWorkerName(name))
   if (scope !== 'every' && !names) return 'its Workers are not a list of Worker names'
   if (!isRecord(consumers) || Object.keys(consumers).length !== 3) return CONSUMERS_PROBLEM
@@ -20,7 +24,11 @@ export function savedGuard(saved: unknown): { scope: WorkerScope; consumers: Con
     return CONSUMERS_PROBLEM
   const reads = scope === 'every' || (scope as string[]).length > 0 || pages || hyperdrive
   if (!reads) return 'its Workers are not a list of Worker names'
-  return { scope: scope as WorkerScope, consumers: { pages, hyperdrive, rollbackDeployments: back } }
+  return {
+    scope: scope as WorkerScope,
+    consumers: { pages, hyperdrive, rollbackDeployments: back },
+    moved: moved,
+  }
 }
 
 const CONSUMERS_PROBLEM = 'its consumers are not the Pages and Hyperdrive flags and a rollback depth'

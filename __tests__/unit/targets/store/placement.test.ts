@@ -1,10 +1,14 @@
 import { X509Certificate } from 'node:crypto'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadWranglerParsers } from '../../../../src/wrangler/parsers.ts'
 import type { CheckedCertificate } from '../../../../src/certificate/check.ts'
 import type { CertificateSpec } from '../../../../src/certificate/spec.ts'
 import { InputError } from '../../../../src/core/errors.ts'
 import { judgeExisting, planPlacement } from '../../../../src/targets/store/placement.ts'
 import { makeClient } from '../../../../test-kit/fixtures.ts'
+
+// The Wrangler parsers are loaded on demand (src/wrangler/parsers.ts), as the steps load them.
+beforeAll(loadWranglerParsers)
 
 /** The upload's pure planners: where the certificate goes, and whether a copy already held may be replaced. */
 
@@ -55,6 +59,14 @@ describe('planPlacement', () => {
     expect(planPlacement(spec(), checked(), listing)).toEqual({ kind: 'reuse', certificate: ours, mayReplace: true })
     expect(planPlacement(spec(), checked(), listing.slice(0, 2)).kind).toBe('upload')
     expect(planPlacement(spec(), checked(), []).kind).toBe('upload')
+  })
+
+  it('folds the judgement of the copy it reuses into the placement: another name, or the other ca flag', () => {
+    const ours = { id: ID, certificates: fixture.client.pem, name: 'old-name', ca: false }
+    const renamed = planPlacement(spec({ name: 'new-name', replace: true }), checked(), [ours])
+    expect(renamed).toMatchObject({ kind: 'reuse', certificate: ours, mayReplace: false })
+    expect('warning' in renamed ? renamed.warning : '').toContain("named 'old-name', not 'new-name'")
+    expect(() => planPlacement(spec({ ca: true }), checked(), [ours])).toThrow(InputError)
   })
 })
 

@@ -1,9 +1,14 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { log } from '../../../../src/action/log.ts'
+import { loadWranglerParsers } from '../../../../src/wrangler/parsers.ts'
 import type { MtlsCertificate, UploadBody } from '../../../../src/cloudflare/mtls/answers.ts'
 import { OperationError } from '../../../../src/core/errors.ts'
-import { findByLeaf, uploadOrAdopt } from '../../../../src/targets/store/upload.ts'
+import { findByLeaf, rotationUploadTime, uploadOrAdopt, uploadTimeOf } from '../../../../src/targets/store/upload.ts'
 import { makeClient } from '../../../../test-kit/fixtures.ts'
 import { FakeAccount, fakeApi } from '../../fakes.ts'
+
+// The Wrangler parsers are loaded on demand (src/wrangler/parsers.ts), as the steps load them.
+beforeAll(loadWranglerParsers)
 
 function setup() {
   const account = new FakeAccount()
@@ -190,5 +195,39 @@ describe('uploadOrAdopt with a full CA quota', () => {
     expect(await quotaMessage('root', { listable: false })).toMatch(
       /then re-run\. \(The account's certificates could not be listed to suggest one\.\)$/,
     )
+  })
+})
+
+describe('uploadTimeOf', () => {
+  it("takes Cloudflare's answer when it gives a time, without another request", async () => {
+    const { account, api } = setup()
+    expect(await uploadTimeOf(api, { id: 'c', uploaded_on: '2025-03-01T12:00:00Z' })).toBe('2025-03-01T12:00:00Z')
+    expect(account.calls()).toEqual([])
+  })
+
+  it("reads the listing's entry of the same id otherwise, and gives nothing when that has no time or fails", async () => {
+    const { account, api } = setup()
+    const listed = account.store(undefined, { uploaded_on: '2025-02-01T00:00:00Z' })
+    const blank = account.store(undefined, { uploaded_on: 'soon' })
+    expect(await uploadTimeOf(api, { id: listed.id })).toBe('2025-02-01T00:00:00Z')
+    expect(await uploadTimeOf(api, { id: blank.id })).toBeUndefined()
+    expect(await uploadTimeOf(api, { id: 'not-listed' })).toBeUndefined()
+    account.refusedLists = 9
+    expect(await uploadTimeOf(api, { id: listed.id })).toBeUndefined()
+  })
+})
+
+describe('rotationUploadTime', () => {
+  it('gives a time that reads as one, and otherwise nothing, warning that replace is skipped', () => {
+    const warnings: string[] = []
+    vi.spyOn(log, 'warning').mockImplementation((message) => {
+      warnings.push(message)
+    })
+    expect(rotationUploadTime({ id: 'c' }, '2025-03-01T12:00:00Z')).toBe('2025-03-01T12:00:00Z')
+    expect(warnings).toEqual([])
+    expect(rotationUploadTime({ id: 'c' }, 'yesterday')).toBeUndefined()
+    expect(rotationUploadTime({ id: 'c' }, undefined)).toBeUndefined()
+    expect(warnings).toHaveLength(2)
+    expect(warnings[0]).toMatch(/^Replace is skipped: Cloudflare gives no readable upload time for c,/)
   })
 })
