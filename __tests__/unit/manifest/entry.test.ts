@@ -1,9 +1,10 @@
 import { isSeq, type Node } from 'yaml'
-import { describe, expect, it, vi } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { parseManifestYaml } from '../../../src/manifest/document.ts'
 import { checkEntry } from '../../../src/manifest/entry.ts'
 import { readManifest } from '../../../src/manifest/read.ts'
 import type { ManifestContext } from '../../../src/manifest/sources.ts'
+import { loadWranglerParsers } from '../../../src/wrangler/parsers.ts'
 import { ZONE_ID, makeClient, makeWorkspace } from '../../../test-kit/fixtures.ts'
 import { generateKey, issueCertificate, keyPem } from '../../../test-kit/pki.ts'
 
@@ -11,6 +12,8 @@ vi.mock('@actions/core', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@actions/core')>()),
   setSecret: vi.fn(),
 }))
+
+beforeAll(loadWranglerParsers)
 
 const client = makeClient('ec')
 const ca = issueCertificate({ commonName: 'CA', key: generateKey('ec'), ca: true })
