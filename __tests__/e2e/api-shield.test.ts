@@ -241,8 +241,8 @@ describe('a dry run', () => {
 
 describe('failures', () => {
   it.each([
-    ['zone-id without hostnames', { hostnames: '' }, /^Input 'zone-id' needs 'hostnames'/],
-    ['hostnames without zone-id', { 'zone-id': '' }, /^Input 'hostnames' needs 'zone-id'/],
+    ['zone-id without hostnames', { hostnames: '' }, /^Input 'zone-id' needs hostnames, which is not set/],
+    ['hostnames without zone-id', { 'zone-id': '' }, /^Input 'hostnames' needs zone-id, which is not set/],
     [
       'a leaf with zone-id',
       { ca: 'false', certificate: LEAF.client.pem, 'private-key': LEAF.keyPem },

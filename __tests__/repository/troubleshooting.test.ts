@@ -125,8 +125,8 @@ describe('the message extraction (messages.ts)', () => {
       expect.arrayContaining([
         "Input 'account-id' is required",
         'No Cloudflare credentials',
-        // A constant: MISSING_KEY in certificate/check.ts.
-        "Input 'private-key' is empty",
+        // A list of messages: the errors of certificate/rules.ts, each starting with the field's label.
+        '… is set with ca: true: a',
         // A helper: pkcs12Advice in certificate/pem.ts, for both inputs.
         '… is a PKCS#12 file (.p12/.pfx)',
         // Branches of a conditional held in a const: `what` in certificate/private-key.ts.

@@ -163,9 +163,21 @@ export const badCases: BadCase[] = [
   },
   {
     name: 'ca: false for a CA certificate without a key',
-    inputs: () => ({ certificate: good.ca.pem, 'private-key': '' }),
+    inputs: () => ({ certificate: good.ca.pem, 'private-key': '', 'allow-missing-key': 'true' }),
     error:
       /ca is false, but input 'certificate' holds a CA certificate \(CN=Test Root CA\) and no private key is given. Set ca: true/,
+  },
+  {
+    name: 'ca: false without a key (an unset secret)',
+    inputs: () => ({ 'private-key': '' }),
+    error:
+      /^Input 'private-key' is empty or not set, and ca: false uploads a client certificate, which is used with its key.*allow-missing-key: true\.$/,
+  },
+  {
+    name: 'a passphrase without a key',
+    inputs: () => ({ 'private-key': '', 'allow-missing-key': 'true', 'private-key-passphrase': PASSPHRASE }),
+    error: /^Input 'private-key-passphrase' is set but no private key is: set private-key or private-key-path/,
+    secrets: () => [PASSPHRASE],
   },
   {
     name: 'ca missing',
@@ -212,7 +224,7 @@ export const badCases: BadCase[] = [
   {
     name: 'both key inputs',
     inputs: () => ({ 'private-key-path': 'secrets/client.key' }),
-    error: /Inputs 'private-key' and 'private-key-path' are both set/,
+    error: /Input 'private-key-path' is set with private-key: give the key once/,
   },
   {
     // The runner passes an input it was given even when empty, as a misspelled secret leaves it.
@@ -280,7 +292,7 @@ export const badCases: BadCase[] = [
   {
     name: 'replace without a name',
     inputs: () => ({ replace: 'true', name: '' }),
-    error: /Input 'replace' needs 'name'/,
+    error: /Input 'replace' needs name: replace deletes the older certificates/,
   },
   {
     name: 'a Wrangler file without the binding',

@@ -1,6 +1,6 @@
 import { domainToASCII } from 'node:url'
 import { InputError } from '../core/errors.ts'
-import { EMPTY_INPUT_NOTE, parseHexId } from '../action/input-parsers.ts'
+import { parseHexId } from '../action/input-parsers.ts'
 import { trimmedInputs, type InputSource } from '../action/input-source.ts'
 import { printable } from '../core/text.ts'
 import type { ApiShieldTarget } from '../certificate/spec.ts'
@@ -11,30 +11,16 @@ import type { ApiShieldTarget } from '../certificate/spec.ts'
  */
 
 /**
- * `zone-id` and `hostnames`, which come together and only with a CA; undefined when neither is set.
- * The post step does not read them again: the main step saves them with each rotation, and the post
- * step checks what it finds with isZoneId and isHostname below.
+ * `zone-id` and `hostnames`, parsed; undefined unless both are set. That they come together, and only
+ * with a CA, is a rule of certificate/rules.ts, checked before. The post step does not read them
+ * again: the main step saves them with each rotation, and the post step checks what it finds with
+ * isZoneId and isHostname below.
  */
-export function getApiShieldSettings(source: InputSource, ca: boolean): ApiShieldTarget | undefined {
+export function getApiShieldSettings(source: InputSource): ApiShieldTarget | undefined {
   const read = trimmedInputs(source)
   const zone = read('zone-id')
   const hostnames = read('hostnames')
-  if (!zone && !hostnames) return undefined
-  if (!ca) {
-    throw new InputError(
-      `Input '${zone ? 'zone-id' : 'hostnames'}' is only for a CA certificate (ca: true): API Shield checks the client certificates presented to a zone's hostnames against the CAs associated with them. Remove zone-id and hostnames, or set ca: true if this is the CA.`,
-    )
-  }
-  if (!hostnames) {
-    throw new InputError(
-      `Input 'zone-id' needs 'hostnames', which is empty: set hostnames: to the zone's hostnames whose client certificates this CA verifies, one per line or comma-separated. ${EMPTY_INPUT_NOTE}`,
-    )
-  }
-  if (!zone) {
-    throw new InputError(
-      `Input 'hostnames' needs 'zone-id', which is empty: set zone-id: to the ID of the zone they belong to (32 hex characters, on the zone's Overview page). ${EMPTY_INPUT_NOTE}`,
-    )
-  }
+  if (!zone || !hostnames) return undefined
   return { zoneId: parseZoneId(zone), hostnames: parseHostnames(hostnames) }
 }
 

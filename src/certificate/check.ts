@@ -35,9 +35,6 @@ export function checkCertificate(
   const certificateInput = describePemInput(spec.certificate)
   const certificates = withoutRepeats(parseCertificates(spec.certificate), certificateInput, notices)
   const key = spec.privateKey ? parsePrivateKey(spec.privateKey, spec.privateKeyPassphrase, warnings) : undefined
-  if (!spec.privateKey && spec.privateKeyPassphrase) {
-    warnings.push("Input 'private-key-passphrase' is set but no private key is given: the passphrase is not used.")
-  }
 
   const leafIndex = findLeaf(certificates, key, spec)
   const leaf = certificates[leafIndex] as X509Certificate
@@ -56,13 +53,12 @@ export function checkCertificate(
         )
       }
     })
-  } else if (leaf.ca && !key) {
+  } else if (leaf.ca && !key && !spec.keyUnavailable) {
     throw new InputError(
       `ca is false, but ${certificateInput} holds a CA certificate (${subjectOf(leaf)}) and no private key is given. Set ca: true to upload it as a CA for client-certificate verification, or give the client certificate and its key in private-key.`,
     )
-  } else if (!key && !spec.allowMissingKey) {
-    throw new InputError(MISSING_KEY)
   }
+  // A client certificate without its key, and no allow-missing-key: refused by certificate/rules.ts before.
 
   chain.forEach((certificate, index) => {
     checkValidity(certificate, position(index, chain.length), certificateInput, now)
@@ -86,14 +82,6 @@ export function checkCertificate(
   if (key) checked.privateKeyPem = key.export({ type: 'pkcs8', format: 'pem' }).toString()
   return checked
 }
-
-/**
- * An unset or misspelled secret expands to an empty string, so a missing key is most often a mistake:
- * the certificate would go without it (Workers mTLS bindings need it), and replace would then delete
- * the older one that had its key.
- */
-const MISSING_KEY =
-  "Input 'private-key' is empty, and ca: false uploads a client certificate, which is used with its key (Workers mTLS bindings need it). Likely causes: the secret in private-key: ${{ secrets.… }} is not set, or its name is misspelled (an unknown secret reads as empty); or the run comes from a fork, to which secrets are not passed. Set the secret, or give the key in private-key-path. To upload this certificate without its key on purpose, set allow-missing-key: true."
 
 /** The chain with each certificate once: a file that repeats one (leaf, leaf, CA) is uploaded without the repeat. */
 function withoutRepeats(certificates: X509Certificate[], where: string, notices: string[]): X509Certificate[] {

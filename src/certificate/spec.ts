@@ -40,6 +40,11 @@ export interface BindingTarget {
 export interface CertificateSpec {
   certificate: PemInput
   privateKey?: PemInput
+  /**
+   * The key is named (an environment variable) but not readable in this run: a fork's pull request
+   * gets no secrets. The checks that need the key are skipped; nothing is uploaded with such a spec.
+   */
+  keyUnavailable?: true
   /** As given, not trimmed: spaces at either end may be part of it. */
   privateKeyPassphrase?: string
   ca: boolean

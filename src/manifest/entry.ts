@@ -3,11 +3,20 @@ import { registerPemSecrets, registerSecret } from '../action/secrets.ts'
 import type { CheckedCertificate } from '../certificate/check.ts'
 import { KeyMismatchError, type CertificateSpec, type PemInput } from '../certificate/spec.ts'
 import { isCertificateName } from '../cloudflare/values.ts'
+import { CERTIFICATE_FIELD_KEYS } from '../certificate/fields.ts'
+import { certificateRules, type GivenFields } from '../certificate/rules.ts'
 import { checkAndMask } from '../spec/check.ts'
 import { Problems, knownFields, valueOf } from './document.ts'
 import { ENTRY_FIELDS, REQUIRED_ENTRY_FIELDS, type EntryField } from './fields.ts'
-import { readManifestPath, readVariable, type ManifestContext } from './sources.ts'
+import { fieldLabel, readManifestPath, readVariable, type ManifestContext } from './sources.ts'
 import { readApiShield, readBindings, type Fields, type SeenBindings } from './targets.ts'
+
+/** The certificate's fields the entry sets, by key; its booleans are read by value. */
+function fieldsSet(fields: Fields): GivenFields['set'] {
+  const set: GivenFields['set'] = {}
+  for (const key of CERTIFICATE_FIELD_KEYS) if (fields[key] && ENTRY_FIELDS[key] !== 'boolean') set[key] = key
+  return set
+}
 
 /** One entry of the manifest, checked: what the upload step does with it. */
 export interface ManifestEntry {
@@ -67,26 +76,23 @@ export function checkEntry(
   const keyEnv = read('private-key-env', 'string')
   const keyPath = read('private-key-path', 'string')
   const passphraseEnv = read('private-key-passphrase-env', 'string')
-  if (keyEnv !== undefined && keyPath !== undefined) {
-    problems.add(
-      at('private-key-path'),
-      field('private-key-path'),
-      'is set with private-key-env: give the key once, preferably in private-key-env',
-    )
+  const allowMissingKey = read('allow-missing-key', 'boolean') ?? false
+  // Every rule between the fields (certificate/rules.ts), each problem on the line of the field it names.
+  const given: GivenFields = {
+    set: fieldsSet(fields),
+    ca,
+    allowMissingKey,
+    replace: read('replace', 'boolean') ?? false,
   }
-  if (ca === true && (keyEnv !== undefined || keyPath !== undefined)) {
-    const which = keyEnv !== undefined ? 'private-key-env' : 'private-key-path'
-    problems.add(
-      at(which),
-      field(which),
-      'is set with ca: true: a CA certificate is uploaded without its private key. Remove it, or set ca: false',
-    )
-  }
+  const label = (key: EntryField): string => `${fieldLabel(problems, at(key) ?? node, field(key))}:`
+  problems.list.push(...certificateRules(given, { label, name: (key) => key, unsetNote: '' }))
+  const replace = read('replace', 'boolean') ?? context.replace
+
   let privateKey: PemInput | undefined
-  if (keyEnv !== undefined) {
+  if (keyEnv !== undefined && keyPath === undefined) {
     const text = readVariable(keyEnv, at('private-key-env'), field('private-key-env'), context, problems)
     if (text !== undefined) privateKey = { text, input: 'private-key-env', path: keyEnv }
-  } else if (keyPath !== undefined) {
+  } else if (keyPath !== undefined && keyEnv === undefined) {
     const text = readManifestPath(keyPath, at('private-key-path'), field('private-key-path'), context, problems)
     if (text !== undefined) privateKey = { text, input: 'private-key-path', path: keyPath }
   }
@@ -103,24 +109,7 @@ export function checkEntry(
           problems,
         )
   registerSecret(passphrase)
-  if (passphraseEnv !== undefined && keyEnv === undefined && keyPath === undefined) {
-    problems.add(
-      at('private-key-passphrase-env'),
-      field('private-key-passphrase-env'),
-      'is set but no private key is: set private-key-env or private-key-path',
-    )
-  }
-
-  const allowMissingKey = read('allow-missing-key', 'boolean') ?? false
-  const replace = read('replace', 'boolean') ?? context.replace
   const hasKey = keyEnv !== undefined || keyPath !== undefined
-  if (ca === false && !hasKey && !allowMissingKey) {
-    problems.add(
-      node,
-      path,
-      'a client certificate (ca: false) is used with its key: set private-key-env to the variable that holds it, or private-key-path; to upload it without its key on purpose, set allow-missing-key: true',
-    )
-  }
   const apiShield = readApiShield(fields, ca, path, problems)
   const wrangler = readBindings(fields.wrangler, ca, hasKey, { path, entry: index }, context, problems, seen.bindings)
 
@@ -134,7 +123,10 @@ export function checkEntry(
     name,
     replace,
   }
-  if (privateKey) spec.privateKey = privateKey
+  // A fork's pull request: the key's (or its passphrase's) variable reads empty; the key's checks wait.
+  const withheld = context.secretsUnavailable && hasKey && (passphraseEnv !== undefined ? !passphrase : !privateKey)
+  if (withheld) spec.keyUnavailable = true
+  else if (privateKey) spec.privateKey = privateKey
   if (passphrase) spec.privateKeyPassphrase = passphrase
   if (apiShield) spec.apiShield = apiShield
   if (wrangler) spec.wrangler = wrangler

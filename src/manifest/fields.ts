@@ -1,10 +1,11 @@
 /**
- * The manifest's fields, in one place: the checker reads them here, and a repository test holds
- * manifest.schema.json to them.
+ * The manifest's fields, in one place: the checker reads them here, and tests hold
+ * manifest.schema.json to them. An entry's are the certificate's fields (certificate/fields.ts).
  */
 
-/** `string-list`: a YAML list of strings; `bindings`: a list of `{config, binding}` maps. */
-export type FieldType = 'integer' | 'string' | 'boolean' | 'string-list' | 'entries' | 'bindings'
+import { CERTIFICATE_FIELDS, CERTIFICATE_FIELD_KEYS, type FieldType } from '../certificate/fields.ts'
+
+export type { FieldType } from '../certificate/fields.ts'
 
 export const MANIFEST_FIELDS = { version: 'integer', certificates: 'entries' } as const satisfies Record<
   string,
@@ -15,19 +16,10 @@ export const REQUIRED_MANIFEST_FIELDS = ['version', 'certificates'] as const
 /** The only version there is; a later one would change fields' meaning. */
 export const MANIFEST_VERSION = 1
 
-export const ENTRY_FIELDS = {
-  name: 'string',
-  certificate: 'string',
-  ca: 'boolean',
-  'private-key-env': 'string',
-  'private-key-path': 'string',
-  'private-key-passphrase-env': 'string',
-  'allow-missing-key': 'boolean',
-  replace: 'boolean',
-  'zone-id': 'string',
-  hostnames: 'string-list',
-  wrangler: 'bindings',
-} as const satisfies Record<string, FieldType>
+/** An entry's fields: each certificate field's manifest key and type (certificate/fields.ts). */
+export const ENTRY_FIELDS = Object.fromEntries(
+  CERTIFICATE_FIELD_KEYS.map((key) => [key, CERTIFICATE_FIELDS[key].type]),
+) as { [K in keyof typeof CERTIFICATE_FIELDS]: (typeof CERTIFICATE_FIELDS)[K]['type'] }
 export type EntryField = keyof typeof ENTRY_FIELDS
 export const REQUIRED_ENTRY_FIELDS = ['name', 'certificate', 'ca'] as const
 

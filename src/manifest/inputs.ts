@@ -1,21 +1,9 @@
 import type { InputSource } from '../action/input-source.ts'
 import { InputError } from '../core/errors.ts'
+import { PER_CERTIFICATE_INPUTS } from '../certificate/fields.ts'
 
 /** The inputs that describe one certificate: with `manifest`, each entry says them instead. */
-export const PER_CERTIFICATE_INPUTS = [
-  'certificate-path',
-  'certificate',
-  'private-key',
-  'private-key-path',
-  'private-key-passphrase',
-  'ca',
-  'allow-missing-key',
-  'name',
-  'zone-id',
-  'hostnames',
-  'wrangler-config',
-  'binding',
-] as const
+export { PER_CERTIFICATE_INPUTS } from '../certificate/fields.ts'
 
 /**
  * The `manifest` input, trimmed; empty when the step handles one certificate from its inputs. With a

@@ -24,26 +24,8 @@ export function readApiShield(
 ): CertificateSpec['apiShield'] {
   const zone = fields['zone-id']
   const hosts = fields.hostnames
-  if (!zone && !hosts) return undefined
-  const where = (zone ?? hosts)?.key ?? null
-  if (ca === false) {
-    problems.add(
-      where,
-      `${path}.${zone ? 'zone-id' : 'hostnames'}`,
-      "is only for a CA certificate (ca: true): API Shield checks the client certificates presented to a zone's hostnames against the CAs associated with them",
-    )
-    return undefined
-  }
-  if (!zone || !hosts) {
-    problems.add(
-      where,
-      path,
-      zone
-        ? "zone-id needs hostnames: the zone's hostnames whose client certificates this CA verifies"
-        : 'hostnames needs zone-id: the ID of the zone they belong to (32 hex characters)',
-    )
-    return undefined
-  }
+  // Only for a CA, and both together: certificate/rules.ts says so, on the entry's rules.
+  if (ca === false || !zone || !hosts) return undefined
   const zoneText = valueOf('string', zone.value, `${path}.zone-id`, problems, zone.value ?? zone.key)
   const zoneId =
     typeof zoneText === 'string'
@@ -78,16 +60,8 @@ export function readBindings(
 ): BindingTarget[] | undefined {
   if (!given) return undefined
   const field = `${path}.wrangler`
-  if (ca === true || !hasKey) {
-    problems.add(
-      given.key,
-      field,
-      ca === true
-        ? 'is only for a client certificate (ca: false): a Worker presents it, with its key'
-        : "needs the certificate's key: a Worker presents the certificate with its key, so set private-key-env or private-key-path",
-    )
-    return undefined
-  }
+  // Only for a client certificate with its key: certificate/rules.ts says so, on the entry's rules.
+  if (ca === true || !hasKey) return undefined
   const items = listOf(given.value, 'bindings', field, problems, given.value ?? given.key)
   if (!items) return undefined
   const targets: BindingTarget[] = []

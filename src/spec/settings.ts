@@ -3,6 +3,7 @@ import { isCertificateName } from '../cloudflare/values.ts'
 import { InputError } from '../core/errors.ts'
 import { getApiShieldSettings } from '../api-shield/settings.ts'
 import { getWranglerTargets } from '../wrangler/settings.ts'
+import { checkInputRules } from './input-rules.ts'
 import type { CertificateSpec, PemInput } from '../certificate/spec.ts'
 import { EMPTY_INPUT_NOTE, parseBoolean, parseChoice, parseInteger } from '../action/input-parsers.ts'
 import { trimmedInputs, type InputSource } from '../action/input-source.ts'
@@ -50,32 +51,26 @@ export function getSettings(source: InputSource): Settings {
       `Input 'ca' is required, and is empty: set ca: true for a CA certificate (uploaded without a key) or ca: false for a client (leaf) certificate. ${EMPTY_INPUT_NOTE}`,
     )
   })
-  const privateKey = readPrivateKey(read, workspace, ca)
+  const allowMissingKey = parseBoolean('allow-missing-key', read('allow-missing-key'), false)
+  const replace = readReplace(source)
+  // Every rule between the fields, before any file is read: each rule's message is certificate/rules.ts's.
+  checkInputRules(source, { ca, allowMissingKey, replace })
+  const privateKey = readPrivateKey(read, workspace)
   const passphrase = source.input('private-key-passphrase')
   const certificate = readCertificate(read, workspace)
   registerPemSecrets(certificate.text, privateKey?.path === undefined ? undefined : privateKey.text)
   // After the files are read and their secrets registered: a message about a step input comes later.
   const step = getStepSettings(source)
-  const spec: CertificateSpec = {
-    certificate,
-    ca,
-    allowMissingKey: parseBoolean('allow-missing-key', read('allow-missing-key'), false),
-    replace: readReplace(source),
-  }
+  const spec: CertificateSpec = { certificate, ca, allowMissingKey, replace }
   const name = read('name')
   if (name) spec.name = parseName(name)
   if (privateKey) spec.privateKey = privateKey
-  const apiShield = getApiShieldSettings(source, ca)
+  const apiShield = getApiShieldSettings(source)
   if (apiShield) spec.apiShield = apiShield
-  const wrangler = getWranglerTargets(source, workspace, { ca, hasKey: privateKey !== undefined })
+  const wrangler = getWranglerTargets(source, workspace)
   if (wrangler) spec.wrangler = wrangler
   // Kept as given, spaces and all; only one of spaces alone (which could not be masked) counts as none.
   if (passphrase.trim()) spec.privateKeyPassphrase = passphrase
-  if (spec.replace && !spec.name) {
-    throw new InputError(
-      "Input 'replace' needs 'name': replace deletes the older certificates with the same name, so set name: to the label this certificate rotates under.",
-    )
-  }
   return { step, certificate: spec }
 }
 
@@ -90,15 +85,26 @@ export function getStepSettings(source: InputSource): StepSettings {
   const read = trimmedInputs(source)
   return {
     ...getApiSettings(source),
+    ...getCheckSettings(source),
+    replaceWhen: parseChoice('replace-when', read('replace-when'), REPLACE_WHEN),
+    dryRun: parseBoolean('dry-run', read('dry-run'), false),
+    ...consumerSettings(read),
+  }
+}
+
+/**
+ * What the local checks of a manifest need of the step, without Cloudflare's credentials: a fork's
+ * pull request has none, and its manifest is still checked (readManifest with secretsUnavailable).
+ */
+export function getCheckSettings(source: InputSource): Pick<StepSettings, 'expiryWarningDays' | 'workspace'> {
+  const read = trimmedInputs(source)
+  return {
     expiryWarningDays: parseInteger('expiry-warning-days', read('expiry-warning-days'), {
       fallback: 30,
       min: 0,
       max: 36500,
     }),
-    replaceWhen: parseChoice('replace-when', read('replace-when'), REPLACE_WHEN),
-    dryRun: parseBoolean('dry-run', read('dry-run'), false),
     workspace: workspaceOf(source),
-    ...consumerSettings(read),
   }
 }
 
@@ -147,19 +153,10 @@ function readCertificate(read: (name: string) => string, workspace: string): Pem
   )
 }
 
-function readPrivateKey(read: (name: string) => string, workspace: string, ca: boolean): PemInput | undefined {
+function readPrivateKey(read: (name: string) => string, workspace: string): PemInput | undefined {
+  // Set twice, or with ca: true: refused by the rules already.
   const text = read('private-key')
   const path = read('private-key-path')
-  if (text && path) {
-    throw new InputError(
-      "Inputs 'private-key' and 'private-key-path' are both set: give the key once, preferably as private-key: ${{ secrets.CLIENT_KEY }}.",
-    )
-  }
-  if ((text || path) && ca) {
-    throw new InputError(
-      `Input '${text ? 'private-key' : 'private-key-path'}' is set with ca: true: a CA certificate is uploaded without its private key. Remove the key input, or set ca: false if this is a client certificate.`,
-    )
-  }
   if (text) return { text: boundedText('private-key', text), input: 'private-key' }
   if (!path) return undefined
   return { text: readPemFile('private-key-path', path, workspace), input: 'private-key-path', path }

@@ -19,15 +19,12 @@ const MAX_CONFIGS = 20
 
 /**
  * `wrangler-config` and `binding`: the Wrangler configuration files that deploy with the certificate,
- * and the name of its binding in them. They come together, and only with a client certificate:
- * a binding presents the certificate with its key. Undefined when neither is set. Each file is
- * checked as loadBindings checks it, so that a wrong one fails the step before anything is sent.
+ * and the name of its binding in them, which come together. That they are only for a client
+ * certificate with its key is a rule of certificate/rules.ts, checked before. Undefined when neither
+ * is set. Each file is checked as loadBindings checks it, so that a wrong one fails the step before
+ * anything is sent.
  */
-export function getWranglerTargets(
-  source: InputSource,
-  workspace: string,
-  certificate: { ca: boolean; hasKey: boolean },
-): BindingTarget[] | undefined {
+export function getWranglerTargets(source: InputSource, workspace: string): BindingTarget[] | undefined {
   const configs = source
     .input('wrangler-config')
     .split(/\r?\n/)
@@ -35,11 +32,6 @@ export function getWranglerTargets(
     .filter(Boolean)
   const binding = source.input('binding').trim()
   if (configs.length === 0 && !binding) return undefined
-  if (certificate.ca) {
-    throw new InputError(
-      `Input '${configs.length > 0 ? 'wrangler-config' : 'binding'}' is only for a client certificate (ca: false): a Worker's mtls_certificates binding presents a client certificate with its private key. Remove wrangler-config and binding, or set ca: false if this is the client certificate.`,
-    )
-  }
   if (!binding) {
     throw new InputError(
       "Input 'wrangler-config' needs 'binding': set binding: to the name of the mtls_certificates binding in it (for example PAYMENTS_CERT).",
@@ -48,11 +40,6 @@ export function getWranglerTargets(
   if (configs.length === 0) {
     throw new InputError(
       "Input 'binding' needs 'wrangler-config': set wrangler-config: to the Wrangler configuration file that declares it (for example wrangler.toml or wrangler.jsonc), one path per line.",
-    )
-  }
-  if (!certificate.hasKey) {
-    throw new InputError(
-      "Input 'wrangler-config' needs the certificate's private key: a Worker's binding presents the certificate with its key, so Cloudflare must hold both. Set private-key: (or private-key-path:) and remove allow-missing-key.",
     )
   }
   if (!isBindingName(binding)) {

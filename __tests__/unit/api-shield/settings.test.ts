@@ -107,7 +107,7 @@ describe('hostnames', () => {
 
 describe('getApiShieldSettings', () => {
   const SHIELD = { 'zone-id': ZONE_ID, hostnames: 'api.example.com' }
-  const read = (inputs: Record<string, string>, ca = true) => getApiShieldSettings(inputSource(inputs), ca)
+  const read = (inputs: Record<string, string>) => getApiShieldSettings(inputSource(inputs))
 
   it('reads zone-id and hostnames together, normalised, for a CA', () => {
     expect(read({ 'zone-id': ZONE_ID.toUpperCase(), hostnames: ' API.example.com,\n*.example.com ' })).toEqual({
@@ -116,25 +116,16 @@ describe('getApiShieldSettings', () => {
     })
   })
 
-  it('is undefined when neither is given, for a CA or not', () => {
+  it('is undefined unless both are given (that one needs the other is a rule of certificate/rules.ts)', () => {
     expect(read({})).toBeUndefined()
-    expect(read({}, false)).toBeUndefined()
+    expect(read({ 'zone-id': ZONE_ID })).toBeUndefined()
+    expect(read({ hostnames: 'api.example.com' })).toBeUndefined()
   })
 
   it.each([
-    [{ 'zone-id': ZONE_ID }, true, /^Input 'zone-id' needs 'hostnames'/],
-    [{ hostnames: 'api.example.com' }, true, /^Input 'hostnames' needs 'zone-id'/],
-    [SHIELD, false, /^Input 'zone-id' is only for a CA certificate \(ca: true\)/],
-    [{ hostnames: 'api.example.com' }, false, /^Input 'hostnames' is only for a CA certificate \(ca: true\)/],
-    [{ ...SHIELD, 'zone-id': 'example.com' }, true, /^Input 'zone-id' must be 32 hexadecimal characters/],
-    [{ ...SHIELD, hostnames: 'api.example.com:443' }, true, /^Input 'hostnames': 'api\.example\.com:443' has a port/],
-  ])('refuses %j (ca: %s)', (inputs, ca, message) => {
-    expect(refusal(() => read(inputs, ca))).toMatch(message)
-  })
-
-  it('is read again by the post step, with the ca flag the main step saved', () => {
-    const post = inputSource(SHIELD)
-    expect(getApiShieldSettings(post, true)?.hostnames).toEqual(['api.example.com'])
-    expect(() => getApiShieldSettings(post, false)).toThrow(InputError)
+    [{ ...SHIELD, 'zone-id': 'example.com' }, /^Input 'zone-id' must be 32 hexadecimal characters/],
+    [{ ...SHIELD, hostnames: 'api.example.com:443' }, /^Input 'hostnames': 'api\.example\.com:443' has a port/],
+  ])('refuses %j', (inputs, message) => {
+    expect(refusal(() => read(inputs))).toMatch(message)
   })
 })

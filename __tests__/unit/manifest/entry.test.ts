@@ -1,116 +1,155 @@
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
 import { isSeq, type Node } from 'yaml'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { parseManifestYaml } from '../../../src/manifest/document.ts'
 import { checkEntry } from '../../../src/manifest/entry.ts'
+import { readManifest } from '../../../src/manifest/read.ts'
 import type { ManifestContext } from '../../../src/manifest/sources.ts'
-import { PASSPHRASE, makeClient, makeWorkspace } from '../../../test-kit/fixtures.ts'
+import { loadWranglerParsers } from '../../../src/wrangler/parsers.ts'
+import { ZONE_ID, makeClient, makeWorkspace } from '../../../test-kit/fixtures.ts'
 import { generateKey, issueCertificate, keyPem } from '../../../test-kit/pki.ts'
 
-const client = makeClient('ec')
-const ca = issueCertificate({ commonName: 'Entry CA', key: generateKey('ec'), ca: true })
+vi.mock('@actions/core', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@actions/core')>()),
+  setSecret: vi.fn(),
+}))
 
-/** Checks each entry of `certificates:` in order, sharing what they have seen, as read.ts does. */
-function check(yaml: string, env: Record<string, string> = {}) {
-  const workspace = makeWorkspace({ 'deploy/client.pem': client.client.pem, 'deploy/ca.pem': ca.pem })
-  mkdirSync(join(workspace, 'deploy'), { recursive: true })
-  const context: ManifestContext = {
-    workspace,
-    folder: join(workspace, 'deploy'),
-    env,
-    replace: true,
-    now: new Date(),
-    expiryWarningDays: 30,
-  }
-  const { root, problems } = parseManifestYaml(yaml, 'm.yml')
-  const list = root?.get('certificates', true)
-  if (!isSeq(list)) throw new Error('no certificates list')
+beforeAll(loadWranglerParsers)
+
+const client = makeClient('ec')
+const ca = issueCertificate({ commonName: 'CA', key: generateKey('ec'), ca: true })
+const otherKey = keyPem(generateKey('ec'), 'pkcs8')
+const root = makeWorkspace({
+  'c.pem': client.client.pem,
+  'c.key': client.keyPem,
+  'other.key': otherKey,
+  'ca.pem': ca.pem,
+  'wrangler.toml': 'name = "w"\n[[mtls_certificates]]\nbinding = "PAYMENTS_CERT"\n',
+})
+
+const context = (env: Record<string, string> = {}, secretsUnavailable = false): ManifestContext => ({
+  workspace: root,
+  folder: root,
+  env,
+  replace: false,
+  now: new Date(),
+  expiryWarningDays: 30,
+  secretsUnavailable,
+})
+
+/** The first entry of a manifest of `lines`, checked: its spec, or the problems it has. */
+function entry(lines: string, env: Record<string, string> = {}, secretsUnavailable = false) {
+  const { root: map, problems } = parseManifestYaml(`version: 1\ncertificates:\n  - ${lines}\n`, 'm.yml')
+  const list = map?.get('certificates', true) as Node | undefined
+  const item = isSeq(list) ? (list.items[0] as Node) : undefined
+  if (!item) throw new Error('no entry')
   const seen = { names: new Map<string, number>(), bindings: new Map() }
-  const entries = (list.items as Node[]).map((node, index) => checkEntry(node, index, context, problems, seen))
-  return { entries, problems: problems.list }
+  const checked = checkEntry(item, 0, context(env, secretsUnavailable), problems, seen)
+  return { checked, problems: problems.list }
 }
 
-describe('checkEntry', () => {
-  it('gives the spec of a client certificate with its key from a variable, checked, replace from the step', () => {
-    const { entries, problems } = check(
-      'certificates:\n  - name: payments\n    certificate: client.pem\n    ca: false\n    private-key-env: PAYMENTS_KEY\n',
-      { PAYMENTS_KEY: client.keyPem },
+const LEAF = 'name: leaf\n    certificate: c.pem\n    ca: false'
+const CA = 'name: ca\n    certificate: ca.pem\n    ca: true'
+
+describe('checkEntry: the certificate rules, on the line of the field each names', () => {
+  it('accepts a leaf with its key and a binding, and a CA with API Shield', () => {
+    const leaf = entry(
+      `${LEAF}\n    private-key-env: KEY\n    wrangler: [{ config: wrangler.toml, binding: PAYMENTS_CERT }]`,
+      {
+        KEY: client.keyPem,
+      },
     )
-    expect(problems).toEqual([])
-    const [entry] = entries
-    expect(entry?.name).toBe('payments')
-    expect(entry?.line).toBe(2)
-    expect(entry?.spec).toEqual({
-      certificate: { text: client.client.pem, input: 'certificate', path: 'client.pem' },
-      privateKey: { text: client.keyPem, input: 'private-key-env', path: 'PAYMENTS_KEY' },
-      ca: false,
-      allowMissingKey: false,
-      name: 'payments',
-      replace: true,
-    })
-    expect(entry?.checked.leaf.fingerprint256).toBe(client.client.x509.fingerprint256)
+    expect(leaf.problems).toEqual([])
+    expect(leaf.checked?.spec.wrangler).toEqual([{ config: 'wrangler.toml', binding: 'PAYMENTS_CERT' }])
+    const shield = entry(`${CA}\n    zone-id: "${ZONE_ID}"\n    hostnames: [api.example.com]`)
+    expect(shield.checked?.spec.apiShield).toEqual({ zoneId: ZONE_ID, hostnames: ['api.example.com'] })
   })
 
-  it('decrypts a key from a variable with the passphrase from another; the entry may turn replace off', () => {
-    const encrypted = keyPem(client.client.key, 'pkcs8', { passphrase: PASSPHRASE })
-    const { entries, problems } = check(
-      'certificates:\n  - name: p\n    certificate: client.pem\n    ca: false\n    private-key-env: K\n    private-key-passphrase-env: PASS\n    replace: false\n',
-      { K: encrypted, PASS: PASSPHRASE },
-    )
-    expect(problems).toEqual([])
-    expect(entries[0]?.spec.privateKeyPassphrase).toBe(PASSPHRASE)
-    expect(entries[0]?.spec.replace).toBe(false)
-    expect(entries[0]?.checked.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/)
+  it.each([
+    [
+      `${CA}\n    private-key-path: c.key`,
+      /^m\.yml:6: certificates\[0\]\.private-key-path: is set with ca: true: a CA certificate/,
+    ],
+    [
+      `${LEAF}\n    private-key-env: KEY\n    private-key-path: c.key`,
+      /^m\.yml:7: certificates\[0\]\.private-key-path: is set with private-key-env: give the key once/,
+    ],
+    [
+      `${CA}\n    private-key-passphrase-env: PASS`,
+      /^m\.yml:6: certificates\[0\]\.private-key-passphrase-env: is set but no private key is: set private-key-env or private-key-path/,
+    ],
+    [
+      LEAF,
+      /^m\.yml:3: certificates\[0\]\.private-key-env: is empty or not set, and ca: false uploads a client certificate/,
+    ],
+    [
+      `${LEAF}\n    allow-missing-key: true\n    zone-id: "${ZONE_ID}"`,
+      /^m\.yml:7: certificates\[0\]\.zone-id: is only for a CA certificate/,
+    ],
+    [
+      `${CA}\n    hostnames: [a.example.com]`,
+      /^m\.yml:6: certificates\[0\]\.hostnames: needs zone-id, which is not set: set it to the ID of the zone/,
+    ],
+    [
+      `${CA}\n    wrangler: [{ config: wrangler.toml, binding: PAYMENTS_CERT }]`,
+      /^m\.yml:6: certificates\[0\]\.wrangler: is only for a client certificate/,
+    ],
+  ])('refuses %j', (lines, message) => {
+    const { checked, problems } = entry(lines, { KEY: client.keyPem, PASS: 'x' })
+    expect(checked).toBeUndefined()
+    expect(problems).toEqual([expect.stringMatching(message)])
   })
 
-  it("refuses a second entry of the same name, naming the first one's line", () => {
-    const { entries, problems } = check(
-      'certificates:\n  - { name: root, certificate: ca.pem, ca: true }\n  - { name: root, certificate: ca.pem, ca: true }\n',
-    )
-    expect(entries[0]?.spec.ca).toBe(true)
-    expect(entries[1]).toBeUndefined()
+  it('says both that a leaf and its binding need the key', () => {
+    const { problems } = entry(`${LEAF}\n    wrangler: [{ config: wrangler.toml, binding: PAYMENTS_CERT }]`)
     expect(problems).toEqual([
-      "m.yml:3: certificates[1].name: 'root' is already the name of the entry on line 2: names must be unique",
+      expect.stringMatching(/certificates\[0\]\.private-key-env: is empty or not set/),
+      expect.stringMatching(/^m\.yml:6: certificates\[0\]\.wrangler: needs the certificate's private key/),
+    ])
+  })
+})
+
+describe("checkEntry for a fork's pull request (secretsUnavailable)", () => {
+  it('takes an empty key variable as withheld: the entry is checked without its key', () => {
+    const { checked, problems } = entry(`${LEAF}\n    private-key-env: KEY`, {}, true)
+    expect(problems).toEqual([])
+    expect(checked?.spec.keyUnavailable).toBe(true)
+    expect(checked?.spec.privateKey).toBeUndefined()
+    expect(checked?.checked.privateKeyPem).toBeUndefined()
+  })
+
+  it('still checks a key in the checkout, the rules, the variable names and the files', () => {
+    expect(entry(`${LEAF}\n    private-key-path: other.key`, {}, true).problems).toEqual([
+      expect.stringMatching(/certificates\[0\]\.private-key-path: The private key .* does not belong/),
+    ])
+    expect(entry(`${LEAF}\n    private-key-path: c.key`, {}, true).checked?.spec.privateKey?.path).toBe('c.key')
+    expect(entry(LEAF, {}, true).problems).toEqual([expect.stringMatching(/private-key-env: is empty or not set/)])
+    expect(entry(`${LEAF}\n    private-key-env: GITHUB_TOKEN`, {}, true).problems).toEqual([
+      expect.stringMatching(/'GITHUB_TOKEN' starts with GITHUB_/),
+    ])
+    expect(entry('name: x\n    certificate: missing.pem\n    ca: true', {}, true).problems).toEqual([
+      expect.stringMatching(/certificates\[0\]\.certificate: file 'missing\.pem' does not exist/),
     ])
   })
 
-  it('refuses a key on a CA, two keys, a passphrase without a key, and a client certificate without its key', () => {
-    const { entries, problems } = check(
-      [
-        'certificates:',
-        '  - { name: a, certificate: ca.pem, ca: true, private-key-path: k.pem }',
-        '  - { name: b, certificate: client.pem, ca: false, private-key-env: K, private-key-path: k.pem }',
-        '  - { name: c, certificate: client.pem, ca: false, allow-missing-key: true, private-key-passphrase-env: PASS }',
-        '  - { name: d, certificate: client.pem, ca: false }',
-        '',
-      ].join('\n'),
-      { K: client.keyPem, PASS: 'x' },
+  it('waits for the passphrase too: a key in the checkout whose passphrase is withheld is not decrypted', () => {
+    const { checked, problems } = entry(
+      `${LEAF}\n    private-key-path: c.key\n    private-key-passphrase-env: PASS`,
+      {},
+      true,
     )
-    expect(entries).toEqual([undefined, undefined, undefined, undefined])
-    expect(problems).toContain(
-      'm.yml:2: certificates[0].private-key-path: is set with ca: true: a CA certificate is uploaded without its private key. Remove it, or set ca: false',
-    )
-    expect(problems).toContain(
-      'm.yml:3: certificates[1].private-key-path: is set with private-key-env: give the key once, preferably in private-key-env',
-    )
-    expect(problems).toContain(
-      'm.yml:4: certificates[2].private-key-passphrase-env: is set but no private key is: set private-key-env or private-key-path',
-    )
-    expect(problems).toContain(
-      'm.yml:5: certificates[3]: a client certificate (ca: false) is used with its key: set private-key-env to the variable that holds it, or private-key-path; to upload it without its key on purpose, set allow-missing-key: true',
-    )
+    expect(problems).toEqual([])
+    expect(checked?.spec.keyUnavailable).toBe(true)
   })
 
-  it("puts a key that fits no certificate on the key's line", () => {
-    const other = keyPem(generateKey('ec'), 'pkcs8')
-    const { entries, problems } = check(
-      'certificates:\n  - name: p\n    certificate: client.pem\n    ca: false\n    private-key-env: K\n',
-      { K: other },
-    )
-    expect(entries[0]).toBeUndefined()
-    expect(problems).toEqual([
-      "m.yml:5: certificates[0].private-key-env: The private key (private-key-env 'K') does not belong to the certificate in certificate 'client.pem' (CN=test-client). Give the key that was used to request this certificate, or the certificate issued for this key. After a renewal with a new key, the secret may still hold the previous key: update the secret too.",
-    ])
+  it('fails a broken manifest through readManifest, as any run does', () => {
+    const options = {
+      workspace: root,
+      env: {},
+      replace: false,
+      now: new Date(),
+      expiryWarningDays: 30,
+      secretsUnavailable: true,
+    }
+    expect(() => readManifest('c.pem', options)).toThrow(/has \d+ problem/)
   })
 })

@@ -18,7 +18,7 @@ describe('manifestInput', () => {
 
   it('names every per-certificate input set with it', () => {
     expect(() => manifestInput(source({ manifest: 'm.yml', ca: 'true', name: 'x', binding: 'B' }))).toThrow(
-      /^Input 'manifest' is set, and so are 'ca', 'name', 'binding': with a manifest/,
+      /^Input 'manifest' is set, and so are 'name', 'ca', 'binding': with a manifest/,
     )
     for (const name of PER_CERTIFICATE_INPUTS) {
       expect(() => manifestInput(source({ manifest: 'm.yml', [name]: 'true' }))).toThrow(`'${name}'`)

@@ -7,7 +7,7 @@ import { DEFAULT_API_BASE_URL } from '../../../src/spec/api-settings.ts'
 import type { InputSource } from '../../../src/action/input-source.ts'
 import { MAX_PEM_BYTES } from '../../../src/certificate/pem-file.ts'
 import type { CertificateSpec } from '../../../src/certificate/spec.ts'
-import { getSettings, type StepSettings } from '../../../src/spec/settings.ts'
+import { getCheckSettings, getSettings, type StepSettings } from '../../../src/spec/settings.ts'
 import { ACCOUNT_ID, API_KEY, API_TOKEN, PASSPHRASE, ZONE_ID, makeWorkspace } from '../../../test-kit/fixtures.ts'
 import { generateKey, keyPem } from '../../../test-kit/pki.ts'
 import { inputSource } from '../fakes.ts'
@@ -25,12 +25,16 @@ const PRIVATE_KEY = keyPem(generateKey('ec'), 'pkcs8')
 const ENV_TOKEN = 'env-Tok3n-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
 const ENV_KEY = 'f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed1'
 
-/** The minimum inputs of a valid run: a client certificate, a token and an account. */
+/**
+ * The minimum inputs of a valid run: a client certificate, a token and an account. Without a key, so
+ * allow-missing-key: true (certificate/rules.ts refuses a client certificate without its key otherwise).
+ */
 const BASE_INPUTS: Readonly<Record<string, string>> = {
   'account-id': ACCOUNT_ID,
   'api-token': API_TOKEN,
   certificate: CERTIFICATE,
   ca: 'false',
+  'allow-missing-key': 'true',
 }
 
 /** An in-memory InputSource: `inputs` are merged over BASE_INPUTS unless `base` is false. */
@@ -74,7 +78,7 @@ describe('getSettings defaults', () => {
       accountId: ACCOUNT_ID,
       certificate: { text: CERTIFICATE.trim(), input: 'certificate' },
       ca: false,
-      allowMissingKey: false,
+      allowMissingKey: true,
       credentials: { kind: 'token', token: API_TOKEN },
       apiBaseUrl: 'https://api.cloudflare.com/client/v4',
       expiryWarningDays: 30,
@@ -120,7 +124,7 @@ describe('getSettings defaults', () => {
   })
 
   it('requires name when replace is true', () => {
-    expect(inputError({ replace: 'true' }).message).toMatch(/^Input 'replace' needs 'name'/)
+    expect(inputError({ replace: 'true' }).message).toMatch(/^Input 'replace' needs name: /)
   })
 })
 
@@ -244,10 +248,36 @@ describe('certificate and key inputs', () => {
       /^Inputs 'certificate' and 'certificate-path' are both set/,
     )
     expect(inputError({ 'private-key': PRIVATE_KEY, 'private-key-path': 'client.pem' }, env).message).toMatch(
-      /^Inputs 'private-key' and 'private-key-path' are both set/,
+      /^Input 'private-key-path' is set with private-key: give the key once/,
     )
     expect(inputError({ 'private-key': PRIVATE_KEY, ca: 'true' }).message).toMatch(
       /^Input 'private-key' is set with ca: true/,
+    )
+  })
+
+  it('reports every rule the inputs break at once, before any file is read', () => {
+    const message = inputError({
+      'certificate-path': 'no/such/file.pem',
+      certificate: '',
+      ca: 'true',
+      'private-key-path': 'no/such/key.pem',
+      binding: 'PAYMENTS_CERT',
+    }).message
+    expect(message).toMatch(
+      /^The inputs have 2 problems, so nothing was sent: \(1\) Input 'private-key-path' is set with ca: true/,
+    )
+    expect(message).toMatch(/\(2\) Input 'binding' is only for a client certificate \(ca: false\)/)
+  })
+
+  it('refuses a passphrase without a key, as an error (no longer a warning)', () => {
+    expect(inputError({ 'private-key-passphrase': PASSPHRASE }).message).toMatch(
+      /^Input 'private-key-passphrase' is set but no private key is: set private-key or private-key-path/,
+    )
+  })
+
+  it('refuses a client certificate without its key unless allow-missing-key says so', () => {
+    expect(inputError({ 'allow-missing-key': '' }).message).toMatch(
+      /^Input 'private-key' is empty or not set, and ca: false uploads a client certificate/,
     )
   })
 })
@@ -322,5 +352,13 @@ describe('Wrangler inputs (wrangler-config and binding)', () => {
     expect(inputError({ 'allow-missing-key': 'true', ...wrangler }, env).message).toMatch(
       /needs the certificate's private key/,
     )
+  })
+})
+
+describe('getCheckSettings', () => {
+  it("reads what a manifest's checks need without Cloudflare's credentials (a fork's pull request has none)", () => {
+    const fork = inputSource({ manifest: 'm.yml', 'expiry-warning-days': '7' }, { GITHUB_WORKSPACE: '/work/space' })
+    expect(getCheckSettings(fork)).toEqual({ expiryWarningDays: 7, workspace: '/work/space' })
+    expect(() => getSettings(fork)).toThrow(InputError)
   })
 })

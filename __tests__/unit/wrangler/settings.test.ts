@@ -12,8 +12,6 @@ beforeAll(loadWranglerParsers)
 
 /** wrangler-config and binding: the Wrangler files that deploy with a client certificate, checked before any request. */
 
-const CLIENT_WITH_KEY = { ca: false, hasKey: true }
-
 const workspace = makeWorkspace({
   'wrangler.toml': '[[mtls_certificates]]\nbinding = "PAYMENTS_CERT"\n',
   'apps/api/wrangler.jsonc': '{ "mtls_certificates": [{ "binding": "PAYMENTS_CERT" }] }',
@@ -23,13 +21,13 @@ afterAll(() => {
   for (const path of [workspace, outside]) rmSync(path, { recursive: true, force: true })
 })
 
-const targets = (inputs: Record<string, string>, certificate = CLIENT_WITH_KEY) =>
-  getWranglerTargets(inputSource(inputs), workspace, certificate)
+/** That they are only for a client certificate with its key is a rule of certificate/rules.ts (its tests). */
+const targets = (inputs: Record<string, string>) => getWranglerTargets(inputSource(inputs), workspace)
 
 /** The InputError getWranglerTargets throws; fails the test if it returns or throws something else. */
-function inputError(inputs: Record<string, string>, certificate = CLIENT_WITH_KEY): InputError {
+function inputError(inputs: Record<string, string>): InputError {
   try {
-    targets(inputs, certificate)
+    targets(inputs)
   } catch (error) {
     expect(error).toBeInstanceOf(InputError)
     return error as InputError
@@ -46,7 +44,6 @@ describe('getWranglerTargets', () => {
         getWranglerTargets(
           inputSource({ 'wrangler-config': `apps/api/wrangler.toml\n${second}`, binding: 'PAYMENTS_CERT' }),
           root,
-          CLIENT_WITH_KEY,
         ),
       ).toThrow(
         `Input 'wrangler-config' lists 'apps/api/wrangler.toml' and '${second}', which are the same file (through a symbolic link or ..): list it once.`,
@@ -90,14 +87,6 @@ describe('getWranglerTargets', () => {
     ],
   ])('refuses %j', (inputs, message) => {
     expect(inputError(inputs).message).toMatch(message)
-  })
-
-  it('is only for a client certificate with its key', () => {
-    const inputs = { 'wrangler-config': 'wrangler.toml', binding: 'X' }
-    expect(inputError(inputs, { ca: true, hasKey: false }).message).toMatch(
-      /^Input 'wrangler-config' is only for a client certificate/,
-    )
-    expect(inputError(inputs, { ca: false, hasKey: false }).message).toMatch(/needs the certificate's private key/)
   })
 
   it('checks each file before anything is sent: it exists and has the binding', () => {

@@ -1,0 +1,47 @@
+/**
+ * The fields of one certificate, in one table: the step's input(s) that give each, its key in a
+ * manifest entry, its type there, and the targets that use it. The manifest's entry fields and the
+ * list of per-certificate inputs are made from it; a repository test holds action.yml and
+ * manifest.schema.json to it.
+ */
+
+/** `string-list`: a YAML list of strings; `bindings`: a list of `{config, binding}` maps; `entries`: the manifest's list. */
+export type FieldType = 'integer' | 'string' | 'boolean' | 'string-list' | 'entries' | 'bindings'
+
+/** What a certificate is placed in or used by (src/targets/): the account's mTLS store, API Shield, Workers. */
+export type FieldTarget = 'store' | 'api-shield' | 'workers'
+
+export interface CertificateField {
+  /** The step's inputs that give it, the first being the one messages name when none is set. */
+  inputs: readonly string[]
+  type: FieldType
+  targets: readonly FieldTarget[]
+  /** With a manifest, the input stays on the step as the entries' default (`replace`), not refused. */
+  stepDefault?: true
+}
+
+/** By manifest key, in the order the manifest's messages list them. */
+export const CERTIFICATE_FIELDS = {
+  name: { inputs: ['name'], type: 'string', targets: ['store'] },
+  certificate: { inputs: ['certificate-path', 'certificate'], type: 'string', targets: ['store'] },
+  ca: { inputs: ['ca'], type: 'boolean', targets: ['store', 'api-shield', 'workers'] },
+  'private-key-env': { inputs: ['private-key'], type: 'string', targets: ['store'] },
+  'private-key-path': { inputs: ['private-key-path'], type: 'string', targets: ['store'] },
+  'private-key-passphrase-env': { inputs: ['private-key-passphrase'], type: 'string', targets: ['store'] },
+  'allow-missing-key': { inputs: ['allow-missing-key'], type: 'boolean', targets: ['store'] },
+  replace: { inputs: ['replace'], type: 'boolean', targets: ['store'], stepDefault: true },
+  'zone-id': { inputs: ['zone-id'], type: 'string', targets: ['api-shield'] },
+  hostnames: { inputs: ['hostnames'], type: 'string-list', targets: ['api-shield'] },
+  wrangler: { inputs: ['wrangler-config', 'binding'], type: 'bindings', targets: ['workers'] },
+} as const satisfies Record<string, CertificateField>
+
+/** A certificate's field, by its manifest key. */
+export type CertificateFieldKey = keyof typeof CERTIFICATE_FIELDS
+
+export const CERTIFICATE_FIELD_KEYS = Object.keys(CERTIFICATE_FIELDS) as CertificateFieldKey[]
+
+/** The inputs that describe one certificate and that a manifest replaces (its entries say them instead). */
+export const PER_CERTIFICATE_INPUTS: readonly string[] = CERTIFICATE_FIELD_KEYS.flatMap((key) => {
+  const field: CertificateField = CERTIFICATE_FIELDS[key]
+  return field.stepDefault ? [] : field.inputs
+})
