@@ -1,12 +1,15 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, beforeAll } from 'vitest'
 import type { Node } from 'yaml'
 import { knownFields, parseManifestYaml } from '../../../src/manifest/document.ts'
 import { ENTRY_FIELDS } from '../../../src/manifest/fields.ts'
 import type { ManifestContext } from '../../../src/manifest/sources.ts'
 import { readApiShield, readBindings, type Fields, type SeenBindings } from '../../../src/manifest/targets.ts'
 import { ZONE_ID, makeWorkspace } from '../../../test-kit/fixtures.ts'
+import { loadWranglerParsers } from '../../../src/wrangler/parsers.ts'
+
+beforeAll(loadWranglerParsers)
 
 const CONFIG = '{ "name": "payments", "mtls_certificates": [{ "binding": "PAYMENTS_CERT" }] }'
 
@@ -48,17 +51,12 @@ describe('readApiShield', () => {
     expect(problems.list).toEqual([])
   })
 
-  it('refuses them on a client certificate, and one without the other', () => {
+  it('reads nothing, and adds no problem of its own, on a client certificate or one without the other (certificate/rules.ts says why)', () => {
     const client = entry(`zone-id: ${ZONE_ID}\nhostnames: [a.example.com]\n`)
     expect(readApiShield(client.fields, false, 'certificates[0]', client.problems)).toBeUndefined()
-    expect(client.problems.list).toEqual([
-      "m.yml:1: certificates[0].zone-id: is only for a CA certificate (ca: true): API Shield checks the client certificates presented to a zone's hostnames against the CAs associated with them",
-    ])
     const alone = entry('hostnames: [a.example.com]\n')
-    readApiShield(alone.fields, true, 'certificates[0]', alone.problems)
-    expect(alone.problems.list).toEqual([
-      'm.yml:1: certificates[0]: hostnames needs zone-id: the ID of the zone they belong to (32 hex characters)',
-    ])
+    expect(readApiShield(alone.fields, true, 'certificates[0]', alone.problems)).toBeUndefined()
+    expect([...client.problems.list, ...alone.problems.list]).toEqual([])
   })
 
   it('reports a bad zone id and a hostname that is not a string, each with its field', () => {
@@ -83,15 +81,14 @@ describe('readBindings', () => {
     expect([...seen.values()]).toEqual([{ line: 2, entry: 0, config: 'workers/wrangler.jsonc' }])
   })
 
-  it('refuses bindings on a CA, or without the key, and a binding name that is not one', () => {
+  it('reads no bindings on a CA or without the key (certificate/rules.ts says why), and refuses a binding name that is not one', () => {
     const ca = entry('wrangler: []\n')
-    readBindings(ca.fields.wrangler, true, false, where, context(), ca.problems, new Map())
-    expect(ca.problems.list).toEqual([
-      'm.yml:1: certificates[0].wrangler: is only for a client certificate (ca: false): a Worker presents it, with its key',
-    ])
+    expect(readBindings(ca.fields.wrangler, true, false, where, context(), ca.problems, new Map())).toBeUndefined()
     const keyless = entry('wrangler: []\n')
-    readBindings(keyless.fields.wrangler, false, false, where, context(), keyless.problems, new Map())
-    expect(keyless.problems.list[0]).toMatch(/needs the certificate's key: /)
+    expect(
+      readBindings(keyless.fields.wrangler, false, false, where, context(), keyless.problems, new Map()),
+    ).toBeUndefined()
+    expect([...ca.problems.list, ...keyless.problems.list]).toEqual([])
     const badName = entry('wrangler:\n  - { config: ../workers/wrangler.jsonc, binding: 1st-cert }\n')
     expect(
       readBindings(badName.fields.wrangler, false, true, where, context(), badName.problems, new Map()),
