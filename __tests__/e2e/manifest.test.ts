@@ -347,6 +347,16 @@ describe('the plan on a pull request', () => {
       { level: 'notice', message: expect.stringContaining('pull requests from forks get no secrets') },
     ])
     expect(run.summary).toContain('No plan: pull requests from forks get no secrets')
+    expect(run.summary).toContain('3 entries checked')
+    expect(fake.requests).toEqual([])
+  })
+
+  it("still checks a fork's manifest without secrets, and fails its run on a broken one, reading nothing", async () => {
+    const repo = manifestRepository(manifestText().replace('ca: true', 'ca: maybe'))
+    const inputs = { ...manifestInputs(fake, { 'dry-run': 'true' }), 'api-token': '' }
+    const run = await mainStep(inputs, { workspace: repo.workspace, env: pullRequestEvent(repo.workspace, PULL, true) })
+    expect(run.exitCode).toBe(1)
+    expect(errors(run).join('\n')).toContain('certificates[2].ca')
     expect(fake.requests).toEqual([])
   })
 })

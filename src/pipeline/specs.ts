@@ -11,7 +11,7 @@ import { manifestInput } from '../manifest/inputs.ts'
 import { forkWithoutSecrets, runEventOf, type RunEvent } from '../github/pull-request.ts'
 import { loadWranglerParsers } from '../wrangler/parsers.ts'
 import { checkAndMask } from '../spec/check.ts'
-import { getSettings, getStepSettings, readReplace, type StepSettings } from '../spec/settings.ts'
+import { getCheckSettings, getSettings, getStepSettings, readReplace, type StepSettings } from '../spec/settings.ts'
 import type { CheckedEntry } from './make-plan.ts'
 
 /** What the step works on: its settings and its entries, from a manifest or from the inputs as one entry. */
@@ -41,25 +41,30 @@ export async function readSpecs(source: InputSource, clock: Clock): Promise<Spec
     return { step: settings.step, entries: [{ name: spec.name ?? '', spec, checked }], manifest, event }
   }
   const fork = forkWithoutSecrets(event, !hasCredentials(source))
-  if (fork) {
-    log.notice(`The manifest's plan is not made: ${fork}.`)
-    await writeSummary(
-      `<h2>mTLS certificates: ${escapeForSummary(manifest)}</h2>\n<p>No plan: ${escapeForSummary(fork)}.</p>\n`,
-    )
-    return undefined
-  }
-  const step = getStepSettings(source)
   // The manifest's reading (with the YAML parser) is a chunk of dist/ of its own, as are the Wrangler
   // parsers, which its entries' files are checked with as it is read: loaded only for a manifest.
   const [{ readManifest }] = await Promise.all([import('../manifest/read.ts'), loadWranglerParsers()])
+  // A fork's pull request gets no secrets: every check that needs none still runs (a broken manifest
+  // fails the step), and only the account is not read.
+  const step = fork ? undefined : getStepSettings(source)
+  const checks = step ?? getCheckSettings(source)
   const entries = readManifest(manifest, {
-    workspace: step.workspace,
+    workspace: checks.workspace,
     env: source.env,
     replace: readReplace(source),
     now,
-    expiryWarningDays: step.expiryWarningDays,
+    expiryWarningDays: checks.expiryWarningDays,
+    ...(step ? {} : { secretsUnavailable: true }),
   })
   for (const entry of entries) logChecks(entry.checked)
+  if (!step) {
+    const checked = `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} checked (files, certificates, Wrangler files), but the account is not read`
+    log.notice(`The manifest's plan is not made: ${fork ?? ''}. ${checked}.`)
+    await writeSummary(
+      `<h2>mTLS certificates: ${escapeForSummary(manifest)}</h2>\n<p>No plan: ${escapeForSummary(fork ?? '')}. ${escapeForSummary(checked)}.</p>\n`,
+    )
+    return undefined
+  }
   return { step, entries, manifest, event }
 }
 
