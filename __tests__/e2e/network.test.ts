@@ -83,7 +83,7 @@ describe('time limits', () => {
     })
     expect(run.exitCode).toBe(1)
     expect(errorOf(run)).toMatch(
-      /^Could not upload the certificate within timeout-seconds \(5 s\): attempt 1 got HTTP 429: \[971\] slow down, and the next attempt would start after the time runs out \(120 s wait, [\d.]+ s left\)\.$/,
+      /^Could not upload the certificate within timeout-seconds \(5 s\): attempt 1 got HTTP 429: \[971\] slow down, and the next attempt starts only after the time runs out \(120 s wait, [\d.]+ s left\)\.$/,
     )
     expect(run.durationMs).toBeLessThan(4000)
     expect(calls()).toEqual([POST])

@@ -175,7 +175,7 @@ function matchesKey(certificate: X509Certificate, key: KeyObject): boolean {
 function checkValidity(certificate: X509Certificate, which: string, where: string, now: Date): void {
   if (certificate.validToDate.getTime() <= now.getTime()) {
     throw new InputError(
-      `${capitalise(which)} in ${where} (${subjectOf(certificate)}) expired on ${isoSeconds(certificate.validToDate)}: Cloudflare would reject clients using it. Renew the certificate and commit the new one.`,
+      `${capitalise(which)} in ${where} (${subjectOf(certificate)}) expired on ${isoSeconds(certificate.validToDate)}: Cloudflare rejects clients using it. Renew the certificate and commit the new one.`,
     )
   }
   if (certificate.validFromDate.getTime() > now.getTime()) {

@@ -99,7 +99,7 @@ export class Retries {
         const remaining = deadline.at - this.clock.now()
         if (wait >= remaining) {
           throw new OperationError(
-            `Could not ${operation} within timeout-seconds (${this.policy.timeoutSeconds} s): attempt ${number} got ${reason}, and the next attempt would start after the time runs out (${formatSeconds(wait)} wait, ${formatSeconds(Math.max(0, remaining))} left)`,
+            `Could not ${operation} within timeout-seconds (${this.policy.timeoutSeconds} s): attempt ${number} got ${reason}, and the next attempt starts only after the time runs out (${formatSeconds(wait)} wait, ${formatSeconds(Math.max(0, remaining))} left)`,
             { cause: error },
           )
         }

@@ -97,7 +97,7 @@ export function readBindings(
         problems.add(
           item,
           itemPath,
-          `lists ${config}${same} and ${binding}, as the entry on line ${first.line} does: a binding holds one certificate's id, so two entries would overwrite each other's on every run. Give each entry its own binding`,
+          `lists ${config}${same} and ${binding}, as the entry on line ${first.line} does: a binding holds one certificate's id, so two entries overwrite each other's on every run. Give each entry its own binding`,
         )
       } else {
         seen.set(key, { line: problems.lineOf(item), entry, config })

@@ -64,7 +64,7 @@ export function parseApiBaseUrl(value: string): string {
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw new InputError(
-      `Input 'api-base-url' must use https: credentials and the private key would cross the network in clear text to ${url.hostname}. Plain http is allowed only to a loopback host (127.0.0.1, localhost, [::1]) for local testing.`,
+      `Input 'api-base-url' must use https: credentials and the private key cross the network in clear text over http to ${url.hostname}. Plain http is allowed only to a loopback host (127.0.0.1, localhost, [::1]) for local testing.`,
     )
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {

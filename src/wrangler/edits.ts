@@ -79,7 +79,7 @@ function checkReadBack(config: LoadedConfig, after: string, id: string): void {
   }
   if (!isDeepStrictEqual(actual, expected)) {
     throw new OperationError(
-      `Writing certificate_id into '${printable(config.target.config)}' would change more than the ids of binding ${config.target.binding}: the file is left as it was. Please report this with the file's layout (without its secrets).`,
+      `Writing certificate_id into '${printable(config.target.config)}' changes more than the ids of binding ${config.target.binding}: the file is left as it was. Please report this with the file's layout (without its secrets).`,
     )
   }
 }

@@ -117,7 +117,7 @@ describe('readBindings', () => {
       ),
     ).toBeUndefined()
     expect(second.problems.list).toEqual([
-      "m.yml:2: certificates[1].wrangler[0]: lists workers/wrangler.jsonc and PAYMENTS_CERT, as the entry on line 2 does: a binding holds one certificate's id, so two entries would overwrite each other's on every run. Give each entry its own binding",
+      "m.yml:2: certificates[1].wrangler[0]: lists workers/wrangler.jsonc and PAYMENTS_CERT, as the entry on line 2 does: a binding holds one certificate's id, so two entries overwrite each other's on every run. Give each entry its own binding",
     ])
   })
 })

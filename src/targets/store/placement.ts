@@ -34,7 +34,7 @@ function uploadBody(spec: CertificateSpec, checked: CheckedCertificate): UploadB
  * The account holds our leaf already, uploaded earlier (perhaps by hand). With the other `ca` flag it
  * cannot serve this workflow, and Cloudflare refuses a second copy: an InputError. Under another name
  * it is reused, with a warning, and `replace` is skipped: removing the older certificates named
- * `name` would leave none under that name.
+ * `name` leaves none under that name.
  */
 export function judgeExisting(
   existing: MtlsCertificate,
@@ -48,6 +48,6 @@ export function judgeExisting(
   if (!spec.name || existing.name === spec.name) return { mayReplace: true }
   return {
     mayReplace: false,
-    warning: `The account already holds this certificate as ${existing.id} named '${existing.name ?? ''}', not '${spec.name}': it is reused as it is${spec.replace ? `, and replace is skipped, as removing the older certificates named '${spec.name}' would leave none under that name` : ''}. Rename it in the dashboard, or delete it and re-run, to have it under '${spec.name}'.`,
+    warning: `The account already holds this certificate as ${existing.id} named '${existing.name ?? ''}', not '${spec.name}': it is reused as it is${spec.replace ? `, and replace is skipped, as removing the older certificates named '${spec.name}' leaves none under that name` : ''}. Rename it in the dashboard, or delete it and re-run, to have it under '${spec.name}'.`,
   }
 }

@@ -204,7 +204,7 @@ describe('CloudflareApi.listCertificates', () => {
     })
     const error = await operationError(list(h))
     expect(error.message).toBe(
-      `Could not ${OPERATION} within timeout-seconds (5 s): attempt 1 got HTTP 429: [971] Rate limited, and the next attempt would start after the time runs out (10 s wait, 5.0 s left)`,
+      `Could not ${OPERATION} within timeout-seconds (5 s): attempt 1 got HTTP 429: [971] Rate limited, and the next attempt starts only after the time runs out (10 s wait, 5.0 s left)`,
     )
     expect(h.send.requests).toHaveLength(1)
     expect(h.clock.sleeps).toEqual([])
@@ -217,7 +217,7 @@ describe('CloudflareApi.listCertificates', () => {
     expect(h.clock.sleeps).toEqual([250, 500, 1000])
     expect(h.send.requests).toHaveLength(4)
     expect(error.message).toBe(
-      `Could not ${OPERATION} within timeout-seconds (2 s): attempt 4 got ${UNAVAILABLE_TEXT}, and the next attempt would start after the time runs out (2.0 s wait, 0.3 s left)`,
+      `Could not ${OPERATION} within timeout-seconds (2 s): attempt 4 got ${UNAVAILABLE_TEXT}, and the next attempt starts only after the time runs out (2.0 s wait, 0.3 s left)`,
     )
   })
 
