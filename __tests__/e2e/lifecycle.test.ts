@@ -247,6 +247,14 @@ describe('the lifecycle of a manifest, through dist/', () => {
     expect(missing.exitCode).toBe(1)
     expect(errors(missing).join('\n')).toMatch(/api-clients-ca upload .*apply the manifest/)
 
+    // 9. A certificate present only under another name (renamed by hand): drift, with the fix.
+    fake.certificates.delete(caId)
+    const billing = fake.certificates.get(idsOf(first)['billing-client'] ?? '')
+    if (billing) billing.name = 'renamed-by-hand'
+    const renamed = await check(step(DRIFT))
+    expect(renamed.exitCode).toBe(1)
+    expect(errors(renamed).join('\n')).toMatch(/billing-client rename .*rename .* in the dashboard/)
+
     for (const run of runs) expect(leakedSecrets(run, repo.secrets)).toEqual([])
   })
 })

@@ -11,6 +11,7 @@ export const PLAN_ACTIONS = [
   'detach',
   'write-binding',
   'deploy',
+  'rename',
   'retire',
   'keep',
   'note',
@@ -18,11 +19,19 @@ export const PLAN_ACTIONS = [
 export type PlanAction = (typeof PLAN_ACTIONS)[number]
 
 /**
- * What differs in Cloudflare, and so counts as a change (drift): an upload, hostnames to attach or
+ * What differs in Cloudflare, and so counts as a change (drift): an upload, a certificate held only
+ * under another name (`rename`: Cloudflare keeps one copy, so only a person can fix it), hostnames to attach or
  * detach, a Worker to deploy, an older certificate awaiting retirement. Writing an id into the
  * checkout is a step of the job, and a note is said, not done.
  */
-export const CHANGE_ACTIONS: ReadonlySet<PlanAction> = new Set(['upload', 'attach', 'detach', 'deploy', 'retire'])
+export const CHANGE_ACTIONS: ReadonlySet<PlanAction> = new Set([
+  'upload',
+  'rename',
+  'attach',
+  'detach',
+  'deploy',
+  'retire',
+])
 
 /** One row of the plan: one thing to do, or found done. */
 export interface PlanRow {

@@ -104,6 +104,8 @@ function fixOf(row: PlanRow): string {
       ? 'give the token "Account → Workers Scripts → Read", so that the check can read what the Worker serves'
       : `deploy Worker ${row.worker ?? ''} (wrangler deploy with the written file)`
   }
+  if (row.action === 'rename')
+    return `rename ${row.id ?? 'it'} in the dashboard to the entry's name, or delete it and apply the manifest`
   if (row.action === 'retire')
     return 'apply the manifest (a run without dry-run), whose post step retires it once nothing uses it'
   return 'apply the manifest (a run without dry-run), or change the manifest to match the account'

@@ -32,7 +32,7 @@ export function singleSummary(
         `<tr><th align="left">${escapeForSummary(key)}</th><td><code>${escapeForSummary(value)}</code></td></tr>`,
     )
     .join('\n')
-  const placement = report.rows[0]?.action === 'reuse' ? 'reuse' : 'upload'
+  const placement = report.rows[0]?.action === 'upload' ? 'upload' : 'reuse'
   const parts = [
     `<h2>${escapeForSummary(headline(placement, facts.applied))}</h2>`,
     `<table>\n${table}\n</table>`,

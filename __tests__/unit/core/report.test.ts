@@ -25,6 +25,7 @@ describe('PLAN_ACTIONS', () => {
       'detach',
       'write-binding',
       'deploy',
+      'rename',
       'retire',
       'keep',
       'note',
@@ -32,6 +33,6 @@ describe('PLAN_ACTIONS', () => {
   })
 
   it('counts as a change what differs in Cloudflare, never the checkout or a note', () => {
-    expect([...CHANGE_ACTIONS].sort()).toEqual(['attach', 'deploy', 'detach', 'retire', 'upload'])
+    expect([...CHANGE_ACTIONS].sort()).toEqual(['attach', 'deploy', 'detach', 'rename', 'retire', 'upload'])
   })
 })

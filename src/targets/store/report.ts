@@ -44,7 +44,13 @@ export function reportPlace(
   }
   const id = certificate ? { id: certificate.id } : {}
   return {
-    rows: [uploaded ? { name: '', action: 'upload', ...id } : { name: '', action: 'reuse', ...id, reason: REUSED }],
+    rows: [
+      uploaded
+        ? { name: '', action: 'upload', ...id }
+        : warning
+          ? { name: '', action: 'rename', ...id, reason: warning }
+          : { name: '', action: 'reuse', ...id, reason: REUSED },
+    ],
     lines,
     sections: [],
     outputs: placementOutputs(entry, certificate, placed?.created ?? false),
