@@ -57,6 +57,7 @@ const JSON_TYPE: Record<FieldType, string> = {
   'string-list': 'array',
   entries: 'array',
   bindings: 'array',
+  configs: 'array',
 }
 
 const rows = CERTIFICATE_FIELD_KEYS.map((key) => [key, CERTIFICATE_FIELDS[key] as CertificateField] as const)

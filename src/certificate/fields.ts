@@ -5,11 +5,11 @@
  * manifest.schema.json to it.
  */
 
-/** `string-list`: a YAML list of strings; `bindings`: a list of `{config, binding}` maps; `entries`: the manifest's list. */
-export type FieldType = 'integer' | 'string' | 'boolean' | 'string-list' | 'entries' | 'bindings'
+/** `string-list`: a YAML list of strings; `bindings`: a list of `{config, binding}` maps; `configs`: a list of `{config}` maps; `entries`: the manifest's list. */
+export type FieldType = 'integer' | 'string' | 'boolean' | 'string-list' | 'entries' | 'bindings' | 'configs'
 
 /** What a certificate is placed in or used by (src/targets/): the account's mTLS store, API Shield, Workers. */
-export type FieldTarget = 'store' | 'api-shield' | 'workers'
+export type FieldTarget = 'store' | 'api-shield' | 'workers' | 'hyperdrive'
 
 export interface CertificateField {
   /** The step's inputs that give it, the first being the one messages name when none is set. */
@@ -33,6 +33,8 @@ export const CERTIFICATE_FIELDS = {
   'zone-id': { inputs: ['zone-id'], type: 'string', targets: ['api-shield'] },
   hostnames: { inputs: ['hostnames'], type: 'string-list', targets: ['api-shield'] },
   wrangler: { inputs: ['wrangler-config', 'binding'], type: 'bindings', targets: ['workers'] },
+  // A manifest's only: Hyperdrive configs that connect with this certificate (a client's with its key, or a CA).
+  hyperdrive: { inputs: [], type: 'configs', targets: ['hyperdrive'] },
 } as const satisfies Record<string, CertificateField>
 
 /** A certificate's field, by its manifest key. */

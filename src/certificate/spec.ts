@@ -55,6 +55,8 @@ export interface CertificateSpec {
   replace: boolean
   /** API Shield: with zone-id and hostnames (only for a CA). */
   apiShield?: ApiShieldTarget
+  /** Hyperdrive configs that connect with it: a client certificate (with its key) or the CA they verify the database with. */
+  hyperdrive?: { config: string }[]
   /** Wrangler configurations to write the id into (only for a client certificate, with its key). */
   wrangler?: BindingTarget[]
 }

@@ -65,6 +65,10 @@ export const pagesProjectsPath = (accountId: string, page = 1): string =>
 export const hyperdriveConfigsPath = (accountId: string, page = 1): string =>
   `/accounts/${accountId}/hyperdrive/configs${page === 1 ? '' : `?page=${page}`}`
 
+/** One Hyperdrive config: GET, and PATCH `{mtls}` (Hyperdrive test-connects with it first). */
+export const hyperdriveConfigPath = (accountId: string, id: string): string =>
+  `/accounts/${accountId}/hyperdrive/configs/${encodeURIComponent(id)}`
+
 // --- Access mTLS (Zero Trust) and Authenticated Origin Pulls: src/cloudflare/access/, src/cloudflare/origin-pull/.
 
 /** Where an Access certificate lives: the account, or one zone. */

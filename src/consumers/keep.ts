@@ -42,7 +42,8 @@ export function keepUsedCertificates(
     if (users.length === 0) free.push(id)
     else if (users.every((user) => user.deployed !== undefined && moved.has(user.deployed))) {
       const workers = [...new Set(users.map((user) => user.description))]
-      afterDeploy.push({ id, reason: `retired once the deploy moves ${workers.join(' and ')}` })
+      const mover = users.every((user) => user.description.startsWith('Worker ')) ? 'the deploy' : 'this job'
+      afterDeploy.push({ id, reason: `retired once ${mover} moves ${workers.join(' and ')}` })
     } else kept.push({ id, reason: `used by ${consumersOf(inventory, id).join(' and ')}` })
   }
   return { kept, free, afterDeploy }

@@ -21,8 +21,9 @@ export interface Consumer {
   /** `Worker payments-production (PAYMENTS_CERT, 90 %)`, `Pages project shop (preview)`, … */
   description: string
   /**
-   * A binding of a Worker's current deployment, as `<worker>\n<binding>`: a deploy of that Worker's
-   * Wrangler file moves it to the id written there (a rollback target is not moved).
+   * A use this job can move to the new certificate: a binding of a Worker's current deployment, as
+   * `<worker>\n<binding>` (its deploy moves it; a rollback target is not moved), or a Hyperdrive
+   * config's (hyperdriveUse: the entry's update moves it).
    */
   deployed?: string
 }
@@ -41,6 +42,9 @@ const share = (percentage: number | undefined, back: number | undefined): string
   percentage !== undefined
     ? `${percentage} %`
     : `a rollback target, ${back === 1 ? 'the deployment before' : `${back ?? 0} deployments back`}`
+
+/** The key of a Hyperdrive config's use of a certificate, as `Consumer.deployed` holds it: a manifest's entry moves it. */
+export const hyperdriveUse = (configId: string, role: 'client' | 'ca'): string => `hyperdrive\n${configId}\n${role}`
 
 /** The key of a Worker's binding in its current deployment, as `Consumer.deployed` holds it. */
 export const deployedBinding = (worker: string, binding: string): string => `${worker}\n${binding}`
@@ -103,10 +107,22 @@ export async function pagesConsumers(api: CloudflareApi): Promise<Consumer[]> {
 export async function hyperdriveConsumers(api: CloudflareApi): Promise<Consumer[]> {
   return (await listHyperdriveConfigs(api)).flatMap((config) => [
     ...(config.clientCertificateId
-      ? [{ certificateId: config.clientCertificateId, description: `Hyperdrive ${printable(config.name)} (client)` }]
+      ? [
+          {
+            certificateId: config.clientCertificateId,
+            description: `Hyperdrive ${printable(config.name)} (client)`,
+            deployed: hyperdriveUse(config.id, 'client'),
+          },
+        ]
       : []),
     ...(config.caCertificateId
-      ? [{ certificateId: config.caCertificateId, description: `Hyperdrive ${printable(config.name)} (CA)` }]
+      ? [
+          {
+            certificateId: config.caCertificateId,
+            description: `Hyperdrive ${printable(config.name)} (CA)`,
+            deployed: hyperdriveUse(config.id, 'ca'),
+          },
+        ]
       : []),
   ])
 }

@@ -45,6 +45,8 @@ export interface PlanRow {
   /** Wrangler: the configuration file, relative to the workspace, and its section (`top level`, `env.staging`). */
   config?: string
   section?: string
+  /** A consumer the step points at the certificate: `Hyperdrive orders-db (client)`. */
+  consumer?: string
   /** deploy: the Worker the workflow's deploy moves, and its binding. */
   worker?: string
   binding?: string

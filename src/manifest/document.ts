@@ -116,6 +116,7 @@ const EXPECTED: Record<FieldType, string> = {
   'string-list': 'a list of strings',
   entries: 'a list of certificate entries',
   bindings: 'a list of { config, binding } maps',
+  configs: 'a list of { config } maps',
 }
 
 /** The field's value in its type, or a problem saying what was expected. */

@@ -9,7 +9,7 @@ import { checkAndMask } from '../spec/check.ts'
 import { Problems, knownFields, valueOf } from './document.ts'
 import { ENTRY_FIELDS, REQUIRED_ENTRY_FIELDS, type EntryField } from './fields.ts'
 import { fieldLabel, readManifestPath, readVariable, type ManifestContext } from './sources.ts'
-import { readApiShield, readBindings, type Fields, type SeenBindings } from './targets.ts'
+import { readApiShield, readBindings, readHyperdrive, type Fields, type SeenBindings } from './targets.ts'
 
 /** The certificate's fields the entry sets, by key; its booleans are read by value. */
 function fieldsSet(fields: Fields): GivenFields['set'] {
@@ -112,6 +112,7 @@ export function checkEntry(
   const hasKey = keyEnv !== undefined || keyPath !== undefined
   const apiShield = readApiShield(fields, ca, path, problems)
   const wrangler = readBindings(fields.wrangler, ca, hasKey, { path, entry: index }, context, problems, seen.bindings)
+  const hyperdrive = readHyperdrive(fields.hyperdrive, path, problems)
 
   if (problems.list.length > before || name === undefined || ca === undefined || certificateText === undefined) {
     return undefined
@@ -130,6 +131,7 @@ export function checkEntry(
   if (passphrase) spec.privateKeyPassphrase = passphrase
   if (apiShield) spec.apiShield = apiShield
   if (wrangler) spec.wrangler = wrangler
+  if (hyperdrive) spec.hyperdrive = hyperdrive
   // A key that fits no certificate is the key's line: after a renewal, its secret is what is stale.
   const keyField: EntryField = keyEnv !== undefined ? 'private-key-env' : 'private-key-path'
   const checked = problems.collect(node, path, () => {

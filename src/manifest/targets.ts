@@ -6,7 +6,13 @@ import type { BindingTarget, CertificateSpec } from '../certificate/spec.ts'
 import { Problems, knownFields, listOf, shown, valueOf } from './document.ts'
 import { loadBinding } from '../wrangler/config.ts'
 import { isBindingName } from '../wrangler/settings.ts'
-import { BINDING_FIELDS, REQUIRED_BINDING_FIELDS, type EntryField } from './fields.ts'
+import {
+  BINDING_FIELDS,
+  HYPERDRIVE_FIELDS,
+  REQUIRED_BINDING_FIELDS,
+  REQUIRED_HYPERDRIVE_FIELDS,
+  type EntryField,
+} from './fields.ts'
 import { fieldLabel, fileProblem, workspacePath, type ManifestContext } from './sources.ts'
 
 /** What an entry's certificate goes onto: API Shield hostnames (a CA), Worker bindings (a leaf). */
@@ -121,4 +127,36 @@ function realPath(path: string): string {
   } catch {
     return path
   }
+}
+
+/** A Hyperdrive config's id, as Cloudflare gives it: 32 hex digits. */
+const HYPERDRIVE_ID = /^[0-9a-f]{32}$/
+
+/** The entry's Hyperdrive configs, each `{config: <id>}`, each once; which certificate may be one is the rules'. */
+export function readHyperdrive(
+  given: Fields['hyperdrive'],
+  path: string,
+  problems: Problems,
+): CertificateSpec['hyperdrive'] {
+  if (!given) return undefined
+  const field = `${path}.hyperdrive`
+  const items = listOf(given.value, 'configs', field, problems, given.value ?? given.key)
+  if (!items) return undefined
+  const configs: { config: string }[] = []
+  items.forEach((item, index) => {
+    const itemPath = `${field}[${index}]`
+    const fields = knownFields(item, HYPERDRIVE_FIELDS, REQUIRED_HYPERDRIVE_FIELDS, itemPath, problems)
+    const entry = fields?.config
+    const id = entry && valueOf('string', entry.value, `${itemPath}.config`, problems, entry.value ?? entry.key)
+    if (typeof id !== 'string') return
+    if (!HYPERDRIVE_ID.test(id)) {
+      problems.add(
+        entry?.value ?? null,
+        `${itemPath}.config`,
+        `${shown(id)} is not a Hyperdrive config id: 32 hex digits, as \`wrangler hyperdrive list\` shows them`,
+      )
+    } else if (configs.some((c) => c.config === id)) problems.add(item, itemPath, `lists config ${id} a second time`)
+    else configs.push({ config: id })
+  })
+  return configs.length === items.length ? configs : undefined
 }

@@ -21,7 +21,16 @@ export function targetContext(
         const part = useTarget(guard.target).retireReads?.(guard.saved, newId, context)
         // Saved state the post step cannot trust: nothing is deleted for it.
         if (typeof part === 'string') throw new OperationError(part)
-        Object.assign(reads, part)
+        if (!part) continue
+        // Each target's moves and checks add up; the rest is one target's own.
+        const moved = [...(reads.movedByDeploy ?? []), ...(part.movedByDeploy ?? [])]
+        const also = [...(reads.alsoUsedBy ?? []), ...(part.alsoUsedBy ?? [])]
+        Object.assign(
+          reads,
+          part,
+          moved.length > 0 ? { movedByDeploy: new Set(moved) } : {},
+          also.length > 0 ? { alsoUsedBy: also } : {},
+        )
       }
       return reads
     },

@@ -24,13 +24,14 @@ export function planCells(row: PlanRow): string[] {
   const id = moves ? (row.newId ?? row.id ?? '') : (row.id ?? '')
   const target = [
     row.worker && `Worker ${row.worker}${row.binding ? ` (${row.binding})` : ''}`,
+    row.consumer,
     row.hostnames?.join(', '),
     row.config && (row.section ? `${row.config} (${row.section})` : row.config),
   ].filter(Boolean)
   const was =
     row.action === 'write-binding' && row.oldId !== undefined
       ? `was ${row.oldId || 'unset'}`
-      : row.action === 'deploy' && row.oldId !== undefined
+      : (row.action === 'deploy' || row.consumer) && row.oldId !== undefined
         ? `serves ${row.oldId || 'nothing'} now`
         : ''
   const details = [was, row.reason ?? '', row.when === 'end-of-job' ? 'at the end of the job' : ''].filter(Boolean)

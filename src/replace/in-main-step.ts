@@ -7,7 +7,7 @@ import { NO_REPLACE, replaceCandidates, type ReplaceOutcome, type RotationTarget
 import { judgeOlder, readRetireFacts, type RetireReads } from './read.ts'
 import { replaceOlder } from './replace-older.ts'
 import { someOf } from '../core/text.ts'
-import { freeOfWorkers, keptForWorker } from './workers.ts'
+import { freeOfConsumers, keptForConsumers } from './workers.ts'
 
 /**
  * A dry run's `replace`: each older certificate read and planned as a real run would judge it now,
@@ -26,13 +26,13 @@ export async function planReplace(
       listing,
       target,
       async (certificate) =>
-        (await keptForWorker(reads.workers, certificate, reads.movedByDeploy)) ??
+        (await keptForConsumers(reads, certificate)) ??
         plannedReplacement(certificate, planRetire(await readRetireFacts(reads, certificate, false))),
     )
     if (!atEndOfJob) return { replacements, candidates: [] }
     return {
       replacements,
-      candidates: await freeOfWorkers(reads.workers, replaceCandidates(listing, target), reads.movedByDeploy),
+      candidates: await freeOfConsumers(reads, replaceCandidates(listing, target)),
     }
   } catch (error) {
     log.warning(

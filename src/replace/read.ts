@@ -20,6 +20,8 @@ export interface RetireReads {
    * moves to the new certificate first (`<worker>\n<binding>`), which then no longer keep an older one.
    */
   movedByDeploy?: ReadonlySet<string>
+  /** Other consumers whose use keeps an older certificate (Hyperdrive configs a manifest names). */
+  alsoUsedBy?: readonly WorkerCheck[]
 }
 
 /**

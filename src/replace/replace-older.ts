@@ -15,7 +15,7 @@ import type { Replacement, RotationTarget } from './policy.ts'
 import { failed, judgeOlder, readRetireFacts, type RetireReads } from './read.ts'
 import { plural, someOf } from '../core/text.ts'
 import type { Cell, LogLine, Verb } from '../core/report.ts'
-import { keptForWorker } from './workers.ts'
+import { keptForConsumers } from './workers.ts'
 
 /**
  * `replace` carried out, make before break: called once the new certificate is in place, with the
@@ -33,7 +33,7 @@ export function replaceOlder(
     certificates,
     target,
     async (certificate) =>
-      (await keptForWorker(reads.workers, certificate)) ??
+      (await keptForConsumers({ ...reads, movedByDeploy: new Set() }, certificate)) ??
       applyRetire(reads, certificate, planRetire(await readRetireFacts(reads, certificate, true))),
   )
 }

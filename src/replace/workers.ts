@@ -100,3 +100,33 @@ export function sharedWorkerChecks(
     return checks.get(key)
   }
 }
+
+/** Every check a retire reads: the Workers' (and other consumers'), then those of other targets (Hyperdrive). */
+export const checksOf = (reads: { workers?: WorkerCheck; alsoUsedBy?: readonly WorkerCheck[] }): WorkerCheck[] => [
+  ...(reads.workers ? [reads.workers] : []),
+  ...(reads.alsoUsedBy ?? []),
+]
+
+/** The older certificate kept for any consumer of any check; undefined when none uses it. */
+export async function keptForConsumers(
+  reads: { workers?: WorkerCheck; alsoUsedBy?: readonly WorkerCheck[]; movedByDeploy?: ReadonlySet<string> },
+  certificate: MtlsCertificate,
+): Promise<Replacement | undefined> {
+  let planned: Replacement | undefined
+  for (const check of checksOf(reads)) {
+    const found = await keptForWorker(check, certificate, reads.movedByDeploy)
+    if (found?.action === 'kept') return found
+    planned ??= found
+  }
+  return planned
+}
+
+/** The candidates no check's consumer keeps. */
+export async function freeOfConsumers(
+  reads: { workers?: WorkerCheck; alsoUsedBy?: readonly WorkerCheck[]; movedByDeploy?: ReadonlySet<string> },
+  ids: readonly string[],
+): Promise<string[]> {
+  let free = [...ids]
+  for (const check of checksOf(reads)) free = await freeOfWorkers(check, free, reads.movedByDeploy)
+  return free
+}

@@ -1,6 +1,7 @@
 import { planBroken } from '../core/errors.ts'
 import type { StoreTarget, UseTarget } from '../plan/target.ts'
 import { apiShield } from './api-shield/index.ts'
+import { hyperdrive } from './hyperdrive/index.ts'
 import { mtlsStore } from './store/index.ts'
 import { workers } from './workers/index.ts'
 
@@ -13,7 +14,7 @@ import { workers } from './workers/index.ts'
 export const STORES: readonly StoreTarget[] = [mtlsStore]
 
 /** What puts a certificate to use once it is in place, in the order apply runs them. */
-export const USES: readonly UseTarget[] = [apiShield, workers]
+export const USES: readonly UseTarget[] = [apiShield, workers, hyperdrive]
 
 export function useTarget(name: string): UseTarget {
   const target = USES.find((candidate) => candidate.name === name)

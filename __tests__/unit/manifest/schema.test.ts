@@ -46,6 +46,7 @@ const JSON_TYPE: Record<FieldType, string> = {
   'string-list': 'array',
   entries: 'array',
   bindings: 'array',
+  configs: 'array',
 }
 
 function expectSameFields(node: SchemaObject, fields: Record<string, FieldType>, required: readonly string[]): void {

@@ -1,6 +1,6 @@
 import type { CloudflareApi } from '../mtls/client.ts'
 import { isObject } from '../envelope.ts'
-import { hyperdriveConfigsPath } from '../endpoints.ts'
+import { hyperdriveConfigPath, hyperdriveConfigsPath } from '../endpoints.ts'
 import { readAllPages, wrongShape } from '../workers/list-info.ts'
 
 /**
@@ -49,4 +49,35 @@ export function listHyperdriveConfigs(api: CloudflareApi): Promise<HyperdriveCon
       },
     ),
   )
+}
+
+/** One config as it is now; an answer of another shape is an error. */
+export function readHyperdriveConfig(api: CloudflareApi, id: string): Promise<HyperdriveConfig> {
+  return api.readAccount(`read Hyperdrive config ${id}`, hyperdriveConfigPath(api.accountId, id), hyperdriveConfigOf)
+}
+
+/**
+ * Points a config's mTLS at a store certificate: the client's (`mtls_certificate_id`) or the CA's
+ * (`ca_certificate_id`); the other field is sent as it is, so that it is kept. Hyperdrive test-connects
+ * to the database first and refuses what fails, with its message; the config then stays as it was.
+ * Setting the same id again is harmless, so a retry after a lost answer is too.
+ */
+export async function setHyperdriveCertificate(
+  api: CloudflareApi,
+  config: HyperdriveConfig,
+  role: 'client' | 'ca',
+  id: string,
+): Promise<HyperdriveConfig> {
+  const mtls = {
+    ...(config.clientCertificateId ? { mtls_certificate_id: config.clientCertificateId } : {}),
+    ...(config.caCertificateId ? { ca_certificate_id: config.caCertificateId } : {}),
+    ...(role === 'client' ? { mtls_certificate_id: id } : { ca_certificate_id: id }),
+  }
+  const { result } = await api.call(
+    `set the mTLS certificate of Hyperdrive config ${config.name}`,
+    'PATCH',
+    hyperdriveConfigPath(api.accountId, config.id),
+    { mtls },
+  )
+  return hyperdriveConfigOf(result)
 }
