@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -80,12 +80,25 @@ describe('readSpecs', () => {
   })
 
   it("gives no specs for a fork's pull request without credentials, saying why in the log and the summary", async () => {
+    const repo = manifestRepository()
+    writeFileSync(
+      join(repo.workspace, 'a<b>.yml'),
+      readFileSync(join(repo.workspace, MANIFEST_PATH), 'utf8')
+        .replaceAll(': certs/', ': deploy/certs/')
+        .replace(': pki/', ': deploy/pki/'),
+    )
     const lines = logged()
     const event = pullRequestEvent(mkdtempSync(join(tmpdir(), 'specs-')), 7, true)
-    const specs = await readSpecs(inputSource({ manifest: 'a<b>.yml' }, event), new FakeClock())
+    // No secrets: the keys' variables are not set, and every check that needs none still runs.
+    const specs = await readSpecs(
+      inputSource({ manifest: 'a<b>.yml' }, { ...event, GITHUB_WORKSPACE: repo.workspace }),
+      new FakeClock(Date.now()),
+    )
     expect(specs).toBeUndefined()
-    expect(lines).toEqual([
-      expect.stringMatching(/^notice: The manifest's plan is not made: pull requests from forks get no secrets/),
+    expect(lines.filter((line) => line.startsWith('notice: The manifest'))).toEqual([
+      expect.stringMatching(
+        /^notice: The manifest's plan is not made: pull requests from forks get no secrets.*3 entries checked/,
+      ),
     ])
     expect(summaries).toEqual([expect.stringContaining('<h2>mTLS certificates: a&lt;b&gt;.yml</h2>')])
   })
