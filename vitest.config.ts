@@ -94,6 +94,8 @@ const SHARING_WORKERS = [
  */
 const WAITING_FILES = [
   'proxy-tunnel-failures',
+  'lifecycle',
+  'wrangler-examples',
   'local-action',
   'release',
   'audit',

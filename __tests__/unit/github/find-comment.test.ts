@@ -8,7 +8,11 @@ type Comment = { id: number; body?: string; user?: { login?: string } }
 function octokit(comments: Comment[], size = 2): ReturnType<typeof getOctokit> & { pages: number } {
   const page = (n: number) => ({
     data: comments.slice((n - 1) * size, n * size),
-    headers: n * size < comments.length ? { link: `<https://api.github.com/next?page=${n + 1}>; rel="next"` } : {},
+    // On GITHUB_API_URL's origin, as nextPageUrl requires (another test in this process may have set it).
+    headers:
+      n * size < comments.length
+        ? { link: `<${process.env.GITHUB_API_URL ?? 'https://api.github.com'}/next?page=${n + 1}>; rel="next"` }
+        : {},
   })
   const fake = {
     pages: 0,
