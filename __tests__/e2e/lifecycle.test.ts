@@ -203,7 +203,7 @@ describe('the lifecycle of a manifest, through dist/', () => {
     expect(rows.filter((row) => row.action === 'upload').map((row) => row.name)).toEqual(['payments-client'])
     expect(rows.find((row) => row.action === 'deploy')).toMatchObject({ worker: 'payments-production' })
     const plannedRetires = rows.filter((row) => row.action === 'retire').map((row) => row.id)
-    expect(plannedRetires).toEqual([firstIds['payments-client']])
+    expect(plannedRetires, planned.log).toEqual([firstIds['payments-client']])
     expect(rows.find((row) => row.action === 'retire')?.reason).toContain('deploy moves Worker payments-production')
     expect(gitHub.comments).toHaveLength(1)
     const again = await check(step(pr, pullRequestEvent(repo.workspace, PULL, false, 'b'.repeat(40))))

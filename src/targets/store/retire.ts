@@ -1,5 +1,4 @@
 import { planBroken } from '../../core/errors.ts'
-import { isoSeconds } from '../../certificate/facts.ts'
 import type { MtlsCertificate } from '../../cloudflare/mtls/answers.ts'
 import type { EntryPlan, Step } from '../../plan/step.ts'
 import type { RetireGuard, TargetContext } from '../../plan/target.ts'
@@ -44,8 +43,9 @@ export async function forecastRetire(
 ): Promise<Step<RetireData>> {
   if (placement.kind === 'reuse' && !placement.mayReplace) return step
   const certificate = placement.kind === 'reuse' ? placement.certificate : undefined
-  // A certificate not uploaded yet would be uploaded now; one listed has Cloudflare's time, if readable.
-  const uploadedOn = certificate ? rotationUploadTime(certificate, certificate.uploaded_on) : isoSeconds(context.now)
+  // A certificate not uploaded yet is uploaded after now (to the millisecond: a certificate uploaded
+  // earlier in the same second is older); one listed has Cloudflare's time, if readable.
+  const uploadedOn = certificate ? rotationUploadTime(certificate, certificate.uploaded_on) : context.now.toISOString()
   if (uploadedOn === undefined) return step
   const target: RotationTarget = { ...step.data.rotation, uploadedOn, ...(certificate ? { id: certificate.id } : {}) }
   const reads = context.retireReads(step.data.guards, certificate?.id)
