@@ -31,7 +31,7 @@ export function keepUsedCertificates(
   moved: ReadonlySet<string> = new Set(),
 ): { kept: KeptForConsumers[]; free: string[]; afterDeploy: KeptForConsumers[] } {
   if (inventory.unread.length > 0) {
-    const reason = `kept: what uses it could not be read (${inventory.unread.map((u) => u.what).join(', ')})`
+    const reason = `what uses it could not be read (${inventory.unread.map((u) => u.what).join(', ')})`
     return { kept: candidateIds.map((id) => ({ id, reason })), free: [], afterDeploy: [] }
   }
   const kept: KeptForConsumers[] = []

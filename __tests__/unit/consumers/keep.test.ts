@@ -31,6 +31,10 @@ describe('keepUsedCertificates', () => {
       ],
     }
     expect(keepUsedCertificates(unread, [FREE]).free).toEqual([])
+    // The log says "kept, <reason>": the reason does not say "kept" again.
+    expect(keepUsedCertificates(unread, [FREE]).kept[0]?.reason).toBe(
+      'what uses it could not be read (Workers, dispatch namespaces, Pages projects)',
+    )
     expect(unreadWarning(unread)).toBe(
       'Could not read what uses the certificates (Workers: HTTP 403; dispatch namespaces: HTTP 403; Pages projects: HTTP 429), so every older certificate is kept. The API token needs "W", "P" on this account to check them.',
     )
