@@ -21,14 +21,13 @@ export async function planReplace(
   atEndOfJob: boolean,
 ): Promise<ReplaceOutcome> {
   try {
-    const replacements = await judgeOlder(
-      reads.api,
-      listing,
-      target,
-      async (certificate) =>
-        (await keptForConsumers(reads, certificate)) ??
-        plannedReplacement(certificate, planRetire(await readRetireFacts(reads, certificate, false))),
-    )
+    const replacements = await judgeOlder(reads.api, listing, target, async (certificate) => {
+      const { kept, afterDeploy } = await keptForConsumers(reads, certificate)
+      if (kept) return kept
+      const planned = plannedReplacement(certificate, planRetire(await readRetireFacts(reads, certificate, false)))
+      // Deleted only once the job has moved its own consumers off it: the forecast says so.
+      return afterDeploy && planned.action === 'delete' ? { ...planned, reason: afterDeploy } : planned
+    })
     if (!atEndOfJob) return { replacements, candidates: [] }
     return {
       replacements,

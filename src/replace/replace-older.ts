@@ -33,7 +33,7 @@ export function replaceOlder(
     certificates,
     target,
     async (certificate) =>
-      (await keptForConsumers({ ...reads, movedByDeploy: new Set() }, certificate)) ??
+      (await keptForConsumers({ ...reads, movedByDeploy: new Set() }, certificate)).kept ??
       applyRetire(reads, certificate, planRetire(await readRetireFacts(reads, certificate, true))),
   )
 }

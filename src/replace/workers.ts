@@ -107,18 +107,22 @@ export const checksOf = (reads: { workers?: WorkerCheck; alsoUsedBy?: readonly W
   ...(reads.alsoUsedBy ?? []),
 ]
 
-/** The older certificate kept for any consumer of any check; undefined when none uses it. */
+/**
+ * The older certificate kept for a consumer of any check; undefined when none keeps it. `afterDeploy`:
+ * in a forecast, why nothing will keep it once this job has moved its own consumers; the caller still
+ * judges it on everything else (its hostnames, its associations), as the real run will.
+ */
 export async function keptForConsumers(
   reads: { workers?: WorkerCheck; alsoUsedBy?: readonly WorkerCheck[]; movedByDeploy?: ReadonlySet<string> },
   certificate: MtlsCertificate,
-): Promise<Replacement | undefined> {
-  let planned: Replacement | undefined
+): Promise<{ kept?: Replacement; afterDeploy?: string }> {
+  let afterDeploy: string | undefined
   for (const check of checksOf(reads)) {
     const found = await keptForWorker(check, certificate, reads.movedByDeploy)
-    if (found?.action === 'kept') return found
-    planned ??= found
+    if (found?.action === 'kept') return { kept: found }
+    afterDeploy ??= found?.reason
   }
-  return planned
+  return afterDeploy === undefined ? {} : { afterDeploy }
 }
 
 /** The candidates no check's consumer keeps. */

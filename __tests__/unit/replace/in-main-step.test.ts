@@ -28,6 +28,30 @@ describe('planReplace', () => {
     expect(paths(send)).toEqual([`GET /${OLD}/associations`, `GET /${OLD}/associations`])
   })
 
+  it("plans a certificate only the job's own Workers use as retired after the deploy, judging the rest as a real run will", async () => {
+    const workers = () =>
+      Promise.resolve({
+        consumers: [{ certificateId: OLD, description: 'Worker api (CERT, 100 %)', deployed: 'api\nCERT' }],
+        unread: [],
+      })
+    const moved = new Set(['api\nCERT'])
+    // Nothing else uses it: retired once the deploy moves the Worker.
+    const free = fakeApi(scriptedSend(success([])), { maxRetries: 0 }).api
+    const after = await planReplace({ api: free, workers, movedByDeploy: moved }, [newest, old], target, true)
+    expect(after.replacements).toEqual([
+      expect.objectContaining({
+        id: OLD,
+        action: 'delete',
+        reason: 'retired once the deploy moves Worker api (CERT, 100 %)',
+      }),
+    ])
+    // Another service uses it too: kept, as the post step will keep it.
+    const gateway = success([{ service: 'gateway', status: 'active' }])
+    const used = fakeApi(scriptedSend(gateway), { maxRetries: 0 }).api
+    const kept = await planReplace({ api: used, workers, movedByDeploy: moved }, [newest, old], target, true)
+    expect(kept.replacements).toEqual([expect.objectContaining({ id: OLD, action: 'kept' })])
+  })
+
   it('keeps a certificate whose reads fail, with the reason', async () => {
     const { api } = fakeApi(scriptedSend(refused()), { maxRetries: 0 })
     const outcome = await planReplace({ api }, [newest, old], target, false)

@@ -3,6 +3,7 @@ import { NO_OTHER_CONSUMERS } from '../../consumers/scope.ts'
 import { hyperdriveUse } from '../../consumers/readers.ts'
 import type { Step } from '../../plan/step.ts'
 import { placedOf, type UseTarget } from '../../plan/target.ts'
+import { workerCheck } from '../../replace/workers.ts'
 import type { HyperdriveData, HyperdriveDone } from './data.ts'
 import { reportHyperdrive } from './report.ts'
 
@@ -67,7 +68,8 @@ export const hyperdrive: UseTarget<Config[], HyperdriveData> = {
     const moves = (saved as { moves?: unknown } | null)?.moves
     if (!Array.isArray(moves) || !moves.every((move) => typeof move === 'string'))
       return 'its Hyperdrive configs are not as saved'
-    const check = context.workerCheck([], { ...NO_OTHER_CONSUMERS, hyperdrive: true })
+    // Read afresh for each retire, not the step's shared read: another entry's apply moves its configs.
+    const check = workerCheck(context.api, [], { ...NO_OTHER_CONSUMERS, hyperdrive: true })
     return { ...(check ? { alsoUsedBy: [check] } : {}), ...(context.forecast ? { movedByDeploy: new Set(moves) } : {}) }
   },
 }
