@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { parse as parseJsonc } from 'jsonc-parser'
 import { parse as parseToml } from 'smol-toml'
 import { describe, expect, it } from 'vitest'
 import { fencedBlocks, userDocuments } from './documents.ts'
+import { dryRunBindings } from '../support/wrangler-cli.ts'
 
 /**
  * Every Wrangler file the README and docs/ show (```jsonc and ```toml blocks) is accepted by wrangler
@@ -16,7 +14,6 @@ import { fencedBlocks, userDocuments } from './documents.ts'
  * with its id. Each block starts with a comment naming its path, as the recipes use it.
  */
 
-const WRANGLER = fileURLToPath(new URL('../../node_modules/.bin/wrangler', import.meta.url))
 /** The id the examples commit before the action first writes one: wrangler needs a string certificate_id. */
 const PLACEHOLDER = '00000000-0000-0000-0000-000000000000'
 
@@ -36,27 +33,6 @@ const examples: Example[] = userDocuments().flatMap((document) =>
     }),
   ),
 )
-
-/** The mTLS bindings wrangler reports for a dry-run deploy, binding name → certificate id. */
-async function dryRunBindings(workspace: string, config: string, env?: string): Promise<Record<string, string>> {
-  const home = join(workspace, 'home')
-  const args = ['deploy', '--dry-run', '--outdir', join(workspace, 'out'), '--config', config]
-  const { stdout } = await promisify(execFile)(WRANGLER, env ? [...args, '--env', env] : args, {
-    cwd: workspace,
-    timeout: 60_000,
-    env: {
-      PATH: process.env.PATH,
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, '.config'),
-      XDG_CACHE_HOME: join(home, '.cache'),
-      WRANGLER_SEND_METRICS: 'false',
-      CI: 'true',
-      NO_COLOR: '1',
-    },
-  })
-  const bindings = [...stdout.matchAll(/env\.(\w+) \(([^)]+)\)\s+mTLS Certificate/g)]
-  return Object.fromEntries(bindings.map((match) => [match[1] ?? '', match[2] ?? '']))
-}
 
 /** binding → certificate_id of one section's mtls_certificates, as the example writes them. */
 const bindingsOf = (section: unknown): Record<string, string> =>
