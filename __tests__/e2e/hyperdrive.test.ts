@@ -76,6 +76,23 @@ describe('Hyperdrive configs moved to the new certificate, through dist/', () =>
     expect(drift.exitCode).toBe(0)
   })
 
+  it('refuses, before any request, a client certificate without its key and a config that is not an id', async () => {
+    const repo = manifestRepository(
+      manifest
+        .replace('    private-key-env: PAYMENTS_KEY\n', '    allow-missing-key: true\n')
+        .replace(CONFIG, 'orders-db'),
+    )
+    const run = await mainStep(manifestInputs(fake), { workspace: repo.workspace, env: repo.env })
+    expect(run.exitCode).toBe(1)
+    const errors = run.annotations
+      .filter((a) => a.level === 'error')
+      .map((a) => a.message)
+      .join('\n')
+    expect(errors).toContain("certificates[0].hyperdrive: needs the certificate's private key")
+    expect(errors).toContain("certificates[0].hyperdrive[0]: 'orders-db' is not a Hyperdrive config id")
+    expect(fake.requests).toEqual([])
+  })
+
   it("fails the entry with Hyperdrive's message when its test connection refuses, and leaves everything in place", async () => {
     const { older, env } = setup()
     fake.estate.failingConnections.add(CONFIG)

@@ -10,6 +10,7 @@ import {
   type FieldType,
 } from '../../src/certificate/fields.ts'
 import { ROOT } from '../../test-kit/run-action.ts'
+import { TARGET_FIELDS } from '../../src/targets/registry.ts'
 
 /**
  * The table of a certificate's fields (src/certificate/fields.ts) against the two contracts it
@@ -23,6 +24,8 @@ interface SchemaNode {
   $ref?: string
   properties?: Record<string, SchemaNode>
   $defs?: Record<string, SchemaNode>
+  items?: SchemaNode
+  required?: string[]
 }
 const schema = JSON.parse(readFileSync(join(ROOT, 'manifest.schema.json'), 'utf8')) as SchemaNode
 const resolved = (node: SchemaNode | undefined): SchemaNode =>
@@ -76,8 +79,14 @@ describe("the certificate's fields", () => {
     expect([...PER_CERTIFICATE_INPUTS, ...defaults].sort()).toEqual(rows.flatMap(([, field]) => field.inputs).sort())
   })
 
-  it("are manifest.schema.json's entry, key for key, each of its type", () => {
-    expect(Object.keys(entry.properties ?? {}).sort()).toEqual([...CERTIFICATE_FIELD_KEYS].sort())
+  it("are manifest.schema.json's entry, key for key, each of its type, with the fields the targets declare", () => {
+    const targetKeys = TARGET_FIELDS.map((field) => field.key)
+    expect(Object.keys(entry.properties ?? {}).sort()).toEqual([...CERTIFICATE_FIELD_KEYS, ...targetKeys].sort())
+    for (const field of TARGET_FIELDS) {
+      const items = resolved(resolved(entry.properties?.[field.key]).items)
+      expect(Object.keys(items.properties ?? {}).sort(), field.key).toEqual(Object.keys(field.items).sort())
+      expect([...(items.required ?? [])].sort(), field.key).toEqual([...field.required].sort())
+    }
     for (const [key, field] of rows) expect(resolved(entry.properties?.[key]).type, key).toBe(JSON_TYPE[field.type])
   })
 

@@ -9,7 +9,7 @@
 export type FieldType = 'integer' | 'string' | 'boolean' | 'string-list' | 'entries' | 'bindings' | 'configs'
 
 /** What a certificate is placed in or used by (src/targets/): the account's mTLS store, API Shield, Workers. */
-export type FieldTarget = 'store' | 'api-shield' | 'workers' | 'hyperdrive'
+export type FieldTarget = 'store' | 'api-shield' | 'workers'
 
 export interface CertificateField {
   /** The step's inputs that give it, the first being the one messages name when none is set. */
@@ -33,8 +33,6 @@ export const CERTIFICATE_FIELDS = {
   'zone-id': { inputs: ['zone-id'], type: 'string', targets: ['api-shield'] },
   hostnames: { inputs: ['hostnames'], type: 'string-list', targets: ['api-shield'] },
   wrangler: { inputs: ['wrangler-config', 'binding'], type: 'bindings', targets: ['workers'] },
-  // A manifest's only: Hyperdrive configs that connect with this certificate (a client's with its key, or a CA).
-  hyperdrive: { inputs: [], type: 'configs', targets: ['hyperdrive'] },
 } as const satisfies Record<string, CertificateField>
 
 /** A certificate's field, by its manifest key. */
@@ -47,3 +45,20 @@ export const PER_CERTIFICATE_INPUTS: readonly string[] = CERTIFICATE_FIELD_KEYS.
   const field: CertificateField = CERTIFICATE_FIELDS[key]
   return field.stepDefault ? [] : field.inputs
 })
+
+/**
+ * A manifest field a target of its own declares (src/targets/<name>/), so that adding a target edits
+ * no reader: a list of maps of strings (`hyperdrive: [{config: …}]`), each item checked by the target,
+ * and its rule against the certificate. The readers get these from the registry.
+ */
+export interface TargetField {
+  /** The manifest key, and the target's name: its values are in the spec's `uses` under it. */
+  key: string
+  /** Each item's keys (all strings), and those it must have. */
+  items: Readonly<Record<string, 'string'>>
+  required: readonly string[]
+  /** One item's problem, said after its field's name; undefined for a good one. */
+  check?(item: Readonly<Record<string, string>>): string | undefined
+  /** The field's problem with the certificate it is on, said after the field's name; undefined when none. */
+  rule?(certificate: { ca: boolean | undefined; hasKey: boolean }): string | undefined
+}

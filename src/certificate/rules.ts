@@ -81,11 +81,6 @@ export function certificateRules(given: GivenFields, names: FieldNames): string[
       `${label('wrangler')} needs the certificate's private key: a Worker's binding presents the certificate with its key, so Cloudflare must hold both. ${capitalise(setKeys)}, and remove ${name('allow-missing-key')}.`,
     )
   }
-  if (set.hyperdrive && ca === false && !hasKey) {
-    errors.push(
-      `${label('hyperdrive')} needs the certificate's private key: a Hyperdrive config presents the client certificate with its key to the database. ${capitalise(setKeys)}, and remove ${name('allow-missing-key')}.`,
-    )
-  }
   return errors
 }
 

@@ -55,8 +55,8 @@ export interface CertificateSpec {
   replace: boolean
   /** API Shield: with zone-id and hostnames (only for a CA). */
   apiShield?: ApiShieldTarget
-  /** Hyperdrive configs that connect with it: a client certificate (with its key) or the CA they verify the database with. */
-  hyperdrive?: { config: string }[]
+  /** The fields of targets that declare their own (certificate/fields.ts TargetField), by target name. */
+  uses?: Readonly<Record<string, readonly Readonly<Record<string, string>>[]>>
   /** Wrangler configurations to write the id into (only for a client certificate, with its key). */
   wrangler?: BindingTarget[]
 }

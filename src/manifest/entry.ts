@@ -3,13 +3,13 @@ import { registerPemSecrets, registerSecret } from '../action/secrets.ts'
 import type { CheckedCertificate } from '../certificate/check.ts'
 import { KeyMismatchError, type CertificateSpec, type PemInput } from '../certificate/spec.ts'
 import { isCertificateName } from '../cloudflare/values.ts'
-import { CERTIFICATE_FIELD_KEYS } from '../certificate/fields.ts'
+import { CERTIFICATE_FIELD_KEYS, type TargetField } from '../certificate/fields.ts'
 import { certificateRules, type GivenFields } from '../certificate/rules.ts'
 import { checkAndMask } from '../spec/check.ts'
 import { Problems, knownFields, valueOf } from './document.ts'
 import { ENTRY_FIELDS, REQUIRED_ENTRY_FIELDS, type EntryField } from './fields.ts'
 import { fieldLabel, readManifestPath, readVariable, type ManifestContext } from './sources.ts'
-import { readApiShield, readBindings, readHyperdrive, type Fields, type SeenBindings } from './targets.ts'
+import { readApiShield, readBindings, readTargetField, type Fields, type SeenBindings } from './targets.ts'
 
 /** The certificate's fields the entry sets, by key; its booleans are read by value. */
 function fieldsSet(fields: Fields): GivenFields['set'] {
@@ -38,8 +38,12 @@ export function checkEntry(
 ): ManifestEntry | undefined {
   const path = `certificates[${index}]`
   const before = problems.list.length
-  const fields: Fields | undefined = knownFields(node, ENTRY_FIELDS, REQUIRED_ENTRY_FIELDS, path, problems)
-  if (!fields) return undefined
+  // The certificate's fields, and those the targets declare (certificate/fields.ts TargetField).
+  const targetFields = context.targetFields ?? []
+  const known = { ...ENTRY_FIELDS, ...Object.fromEntries(targetFields.map((t) => [t.key, 'configs'])) }
+  const all = knownFields(node, known, REQUIRED_ENTRY_FIELDS, path, problems)
+  if (!all) return undefined
+  const fields = all as Fields
   const field = (name: EntryField) => `${path}.${name}`
   const at = (name: EntryField): Node | null => fields[name]?.value ?? fields[name]?.key ?? null
   const read = <T extends 'string' | 'boolean'>(name: EntryField, type: T) => {
@@ -112,7 +116,7 @@ export function checkEntry(
   const hasKey = keyEnv !== undefined || keyPath !== undefined
   const apiShield = readApiShield(fields, ca, path, problems)
   const wrangler = readBindings(fields.wrangler, ca, hasKey, { path, entry: index }, context, problems, seen.bindings)
-  const hyperdrive = readHyperdrive(fields.hyperdrive, path, problems)
+  const uses = readUses(targetFields, all, { ca, hasKey }, path, problems)
 
   if (problems.list.length > before || name === undefined || ca === undefined || certificateText === undefined) {
     return undefined
@@ -131,7 +135,7 @@ export function checkEntry(
   if (passphrase) spec.privateKeyPassphrase = passphrase
   if (apiShield) spec.apiShield = apiShield
   if (wrangler) spec.wrangler = wrangler
-  if (hyperdrive) spec.hyperdrive = hyperdrive
+  if (Object.keys(uses).length > 0) spec.uses = uses
   // A key that fits no certificate is the key's line: after a renewal, its secret is what is stale.
   const keyField: EntryField = keyEnv !== undefined ? 'private-key-env' : 'private-key-path'
   const checked = problems.collect(node, path, () => {
@@ -144,4 +148,24 @@ export function checkEntry(
     }
   })
   return checked && { name, line: problems.lineOf(node), spec, checked }
+}
+
+/** The fields the targets declare, each read, checked and held to its rule; by target name. */
+function readUses(
+  targets: readonly TargetField[],
+  fields: Partial<Record<string, { key: Node | null; value: Node | null }>>,
+  certificate: { ca: boolean | undefined; hasKey: boolean },
+  path: string,
+  problems: Problems,
+): Record<string, Record<string, string>[]> {
+  const uses: Record<string, Record<string, string>[]> = {}
+  for (const target of targets) {
+    const given = fields[target.key]
+    if (!given) continue
+    const rule = target.rule?.(certificate)
+    if (rule) problems.add(given.key, `${path}.${target.key}`, rule)
+    const values = readTargetField(target, given, path, problems)
+    if (values && !rule) uses[target.key] = values
+  }
+  return uses
 }

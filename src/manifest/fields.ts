@@ -26,9 +26,6 @@ export const REQUIRED_ENTRY_FIELDS = ['name', 'certificate', 'ca'] as const
 export const BINDING_FIELDS = { config: 'string', binding: 'string' } as const satisfies Record<string, FieldType>
 export const REQUIRED_BINDING_FIELDS = ['config', 'binding'] as const
 
-export const HYPERDRIVE_FIELDS = { config: 'string' } as const satisfies Record<string, FieldType>
-export const REQUIRED_HYPERDRIVE_FIELDS = ['config'] as const
-
 /** An environment variable a manifest may read a secret from. */
 export const VARIABLE_NAME = /^[A-Z_][A-Z0-9_]*$/
 /**

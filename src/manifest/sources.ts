@@ -5,6 +5,7 @@ import { registerSecret } from '../action/secrets.ts'
 import { readTextFile, type FileSubject } from '../certificate/pem-file.ts'
 import { pathInWorkspace } from '../core/workspace-path.ts'
 import { InputError } from '../core/errors.ts'
+import type { TargetField } from '../certificate/fields.ts'
 import { checkConfigExtension } from '../wrangler/settings.ts'
 import { Problems, shown } from './document.ts'
 import { RESERVED_VARIABLE_PREFIXES, VARIABLE_NAME } from './fields.ts'
@@ -26,6 +27,8 @@ export interface ManifestContext {
    * Everything else is checked as always; an empty variable is then no problem (the key's checks wait).
    */
   secretsUnavailable?: boolean
+  /** The fields the targets declare (targets/registry.ts): an entry may set them too. */
+  targetFields?: readonly TargetField[]
 }
 
 const subjectOf = (problems: Problems, at: Node | null, field: string, noun: string): FileSubject => ({

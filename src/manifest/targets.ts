@@ -6,13 +6,8 @@ import type { BindingTarget, CertificateSpec } from '../certificate/spec.ts'
 import { Problems, knownFields, listOf, shown, valueOf } from './document.ts'
 import { loadBinding } from '../wrangler/config.ts'
 import { isBindingName } from '../wrangler/settings.ts'
-import {
-  BINDING_FIELDS,
-  HYPERDRIVE_FIELDS,
-  REQUIRED_BINDING_FIELDS,
-  REQUIRED_HYPERDRIVE_FIELDS,
-  type EntryField,
-} from './fields.ts'
+import { BINDING_FIELDS, REQUIRED_BINDING_FIELDS, type EntryField } from './fields.ts'
+import type { TargetField } from '../certificate/fields.ts'
 import { fieldLabel, fileProblem, workspacePath, type ManifestContext } from './sources.ts'
 
 /** What an entry's certificate goes onto: API Shield hostnames (a CA), Worker bindings (a leaf). */
@@ -129,34 +124,35 @@ function realPath(path: string): string {
   }
 }
 
-/** A Hyperdrive config's id, as Cloudflare gives it: 32 hex digits. */
-const HYPERDRIVE_ID = /^[0-9a-f]{32}$/
-
-/** The entry's Hyperdrive configs, each `{config: <id>}`, each once; which certificate may be one is the rules'. */
-export function readHyperdrive(
-  given: Fields['hyperdrive'],
+/**
+ * A field a target declares (certificate/fields.ts TargetField): a list of maps of strings, each item
+ * read and checked by the target's own rule; the values, or undefined after a problem.
+ */
+export function readTargetField(
+  target: TargetField,
+  given: { key: Node | null; value: Node | null },
   path: string,
   problems: Problems,
-): CertificateSpec['hyperdrive'] {
-  if (!given) return undefined
-  const field = `${path}.hyperdrive`
+): Record<string, string>[] | undefined {
+  const field = `${path}.${target.key}`
   const items = listOf(given.value, 'configs', field, problems, given.value ?? given.key)
   if (!items) return undefined
-  const configs: { config: string }[] = []
+  const values: Record<string, string>[] = []
   items.forEach((item, index) => {
     const itemPath = `${field}[${index}]`
-    const fields = knownFields(item, HYPERDRIVE_FIELDS, REQUIRED_HYPERDRIVE_FIELDS, itemPath, problems)
-    const entry = fields?.config
-    const id = entry && valueOf('string', entry.value, `${itemPath}.config`, problems, entry.value ?? entry.key)
-    if (typeof id !== 'string') return
-    if (!HYPERDRIVE_ID.test(id)) {
-      problems.add(
-        entry?.value ?? null,
-        `${itemPath}.config`,
-        `${shown(id)} is not a Hyperdrive config id: 32 hex digits, as \`wrangler hyperdrive list\` shows them`,
-      )
-    } else if (configs.some((c) => c.config === id)) problems.add(item, itemPath, `lists config ${id} a second time`)
-    else configs.push({ config: id })
+    const fields = knownFields(item, target.items, target.required, itemPath, problems)
+    if (!fields) return
+    const value: Record<string, string> = {}
+    for (const [name, entry] of Object.entries(fields)) {
+      const text = entry && valueOf('string', entry.value, `${itemPath}.${name}`, problems, entry.value ?? entry.key)
+      if (typeof text === 'string') value[name] = text
+    }
+    if (Object.keys(value).length !== Object.keys(fields).length) return
+    const problem = target.check?.(value)
+    if (problem) problems.add(item, itemPath, problem)
+    else if (values.some((other) => JSON.stringify(other) === JSON.stringify(value)))
+      problems.add(item, itemPath, 'lists the same item a second time')
+    else values.push(value)
   })
-  return configs.length === items.length ? configs : undefined
+  return values.length === items.length ? values : undefined
 }

@@ -13,6 +13,7 @@ import { loadWranglerParsers } from '../wrangler/parsers.ts'
 import { checkAndMask } from '../spec/check.ts'
 import { getCheckSettings, getSettings, getStepSettings, readReplace, type StepSettings } from '../spec/settings.ts'
 import type { CheckedEntry } from './make-plan.ts'
+import { TARGET_FIELDS } from '../targets/registry.ts'
 
 /** What the step works on: its settings and its entries, from a manifest or from the inputs as one entry. */
 export interface Specs {
@@ -55,6 +56,7 @@ export async function readSpecs(source: InputSource, clock: Clock): Promise<Spec
     now,
     expiryWarningDays: checks.expiryWarningDays,
     ...(step ? {} : { secretsUnavailable: true }),
+    targetFields: TARGET_FIELDS,
   })
   for (const entry of entries) logChecks(entry.checked)
   if (!step) {

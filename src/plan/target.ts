@@ -1,5 +1,6 @@
 import { planBroken } from '../core/errors.ts'
 import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
+import type { TargetField } from '../certificate/fields.ts'
 import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import type { RetireReads } from '../replace/read.ts'
 import type { ConsumerOptions } from '../consumers/scope.ts'
@@ -66,6 +67,8 @@ export interface UseTarget<O = unknown, D = unknown> {
   name: string
   /** What a re-run finishes when this target's step failed after the certificate was placed: `attaches the hostnames`. */
   unfinished: string
+  /** The manifest field it declares itself, when the certificate's own fields do not give its settings. */
+  field?: TargetField
   /** Whether the entry's spec gives this target anything to do. */
   appliesTo(entry: EntryPlan): boolean
   /** The reads planning needs (none may be needed). */

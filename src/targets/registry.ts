@@ -16,6 +16,9 @@ export const STORES: readonly StoreTarget[] = [mtlsStore]
 /** What puts a certificate to use once it is in place, in the order apply runs them. */
 export const USES: readonly UseTarget[] = [apiShield, workers, hyperdrive]
 
+/** The manifest fields the targets declare, for the readers (a new target's field needs no edit there). */
+export const TARGET_FIELDS = USES.flatMap((use) => (use.field ? [use.field] : []))
+
 export function useTarget(name: string): UseTarget {
   const target = USES.find((candidate) => candidate.name === name)
   if (!target) throw planBroken(`no target named ${name}`)

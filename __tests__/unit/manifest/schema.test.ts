@@ -17,6 +17,7 @@ import { readManifest } from '../../../src/manifest/read.ts'
 import { ROOT } from '../../../test-kit/run-action.ts'
 import { ZONE_ID, makeClient, makeWorkspace } from '../../../test-kit/fixtures.ts'
 import { generateKey, issueCertificate } from '../../../test-kit/pki.ts'
+import { TARGET_FIELDS } from '../../../src/targets/registry.ts'
 
 // The Wrangler parsers are loaded on demand (src/wrangler/parsers.ts), as the steps load them.
 beforeAll(loadWranglerParsers)
@@ -89,7 +90,8 @@ describe('manifest.schema.json', () => {
   it('has the fields, types and required lists the checker has', () => {
     expectSameFields(schema, MANIFEST_FIELDS, REQUIRED_MANIFEST_FIELDS)
     const entry = resolved(schema.properties?.certificates?.items)
-    expectSameFields(entry, ENTRY_FIELDS, REQUIRED_ENTRY_FIELDS)
+    const targetFields = Object.fromEntries(TARGET_FIELDS.map((field) => [field.key, 'configs']))
+    expectSameFields(entry, { ...ENTRY_FIELDS, ...targetFields }, REQUIRED_ENTRY_FIELDS)
     expectSameFields(resolved(entry.properties?.wrangler?.items), BINDING_FIELDS, REQUIRED_BINDING_FIELDS)
   })
 

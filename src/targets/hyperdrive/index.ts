@@ -6,6 +6,7 @@ import { placedOf, type UseTarget } from '../../plan/target.ts'
 import { workerCheck } from '../../replace/workers.ts'
 import type { HyperdriveData, HyperdriveDone } from './data.ts'
 import { reportHyperdrive } from './report.ts'
+import { HYPERDRIVE_FIELD, configsOf } from './field.ts'
 
 /**
  * Hyperdrive: the configs a manifest entry names connect to their database with its certificate, a
@@ -14,7 +15,7 @@ import { reportHyperdrive } from './report.ts'
  * config Hyperdrive refuses (its test connection fails) fails the entry and stays as it was.
  */
 
-export const HYPERDRIVE = 'hyperdrive'
+export const HYPERDRIVE = HYPERDRIVE_FIELD.key
 
 type Config = Awaited<ReturnType<typeof readHyperdriveConfig>>
 
@@ -24,10 +25,11 @@ const usedBy = (config: Config, role: HyperdriveData['role']): string | undefine
 export const hyperdrive: UseTarget<Config[], HyperdriveData> = {
   name: HYPERDRIVE,
   unfinished: 'sets it on the Hyperdrive configs',
-  appliesTo: (entry) => entry.spec.hyperdrive !== undefined,
+  field: HYPERDRIVE_FIELD,
+  appliesTo: (entry) => configsOf(entry.spec.uses).length > 0,
 
   observe: (entry, _certificate, context) =>
-    Promise.all((entry.spec.hyperdrive ?? []).map(({ config }) => readHyperdriveConfig(context.api, config))),
+    Promise.all(configsOf(entry.spec.uses).map((config) => readHyperdriveConfig(context.api, config))),
 
   plan(entry, _certificate, configs) {
     const role = entry.spec.ca ? 'ca' : 'client'

@@ -20,7 +20,8 @@ afterEach(() => client.close())
 const CONFIG = 'b'.repeat(32)
 const OLD = '11111111-1111-4111-8111-111111111111'
 const NEW = '33333333-3333-4333-8333-333333333333'
-const entry = (ca = false) => ({ name: 'e', spec: { ca, hyperdrive: [{ config: CONFIG }] } }) as unknown as EntryPlan
+const entry = (ca = false) =>
+  ({ name: 'e', spec: { ca, uses: { hyperdrive: [{ config: CONFIG }] } } }) as unknown as EntryPlan
 const context = (forecast = false): TargetContext =>
   ({
     api: client.api,
