@@ -8,14 +8,14 @@ import {
 import { OperationError } from '../../core/errors.ts'
 import { printable } from '../../core/text.ts'
 import { isCertificateId, refusedId } from '../values.ts'
+import { hostnameAssignmentOf, type HostnameAssignment, type OriginPullCertificate } from './answers.ts'
 import {
-  hostnameAssignmentOf,
-  originPullCertificateOf,
-  originPullListOf,
-  type HostnameAssignment,
-  type OriginPullCertificate,
-} from './answers.ts'
-import { withoutKey } from './key-safe.ts'
+  deleteOriginCertificate,
+  listOriginCertificates,
+  readOriginCertificate,
+  uploadOriginCertificate,
+  type OriginPullKind,
+} from './certificates.ts'
 import { apiErrorOf, checked } from '../access/client.ts'
 
 /**
@@ -28,79 +28,40 @@ export const isHostname = (hostname: string): boolean =>
   hostname.length <= 255 &&
   /^(?:\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i.test(hostname)
 
-export async function listHostnameOriginCertificates(
-  api: CloudflareApi,
-  zoneId: string,
-): Promise<OriginPullCertificate[]> {
-  const { result, resultInfo } = await api.call(
-    `list the per-hostname origin pull certificates of zone ${zoneId}`,
-    'GET',
-    hostnameOriginCertificatesPath(zoneId),
-    undefined,
-    { zoneId },
-  )
-  return checked("read Cloudflare's answer about per-hostname origin pulls", () => originPullListOf(result, resultInfo))
+/** Per hostname: certificates at `…/origin_tls_client_auth/hostnames/certificates`. */
+const PER_HOSTNAME: OriginPullKind = {
+  listPath: hostnameOriginCertificatesPath,
+  certificatePath: hostnameOriginCertificatePath,
+  answer: "read Cloudflare's answer about per-hostname origin pulls",
+  what: {
+    list: (zoneId) => `list the per-hostname origin pull certificates of zone ${zoneId}`,
+    upload: (zoneId) => `upload a per-hostname origin pull certificate to zone ${zoneId}`,
+    read: (id) => `read per-hostname origin pull certificate ${id}`,
+    delete: (id, zoneId) => `delete per-hostname origin pull certificate ${id} of zone ${zoneId}`,
+  },
 }
 
+export const listHostnameOriginCertificates = (api: CloudflareApi, zoneId: string): Promise<OriginPullCertificate[]> =>
+  listOriginCertificates(api, PER_HOSTNAME, zoneId)
+
 /** Uploads a leaf with its key; after a lost answer, the listing is searched with `find` first. */
-export function uploadHostnameOriginCertificate(
+export const uploadHostnameOriginCertificate = (
   api: CloudflareApi,
   zoneId: string,
   upload: { certificate: string; privateKey: string },
   find: (certificates: readonly OriginPullCertificate[]) => OriginPullCertificate | undefined,
-): Promise<OriginPullCertificate> {
-  return withoutKey(upload.privateKey, async () => {
-    const lookFirst = async () => {
-      const found = find(await listHostnameOriginCertificates(api, zoneId))
-      return found && { result: { id: found.id, status: found.status } }
-    }
-    const { result } = await api.call(
-      `upload a per-hostname origin pull certificate to zone ${zoneId}`,
-      'POST',
-      hostnameOriginCertificatesPath(zoneId),
-      { certificate: upload.certificate, private_key: upload.privateKey },
-      { zoneId, lookFirst },
-    )
-    return checked("read Cloudflare's answer about per-hostname origin pulls", () => originPullCertificateOf(result))
-  })
-}
+): Promise<OriginPullCertificate> => uploadOriginCertificate(api, PER_HOSTNAME, zoneId, upload, find)
 
 /** One per-hostname certificate as Cloudflare reads it now; `absent` when it is not there (404). */
-export async function readHostnameOriginCertificate(
+export const readHostnameOriginCertificate = (
   api: CloudflareApi,
   zoneId: string,
   id: string,
-): Promise<OriginPullCertificate | 'absent'> {
-  if (!isCertificateId(id)) throw refusedId(id)
-  try {
-    const { result } = await api.call(
-      `read per-hostname origin pull certificate ${id}`,
-      'GET',
-      hostnameOriginCertificatePath(zoneId, id),
-      undefined,
-      { zoneId },
-    )
-    return checked("read Cloudflare's answer about per-hostname origin pulls", () => originPullCertificateOf(result))
-  } catch (error) {
-    if (apiErrorOf(error)?.notFound) return 'absent'
-    throw error
-  }
-}
+): Promise<OriginPullCertificate | 'absent'> => readOriginCertificate(api, PER_HOSTNAME, zoneId, id)
 
 /** Deletes one; gone after an attempt whose answer was lost counts as deleted. */
-export async function deleteHostnameOriginCertificate(api: CloudflareApi, zoneId: string, id: string): Promise<void> {
-  if (!isCertificateId(id)) throw refusedId(id)
-  const lookFirst = async () =>
-    (await readHostnameOriginCertificate(api, zoneId, id)) === 'absent' ? { result: { id } } : undefined
-  // The published description asks for a JSON body on this DELETE.
-  await api.call(
-    `delete per-hostname origin pull certificate ${id} of zone ${zoneId}`,
-    'DELETE',
-    hostnameOriginCertificatePath(zoneId, id),
-    {},
-    { zoneId, lookFirst },
-  )
-}
+export const deleteHostnameOriginCertificate = (api: CloudflareApi, zoneId: string, id: string): Promise<void> =>
+  deleteOriginCertificate(api, PER_HOSTNAME, zoneId, id)
 
 /**
  * Points hostnames at a certificate (`enabled: true`), or voids their assignment (`certId` null →

@@ -1,86 +1,55 @@
 import type { CloudflareApi } from '../mtls/client.ts'
 import { originPullCertificatePath, originPullPath, originPullSettingsPath } from '../endpoints.ts'
-import { isCertificateId, refusedId } from '../values.ts'
-import { enabledOf, originPullCertificateOf, originPullListOf, type OriginPullCertificate } from './answers.ts'
-import { withoutKey } from './key-safe.ts'
-import { apiErrorOf, checked } from '../access/client.ts'
+import { enabledOf, type OriginPullCertificate } from './answers.ts'
+import { checked } from '../access/client.ts'
+import {
+  deleteOriginCertificate,
+  listOriginCertificates,
+  readOriginCertificate,
+  uploadOriginCertificate,
+  type OriginPullKind,
+} from './certificates.ts'
 
 /**
  * Zone-level Authenticated Origin Pulls: the client certificates Cloudflare presents to every origin
  * of the zone (the most recently deployed one is used). Needs "Zone: SSL and Certificates" (Edit).
  */
 
-export async function listZoneOriginCertificates(api: CloudflareApi, zoneId: string): Promise<OriginPullCertificate[]> {
-  const { result, resultInfo } = await api.call(
-    `list the origin pull certificates of zone ${zoneId}`,
-    'GET',
-    originPullPath(zoneId),
-    undefined,
-    { zoneId },
-  )
-  return checked("read Cloudflare's answer about origin pull certificates", () => originPullListOf(result, resultInfo))
+/** Zone-level: the zone's certificates, at `/zones/{zone}/origin_tls_client_auth`. */
+const ZONE_LEVEL: OriginPullKind = {
+  listPath: originPullPath,
+  certificatePath: originPullCertificatePath,
+  answer: "read Cloudflare's answer about origin pull certificates",
+  what: {
+    list: (zoneId) => `list the origin pull certificates of zone ${zoneId}`,
+    upload: (zoneId) => `upload the origin pull certificate of zone ${zoneId}`,
+    read: (id, zoneId) => `read origin pull certificate ${id} of zone ${zoneId}`,
+    delete: (id, zoneId) => `delete origin pull certificate ${id} of zone ${zoneId}`,
+  },
 }
+
+export const listZoneOriginCertificates = (api: CloudflareApi, zoneId: string): Promise<OriginPullCertificate[]> =>
+  listOriginCertificates(api, ZONE_LEVEL, zoneId)
 
 /**
  * Uploads a certificate with its key. After a lost answer, the listing is searched with `find` first.
  * The key is never in what this returns or throws.
  */
-export function uploadZoneOriginCertificate(
+export const uploadZoneOriginCertificate = (
   api: CloudflareApi,
   zoneId: string,
   upload: { certificate: string; privateKey: string },
   find: (certificates: readonly OriginPullCertificate[]) => OriginPullCertificate | undefined,
-): Promise<OriginPullCertificate> {
-  return withoutKey(upload.privateKey, async () => {
-    const lookFirst = async () => {
-      const found = find(await listZoneOriginCertificates(api, zoneId))
-      return found && { result: { id: found.id, status: found.status } }
-    }
-    const { result } = await api.call(
-      `upload the origin pull certificate of zone ${zoneId}`,
-      'POST',
-      originPullPath(zoneId),
-      { certificate: upload.certificate, private_key: upload.privateKey },
-      { zoneId, lookFirst },
-    )
-    return checked("read Cloudflare's answer about origin pull certificates", () => originPullCertificateOf(result))
-  })
-}
+): Promise<OriginPullCertificate> => uploadOriginCertificate(api, ZONE_LEVEL, zoneId, upload, find)
 
-export async function readZoneOriginCertificate(
+export const readZoneOriginCertificate = (
   api: CloudflareApi,
   zoneId: string,
   id: string,
-): Promise<OriginPullCertificate | 'absent'> {
-  if (!isCertificateId(id)) throw refusedId(id)
-  try {
-    const { result } = await api.call(
-      `read origin pull certificate ${id} of zone ${zoneId}`,
-      'GET',
-      originPullCertificatePath(zoneId, id),
-      undefined,
-      { zoneId },
-    )
-    return checked("read Cloudflare's answer about origin pull certificates", () => originPullCertificateOf(result))
-  } catch (error) {
-    if (apiErrorOf(error)?.notFound) return 'absent'
-    throw error
-  }
-}
+): Promise<OriginPullCertificate | 'absent'> => readOriginCertificate(api, ZONE_LEVEL, zoneId, id)
 
-export async function deleteZoneOriginCertificate(api: CloudflareApi, zoneId: string, id: string): Promise<void> {
-  if (!isCertificateId(id)) throw refusedId(id)
-  const lookFirst = async () =>
-    (await readZoneOriginCertificate(api, zoneId, id)) === 'absent' ? { result: { id } } : undefined
-  // The published description asks for a JSON body on this DELETE.
-  await api.call(
-    `delete origin pull certificate ${id} of zone ${zoneId}`,
-    'DELETE',
-    originPullCertificatePath(zoneId, id),
-    {},
-    { zoneId, lookFirst },
-  )
-}
+export const deleteZoneOriginCertificate = (api: CloudflareApi, zoneId: string, id: string): Promise<void> =>
+  deleteOriginCertificate(api, ZONE_LEVEL, zoneId, id)
 
 /** Whether zone-level Authenticated Origin Pulls is on. */
 export async function readZoneOriginPullEnabled(api: CloudflareApi, zoneId: string): Promise<boolean> {
