@@ -28,9 +28,6 @@ export const caHostnamesPath = (zoneId: string, certificateId: string): string =
 
 export const workerScriptsPath = (accountId: string): string => `/accounts/${accountId}/workers/scripts`
 
-export const workerSettingsPath = (accountId: string, name: string): string =>
-  `${workerScriptsPath(accountId)}/${encodeURIComponent(name)}/settings`
-
 // --- Consumers of a certificate (issue 29): Workers deployments and versions, Workers for Platforms,
 // Pages projects, Hyperdrive configs. Names are checked by the callers; ids encoded here.
 

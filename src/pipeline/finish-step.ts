@@ -84,7 +84,7 @@ export async function finishStep(
       ({ entry, error }) => `'${entry.name}' (line ${entry.line ?? 0}): ${errorMessage(error).replace(/\.$/, '')}`,
     )
     throw new OperationError(
-      `Manifest ${finished.failed.length === 1 ? 'entry' : 'entries'} failed (${finished.failed.length} of ${finished.reports.length + finished.failed.length - finished.reports.filter((r) => r.error !== undefined).length}): ${each.join('; ')}. The others are done and in the outputs; fix the failed ones and re-run, which reuses what is in place.`,
+      `Manifest ${finished.failed.length === 1 ? 'entry' : 'entries'} failed (${finished.failed.length} of ${entryCount(finished)}): ${each.join('; ')}. The others are done and in the outputs; fix the failed ones and re-run, which reuses what is in place.`,
     )
   }
   if (options.failOnChanges && changes > 0) {
@@ -96,6 +96,10 @@ export async function finishStep(
     )
   }
 }
+
+/** Every entry once: those planned (applied or not), and those whose plan failed; names are unique. */
+const entryCount = ({ reports, failed }: Finished): number =>
+  new Set([...reports, ...failed].map(({ entry }) => entry.name)).size
 
 /** What makes the account match the manifest again, for one difference. */
 function fixOf(row: PlanRow): string {

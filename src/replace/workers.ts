@@ -44,19 +44,6 @@ export function workerCheck(
     }))
 }
 
-/** One scope for the rotations of a step, so that the post step reads the Workers once for all of them. */
-export function combinedScope(scopes: readonly WorkerScope[]): WorkerScope {
-  if (scopes.includes('every')) return 'every'
-  return [...new Set(scopes.flatMap((scope) => (scope === 'every' ? [] : scope)))]
-}
-
-/** The other consumer settings of several rotations together: each kind any of them reads, the longest rollback. */
-export const combinedOptions = (options: readonly ConsumerOptions[]): ConsumerOptions => ({
-  pages: options.some((o) => o.pages),
-  hyperdrive: options.some((o) => o.hyperdrive),
-  rollbackDeployments: Math.max(0, ...options.map((o) => o.rollbackDeployments)),
-})
-
 /**
  * The older certificate kept for its consumers, before anything else is read of it; undefined when
  * none uses it. Kept for an unread inventory, it is a line of the log: the one warning has said why.

@@ -36,7 +36,9 @@ describe('the paths', () => {
   it('encode the ids and names they are given, so that none changes the path', () => {
     expect(endpoints.certificatePath(ACCOUNT, '../x')).toBe(`/accounts/${ACCOUNT}/mtls_certificates/..%2Fx`)
     expect(endpoints.caHostnamesPath(ZONE, 'a&b=c')).toContain('?mtls_certificate_id=a%26b%3Dc')
-    expect(endpoints.workerSettingsPath(ACCOUNT, 'a/b')).toBe(`/accounts/${ACCOUNT}/workers/scripts/a%2Fb/settings`)
+    expect(endpoints.workerDeploymentsPath(ACCOUNT, 'a/b')).toBe(
+      `/accounts/${ACCOUNT}/workers/scripts/a%2Fb/deployments`,
+    )
     expect(endpoints.workerVersionPath(ACCOUNT, 'w', 'v/1')).toBe(
       `/accounts/${ACCOUNT}/workers/scripts/w/versions/v%2F1`,
     )
@@ -58,7 +60,6 @@ describe("every path is one of Cloudflare's operations", () => {
     ['PUT', endpoints.zoneHostnamesPath(ZONE)],
     ['GET', endpoints.caHostnamesPath(ZONE, ID)],
     ['GET', endpoints.workerScriptsPath(ACCOUNT)],
-    ['GET', endpoints.workerSettingsPath(ACCOUNT, 'payments')],
     ['GET', endpoints.workerDeploymentsPath(ACCOUNT, 'payments')],
     ['GET', endpoints.workerVersionPath(ACCOUNT, 'payments', ID)],
     ['GET', endpoints.pagesProjectsPath(ACCOUNT, 2)],

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { MtlsCertificate } from '../../../src/cloudflare/mtls/answers.ts'
-import {
-  checksConsumers,
-  combinedOptions,
-  combinedScope,
-  freeOfWorkers,
-  keptForWorker,
-  type WorkerCheck,
-} from '../../../src/replace/workers.ts'
+import { checksConsumers, freeOfWorkers, keptForWorker, type WorkerCheck } from '../../../src/replace/workers.ts'
 import type { Inventory } from '../../../src/consumers/inventory.ts'
 
 const OLD = '11111111-1111-4111-8111-111111111111'
@@ -66,29 +59,7 @@ describe('freeOfWorkers', () => {
   })
 })
 
-describe('combinedScope', () => {
-  it('is every Worker when one rotation checks every Worker, else each name once', () => {
-    expect(
-      combinedScope([
-        ['a', 'b'],
-        ['b', 'c'],
-      ]),
-    ).toEqual(['a', 'b', 'c'])
-    expect(combinedScope([['a'], 'every'])).toBe('every')
-    expect(combinedScope([])).toEqual([])
-  })
-})
-
-describe('combinedOptions and checksConsumers', () => {
-  it('reads each kind any rotation reads, with the longest rollback', () => {
-    expect(
-      combinedOptions([
-        { pages: true, hyperdrive: false, rollbackDeployments: 1 },
-        { pages: false, hyperdrive: true, rollbackDeployments: 3 },
-      ]),
-    ).toEqual({ pages: true, hyperdrive: true, rollbackDeployments: 3 })
-    expect(combinedOptions([])).toEqual({ pages: false, hyperdrive: false, rollbackDeployments: 0 })
-  })
+describe('checksConsumers', () => {
   it('checks consumers with Pages or Hyperdrive even without Workers', () => {
     expect(checksConsumers([])).toBe(false)
     expect(checksConsumers([], { pages: false, hyperdrive: true, rollbackDeployments: 0 })).toBe(true)
