@@ -36,7 +36,7 @@ export function parseChoice<const T extends readonly [string, ...string[]]>(
  * YAML 1.2 core-schema booleans only: `yes`, `on` and `1` are rejected as ambiguous. `whenEmpty` is
  * the default, or, for a required input, what throws the error that says what to set.
  */
-export function parseBoolean(name: string, value: string, whenEmpty: boolean | (() => never)): boolean {
+export function parseBoolean(name: string, value: string, whenEmpty: boolean | (() => boolean)): boolean {
   if (value === '') return typeof whenEmpty === 'boolean' ? whenEmpty : whenEmpty()
   if (['true', 'True', 'TRUE'].includes(value)) return true
   if (['false', 'False', 'FALSE'].includes(value)) return false

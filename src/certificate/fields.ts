@@ -8,7 +8,7 @@
 /** `string-list`: a YAML list of strings; `bindings`: a list of `{config, binding}` maps; `configs`: a list of `{config}` maps; `entries`: the manifest's list. */
 export type FieldType = 'integer' | 'string' | 'boolean' | 'string-list' | 'entries' | 'bindings' | 'configs'
 
-/** What a certificate is placed in or used by (src/targets/): the account's mTLS store, API Shield, Workers. */
+/** What a certificate is placed in or used by (src/targets/): a store, API Shield, Workers. */
 export type FieldTarget = 'store' | 'api-shield' | 'workers'
 
 export interface CertificateField {
@@ -23,6 +23,7 @@ export interface CertificateField {
 /** By manifest key, in the order the manifest's messages list them. */
 export const CERTIFICATE_FIELDS = {
   name: { inputs: ['name'], type: 'string', targets: ['store'] },
+  store: { inputs: ['store'], type: 'string', targets: ['store'] },
   certificate: { inputs: ['certificate-path', 'certificate'], type: 'string', targets: ['store'] },
   ca: { inputs: ['ca'], type: 'boolean', targets: ['store', 'api-shield', 'workers'] },
   'private-key-env': { inputs: ['private-key'], type: 'string', targets: ['store'] },
@@ -30,8 +31,9 @@ export const CERTIFICATE_FIELDS = {
   'private-key-passphrase-env': { inputs: ['private-key-passphrase'], type: 'string', targets: ['store'] },
   'allow-missing-key': { inputs: ['allow-missing-key'], type: 'boolean', targets: ['store'] },
   replace: { inputs: ['replace'], type: 'boolean', targets: ['store'], stepDefault: true },
-  'zone-id': { inputs: ['zone-id'], type: 'string', targets: ['api-shield'] },
-  hostnames: { inputs: ['hostnames'], type: 'string-list', targets: ['api-shield'] },
+  'zone-id': { inputs: ['zone-id'], type: 'string', targets: ['api-shield', 'store'] },
+  hostnames: { inputs: ['hostnames'], type: 'string-list', targets: ['api-shield', 'store'] },
+  swap: { inputs: ['swap'], type: 'string', targets: ['store'] },
   wrangler: { inputs: ['wrangler-config', 'binding'], type: 'bindings', targets: ['workers'] },
 } as const satisfies Record<string, CertificateField>
 

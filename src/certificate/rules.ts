@@ -1,5 +1,6 @@
 import { capitalise } from '../core/text.ts'
 import { CERTIFICATE_FIELDS, type CertificateField, type CertificateFieldKey } from './fields.ts'
+import type { StoreName } from './spec.ts'
 
 /**
  * The rules between a certificate's fields, each written once with its message, for both readers:
@@ -15,6 +16,8 @@ export interface GivenFields {
   ca: boolean | undefined
   allowMissingKey: boolean
   replace: boolean
+  /** Where it is kept (`mtls` when not set); undefined when it is not one of the stores (a problem of its own). */
+  store: StoreName | undefined
 }
 
 /** How a reader names a field in its messages. */
@@ -51,14 +54,24 @@ export function certificateRules(given: GivenFields, names: FieldNames): string[
       `${label('private-key-path')} is set with ${name('private-key-env')}: give the key once, preferably in ${name('private-key-env')}, from a secret.`,
     )
   }
-  if (ca === true && hasKey) {
-    errors.push(
-      `${label(keyField)} is set with ca: true: a CA certificate is uploaded without its private key. Remove it, or set ca: false if this is a client certificate.`,
-    )
+  // The other stores have rules of their own (storeRules, below); those after it are the account store's.
+  if (given.store !== 'mtls') {
+    if (given.store !== undefined) errors.push(...storeRules(given, names, given.store))
+    return errors
   }
   if (set['private-key-passphrase-env'] && !hasKey) {
     errors.push(
       `${label('private-key-passphrase-env')} is set but no private key is: ${setKeys} to the encrypted key it decrypts, or remove it.`,
+    )
+  }
+  if (set.swap) {
+    errors.push(
+      `${label('swap')} is only for store: access: it moves an Access CA's hostnames that Cloudflare will not give two CAs at once. Remove it.`,
+    )
+  }
+  if (ca === true && hasKey) {
+    errors.push(
+      `${label(keyField)} is set with ca: true: a CA certificate is uploaded without its private key. Remove it, or set ca: false if this is a client certificate.`,
     )
   }
   if (ca === false && !hasKey && !given.allowMissingKey) {
@@ -102,4 +115,61 @@ function apiShieldRules({ set, ca }: GivenFields, { label, name }: FieldNames, n
       `${label('hostnames')} needs ${name('zone-id')}, which is not set: set it to the ID of the zone they belong to (32 hex characters, on the zone's Overview page).${note}`,
     )
   }
+}
+
+/*
+ * The rules of the stores beside the account's: Access holds CAs for hostnames, origin pulls hold a
+ * client certificate with its key for a zone. A field that means nothing for the store is refused,
+ * naming the store.
+ */
+
+/** What each store is for, said after a field it has no use for. */
+const PURPOSE: Record<Exclude<StoreName, 'mtls'>, string> = {
+  access: 'an Access CA is uploaded without a key, and Access checks client certificates against it for its hostnames',
+  'origin-pull':
+    'an origin pull certificate is presented by Cloudflare to the origin of zone-id; it is not bound to Workers and moves no Access hostnames',
+}
+
+/** Fields each store has no use for. */
+const UNUSED: Record<Exclude<StoreName, 'mtls'>, readonly CertificateFieldKey[]> = {
+  access: ['private-key-env', 'private-key-path', 'private-key-passphrase-env', 'wrangler'],
+  'origin-pull': ['wrangler', 'swap'],
+}
+
+function storeRules(given: GivenFields, names: FieldNames, store: Exclude<StoreName, 'mtls'>): string[] {
+  const { set, ca } = given
+  const { label, name } = names
+  const errors: string[] = []
+  for (const field of UNUSED[store]) {
+    if (set[field]) errors.push(`${label(field)} is not used with store: ${store}: ${PURPOSE[store]}. Remove it.`)
+  }
+  if (given.allowMissingKey) {
+    errors.push(
+      `${label('allow-missing-key')} is not used with store: ${store}: ${store === 'access' ? 'an Access CA never has a key' : 'Cloudflare presents the certificate with its key, so the key is required'}. Remove it.`,
+    )
+  }
+  if (store === 'access') {
+    if (ca === false)
+      errors.push(
+        `${label('ca')} is false, but store: access holds CA certificates, which Access checks client certificates against. Remove ca (or set it true) if this is the CA; a client certificate goes to store: mtls or origin-pull.`,
+      )
+    if (set.name === undefined)
+      errors.push(
+        `${label('name')} is needed with store: access: Cloudflare names every Access certificate, and a rotation finds the CA it replaces by it.`,
+      )
+    return errors
+  }
+  if (ca === true)
+    errors.push(
+      `${label('ca')} is true, but store: origin-pull holds the client certificate (a leaf, with its key) that Cloudflare presents to the origin. Remove ca (or set it false); a CA goes to store: mtls or access.`,
+    )
+  if (!set['private-key-env'] && !set['private-key-path'])
+    errors.push(
+      `${label('private-key-env')} is not set, and store: origin-pull uploads the client certificate with its key: Cloudflare presents both to the origin. Set ${name('private-key-env')} or ${name('private-key-path')}; a secret that is not set, or misspelled, reads as empty.`,
+    )
+  if (!set['zone-id'])
+    errors.push(
+      `${label('zone-id')} is needed with store: origin-pull: Authenticated Origin Pulls certificates belong to a zone. Set it to the zone's ID (32 hex characters, on the zone's Overview page).`,
+    )
+  return errors
 }

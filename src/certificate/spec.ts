@@ -37,7 +37,31 @@ export interface BindingTarget {
   binding: string
 }
 
+/**
+ * Where a certificate is kept: the account's mTLS store (the default), Access's CAs (Zero Trust), or
+ * Authenticated Origin Pulls' client certificates. The first is the default.
+ */
+export const STORE_NAMES = ['mtls', 'access', 'origin-pull'] as const
+export type StoreName = (typeof STORE_NAMES)[number]
+
+/** The one way to move hostnames that Cloudflare will not give two Access CAs at once. */
+export const SWAP_CHOICES = ['detach-first'] as const
+
+/** Access and origin pulls: where in the store, and for which hostnames. */
+export interface StoreScope {
+  /** Access: zone-wide (account-wide without it); origin pulls: the zone, required. */
+  zoneId?: string
+  /** Access: the CA's associated hostnames; origin pulls: per hostname (zone-level when empty). Checked, lower case. */
+  hostnames: string[]
+  /** Access: detach from the old CA before the attach, when Cloudflare refuses a hostname on two CAs. */
+  swap?: (typeof SWAP_CHOICES)[number]
+}
+
 export interface CertificateSpec {
+  /** Absent: the account's mTLS store. */
+  store?: Exclude<StoreName, 'mtls'>
+  /** With `store`: where in it, and for which hostnames. */
+  storeScope?: StoreScope
   certificate: PemInput
   privateKey?: PemInput
   /**

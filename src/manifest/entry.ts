@@ -1,15 +1,28 @@
 import type { Node } from 'yaml'
 import { registerPemSecrets, registerSecret } from '../action/secrets.ts'
 import type { CheckedCertificate } from '../certificate/check.ts'
-import { KeyMismatchError, type CertificateSpec, type PemInput } from '../certificate/spec.ts'
+import {
+  KeyMismatchError,
+  STORE_NAMES,
+  type CertificateSpec,
+  type PemInput,
+  type StoreName,
+} from '../certificate/spec.ts'
 import { isCertificateName } from '../cloudflare/values.ts'
 import { CERTIFICATE_FIELD_KEYS, type TargetField } from '../certificate/fields.ts'
 import { certificateRules, type GivenFields } from '../certificate/rules.ts'
 import { checkAndMask } from '../spec/check.ts'
-import { Problems, knownFields, valueOf } from './document.ts'
+import { Problems, knownFields, shown, valueOf } from './document.ts'
 import { ENTRY_FIELDS, REQUIRED_ENTRY_FIELDS, type EntryField } from './fields.ts'
 import { fieldLabel, readManifestPath, readVariable, type ManifestContext } from './sources.ts'
-import { readApiShield, readBindings, readTargetField, type Fields, type SeenBindings } from './targets.ts'
+import {
+  readApiShield,
+  readBindings,
+  readStoreScope,
+  readTargetField,
+  type Fields,
+  type SeenBindings,
+} from './targets.ts'
 
 /** The certificate's fields the entry sets, by key; its booleans are read by value. */
 function fieldsSet(fields: Fields): GivenFields['set'] {
@@ -70,7 +83,11 @@ export function checkEntry(
         `'${name}' is already the name of the entry on line ${first}: names must be unique`,
       )
   }
-  const ca = read('ca', 'boolean')
+  const store = readStore(read('store', 'string'), at('store'), field('store'), problems)
+  // Access holds CAs and origin pulls leaves: `ca` may be left out for them; the account store needs it.
+  const givenCa = read('ca', 'boolean')
+  if (!fields.ca && store === 'mtls') problems.add(node, field('ca'), 'is required')
+  const ca = givenCa ?? (store === 'access' ? true : store === 'origin-pull' ? false : undefined)
   const certificatePath = read('certificate', 'string')
   const certificateText =
     certificatePath === undefined
@@ -87,6 +104,7 @@ export function checkEntry(
     ca,
     allowMissingKey,
     replace: read('replace', 'boolean') ?? false,
+    store,
   }
   const label = (key: EntryField): string => `${fieldLabel(problems, at(key) ?? node, field(key))}:`
   problems.list.push(...certificateRules(given, { label, name: (key) => key, unsetNote: '' }))
@@ -114,14 +132,26 @@ export function checkEntry(
         )
   registerSecret(passphrase)
   const hasKey = keyEnv !== undefined || keyPath !== undefined
-  const apiShield = readApiShield(fields, ca, path, problems)
-  const wrangler = readBindings(fields.wrangler, ca, hasKey, { path, entry: index }, context, problems, seen.bindings)
-  const uses = readUses(targetFields, all, { ca, hasKey }, path, problems)
+  const apiShield = store === 'mtls' ? readApiShield(fields, ca, path, problems) : undefined
+  const storeScope = store !== 'mtls' && store !== undefined ? readStoreScope(fields, path, problems) : undefined
+  const wrangler =
+    store === 'mtls'
+      ? readBindings(fields.wrangler, ca, hasKey, { path, entry: index }, context, problems, seen.bindings)
+      : undefined
+  const uses = readUses(targetFields, all, { ca, hasKey, store }, path, problems)
 
-  if (problems.list.length > before || name === undefined || ca === undefined || certificateText === undefined) {
+  if (
+    problems.list.length > before ||
+    name === undefined ||
+    ca === undefined ||
+    store === undefined ||
+    certificateText === undefined
+  ) {
     return undefined
   }
   const spec: CertificateSpec = {
+    ...(store === 'mtls' ? {} : { store }),
+    ...(storeScope ? { storeScope } : {}),
     certificate: { text: certificateText, input: 'certificate', path: certificatePath as string },
     ca,
     allowMissingKey,
@@ -154,7 +184,7 @@ export function checkEntry(
 function readUses(
   targets: readonly TargetField[],
   fields: Partial<Record<string, { key: Node | null; value: Node | null }>>,
-  certificate: { ca: boolean | undefined; hasKey: boolean },
+  certificate: { ca: boolean | undefined; hasKey: boolean; store: StoreName | undefined },
   path: string,
   problems: Problems,
 ): Record<string, Record<string, string>[]> {
@@ -162,10 +192,22 @@ function readUses(
   for (const target of targets) {
     const given = fields[target.key]
     if (!given) continue
-    const rule = target.rule?.(certificate)
+    // A target's field puts the account store's certificate to use: the other stores' have no uses.
+    const rule =
+      certificate.store !== 'mtls' && certificate.store !== undefined
+        ? `is not used with store: ${certificate.store}: only a certificate of the account's mTLS store (store: mtls) is put to use by ${target.key}. Remove it.`
+        : target.rule?.(certificate)
     if (rule) problems.add(given.key, `${path}.${target.key}`, rule)
     const values = readTargetField(target, given, path, problems)
     if (values && !rule) uses[target.key] = values
   }
   return uses
+}
+
+/** The entry's store: `mtls` when not set; undefined, with a problem, for a name that is none. */
+function readStore(value: string | undefined, at: Node | null, field: string, problems: Problems): StoreName | undefined {
+  if (value === undefined) return 'mtls'
+  const store = STORE_NAMES.find((name) => name === value)
+  if (!store) problems.add(at, field, `must be one of ${STORE_NAMES.join(', ')}, got '${shown(value)}'`)
+  return store
 }

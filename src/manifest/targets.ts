@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Node } from 'yaml'
 import { parseHostnames, parseZoneId } from '../api-shield/settings.ts'
-import type { BindingTarget, CertificateSpec } from '../certificate/spec.ts'
+import { SWAP_CHOICES, type BindingTarget, type CertificateSpec, type StoreScope } from '../certificate/spec.ts'
 import { Problems, knownFields, listOf, shown, valueOf } from './document.ts'
 import { loadBinding } from '../wrangler/config.ts'
 import { isBindingName } from '../wrangler/settings.ts'
@@ -23,15 +23,42 @@ export function readApiShield(
   path: string,
   problems: Problems,
 ): CertificateSpec['apiShield'] {
+  // Only for a CA, and both together: certificate/rules.ts says so, on the entry's rules.
+  if (ca === false || !fields['zone-id'] || !fields.hostnames) return undefined
+  const { zoneId, hostnames } = readZoneAndHostnames(fields, path, problems)
+  return zoneId && hostnames ? { zoneId, hostnames } : undefined
+}
+
+/** Access and origin pulls: the zone (for origin pulls required, by the rules), the hostnames, the swap. */
+export function readStoreScope(fields: Fields, path: string, problems: Problems): StoreScope | undefined {
+  const before = problems.list.length
+  const { zoneId, hostnames } = readZoneAndHostnames(fields, path, problems)
+  const swapField = fields.swap
+  const swap = swapField && valueOf('string', swapField.value, `${path}.swap`, problems, swapField.value ?? swapField.key)
+  if (typeof swap === 'string' && !(SWAP_CHOICES as readonly string[]).includes(swap))
+    problems.add(swapField?.value ?? null, `${path}.swap`, `must be ${SWAP_CHOICES.join(' or ')}, got '${shown(swap)}'`)
+  if (problems.list.length > before) return undefined
+  return {
+    hostnames: hostnames ?? [],
+    ...(zoneId ? { zoneId } : {}),
+    ...(swap === 'detach-first' ? { swap } : {}),
+  }
+}
+
+/** `zone-id` and `hostnames`, each read and checked where set. */
+function readZoneAndHostnames(
+  fields: Fields,
+  path: string,
+  problems: Problems,
+): { zoneId?: string | undefined; hostnames?: string[] | undefined } {
   const zone = fields['zone-id']
   const hosts = fields.hostnames
-  // Only for a CA, and both together: certificate/rules.ts says so, on the entry's rules.
-  if (ca === false || !zone || !hosts) return undefined
-  const zoneText = valueOf('string', zone.value, `${path}.zone-id`, problems, zone.value ?? zone.key)
+  const zoneText = zone && valueOf('string', zone.value, `${path}.zone-id`, problems, zone.value ?? zone.key)
   const zoneId =
     typeof zoneText === 'string'
-      ? problems.collect(zone.value, `${path}.zone-id`, () => parseZoneId(zoneText))
+      ? problems.collect(zone?.value ?? null, `${path}.zone-id`, () => parseZoneId(zoneText))
       : undefined
+  if (!hosts) return { zoneId }
   const items = listOf(hosts.value, 'string-list', `${path}.hostnames`, problems, hosts.value ?? hosts.key)
   const names: string[] = []
   items?.forEach((item, index) => {
@@ -42,7 +69,7 @@ export function readApiShield(
     items && names.length === items.length
       ? problems.collect(hosts.value, `${path}.hostnames`, () => parseHostnames(names.join('\n')))
       : undefined
-  return zoneId && hostnames ? { zoneId, hostnames } : undefined
+  return { zoneId, hostnames }
 }
 
 /**

@@ -27,7 +27,7 @@ export function fieldsSetByInputs(source: InputSource): GivenFields['set'] {
 /** Throws an InputError naming every rule the inputs break; `given` is the parsed booleans. */
 export function checkInputRules(
   source: InputSource,
-  given: Pick<GivenFields, 'ca' | 'allowMissingKey' | 'replace'>,
+  given: Pick<GivenFields, 'ca' | 'allowMissingKey' | 'replace' | 'store'>,
 ): void {
   const set = fieldsSetByInputs(source)
   const errors = certificateRules({ ...given, set }, inputNames(set, EMPTY_INPUT_NOTE))

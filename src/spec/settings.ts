@@ -2,9 +2,10 @@ import { getApiSettings, type ApiSettings } from './api-settings.ts'
 import { isCertificateName } from '../cloudflare/values.ts'
 import { InputError } from '../core/errors.ts'
 import { getApiShieldSettings } from '../api-shield/settings.ts'
+import { storeScopeOf } from './store-scope.ts'
 import { getWranglerTargets } from '../wrangler/settings.ts'
 import { checkInputRules } from './input-rules.ts'
-import type { CertificateSpec, PemInput } from '../certificate/spec.ts'
+import { STORE_NAMES, type CertificateSpec, type PemInput } from '../certificate/spec.ts'
 import { EMPTY_INPUT_NOTE, parseBoolean, parseChoice, parseInteger } from '../action/input-parsers.ts'
 import { trimmedInputs, type InputSource } from '../action/input-source.ts'
 import { MAX_PEM_BYTES, readPemFile } from '../certificate/pem-file.ts'
@@ -46,7 +47,10 @@ export function getSettings(source: InputSource): Settings {
   const read = trimmedInputs(source)
 
   const workspace = workspaceOf(source)
+  const store = parseChoice('store', read('store'), STORE_NAMES)
+  // Access holds CAs and origin pulls leaves: `ca` may be left out for them; the account store needs it.
   const ca = parseBoolean('ca', read('ca'), () => {
+    if (store !== 'mtls') return store === 'access'
     throw new InputError(
       `Input 'ca' is required, and is empty: set ca: true for a CA certificate (uploaded without a key) or ca: false for a client (leaf) certificate. ${EMPTY_INPUT_NOTE}`,
     )
@@ -54,7 +58,7 @@ export function getSettings(source: InputSource): Settings {
   const allowMissingKey = parseBoolean('allow-missing-key', read('allow-missing-key'), false)
   const replace = readReplace(source)
   // Every rule between the fields, before any file is read: each rule's message is certificate/rules.ts's.
-  checkInputRules(source, { ca, allowMissingKey, replace })
+  checkInputRules(source, { ca, allowMissingKey, replace, store })
   const privateKey = readPrivateKey(read, workspace)
   const passphrase = source.input('private-key-passphrase')
   const certificate = readCertificate(read, workspace)
@@ -65,10 +69,15 @@ export function getSettings(source: InputSource): Settings {
   const name = read('name')
   if (name) spec.name = parseName(name)
   if (privateKey) spec.privateKey = privateKey
-  const apiShield = getApiShieldSettings(source)
-  if (apiShield) spec.apiShield = apiShield
-  const wrangler = getWranglerTargets(source, workspace)
-  if (wrangler) spec.wrangler = wrangler
+  if (store === 'mtls') {
+    const apiShield = getApiShieldSettings(source)
+    if (apiShield) spec.apiShield = apiShield
+    const wrangler = getWranglerTargets(source, workspace)
+    if (wrangler) spec.wrangler = wrangler
+  } else {
+    spec.store = store
+    spec.storeScope = storeScopeOf(read)
+  }
   // Kept as given, spaces and all; only one of spaces alone (which could not be masked) counts as none.
   if (passphrase.trim()) spec.privateKeyPassphrase = passphrase
   return { step, certificate: spec }

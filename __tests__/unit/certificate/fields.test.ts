@@ -17,6 +17,7 @@ describe('CERTIFICATE_FIELDS', () => {
     expect(PER_CERTIFICATE_INPUTS).toContain('private-key')
     expect(PER_CERTIFICATE_INPUTS).toContain('binding')
     expect(PER_CERTIFICATE_INPUTS).not.toContain('replace')
-    expect(PER_CERTIFICATE_INPUTS).toHaveLength(12)
+    expect(PER_CERTIFICATE_INPUTS).toContain('store')
+    expect(PER_CERTIFICATE_INPUTS).toHaveLength(14)
   })
 })

@@ -12,7 +12,13 @@ const MANIFEST_NAMES = {
 
 const rules = (set: GivenFields['set'], given: Partial<Omit<GivenFields, 'set'>> = {}): string[] =>
   certificateRules(
-    { set, ca: given.ca, allowMissingKey: given.allowMissingKey ?? false, replace: given.replace ?? false },
+    {
+      set,
+      ca: given.ca,
+      allowMissingKey: given.allowMissingKey ?? false,
+      replace: given.replace ?? false,
+      store: 'store' in given ? given.store : 'mtls',
+    },
     MANIFEST_NAMES,
   )
 
@@ -77,12 +83,18 @@ describe('certificateRules', () => {
 
   it('names fields as the inputs do, by the input that set them, with the note on unset inputs', () => {
     const set = { 'zone-id': 'zone-id', wrangler: 'binding' }
-    const errors = certificateRules({ set, ca: true, allowMissingKey: false, replace: false }, inputNames(set, 'NOTE.'))
+    const errors = certificateRules(
+      { set, ca: true, allowMissingKey: false, replace: false, store: 'mtls' },
+      inputNames(set, 'NOTE.'),
+    )
     expect(errors).toEqual([
       expect.stringMatching(/^Input 'zone-id' needs hostnames, which is not set: .* NOTE\.$/),
       expect.stringMatching(/^Input 'binding' is only for a client certificate/),
     ])
-    const key = certificateRules({ set: {}, ca: false, allowMissingKey: false, replace: false }, inputNames({}, ''))
+    const key = certificateRules(
+      { set: {}, ca: false, allowMissingKey: false, replace: false, store: 'mtls' },
+      inputNames({}, ''),
+    )
     expect(key).toEqual([
       expect.stringMatching(/^Input 'private-key' is empty or not set.*Set private-key or private-key-path;/),
     ])

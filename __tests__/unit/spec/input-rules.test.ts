@@ -4,7 +4,7 @@ import { checkInputRules, fieldsSetByInputs } from '../../../src/spec/input-rule
 import { ZONE_ID } from '../../../test-kit/fixtures.ts'
 import { inputSource } from '../fakes.ts'
 
-const CLIENT = { ca: false, allowMissingKey: false, replace: false }
+const CLIENT = { ca: false, allowMissingKey: false, replace: false, store: 'mtls' as const }
 
 function refusal(inputs: Record<string, string>, given = CLIENT): string {
   try {
