@@ -40,6 +40,8 @@ export interface PlanRow {
   action: PlanAction
   /** The certificate the row is about (the one uploaded, reused, retired or kept). */
   id?: string
+  /** The store, when not the account's: `Access, account …`, `origin pulls, zone …`. */
+  store?: string
   /** API Shield: the hostnames attached or detached. */
   hostnames?: string[]
   /** Wrangler: the configuration file, relative to the workspace, and its section (`top level`, `env.staging`). */

@@ -9,20 +9,14 @@ import {
   type StoreName,
 } from '../certificate/spec.ts'
 import { isCertificateName } from '../cloudflare/values.ts'
-import { CERTIFICATE_FIELD_KEYS, type TargetField } from '../certificate/fields.ts'
+import { CERTIFICATE_FIELD_KEYS } from '../certificate/fields.ts'
 import { certificateRules, type GivenFields } from '../certificate/rules.ts'
 import { checkAndMask } from '../spec/check.ts'
 import { Problems, knownFields, shown, valueOf } from './document.ts'
 import { ENTRY_FIELDS, REQUIRED_ENTRY_FIELDS, type EntryField } from './fields.ts'
 import { fieldLabel, readManifestPath, readVariable, type ManifestContext } from './sources.ts'
-import {
-  readApiShield,
-  readBindings,
-  readStoreScope,
-  readTargetField,
-  type Fields,
-  type SeenBindings,
-} from './targets.ts'
+import { readApiShield, readBindings, readStoreScope, type Fields, type SeenBindings } from './targets.ts'
+import { readUses } from './target-fields.ts'
 
 /** The certificate's fields the entry sets, by key; its booleans are read by value. */
 function fieldsSet(fields: Fields): GivenFields['set'] {
@@ -180,32 +174,13 @@ export function checkEntry(
   return checked && { name, line: problems.lineOf(node), spec, checked }
 }
 
-/** The fields the targets declare, each read, checked and held to its rule; by target name. */
-function readUses(
-  targets: readonly TargetField[],
-  fields: Partial<Record<string, { key: Node | null; value: Node | null }>>,
-  certificate: { ca: boolean | undefined; hasKey: boolean; store: StoreName | undefined },
-  path: string,
-  problems: Problems,
-): Record<string, Record<string, string>[]> {
-  const uses: Record<string, Record<string, string>[]> = {}
-  for (const target of targets) {
-    const given = fields[target.key]
-    if (!given) continue
-    // A target's field puts the account store's certificate to use: the other stores' have no uses.
-    const rule =
-      certificate.store !== 'mtls' && certificate.store !== undefined
-        ? `is not used with store: ${certificate.store}: only a certificate of the account's mTLS store (store: mtls) is put to use by ${target.key}. Remove it.`
-        : target.rule?.(certificate)
-    if (rule) problems.add(given.key, `${path}.${target.key}`, rule)
-    const values = readTargetField(target, given, path, problems)
-    if (values && !rule) uses[target.key] = values
-  }
-  return uses
-}
-
 /** The entry's store: `mtls` when not set; undefined, with a problem, for a name that is none. */
-function readStore(value: string | undefined, at: Node | null, field: string, problems: Problems): StoreName | undefined {
+function readStore(
+  value: string | undefined,
+  at: Node | null,
+  field: string,
+  problems: Problems,
+): StoreName | undefined {
   if (value === undefined) return 'mtls'
   const store = STORE_NAMES.find((name) => name === value)
   if (!store) problems.add(at, field, `must be one of ${STORE_NAMES.join(', ')}, got '${shown(value)}'`)

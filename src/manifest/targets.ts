@@ -7,7 +7,6 @@ import { Problems, knownFields, listOf, shown, valueOf } from './document.ts'
 import { loadBinding } from '../wrangler/config.ts'
 import { isBindingName } from '../wrangler/settings.ts'
 import { BINDING_FIELDS, REQUIRED_BINDING_FIELDS, type EntryField } from './fields.ts'
-import type { TargetField } from '../certificate/fields.ts'
 import { fieldLabel, fileProblem, workspacePath, type ManifestContext } from './sources.ts'
 
 /** What an entry's certificate goes onto: API Shield hostnames (a CA), Worker bindings (a leaf). */
@@ -34,7 +33,8 @@ export function readStoreScope(fields: Fields, path: string, problems: Problems)
   const before = problems.list.length
   const { zoneId, hostnames } = readZoneAndHostnames(fields, path, problems)
   const swapField = fields.swap
-  const swap = swapField && valueOf('string', swapField.value, `${path}.swap`, problems, swapField.value ?? swapField.key)
+  const swap =
+    swapField && valueOf('string', swapField.value, `${path}.swap`, problems, swapField.value ?? swapField.key)
   if (typeof swap === 'string' && !(SWAP_CHOICES as readonly string[]).includes(swap))
     problems.add(swapField?.value ?? null, `${path}.swap`, `must be ${SWAP_CHOICES.join(' or ')}, got '${shown(swap)}'`)
   if (problems.list.length > before) return undefined
@@ -149,37 +149,4 @@ function realPath(path: string): string {
   } catch {
     return path
   }
-}
-
-/**
- * A field a target declares (certificate/fields.ts TargetField): a list of maps of strings, each item
- * read and checked by the target's own rule; the values, or undefined after a problem.
- */
-export function readTargetField(
-  target: TargetField,
-  given: { key: Node | null; value: Node | null },
-  path: string,
-  problems: Problems,
-): Record<string, string>[] | undefined {
-  const field = `${path}.${target.key}`
-  const items = listOf(given.value, 'configs', field, problems, given.value ?? given.key)
-  if (!items) return undefined
-  const values: Record<string, string>[] = []
-  items.forEach((item, index) => {
-    const itemPath = `${field}[${index}]`
-    const fields = knownFields(item, target.items, target.required, itemPath, problems)
-    if (!fields) return
-    const value: Record<string, string> = {}
-    for (const [name, entry] of Object.entries(fields)) {
-      const text = entry && valueOf('string', entry.value, `${itemPath}.${name}`, problems, entry.value ?? entry.key)
-      if (typeof text === 'string') value[name] = text
-    }
-    if (Object.keys(value).length !== Object.keys(fields).length) return
-    const problem = target.check?.(value)
-    if (problem) problems.add(item, itemPath, problem)
-    else if (values.some((other) => JSON.stringify(other) === JSON.stringify(value)))
-      problems.add(item, itemPath, 'lists the same item a second time')
-    else values.push(value)
-  })
-  return values.length === items.length ? values : undefined
 }

@@ -3,7 +3,7 @@ import { OperationError, errorMessage } from '../core/errors.ts'
 import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
 import type { EntryPlan, EntrySteps, Step } from '../plan/step.ts'
 import type { ApplyState, TargetContext } from '../plan/target.ts'
-import { storeOf, useTarget } from '../targets/registry.ts'
+import { storeNamed, useTarget } from '../targets/registry.ts'
 import { MAX_CONCURRENT_ENTRIES } from './make-plan.ts'
 
 /**
@@ -54,9 +54,9 @@ async function applyEntry(
   outcomes: unknown[],
 ): Promise<void> {
   const state: ApplyState & { outcomes: unknown[] } = { outcomes }
-  const store = storeOf()
   for (const step of entry.steps) {
-    if (step.target === store.name) {
+    const store = storeNamed(step.target)
+    if (store) {
       outcomes.push(
         phase === 'post' ? await store.finish(step, context) : await store.apply(step, entry, state, context),
       )

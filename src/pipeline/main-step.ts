@@ -17,7 +17,7 @@ import { makePlan, type CheckedEntry } from './make-plan.ts'
 import { saveSteps } from './saved-steps.ts'
 import { finishStep, type Finished } from './finish-step.ts'
 import { readSpecs } from './specs.ts'
-import { storeOf } from '../targets/registry.ts'
+import { storeNamed } from '../targets/registry.ts'
 import { commentPlanFailure } from '../github/plan-failure.ts'
 
 /**
@@ -72,8 +72,10 @@ async function runPipeline(
   if (step.dryRun) {
     log.info(`Dry run: reading the certificates of account ${step.accountId}; nothing will be uploaded or deleted.`)
   }
-  // One listing for every entry; a real run of one certificate needs none (its upload adopts what is there).
-  const listing = step.dryRun || entries.length > 1 ? await api.listCertificates() : undefined
+  // One listing of the account store for every entry it holds; a real run of one certificate needs
+  // none (its upload adopts what is there), nor does a step whose entries are all in other stores.
+  const inStore = entries.filter((entry) => entry.spec.store === undefined).length
+  const listing = inStore > 0 && (step.dryRun || entries.length > 1) ? await api.listCertificates() : undefined
   const context = targetContext(
     api,
     {
@@ -94,8 +96,9 @@ async function runPipeline(
     for (const entry of plan.entries) reports.push({ entry, report: entryReport(entry, undefined, 'main') })
   } else {
     const done = await applyPlan(plan.entries, context, 'main')
-    const store = storeOf()
-    const tail = done.flatMap(({ outcomes }) => outcomes.flatMap((outcome) => store.tailOf(outcome) ?? []))
+    const tail = done.flatMap(({ entry, outcomes }) =>
+      outcomes.flatMap((outcome, index) => storeNamed(entry.steps[index]?.target)?.tailOf(outcome) ?? []),
+    )
     // One save for every entry's retire: the post step finishes them all.
     if (tail.length > 0) saveSteps(tail)
     for (const { entry, outcomes, error } of done) {

@@ -1,10 +1,10 @@
 import { settleConcurrently } from '../core/concurrency.ts'
 import type { EntryPlan, Plan, Step } from '../plan/step.ts'
 import type { RetireGuard, TargetContext } from '../plan/target.ts'
-import { USES, storeOf } from '../targets/registry.ts'
+import { USES, storeFor } from '../targets/registry.ts'
 
 /**
- * Observe, then plan: for each entry, the store's placement, then each use target's reads and steps
+ * Observe, then plan: for each entry, its store's placement, then each use target's reads and steps
  * with the id the placement gives (the placeholder for an upload), then the store's retire guarded by
  * what the use targets still need. A dry run's plan also carries the retire's forecast.
  */
@@ -33,8 +33,8 @@ export async function makePlan(entries: readonly CheckedEntry[], context: Target
 
 async function planEntry(checked: CheckedEntry, context: TargetContext): Promise<EntryPlan> {
   const entry: EntryPlan = { ...checked, steps: [] }
-  const store = storeOf()
-  const place = store.place(entry, context)
+  const store = storeFor(entry.spec)
+  const place = store.place(entry, context, await store.observe(entry, context))
   const certificate = store.certificateOf(place)
   entry.steps.push(place)
   const guards: RetireGuard[] = []
@@ -47,7 +47,7 @@ async function planEntry(checked: CheckedEntry, context: TargetContext): Promise
     if (saved !== undefined) guards.push({ target: use.name, saved })
   }
   if (store.retires(entry, place)) {
-    const retire = store.retire(entry, guards, context)
+    const retire = store.retire(entry, place, guards, context)
     entry.steps.push(context.forecast ? await store.forecast(retire, place, context) : retire)
   }
   return entry

@@ -1,8 +1,7 @@
 import { SavedStateError, loadFromMainStep, saveForPostStep } from '../action/state-helper.ts'
-import { isCertificateId, isCertificateName, parseTime } from '../cloudflare/values.ts'
 import type { Step } from '../plan/step.ts'
 import type { RetireGuard } from '../plan/target.ts'
-import { USES, storeOf } from '../targets/registry.ts'
+import { STORES, USES } from '../targets/registry.ts'
 
 /**
  * The tail of the plan the main step hands to its post step: the retire steps it scheduled for the
@@ -32,10 +31,9 @@ export function loadSteps(): SavedSteps | undefined {
 }
 
 /**
- * The steps in the saved text, every field of every one checked: the post step deletes what is older
- * than each, so a field that does not read as the main step writes it (an upload time that is not a
- * time makes every certificate "older") gives a problem for the whole list, never a step. The guards'
- * own fields are checked by their targets when the post step reads with them.
+ * The steps in the saved text, every field of every one checked by its store: the post step deletes
+ * by them, so a field that does not read as the main step writes it gives a problem for the whole
+ * list, never a step.
  */
 export function parseSteps(saved: string): SavedSteps {
   let value: unknown
@@ -55,21 +53,13 @@ export function parseSteps(saved: string): SavedSteps {
 }
 
 function stepProblem(value: unknown): string | undefined {
-  if (!isRecord(value) || value.target !== storeOf().name || value.action !== 'retire' || value.when !== 'end-of-job')
+  const store = isRecord(value) ? STORES.find((candidate) => candidate.name === value.target) : undefined
+  if (!store || !isRecord(value) || value.action !== 'retire' || value.when !== 'end-of-job')
     return 'it is not a retire step for the end of the job'
-  const data = value.data
-  if (!isRecord(data) || !isRecord(data.rotation)) return 'it has no certificate to rotate to'
-  const { id, name, ca, issuedAt, uploadedOn } = data.rotation
-  if (!isCertificateId(id)) return 'its id is not a Cloudflare certificate id'
-  if (typeof name !== 'string' || !name || !isCertificateName(name))
-    return 'its name is not a single line of 1 to 200 characters'
-  if (typeof ca !== 'boolean') return 'its ca flag is not true or false'
-  if (typeof issuedAt !== 'number' || !Number.isFinite(issuedAt)) return 'its issue time is not a number'
-  if (typeof uploadedOn !== 'string' || parseTime(uploadedOn) === undefined)
-    return 'its upload time is not an ISO 8601 time'
-  const guards = data.guards
-  if (!Array.isArray(guards) || !guards.every(isGuard)) return 'its guards are not targets of this action'
-  return undefined
+  const guards = isRecord(value.data) ? value.data.guards : undefined
+  if (guards !== undefined && !(Array.isArray(guards) && guards.every(isGuard)))
+    return 'its guards are not targets of this action'
+  return store.savedProblem(value)
 }
 
 const isGuard = (value: unknown): value is RetireGuard =>

@@ -91,17 +91,24 @@ export interface UseTarget<O = unknown, D = unknown> {
   retireReads?(saved: unknown, newId: string | undefined, context: TargetContext): Partial<RetireReads> | string
 }
 
-/** Where an entry's certificate is kept (the account's mTLS store): placed first, older ones retired last. */
-export interface StoreTarget<P = unknown, R = unknown> {
+/**
+ * Where an entry's certificate is kept (the account's mTLS store, Access's CAs, origin pulls): placed
+ * first, older ones retired last. An entry's spec names its store (`store`, the account's by default).
+ */
+export interface StoreTarget<P = unknown, R = unknown, O = unknown> {
   name: string
-  /** The first step: the certificate uploaded, or reused (pure, from the step's listing). */
-  place(entry: EntryPlan, context: TargetContext): Step<P>
+  /** The spec's `store` value it serves: `mtls`, `access`, `origin-pull`. */
+  store: string
+  /** The reads placing needs (none, for the account store: the step's listing has them). */
+  observe(entry: EntryPlan, context: TargetContext): Promise<O>
+  /** The first step: the certificate uploaded, or reused (pure, from what was observed). */
+  place(entry: EntryPlan, context: TargetContext, observed: O): Step<P>
   /** The id the later steps plan with: the reused certificate's, or the placeholder for an upload. */
   certificateOf(step: Step<P>): CertificateRef
   /** Whether the spec asks for older certificates to be retired, and the plan so far allows it. */
   retires(entry: EntryPlan, place: Step<P>): boolean
   /** The last step: retire the older certificates once nothing uses them. */
-  retire(entry: EntryPlan, guards: RetireGuard[], context: TargetContext): Step<R>
+  retire(entry: EntryPlan, place: Step<P>, guards: RetireGuard[], context: TargetContext): Step<R>
   /** A plan that will not be applied: the retire step with its forecast, from reads made now. */
   forecast(step: Step<R>, place: Step<P>, context: TargetContext): Promise<Step<R>>
   apply(
@@ -114,5 +121,10 @@ export interface StoreTarget<P = unknown, R = unknown> {
   finish(step: Step<R>, context: TargetContext): Promise<unknown>
   /** The steps the post step finishes, from a main step's outcome (`tail`). */
   tailOf(outcome: unknown): Step<R> | undefined
+  /**
+   * Why a step saved for the post step cannot be trusted (every field checked: the post step deletes
+   * by it), or undefined for one it wrote. `value` is its own target's and a retire for the end of the job.
+   */
+  savedProblem(value: Readonly<Record<string, unknown>>): string | undefined
   report(step: Step, outcome: unknown, entry: EntrySteps, phase: 'main' | 'post'): Report
 }

@@ -23,6 +23,7 @@ export function planCells(row: PlanRow): string[] {
   const moves = row.action === 'write-binding' || row.action === 'deploy'
   const id = moves ? (row.newId ?? row.id ?? '') : (row.id ?? '')
   const target = [
+    row.store,
     row.worker && `Worker ${row.worker}${row.binding ? ` (${row.binding})` : ''}`,
     row.consumer,
     row.hostnames?.join(', '),

@@ -34,7 +34,7 @@ vi.mock('../../../src/targets/registry.ts', () => {
     }),
   }
   return {
-    storeOf: () => store,
+    storeNamed: (name: string | undefined) => (name === store.name ? store : undefined),
     useTarget: (name: string) => {
       if (name !== 'use') throw new Error(`no target named ${name}`)
       return use

@@ -21,7 +21,7 @@ vi.mock('../../../src/targets/registry.ts', () => {
     report: (step: Step, outcome: unknown, certificateId: string | undefined) =>
       part(`use ${String(outcome)} for ${certificateId ?? 'none'}`, { use: 'x' }),
   }
-  return { storeOf: () => store, useTarget: () => use }
+  return { storeNamed: (name: string | undefined) => (name === store.name ? store : undefined), useTarget: () => use }
 })
 
 const { entryReport } = await import('../../../src/pipeline/entry-report.ts')

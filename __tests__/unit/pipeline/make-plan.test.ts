@@ -24,6 +24,7 @@ vi.mock('../../../src/targets/registry.ts', () => {
   })
   const store = {
     name: 'store',
+    observe: () => Promise.resolve(undefined),
     place: (entry: EntryPlan): Step => ({
       target: 'store',
       action: 'place',
@@ -32,7 +33,7 @@ vi.mock('../../../src/targets/registry.ts', () => {
     }),
     certificateOf: (step: Step) => (step.data === 'upload' ? NEW_CERTIFICATE : (step.data as string)),
     retires: (entry: EntryPlan) => entry.spec.replace,
-    retire: (_entry: EntryPlan, guards: RetireGuard[], context: TargetContext): Step => ({
+    retire: (_entry: EntryPlan, _place: Step, guards: RetireGuard[], context: TargetContext): Step => ({
       target: 'store',
       action: 'retire',
       when: context.replaceWhen === 'immediately' ? 'now' : 'end-of-job',
@@ -43,7 +44,7 @@ vi.mock('../../../src/targets/registry.ts', () => {
       return { ...step, data: { ...step.data, forecast: `from ${place.data as string}` } }
     }),
   }
-  return { storeOf: () => store, USES: [use('shield', true), use('bindings', false)] }
+  return { storeFor: () => store, USES: [use('shield', true), use('bindings', false)] }
 })
 
 const { makePlan, MAX_CONCURRENT_ENTRIES } = await import('../../../src/pipeline/make-plan.ts')

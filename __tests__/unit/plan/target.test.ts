@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { placedOf, type ApplyState } from '../../../src/plan/target.ts'
-import { USES, storeOf } from '../../../src/targets/registry.ts'
+import { STORES, USES } from '../../../src/targets/registry.ts'
 
 describe('placedOf', () => {
   it('gives the placed certificate', () => {
@@ -28,9 +28,22 @@ describe('the targets as the interfaces state them', () => {
     }
   })
 
-  it('gives the store every step of its life: place, retire, forecast, apply, finish, tail, report', () => {
-    expect(functions(storeOf()).sort()).toEqual(
-      ['apply', 'certificateOf', 'finish', 'forecast', 'place', 'report', 'retire', 'retires', 'tailOf'].sort(),
-    )
+  it('gives every store every step of its life: observe, place, retire, forecast, apply, finish, tail, saved, report', () => {
+    for (const store of STORES)
+      expect(functions(store).sort()).toEqual(
+        [
+          'apply',
+          'certificateOf',
+          'finish',
+          'forecast',
+          'observe',
+          'place',
+          'report',
+          'retire',
+          'retires',
+          'savedProblem',
+          'tailOf',
+        ].sort(),
+      )
   })
 })

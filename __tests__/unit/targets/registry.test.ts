@@ -1,16 +1,32 @@
 import { describe, expect, it } from 'vitest'
-import { STORES, USES, storeOf, useTarget } from '../../../src/targets/registry.ts'
+import { STORES, USES, storeFor, storeNamed, useTarget } from '../../../src/targets/registry.ts'
 
 describe('the registry', () => {
-  it('holds the account store, and the use targets in the order apply runs them', () => {
-    expect(STORES.map((s) => s.name)).toEqual(['store'])
-    expect(storeOf()).toBe(STORES[0])
+  it('holds the stores, the account store first, and the use targets in the order apply runs them', () => {
+    expect(STORES.map((s) => s.name)).toEqual(['store', 'access', 'origin-pull'])
+    expect(STORES.map((s) => s.store)).toEqual(['mtls', 'access', 'origin-pull'])
     expect(USES.map((u) => u.name)).toEqual(['api-shield', 'workers', 'hyperdrive'])
   })
 
   it('gives every target its own name: a step names the target that applies it', () => {
     const names = [...STORES, ...USES].map((t) => t.name)
     expect(new Set(names).size).toBe(names.length)
+  })
+
+  it("finds an entry's store by its spec's store, the account's without one, and a step's by its target", () => {
+    const spec = (store?: 'access' | 'origin-pull') => ({
+      certificate: { text: '', input: 'certificate' },
+      ca: true,
+      allowMissingKey: false,
+      replace: false,
+      ...(store ? { store } : {}),
+    })
+    expect(storeFor(spec())).toBe(STORES[0])
+    expect(storeFor(spec('access')).name).toBe('access')
+    expect(storeFor(spec('origin-pull')).name).toBe('origin-pull')
+    for (const store of STORES) expect(storeNamed(store.name)).toBe(store)
+    expect(storeNamed('api-shield')).toBeUndefined()
+    expect(storeNamed(undefined)).toBeUndefined()
   })
 
   it('finds a use target by name, and refuses one it does not hold', () => {

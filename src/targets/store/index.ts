@@ -7,14 +7,18 @@ import type { Placement } from './placement.ts'
 import { reportPlace } from './report.ts'
 import { applyRetire, finishRetire, forecastRetire, retireStep, type RetireData, type Retired } from './retire.ts'
 import { reportRetire } from './retire-report.ts'
+import { savedRetireProblem } from './saved.ts'
 
 /** The account's mTLS certificate store (`POST /accounts/{account_id}/mtls_certificates`). */
-export const mtlsStore: StoreTarget<Placement, RetireData> = {
+export const mtlsStore: StoreTarget<Placement, RetireData, undefined> = {
   name: STORE,
-  place: placeStep,
+  store: 'mtls',
+  // The step's one listing, made before planning, is what placing reads.
+  observe: () => Promise.resolve(undefined),
+  place: (entry, context) => placeStep(entry, context),
   certificateOf: (step) => (step.data.kind === 'reuse' ? step.data.certificate.id : NEW_CERTIFICATE),
   retires: (entry: EntryPlan, place) => entry.spec.replace && (place.data.kind === 'upload' || place.data.mayReplace),
-  retire: retireStep,
+  retire: (entry, _place, guards, context) => retireStep(entry, guards, context),
   forecast: (step, place, context) => forecastRetire(step, place.data, context),
 
   apply(step, entry, state, context) {
@@ -27,6 +31,7 @@ export const mtlsStore: StoreTarget<Placement, RetireData> = {
   finish: async (step, context) =>
     ({ replace: true, outcome: { replacements: await finishRetire(step, context), candidates: [] } }) satisfies Retired,
   tailOf: (outcome) => (outcome as Retired | undefined)?.tail,
+  savedProblem: savedRetireProblem,
 
   report(step, outcome, entry, phase) {
     return step.action === 'place'

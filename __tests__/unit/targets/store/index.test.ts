@@ -59,9 +59,10 @@ describe('the account store', () => {
     const e = entry()
     const outcomes: unknown[] = []
     const state = { outcomes }
-    outcomes.push(await mtlsStore.apply(mtlsStore.place(e, context), e, state, context))
+    const place = mtlsStore.place(e, context, undefined)
+    outcomes.push(await mtlsStore.apply(place, e, state, context))
     expect(account.calls()).toEqual(['POST'])
-    const retire = mtlsStore.retire(e, [], context)
+    const retire = mtlsStore.retire(e, place, [], context)
     const retired = await mtlsStore.apply(retire, e, state, context)
     const tail = mtlsStore.tailOf(retired) as Step<RetireData>
     expect(tail.data.rotation).toMatchObject({
@@ -88,7 +89,7 @@ describe('the account store', () => {
 
   it("finishes a saved retire only with its certificate's id and upload time", async () => {
     const { account, context } = setup()
-    const step = mtlsStore.retire(entry(), [], context)
+    const step = mtlsStore.retire(entry(), upload, [], context)
     await expect(mtlsStore.finish(step, context)).rejects.toThrow('a saved retire step lacks its certificate')
     expect(account.calls()).toEqual([])
   })
@@ -97,7 +98,7 @@ describe('the account store', () => {
     const e = entry()
     expect(mtlsStore.report(upload, undefined, e, 'main').rows).toEqual([{ name: '', action: 'upload' }])
     const { context } = setup()
-    const retire = mtlsStore.retire(e, [], context)
+    const retire = mtlsStore.retire(e, upload, [], context)
     expect(mtlsStore.report(retire, undefined, { name: 'e', steps: [] }, 'post').outputs).toEqual({
       'replaced-ids': [],
       'replace-candidates': [],

@@ -1,0 +1,97 @@
+import { ownerText } from '../../cloudflare/access/client.ts'
+import type { AccessStep } from '../../access/plan.ts'
+import type { PlanRow, Report } from '../../core/report.ts'
+import type { EntryPlan, EntrySteps, Step } from '../../plan/step.ts'
+import { idOf, type AccessDone, type AccessPlaceData, type AccessRetireData } from './data.ts'
+
+/** Access's steps as the plan, the summary, the outputs and the log show them, planned or done. */
+
+export function reportAccess(
+  step: Step,
+  outcome: AccessDone | undefined,
+  entry: EntrySteps,
+  phase: 'main' | 'post',
+): Report {
+  const lines: Report['lines'] = [
+    ...(outcome?.lines ?? []).map((line) => ({ level: 'info' as const, parts: [line] })),
+    ...(outcome?.warnings ?? []).map((line) => ({ level: 'warning' as const, parts: [line] })),
+  ]
+  if (step.action === 'place') {
+    const data = step.data as AccessPlaceData
+    const store = `Access, ${ownerText(data.owner)}`
+    return { rows: placeRows(data, outcome, store), sections: [], lines, outputs: placeOutputs(data, outcome, entry) }
+  }
+  const data = step.data as AccessRetireData
+  const store = `Access, ${ownerText(data.owner)}`
+  // Carried out now (the main step's `now`, or the post step): what the outcome says was deleted or kept.
+  const carried = outcome !== undefined && (phase === 'post' || (step.when === 'now' && !outcome.tail))
+  const rows = data.steps.map((planned): PlanRow => {
+    const id = idOf(planned)
+    const done = carried ? outcome.retired.find((r) => r.id === id) : undefined
+    if (planned.action === 'keep' || done?.outcome === 'kept') {
+      const reason = done?.outcome === 'kept' ? done.reason : planned.action === 'keep' ? planned.reason : ''
+      return { name: '', action: 'keep', store, ...(id ? { id } : {}), reason }
+    }
+    return {
+      name: '',
+      action: 'retire',
+      store,
+      ...(id ? { id } : {}),
+      reason: 'detached, then deleted once Cloudflare reads it without hostnames',
+      ...(step.when === 'end-of-job' && !carried ? { when: 'end-of-job' as const } : {}),
+    }
+  })
+  const deleted = outcome?.retired.flatMap((r) => (r.outcome === 'deleted' ? [r.id] : [])) ?? []
+  const scheduled = outcome?.tail ? data.steps.flatMap((s) => (s.action === 'retire' ? [s.id] : [])) : []
+  return { rows, sections: [], lines, outputs: { 'replaced-ids': deleted, 'replace-candidates': scheduled } }
+}
+
+function placeRows(data: AccessPlaceData, outcome: AccessDone | undefined, store: string): PlanRow[] {
+  const id = outcome?.id === undefined ? {} : { id: outcome.id }
+  const rows = data.steps.map((step: AccessStep): PlanRow => {
+    switch (step.action) {
+      case 'upload':
+        return { name: '', action: 'upload', store, ...id, ...hostnamesOf(step.hostnames) }
+      case 'reuse':
+        return { name: '', action: 'reuse', store, id: step.id, reason: 'same CA already in Access' }
+      case 'attach':
+        return { name: '', action: 'attach', store, ...id, ...hostnamesOf(step.hostnames) }
+      case 'detach':
+        return {
+          name: '',
+          action: 'detach',
+          store,
+          id: step.id,
+          ...hostnamesOf(step.removed),
+          reason: step.gap ? 'swap: detach-first, before the attach: no CA in between' : 'moved to the new CA',
+        }
+      default:
+        return { name: '', action: 'note', store, reason: `${step.action} ${idOf(step) ?? ''}` }
+    }
+  })
+  return data.gap ? [...rows, { name: '', action: 'note', store, reason: data.gap }] : rows
+}
+
+const hostnamesOf = (hostnames: readonly string[]): { hostnames?: string[] } =>
+  hostnames.length > 0 ? { hostnames: [...hostnames] } : {}
+
+/** The single step's outputs: the CA's id in Access (once known) and the local certificate's facts. */
+function placeOutputs(data: AccessPlaceData, outcome: AccessDone | undefined, entry: EntrySteps): Report['outputs'] {
+  const reuse = data.steps.find((step) => step.action === 'reuse')
+  const id = outcome?.id ?? (reuse?.action === 'reuse' ? reuse.id : '')
+  if (!('spec' in entry)) return { 'certificate-id': id }
+  const { spec, checked } = entry as EntryPlan
+  const facts = checked.facts
+  return {
+    'certificate-id': id,
+    'expires-on': facts.expiresOn,
+    issuer: facts.issuer,
+    'serial-number': facts.serialNumber,
+    signature: facts.signature,
+    name: spec.name ?? '',
+    ca: 'true',
+    'fingerprint-sha256': facts.fingerprintSha256,
+    created: String(outcome?.uploaded ?? false),
+    hostnames: [...(spec.storeScope?.hostnames ?? [])],
+  }
+}

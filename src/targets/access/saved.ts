@@ -1,0 +1,33 @@
+import { isZoneId } from '../../api-shield/settings.ts'
+import { isCertificateId, isCertificateName } from '../../cloudflare/values.ts'
+
+/**
+ * An Access retire step as the post step finds it saved, every field checked: the post step detaches
+ * and deletes the CAs it names, so one it did not write is never acted on.
+ */
+export function savedAccessProblem(value: Readonly<Record<string, unknown>>): string | undefined {
+  const data = value.data
+  if (!isRecord(data) || !isRecord(data.rotation) || !isRecord(data.owner)) return 'it has no Access CA to rotate to'
+  const { id, name } = data.rotation
+  if (!isCertificateId(id)) return 'its id is not a Cloudflare certificate id'
+  if (typeof name !== 'string' || !isCertificateName(name))
+    return 'its name is not a single line of 1 to 200 characters'
+  const owner = data.owner
+  const ownerId = Object.keys(owner).length === 1 ? (owner.accountId ?? owner.zoneId) : undefined
+  if (!isZoneId(ownerId)) return 'its account or zone is not a Cloudflare id'
+  if (!Array.isArray(data.steps) || !data.steps.every(isSavedStep)) return 'its steps are not retires of Access CAs'
+  return undefined
+}
+
+function isSavedStep(step: unknown): boolean {
+  if (!isRecord(step) || !isCertificateId(step.id) || typeof step.name !== 'string') return false
+  if (step.action === 'keep') return typeof step.reason === 'string'
+  return (
+    step.action === 'retire' &&
+    Array.isArray(step.hostnames) &&
+    step.hostnames.every((hostname) => typeof hostname === 'string')
+  )
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)

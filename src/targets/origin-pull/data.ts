@@ -1,0 +1,54 @@
+import { planBroken } from '../../core/errors.ts'
+import type { OriginPullApplied } from '../../origin-pull/apply.ts'
+import type { OriginPullSpec, OriginPullStep } from '../../origin-pull/plan.ts'
+import type { EntryPlan, Step } from '../../plan/step.ts'
+
+/** Authenticated Origin Pulls: what its steps carry, and the entry's spec as the origin pull planner reads it. */
+
+export const ORIGIN_PULL = 'origin-pull'
+
+/** Placing: the certificate uploaded or reused, the hostnames pointed at it, and the wait until it is active. */
+export interface OriginPullPlaceData {
+  zoneId: string
+  /** Per hostname; zone-level when empty. */
+  hostnames: string[]
+  steps: OriginPullStep[]
+  /** The replaced certificates' retire or keep, planned with the placement: the retire step's. */
+  later: OriginPullStep[]
+  /** Said in the plan: zone-level origin pulls turned off. */
+  notes: string[]
+}
+
+/** Retiring: each replaced certificate deleted once nothing points at it, or kept with why. */
+export interface OriginPullRetireData {
+  zoneId: string
+  hostnames: string[]
+  /** The certificate rotated to: its id once placed (saved for the post step), never deleted. */
+  rotation: { name: string; id?: string }
+  steps: OriginPullStep[]
+}
+
+/** What an origin pull step did, and the retire step saved for the post step. */
+export interface OriginPullDone extends OriginPullApplied {
+  tail?: Step<OriginPullRetireData>
+}
+
+export const isRetireStep = (step: OriginPullStep): boolean => step.action === 'retire' || step.action === 'keep'
+
+/** The zone the rules made sure of (certificate/rules.ts). */
+export function zoneOf(entry: EntryPlan): string {
+  const zoneId = entry.spec.storeScope?.zoneId
+  if (zoneId === undefined) throw planBroken('an origin pull entry without its zone')
+  return zoneId
+}
+
+/** The spec as src/origin-pull/ plans it: the leaf alone (Cloudflare takes a leaf), its hostnames. */
+export const originPullSpecOf = (entry: EntryPlan): OriginPullSpec => ({
+  certificate: entry.checked.leaf.toString(),
+  hostnames: entry.spec.storeScope?.hostnames ?? [],
+  retire: entry.spec.replace,
+})
+
+/** The store as the plan's Target column names it. */
+export const storeText = (zoneId: string, hostnames: readonly string[]): string =>
+  `origin pulls, zone ${zoneId}${hostnames.length > 0 ? ', per hostname' : ', zone-level'}`

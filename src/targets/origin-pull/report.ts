@@ -1,0 +1,101 @@
+import type { OriginPullStep } from '../../origin-pull/plan.ts'
+import type { PlanRow, Report } from '../../core/report.ts'
+import type { EntryPlan, EntrySteps, Step } from '../../plan/step.ts'
+import { storeText, type OriginPullDone, type OriginPullPlaceData, type OriginPullRetireData } from './data.ts'
+
+/** Origin pulls' steps as the plan, the summary, the outputs and the log show them, planned or done. */
+
+export function reportOriginPull(
+  step: Step,
+  outcome: OriginPullDone | undefined,
+  entry: EntrySteps,
+  phase: 'main' | 'post',
+): Report {
+  const lines: Report['lines'] = [
+    ...(outcome?.lines ?? []).map((line) => ({ level: 'info' as const, parts: [line] })),
+    ...(outcome?.warnings ?? []).map((line) => ({ level: 'warning' as const, parts: [line] })),
+  ]
+  if (step.action === 'place') {
+    const data = step.data as OriginPullPlaceData
+    const store = storeText(data.zoneId, data.hostnames)
+    const rows = [
+      ...data.steps.map((one) => placeRow(one, outcome, store)),
+      ...data.notes.map((reason): PlanRow => ({ name: '', action: 'note', store, reason })),
+    ]
+    return { rows, sections: [], lines, outputs: placeOutputs(data, outcome, entry) }
+  }
+  const data = step.data as OriginPullRetireData
+  const store = storeText(data.zoneId, data.hostnames)
+  const carried = outcome !== undefined && (phase === 'post' || (step.when === 'now' && !outcome.tail))
+  const rows = data.steps.map((planned): PlanRow => {
+    const id = 'id' in planned ? planned.id : undefined
+    const kept = carried && id !== undefined && !outcome.deleted.includes(id)
+    if (planned.action === 'keep' || kept) {
+      const why = planned.action === 'keep' ? planned.reason : 'not deleted: see the warning'
+      return { name: '', action: 'keep', store, ...(id ? { id } : {}), reason: why }
+    }
+    return {
+      name: '',
+      action: 'retire',
+      store,
+      ...(id ? { id } : {}),
+      reason: `${'reason' in planned ? planned.reason : ''}; deleted once the new one is active`,
+      ...(step.when === 'end-of-job' && !carried ? { when: 'end-of-job' as const } : {}),
+    }
+  })
+  const scheduled = outcome?.tail ? data.steps.flatMap((s) => (s.action === 'retire' ? [s.id] : [])) : []
+  return {
+    rows,
+    sections: [],
+    lines,
+    outputs: { 'replaced-ids': outcome?.deleted ?? [], 'replace-candidates': scheduled },
+  }
+}
+
+function placeRow(step: OriginPullStep, outcome: OriginPullDone | undefined, store: string): PlanRow {
+  const id = outcome?.id === undefined ? {} : { id: outcome.id }
+  switch (step.action) {
+    case 'upload':
+      return { name: '', action: 'upload', store, ...id }
+    case 'reuse':
+      return { name: '', action: 'reuse', store, id: step.id, reason: 'same certificate already in origin pulls' }
+    case 'attach':
+      return { name: '', action: 'attach', store, ...id, hostnames: [...step.hostnames] }
+    case 'wait':
+      return {
+        name: '',
+        action: 'note',
+        store,
+        ...id,
+        ...(step.hostnames.length > 0 ? { hostnames: [...step.hostnames] } : {}),
+        reason: 'waits until Cloudflare reads it active, before anything is retired',
+      }
+    default:
+      return { name: '', action: 'note', store, reason: `${step.action} ${'id' in step ? step.id : ''}` }
+  }
+}
+
+/** The single step's outputs: the certificate's id in the zone (once known) and the local certificate's facts. */
+function placeOutputs(
+  data: OriginPullPlaceData,
+  outcome: OriginPullDone | undefined,
+  entry: EntrySteps,
+): Report['outputs'] {
+  const reuse = data.steps.find((step) => step.action === 'reuse')
+  const id = outcome?.id ?? (reuse?.action === 'reuse' ? reuse.id : '')
+  if (!('spec' in entry)) return { 'certificate-id': id }
+  const { spec, checked } = entry as EntryPlan
+  const facts = checked.facts
+  return {
+    'certificate-id': id,
+    'expires-on': facts.expiresOn,
+    issuer: facts.issuer,
+    'serial-number': facts.serialNumber,
+    signature: facts.signature,
+    name: spec.name ?? '',
+    ca: 'false',
+    'fingerprint-sha256': facts.fingerprintSha256,
+    created: String(outcome?.uploaded ?? false),
+    hostnames: [...data.hostnames],
+  }
+}
