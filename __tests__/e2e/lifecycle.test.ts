@@ -15,7 +15,8 @@ import { dryRunBindings } from '../support/wrangler-cli.ts'
  * dist/ against the stand-in: first push (and deploy), the next day's drift check, a pull request that
  * rotates one certificate (its comment made, then updated on a second push), the merge with the
  * workflow's deploy (wrangler reading the written file) and the post step, the next day's drift check,
- * a forgotten deploy, and a certificate deleted by hand. Each drift check runs on a fresh checkout,
+ * a pull request rotating an Access CA and an origin pull certificate through merge and post step, a
+ * forgotten deploy, a certificate deleted by hand, and a mistake in the manifest. Each drift check runs on a fresh checkout,
  * whose committed ids are placeholders: what is compared is what Cloudflare serves.
  */
 
@@ -24,13 +25,18 @@ const PULL = 21
 const PLACEHOLDER = '00000000-0000-0000-0000-000000000000'
 const MANIFEST = 'deploy/certificates.yml'
 const HOSTNAMES = ['api.example.com', 'partners.example.com']
+const ACCESS_HOSTNAME = 'app.example.com'
+const ORIGIN_HOSTNAME = 'origin.example.com'
 
 let fake: FakeCloudflare
 useStandIn((started) => (fake = started))
 let gitHub: FakeGitHub
 useGitHubStandIn(GITHUB_TOKEN, (started) => (gitHub = started))
 
-/** The committed files: a manifest of two Worker client certificates and one API Shield CA, with placeholders. */
+/**
+ * The committed files: a manifest of two Worker client certificates, one API Shield CA, an Access CA
+ * and an origin pull client certificate, with placeholders.
+ */
 const COMMITTED: Record<string, string> = {
   [MANIFEST]: `version: 1
 certificates:
@@ -54,6 +60,18 @@ certificates:
     replace: true
     zone-id: ${ZONE_ID}
     hostnames: [${HOSTNAMES.join(', ')}]
+  - name: partners-ca
+    store: access
+    certificate: pki/partners-ca.pem
+    replace: true
+    hostnames: [${ACCESS_HOSTNAME}]
+  - name: origin-client
+    store: origin-pull
+    certificate: certs/origin.pem
+    private-key-env: ORIGIN_KEY
+    replace: true
+    zone-id: ${ZONE_ID}
+    hostnames: [${ORIGIN_HOSTNAME}]
 `,
   'workers/payments/wrangler.jsonc': `{
   "name": "payments", // the top level: for wrangler dev, never deployed
@@ -85,6 +103,8 @@ interface Repository {
   secrets: string[]
   /** A new client certificate and key for payments-client, committed and put in the secret. */
   rotatePayments(): void
+  /** A new Access CA and a new origin pull certificate (its key in the secret), committed. */
+  rotateAccessAndOrigin(): void
   /** A fresh checkout of what is committed: the Wrangler files back to their placeholders. */
   checkout(): void
 }
@@ -93,14 +113,18 @@ function repository(): Repository {
   const payments = makeClient('ec')
   const billing = makeClient('ec')
   const ca = issueCertificate({ commonName: 'API clients CA', key: generateKey('ec'), ca: true })
+  const partners = issueCertificate({ commonName: 'Partners CA', key: generateKey('ec'), ca: true })
+  const origin = makeClient('ec')
   const workspace = makeWorkspace({
     ...COMMITTED,
     'deploy/certs/payments.pem': payments.client.pem,
     'deploy/certs/billing.pem': billing.client.pem,
     'deploy/pki/ca.pem': ca.pem,
+    'deploy/pki/partners-ca.pem': partners.pem,
+    'deploy/certs/origin.pem': origin.client.pem,
   })
-  const env = { PAYMENTS_KEY: payments.keyPem, BILLING_KEY: billing.keyPem }
-  const secrets = [API_TOKEN, GITHUB_TOKEN, payments.keyPem, billing.keyPem]
+  const env = { PAYMENTS_KEY: payments.keyPem, BILLING_KEY: billing.keyPem, ORIGIN_KEY: origin.keyPem }
+  const secrets = [API_TOKEN, GITHUB_TOKEN, payments.keyPem, billing.keyPem, origin.keyPem]
   return {
     workspace,
     env,
@@ -109,6 +133,14 @@ function repository(): Repository {
       const next = makeClient('ec')
       writeFileSync(join(workspace, 'deploy/certs/payments.pem'), next.client.pem)
       env.PAYMENTS_KEY = next.keyPem
+      secrets.push(next.keyPem)
+    },
+    rotateAccessAndOrigin() {
+      const nextCa = issueCertificate({ commonName: 'Partners CA 2', key: generateKey('ec'), ca: true })
+      writeFileSync(join(workspace, 'deploy/pki/partners-ca.pem'), nextCa.pem)
+      const next = makeClient('ec')
+      writeFileSync(join(workspace, 'deploy/certs/origin.pem'), next.client.pem)
+      env.ORIGIN_KEY = next.keyPem
       secrets.push(next.keyPem)
     },
     checkout() {
@@ -231,6 +263,55 @@ describe('the lifecycle of a manifest, through dist/', () => {
     expect(errors(next)).toEqual([])
     expect(next.outputs.changes).toBe('0')
 
+    // 5b. A pull request rotating the Access CA and the origin pull certificate (Cloudflare letting a
+    // hostname have two Access CAs for the move, and noticing the old CA's detach late): its comment
+    // shows both moves and the retires after them; the merge moves the hostnames, the post step retires.
+    fake.access.refuseSharedHostnames = false
+    fake.access.hostnameReadLag = 1
+    fake.access.deleteRefusals = 1
+    const oldAccess = [...fake.access.certificates.values()].find((c) => c.name === 'partners-ca')?.id ?? ''
+    const oldOrigin = idsOf(first)['origin-client'] ?? ''
+    repo.rotateAccessAndOrigin()
+    gitHub.add({
+      number: PULL + 1,
+      title: 'Rotate the Access CA and the origin pull certificate',
+      body: '',
+      pull_request: true,
+    })
+    const storesPlanned = await check(step(pr, pullRequestEvent(repo.workspace, PULL + 1)))
+    expect(errors(storesPlanned)).toEqual([])
+    const storeRows = planOf(storesPlanned).filter((row) => row.name === 'partners-ca' || row.name === 'origin-client')
+    expect(storeRows.map((row) => `${row.name} ${row.action}`)).toEqual([
+      'partners-ca upload',
+      'partners-ca attach',
+      'partners-ca detach',
+      'partners-ca retire',
+      'origin-client upload',
+      'origin-client attach',
+      'origin-client note',
+      'origin-client retire',
+    ])
+    expect(storeRows.filter((row) => row.action === 'retire').map((row) => row.id)).toEqual([oldAccess, oldOrigin])
+    const storesComment = gitHub.comments.at(-1)?.body ?? ''
+    expect(storesComment).toContain(`Access, account ${ACCOUNT_ID}`)
+    expect(storesComment).toContain(`origin pulls, zone ${ZONE_ID}, per hostname`)
+    expect(storesComment).toMatch(/`partners-ca` \| `retire` \| `[0-9a-f-]+` \|[^|]*\| [^|]*at the end of the job/)
+
+    repo.checkout()
+    const storesMerged = await check(step())
+    expect(errors(storesMerged)).toEqual([])
+    const newAccess = [...fake.access.certificates.values()].find((c) => c.id !== oldAccess)
+    expect(newAccess?.associated_hostnames).toEqual([ACCESS_HOSTNAME])
+    expect(fake.access.certificates.has(oldAccess)).toBe(true) // retired at the end of the job
+    const storesPost = await check(runPostStep(inputs(), storesMerged, { workspace: repo.workspace }))
+    expect(storesPost.annotations.filter((a) => a.level === 'warning')).toEqual([])
+    expect(fake.access.certificates.has(oldAccess)).toBe(false)
+    expect(fake.originPull.hostnameCertificates.get(ZONE_ID)?.has(oldOrigin)).toBe(false)
+    repo.checkout()
+    const storesSettled = await check(step(DRIFT))
+    expect(errors(storesSettled)).toEqual([])
+    expect(storesSettled.outputs.changes).toBe('0')
+
     // 6. A forgotten deploy: merged and post step, but the Worker still serves the old certificate.
     repo.rotatePayments()
     repo.checkout()
@@ -265,6 +346,28 @@ describe('the lifecycle of a manifest, through dist/', () => {
     const renamed = await check(step(DRIFT))
     expect(renamed.exitCode).toBe(1)
     expect(errors(renamed).join('\n')).toMatch(/billing-client rename .*rename .* in the dashboard/)
+
+    // 10. A mistake in the manifest on a pull request: an Access CA given a key. Refused before any
+    // request, naming the file, the line and the store; the comment says the plan failed.
+    const manifestFile = join(repo.workspace, MANIFEST)
+    const good = readFileSync(manifestFile, 'utf8')
+    writeFileSync(
+      manifestFile,
+      good.replace(
+        'certificate: pki/partners-ca.pem\n',
+        'certificate: pki/partners-ca.pem\n    private-key-env: ORIGIN_KEY\n',
+      ),
+    )
+    const sent = fake.requests.length
+    gitHub.add({ number: PULL + 2, title: 'Give the partners CA a key', body: '', pull_request: true })
+    const mistaken = await check(step(pr, pullRequestEvent(repo.workspace, PULL + 2)))
+    expect(mistaken.exitCode).toBe(1)
+    const line = good.split('\n').findIndex((text) => text.includes('pki/partners-ca.pem')) + 2
+    expect(errors(mistaken).join('\n')).toContain(`${MANIFEST}:${line}`)
+    expect(errors(mistaken).join('\n')).toContain('is not used with store: access')
+    expect(fake.requests.length).toBe(sent)
+    expect(gitHub.comments.at(-1)?.body).toMatch(/plan failed|could not be made/i)
+    writeFileSync(manifestFile, good)
 
     for (const run of runs) expect(leakedSecrets(run, repo.secrets)).toEqual([])
   })
