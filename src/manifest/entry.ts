@@ -15,7 +15,15 @@ import { checkAndMask } from '../spec/check.ts'
 import { Problems, knownFields, shown, valueOf } from './document.ts'
 import { ENTRY_FIELDS, REQUIRED_ENTRY_FIELDS, type EntryField } from './fields.ts'
 import { fieldLabel, readManifestPath, readVariable, type ManifestContext } from './sources.ts'
-import { readApiShield, readBindings, readStoreScope, type Fields, type SeenBindings } from './targets.ts'
+import {
+  claimStoreScope,
+  readApiShield,
+  readBindings,
+  readStoreScope,
+  type Fields,
+  type SeenBindings,
+  type SeenStoreClaims,
+} from './targets.ts'
 import { readUses } from './target-fields.ts'
 
 /** The certificate's fields the entry sets, by key; its booleans are read by value. */
@@ -41,7 +49,7 @@ export function checkEntry(
   index: number,
   context: ManifestContext,
   problems: Problems,
-  seen: { names: Map<string, number>; bindings: SeenBindings },
+  seen: { names: Map<string, number>; bindings: SeenBindings; stores: SeenStoreClaims },
 ): ManifestEntry | undefined {
   const path = `certificates[${index}]`
   const before = problems.list.length
@@ -128,6 +136,10 @@ export function checkEntry(
   const hasKey = keyEnv !== undefined || keyPath !== undefined
   const apiShield = store === 'mtls' ? readApiShield(fields, ca, path, problems) : undefined
   const storeScope = store !== 'mtls' && store !== undefined ? readStoreScope(fields, path, problems) : undefined
+  if (storeScope && store !== 'mtls' && store !== undefined) {
+    const at = { node: fields.hostnames?.value ?? fields['zone-id']?.value ?? node, path: `${path}.hostnames` }
+    claimStoreScope(store, storeScope, at, problems, seen.stores)
+  }
   const wrangler =
     store === 'mtls'
       ? readBindings(fields.wrangler, ca, hasKey, { path, entry: index }, context, problems, seen.bindings)

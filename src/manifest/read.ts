@@ -59,7 +59,7 @@ export function checkManifest(text: string, file: string, context: ManifestConte
   const entries: ManifestEntry[] = []
   const items = list && listOf(list.value, 'entries', 'certificates', problems, list.value ?? list.key)
   if (items?.length === 0) problems.add(list?.value, 'certificates', 'lists no certificate: give at least one entry')
-  const seen = { names: new Map<string, number>(), bindings: new Map() }
+  const seen = { names: new Map<string, number>(), bindings: new Map(), stores: new Map<string, number>() }
   items?.forEach((item, index) => {
     const entry = checkEntry(item, index, context, problems, seen)
     if (entry) entries.push(entry)

@@ -150,3 +150,42 @@ function realPath(path: string): string {
     return path
   }
 }
+
+/** What each Access or origin pull entry so far holds (a hostname, or a zone's zone-level certificate), with its line. */
+export type SeenStoreClaims = Map<string, number>
+
+/**
+ * Access gives a hostname one CA, and origin pulls one certificate (per hostname, or the zone's): two
+ * entries claiming the same would take it from each other on every run, and a zone-level rotation
+ * retires the zone's other certificates. Refused, naming both lines.
+ */
+export function claimStoreScope(
+  store: 'access' | 'origin-pull',
+  scope: StoreScope,
+  at: { node: Node | null; path: string },
+  problems: Problems,
+  seen: SeenStoreClaims,
+): void {
+  const where = scope.zoneId ?? 'account'
+  const claims =
+    store === 'origin-pull' && scope.hostnames.length === 0
+      ? [{ key: `${store} ${where} zone-level`, what: `the zone-level origin pull certificate of zone ${where}` }]
+      : scope.hostnames.map((hostname) => ({
+          key: `${store} ${where} ${hostname}`,
+          what:
+            store === 'access'
+              ? `${hostname} (an Access hostname has one CA)`
+              : `${hostname} (a hostname presents one origin pull certificate)`,
+        }))
+  const line = problems.lineOf(at.node)
+  for (const { key, what } of claims) {
+    const first = seen.get(key)
+    if (first === undefined) seen.set(key, line)
+    else
+      problems.add(
+        at.node,
+        at.path,
+        `claims ${what}, as the entry on line ${first} does: the two would take it from each other on every run. Keep it in one entry`,
+      )
+  }
+}

@@ -42,7 +42,7 @@ function entry(lines: string, env: Record<string, string> = {}, secretsUnavailab
   const list = map?.get('certificates', true) as Node | undefined
   const item = isSeq(list) ? (list.items[0] as Node) : undefined
   if (!item) throw new Error('no entry')
-  const seen = { names: new Map<string, number>(), bindings: new Map() }
+  const seen = { names: new Map<string, number>(), bindings: new Map(), stores: new Map<string, number>() }
   const checked = checkEntry(item, 0, context(env, secretsUnavailable), problems, seen)
   return { checked, problems: problems.list }
 }

@@ -225,6 +225,30 @@ certificates:
     ])
   })
 
+  it('refuses an Access hostname, or an origin pull hostname or zone, that two entries claim, naming both lines', () => {
+    const entry = (name: string, store: string, extra: string) =>
+      `  - name: ${name}\n    store: ${store}\n    certificate: ${store === 'access' ? 'pki/api-clients-ca.pem' : 'certs/payments.pem'}\n${extra}`
+    const key = '    private-key-env: PAYMENTS_KEY\n'
+    const access = `version: 1\ncertificates:\n${entry('a', 'access', '    hostnames: [app.example.com]\n')}${entry('b', 'access', '    hostnames: [APP.example.com, other.example.com]\n')}`
+    expect(problemsOf(access)).toEqual([
+      expect.stringMatching(
+        /^deploy\/manifest\.yml:10: certificates\[1\]\.hostnames: claims app\.example\.com \(an Access hostname has one CA\), as the entry on line 6 does: /,
+      ),
+    ])
+    const zoneLevel = `version: 1\ncertificates:\n${entry('a', 'origin-pull', `${key}    zone-id: ${ZONE_ID}\n`)}${entry('b', 'origin-pull', `${key}    zone-id: ${ZONE_ID}\n`)}`
+    expect(problemsOf(zoneLevel)).toEqual([
+      expect.stringMatching(/certificates\[1\]\.hostnames: claims the zone-level origin pull certificate of zone /),
+    ])
+    // The same hostname in another owner (a zone-wide Access CA), or other hostnames of the zone, are not claimed twice.
+    const apart = `version: 1\ncertificates:\n${entry('a', 'access', '    hostnames: [app.example.com]\n')}${entry('b', 'access', `    zone-id: ${ZONE_ID}\n    hostnames: [app.example.com]\n`)}${entry('c', 'origin-pull', `${key}    zone-id: ${ZONE_ID}\n    hostnames: [one.example.com]\n`)}${entry('d', 'origin-pull', `${key}    zone-id: ${ZONE_ID}\n    hostnames: [two.example.com]\n`)}`
+    expect(readManifest('deploy/manifest.yml', options(workspace(apart))).map((e) => e.name)).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+    ])
+  })
+
   it('refuses one file and binding in two entries through a symbolic link or a/../, by the real path', () => {
     for (const [config, link] of [
       ['../workers/link.jsonc', true],
