@@ -110,6 +110,7 @@ const PURE_UNIT_TESTS = [
   '__tests__/unit/spec/api-settings.property.test.ts',
   '__tests__/unit/spec/api-settings.test.ts',
   '__tests__/unit/spec/input-rules.test.ts',
+  '__tests__/unit/targets/access/report.test.ts',
   '__tests__/unit/targets/api-shield/data.test.ts',
   '__tests__/unit/targets/api-shield/index.test.ts',
   '__tests__/unit/targets/api-shield/report.test.ts',
@@ -165,6 +166,7 @@ const WAITING_FILES = [
   'hostile-answers',
   'api-shield',
   'wrangler-deploys-the-new-id',
+  'access-store',
 ]
 
 class WaitingFilesFirst extends BaseSequencer {

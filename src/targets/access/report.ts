@@ -69,7 +69,11 @@ function placeRows(data: AccessPlaceData, outcome: AccessDone | undefined, store
         return { name: '', action: 'note', store, reason: `${step.action} ${idOf(step) ?? ''}` }
     }
   })
-  return data.gap ? [...rows, { name: '', action: 'note', store, reason: data.gap }] : rows
+  if (!data.gap) return rows
+  // The gap is said before the detach that opens it: a reviewer reads the warning before the steps.
+  const detach = rows.findIndex((row) => row.action === 'detach')
+  const at = detach < 0 ? rows.length : detach
+  return [...rows.slice(0, at), { name: '', action: 'note', store, reason: data.gap }, ...rows.slice(at)]
 }
 
 const hostnamesOf = (hostnames: readonly string[]): { hostnames?: string[] } =>

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import type { AccessDone, AccessPlaceData } from '../../../../src/targets/access/data.ts'
+import { reportAccess } from '../../../../src/targets/access/report.ts'
+import type { Step } from '../../../../src/plan/step.ts'
+import { ACCOUNT_ID } from '../../../../test-kit/fixtures.ts'
+
+const OLD = '3ce2cb77-c506-4ae2-a3c6-63538c922a4a'
+const NEW = '5ea21a33-73d9-4273-a08f-ac44ebe13e1c'
+const GAP = 'swap: detach-first: 1 hostname (app.example.com) will have no Access CA in between.'
+
+const place = (data: Partial<AccessPlaceData>): Step<AccessPlaceData> => ({
+  target: 'access',
+  action: 'place',
+  when: 'now',
+  data: { owner: { accountId: ACCOUNT_ID }, steps: [], later: [], ...data },
+})
+const detach = { action: 'detach' as const, id: OLD, name: 'partners-ca', keep: [], removed: ['app.example.com'] }
+const entry = { name: 'partners-ca', steps: [] }
+
+describe('reportAccess, placing', () => {
+  it('says the gap of swap: detach-first before the detach that opens it, so a reviewer reads it first', () => {
+    const step = place({
+      steps: [
+        { action: 'upload', name: 'partners-ca', hostnames: [] },
+        { ...detach, gap: true },
+        { action: 'attach', hostnames: ['app.example.com'] },
+      ],
+      gap: GAP,
+    })
+    const rows = reportAccess(step, undefined, entry, 'main').rows
+    expect(rows.map((row) => row.action)).toEqual(['upload', 'note', 'detach', 'attach'])
+    expect(rows[1]).toEqual({ name: '', action: 'note', store: `Access, account ${ACCOUNT_ID}`, reason: GAP })
+  })
+
+  it('puts a gap with no detach after the steps, and no note without a gap', () => {
+    const reuse = { action: 'reuse' as const, id: NEW, name: 'partners-ca' }
+    expect(
+      reportAccess(place({ steps: [reuse], gap: GAP }), undefined, entry, 'main').rows.map((r) => r.action),
+    ).toEqual(['reuse', 'note'])
+    const moved = place({
+      steps: [reuse, { action: 'attach', hostnames: ['app.example.com'] }, { ...detach, gap: false }],
+    })
+    const rows = reportAccess(moved, undefined, entry, 'main').rows
+    expect(rows.map((row) => row.action)).toEqual(['reuse', 'attach', 'detach'])
+    expect(rows[2]?.reason).toBe('moved to the new CA')
+  })
+
+  it("gives the upload's id once done", () => {
+    const done: AccessDone = { id: NEW, uploaded: true, lines: [], warnings: [], retired: [] }
+    const step = place({ steps: [{ action: 'upload', name: 'partners-ca', hostnames: ['app.example.com'] }] })
+    expect(reportAccess(step, done, entry, 'main').rows).toEqual([
+      { name: '', action: 'upload', store: `Access, account ${ACCOUNT_ID}`, id: NEW, hostnames: ['app.example.com'] },
+    ])
+  })
+})
