@@ -252,6 +252,10 @@ describe('a rotation: the new CA gets the hostnames before the old CA lets go of
     expect(fake.access.certificates.has(old.id)).toBe(false)
     expect(hostnamesOf(id)).toEqual(HOSTNAMES)
     expect(post.log).toContain(`Deleted the old Access CA '${NAME}' (${old.id}).`)
+    expect(post.summary).toContain(
+      `<h3>Replace at the end of the job: Access CAs named ${NAME} in account ${ACCOUNT_ID}, replaced by <code>${id}</code></h3>`,
+    )
+    expect(post.summary).toContain(`<tr><td><code>${old.id}</code></td><td>deleted</td>`)
 
     // The next drift check: the account matches the manifest.
     const drift = await mainStep(inputs(DRIFT), repo.options)

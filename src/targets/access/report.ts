@@ -1,6 +1,6 @@
 import { ownerText } from '../../cloudflare/access/client.ts'
 import type { AccessStep } from '../../access/plan.ts'
-import type { PlanRow, Report } from '../../core/report.ts'
+import type { Cell, PlanRow, Report, Section } from '../../core/report.ts'
 import type { EntryPlan, EntrySteps, Step } from '../../plan/step.ts'
 import { idOf, type AccessDone, type AccessPlaceData, type AccessRetireData } from './data.ts'
 
@@ -43,7 +43,28 @@ export function reportAccess(
   })
   const deleted = outcome?.retired.flatMap((r) => (r.outcome === 'deleted' ? [r.id] : [])) ?? []
   const scheduled = outcome?.tail ? data.steps.flatMap((s) => (s.action === 'retire' ? [s.id] : [])) : []
-  return { rows, sections: [], lines, outputs: { 'replaced-ids': deleted, 'replace-candidates': scheduled } }
+  // The post step shows nothing but its sections: without one, its summary would not say what it deleted.
+  const sections = phase === 'post' && outcome ? [postSection(data, outcome)] : []
+  return { rows, sections, lines, outputs: { 'replaced-ids': deleted, 'replace-candidates': scheduled } }
+}
+
+/** The post step's summary: each old CA, deleted or kept (and why), under the CA that replaced it. */
+function postSection(data: AccessRetireData, outcome: AccessDone): Section {
+  const rows = data.steps.map((planned): Cell[] => {
+    const id = idOf(planned) ?? ''
+    const done = outcome.retired.find((r) => r.id === id)
+    if (done?.outcome === 'deleted')
+      return [{ code: id }, { verb: 'delete', done: true }, 'detached, and deleted once it read without hostnames']
+    const why = done?.outcome === 'kept' ? done.reason : planned.action === 'keep' ? planned.reason : ''
+    return [{ code: id }, 'kept', why]
+  })
+  return {
+    heading: [
+      `Replace at the end of the job: Access CAs named ${data.rotation.name} in ${ownerText(data.owner)}, replaced by `,
+      { code: data.rotation.id ?? '' },
+    ],
+    table: { columns: ['ID', 'Action', 'Why'], rows },
+  }
 }
 
 function placeRows(data: AccessPlaceData, outcome: AccessDone | undefined, store: string): PlanRow[] {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import type { AccessDone, AccessPlaceData } from '../../../../src/targets/access/data.ts'
+import type { AccessDone, AccessPlaceData, AccessRetireData } from '../../../../src/targets/access/data.ts'
 import { reportAccess } from '../../../../src/targets/access/report.ts'
 import type { Step } from '../../../../src/plan/step.ts'
-import { ACCOUNT_ID } from '../../../../test-kit/fixtures.ts'
+import { ACCOUNT_ID, ZONE_ID } from '../../../../test-kit/fixtures.ts'
 
 const OLD = '3ce2cb77-c506-4ae2-a3c6-63538c922a4a'
 const NEW = '5ea21a33-73d9-4273-a08f-ac44ebe13e1c'
+const OTHER = '7f5a4837-b6a6-4f84-94b0-0de4acf80136'
 const GAP = 'swap: detach-first: 1 hostname (app.example.com) will have no Access CA in between.'
 
 const place = (data: Partial<AccessPlaceData>): Step<AccessPlaceData> => ({
@@ -51,5 +52,55 @@ describe('reportAccess, placing', () => {
     expect(reportAccess(step, done, entry, 'main').rows).toEqual([
       { name: '', action: 'upload', store: `Access, account ${ACCOUNT_ID}`, id: NEW, hostnames: ['app.example.com'] },
     ])
+  })
+})
+
+describe('reportAccess, retiring in the post step', () => {
+  const retire = (): Step<AccessRetireData> => ({
+    target: 'access',
+    action: 'retire',
+    when: 'end-of-job',
+    data: {
+      owner: { zoneId: ZONE_ID },
+      rotation: { name: 'partners-ca', id: NEW },
+      steps: [
+        { action: 'retire', id: OLD, name: 'partners-ca', hostnames: ['app.example.com'] },
+        { action: 'retire', id: OTHER, name: 'partners-ca', hostnames: [] },
+      ],
+    },
+  })
+  const done: AccessDone = {
+    uploaded: false,
+    lines: [],
+    warnings: [],
+    retired: [
+      { id: OLD, outcome: 'deleted', waitedMs: 2000 },
+      { id: OTHER, outcome: 'kept', reason: 'kept for a later run: timeout-seconds ran out' },
+    ],
+  }
+
+  it('gives the job summary a section: each old CA deleted or kept, and why, under the CA that replaced it', () => {
+    const report = reportAccess(retire(), done, entry, 'post')
+    expect(report.sections).toEqual([
+      {
+        heading: [
+          `Replace at the end of the job: Access CAs named partners-ca in zone ${ZONE_ID}, replaced by `,
+          { code: NEW },
+        ],
+        table: {
+          columns: ['ID', 'Action', 'Why'],
+          rows: [
+            [{ code: OLD }, { verb: 'delete', done: true }, 'detached, and deleted once it read without hostnames'],
+            [{ code: OTHER }, 'kept', 'kept for a later run: timeout-seconds ran out'],
+          ],
+        },
+      },
+    ])
+    expect(report.outputs['replaced-ids']).toEqual([OLD])
+  })
+
+  it('adds no section in the main step, where the plan table says it', () => {
+    expect(reportAccess(retire(), { ...done, tail: retire() }, entry, 'main').sections).toEqual([])
+    expect(reportAccess(retire(), undefined, entry, 'main').sections).toEqual([])
   })
 })
