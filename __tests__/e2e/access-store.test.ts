@@ -195,6 +195,10 @@ describe('an Access CA uploaded with its hostnames, and adopted on a re-run', ()
     const id = uploaded.outputs['certificate-id'] ?? ''
     expect(hostnamesOf(id)).toEqual(HOSTNAMES)
     expect(uploaded.outputs).toMatchObject({ created: 'true', ca: 'true', name: NAME })
+    // When Cloudflare stored it, as it says: the summary does not call the upload "not uploaded".
+    const storedOn = fake.access.certificates.get(id)?.created_at
+    expect(uploaded.outputs['uploaded-on']).toBe(storedOn)
+    expect(uploaded.summary).toContain(`<tr><th align="left">Uploaded on</th><td><code>${storedOn}</code></td></tr>`)
     expect(JSON.parse(uploaded.outputs.hostnames ?? '')).toEqual(HOSTNAMES)
     expect(calls()).toEqual([
       `GET /accounts/${ACCOUNT_ID}/access/certificates`,
@@ -204,7 +208,7 @@ describe('an Access CA uploaded with its hostnames, and adopted on a re-run', ()
     fake.requests.length = 0
     const again = await mainStep(single, repo.options)
     expect(again.exitCode).toBe(0)
-    expect(again.outputs).toMatchObject({ 'certificate-id': id, created: 'false' })
+    expect(again.outputs).toMatchObject({ 'certificate-id': id, created: 'false', 'uploaded-on': storedOn })
     expect(methods()).toEqual(['GET'])
     for (const done of [uploaded, again]) expect(leakedSecrets(done, [API_TOKEN])).toEqual([])
   })

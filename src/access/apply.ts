@@ -19,6 +19,8 @@ import { retireAccessCertificate, type RetireOutcome } from './retire.ts'
 export interface AccessApplied {
   /** The id of the spec's CA in the store. */
   id?: string
+  /** When Cloudflare stored it, when it says. */
+  uploadedOn?: string
   uploaded: boolean
   lines: string[]
   warnings: string[]
@@ -46,7 +48,11 @@ export async function applyAccessStep(
         },
         (certificates) => findAccessCertificate(certificates, spec.certificate),
       )
-      Object.assign(result, { id: uploaded.id, uploaded: true })
+      Object.assign(
+        result,
+        { id: uploaded.id, uploaded: true },
+        uploaded.createdAt ? { uploadedOn: uploaded.createdAt } : {},
+      )
       result.lines.push(
         `Uploaded Access CA '${step.name}' to ${ownerText(owner)} as ${uploaded.id}${step.hostnames.length > 0 ? ` with ${step.hostnames.join(', ')}` : ''}.`,
       )
@@ -54,6 +60,7 @@ export async function applyAccessStep(
     }
     case 'reuse':
       result.id = step.id
+      if (step.uploadedOn) result.uploadedOn = step.uploadedOn
       result.lines.push(`Access CA '${step.name}' is already in ${ownerText(owner)} as ${step.id}: no upload.`)
       return
     case 'attach':

@@ -21,7 +21,8 @@ export interface AccessSpec {
 
 export type AccessStep =
   | { action: 'upload'; name: string; hostnames: string[] }
-  | { action: 'reuse'; id: string; name: string }
+  /** `uploadedOn`: when Cloudflare stored it, when it says. */
+  | { action: 'reuse'; id: string; name: string; uploadedOn?: string }
   /** The new CA's whole list of hostnames (the spec's). */
   | { action: 'attach'; hostnames: string[] }
   /** An old CA keeps `keep` and loses `removed`; `gap`: the hostnames have no CA until the attach after it. */
@@ -75,8 +76,10 @@ export function planAccess(spec: AccessSpec, observed: readonly AccessCertificat
   const held = new Set(olds.flatMap((c) => (c.associatedHostnames ?? []).map((h) => h.toLowerCase())))
   const detachFirst = spec.swap === 'detach-first'
   const steps: AccessStep[] = []
-  if (existing) steps.push({ action: 'reuse', id: existing.id, name: existing.name ?? spec.name })
-  else {
+  if (existing) {
+    const uploadedOn = existing.createdAt ? { uploadedOn: existing.createdAt } : {}
+    steps.push({ action: 'reuse', id: existing.id, name: existing.name ?? spec.name, ...uploadedOn })
+  } else {
     if (observed.length >= ACCESS_LIMIT)
       problems.push(
         `Access CA '${spec.name}': the store holds ${observed.length} Access certificates, Cloudflare's limit of ${ACCESS_LIMIT}; delete one it no longer uses first`,

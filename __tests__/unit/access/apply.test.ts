@@ -98,4 +98,18 @@ describe('applying an Access plan', () => {
     expect(JSON.parse(requests[0]?.body ?? '')).toEqual({ associated_hostnames: ['other.example.com'] })
     expect(result.lines).toEqual([`Detached app.example.com from Access CA 'old' (${OLD}).`])
   })
+
+  it('keeps when Cloudflare stored the CA, uploaded or reused, when it says', async () => {
+    const { api: client } = api(success({ id: NEW, name: 'partners-ca', created_at: '2026-12-07T20:00:00Z' }))
+    const uploaded = emptyAccessResult()
+    await applyAccessStep(client, owner, spec(), { action: 'upload', name: 'partners-ca', hostnames: HOSTS }, uploaded)
+    expect(uploaded).toMatchObject({ id: NEW, uploaded: true, uploadedOn: '2026-12-07T20:00:00Z' })
+    const reused = emptyAccessResult()
+    const reuse = { action: 'reuse' as const, id: OLD, name: 'partners-ca', uploadedOn: '2025-01-01T00:00:00Z' }
+    await applyAccessStep(client, owner, spec(), reuse, reused)
+    expect(reused).toMatchObject({ id: OLD, uploaded: false, uploadedOn: '2025-01-01T00:00:00Z' })
+    const unsaid = emptyAccessResult()
+    await applyAccessStep(client, owner, spec(), { action: 'reuse', id: OLD, name: 'partners-ca' }, unsaid)
+    expect(unsaid).not.toHaveProperty('uploadedOn')
+  })
 })

@@ -38,6 +38,13 @@ describe('planAccess', () => {
     ])
   })
 
+  it("carries when Cloudflare stored the CA it reuses, when it says (the single step's uploaded-on)", () => {
+    const mine = { id: 'mine', name: 'partners-ca', fingerprint, associatedHostnames: HOSTS }
+    expect(planAccess(spec(), [{ ...mine, createdAt: '2026-01-01T00:00:00Z' }]).steps).toEqual([
+      { action: 'reuse', id: 'mine', name: 'partners-ca', uploadedOn: '2026-01-01T00:00:00Z' },
+    ])
+  })
+
   it('makes before it breaks: upload bare, attach, detach the old CA, retire it', () => {
     expect(planAccess(spec(), [old()]).steps).toEqual([
       { action: 'upload', name: 'partners-ca', hostnames: [] },

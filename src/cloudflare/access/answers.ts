@@ -14,6 +14,8 @@ export interface AccessCertificate {
   /** Cloudflare's MD5 fingerprint of the CA (`MD5 Fingerprint=1E:80:…`), as text. */
   fingerprint?: string
   expiresOn?: string
+  /** When Cloudflare stored it (`created_at`): the single step's `uploaded-on`. */
+  createdAt?: string
 }
 
 export const wrongAccessShape = (message: string, outcomeUnknown = false): ApiError =>
@@ -39,6 +41,7 @@ export function accessCertificateOf(value: unknown, outcomeUnknown = false): Acc
   if (typeof value.name === 'string') certificate.name = value.name
   if (typeof value.fingerprint === 'string') certificate.fingerprint = value.fingerprint
   if (typeof value.expires_on === 'string') certificate.expiresOn = value.expires_on
+  if (typeof value.created_at === 'string') certificate.createdAt = value.created_at
   return certificate
 }
 

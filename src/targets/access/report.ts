@@ -104,7 +104,8 @@ const hostnamesOf = (hostnames: readonly string[]): { hostnames?: string[] } =>
 function placeOutputs(data: AccessPlaceData, outcome: AccessDone | undefined, entry: EntrySteps): Report['outputs'] {
   const reuse = data.steps.find((step) => step.action === 'reuse')
   const id = outcome?.id ?? (reuse?.action === 'reuse' ? reuse.id : '')
-  if (!('spec' in entry)) return { 'certificate-id': id }
+  const uploadedOn = outcome?.uploadedOn ?? (reuse?.action === 'reuse' ? reuse.uploadedOn : undefined) ?? ''
+  if (!('spec' in entry)) return { 'certificate-id': id, 'uploaded-on': uploadedOn }
   const { spec, checked } = entry as EntryPlan
   const facts = checked.facts
   return {
@@ -113,6 +114,7 @@ function placeOutputs(data: AccessPlaceData, outcome: AccessDone | undefined, en
     issuer: facts.issuer,
     'serial-number': facts.serialNumber,
     signature: facts.signature,
+    'uploaded-on': uploadedOn,
     name: spec.name ?? '',
     ca: 'true',
     'fingerprint-sha256': facts.fingerprintSha256,

@@ -11,6 +11,7 @@ describe('Access answers', () => {
         associated_hostnames: ['x.example.com'],
         fingerprint: 'MD5 Fingerprint=AB:CD',
         expires_on: '2030-01-01T00:00:00Z',
+        created_at: '2026-01-01T00:00:00Z',
         extra: 1,
       }),
     ).toEqual({
@@ -19,6 +20,7 @@ describe('Access answers', () => {
       associatedHostnames: ['x.example.com'],
       fingerprint: 'MD5 Fingerprint=AB:CD',
       expiresOn: '2030-01-01T00:00:00Z',
+      createdAt: '2026-01-01T00:00:00Z',
     })
     expect(accessCertificateOf({ id: 'a', associated_hostnames: null }).associatedHostnames).toEqual([])
     expect(accessCertificateOf({ id: 'a', name: 3 })).toEqual({ id: 'a' })

@@ -46,6 +46,28 @@ describe('reportAccess, placing', () => {
     expect(rows[2]?.reason).toBe('moved to the new CA')
   })
 
+  it("gives the CA's id and when Cloudflare stored it: the reused one's as planned, the upload's once done", () => {
+    const reuse = { action: 'reuse' as const, id: OLD, name: 'partners-ca', uploadedOn: '2025-01-01T00:00:00Z' }
+    expect(reportAccess(place({ steps: [reuse] }), undefined, entry, 'main').outputs).toEqual({
+      'certificate-id': OLD,
+      'uploaded-on': '2025-01-01T00:00:00Z',
+    })
+    const upload = place({ steps: [{ action: 'upload', name: 'partners-ca', hostnames: [] }] })
+    expect(reportAccess(upload, undefined, entry, 'main').outputs).toEqual({ 'certificate-id': '', 'uploaded-on': '' })
+    const done: AccessDone = {
+      id: NEW,
+      uploadedOn: '2026-12-07T20:00:00Z',
+      uploaded: true,
+      lines: [],
+      warnings: [],
+      retired: [],
+    }
+    expect(reportAccess(upload, done, entry, 'main').outputs).toEqual({
+      'certificate-id': NEW,
+      'uploaded-on': '2026-12-07T20:00:00Z',
+    })
+  })
+
   it("gives the upload's id once done", () => {
     const done: AccessDone = { id: NEW, uploaded: true, lines: [], warnings: [], retired: [] }
     const step = place({ steps: [{ action: 'upload', name: 'partners-ca', hostnames: ['app.example.com'] }] })
