@@ -53,7 +53,9 @@ describe('an Access CA', () => {
 
     fake.requests.length = 0
     const again = await run(spec(ca))
-    expect(again.plan.steps).toEqual([{ action: 'reuse', id: stored?.id, name: 'partners-ca' }])
+    expect(again.plan.steps).toEqual([
+      { action: 'reuse', id: stored?.id, name: 'partners-ca', uploadedOn: stored?.created_at },
+    ])
     expect(writes()).toEqual([])
     expect(fake.access.ownedBy(ACCOUNT)).toHaveLength(1)
   })
