@@ -183,6 +183,42 @@ describe('an Access CA uploaded with its hostnames, and adopted on a re-run', ()
     for (const done of [planned, applied, again]) expect(leakedSecrets(done, [API_TOKEN])).toEqual([])
   })
 
+  it('plans, as a detach, a hostname the adopted CA holds beyond the entry: the drift check names it, a run takes it off', async () => {
+    const repo = repository(manifestOf(accessEntry()))
+    const mine = fake.access.seed(repo.pem, {
+      owner: ACCOUNT,
+      name: NAME,
+      hostnames: [...HOSTNAMES, 'extra.example.com'],
+    })
+    const drift = await mainStep(inputs(DRIFT), repo.options)
+    expect(drift.exitCode).toBe(1)
+    expect(planOf(drift)).toEqual([
+      {
+        name: NAME,
+        action: 'reuse',
+        store: `Access, account ${ACCOUNT_ID}`,
+        id: mine.id,
+        reason: 'same CA already in Access',
+      },
+      { name: NAME, action: 'attach', store: `Access, account ${ACCOUNT_ID}`, id: mine.id, hostnames: HOSTNAMES },
+      {
+        name: NAME,
+        action: 'detach',
+        store: `Access, account ${ACCOUNT_ID}`,
+        id: mine.id,
+        hostnames: ['extra.example.com'],
+        reason: 'not in the entry: this run gives them to no other CA',
+      },
+    ])
+    expect(messages(drift, 'error').join('\n')).toMatch(/fail-on-changes.*partners-ca detach/)
+    expect(methods()).toEqual(['GET'])
+
+    const applied = await mainStep(inputs(), repo.options)
+    expect(messages(applied, 'error')).toEqual([])
+    expect(hostnamesOf(mine.id)).toEqual(HOSTNAMES)
+    expect(applied.log).toContain(`Took extra.example.com off Access CA '${NAME}' (${mine.id})`)
+  })
+
   it("uploads from the single step's inputs, with certificate-id in its outputs, and reuses it on a re-run (dist/)", async () => {
     const repo = repository('')
     const single = {

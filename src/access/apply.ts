@@ -65,6 +65,10 @@ export async function applyAccessStep(
       return
     case 'attach':
       await attach(api, owner, spec, step.hostnames, result)
+      if (step.drops)
+        result.lines.push(
+          `Took ${step.drops.join(', ')} off Access CA '${spec.name}' (${result.id}): the entry does not list them, and this run gives them to no other CA.`,
+        )
       return
     case 'detach':
       await setAccessHostnames(api, owner, step.id, step.keep)

@@ -24,7 +24,11 @@ export type AccessStep =
   /** `uploadedOn`: when Cloudflare stored it, when it says. */
   | { action: 'reuse'; id: string; name: string; uploadedOn?: string }
   /** The new CA's whole list of hostnames (the spec's). */
-  | { action: 'attach'; hostnames: string[] }
+  /**
+   * `drops`: hostnames the reused CA holds that the spec does not list; setting the whole list takes
+   * them off it, so the plan says so (no other CA gets them).
+   */
+  | { action: 'attach'; hostnames: string[]; drops?: string[] }
   /** An old CA keeps `keep` and loses `removed`; `gap`: the hostnames have no CA until the attach after it. */
   | { action: 'detach'; id: string; name: string; keep: string[]; removed: string[]; gap: boolean }
   /**
@@ -100,7 +104,8 @@ export function planAccess(spec: AccessSpec, observed: readonly AccessCertificat
       : [{ action: 'detach' as const, id: old.id, name: old.name ?? old.id, keep, removed, gap: detachFirst }]
   })
   if (detachFirst) steps.push(...detaches)
-  if (attachNeeded) steps.push({ action: 'attach', hostnames })
+  const drops = (existing?.associatedHostnames ?? []).filter((h) => !hostnames.includes(h.toLowerCase()))
+  if (attachNeeded) steps.push({ action: 'attach', hostnames, ...(drops.length > 0 ? { drops } : {}) })
   if (!detachFirst) steps.push(...detaches)
   if (detachFirst && detaches.length > 0) {
     const gap = detaches.flatMap((d) => (d.action === 'detach' ? d.removed : []))

@@ -112,4 +112,21 @@ describe('applying an Access plan', () => {
     await applyAccessStep(client, owner, spec(), { action: 'reuse', id: OLD, name: 'partners-ca' }, unsaid)
     expect(unsaid).not.toHaveProperty('uploadedOn')
   })
+
+  it('says the hostnames an attach takes off the reused CA', async () => {
+    const { api: client, requests } = api(success({ id: OLD, associated_hostnames: HOSTS }))
+    const result = { ...emptyAccessResult(), id: OLD }
+    await applyAccessStep(
+      client,
+      owner,
+      spec(),
+      { action: 'attach', hostnames: HOSTS, drops: ['extra.example.com'] },
+      result,
+    )
+    expect(JSON.parse(requests[0]?.body ?? '')).toEqual({ associated_hostnames: HOSTS })
+    expect(result.lines).toEqual([
+      `Attached app.example.com to Access CA 'partners-ca' (${OLD}).`,
+      `Took extra.example.com off Access CA 'partners-ca' (${OLD}): the entry does not list them, and this run gives them to no other CA.`,
+    ])
+  })
 })

@@ -38,6 +38,19 @@ describe('planAccess', () => {
     ])
   })
 
+  it('says which hostnames the reused CA loses, beyond the ones it is given (no other CA gets them)', () => {
+    const mine = { id: 'mine', name: 'partners-ca', fingerprint, associatedHostnames: ['Extra.example.com', ...HOSTS] }
+    expect(planAccess(spec(), [mine]).steps).toEqual([
+      { action: 'reuse', id: 'mine', name: 'partners-ca' },
+      { action: 'attach', hostnames: HOSTS, drops: ['Extra.example.com'] },
+    ])
+    expect(planAccess(spec({ hostnames: [] }), [mine]).steps[1]).toEqual({
+      action: 'attach',
+      hostnames: [],
+      drops: mine.associatedHostnames,
+    })
+  })
+
   it("carries when Cloudflare stored the CA it reuses, when it says (the single step's uploaded-on)", () => {
     const mine = { id: 'mine', name: 'partners-ca', fingerprint, associatedHostnames: HOSTS }
     expect(planAccess(spec(), [{ ...mine, createdAt: '2026-01-01T00:00:00Z' }]).steps).toEqual([

@@ -68,15 +68,23 @@ function postSection(data: AccessRetireData, outcome: AccessDone): Section {
 }
 
 function placeRows(data: AccessPlaceData, outcome: AccessDone | undefined, store: string): PlanRow[] {
-  const id = outcome?.id === undefined ? {} : { id: outcome.id }
-  const rows = data.steps.map((step: AccessStep): PlanRow => {
+  // The CA's id: the upload's once done, the reused one's from the plan.
+  const reused = data.steps.find((step) => step.action === 'reuse')
+  const known = outcome?.id ?? (reused?.action === 'reuse' ? reused.id : undefined)
+  const id = known === undefined ? {} : { id: known }
+  const rows = data.steps.flatMap((step: AccessStep): PlanRow | PlanRow[] => {
     switch (step.action) {
       case 'upload':
         return { name: '', action: 'upload', store, ...id, ...hostnamesOf(step.hostnames) }
       case 'reuse':
         return { name: '', action: 'reuse', store, id: step.id, reason: 'same CA already in Access' }
-      case 'attach':
-        return { name: '', action: 'attach', store, ...id, ...hostnamesOf(step.hostnames) }
+      case 'attach': {
+        const attach: PlanRow = { name: '', action: 'attach', store, ...id, ...hostnamesOf(step.hostnames) }
+        if (!step.drops) return attach
+        // Setting the CA's whole list takes off what it held beyond the entry's: said, not hidden in the attach.
+        const reason = 'not in the entry: this run gives them to no other CA'
+        return [attach, { name: '', action: 'detach', store, ...id, ...hostnamesOf(step.drops), reason }]
+      }
       case 'detach':
         return {
           name: '',

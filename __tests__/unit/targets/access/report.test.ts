@@ -68,6 +68,28 @@ describe('reportAccess, placing', () => {
     })
   })
 
+  it('shows what an attach takes off the reused CA as a detach row, with the reused id on both before the run', () => {
+    const step = place({
+      steps: [
+        { action: 'reuse', id: NEW, name: 'partners-ca' },
+        { action: 'attach', hostnames: ['app.example.com'], drops: ['extra.example.com'] },
+      ],
+    })
+    const store = `Access, account ${ACCOUNT_ID}`
+    expect(reportAccess(step, undefined, entry, 'main').rows).toEqual([
+      { name: '', action: 'reuse', store, id: NEW, reason: 'same CA already in Access' },
+      { name: '', action: 'attach', store, id: NEW, hostnames: ['app.example.com'] },
+      {
+        name: '',
+        action: 'detach',
+        store,
+        id: NEW,
+        hostnames: ['extra.example.com'],
+        reason: 'not in the entry: this run gives them to no other CA',
+      },
+    ])
+  })
+
   it("gives the upload's id once done", () => {
     const done: AccessDone = { id: NEW, uploaded: true, lines: [], warnings: [], retired: [] }
     const step = place({ steps: [{ action: 'upload', name: 'partners-ca', hostnames: ['app.example.com'] }] })
