@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { AccessStep } from '../../../../src/access/plan.ts'
 import type { CheckedCertificate } from '../../../../src/certificate/check.ts'
 import type { CertificateSpec } from '../../../../src/certificate/spec.ts'
 import type { EntryPlan } from '../../../../src/plan/step.ts'
@@ -6,7 +7,7 @@ import { accessSpecOf, idOf, isRetireStep, ownerOf } from '../../../../src/targe
 import { ACCOUNT_ID, ZONE_ID } from '../../../../test-kit/fixtures.ts'
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
-const entry = (spec: Partial<CertificateSpec> = {}): EntryPlan => ({
+const entry = (spec: { [K in keyof CertificateSpec]?: CertificateSpec[K] | undefined } = {}): EntryPlan => ({
   name: 'partners',
   steps: [],
   spec: {
@@ -18,7 +19,7 @@ const entry = (spec: Partial<CertificateSpec> = {}): EntryPlan => ({
     replace: true,
     name: 'partners-ca',
     ...spec,
-  },
+  } as CertificateSpec,
   checked: { certificatesPem: PEM } as CheckedCertificate,
 })
 
@@ -54,11 +55,13 @@ describe('accessSpecOf', () => {
 
 describe('isRetireStep and idOf', () => {
   it('take retire and keep as the retire step’s, and read the id of a step that names one', () => {
-    const retire = { action: 'retire', id: 'old', name: 'o', hostnames: [] } as const
-    const keep = { action: 'keep', id: 'old', name: 'o', reason: 'r' } as const
-    const upload = { action: 'upload', name: 'n', hostnames: [] } as const
-    const attach = { action: 'attach', hostnames: ['a'] } as const
-    expect([retire, keep, upload, attach].map(isRetireStep)).toEqual([true, true, false, false])
-    expect([retire, keep, upload, attach].map(idOf)).toEqual(['old', 'old', undefined, undefined])
+    const steps: AccessStep[] = [
+      { action: 'retire', id: 'old', name: 'o', hostnames: [] },
+      { action: 'keep', id: 'old', name: 'o', reason: 'r' },
+      { action: 'upload', name: 'n', hostnames: [] },
+      { action: 'attach', hostnames: ['a'] },
+    ]
+    expect(steps.map(isRetireStep)).toEqual([true, true, false, false])
+    expect(steps.map(idOf)).toEqual(['old', 'old', undefined, undefined])
   })
 })

@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { CheckedCertificate } from '../../../../src/certificate/check.ts'
 import type { CertificateSpec } from '../../../../src/certificate/spec.ts'
+import type { OriginPullStep } from '../../../../src/origin-pull/plan.ts'
 import type { EntryPlan } from '../../../../src/plan/step.ts'
 import { isRetireStep, originPullSpecOf, storeText, zoneOf } from '../../../../src/targets/origin-pull/data.ts'
 import { ZONE_ID, makeClient } from '../../../../test-kit/fixtures.ts'
@@ -45,12 +46,12 @@ describe('originPullSpecOf', () => {
 
 describe('isRetireStep and storeText', () => {
   it('take retire and keep as the retire step’s', () => {
-    const steps = [
+    const steps: OriginPullStep[] = [
       { action: 'retire', id: 'a', reason: '' },
       { action: 'keep', id: 'a', reason: '' },
       { action: 'upload' },
       { action: 'wait', hostnames: [] },
-    ] as const
+    ]
     expect(steps.map(isRetireStep)).toEqual([true, true, false, false])
   })
 
