@@ -370,5 +370,6 @@ describe('the lifecycle of a manifest, through dist/', () => {
     writeFileSync(manifestFile, good)
 
     for (const run of runs) expect(leakedSecrets(run, repo.secrets)).toEqual([])
-  })
+    // About 35 runs of the bundle, and origin pulls' real waits for `active`: minutes under a loaded machine.
+  }, 120_000)
 })

@@ -83,8 +83,9 @@ describe('the README', () => {
   })
 
   it('stays a page for users: short, with maintainer material in CONTRIBUTING.md', () => {
-    // About 320 lines of prose and tables, plus the five recipes, each a complete workflow.
-    expect(readme.split('\n').length).toBeLessThanOrEqual(400)
+    // About 320 lines of prose and tables, plus the five recipes, each a complete workflow, and a pointer
+    // to each store's recipe in docs/recipes.md (Access, origin pulls): their workflows live there.
+    expect(readme.split('\n').length).toBeLessThanOrEqual(415)
     for (const heading of ['Development', 'Releasing', 'Local debugging', 'Performance']) {
       expect(readme).not.toMatch(new RegExp(`^#+ ${heading}$`, 'm'))
     }

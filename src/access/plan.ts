@@ -118,6 +118,15 @@ export function planAccess(spec: AccessSpec, observed: readonly AccessCertificat
     const name = old.name ?? old.id
     if (keep.length > 0) steps.push({ action: 'keep', id: old.id, name, reason: `it still serves ${keep.join(', ')}` })
     else if (!spec.retire) steps.push({ action: 'keep', id: old.id, name, reason: 'replace is off' })
+    // Like the account store's replace, only the entry's own earlier CAs: one named otherwise may be
+    // another team's (by hand, Terraform), so it loses the entry's hostnames but is not deleted.
+    else if (old.name !== spec.name)
+      steps.push({
+        action: 'keep',
+        id: old.id,
+        name,
+        reason: `it is named '${name}', not '${spec.name}': replace retires only the entry's own earlier CAs; delete it by hand once nothing uses it`,
+      })
     else steps.push({ action: 'retire', id: old.id, name, hostnames: old.associatedHostnames ?? [] })
   }
   for (const step of steps)

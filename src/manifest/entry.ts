@@ -13,18 +13,11 @@ import { CERTIFICATE_FIELD_KEYS } from '../certificate/fields.ts'
 import { certificateRules, type GivenFields } from '../certificate/rules.ts'
 import { checkAndMask } from '../spec/check.ts'
 import { Problems, knownFields, shown, valueOf } from './document.ts'
-import { ENTRY_FIELDS, REQUIRED_ENTRY_FIELDS, type EntryField } from './fields.ts'
+import { ENTRY_FIELDS, REQUIRED_ENTRY_FIELDS, type EntryField, type Fields } from './fields.ts'
 import { fieldLabel, readManifestPath, readVariable, type ManifestContext } from './sources.ts'
-import {
-  claimStoreScope,
-  readApiShield,
-  readBindings,
-  readStoreScope,
-  type Fields,
-  type SeenBindings,
-  type SeenStoreClaims,
-} from './targets.ts'
+import { readApiShield, readBindings, type SeenBindings } from './targets.ts'
 import { readUses } from './target-fields.ts'
+import { readStoreScope, type SeenStoreClaims } from './store-scope.ts'
 
 /** The certificate's fields the entry sets, by key; its booleans are read by value. */
 function fieldsSet(fields: Fields): GivenFields['set'] {
@@ -135,11 +128,8 @@ export function checkEntry(
   registerSecret(passphrase)
   const hasKey = keyEnv !== undefined || keyPath !== undefined
   const apiShield = store === 'mtls' ? readApiShield(fields, ca, path, problems) : undefined
-  const storeScope = store !== 'mtls' && store !== undefined ? readStoreScope(fields, path, problems) : undefined
-  if (storeScope && store !== 'mtls' && store !== undefined) {
-    const at = { node: fields.hostnames?.value ?? fields['zone-id']?.value ?? node, path: `${path}.hostnames` }
-    claimStoreScope(store, storeScope, at, problems, seen.stores)
-  }
+  const storeScope =
+    store !== 'mtls' && store !== undefined ? readStoreScope(fields, store, path, problems, seen.stores) : undefined
   const wrangler =
     store === 'mtls'
       ? readBindings(fields.wrangler, ca, hasKey, { path, entry: index }, context, problems, seen.bindings)

@@ -3,6 +3,7 @@
  * manifest.schema.json to them. An entry's are the certificate's fields (certificate/fields.ts).
  */
 
+import type { Node } from 'yaml'
 import { CERTIFICATE_FIELDS, CERTIFICATE_FIELD_KEYS, type FieldType } from '../certificate/fields.ts'
 
 export type { FieldType } from '../certificate/fields.ts'
@@ -21,6 +22,9 @@ export const ENTRY_FIELDS = Object.fromEntries(
   CERTIFICATE_FIELD_KEYS.map((key) => [key, CERTIFICATE_FIELDS[key].type]),
 ) as { [K in keyof typeof CERTIFICATE_FIELDS]: (typeof CERTIFICATE_FIELDS)[K]['type'] }
 export type EntryField = keyof typeof ENTRY_FIELDS
+
+/** An entry's fields as found in its YAML, by key: the key's node and the value's. */
+export type Fields = Partial<Record<EntryField, { key: Node | null; value: Node | null }>>
 /** And `ca` for the account's store (manifest/entry.ts): the other stores each hold one kind. */
 export const REQUIRED_ENTRY_FIELDS = ['name', 'certificate'] as const
 

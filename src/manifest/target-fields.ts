@@ -52,7 +52,9 @@ export function readTargetField(
       const text = entry && valueOf('string', entry.value, `${itemPath}.${name}`, problems, entry.value ?? entry.key)
       if (typeof text === 'string') value[name] = text
     }
-    if (Object.keys(value).length !== Object.keys(fields).length) return
+    // A key not a string, or a required one missing, is a problem already: the item's check waits.
+    if (Object.keys(value).length !== Object.keys(fields).length || target.required.some((key) => !(key in value)))
+      return
     const problem = target.check?.(value)
     if (problem) problems.add(item, itemPath, problem)
     else if (values.some((other) => JSON.stringify(other) === JSON.stringify(value)))

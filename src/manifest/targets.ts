@@ -1,17 +1,14 @@
 import { realpathSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Node } from 'yaml'
-import { parseHostnames, parseZoneId } from '../api-shield/settings.ts'
-import { SWAP_CHOICES, type BindingTarget, type CertificateSpec, type StoreScope } from '../certificate/spec.ts'
+import type { BindingTarget, CertificateSpec } from '../certificate/spec.ts'
 import { Problems, knownFields, listOf, shown, valueOf } from './document.ts'
 import { loadBinding } from '../wrangler/config.ts'
 import { isBindingName } from '../wrangler/settings.ts'
-import { BINDING_FIELDS, REQUIRED_BINDING_FIELDS, type EntryField } from './fields.ts'
+import { BINDING_FIELDS, REQUIRED_BINDING_FIELDS, type Fields } from './fields.ts'
 import { fieldLabel, fileProblem, workspacePath, type ManifestContext } from './sources.ts'
+import { readZoneAndHostnames } from './store-scope.ts'
 
 /** What an entry's certificate goes onto: API Shield hostnames (a CA), Worker bindings (a leaf). */
-
-export type Fields = Partial<Record<EntryField, { key: Node | null; value: Node | null }>>
 
 /** Each Wrangler file and binding the manifest lists so far, with the line and entry that list it. */
 export type SeenBindings = Map<string, { line: number; entry: number; config: string }>
@@ -26,50 +23,6 @@ export function readApiShield(
   if (ca === false || !fields['zone-id'] || !fields.hostnames) return undefined
   const { zoneId, hostnames } = readZoneAndHostnames(fields, path, problems)
   return zoneId && hostnames ? { zoneId, hostnames } : undefined
-}
-
-/** Access and origin pulls: the zone (for origin pulls required, by the rules), the hostnames, the swap. */
-export function readStoreScope(fields: Fields, path: string, problems: Problems): StoreScope | undefined {
-  const before = problems.list.length
-  const { zoneId, hostnames } = readZoneAndHostnames(fields, path, problems)
-  const swapField = fields.swap
-  const swap =
-    swapField && valueOf('string', swapField.value, `${path}.swap`, problems, swapField.value ?? swapField.key)
-  if (typeof swap === 'string' && !(SWAP_CHOICES as readonly string[]).includes(swap))
-    problems.add(swapField?.value ?? null, `${path}.swap`, `must be ${SWAP_CHOICES.join(' or ')}, got '${shown(swap)}'`)
-  if (problems.list.length > before) return undefined
-  return {
-    hostnames: hostnames ?? [],
-    ...(zoneId ? { zoneId } : {}),
-    ...(swap === 'detach-first' ? { swap } : {}),
-  }
-}
-
-/** `zone-id` and `hostnames`, each read and checked where set. */
-function readZoneAndHostnames(
-  fields: Fields,
-  path: string,
-  problems: Problems,
-): { zoneId?: string | undefined; hostnames?: string[] | undefined } {
-  const zone = fields['zone-id']
-  const hosts = fields.hostnames
-  const zoneText = zone && valueOf('string', zone.value, `${path}.zone-id`, problems, zone.value ?? zone.key)
-  const zoneId =
-    typeof zoneText === 'string'
-      ? problems.collect(zone?.value ?? null, `${path}.zone-id`, () => parseZoneId(zoneText))
-      : undefined
-  if (!hosts) return { zoneId }
-  const items = listOf(hosts.value, 'string-list', `${path}.hostnames`, problems, hosts.value ?? hosts.key)
-  const names: string[] = []
-  items?.forEach((item, index) => {
-    const text = valueOf('string', item, `${path}.hostnames[${index}]`, problems)
-    if (typeof text === 'string') names.push(text)
-  })
-  const hostnames =
-    items && names.length === items.length
-      ? problems.collect(hosts.value, `${path}.hostnames`, () => parseHostnames(names.join('\n')))
-      : undefined
-  return { zoneId, hostnames }
 }
 
 /**
@@ -148,44 +101,5 @@ function realPath(path: string): string {
     return realpathSync(path)
   } catch {
     return path
-  }
-}
-
-/** What each Access or origin pull entry so far holds (a hostname, or a zone's zone-level certificate), with its line. */
-export type SeenStoreClaims = Map<string, number>
-
-/**
- * Access gives a hostname one CA, and origin pulls one certificate (per hostname, or the zone's): two
- * entries claiming the same would take it from each other on every run, and a zone-level rotation
- * retires the zone's other certificates. Refused, naming both lines.
- */
-export function claimStoreScope(
-  store: 'access' | 'origin-pull',
-  scope: StoreScope,
-  at: { node: Node | null; path: string },
-  problems: Problems,
-  seen: SeenStoreClaims,
-): void {
-  const where = scope.zoneId ?? 'account'
-  const claims =
-    store === 'origin-pull' && scope.hostnames.length === 0
-      ? [{ key: `${store} ${where} zone-level`, what: `the zone-level origin pull certificate of zone ${where}` }]
-      : scope.hostnames.map((hostname) => ({
-          key: `${store} ${where} ${hostname}`,
-          what:
-            store === 'access'
-              ? `${hostname} (an Access hostname has one CA)`
-              : `${hostname} (a hostname presents one origin pull certificate)`,
-        }))
-  const line = problems.lineOf(at.node)
-  for (const { key, what } of claims) {
-    const first = seen.get(key)
-    if (first === undefined) seen.set(key, line)
-    else
-      problems.add(
-        at.node,
-        at.path,
-        `claims ${what}, as the entry on line ${first} does: the two would take it from each other on every run. Keep it in one entry`,
-      )
   }
 }

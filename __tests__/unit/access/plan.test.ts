@@ -22,6 +22,17 @@ const old = (extra: Partial<AccessCertificate> = {}): AccessCertificate => ({
 })
 
 describe('planAccess', () => {
+  it("moves the hostnames off a CA of another name, but retires only the entry's own earlier CAs", () => {
+    const theirs = old({ id: 'theirs', name: 'hand-made-ca' })
+    const steps = planAccess(spec(), [theirs]).steps
+    expect(steps.map((step) => step.action)).toEqual(['upload', 'attach', 'detach', 'keep'])
+    expect(steps.at(-1)).toMatchObject({
+      id: 'theirs',
+      reason: expect.stringMatching(/^it is named 'hand-made-ca', not 'partners-ca'/),
+    })
+    expect(planAccess(spec(), [old()]).steps.at(-1)).toMatchObject({ action: 'retire', id: 'old' })
+  })
+
   it('uploads with the hostnames when no other CA holds them', () => {
     expect(planAccess(spec(), []).steps).toEqual([{ action: 'upload', name: 'partners-ca', hostnames: HOSTS }])
   })

@@ -153,3 +153,85 @@ describe("checkEntry for a fork's pull request (secretsUnavailable)", () => {
     expect(() => readManifest('c.pem', options)).toThrow(/has \d+ problem/)
   })
 })
+
+describe('checkEntry: store and swap', () => {
+  const ACCESS = 'name: partners\n    certificate: ca.pem\n    store: access'
+  const ORIGIN = `name: origin\n    certificate: c.pem\n    store: origin-pull\n    zone-id: "${ZONE_ID}"\n    private-key-env: KEY`
+
+  it('reads an Access CA without ca (a CA, by the store), its hostnames checked and lower-cased', () => {
+    const { checked, problems } = entry(`${ACCESS}\n    hostnames: [App.Example.com, '*.example.org']`)
+    expect(problems).toEqual([])
+    expect(checked?.spec).toMatchObject({
+      store: 'access',
+      ca: true,
+      storeScope: { hostnames: ['app.example.com', '*.example.org'] },
+    })
+    expect(checked?.spec).not.toHaveProperty('apiShield')
+  })
+
+  it('reads the zone and swap of a zone-wide Access CA', () => {
+    const { checked, problems } = entry(`${ACCESS}\n    zone-id: "${ZONE_ID}"\n    swap: detach-first`)
+    expect(problems).toEqual([])
+    expect(checked?.spec.storeScope).toEqual({ zoneId: ZONE_ID, hostnames: [], swap: 'detach-first' })
+  })
+
+  it('reads an origin pull leaf without ca (a leaf, by the store), with its key, zone-level without hostnames', () => {
+    const { checked, problems } = entry(ORIGIN, { KEY: client.keyPem })
+    expect(problems).toEqual([])
+    expect(checked?.spec).toMatchObject({
+      store: 'origin-pull',
+      ca: false,
+      storeScope: { zoneId: ZONE_ID, hostnames: [] },
+    })
+    expect(checked?.spec.privateKey?.text).toBe(client.keyPem)
+    expect(checked?.checked.privateKeyPem).toBeDefined()
+  })
+
+  it('takes store: mtls as the default: ca required, the zone and hostnames for API Shield', () => {
+    const { checked, problems } = entry(`name: ca\n    certificate: ca.pem\n    store: mtls`)
+    expect(checked).toBeUndefined()
+    expect(problems).toEqual(['m.yml:3: certificates[0].ca: is required'])
+    const shield = entry(`${CA}\n    store: mtls\n    zone-id: "${ZONE_ID}"\n    hostnames: [api.example.com]`)
+    expect(shield.checked?.spec).not.toHaveProperty('store')
+    expect(shield.checked?.spec).not.toHaveProperty('storeScope')
+    expect(shield.checked?.spec.apiShield).toEqual({ zoneId: ZONE_ID, hostnames: ['api.example.com'] })
+  })
+
+  it('refuses a store that is none, listing the choices, and says no rule of a store on top', () => {
+    const { checked, problems } = entry(`${CA}\n    store: gateway\n    swap: detach-first`)
+    expect(checked).toBeUndefined()
+    expect(problems).toEqual([
+      "m.yml:6: certificates[0].store: must be one of mtls, access, origin-pull, got 'gateway'",
+    ])
+  })
+
+  it('refuses a swap that is not detach-first, on its line', () => {
+    const { checked, problems } = entry(`${ACCESS}\n    swap: attach-first`)
+    expect(checked).toBeUndefined()
+    expect(problems).toEqual(["m.yml:6: certificates[0].swap: must be detach-first, got 'attach-first'"])
+  })
+
+  it("refuses a ca that contradicts the store, and a field the store has no use for, each on its field's line", () => {
+    expect(entry(`${ACCESS}\n    ca: false`).problems).toEqual([
+      expect.stringMatching(/^m\.yml:6: certificates\[0\]\.ca: is false, but store: access holds CA certificates/),
+    ])
+    expect(entry(`${ORIGIN}\n    ca: true`, { KEY: client.keyPem }).problems).toEqual([
+      expect.stringMatching(/^m\.yml:8: certificates\[0\]\.ca: is true, but store: origin-pull holds the client/),
+    ])
+    expect(entry(`${ACCESS}\n    private-key-path: c.key`).problems).toEqual([
+      expect.stringMatching(/^m\.yml:6: certificates\[0\]\.private-key-path: is not used with store: access: /),
+    ])
+    expect(entry(`${ORIGIN}\n    swap: detach-first`, { KEY: client.keyPem }).problems).toEqual([
+      expect.stringMatching(/^m\.yml:8: certificates\[0\]\.swap: is not used with store: origin-pull: /),
+    ])
+  })
+
+  it('needs the zone and key of an origin pull certificate', () => {
+    const { checked, problems } = entry('name: origin\n    certificate: c.pem\n    store: origin-pull')
+    expect(checked).toBeUndefined()
+    expect(problems).toEqual([
+      expect.stringMatching(/certificates\[0\]\.private-key-env: is not set, and store: origin-pull uploads/),
+      expect.stringMatching(/certificates\[0\]\.zone-id: is needed with store: origin-pull/),
+    ])
+  })
+})

@@ -58,3 +58,54 @@ describe('parseSteps', () => {
     expect(parseSteps('{')).toEqual({ problem: 'it is not JSON' })
   })
 })
+
+describe('parseSteps: each step checked by the store it names', () => {
+  const access = {
+    target: 'access',
+    action: 'retire',
+    when: 'end-of-job',
+    data: {
+      owner: { accountId: '023e105f4ecef8ad9ca31a8372d0c353' },
+      rotation: { name: 'partners-ca', id: ID },
+      steps: [{ action: 'retire', id: 'f174e90a-fafe-4643-bbbc-4a0ed4fc8415', name: 'old', hostnames: [] }],
+    },
+  }
+  const originPull = {
+    target: 'origin-pull',
+    action: 'retire',
+    when: 'end-of-job',
+    data: {
+      zoneId: '9a7806061c88ada191ed06f989cc3dac',
+      hostnames: ['a.example.com'],
+      rotation: { name: 'origin', id: ID },
+      steps: [{ action: 'retire', id: '0123456789abcdef0123456789abcdef', reason: 'it served a.example.com' }],
+    },
+  }
+
+  it("reads a list of every store's steps, each by its own store's checks", () => {
+    expect(parseSteps(JSON.stringify([tail(), access, originPull]))).toEqual({ steps: [tail(), access, originPull] })
+    // An Access step is not held to the account store's rotation fields (ca, upload time), nor the other way round.
+    const asAccess = { ...access, data: { ...access.data, owner: { accountId: 'nope' } } }
+    expect(parseSteps(JSON.stringify([tail(), asAccess]))).toEqual({
+      problem: 'step 2: its account or zone is not a Cloudflare id',
+    })
+    const asOriginPull = { ...originPull, data: { ...originPull.data, hostnames: ['a/b'] } }
+    expect(parseSteps(JSON.stringify([asOriginPull]))).toEqual({ problem: 'its hostnames are not hostnames' })
+  })
+
+  it('refuses a step of a target that is not a store, or of none', () => {
+    for (const target of ['api-shield', 'workers', 'elsewhere', undefined])
+      expect(parseSteps(JSON.stringify([{ ...access, target }]))).toEqual({
+        problem: 'it is not a retire step for the end of the job',
+      })
+  })
+
+  it("checks an Access step's guards too: a use target's, or none", () => {
+    const guarded = (guards: unknown) => JSON.stringify([{ ...access, data: { ...access.data, guards } }])
+    expect(parseSteps(guarded([{ target: 'workers', saved: {} }]))).toHaveProperty('steps')
+    expect(parseSteps(guarded([{ target: 'access', saved: {} }]))).toEqual({
+      problem: 'its guards are not targets of this action',
+    })
+    expect(parseSteps(guarded('all'))).toEqual({ problem: 'its guards are not targets of this action' })
+  })
+})

@@ -331,6 +331,59 @@ describe('API Shield inputs', () => {
   })
 })
 
+describe('store and swap inputs', () => {
+  /** Neither the client certificate's ca nor allow-missing-key of BASE_INPUTS: the store decides. */
+  const store = (inputs: Record<string, string>) => ({ ca: '', 'allow-missing-key': '', ...inputs })
+
+  it('read an Access CA without ca (a CA, by the store): its hostnames, zone and swap, and no API Shield', () => {
+    const access = settings(
+      store({
+        store: 'access',
+        name: 'partners',
+        'zone-id': ZONE_ID,
+        hostnames: 'App.Example.com',
+        swap: 'detach-first',
+      }),
+    )
+    expect(access).toMatchObject({
+      store: 'access',
+      ca: true,
+      storeScope: { zoneId: ZONE_ID, hostnames: ['app.example.com'], swap: 'detach-first' },
+    })
+    expect(access).not.toHaveProperty('apiShield')
+    expect(settings(store({ store: 'access', name: 'partners' })).storeScope).toEqual({ hostnames: [] })
+  })
+
+  it('read an origin pull leaf without ca (a leaf, by the store), with its key and zone', () => {
+    const origin = settings(store({ store: 'origin-pull', 'private-key': PRIVATE_KEY, 'zone-id': ZONE_ID }))
+    expect(origin).toMatchObject({ store: 'origin-pull', ca: false, storeScope: { zoneId: ZONE_ID, hostnames: [] } })
+    expect(origin.privateKey?.input).toBe('private-key')
+  })
+
+  it('take mtls as the default, with ca required, and refuse a store that is none, listing the choices', () => {
+    expect(settings({ store: 'mtls' })).not.toHaveProperty('store')
+    expect(settings({ store: 'mtls' })).not.toHaveProperty('storeScope')
+    expect(inputError(store({ store: 'mtls' })).message).toMatch(/^Input 'ca' is required/)
+    expect(inputError({ store: 'gateway' }).message).toBe(
+      "Input 'store' must be one of mtls, access, origin-pull, got 'gateway'. Remove it to use the default, mtls.",
+    )
+  })
+
+  it("refuse swap on the account store, a swap that is not detach-first, and what a store's rules refuse", () => {
+    expect(inputError({ swap: 'detach-first' }).message).toMatch(/^Input 'swap' is only for store: access/)
+    expect(inputError(store({ store: 'access', name: 'p', swap: 'attach-first' })).message).toMatch(
+      /^Input 'swap' must be one of detach-first, got 'attach-first'/,
+    )
+    expect(inputError(store({ store: 'access' })).message).toMatch(/Input 'name' is needed with store: access/)
+    expect(inputError(store({ store: 'origin-pull', 'private-key': PRIVATE_KEY })).message).toMatch(
+      /Input 'zone-id' is needed with store: origin-pull/,
+    )
+    expect(inputError(store({ store: 'access', name: 'p', ca: 'false' })).message).toMatch(
+      /Input 'ca' is false, but store: access holds CA certificates/,
+    )
+  })
+})
+
 describe('Wrangler inputs (wrangler-config and binding)', () => {
   // Each refusal, and the checks of the files: wrangler/settings.test.ts.
   const root = makeWorkspace({ 'wrangler.toml': '[[mtls_certificates]]\nbinding = "PAYMENTS_CERT"\n' })

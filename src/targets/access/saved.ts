@@ -10,7 +10,7 @@ export function savedAccessProblem(value: Readonly<Record<string, unknown>>): st
   if (!isRecord(data) || !isRecord(data.rotation) || !isRecord(data.owner)) return 'it has no Access CA to rotate to'
   const { id, name } = data.rotation
   if (!isCertificateId(id)) return 'its id is not a Cloudflare certificate id'
-  if (typeof name !== 'string' || !isCertificateName(name))
+  if (typeof name !== 'string' || !name || !isCertificateName(name))
     return 'its name is not a single line of 1 to 200 characters'
   const owner = data.owner
   const ownerId = Object.keys(owner).length === 1 ? (owner.accountId ?? owner.zoneId) : undefined
