@@ -411,6 +411,16 @@ describe('a hostname Cloudflare will not give two Access CAs at once', () => {
     expect(
       calls().filter((call) => call.startsWith(`PUT /accounts/${ACCOUNT_ID}/access/certificates/${old.id}`)),
     ).toEqual([])
+    // What was done is said: the new CA is in Access (its id in the outputs, its upload in the plan),
+    // without the hostnames; a re-run adopts it.
+    const uploaded = [...fake.access.certificates.values()].find((c) => c.id !== old.id)
+    expect(idsOf(failed)[NAME]).toBe(uploaded?.id)
+    expect(
+      planOf(failed)
+        .filter((row) => row.name === NAME)
+        .map((row) => row.action),
+    ).toEqual(['upload'])
+    expect(failed.summary).not.toContain('Nothing changed')
     // The other entry is done.
     expect(idsOf(failed)['payments-client']).toMatch(/^[0-9a-f-]{36}$/)
     expect(failed.summary).toContain(`<code>${NAME}</code>: Cloudflare refused to give`)

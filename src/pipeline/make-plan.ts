@@ -36,7 +36,7 @@ async function planEntry(checked: CheckedEntry, context: TargetContext): Promise
   const store = storeFor(entry.spec)
   const place = store.place(entry, context, await store.observe(entry, context))
   const certificate = store.certificateOf(place)
-  entry.steps.push(place)
+  entry.steps.push(place, ...store.moves(entry, place))
   const guards: RetireGuard[] = []
   for (const use of USES) {
     const steps: Step[] = use.appliesTo(entry)

@@ -103,6 +103,12 @@ export interface StoreTarget<P = unknown, R = unknown, O = unknown> {
   observe(entry: EntryPlan, context: TargetContext): Promise<O>
   /** The first step: the certificate uploaded, or reused (pure, from what was observed). */
   place(entry: EntryPlan, context: TargetContext, observed: O): Step<P>
+  /**
+   * What makes the placed certificate serve before anything old lets go (Access's attach and detach,
+   * origin pulls' assignment and wait), as steps of their own: a failure there still reports the
+   * placement (the id, the upload) with the entry's error. None for the account store.
+   */
+  moves(entry: EntryPlan, place: Step<P>): Step[]
   /** The id the later steps plan with: the reused certificate's, or the placeholder for an upload. */
   certificateOf(step: Step<P>): CertificateRef
   /** Whether the spec asks for older certificates to be retired, and the plan so far allows it. */

@@ -25,6 +25,11 @@ vi.mock('../../../src/targets/registry.ts', () => {
   const store = {
     name: 'store',
     observe: () => Promise.resolve(undefined),
+    // A store whose placement needs a move of its own (Access, origin pulls): the spec asks for one.
+    moves: (entry: EntryPlan): Step[] =>
+      (entry.spec as unknown as { move?: boolean }).move
+        ? [{ target: 'store', action: 'move', when: 'now', data: null }]
+        : [],
     place: (entry: EntryPlan): Step => ({
       target: 'store',
       action: 'place',
@@ -49,7 +54,7 @@ vi.mock('../../../src/targets/registry.ts', () => {
 
 const { makePlan, MAX_CONCURRENT_ENTRIES } = await import('../../../src/pipeline/make-plan.ts')
 
-const entry = (name: string, spec: { uses?: string[]; replace?: boolean; reuse?: string } = {}) =>
+const entry = (name: string, spec: { uses?: string[]; replace?: boolean; reuse?: string; move?: boolean } = {}) =>
   ({ name, spec: { uses: [], replace: false, ...spec }, checked: {} }) as unknown as Omit<EntryPlan, 'steps'>
 
 const context = (forecast: boolean) => ({ forecast, replaceWhen: 'end-of-job' }) as TargetContext
@@ -71,6 +76,16 @@ describe('makePlan', () => {
     ])
     expect(planned?.steps[3]?.data).toEqual({ guards: [{ target: 'shield', saved: { of: 'shield' } }] })
     expect(planned?.name).toBe('a')
+  })
+
+  it("puts the store's moves right after its placement, before the use targets and the retire", async () => {
+    const plan = await makePlan([entry('a', { uses: ['shield'], replace: true, move: true })], context(false))
+    expect(plan.entries[0]?.steps.map((s) => `${s.target}.${s.action}`)).toEqual([
+      'store.place',
+      'store.move',
+      'shield.use',
+      'store.retire',
+    ])
   })
 
   it('hands the use targets the placeholder for an upload and the id for a reuse', async () => {

@@ -28,7 +28,7 @@ describe('the targets as the interfaces state them', () => {
     }
   })
 
-  it('gives every store every step of its life: observe, place, retire, forecast, apply, finish, tail, saved, report', () => {
+  it('gives every store every step of its life: observe, place, moves, retire, forecast, apply, finish, tail, saved, report', () => {
     for (const store of STORES)
       expect(functions(store).sort()).toEqual(
         [
@@ -36,6 +36,7 @@ describe('the targets as the interfaces state them', () => {
           'certificateOf',
           'finish',
           'forecast',
+          'moves',
           'observe',
           'place',
           'report',

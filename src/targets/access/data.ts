@@ -8,15 +8,25 @@ import type { EntryPlan, Step } from '../../plan/step.ts'
 
 export const ACCESS = 'access'
 
-/** Placing: the CA uploaded or reused, given its hostnames, and the old CAs' moved off (make before break). */
+/** Placing: the CA uploaded or reused; what follows is planned with it. */
 export interface AccessPlaceData {
   owner: AccessOwner
-  /** upload or reuse, then attach and detach, in the order they run (detach-first puts detaches first). */
+  /** The upload or the reuse. */
+  steps: AccessStep[]
+  /** The move step's: the CA given its hostnames and the old CAs' taken off (make before break). */
+  moves: AccessMoveData
+  /** The old CAs' retire or keep: the retire step's. */
+  later: AccessStep[]
+}
+
+/** Moving: attach and detach, in the order they run (detach-first puts the detaches first). */
+export interface AccessMoveData {
+  owner: AccessOwner
   steps: AccessStep[]
   /** The gap `swap: detach-first` opens, said in the plan. */
   gap?: string
-  /** The old CAs' retire or keep, planned with the placement: the retire step's. */
-  later: AccessStep[]
+  /** The reused CA's id, for the plan's rows (an upload's is known once done). */
+  reused?: string
 }
 
 /** Retiring: each old CA deleted once its hostnames read empty, or kept with why. */

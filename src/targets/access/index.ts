@@ -2,7 +2,7 @@ import { listAccessCertificates } from '../../cloudflare/access/client.ts'
 import type { AccessCertificate } from '../../cloudflare/access/answers.ts'
 import { planBroken, OperationError } from '../../core/errors.ts'
 import { applyAccessStep, emptyAccessResult } from '../../access/apply.ts'
-import { planAccess } from '../../access/plan.ts'
+import { planAccess, type AccessStep } from '../../access/plan.ts'
 import { NEW_CERTIFICATE, type EntryPlan, type EntrySteps, type Step } from '../../plan/step.ts'
 import type { StoreTarget, TargetContext } from '../../plan/target.ts'
 import {
@@ -11,6 +11,7 @@ import {
   isRetireStep,
   ownerOf,
   type AccessDone,
+  type AccessMoveData,
   type AccessPlaceData,
   type AccessRetireData,
 } from './data.ts'
@@ -43,18 +44,26 @@ export const accessStore: StoreTarget<AccessPlaceData, AccessRetireData, AccessC
     const plan = planAccess(accessSpecOf(entry), observed)
     if (plan.problems.length > 0) throw new OperationError(`${plan.problems.join('; ')}.`)
     const gap = plan.notes.find((note) => note.startsWith('swap: detach-first'))
+    const owner = ownerOf(entry, context.api.accountId)
+    const placing = plan.steps.filter(isPlacing)
+    const reused = placing.find((step) => step.action === 'reuse')
+    const moves = plan.steps.filter((step) => !isPlacing(step) && !isRetireStep(step))
     return {
       target: ACCESS,
       action: 'place',
       when: 'now',
       data: {
-        owner: ownerOf(entry, context.api.accountId),
-        steps: plan.steps.filter((step) => !isRetireStep(step)),
-        ...(gap ? { gap } : {}),
+        owner,
+        steps: placing,
+        moves: { owner, steps: moves, ...(gap ? { gap } : {}), ...(reused ? { reused: reused.id } : {}) },
         later: plan.steps.filter(isRetireStep),
       },
     }
   },
+  moves: (_entry, place) =>
+    place.data.moves.steps.length === 0
+      ? []
+      : [{ target: ACCESS, action: 'move', when: 'now', data: place.data.moves } satisfies Step<AccessMoveData>],
   certificateOf: (step) => {
     const reuse = step.data.steps.find((s) => s.action === 'reuse')
     return reuse?.action === 'reuse' ? reuse.id : NEW_CERTIFICATE
@@ -82,6 +91,15 @@ export const accessStore: StoreTarget<AccessPlaceData, AccessRetireData, AccessC
       if (result.id !== undefined) state.placed = { certificate: { id: result.id }, created: result.uploaded }
       return result
     }
+    if (step.action === 'move') {
+      const data = step.data as AccessMoveData
+      const id = state.placed?.certificate.id
+      if (id === undefined) throw planBroken('an Access move ran before the CA was placed')
+      const result = { ...emptyAccessResult(), id }
+      for (const one of data.steps)
+        await applyAccessStep(context.api, data.owner, accessSpecOf(planOf(entry)), one, result)
+      return result
+    }
     const retire = step as Step<AccessRetireData>
     const id = state.placed?.certificate.id
     if (id === undefined) throw planBroken('an Access retire ran before the CA was placed')
@@ -102,6 +120,8 @@ async function retireNow(step: Step<AccessRetireData>, context: TargetContext): 
   for (const one of step.data.steps) await applyAccessStep(context.api, step.data.owner, spec, one, result)
   return result
 }
+
+const isPlacing = (step: AccessStep): boolean => step.action === 'upload' || step.action === 'reuse'
 
 function planOf(entry: EntrySteps): EntryPlan {
   if (!('spec' in entry)) throw planBroken('an Access placement without its spec')

@@ -2,7 +2,7 @@ import { ownerText } from '../../cloudflare/access/client.ts'
 import type { AccessStep } from '../../access/plan.ts'
 import type { Cell, PlanRow, Report, Section } from '../../core/report.ts'
 import type { EntryPlan, EntrySteps, Step } from '../../plan/step.ts'
-import { idOf, type AccessDone, type AccessPlaceData, type AccessRetireData } from './data.ts'
+import { idOf, type AccessDone, type AccessMoveData, type AccessPlaceData, type AccessRetireData } from './data.ts'
 
 /** Access's steps as the plan, the summary, the outputs and the log show them, planned or done. */
 
@@ -19,7 +19,14 @@ export function reportAccess(
   if (step.action === 'place') {
     const data = step.data as AccessPlaceData
     const store = `Access, ${ownerText(data.owner)}`
-    return { rows: placeRows(data, outcome, store), sections: [], lines, outputs: placeOutputs(data, outcome, entry) }
+    const rows = stepRows(data.steps, knownId(data.steps, outcome), store)
+    return { rows, sections: [], lines, outputs: placeOutputs(data, outcome, entry) }
+  }
+  if (step.action === 'move') {
+    const data = step.data as AccessMoveData
+    const store = `Access, ${ownerText(data.owner)}`
+    const id = outcome?.id ?? data.reused
+    return { rows: moveRows(data, id === undefined ? {} : { id }, store), sections: [], lines, outputs: {} }
   }
   const data = step.data as AccessRetireData
   const store = `Access, ${ownerText(data.owner)}`
@@ -67,12 +74,15 @@ function postSection(data: AccessRetireData, outcome: AccessDone): Section {
   }
 }
 
-function placeRows(data: AccessPlaceData, outcome: AccessDone | undefined, store: string): PlanRow[] {
-  // The CA's id: the upload's once done, the reused one's from the plan.
-  const reused = data.steps.find((step) => step.action === 'reuse')
+/** The CA's id: the upload's once done, the reused one's from the plan. */
+function knownId(steps: readonly AccessStep[], outcome: AccessDone | undefined): { id?: string } {
+  const reused = steps.find((step) => step.action === 'reuse')
   const known = outcome?.id ?? (reused?.action === 'reuse' ? reused.id : undefined)
-  const id = known === undefined ? {} : { id: known }
-  const rows = data.steps.flatMap((step: AccessStep): PlanRow | PlanRow[] => {
+  return known === undefined ? {} : { id: known }
+}
+
+function stepRows(steps: readonly AccessStep[], id: { id?: string }, store: string): PlanRow[] {
+  return steps.flatMap((step: AccessStep): PlanRow | PlanRow[] => {
     switch (step.action) {
       case 'upload':
         return { name: '', action: 'upload', store, ...id, ...hostnamesOf(step.hostnames) }
@@ -98,6 +108,10 @@ function placeRows(data: AccessPlaceData, outcome: AccessDone | undefined, store
         return { name: '', action: 'note', store, reason: `${step.action} ${idOf(step) ?? ''}` }
     }
   })
+}
+
+function moveRows(data: AccessMoveData, id: { id?: string }, store: string): PlanRow[] {
+  const rows = stepRows(data.steps, id, store)
   if (!data.gap) return rows
   // The gap is said before the detach that opens it: a reviewer reads the warning before the steps.
   const detach = rows.findIndex((row) => row.action === 'detach')

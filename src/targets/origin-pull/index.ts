@@ -58,6 +58,7 @@ export const originPullStore: StoreTarget<OriginPullPlaceData, OriginPullRetireD
       },
     }
   },
+  moves: () => [],
   certificateOf: (step) => {
     const reuse = step.data.steps.find((s) => s.action === 'reuse')
     return reuse?.action === 'reuse' ? reuse.id : NEW_CERTIFICATE

@@ -16,6 +16,8 @@ export const mtlsStore: StoreTarget<Placement, RetireData, undefined> = {
   // The step's one listing, made before planning, is what placing reads.
   observe: () => Promise.resolve(undefined),
   place: (entry, context) => placeStep(entry, context),
+  // Placed is serving: the use targets put it to use.
+  moves: () => [],
   certificateOf: (step) => (step.data.kind === 'reuse' ? step.data.certificate.id : NEW_CERTIFICATE),
   retires: (entry: EntryPlan, place) => entry.spec.replace && (place.data.kind === 'upload' || place.data.mayReplace),
   retire: (entry, _place, guards, context) => retireStep(entry, guards, context),

@@ -111,6 +111,8 @@ async function placed(context: TargetContext, e: EntryPlan = entry()): Promise<S
 }
 
 const actions = (steps: readonly AccessStep[]): string[] => steps.map((s) => s.action)
+/** The placement's steps, then its move's, in the order apply runs them. */
+const stepsOf = (place: Step<AccessPlaceData>): AccessStep[] => [...place.data.steps, ...place.data.moves.steps]
 
 describe('the Access store: observe', () => {
   it("lists an owner's CAs once for every entry of the step, and again for another owner or step", async () => {
@@ -141,9 +143,12 @@ describe('the Access store: place', () => {
       data: {
         owner: { accountId: ACCOUNT_ID },
         steps: [{ action: 'upload', name: 'partners-ca', hostnames: HOSTS }],
+        moves: { owner: { accountId: ACCOUNT_ID }, steps: [] },
         later: [],
       },
     })
+    // Nothing to move: the upload gives the CA its hostnames.
+    expect(accessStore.moves(entry(), place)).toEqual([])
     expect(accessStore.certificateOf(place)).toBe(NEW_CERTIFICATE)
     expect(accessStore.retires(entry(), place)).toBe(false)
   })
@@ -152,10 +157,10 @@ describe('the Access store: place', () => {
     const { fake, context } = setup()
     fake.put(`accounts/${ACCOUNT_ID}`, OLD_CA.pem, 'partners-ca', HOSTS)
     const place = await placed(context)
-    expect(actions(place.data.steps)).toEqual(['upload', 'attach', 'detach'])
-    expect(place.data.steps[2]).toMatchObject({ id: OLD, removed: HOSTS, keep: [], gap: false })
+    expect(actions(stepsOf(place))).toEqual(['upload', 'attach', 'detach'])
+    expect(stepsOf(place)[2]).toMatchObject({ id: OLD, removed: HOSTS, keep: [], gap: false })
     expect(place.data.later).toEqual([{ action: 'retire', id: OLD, name: 'partners-ca', hostnames: HOSTS }])
-    expect(place.data).not.toHaveProperty('gap')
+    expect(place.data.moves).not.toHaveProperty('gap')
     expect(accessStore.retires(entry(), place)).toBe(true)
   })
 
@@ -163,9 +168,9 @@ describe('the Access store: place', () => {
     const { fake, context } = setup()
     fake.put(`accounts/${ACCOUNT_ID}`, OLD_CA.pem, 'partners-ca', HOSTS)
     const place = await placed(context, entry({ swap: 'detach-first' }))
-    expect(actions(place.data.steps)).toEqual(['upload', 'detach', 'attach'])
-    expect(place.data.steps[1]).toMatchObject({ gap: true })
-    expect(place.data.gap).toMatch(/^swap: detach-first: 1 hostname \(app\.example\.com\) will have no Access CA/)
+    expect(actions(stepsOf(place))).toEqual(['upload', 'detach', 'attach'])
+    expect(stepsOf(place)[1]).toMatchObject({ gap: true })
+    expect(place.data.moves.gap).toMatch(/^swap: detach-first: 1 hostname \(app\.example\.com\) will have no Access CA/)
   })
 
   it('reuses the CA already there by content, planning later steps with its id', async () => {
@@ -180,7 +185,7 @@ describe('the Access store: place', () => {
     const { fake, context } = setup()
     fake.put(`accounts/${ACCOUNT_ID}`, OLD_CA.pem, 'partners-ca', [...HOSTS, 'other.example.com'])
     const place = await placed(context)
-    expect(place.data.steps.at(-1)).toMatchObject({ action: 'detach', keep: ['other.example.com'] })
+    expect(stepsOf(place).at(-1)).toMatchObject({ action: 'detach', keep: ['other.example.com'] })
     expect(place.data.later).toEqual([
       { action: 'keep', id: OLD, name: 'partners-ca', reason: 'it still serves other.example.com' },
     ])
@@ -241,15 +246,23 @@ describe('the Access store: apply, finish', () => {
     const place = await placed(context, e)
     const state: ApplyState & { outcomes: unknown[] } = { outcomes: [] }
     const done = (await accessStore.apply(place, e, state, context)) as AccessDone
+    const [move] = accessStore.moves(e, place)
+    if (!move) throw new Error('no move planned')
+    const moved = (await accessStore.apply(move, e, state, context)) as AccessDone
     const retire = accessStore.retire(e, place, [], context)
-    return { fake, context, e, place, state, done, retire }
+    return { fake, context, e, place, move, state, done, moved, retire }
   }
 
   it('places the new CA with the hostnames before the old one lets go, and says what it placed', async () => {
-    const { fake, state, done } = await rotate('end-of-job')
+    const { fake, state, done, moved } = await rotate('end-of-job')
     const id = state.placed?.certificate.id
     expect(state.placed).toEqual({ certificate: { id }, created: true })
     expect(done).toMatchObject({ id, uploaded: true, retired: [] })
+    expect(moved).toMatchObject({ id, uploaded: false })
+    expect(moved.lines).toEqual([
+      expect.stringMatching(/^Attached app\.example\.com to Access CA/),
+      expect.stringMatching(/^Detached app\.example\.com from Access CA 'partners-ca'/),
+    ])
     expect(fake.calls().slice(1)).toEqual([
       'POST access/certificates',
       `PUT access/certificates/${id}`,
@@ -292,9 +305,12 @@ describe('the Access store: apply, finish', () => {
     expect(fake.stored.get(`accounts/${ACCOUNT_ID}`)).toHaveLength(1)
   })
 
-  it('refuses a retire before the CA is placed, and a placement without its spec, sending nothing', async () => {
-    const { fake, context, e, place, retire } = await rotate('immediately')
+  it('refuses a retire or a move before the CA is placed, and a placement without its spec, sending nothing', async () => {
+    const { fake, context, e, place, move, retire } = await rotate('immediately')
     const before = fake.requests.length
+    await expect(accessStore.apply(move, e, { outcomes: [] }, context)).rejects.toThrow(
+      'an Access move ran before the CA was placed',
+    )
     await expect(accessStore.apply(retire, e, { outcomes: [] }, context)).rejects.toThrow(
       'an Access retire ran before the CA was placed',
     )
@@ -318,8 +334,13 @@ describe('the Access store: apply, finish', () => {
 
   it('has no tail for an outcome without one, and reports each step by its own report', async () => {
     expect(accessStore.tailOf(undefined)).toBeUndefined()
-    const { done, place, e } = await rotate('end-of-job')
+    const { done, moved, place, move, e } = await rotate('end-of-job')
     expect(accessStore.tailOf(done)).toBeUndefined()
-    expect(accessStore.report(place, done, e, 'main').rows.map((r) => r.action)).toEqual(['upload', 'attach', 'detach'])
+    expect(accessStore.report(place, done, e, 'main').rows.map((r) => r.action)).toEqual(['upload'])
+    expect(accessStore.report(move, moved, e, 'main').rows.map((r) => [r.action, r.id])).toEqual([
+      ['attach', done.id],
+      ['detach', OLD],
+    ])
+    expect(accessStore.report(move, moved, e, 'main').outputs).toEqual({})
   })
 })

@@ -4,8 +4,14 @@ import { emptyAccessResult } from '../../../../src/access/apply.ts'
 import type { CheckedCertificate } from '../../../../src/certificate/check.ts'
 import type { CertificateSpec } from '../../../../src/certificate/spec.ts'
 import type { EntryPlan, Step } from '../../../../src/plan/step.ts'
-import type { AccessDone, AccessPlaceData, AccessRetireData } from '../../../../src/targets/access/data.ts'
-import { reportAccess } from '../../../../src/targets/access/report.ts'
+import type {
+  AccessDone,
+  AccessMoveData,
+  AccessPlaceData,
+  AccessRetireData,
+} from '../../../../src/targets/access/data.ts'
+import { reportAccess as reportStep } from '../../../../src/targets/access/report.ts'
+import type { Report } from '../../../../src/core/report.ts'
 import { ACCOUNT_ID, ZONE_ID } from '../../../../test-kit/fixtures.ts'
 
 const NEW = 'b2134436-2555-4acf-be5b-26c48136575e'
@@ -29,12 +35,39 @@ const entry: EntryPlan = {
 }
 const saved = { name: 'partners', steps: [] }
 
-const place = (steps: AccessStep[], extra: Partial<AccessPlaceData> = {}): Step<AccessPlaceData> => ({
-  target: 'access',
-  action: 'place',
-  when: 'now',
-  data: { owner: { accountId: ACCOUNT_ID }, steps, later: [], ...extra },
-})
+/** A placement as the store plans it: the upload or reuse, and its move (attach, detach) planned with it. */
+const place = (steps: AccessStep[], extra: Partial<AccessMoveData> = {}): Step<AccessPlaceData> => {
+  const owner = { accountId: ACCOUNT_ID }
+  const isPlacing = (step: AccessStep): boolean => step.action === 'upload' || step.action === 'reuse'
+  const placing = steps.filter(isPlacing)
+  const reused = placing.find((step) => step.action === 'reuse')
+  const moves: AccessMoveData = {
+    owner,
+    steps: steps.filter((step) => !isPlacing(step)),
+    ...(reused?.action === 'reuse' ? { reused: reused.id } : {}),
+    ...extra,
+  }
+  return { target: 'access', action: 'place', when: 'now', data: { owner, steps: placing, moves, later: [] } }
+}
+
+/**
+ * The placement's report and, when it has one, its move step's, joined as entryReport joins an
+ * entry's steps: the outcome is the one both were carried out to.
+ */
+function reportAccess(
+  step: Step,
+  outcome: AccessDone | undefined,
+  on: EntryPlan | typeof saved,
+  phase: 'main' | 'post',
+): Report {
+  if (step.action !== 'place') return reportStep(step, outcome, on, phase)
+  const placed = reportStep(step, outcome, on, phase)
+  const { moves } = (step as Step<AccessPlaceData>).data
+  if (moves.steps.length === 0 && !moves.gap) return placed
+  const move: Step<AccessMoveData> = { target: 'access', action: 'move', when: 'now', data: moves }
+  const moved = reportStep(move, outcome, on, phase)
+  return { ...placed, rows: [...placed.rows, ...moved.rows], lines: [...placed.lines, ...moved.lines] }
+}
 const retire = (when: Step['when'], steps: AccessStep[]): Step<AccessRetireData> => ({
   target: 'access',
   action: 'retire',
@@ -139,7 +172,7 @@ describe('reportAccess: the placement', () => {
   })
 
   it('names the zone of a zone-wide CA, and gives only certificate-id for an entry without its spec', () => {
-    const zoned = { ...place([ATTACH]), data: { ...place([ATTACH]).data, owner: { zoneId: ZONE_ID } } }
+    const zoned = place([ATTACH], { owner: { zoneId: ZONE_ID } })
     expect(reportAccess(zoned, undefined, entry, 'main').rows[0]?.store).toBe(`Access, zone ${ZONE_ID}`)
     expect(reportAccess(place([UPLOAD]), done({ id: NEW }), saved, 'post').outputs).toEqual({
       'certificate-id': NEW,
