@@ -95,7 +95,8 @@ export function checkEntry(
   const allowMissingKey = read('allow-missing-key', 'boolean') ?? false
   // Every rule between the fields (certificate/rules.ts), each problem on the line of the field it names.
   const given: GivenFields = {
-    set: fieldsSet(fields),
+    // A missing name is said once, as required: the rules that need one (replace, Access) say no more.
+    set: { name: 'name', ...fieldsSet(fields) },
     ca,
     allowMissingKey,
     replace: read('replace', 'boolean') ?? false,

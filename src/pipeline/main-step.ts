@@ -70,7 +70,9 @@ async function runPipeline(
 ): Promise<Finished> {
   const api = new CloudflareApi(step, dependencies.http.send, dependencies.clock, log)
   if (step.dryRun) {
-    log.info(`Dry run: reading the certificates of account ${step.accountId}; nothing will be uploaded or deleted.`)
+    log.info(
+      `Dry run: reading what Cloudflare holds for account ${step.accountId} and its zones; nothing will be uploaded, changed or deleted.`,
+    )
   }
   // One listing of the account store for every entry it holds; a real run of one certificate needs
   // none (its upload adopts what is there), nor does a step whose entries are all in other stores.

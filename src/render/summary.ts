@@ -34,7 +34,7 @@ export function singleSummary(
     .join('\n')
   const placement = report.rows[0]?.action === 'upload' ? 'upload' : 'reuse'
   const parts = [
-    `<h2>${escapeForSummary(headline(placement, facts.applied))}</h2>`,
+    `<h2>${escapeForSummary(headline(placement, facts.applied, report.rows[0]?.store))}</h2>`,
     `<table>\n${table}\n</table>`,
     ...sectionsHtml(report.sections),
     `<p>${provenance(context)}</p>`,

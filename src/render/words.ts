@@ -26,13 +26,15 @@ export const cellText = (cell: Cell): string =>
 export const lineText = (cells: readonly Cell[]): string => capitalise(cells.map(cellText).join(''))
 
 /** The headline of a single certificate's summary, from its placement and whether it was applied. */
-export function headline(placement: 'upload' | 'reuse', applied: boolean): string {
+export function headline(placement: 'upload' | 'reuse', applied: boolean, store?: string): string {
+  // Another store than the account's is named: `Uploaded … (Access, account …)`.
+  const where = store ? ` (${store})` : ''
   if (applied) {
     return placement === 'upload'
-      ? 'Uploaded a new mTLS certificate to Cloudflare'
-      : 'The account already holds this mTLS certificate: nothing uploaded'
+      ? `Uploaded a new mTLS certificate to Cloudflare${where}`
+      : `The account already holds this mTLS certificate${where}: nothing uploaded`
   }
   return placement === 'upload'
-    ? 'Dry run: this certificate would be uploaded'
-    : 'Dry run: the account already holds this certificate; nothing would be uploaded'
+    ? `Dry run: this certificate would be uploaded${where}`
+    : `Dry run: the account already holds this certificate${where}; nothing would be uploaded`
 }

@@ -51,6 +51,15 @@ describe('headline', () => {
     expect(all.slice(0, 2).join(' ')).not.toMatch(/would|dry run/i)
     for (const planned of all.slice(2)) expect(planned).toMatch(/^Dry run: .*would/)
   })
+
+  it('names a store other than the account’s', () => {
+    expect(headline('upload', true, 'Access, account a')).toBe(
+      'Uploaded a new mTLS certificate to Cloudflare (Access, account a)',
+    )
+    expect(headline('reuse', false, 'origin pulls, zone z')).toBe(
+      'Dry run: the account already holds this certificate (origin pulls, zone z); nothing would be uploaded',
+    )
+  })
 })
 
 /** Every string literal and template text of a module, with its line; comments are not literals. */
