@@ -46,6 +46,10 @@ export function findOriginCertificate(
     : observed.find((c) => c.certificate !== undefined && leafSha256(c.certificate) === wanted)
 }
 
+/** Cloudflare gave up deploying it (`deployment_timed_out`, `deletion_timed_out`): it serves nothing new by itself. */
+const timedOut = (a: HostnameAssignment): boolean =>
+  [a.status, a.certStatus].some((status) => status?.endsWith('_timed_out') === true)
+
 const parses = (pem: string): string[] =>
   leafSha256(pem) === undefined ? ['the certificate of the entry holds no certificate that parses'] : []
 
@@ -71,9 +75,10 @@ export function planHostnameOriginPull(
     const a = assignment(hostname)
     return existing !== undefined && a?.certId === existing.id && a.enabled === true && a.status === 'active'
   }
+  // A hostname whose deployment timed out is pointed at it again: waiting alone would only read the timeout again.
   const toAttach = spec.hostnames.filter((h) => {
     const a = assignment(h)
-    return !(existing !== undefined && a?.certId === existing.id && a.enabled === true)
+    return !(existing !== undefined && a?.certId === existing.id && a.enabled === true && !timedOut(a))
   })
   if (toAttach.length > 0) steps.push({ action: 'attach', hostnames: toAttach })
   const notActive = spec.hostnames.filter((h) => !serving(h))

@@ -43,6 +43,26 @@ describe('planHostnameOriginPull', () => {
     ])
   })
 
+  it('points a hostname whose deployment timed out at the certificate again, rather than only waiting on it', () => {
+    const mine = { id: 'mine', status: 'active', certificate: client.pem }
+    const assignments = [
+      { hostname: 'a.example.com', certId: 'mine', status: 'active', enabled: true },
+      { hostname: 'b.example.com', certId: 'mine', status: 'deployment_timed_out', enabled: true },
+    ]
+    expect(planHostnameOriginPull(spec(), ZONE, { certificates: [mine], assignments }).steps).toEqual([
+      { action: 'reuse', id: 'mine' },
+      { action: 'attach', hostnames: ['b.example.com'] },
+      { action: 'wait', hostnames: ['b.example.com'] },
+    ])
+    const certTimedOut = assignments.map((a) =>
+      a.hostname === 'b.example.com' ? { ...a, status: 'active', certStatus: 'deployment_timed_out' } : a,
+    )
+    expect(planHostnameOriginPull(spec(), ZONE, { certificates: [mine], assignments: certTimedOut }).steps[1]).toEqual({
+      action: 'attach',
+      hostnames: ['b.example.com'],
+    })
+  })
+
   it('refuses an upload when the zone holds 10 certificates', () => {
     const full = Array.from({ length: 10 }, (_, i) => ({ id: String(i), status: 'active' }))
     expect(planHostnameOriginPull(spec(), ZONE, { certificates: full, assignments: [] }).problems).toEqual([
