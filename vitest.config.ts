@@ -165,6 +165,7 @@ const WAITING_FILES = [
   'hostile-answers',
   'api-shield',
   'wrangler-deploys-the-new-id',
+  'origin-pull-store',
 ]
 
 class WaitingFilesFirst extends BaseSequencer {

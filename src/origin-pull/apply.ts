@@ -9,7 +9,7 @@ import { deleteZoneOriginCertificate, uploadZoneOriginCertificate } from '../clo
 import { errorMessage, OperationError } from '../core/errors.ts'
 import { apiErrorOf } from '../cloudflare/access/client.ts'
 import { findOriginCertificate, type OriginPullSpec, type OriginPullStep } from './plan.ts'
-import { waitForHostnames, waitForZoneCertificate } from './wait.ts'
+import { DeploymentTimedOut, waitForHostnames, waitForZoneCertificate } from './wait.ts'
 
 /**
  * Carrying out an origin pull plan (plan.ts), one step at a time, per hostname or zone-level. The key
@@ -18,6 +18,8 @@ import { waitForHostnames, waitForZoneCertificate } from './wait.ts'
 
 export interface OriginPullApplied {
   id?: string
+  /** The certificates the attached hostnames served before (the attach step's `from`). */
+  before?: { hostname: string; id: string }[]
   uploaded: boolean
   lines: string[]
   warnings: string[]
@@ -70,13 +72,16 @@ export async function applyOriginPullStep(
         zoneId,
         step.hostnames.map((hostname) => ({ hostname, certId: id, enabled: true })),
       )
+      result.before = step.from ?? []
       result.lines.push(`Pointed ${step.hostnames.join(', ')} at origin pull certificate ${id}.`)
       return
     }
     case 'wait': {
       const id = needId(result)
       const waited = perHostname(target)
-        ? await waitForHostnames(api, zoneId, step.hostnames, id)
+        ? await waitForHostnames(api, zoneId, step.hostnames, id).catch((error: unknown) =>
+            pointBack(api, zoneId, error, result),
+          )
         : await waitForZoneCertificate(api, zoneId, id)
       result.lines.push(
         `Origin pull certificate ${id} is active${step.hostnames.length > 0 ? ` for ${step.hostnames.join(', ')}` : ''} (after ${Math.round(waited / 1000)} s).`,
@@ -139,6 +144,39 @@ async function retire(
   } else await deleteZoneOriginCertificate(api, zoneId, id)
   result.deleted.push(id)
   result.lines.push(`Deleted the replaced origin pull certificate ${id} of zone ${zoneId}.`)
+}
+
+/**
+ * After Cloudflare gave up deploying the new certificate for some hostnames, points each back at the
+ * certificate it served before, so that the old one goes on serving and stays assigned (a re-run then
+ * finds it, tries the new one again and retires the old one once the new one is active). Always throws.
+ */
+async function pointBack(
+  api: CloudflareApi,
+  zoneId: string,
+  error: unknown,
+  result: OriginPullApplied,
+): Promise<never> {
+  if (!(error instanceof DeploymentTimedOut)) throw error
+  const back = (result.before ?? []).filter((b) => error.hostnames.includes(b.hostname))
+  const retry = 're-run to try the new one again, and if it times out again, ask Cloudflare support'
+  if (back.length === 0)
+    throw new OperationError(`${error.message}. Nothing was deleted, and no certificate served it before; ${retry}`)
+  const names = back.map((b) => `${b.hostname} (${b.id})`).join(', ')
+  try {
+    await assignHostnames(
+      api,
+      zoneId,
+      back.map((b) => ({ hostname: b.hostname, certId: b.id, enabled: true })),
+    )
+  } catch (cause) {
+    throw new OperationError(
+      `${error.message}. Nothing was deleted; pointing the hostnames back at what they served before failed too (${names}: ${errorMessage(cause)}); point them back by hand, then ${retry}`,
+    )
+  }
+  throw new OperationError(
+    `${error.message}. Pointed it back at the certificate it served before (${names}), and deleted nothing; ${retry}`,
+  )
 }
 
 function needId(result: OriginPullApplied): string {

@@ -19,8 +19,11 @@ export interface OriginPullSpec {
 export type OriginPullStep =
   | { action: 'upload' }
   | { action: 'reuse'; id: string }
-  /** Point these hostnames at the spec's certificate. */
-  | { action: 'attach'; hostnames: string[] }
+  /**
+   * Point these hostnames at the spec's certificate; `from`: the certificate each served before, which
+   * it is pointed back at should Cloudflare's deployment of the new one time out.
+   */
+  | { action: 'attach'; hostnames: string[]; from?: { hostname: string; id: string }[] }
   /** Wait until each hostname (or, zone-level, the certificate) reads `active` with the spec's certificate. */
   | { action: 'wait'; hostnames: string[] }
   | { action: 'retire'; id: string; reason: string }
@@ -80,7 +83,13 @@ export function planHostnameOriginPull(
     const a = assignment(h)
     return !(existing !== undefined && a?.certId === existing.id && a.enabled === true && !timedOut(a))
   })
-  if (toAttach.length > 0) steps.push({ action: 'attach', hostnames: toAttach })
+  const from = toAttach.flatMap((hostname) => {
+    const a = assignment(hostname)
+    return a?.certId !== undefined && a.certId !== existing?.id && a.enabled === true
+      ? [{ hostname, id: a.certId }]
+      : []
+  })
+  if (toAttach.length > 0) steps.push({ action: 'attach', hostnames: toAttach, ...(from.length > 0 ? { from } : {}) })
   const notActive = spec.hostnames.filter((h) => !serving(h))
   if (notActive.length > 0) steps.push({ action: 'wait', hostnames: notActive })
   const replaced = [

@@ -25,7 +25,20 @@ async function poll(api: CloudflareApi, check: () => Promise<boolean>, stuck: ()
   }
 }
 
-/** Until each hostname reads `active` with `certId`; a `*_timed_out` status fails, naming the hostname. */
+/** Cloudflare gave up deploying the certificate for these hostnames: the caller may point them back. */
+export class DeploymentTimedOut extends OperationError {
+  readonly hostnames: readonly string[]
+
+  constructor(message: string, hostnames: readonly string[]) {
+    super(message)
+    this.hostnames = hostnames
+  }
+}
+
+/**
+ * Until each hostname reads `active` with `certId`; a `*_timed_out` status fails (DeploymentTimedOut),
+ * naming every hostname that read one in that round.
+ */
 export async function waitForHostnames(
   api: CloudflareApi,
   zoneId: string,
@@ -36,15 +49,22 @@ export async function waitForHostnames(
   return poll(
     api,
     async () => {
+      const failed = new Map<string, string>()
       for (const hostname of [...pending.keys()]) {
         const read = await readHostnameAssignment(api, zoneId, hostname)
         const status = read.status ?? 'no status'
         if (timedOut(read.status) || timedOut(read.certStatus))
-          throw new OperationError(
-            `Cloudflare could not deploy the origin pull certificate ${certId} for ${hostname} in zone ${zoneId}: it reads ${read.status === undefined || !timedOut(read.status) ? read.certStatus : read.status}. The hostname still presents what it presented before (or nothing); retry the run, and if it times out again, ask Cloudflare support`,
-          )
-        if (read.certId === certId && read.status === 'active' && read.enabled === true) pending.delete(hostname)
+          failed.set(hostname, (timedOut(read.status) ? read.status : read.certStatus) ?? status)
+        else if (read.certId === certId && read.status === 'active' && read.enabled === true) pending.delete(hostname)
         else pending.set(hostname, read.certId === certId ? status : `certificate ${read.certId ?? 'none'}, ${status}`)
+      }
+      if (failed.size > 0) {
+        const names = [...failed.keys()].join(', ')
+        const statuses = [...new Set(failed.values())].join(', ')
+        throw new DeploymentTimedOut(
+          `Cloudflare could not deploy the origin pull certificate ${certId} for ${names} in zone ${zoneId}: ${failed.size === 1 ? 'it reads' : 'they read'} ${statuses}`,
+          [...failed.keys()],
+        )
       }
       return pending.size === 0
     },

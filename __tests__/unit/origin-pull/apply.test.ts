@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { HttpResponse } from '../../../src/cloudflare/http.ts'
 import { applyOriginPullPlan, applyOriginPullStep, emptyOriginPullResult } from '../../../src/origin-pull/apply.ts'
+import type { OriginPullStep } from '../../../src/origin-pull/plan.ts'
 import { ZONE_ID, makeClient } from '../../../test-kit/fixtures.ts'
-import { failure, fakeApi, scriptedSend, success } from '../fakes.ts'
+import { failure, fakeApi, operationError, scriptedSend, success } from '../fakes.ts'
 
 const NEW = '2458ce5a0c354c7f82c78e9487d3ff60'
 const OLD = '0123456789abcdef0123456789abcdef'
@@ -66,6 +67,49 @@ describe('applying an origin pull plan', () => {
       expect.stringContaining(`Origin pull certificate ${OLD} was kept: Cloudflare refused the delete`),
     ])
     expect(result.deleted).toEqual([])
+  })
+
+  it('points a hostname back at what it served before when its deployment times out, and deletes nothing', async () => {
+    const { client, requests } = api(
+      success({ id: NEW, status: 'initializing' }),
+      success([]),
+      success({ hostname: 'a.example.com', cert_id: NEW, status: 'active', enabled: true }),
+      success({ hostname: 'b.example.com', cert_id: NEW, status: 'deployment_timed_out', enabled: true }),
+      success([{ hostname: 'b.example.com', cert_id: OLD, status: 'initializing', enabled: true }]),
+    )
+    const hostnames = ['a.example.com', 'b.example.com']
+    const from = hostnames.map((hostname) => ({ hostname, id: OLD }))
+    const error = await operationError(
+      applyOriginPullPlan(client, target(hostnames), [
+        { action: 'upload' },
+        { action: 'attach', hostnames, from },
+        { action: 'wait', hostnames },
+        { action: 'retire', id: OLD, reason: '' },
+      ]),
+    )
+    expect(error.message).toContain(`for b.example.com in zone ${ZONE_ID}: it reads deployment_timed_out`)
+    expect(error.message).toContain(`Pointed it back at the certificate it served before (b.example.com (${OLD}))`)
+    expect(requests.map((r) => r.method)).toEqual(['POST', 'PUT', 'GET', 'GET', 'PUT'])
+    // a.example.com is active with the new one: only the hostname that timed out goes back.
+    expect(JSON.parse(requests[4]?.body ?? '')).toEqual({
+      config: [{ hostname: 'b.example.com', cert_id: OLD, enabled: true }],
+    })
+  })
+
+  it('says so when a timed-out hostname served nothing before, or pointing it back fails too', async () => {
+    const timedOut = success({ hostname: 'b.example.com', cert_id: NEW, status: 'deployment_timed_out', enabled: true })
+    const wait: OriginPullStep = { action: 'wait', hostnames: ['b.example.com'] }
+    const none = api(timedOut)
+    const fresh = { ...emptyOriginPullResult(), id: NEW, before: [] }
+    const nothing = await operationError(applyOriginPullStep(none.client, target(['b.example.com']), wait, fresh))
+    expect(nothing.message).toContain('Nothing was deleted, and no certificate served it before')
+    expect(none.requests.map((r) => r.method)).toEqual(['GET'])
+
+    const refused = api(timedOut, failure(400, [{ code: 1404, message: 'Certificate not found' }]))
+    const before = { ...emptyOriginPullResult(), id: NEW, before: [{ hostname: 'b.example.com', id: OLD }] }
+    const failed = await operationError(applyOriginPullStep(refused.client, target(['b.example.com']), wait, before))
+    expect(failed.message).toContain('pointing the hostnames back at what they served before failed too')
+    expect(failed.message).toContain('Certificate not found')
   })
 
   it('zone-level: reuses, waits, deletes what was active before', async () => {

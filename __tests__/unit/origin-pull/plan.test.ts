@@ -18,7 +18,8 @@ describe('planHostnameOriginPull', () => {
     }
     expect(planHostnameOriginPull(spec(), ZONE, observed).steps).toEqual([
       { action: 'upload' },
-      { action: 'attach', hostnames: HOSTS },
+      // What a.example.com served before: pointed back at should the new one's deployment time out.
+      { action: 'attach', hostnames: HOSTS, from: [{ hostname: 'a.example.com', id: 'old' }] },
       { action: 'wait', hostnames: HOSTS },
       { action: 'retire', id: 'old', reason: 'it served a.example.com' },
     ])

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { HttpResponse } from '../../../src/cloudflare/http.ts'
-import { waitForHostnames, waitForZoneCertificate } from '../../../src/origin-pull/wait.ts'
+import { DeploymentTimedOut, waitForHostnames, waitForZoneCertificate } from '../../../src/origin-pull/wait.ts'
 import { ZONE_ID } from '../../../test-kit/fixtures.ts'
 import { failure, fakeApi, operationError, scriptedSend, success } from '../fakes.ts'
 
@@ -33,6 +33,21 @@ describe('waiting for origin pull deployments', () => {
     const error = await operationError(waitForHostnames(client, ZONE_ID, ['a.example.com'], ID))
     expect(error.message).toContain(
       `Cloudflare could not deploy the origin pull certificate ${ID} for a.example.com in zone ${ZONE_ID}: it reads deployment_timed_out`,
+    )
+  })
+
+  it('names every hostname that read a *_timed_out status in the round, for the caller to point back', async () => {
+    const { client } = api([
+      at('a.example.com', 'deployment_timed_out'),
+      at('b.example.com', 'active'),
+      success({ hostname: 'c.example.com', cert_id: ID, status: 'active', cert_status: 'deployment_timed_out' }),
+    ])
+    const hostnames = ['a.example.com', 'b.example.com', 'c.example.com']
+    const error = await waitForHostnames(client, ZONE_ID, hostnames, ID).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DeploymentTimedOut)
+    expect((error as DeploymentTimedOut).hostnames).toEqual(['a.example.com', 'c.example.com'])
+    expect((error as DeploymentTimedOut).message).toContain(
+      `for a.example.com, c.example.com in zone ${ZONE_ID}: they read deployment_timed_out`,
     )
   })
 
