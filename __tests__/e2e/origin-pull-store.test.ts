@@ -285,13 +285,17 @@ describe('a zone-level origin pull certificate, through dist/', () => {
   it('is rotated: uploaded, waited on until active, then the one active before deleted, never the new one', async () => {
     const { secrets, options } = setup(manifestOf({ hostnames: [] }))
     const old = oldCertificate('zone')
+    // One someone is deploying by hand meanwhile: not active before the run, so not this run's to delete.
+    const other = makeClient()
+    const deploying = fake.originPull.seed(ZONE_ID, 'zone', other.client.pem, other.keyPem)
+    deploying.stage = 0
     fake.originPull.enabled.set(ZONE_ID, true)
     const main = await succeeded(runAction(manifestInputs(fake), options), secrets)
     const id = idOf(main)
-    expect(zoneCertificates()).toEqual([old.id, id])
+    expect(zoneCertificates()).toEqual([old.id, deploying.id, id])
     expect(fake.requestsTo('DELETE')).toEqual([])
     await succeeded(runPostStep(manifestInputs(fake), main, options), secrets)
-    expect(zoneCertificates()).toEqual([id])
+    expect(zoneCertificates()).toEqual([deploying.id, id])
     expect(timeline.filter((e) => e.startsWith('DELETE'))).toEqual([`DELETE /${old.id}`])
     expect(at(`GET /${id} → active`)).toBeGreaterThan(at('POST '))
     expect(at(`DELETE /${old.id}`)).toBeGreaterThan(at(`GET /${id} → active`))
@@ -449,6 +453,12 @@ describe('the single step (inputs, no manifest), through dist/', () => {
     expect(hostnameCertificates()).toEqual([id])
     for (const hostname of HOSTS) expect(assignedTo(hostname)).toBe(id)
     expect(run.outputs.created).toBe('true')
+    expect(JSON.parse(run.outputs.hostnames ?? '[]')).toEqual(HOSTS)
     expect(at(`GET /hostnames/${HOSTS[1]} → ${id} active`)).toBeGreaterThan(at('PUT /hostnames'))
+    // When Cloudflare says it was uploaded, as for the account store (the summary said "not uploaded").
+    const uploadedOn = fake.originPull.hostnameCertificates.get(ZONE_ID)?.get(id)?.uploaded_on
+    expect(run.outputs['uploaded-on']).toBe(uploadedOn)
+    expect(run.summary).toContain(`<code>${id}</code>`)
+    expect(run.summary).not.toContain('(not uploaded)')
   })
 })

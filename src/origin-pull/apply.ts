@@ -18,6 +18,8 @@ import { DeploymentTimedOut, waitForHostnames, waitForZoneCertificate } from './
 
 export interface OriginPullApplied {
   id?: string
+  /** When Cloudflare says the certificate was uploaded (the upload's answer, or the listing's for a reuse). */
+  uploadedOn?: string
   /** The certificates the attached hostnames served before (the attach step's `from`). */
   before?: { hostname: string; id: string }[]
   uploaded: boolean
@@ -57,12 +59,12 @@ export async function applyOriginPullStep(
       const stored = perHostname(target)
         ? await uploadHostnameOriginCertificate(api, zoneId, upload, find)
         : await uploadZoneOriginCertificate(api, zoneId, upload, find)
-      Object.assign(result, { id: stored.id, uploaded: true })
+      Object.assign(result, { id: stored.id, uploaded: true, uploadedOn: stored.uploadedOn })
       result.lines.push(`Uploaded the ${kind} origin pull certificate to zone ${zoneId} as ${stored.id}.`)
       return
     }
     case 'reuse':
-      result.id = step.id
+      Object.assign(result, { id: step.id, uploadedOn: step.uploadedOn })
       result.lines.push(`The ${kind} origin pull certificate is already in zone ${zoneId} as ${step.id}: no upload.`)
       return
     case 'attach': {

@@ -18,7 +18,8 @@ export interface OriginPullSpec {
 
 export type OriginPullStep =
   | { action: 'upload' }
-  | { action: 'reuse'; id: string }
+  /** `uploadedOn`: when Cloudflare says it was uploaded, for the step's outputs. */
+  | { action: 'reuse'; id: string; uploadedOn?: string }
   /**
    * Point these hostnames at the spec's certificate; `from`: the certificate each served before, which
    * it is pointed back at should Cloudflare's deployment of the new one time out.
@@ -64,7 +65,7 @@ export function planHostnameOriginPull(
   const problems = parses(spec.certificate)
   const existing = findOriginCertificate(observed.certificates, spec.certificate)
   const steps: OriginPullStep[] = []
-  if (existing) steps.push({ action: 'reuse', id: existing.id })
+  if (existing) steps.push(reuseOf(existing))
   else {
     if (observed.certificates.length >= HOSTNAME_CERTIFICATE_LIMIT)
       problems.push(
@@ -117,7 +118,7 @@ export function planZoneOriginPull(
 ): OriginPullPlan {
   const problems = parses(spec.certificate)
   const existing = findOriginCertificate(observed.certificates, spec.certificate)
-  const steps: OriginPullStep[] = [existing ? { action: 'reuse', id: existing.id } : { action: 'upload' }]
+  const steps: OriginPullStep[] = [existing ? reuseOf(existing) : { action: 'upload' }]
   if (existing?.status !== 'active') steps.push({ action: 'wait', hostnames: [] })
   // Only those active before this run: never the new one, and never one a person is deploying now.
   for (const old of observed.certificates.filter((c) => c.id !== existing?.id && c.status === 'active')) {
@@ -135,6 +136,12 @@ export function planZoneOriginPull(
     )
   return { steps, notes, problems }
 }
+
+const reuseOf = (existing: OriginPullCertificate): OriginPullStep => ({
+  action: 'reuse',
+  id: existing.id,
+  ...(existing.uploadedOn === undefined ? {} : { uploadedOn: existing.uploadedOn }),
+})
 
 function notesOf(steps: readonly OriginPullStep[]): string[] {
   return steps.flatMap((step) =>

@@ -22,7 +22,7 @@ const target = (hostnames: string[]) => ({
 describe('applying an origin pull plan', () => {
   it('per hostname: uploads, points, waits, then deletes the old certificate, the key only in the upload', async () => {
     const { client, requests } = api(
-      success({ id: NEW, status: 'initializing' }),
+      success({ id: NEW, status: 'initializing', uploaded_on: '2026-12-07T20:00:00Z' }),
       success([{ hostname: 'a.example.com', cert_id: NEW, status: 'initializing', enabled: true }]),
       success({ hostname: 'a.example.com', cert_id: NEW, status: 'active', enabled: true }),
       success({ hostname: 'a.example.com', cert_id: NEW, status: 'active', enabled: true }),
@@ -34,7 +34,13 @@ describe('applying an origin pull plan', () => {
       { action: 'wait', hostnames: ['a.example.com'] },
       { action: 'retire', id: OLD, reason: 'it served a.example.com' },
     ])
-    expect(result).toMatchObject({ id: NEW, uploaded: true, deleted: [OLD], warnings: [] })
+    expect(result).toMatchObject({
+      id: NEW,
+      uploaded: true,
+      uploadedOn: '2026-12-07T20:00:00Z',
+      deleted: [OLD],
+      warnings: [],
+    })
     expect(requests.map((r) => r.method)).toEqual(['POST', 'PUT', 'GET', 'GET', 'DELETE'])
     const line = fixture.keyPem.split('\n')[1] ?? ''
     expect(requests.filter((r) => r.body?.includes(line)).map((r) => r.method)).toEqual(['POST'])
@@ -118,12 +124,13 @@ describe('applying an origin pull plan', () => {
       success({ id: OLD, status: 'pending_deletion' }),
     )
     const result = await applyOriginPullPlan(client, target([]), [
-      { action: 'reuse', id: NEW },
+      { action: 'reuse', id: NEW, uploadedOn: '2026-11-30T08:00:00Z' },
       { action: 'wait', hostnames: [] },
       { action: 'retire', id: OLD, reason: '' },
       { action: 'keep', id: 'x', reason: 'replace is off' },
     ])
     expect(result.lines[0]).toContain('is already in zone')
+    expect(result.uploadedOn).toBe('2026-11-30T08:00:00Z')
     expect(result.deleted).toEqual([OLD])
     expect(requests.map((r) => r.method)).toEqual(['GET', 'DELETE'])
   })

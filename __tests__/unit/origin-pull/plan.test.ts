@@ -37,6 +37,11 @@ describe('planHostnameOriginPull', () => {
     expect(planHostnameOriginPull(spec(), ZONE, { certificates: [mine], assignments }).steps).toEqual([
       { action: 'reuse', id: 'mine' },
     ])
+    // When Cloudflare says it was uploaded goes with the reuse, for the step's uploaded-on output.
+    const dated = { ...mine, uploadedOn: '2026-11-30T08:00:00Z' }
+    expect(planHostnameOriginPull(spec(), ZONE, { certificates: [dated], assignments }).steps).toEqual([
+      { action: 'reuse', id: 'mine', uploadedOn: '2026-11-30T08:00:00Z' },
+    ])
     const pending = assignments.map((a) => ({ ...a, status: 'pending_deployment' }))
     expect(planHostnameOriginPull(spec(), ZONE, { certificates: [mine], assignments: pending }).steps).toEqual([
       { action: 'reuse', id: 'mine' },

@@ -83,11 +83,13 @@ function placeOutputs(
 ): Report['outputs'] {
   const reuse = data.steps.find((step) => step.action === 'reuse')
   const id = outcome?.id ?? (reuse?.action === 'reuse' ? reuse.id : '')
+  const uploadedOn = outcome?.uploadedOn ?? (reuse?.action === 'reuse' ? reuse.uploadedOn : undefined) ?? ''
   if (!('spec' in entry)) return { 'certificate-id': id }
   const { spec, checked } = entry as EntryPlan
   const facts = checked.facts
   return {
     'certificate-id': id,
+    'uploaded-on': uploadedOn,
     'expires-on': facts.expiresOn,
     issuer: facts.issuer,
     'serial-number': facts.serialNumber,
