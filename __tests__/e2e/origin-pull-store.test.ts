@@ -106,6 +106,8 @@ function oldCertificate(
 }
 
 const errors = (run: ActionRun): string[] => run.annotations.filter((a) => a.level === 'error').map((a) => a.message)
+const warnings = (run: ActionRun): string[] =>
+  run.annotations.filter((a) => a.level === 'warning').map((a) => a.message)
 const planOf = (run: ActionRun) =>
   JSON.parse(run.outputs.plan ?? '[]') as {
     name: string
@@ -253,6 +255,23 @@ describe('a per-hostname origin pull certificate, through dist/', () => {
     ])
     expect(hostnameCertificates()).toEqual([id])
     for (const hostname of HOSTS) expect(assignedTo(hostname)).toBe(id)
+  })
+
+  it('keeps the old certificate, with a warning, when a hostname outside the entry still uses it', async () => {
+    const { secrets, options } = setup()
+    const old = oldCertificate('hostname', [...HOSTS, 'legacy.example.com'])
+    const run = await succeeded(runAction(manifestInputs(fake, { 'replace-when': 'immediately' }), options), secrets)
+    const id = idOf(run)
+    for (const hostname of HOSTS) expect(assignedTo(hostname)).toBe(id)
+    // Cloudflare refused the delete (1419, in use): the old one goes on serving legacy.example.com.
+    expect(timeline).toContain(`DELETE /hostnames/certificates/${old.id}`)
+    expect(hostnameCertificates()).toEqual([old.id, id])
+    expect(assignedTo('legacy.example.com')).toBe(old.id)
+    const warned = warnings(run).join('\n')
+    expect(warned).toContain(`Origin pull certificate ${old.id} was kept: Cloudflare refused the delete (`)
+    expect(warned).toContain('[1419] The certificate is in use by one or more hostnames')
+    expect(warned).toContain('so a hostname outside this entry may still use it')
+    expect(planOf(run).find((row) => row.id === old.id)).toMatchObject({ action: 'keep' })
   })
 
   it('is adopted on a re-run (compared by content): no upload, no write at all', async () => {

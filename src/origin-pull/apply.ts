@@ -139,7 +139,7 @@ async function retire(
       const status = apiErrorOf(error)?.status ?? 0
       if (status < 400 || status >= 500 || status === 401 || status === 403) throw error
       result.warnings.push(
-        `Origin pull certificate ${id} was kept: Cloudflare refused the delete (${errorMessage(error)}); a later run tries again.`,
+        `Origin pull certificate ${id} was kept: Cloudflare refused the delete (${errorMessage(error)}), so a hostname outside this entry may still use it. None of the entry's hostnames points at it any more, so a later run does not find it: add that hostname to the entry, or delete the certificate by hand (SSL/TLS → Origin Server) once nothing uses it.`,
       )
       return
     }

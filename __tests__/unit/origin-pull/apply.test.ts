@@ -72,6 +72,8 @@ describe('applying an origin pull plan', () => {
     expect(result.warnings).toEqual([
       expect.stringContaining(`Origin pull certificate ${OLD} was kept: Cloudflare refused the delete`),
     ])
+    // No hostname of the entry points at it any more: no later run would find it, and the warning says so.
+    expect(result.warnings[0]).toContain('so a later run does not find it: add that hostname to the entry')
     expect(result.deleted).toEqual([])
   })
 
