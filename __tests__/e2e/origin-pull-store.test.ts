@@ -257,6 +257,22 @@ describe('a per-hostname origin pull certificate, through dist/', () => {
     for (const hostname of HOSTS) expect(assignedTo(hostname)).toBe(id)
   })
 
+  it('names the old certificate to delete by hand when timeout-seconds runs out mid-deployment', async () => {
+    const { secrets, options } = setup()
+    const old = oldCertificate('hostname')
+    fake.originPull.statusLag = 1000
+    // 2 s: the first read finds it initializing, and the next (2 s later) would be past the limit.
+    const run = await runAction(manifestInputs(fake, { 'timeout-seconds': '2' }), options)
+    expect(run.exitCode).toBe(1)
+    const message = errors(run).join('\n')
+    expect(message).toMatch(/Timed out waiting for the origin pull certificate \w+ to become active/)
+    expect(message).toContain('origin-a.example.com reads initializing')
+    expect(message).toContain(`A re-run does not delete what the hostnames served before (${old.id})`)
+    expect(leakedSecrets(run, secrets)).toEqual([])
+    expect(fake.requestsTo('DELETE')).toEqual([])
+    expect(hostnameCertificates()).toContain(old.id)
+  })
+
   it('keeps the old certificate, with a warning, when a hostname outside the entry still uses it', async () => {
     const { secrets, options } = setup()
     const old = oldCertificate('hostname', [...HOSTS, 'legacy.example.com'])

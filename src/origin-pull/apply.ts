@@ -9,7 +9,8 @@ import { deleteZoneOriginCertificate, uploadZoneOriginCertificate } from '../clo
 import { errorMessage, OperationError } from '../core/errors.ts'
 import { apiErrorOf } from '../cloudflare/access/client.ts'
 import { findOriginCertificate, type OriginPullSpec, type OriginPullStep } from './plan.ts'
-import { DeploymentTimedOut, waitForHostnames, waitForZoneCertificate } from './wait.ts'
+import { waitForHostnames, waitForZoneCertificate } from './wait.ts'
+import { afterFailedWait } from './wait-failed.ts'
 
 /**
  * Carrying out an origin pull plan (plan.ts), one step at a time, per hostname or zone-level. The key
@@ -82,7 +83,7 @@ export async function applyOriginPullStep(
       const id = needId(result)
       const waited = perHostname(target)
         ? await waitForHostnames(api, zoneId, step.hostnames, id).catch((error: unknown) =>
-            pointBack(api, zoneId, error, result),
+            afterFailedWait(api, zoneId, error, result.before ?? []),
           )
         : await waitForZoneCertificate(api, zoneId, id)
       result.lines.push(
@@ -146,39 +147,6 @@ async function retire(
   } else await deleteZoneOriginCertificate(api, zoneId, id)
   result.deleted.push(id)
   result.lines.push(`Deleted the replaced origin pull certificate ${id} of zone ${zoneId}.`)
-}
-
-/**
- * After Cloudflare gave up deploying the new certificate for some hostnames, points each back at the
- * certificate it served before, so that the old one goes on serving and stays assigned (a re-run then
- * finds it, tries the new one again and retires the old one once the new one is active). Always throws.
- */
-async function pointBack(
-  api: CloudflareApi,
-  zoneId: string,
-  error: unknown,
-  result: OriginPullApplied,
-): Promise<never> {
-  if (!(error instanceof DeploymentTimedOut)) throw error
-  const back = (result.before ?? []).filter((b) => error.hostnames.includes(b.hostname))
-  const retry = 're-run to try the new one again, and if it times out again, ask Cloudflare support'
-  if (back.length === 0)
-    throw new OperationError(`${error.message}. Nothing was deleted, and no certificate served it before; ${retry}`)
-  const names = back.map((b) => `${b.hostname} (${b.id})`).join(', ')
-  try {
-    await assignHostnames(
-      api,
-      zoneId,
-      back.map((b) => ({ hostname: b.hostname, certId: b.id, enabled: true })),
-    )
-  } catch (cause) {
-    throw new OperationError(
-      `${error.message}. Nothing was deleted; pointing the hostnames back at what they served before failed too (${names}: ${errorMessage(cause)}); point them back by hand, then ${retry}`,
-    )
-  }
-  throw new OperationError(
-    `${error.message}. Pointed it back at the certificate it served before (${names}), and deleted nothing; ${retry}`,
-  )
 }
 
 function needId(result: OriginPullApplied): string {

@@ -20,10 +20,13 @@ async function poll(api: CloudflareApi, check: () => Promise<boolean>, stuck: ()
   for (let n = 0; ; n++) {
     if (await check()) return api.clock.now() - started
     const wait = Math.min(MAX_WAIT_MS, FIRST_WAIT_MS * 2 ** n)
-    if (api.clock.now() + wait >= api.deadlineAt()) throw new OperationError(stuck())
+    if (api.clock.now() + wait >= api.deadlineAt()) throw new WaitOutOfTime(stuck())
     await api.clock.sleep(wait)
   }
 }
+
+/** timeout-seconds ran out while Cloudflare was still deploying: it may yet become active. */
+export class WaitOutOfTime extends OperationError {}
 
 /** Cloudflare gave up deploying the certificate for these hostnames: the caller may point them back. */
 export class DeploymentTimedOut extends OperationError {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { HttpResponse } from '../../../src/cloudflare/http.ts'
 import { applyOriginPullPlan, applyOriginPullStep, emptyOriginPullResult } from '../../../src/origin-pull/apply.ts'
-import type { OriginPullStep } from '../../../src/origin-pull/plan.ts'
 import { ZONE_ID, makeClient } from '../../../test-kit/fixtures.ts'
 import { failure, fakeApi, operationError, scriptedSend, success } from '../fakes.ts'
 
@@ -102,22 +101,6 @@ describe('applying an origin pull plan', () => {
     expect(JSON.parse(requests[4]?.body ?? '')).toEqual({
       config: [{ hostname: 'b.example.com', cert_id: OLD, enabled: true }],
     })
-  })
-
-  it('says so when a timed-out hostname served nothing before, or pointing it back fails too', async () => {
-    const timedOut = success({ hostname: 'b.example.com', cert_id: NEW, status: 'deployment_timed_out', enabled: true })
-    const wait: OriginPullStep = { action: 'wait', hostnames: ['b.example.com'] }
-    const none = api(timedOut)
-    const fresh = { ...emptyOriginPullResult(), id: NEW, before: [] }
-    const nothing = await operationError(applyOriginPullStep(none.client, target(['b.example.com']), wait, fresh))
-    expect(nothing.message).toContain('Nothing was deleted, and no certificate served it before')
-    expect(none.requests.map((r) => r.method)).toEqual(['GET'])
-
-    const refused = api(timedOut, failure(400, [{ code: 1404, message: 'Certificate not found' }]))
-    const before = { ...emptyOriginPullResult(), id: NEW, before: [{ hostname: 'b.example.com', id: OLD }] }
-    const failed = await operationError(applyOriginPullStep(refused.client, target(['b.example.com']), wait, before))
-    expect(failed.message).toContain('pointing the hostnames back at what they served before failed too')
-    expect(failed.message).toContain('Certificate not found')
   })
 
   it('zone-level: reuses, waits, deletes what was active before', async () => {
