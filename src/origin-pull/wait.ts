@@ -72,7 +72,7 @@ export async function waitForHostnames(
       return pending.size === 0
     },
     () =>
-      `Timed out waiting for the origin pull certificate ${certId} to become active in zone ${zoneId} (timeout-seconds): ${[...pending].map(([h, s]) => `${h} reads ${s}`).join('; ')}. The old certificate was not deleted; re-run the job to finish`,
+      `Timed out waiting for the origin pull certificate ${certId} to become active in zone ${zoneId} (timeout-seconds): ${[...pending].map(([h, s]) => `${h} reads ${s}`).join('; ')}. Nothing was deleted; a re-run goes on waiting from where Cloudflare is`,
   )
 }
 

@@ -51,7 +51,7 @@ describe('what a failed per-hostname wait leaves behind', () => {
   it('names what the hostnames served before when time ran out mid-deployment, and points nothing back', async () => {
     const { client, requests } = api()
     const outOfTime = new WaitOutOfTime(
-      'Timed out waiting … The old certificate was not deleted; re-run the job to finish',
+      'Timed out waiting … Nothing was deleted; a re-run goes on waiting from where Cloudflare is',
     )
     const before = [
       { hostname: 'a.example.com', id: OLD },

@@ -62,7 +62,7 @@ describe('waiting for origin pull deployments', () => {
     )
     const error = await operationError(waitForHostnames(client, ZONE_ID, ['a.example.com'], ID))
     expect(error.message).toContain('a.example.com reads pending_deployment')
-    expect(error.message).toContain('The old certificate was not deleted')
+    expect(error.message).toContain('Nothing was deleted; a re-run goes on waiting')
   })
 
   it('waits for a zone-level certificate, and fails when it is gone or timed out', async () => {
