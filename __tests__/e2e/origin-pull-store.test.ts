@@ -153,6 +153,12 @@ describe('a per-hostname origin pull certificate, through dist/', () => {
     expect(hostnameCertificates()).toEqual([id])
     for (const hostname of HOSTS) expect(assignedTo(hostname)).toBe(id)
     expect(post.log).toContain(`Deleted the replaced origin pull certificate ${old.id} of zone ${ZONE_ID}.`)
+    expect(post.summary).toContain(
+      `Replace at the end of the job: origin pulls, zone ${ZONE_ID}, per hostname, replaced by <code>${id}</code>`,
+    )
+    expect(post.summary).toContain(
+      `<tr><td><code>${old.id}</code></td><td>deleted</td><td>it served ${HOSTS.join(', ')}</td></tr>`,
+    )
 
     // Cloudflare's order: upload, point the hostnames at it, each reads active with it, then the delete.
     const upload = at('POST /hostnames/certificates')
@@ -329,8 +335,11 @@ describe('a zone-level origin pull certificate, through dist/', () => {
     const id = idOf(main)
     expect(zoneCertificates()).toEqual([old.id, deploying.id, id])
     expect(fake.requestsTo('DELETE')).toEqual([])
-    await succeeded(runPostStep(manifestInputs(fake), main, options), secrets)
+    const post = await succeeded(runPostStep(manifestInputs(fake), main, options), secrets)
     expect(zoneCertificates()).toEqual([deploying.id, id])
+    expect(post.summary).toContain(
+      `<tr><td><code>${old.id}</code></td><td>deleted</td><td>it was the zone-level certificate before</td></tr>`,
+    )
     expect(timeline.filter((e) => e.startsWith('DELETE'))).toEqual([`DELETE /${old.id}`])
     expect(at(`GET /${id} → active`)).toBeGreaterThan(at('POST '))
     expect(at(`DELETE /${old.id}`)).toBeGreaterThan(at(`GET /${id} → active`))
