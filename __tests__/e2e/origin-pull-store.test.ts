@@ -296,6 +296,23 @@ describe('a per-hostname origin pull certificate, through dist/', () => {
     expect(planOf(run).find((row) => row.id === old.id)).toMatchObject({ action: 'keep' })
   })
 
+  it('uploads a certificate two entries share once: the second adopts it when Cloudflare says it exists', async () => {
+    const entry = (name: string, hostname: string) =>
+      manifestOf({ hostnames: [hostname] })
+        .replace('version: 1\ncertificates:\n', '')
+        .replace('origin-client', name)
+    const { secrets, options } = setup(
+      `version: 1\ncertificates:\n${entry('origin-a', HOSTS[0] ?? '')}${entry('origin-b', HOSTS[1] ?? '')}`,
+    )
+    const run = await succeeded(runAction(manifestInputs(fake), options), secrets)
+    const [id] = hostnameCertificates()
+    expect(hostnameCertificates()).toHaveLength(1)
+    for (const hostname of HOSTS) expect(assignedTo(hostname)).toBe(id)
+    const ids = JSON.parse(run.outputs.certificates ?? '{}') as Record<string, { id: string; created: boolean }>
+    expect(Object.values(ids).map((entry) => entry.id)).toEqual([id, id])
+    expect(Object.values(ids).filter((entry) => entry.created)).toHaveLength(1)
+  })
+
   it('is adopted on a re-run (compared by content): no upload, no write at all', async () => {
     const { repo, secrets, options } = setup()
     // Already uploaded, with Cloudflare's own line breaks (it re-encodes the PEM), and serving both hostnames.

@@ -2,10 +2,16 @@ import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import {
   assignHostnames,
   deleteHostnameOriginCertificate,
+  listHostnameOriginCertificates,
   readHostnameAssignment,
   uploadHostnameOriginCertificate,
 } from '../cloudflare/origin-pull/hostnames.ts'
-import { deleteZoneOriginCertificate, uploadZoneOriginCertificate } from '../cloudflare/origin-pull/zone.ts'
+import {
+  deleteZoneOriginCertificate,
+  listZoneOriginCertificates,
+  uploadZoneOriginCertificate,
+} from '../cloudflare/origin-pull/zone.ts'
+import type { OriginPullCertificate } from '../cloudflare/origin-pull/answers.ts'
 import { errorMessage, OperationError } from '../core/errors.ts'
 import { apiErrorOf } from '../cloudflare/access/client.ts'
 import { findOriginCertificate, type OriginPullSpec, type OriginPullStep } from './plan.ts'
@@ -51,17 +57,17 @@ export async function applyOriginPullStep(
   step: OriginPullStep,
   result: OriginPullApplied,
 ): Promise<void> {
-  const { zoneId, spec } = target
+  const { zoneId } = target
   const kind = perHostname(target) ? 'per-hostname' : 'zone-level'
   switch (step.action) {
     case 'upload': {
-      const upload = { certificate: spec.certificate, privateKey: target.privateKey }
-      const find = (all: Parameters<typeof findOriginCertificate>[0]) => findOriginCertificate(all, spec.certificate)
-      const stored = perHostname(target)
-        ? await uploadHostnameOriginCertificate(api, zoneId, upload, find)
-        : await uploadZoneOriginCertificate(api, zoneId, upload, find)
-      Object.assign(result, { id: stored.id, uploaded: true, uploadedOn: stored.uploadedOn })
-      result.lines.push(`Uploaded the ${kind} origin pull certificate to zone ${zoneId} as ${stored.id}.`)
+      const { stored, adopted } = await uploadOrAdopt(api, target)
+      Object.assign(result, { id: stored.id, uploaded: !adopted, uploadedOn: stored.uploadedOn })
+      result.lines.push(
+        adopted
+          ? `The ${kind} origin pull certificate was uploaded to zone ${zoneId} meanwhile (by another entry or run) as ${stored.id}: no upload.`
+          : `Uploaded the ${kind} origin pull certificate to zone ${zoneId} as ${stored.id}.`,
+      )
       return
     }
     case 'reuse':
@@ -147,6 +153,35 @@ async function retire(
   } else await deleteZoneOriginCertificate(api, zoneId, id)
   result.deleted.push(id)
   result.lines.push(`Deleted the replaced origin pull certificate ${id} of zone ${zoneId}.`)
+}
+
+/**
+ * Uploads the certificate; when Cloudflare refuses, and the zone now holds the same certificate (compared
+ * by content: another entry of the manifest with other hostnames, or another run, uploaded it since the
+ * plan read the zone), adopts that one instead of failing.
+ */
+async function uploadOrAdopt(
+  api: CloudflareApi,
+  target: OriginPullTarget,
+): Promise<{ stored: OriginPullCertificate; adopted: boolean }> {
+  const { zoneId, spec } = target
+  const upload = { certificate: spec.certificate, privateKey: target.privateKey }
+  const find = (all: readonly OriginPullCertificate[]) => findOriginCertificate(all, spec.certificate)
+  try {
+    const stored = perHostname(target)
+      ? await uploadHostnameOriginCertificate(api, zoneId, upload, find)
+      : await uploadZoneOriginCertificate(api, zoneId, upload, find)
+    return { stored, adopted: false }
+  } catch (error) {
+    const status = apiErrorOf(error)?.status ?? 0
+    if (status < 400 || status >= 500 || [401, 403, 429].includes(status)) throw error
+    const all = perHostname(target)
+      ? await listHostnameOriginCertificates(api, zoneId)
+      : await listZoneOriginCertificates(api, zoneId)
+    const found = find(all)
+    if (found === undefined) throw error
+    return { stored: found, adopted: true }
+  }
 }
 
 function needId(result: OriginPullApplied): string {

@@ -103,6 +103,32 @@ describe('applying an origin pull plan', () => {
     })
   })
 
+  it('adopts the same certificate when Cloudflare refuses the upload because it is there already', async () => {
+    const exists = failure(400, [{ code: 1471, message: 'This certificate already exists' }])
+    const listed = success([{ id: NEW, status: 'active', certificate: fixture.client.pem.replace(/\n/g, '\r\n') }])
+    const { client, requests } = api(exists, listed)
+    const result = emptyOriginPullResult()
+    await applyOriginPullStep(client, target(['a.example.com']), { action: 'upload' }, result)
+    expect(result).toMatchObject({ id: NEW, uploaded: false })
+    expect(result.lines).toEqual([
+      `The per-hostname origin pull certificate was uploaded to zone ${ZONE_ID} meanwhile (by another entry or run) as ${NEW}: no upload.`,
+    ])
+    expect(requests.map((r) => r.method)).toEqual(['POST', 'GET'])
+
+    // Another certificate in the zone is no reason to adopt: the refusal stands.
+    const other = success([{ id: OLD, status: 'active', certificate: makeClient().client.pem }])
+    const refused = api(exists, other)
+    await expect(
+      applyOriginPullStep(refused.client, target([]), { action: 'upload' }, emptyOriginPullResult()),
+    ).rejects.toThrow(/This certificate already exists/)
+    // Nor is a refused token: nothing more is read.
+    const forbidden = api(failure(403, [{ code: 10000, message: 'Authentication error' }]))
+    await expect(
+      applyOriginPullStep(forbidden.client, target([]), { action: 'upload' }, emptyOriginPullResult()),
+    ).rejects.toThrow(/Authentication error/)
+    expect(forbidden.requests).toHaveLength(1)
+  })
+
   it('zone-level: reuses, waits, deletes what was active before', async () => {
     const { client, requests } = api(
       success({ id: NEW, status: 'active' }),
