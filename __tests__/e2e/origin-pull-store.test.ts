@@ -65,7 +65,7 @@ beforeEach(() => {
 const at = (event: string | RegExp): number =>
   timeline.findIndex((e) => (typeof event === 'string' ? e === event : event.test(e)))
 
-function manifestOf(fields: { hostnames?: readonly string[]; extra?: string } = {}): string {
+function manifestOf(fields: { hostnames?: readonly string[] } = {}): string {
   const hostnames = fields.hostnames ?? HOSTS
   return `version: 1
 certificates:
@@ -75,7 +75,7 @@ certificates:
     store: origin-pull
     zone-id: ${ZONE_ID}
 ${hostnames.length > 0 ? `    hostnames: [${hostnames.join(', ')}]\n` : ''}    replace: true
-${fields.extra ?? ''}`
+`
 }
 
 interface Setup {
