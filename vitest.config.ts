@@ -167,6 +167,7 @@ const WAITING_FILES = [
   'api-shield',
   'wrangler-deploys-the-new-id',
   'access-store',
+  'origin-pull-store',
 ]
 
 class WaitingFilesFirst extends BaseSequencer {

@@ -63,7 +63,7 @@ describe('a per-hostname origin pull certificate', () => {
 
     fake.requests.length = 0
     const again = await run(fixture, HOSTNAMES)
-    expect(again.plan.steps).toEqual([{ action: 'reuse', id }])
+    expect(again.plan.steps).toEqual([{ action: 'reuse', id, uploadedOn: expect.any(String) }])
     expect(fake.requests.filter((r) => r.method !== 'GET')).toEqual([])
   })
 

@@ -2,14 +2,21 @@ import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
 import {
   assignHostnames,
   deleteHostnameOriginCertificate,
+  listHostnameOriginCertificates,
   readHostnameAssignment,
   uploadHostnameOriginCertificate,
 } from '../cloudflare/origin-pull/hostnames.ts'
-import { deleteZoneOriginCertificate, uploadZoneOriginCertificate } from '../cloudflare/origin-pull/zone.ts'
+import {
+  deleteZoneOriginCertificate,
+  listZoneOriginCertificates,
+  uploadZoneOriginCertificate,
+} from '../cloudflare/origin-pull/zone.ts'
+import type { OriginPullCertificate } from '../cloudflare/origin-pull/answers.ts'
 import { errorMessage, OperationError } from '../core/errors.ts'
 import { apiErrorOf } from '../cloudflare/access/client.ts'
 import { findOriginCertificate, type OriginPullSpec, type OriginPullStep } from './plan.ts'
 import { waitForHostnames, waitForZoneCertificate } from './wait.ts'
+import { afterFailedWait } from './wait-failed.ts'
 
 /**
  * Carrying out an origin pull plan (plan.ts), one step at a time, per hostname or zone-level. The key
@@ -18,6 +25,10 @@ import { waitForHostnames, waitForZoneCertificate } from './wait.ts'
 
 export interface OriginPullApplied {
   id?: string
+  /** When Cloudflare says the certificate was uploaded (the upload's answer, or the listing's for a reuse). */
+  uploadedOn?: string
+  /** The certificates the attached hostnames served before (the attach step's `from`). */
+  before?: { hostname: string; id: string }[]
   uploaded: boolean
   lines: string[]
   warnings: string[]
@@ -46,21 +57,21 @@ export async function applyOriginPullStep(
   step: OriginPullStep,
   result: OriginPullApplied,
 ): Promise<void> {
-  const { zoneId, spec } = target
+  const { zoneId } = target
   const kind = perHostname(target) ? 'per-hostname' : 'zone-level'
   switch (step.action) {
     case 'upload': {
-      const upload = { certificate: spec.certificate, privateKey: target.privateKey }
-      const find = (all: Parameters<typeof findOriginCertificate>[0]) => findOriginCertificate(all, spec.certificate)
-      const stored = perHostname(target)
-        ? await uploadHostnameOriginCertificate(api, zoneId, upload, find)
-        : await uploadZoneOriginCertificate(api, zoneId, upload, find)
-      Object.assign(result, { id: stored.id, uploaded: true })
-      result.lines.push(`Uploaded the ${kind} origin pull certificate to zone ${zoneId} as ${stored.id}.`)
+      const { stored, adopted } = await uploadOrAdopt(api, target)
+      Object.assign(result, { id: stored.id, uploaded: !adopted, uploadedOn: stored.uploadedOn })
+      result.lines.push(
+        adopted
+          ? `The ${kind} origin pull certificate was uploaded to zone ${zoneId} meanwhile (by another entry or run) as ${stored.id}: no upload.`
+          : `Uploaded the ${kind} origin pull certificate to zone ${zoneId} as ${stored.id}.`,
+      )
       return
     }
     case 'reuse':
-      result.id = step.id
+      Object.assign(result, { id: step.id, uploadedOn: step.uploadedOn })
       result.lines.push(`The ${kind} origin pull certificate is already in zone ${zoneId} as ${step.id}: no upload.`)
       return
     case 'attach': {
@@ -70,13 +81,16 @@ export async function applyOriginPullStep(
         zoneId,
         step.hostnames.map((hostname) => ({ hostname, certId: id, enabled: true })),
       )
+      result.before = step.from ?? []
       result.lines.push(`Pointed ${step.hostnames.join(', ')} at origin pull certificate ${id}.`)
       return
     }
     case 'wait': {
       const id = needId(result)
       const waited = perHostname(target)
-        ? await waitForHostnames(api, zoneId, step.hostnames, id)
+        ? await waitForHostnames(api, zoneId, step.hostnames, id).catch((error: unknown) =>
+            afterFailedWait(api, zoneId, error, result.before ?? []),
+          )
         : await waitForZoneCertificate(api, zoneId, id)
       result.lines.push(
         `Origin pull certificate ${id} is active${step.hostnames.length > 0 ? ` for ${step.hostnames.join(', ')}` : ''} (after ${Math.round(waited / 1000)} s).`,
@@ -132,13 +146,42 @@ async function retire(
       const status = apiErrorOf(error)?.status ?? 0
       if (status < 400 || status >= 500 || status === 401 || status === 403) throw error
       result.warnings.push(
-        `Origin pull certificate ${id} was kept: Cloudflare refused the delete (${errorMessage(error)}); a later run tries again.`,
+        `Origin pull certificate ${id} was kept: Cloudflare refused the delete (${errorMessage(error)}), so a hostname outside this entry may still use it. None of the entry's hostnames points at it any more, so a later run does not find it: add that hostname to the entry, or delete the certificate by hand (SSL/TLS → Origin Server) once nothing uses it.`,
       )
       return
     }
   } else await deleteZoneOriginCertificate(api, zoneId, id)
   result.deleted.push(id)
   result.lines.push(`Deleted the replaced origin pull certificate ${id} of zone ${zoneId}.`)
+}
+
+/**
+ * Uploads the certificate; when Cloudflare refuses, and the zone now holds the same certificate (compared
+ * by content: another entry of the manifest with other hostnames, or another run, uploaded it since the
+ * plan read the zone), adopts that one instead of failing.
+ */
+async function uploadOrAdopt(
+  api: CloudflareApi,
+  target: OriginPullTarget,
+): Promise<{ stored: OriginPullCertificate; adopted: boolean }> {
+  const { zoneId, spec } = target
+  const upload = { certificate: spec.certificate, privateKey: target.privateKey }
+  const find = (all: readonly OriginPullCertificate[]) => findOriginCertificate(all, spec.certificate)
+  try {
+    const stored = perHostname(target)
+      ? await uploadHostnameOriginCertificate(api, zoneId, upload, find)
+      : await uploadZoneOriginCertificate(api, zoneId, upload, find)
+    return { stored, adopted: false }
+  } catch (error) {
+    const status = apiErrorOf(error)?.status ?? 0
+    if (status < 400 || status >= 500 || [401, 403, 429].includes(status)) throw error
+    const all = perHostname(target)
+      ? await listHostnameOriginCertificates(api, zoneId)
+      : await listZoneOriginCertificates(api, zoneId)
+    const found = find(all)
+    if (found === undefined) throw error
+    return { stored: found, adopted: true }
+  }
 }
 
 function needId(result: OriginPullApplied): string {

@@ -18,9 +18,13 @@ export interface OriginPullSpec {
 
 export type OriginPullStep =
   | { action: 'upload' }
-  | { action: 'reuse'; id: string }
-  /** Point these hostnames at the spec's certificate. */
-  | { action: 'attach'; hostnames: string[] }
+  /** `uploadedOn`: when Cloudflare says it was uploaded, for the step's outputs. */
+  | { action: 'reuse'; id: string; uploadedOn?: string }
+  /**
+   * Point these hostnames at the spec's certificate; `from`: the certificate each served before, which
+   * it is pointed back at should Cloudflare's deployment of the new one time out.
+   */
+  | { action: 'attach'; hostnames: string[]; from?: { hostname: string; id: string }[] }
   /** Wait until each hostname (or, zone-level, the certificate) reads `active` with the spec's certificate. */
   | { action: 'wait'; hostnames: string[] }
   | { action: 'retire'; id: string; reason: string }
@@ -46,6 +50,10 @@ export function findOriginCertificate(
     : observed.find((c) => c.certificate !== undefined && leafSha256(c.certificate) === wanted)
 }
 
+/** Cloudflare gave up deploying it (`deployment_timed_out`, `deletion_timed_out`): it serves nothing new by itself. */
+const timedOut = (a: HostnameAssignment): boolean =>
+  [a.status, a.certStatus].some((status) => status?.endsWith('_timed_out') === true)
+
 const parses = (pem: string): string[] =>
   leafSha256(pem) === undefined ? ['the certificate of the entry holds no certificate that parses'] : []
 
@@ -57,7 +65,7 @@ export function planHostnameOriginPull(
   const problems = parses(spec.certificate)
   const existing = findOriginCertificate(observed.certificates, spec.certificate)
   const steps: OriginPullStep[] = []
-  if (existing) steps.push({ action: 'reuse', id: existing.id })
+  if (existing) steps.push(reuseOf(existing))
   else {
     if (observed.certificates.length >= HOSTNAME_CERTIFICATE_LIMIT)
       problems.push(
@@ -71,11 +79,18 @@ export function planHostnameOriginPull(
     const a = assignment(hostname)
     return existing !== undefined && a?.certId === existing.id && a.enabled === true && a.status === 'active'
   }
+  // A hostname whose deployment timed out is pointed at it again: waiting alone would only read the timeout again.
   const toAttach = spec.hostnames.filter((h) => {
     const a = assignment(h)
-    return !(existing !== undefined && a?.certId === existing.id && a.enabled === true)
+    return !(existing !== undefined && a?.certId === existing.id && a.enabled === true && !timedOut(a))
   })
-  if (toAttach.length > 0) steps.push({ action: 'attach', hostnames: toAttach })
+  const from = toAttach.flatMap((hostname) => {
+    const a = assignment(hostname)
+    return a?.certId !== undefined && a.certId !== existing?.id && a.enabled === true
+      ? [{ hostname, id: a.certId }]
+      : []
+  })
+  if (toAttach.length > 0) steps.push({ action: 'attach', hostnames: toAttach, ...(from.length > 0 ? { from } : {}) })
   const notActive = spec.hostnames.filter((h) => !serving(h))
   if (notActive.length > 0) steps.push({ action: 'wait', hostnames: notActive })
   const replaced = [
@@ -103,7 +118,7 @@ export function planZoneOriginPull(
 ): OriginPullPlan {
   const problems = parses(spec.certificate)
   const existing = findOriginCertificate(observed.certificates, spec.certificate)
-  const steps: OriginPullStep[] = [existing ? { action: 'reuse', id: existing.id } : { action: 'upload' }]
+  const steps: OriginPullStep[] = [existing ? reuseOf(existing) : { action: 'upload' }]
   if (existing?.status !== 'active') steps.push({ action: 'wait', hostnames: [] })
   // Only those active before this run: never the new one, and never one a person is deploying now.
   for (const old of observed.certificates.filter((c) => c.id !== existing?.id && c.status === 'active')) {
@@ -121,6 +136,12 @@ export function planZoneOriginPull(
     )
   return { steps, notes, problems }
 }
+
+const reuseOf = (existing: OriginPullCertificate): OriginPullStep => ({
+  action: 'reuse',
+  id: existing.id,
+  ...(existing.uploadedOn === undefined ? {} : { uploadedOn: existing.uploadedOn }),
+})
 
 function notesOf(steps: readonly OriginPullStep[]): string[] {
   return steps.flatMap((step) =>

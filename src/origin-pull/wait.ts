@@ -20,12 +20,28 @@ async function poll(api: CloudflareApi, check: () => Promise<boolean>, stuck: ()
   for (let n = 0; ; n++) {
     if (await check()) return api.clock.now() - started
     const wait = Math.min(MAX_WAIT_MS, FIRST_WAIT_MS * 2 ** n)
-    if (api.clock.now() + wait >= api.deadlineAt()) throw new OperationError(stuck())
+    if (api.clock.now() + wait >= api.deadlineAt()) throw new WaitOutOfTime(stuck())
     await api.clock.sleep(wait)
   }
 }
 
-/** Until each hostname reads `active` with `certId`; a `*_timed_out` status fails, naming the hostname. */
+/** timeout-seconds ran out while Cloudflare was still deploying: it may yet become active. */
+export class WaitOutOfTime extends OperationError {}
+
+/** Cloudflare gave up deploying the certificate for these hostnames: the caller may point them back. */
+export class DeploymentTimedOut extends OperationError {
+  readonly hostnames: readonly string[]
+
+  constructor(message: string, hostnames: readonly string[]) {
+    super(message)
+    this.hostnames = hostnames
+  }
+}
+
+/**
+ * Until each hostname reads `active` with `certId`; a `*_timed_out` status fails (DeploymentTimedOut),
+ * naming every hostname that read one in that round.
+ */
 export async function waitForHostnames(
   api: CloudflareApi,
   zoneId: string,
@@ -36,20 +52,27 @@ export async function waitForHostnames(
   return poll(
     api,
     async () => {
+      const failed = new Map<string, string>()
       for (const hostname of [...pending.keys()]) {
         const read = await readHostnameAssignment(api, zoneId, hostname)
         const status = read.status ?? 'no status'
         if (timedOut(read.status) || timedOut(read.certStatus))
-          throw new OperationError(
-            `Cloudflare could not deploy the origin pull certificate ${certId} for ${hostname} in zone ${zoneId}: it reads ${read.status === undefined || !timedOut(read.status) ? read.certStatus : read.status}. The hostname still presents what it presented before (or nothing); retry the run, and if it times out again, ask Cloudflare support`,
-          )
-        if (read.certId === certId && read.status === 'active' && read.enabled === true) pending.delete(hostname)
+          failed.set(hostname, (timedOut(read.status) ? read.status : read.certStatus) ?? status)
+        else if (read.certId === certId && read.status === 'active' && read.enabled === true) pending.delete(hostname)
         else pending.set(hostname, read.certId === certId ? status : `certificate ${read.certId ?? 'none'}, ${status}`)
+      }
+      if (failed.size > 0) {
+        const names = [...failed.keys()].join(', ')
+        const statuses = [...new Set(failed.values())].join(', ')
+        throw new DeploymentTimedOut(
+          `Cloudflare could not deploy the origin pull certificate ${certId} for ${names} in zone ${zoneId}: ${failed.size === 1 ? 'it reads' : 'they read'} ${statuses}`,
+          [...failed.keys()],
+        )
       }
       return pending.size === 0
     },
     () =>
-      `Timed out waiting for the origin pull certificate ${certId} to become active in zone ${zoneId} (timeout-seconds): ${[...pending].map(([h, s]) => `${h} reads ${s}`).join('; ')}. The old certificate was not deleted; re-run the job to finish`,
+      `Timed out waiting for the origin pull certificate ${certId} to become active in zone ${zoneId} (timeout-seconds): ${[...pending].map(([h, s]) => `${h} reads ${s}`).join('; ')}. Nothing was deleted; a re-run goes on waiting from where Cloudflare is`,
   )
 }
 

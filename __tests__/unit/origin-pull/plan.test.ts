@@ -18,7 +18,8 @@ describe('planHostnameOriginPull', () => {
     }
     expect(planHostnameOriginPull(spec(), ZONE, observed).steps).toEqual([
       { action: 'upload' },
-      { action: 'attach', hostnames: HOSTS },
+      // What a.example.com served before: pointed back at should the new one's deployment time out.
+      { action: 'attach', hostnames: HOSTS, from: [{ hostname: 'a.example.com', id: 'old' }] },
       { action: 'wait', hostnames: HOSTS },
       { action: 'retire', id: 'old', reason: 'it served a.example.com' },
     ])
@@ -36,11 +37,36 @@ describe('planHostnameOriginPull', () => {
     expect(planHostnameOriginPull(spec(), ZONE, { certificates: [mine], assignments }).steps).toEqual([
       { action: 'reuse', id: 'mine' },
     ])
+    // When Cloudflare says it was uploaded goes with the reuse, for the step's uploaded-on output.
+    const dated = { ...mine, uploadedOn: '2026-11-30T08:00:00Z' }
+    expect(planHostnameOriginPull(spec(), ZONE, { certificates: [dated], assignments }).steps).toEqual([
+      { action: 'reuse', id: 'mine', uploadedOn: '2026-11-30T08:00:00Z' },
+    ])
     const pending = assignments.map((a) => ({ ...a, status: 'pending_deployment' }))
     expect(planHostnameOriginPull(spec(), ZONE, { certificates: [mine], assignments: pending }).steps).toEqual([
       { action: 'reuse', id: 'mine' },
       { action: 'wait', hostnames: HOSTS },
     ])
+  })
+
+  it('points a hostname whose deployment timed out at the certificate again, rather than only waiting on it', () => {
+    const mine = { id: 'mine', status: 'active', certificate: client.pem }
+    const assignments = [
+      { hostname: 'a.example.com', certId: 'mine', status: 'active', enabled: true },
+      { hostname: 'b.example.com', certId: 'mine', status: 'deployment_timed_out', enabled: true },
+    ]
+    expect(planHostnameOriginPull(spec(), ZONE, { certificates: [mine], assignments }).steps).toEqual([
+      { action: 'reuse', id: 'mine' },
+      { action: 'attach', hostnames: ['b.example.com'] },
+      { action: 'wait', hostnames: ['b.example.com'] },
+    ])
+    const certTimedOut = assignments.map((a) =>
+      a.hostname === 'b.example.com' ? { ...a, status: 'active', certStatus: 'deployment_timed_out' } : a,
+    )
+    expect(planHostnameOriginPull(spec(), ZONE, { certificates: [mine], assignments: certTimedOut }).steps[1]).toEqual({
+      action: 'attach',
+      hostnames: ['b.example.com'],
+    })
   })
 
   it('refuses an upload when the zone holds 10 certificates', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { HttpResponse } from '../../../src/cloudflare/http.ts'
-import { waitForHostnames, waitForZoneCertificate } from '../../../src/origin-pull/wait.ts'
+import { DeploymentTimedOut, waitForHostnames, waitForZoneCertificate } from '../../../src/origin-pull/wait.ts'
 import { ZONE_ID } from '../../../test-kit/fixtures.ts'
 import { failure, fakeApi, operationError, scriptedSend, success } from '../fakes.ts'
 
@@ -36,6 +36,21 @@ describe('waiting for origin pull deployments', () => {
     )
   })
 
+  it('names every hostname that read a *_timed_out status in the round, for the caller to point back', async () => {
+    const { client } = api([
+      at('a.example.com', 'deployment_timed_out'),
+      at('b.example.com', 'active'),
+      success({ hostname: 'c.example.com', cert_id: ID, status: 'active', cert_status: 'deployment_timed_out' }),
+    ])
+    const hostnames = ['a.example.com', 'b.example.com', 'c.example.com']
+    const error = await waitForHostnames(client, ZONE_ID, hostnames, ID).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DeploymentTimedOut)
+    expect((error as DeploymentTimedOut).hostnames).toEqual(['a.example.com', 'c.example.com'])
+    expect((error as DeploymentTimedOut).message).toContain(
+      `for a.example.com, c.example.com in zone ${ZONE_ID}: they read deployment_timed_out`,
+    )
+  })
+
   it('gives up before a wait that would outlast timeout-seconds, saying what each hostname reads', async () => {
     const { client } = api(
       [
@@ -47,7 +62,7 @@ describe('waiting for origin pull deployments', () => {
     )
     const error = await operationError(waitForHostnames(client, ZONE_ID, ['a.example.com'], ID))
     expect(error.message).toContain('a.example.com reads pending_deployment')
-    expect(error.message).toContain('The old certificate was not deleted')
+    expect(error.message).toContain('Nothing was deleted; a re-run goes on waiting')
   })
 
   it('waits for a zone-level certificate, and fails when it is gone or timed out', async () => {

@@ -1,5 +1,5 @@
 import type { OriginPullStep } from '../../origin-pull/plan.ts'
-import type { PlanRow, Report } from '../../core/report.ts'
+import type { PlanRow, Report, Section } from '../../core/report.ts'
 import type { EntryPlan, EntrySteps, Step } from '../../plan/step.ts'
 import { storeText, type OriginPullDone, type OriginPullPlaceData, type OriginPullRetireData } from './data.ts'
 
@@ -46,9 +46,24 @@ export function reportOriginPull(
   const scheduled = outcome?.tail ? data.steps.flatMap((s) => (s.action === 'retire' ? [s.id] : [])) : []
   return {
     rows,
-    sections: [],
+    sections: phase === 'post' && outcome ? [postSection(data, rows, store)] : [],
     lines,
     outputs: { 'replaced-ids': outcome?.deleted ?? [], 'replace-candidates': scheduled },
+  }
+}
+
+/** The post step's part of the job summary: which replaced certificates it deleted or kept, and why. */
+function postSection(data: OriginPullRetireData, rows: readonly PlanRow[], store: string): Section {
+  return {
+    heading: ['Replace at the end of the job: ', store, ', replaced by ', { code: data.rotation.id ?? '' }],
+    table: {
+      columns: ['ID', 'Action', 'Why'],
+      rows: rows.map((row) => [
+        { code: row.id ?? '' },
+        row.action === 'retire' ? 'deleted' : 'kept',
+        (row.reason ?? '').replace('; deleted once the new one is active', ''),
+      ]),
+    },
   }
 }
 
@@ -83,11 +98,13 @@ function placeOutputs(
 ): Report['outputs'] {
   const reuse = data.steps.find((step) => step.action === 'reuse')
   const id = outcome?.id ?? (reuse?.action === 'reuse' ? reuse.id : '')
+  const uploadedOn = outcome?.uploadedOn ?? (reuse?.action === 'reuse' ? reuse.uploadedOn : undefined) ?? ''
   if (!('spec' in entry)) return { 'certificate-id': id }
   const { spec, checked } = entry as EntryPlan
   const facts = checked.facts
   return {
     'certificate-id': id,
+    'uploaded-on': uploadedOn,
     'expires-on': facts.expiresOn,
     issuer: facts.issuer,
     'serial-number': facts.serialNumber,
