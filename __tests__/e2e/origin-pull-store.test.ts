@@ -187,7 +187,7 @@ describe('a per-hostname origin pull certificate, through dist/', () => {
     expect(drifted.exitCode).toBe(1)
     expect(writes()).toEqual([])
     expect(leakedSecrets(drifted, secrets)).toEqual([])
-    expect(planOf(drifted).map((row) => [row.action, row.id ?? row.hostnames?.join()])).toEqual([
+    expect(planOf(drifted).map((row) => [row.action, row.hostnames?.join() ?? row.id])).toEqual([
       ['reuse', id],
       ['attach', 'origin-b.example.com'],
       ['note', 'origin-b.example.com'],
@@ -240,11 +240,16 @@ describe('a per-hostname origin pull certificate, through dist/', () => {
     expect(hostnameCertificates()).toEqual([old.id, id])
     expect(assignedTo('origin-b.example.com')).toBe(old.id)
     expect(assignedTo('origin-a.example.com')).toBe(id)
+    // What was done is said: the upload in the plan, the id in the outputs, for the re-run to adopt.
+    expect(planOf(run).map((row) => row.action)).toEqual(['upload'])
+    expect((JSON.parse(run.outputs.certificates ?? '{}') as Record<string, { id: string }>)['origin-client']?.id).toBe(
+      id,
+    )
 
     // The drift check says what is left to do.
     const drift = await runAction(manifestInputs(fake, { 'dry-run': 'true', 'fail-on-changes': 'true' }), options)
     expect(drift.exitCode).toBe(1)
-    expect(planOf(drift).map((row) => [row.action, row.id ?? row.hostnames?.join()])).toEqual([
+    expect(planOf(drift).map((row) => [row.action, row.hostnames?.join() ?? row.id])).toEqual([
       ['reuse', id],
       ['attach', 'origin-b.example.com'],
       ['note', 'origin-b.example.com'],

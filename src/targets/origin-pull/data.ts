@@ -7,16 +7,28 @@ import type { EntryPlan, Step } from '../../plan/step.ts'
 
 export const ORIGIN_PULL = 'origin-pull'
 
-/** Placing: the certificate uploaded or reused, the hostnames pointed at it, and the wait until it is active. */
+/** Placing: the certificate uploaded or reused; what follows is planned with it. */
 export interface OriginPullPlaceData {
   zoneId: string
   /** Per hostname; zone-level when empty. */
   hostnames: string[]
+  /** The upload or the reuse. */
   steps: OriginPullStep[]
+  /** The move step's: the hostnames pointed at it, and the wait until it is active. */
+  moves: OriginPullMoveData
   /** The replaced certificates' retire or keep, planned with the placement: the retire step's. */
   later: OriginPullStep[]
   /** Said in the plan: zone-level origin pulls turned off. */
   notes: string[]
+}
+
+/** Moving: the hostnames pointed at the certificate, then the wait until it reads active. */
+export interface OriginPullMoveData {
+  zoneId: string
+  hostnames: string[]
+  steps: OriginPullStep[]
+  /** The reused certificate's id, for the plan's rows (an upload's is known once done). */
+  reused?: string
 }
 
 /** Retiring: each replaced certificate deleted once nothing points at it, or kept with why. */
@@ -34,6 +46,7 @@ export interface OriginPullDone extends OriginPullApplied {
 }
 
 export const isRetireStep = (step: OriginPullStep): boolean => step.action === 'retire' || step.action === 'keep'
+export const isPlacing = (step: OriginPullStep): boolean => step.action === 'upload' || step.action === 'reuse'
 
 /** The zone the rules made sure of (certificate/rules.ts). */
 export function zoneOf(entry: EntryPlan): string {

@@ -7,10 +7,12 @@ import { NEW_CERTIFICATE, type EntryPlan, type EntrySteps, type Step } from '../
 import type { StoreTarget, TargetContext } from '../../plan/target.ts'
 import {
   ORIGIN_PULL,
+  isPlacing,
   isRetireStep,
   originPullSpecOf,
   zoneOf,
   type OriginPullDone,
+  type OriginPullMoveData,
   type OriginPullPlaceData,
   type OriginPullRetireData,
 } from './data.ts'
@@ -45,20 +47,35 @@ export const originPullStore: StoreTarget<OriginPullPlaceData, OriginPullRetireD
         ? planHostnameOriginPull(spec, zoneId, observed)
         : planZoneOriginPull(spec, zoneId, observed)
     if (plan.problems.length > 0) throw new OperationError(`${plan.problems.join('; ')}.`)
+    const hostnames = [...spec.hostnames]
+    const placing = plan.steps.filter(isPlacing)
+    const reused = placing.find((step) => step.action === 'reuse')
+    const moving = plan.steps.filter((step) => !isPlacing(step) && !isRetireStep(step))
     return {
       target: ORIGIN_PULL,
       action: 'place',
       when: 'now',
       data: {
         zoneId,
-        hostnames: [...spec.hostnames],
-        steps: plan.steps.filter((step) => !isRetireStep(step)),
+        hostnames,
+        steps: placing,
+        moves: { zoneId, hostnames, steps: moving, ...(reused?.action === 'reuse' ? { reused: reused.id } : {}) },
         later: plan.steps.filter(isRetireStep),
         notes: plan.notes.filter((note) => !note.startsWith('Origin pull certificate')),
       },
     }
   },
-  moves: () => [],
+  moves: (_entry, place) =>
+    place.data.moves.steps.length === 0
+      ? []
+      : [
+          {
+            target: ORIGIN_PULL,
+            action: 'move',
+            when: 'now',
+            data: place.data.moves,
+          } satisfies Step<OriginPullMoveData>,
+        ],
   certificateOf: (step) => {
     const reuse = step.data.steps.find((s) => s.action === 'reuse')
     return reuse?.action === 'reuse' ? reuse.id : NEW_CERTIFICATE
@@ -84,6 +101,15 @@ export const originPullStore: StoreTarget<OriginPullPlaceData, OriginPullRetireD
       const result = emptyOriginPullResult()
       for (const one of data.steps) await applyOriginPullStep(context.api, target, one, result)
       if (result.id !== undefined) state.placed = { certificate: { id: result.id }, created: result.uploaded }
+      return result
+    }
+    if (step.action === 'move') {
+      const data = step.data as OriginPullMoveData
+      const id = state.placed?.certificate.id
+      if (id === undefined) throw planBroken('an origin pull move ran before the certificate was placed')
+      const target = targetOf(planOf(entry), data.zoneId)
+      const result = { ...emptyOriginPullResult(), id }
+      for (const one of data.steps) await applyOriginPullStep(context.api, target, one, result)
       return result
     }
     const retire = step as Step<OriginPullRetireData>

@@ -1,7 +1,13 @@
 import type { OriginPullStep } from '../../origin-pull/plan.ts'
 import type { PlanRow, Report, Section } from '../../core/report.ts'
 import type { EntryPlan, EntrySteps, Step } from '../../plan/step.ts'
-import { storeText, type OriginPullDone, type OriginPullPlaceData, type OriginPullRetireData } from './data.ts'
+import {
+  storeText,
+  type OriginPullDone,
+  type OriginPullMoveData,
+  type OriginPullPlaceData,
+  type OriginPullRetireData,
+} from './data.ts'
 
 /** Origin pulls' steps as the plan, the summary, the outputs and the log show them, planned or done. */
 
@@ -18,11 +24,24 @@ export function reportOriginPull(
   if (step.action === 'place') {
     const data = step.data as OriginPullPlaceData
     const store = storeText(data.zoneId, data.hostnames)
+    const id = outcome?.id === undefined ? {} : { id: outcome.id }
     const rows = [
-      ...data.steps.map((one) => placeRow(one, outcome, store)),
+      ...data.steps.map((one) => placeRow(one, id, store, false)),
       ...data.notes.map((reason): PlanRow => ({ name: '', action: 'note', store, reason })),
     ]
     return { rows, sections: [], lines, outputs: placeOutputs(data, outcome, entry) }
+  }
+  if (step.action === 'move') {
+    const data = step.data as OriginPullMoveData
+    const store = storeText(data.zoneId, data.hostnames)
+    const known = outcome?.id ?? data.reused
+    const id = known === undefined ? {} : { id: known }
+    return {
+      rows: data.steps.map((one) => placeRow(one, id, store, outcome !== undefined)),
+      sections: [],
+      lines,
+      outputs: {},
+    }
   }
   const data = step.data as OriginPullRetireData
   const store = storeText(data.zoneId, data.hostnames)
@@ -67,8 +86,8 @@ function postSection(data: OriginPullRetireData, rows: readonly PlanRow[], store
   }
 }
 
-function placeRow(step: OriginPullStep, outcome: OriginPullDone | undefined, store: string): PlanRow {
-  const id = outcome?.id === undefined ? {} : { id: outcome.id }
+/** One step's row; `done`: carried out (a wait then says what it found, not what it waits for). */
+function placeRow(step: OriginPullStep, id: { id?: string }, store: string, done: boolean): PlanRow {
   switch (step.action) {
     case 'upload':
       return { name: '', action: 'upload', store, ...id }
@@ -83,7 +102,9 @@ function placeRow(step: OriginPullStep, outcome: OriginPullDone | undefined, sto
         store,
         ...id,
         ...(step.hostnames.length > 0 ? { hostnames: [...step.hostnames] } : {}),
-        reason: 'waits until Cloudflare reads it active, before anything is retired',
+        reason: done
+          ? 'Cloudflare reads it active'
+          : 'waits until Cloudflare reads it active, before anything is retired',
       }
     default:
       return { name: '', action: 'note', store, reason: `${step.action} ${'id' in step ? step.id : ''}` }

@@ -66,7 +66,8 @@ function reportAccess(
   if (moves.steps.length === 0 && !moves.gap) return placed
   const move: Step<AccessMoveData> = { target: 'access', action: 'move', when: 'now', data: moves }
   const moved = reportStep(move, outcome, on, phase)
-  return { ...placed, rows: [...placed.rows, ...moved.rows], lines: [...placed.lines, ...moved.lines] }
+  // One outcome stands for both steps here: its lines are said once.
+  return { ...placed, rows: [...placed.rows, ...moved.rows] }
 }
 const retire = (when: Step['when'], steps: AccessStep[]): Step<AccessRetireData> => ({
   target: 'access',

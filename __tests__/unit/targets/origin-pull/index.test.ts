@@ -125,6 +125,8 @@ const entry = (hostnames: string[] = [HOST], spec: Partial<CertificateSpec> = {}
 async function placed(context: TargetContext, e: EntryPlan = entry()): Promise<Step<OriginPullPlaceData>> {
   return originPullStore.place(e, context, await originPullStore.observe(e, context))
 }
+/** The placement's steps, then its move's, in the order apply runs them. */
+const stepsOf = (place: Step<OriginPullPlaceData>): OriginPullStep[] => [...place.data.steps, ...place.data.moves.steps]
 const actions = (steps: readonly OriginPullStep[]): string[] => steps.map((s) => s.action)
 
 /** A zone whose hostname is served by an older per-hostname certificate. */
@@ -146,11 +148,22 @@ describe('the origin pull store: observe and place', () => {
       data: {
         zoneId: ZONE_ID,
         hostnames: [HOST],
-        steps: [{ action: 'upload' }, { action: 'attach', hostnames: [HOST] }, { action: 'wait', hostnames: [HOST] }],
+        steps: [{ action: 'upload' }],
+        moves: {
+          zoneId: ZONE_ID,
+          hostnames: [HOST],
+          steps: [
+            { action: 'attach', hostnames: [HOST], from: [{ hostname: HOST, id: OLD }] },
+            { action: 'wait', hostnames: [HOST] },
+          ],
+        },
         later: [{ action: 'retire', id: OLD, reason: `it served ${HOST}` }],
         notes: [],
       },
     })
+    expect(originPullStore.moves(entry(), place)).toEqual([
+      { target: 'origin-pull', action: 'move', when: 'now', data: place.data.moves },
+    ])
     expect(originPullStore.certificateOf(place)).toBe(NEW_CERTIFICATE)
     expect(originPullStore.retires(entry(), place)).toBe(true)
   })
@@ -162,7 +175,7 @@ describe('the origin pull store: observe and place', () => {
     fake.enabled = false
     const place = await placed(context, entry([]))
     expect(fake.calls()).toEqual(['GET /', 'GET /settings'])
-    expect(actions(place.data.steps)).toEqual(['upload', 'wait'])
+    expect(actions(stepsOf(place))).toEqual(['upload', 'wait'])
     expect(place.data.later).toEqual([
       { action: 'retire', id: OLD, reason: 'it was the zone-level certificate before' },
     ])
@@ -235,15 +248,19 @@ describe('the origin pull store: apply and finish', () => {
     const place = await placed(context, e)
     const state: ApplyState & { outcomes: unknown[] } = { outcomes: [] }
     const done = (await originPullStore.apply(place, e, state, context)) as OriginPullDone
+    const [move] = originPullStore.moves(e, place)
+    if (!move) throw new Error('no move planned')
+    const moved = (await originPullStore.apply(move, e, state, context)) as OriginPullDone
     const retire = originPullStore.retire(e, place, [], context)
-    return { fake, context, e, place, state, done, retire }
+    return { fake, context, e, place, move, state, done, moved, retire }
   }
 
   it('per hostname: uploads with the key, points the hostname, waits until active; the key in the upload alone', async () => {
-    const { fake, state, done } = await rotate('end-of-job')
+    const { fake, state, done, moved } = await rotate('end-of-job')
     const id = state.placed?.certificate.id ?? 'none'
     expect(state.placed).toEqual({ certificate: { id }, created: true })
     expect(done).toMatchObject({ id, uploaded: true, deleted: [] })
+    expect(moved).toMatchObject({ id, uploaded: false, deleted: [] })
     expect(fake.calls().slice(2)).toEqual([
       'POST /hostnames/certificates',
       'PUT /hostnames',
@@ -252,7 +269,7 @@ describe('the origin pull store: apply and finish', () => {
     ])
     expect(fake.requests.filter((r) => r.body?.includes(KEY_LINE)).map((r) => r.method)).toEqual(['POST'])
     expect(fake.assignments.get(HOST)).toMatchObject({ cert_id: id, status: 'active' })
-    expect(JSON.stringify(done)).not.toContain(KEY_LINE)
+    expect(JSON.stringify([done, moved])).not.toContain(KEY_LINE)
   })
 
   it('at the end of the job: a tail naming the placed certificate, then the post step deletes the old one only', async () => {
@@ -304,16 +321,23 @@ describe('the origin pull store: apply and finish', () => {
     fake.deployAs = 'deployment_timed_out'
     const e = entry()
     const place = await placed(context, e)
-    await expect(originPullStore.apply(place, e, { outcomes: [] }, context)).rejects.toThrow(
+    const state: ApplyState & { outcomes: unknown[] } = { outcomes: [] }
+    await originPullStore.apply(place, e, state, context)
+    const [move] = originPullStore.moves(e, place)
+    if (!move) throw new Error('no move planned')
+    await expect(originPullStore.apply(move, e, state, context)).rejects.toThrow(
       new RegExp(`for ${HOST} in zone ${ZONE_ID}: it reads deployment_timed_out`),
     )
     expect(fake.requests.some((r) => r.method === 'DELETE')).toBe(false)
     expect(fake.perHostname.map((c) => c.id)).toContain(OLD)
   })
 
-  it('refuses a retire before the placement, and a placement without its spec or key, sending nothing', async () => {
-    const { fake, context, e, place, retire } = await rotate('immediately')
+  it('refuses a retire or a move before the placement, and a placement without its spec or key, sending nothing', async () => {
+    const { fake, context, e, place, move, retire } = await rotate('immediately')
     const before = fake.requests.length
+    await expect(originPullStore.apply(move, e, { outcomes: [] }, context)).rejects.toThrow(
+      'an origin pull move ran before the certificate was placed',
+    )
     await expect(originPullStore.apply(retire, e, { outcomes: [] }, context)).rejects.toThrow(
       'an origin pull retire ran before the certificate was placed',
     )
@@ -329,12 +353,12 @@ describe('the origin pull store: apply and finish', () => {
 
   it('has no tail for an outcome without one, and reports by its own report', async () => {
     expect(originPullStore.tailOf(undefined)).toBeUndefined()
-    const { done, place, e } = await rotate('end-of-job')
+    const { done, moved, place, move, e } = await rotate('end-of-job')
     expect(originPullStore.tailOf(done)).toBeUndefined()
-    expect(originPullStore.report(place, done, e, 'main').rows.map((r) => r.action)).toEqual([
-      'upload',
-      'attach',
-      'note',
+    expect(originPullStore.report(place, done, e, 'main').rows.map((r) => r.action)).toEqual(['upload'])
+    expect(originPullStore.report(move, moved, e, 'main').rows.map((r) => [r.action, r.reason])).toEqual([
+      ['attach', undefined],
+      ['note', 'Cloudflare reads it active'],
     ])
   })
 })

@@ -4,12 +4,14 @@ import type { CertificateSpec } from '../../../../src/certificate/spec.ts'
 import { emptyOriginPullResult } from '../../../../src/origin-pull/apply.ts'
 import type { OriginPullStep } from '../../../../src/origin-pull/plan.ts'
 import type { EntryPlan, Step } from '../../../../src/plan/step.ts'
+import type { Report } from '../../../../src/core/report.ts'
 import type {
   OriginPullDone,
+  OriginPullMoveData,
   OriginPullPlaceData,
   OriginPullRetireData,
 } from '../../../../src/targets/origin-pull/data.ts'
-import { reportOriginPull } from '../../../../src/targets/origin-pull/report.ts'
+import { reportOriginPull as reportStep } from '../../../../src/targets/origin-pull/report.ts'
 import { ZONE_ID } from '../../../../test-kit/fixtures.ts'
 
 const NEW = '2458ce5a0c354c7f82c78e9487d3ff60'
@@ -28,12 +30,39 @@ const entry: EntryPlan = {
 }
 const saved = { name: 'origin', steps: [] }
 
-const place = (steps: OriginPullStep[], hostnames = [HOST], notes: string[] = []): Step<OriginPullPlaceData> => ({
-  target: 'origin-pull',
-  action: 'place',
-  when: 'now',
-  data: { zoneId: ZONE_ID, hostnames, steps, later: [], notes },
-})
+/** A placement as the store plans it: the upload or reuse, and its move (point, wait) planned with it. */
+const place = (steps: OriginPullStep[], hostnames = [HOST], notes: string[] = []): Step<OriginPullPlaceData> => {
+  const isPlacing = (step: OriginPullStep): boolean => step.action === 'upload' || step.action === 'reuse'
+  const reused = steps.find((step) => step.action === 'reuse')
+  const moves: OriginPullMoveData = {
+    zoneId: ZONE_ID,
+    hostnames,
+    steps: steps.filter((step) => !isPlacing(step)),
+    ...(reused?.action === 'reuse' ? { reused: reused.id } : {}),
+  }
+  const data = { zoneId: ZONE_ID, hostnames, steps: steps.filter(isPlacing), moves, later: [], notes }
+  return { target: 'origin-pull', action: 'place', when: 'now', data }
+}
+
+/**
+ * The placement's report and, when it has one, its move step's, joined as entryReport joins an
+ * entry's steps: the outcome is the one both were carried out to.
+ */
+function reportOriginPull(
+  step: Step,
+  outcome: OriginPullDone | undefined,
+  on: EntryPlan | typeof saved,
+  phase: 'main' | 'post',
+): Report {
+  if (step.action !== 'place') return reportStep(step, outcome, on, phase)
+  const placed = reportStep(step, outcome, on, phase)
+  const { moves } = (step as Step<OriginPullPlaceData>).data
+  if (moves.steps.length === 0) return placed
+  const move: Step<OriginPullMoveData> = { target: 'origin-pull', action: 'move', when: 'now', data: moves }
+  const moved = reportStep(move, outcome, on, phase)
+  // One outcome stands for both steps here: its lines are said once.
+  return { ...placed, rows: [...placed.rows, ...moved.rows] }
+}
 const retire = (when: Step['when'], steps: OriginPullStep[], hostnames = [HOST]): Step<OriginPullRetireData> => ({
   target: 'origin-pull',
   action: 'retire',
@@ -72,7 +101,8 @@ describe('reportOriginPull: the placement', () => {
     )
     expect(report.rows).toEqual([
       { name: '', action: 'upload', store: ZONE_LEVEL, id: NEW },
-      { name: '', action: 'note', store: ZONE_LEVEL, id: NEW, reason: WAIT },
+      // Done, the wait says what it found, not what it waits for.
+      { name: '', action: 'note', store: ZONE_LEVEL, id: NEW, reason: 'Cloudflare reads it active' },
     ])
     expect(report.outputs).toEqual({
       'certificate-id': NEW,
@@ -80,6 +110,7 @@ describe('reportOriginPull: the placement', () => {
       issuer: 'I',
       'serial-number': 'S',
       signature: 'G',
+      'uploaded-on': '',
       name: 'origin',
       ca: 'false',
       'fingerprint-sha256': 'F',
