@@ -30,7 +30,10 @@ export function readStoreScope(
     ...(zoneId ? { zoneId } : {}),
     ...(swap === 'detach-first' ? { swap } : {}),
   }
-  const at = { node: fields.hostnames?.value ?? fields['zone-id']?.value ?? null, path: `${path}.hostnames` }
+  // A zone-level origin pull entry claims its zone: said on its zone-id line.
+  const at = fields.hostnames
+    ? { node: fields.hostnames.value, path: `${path}.hostnames` }
+    : { node: fields['zone-id']?.value ?? null, path: `${path}.zone-id` }
   claimStoreScope(store, scope, at, problems, seen)
   return scope
 }

@@ -237,7 +237,7 @@ certificates:
     ])
     const zoneLevel = `version: 1\ncertificates:\n${entry('a', 'origin-pull', `${key}    zone-id: ${ZONE_ID}\n`)}${entry('b', 'origin-pull', `${key}    zone-id: ${ZONE_ID}\n`)}`
     expect(problemsOf(zoneLevel)).toEqual([
-      expect.stringMatching(/certificates\[1\]\.hostnames: claims the zone-level origin pull certificate of zone /),
+      expect.stringMatching(/certificates\[1\]\.zone-id: claims the zone-level origin pull certificate of zone /),
     ])
     // The same hostname in another owner (a zone-wide Access CA), or other hostnames of the zone, are not claimed twice.
     const apart = `version: 1\ncertificates:\n${entry('a', 'access', '    hostnames: [app.example.com]\n')}${entry('b', 'access', `    zone-id: ${ZONE_ID}\n    hostnames: [app.example.com]\n`)}${entry('c', 'origin-pull', `${key}    zone-id: ${ZONE_ID}\n    hostnames: [one.example.com]\n`)}${entry('d', 'origin-pull', `${key}    zone-id: ${ZONE_ID}\n    hostnames: [two.example.com]\n`)}`
