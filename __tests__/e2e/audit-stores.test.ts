@@ -102,6 +102,28 @@ describe('the audit of Access and Authenticated Origin Pulls', () => {
     expect(leakedSecrets(run, [API_TOKEN, GITHUB_TOKEN, keyText.split('\n')[1] ?? ''])).toEqual([])
   })
 
+  it('does not call a per-hostname origin pull certificate unused when none of the names it carries points at it', async () => {
+    // A client certificate rarely names the hostnames it is assigned to: Cloudflare lists no assignments,
+    // so the audit cannot tell which hostnames use it, and must not say "not in use" (an invitation to delete it).
+    const assigned = fake.originPull.seed(
+      ZONE_ID,
+      'hostname',
+      expiringIn(10, { commonName: 'origin-client' }).pem,
+      keyPem(KEY, 'pkcs8'),
+    )
+    fake.originPull.assign(ZONE_ID, 'origin.example.com', assigned.id)
+
+    const run = await audit({ 'zone-ids': ZONE_ID })
+
+    const expiring = JSON.parse(run.outputs.expiring ?? '') as { id: string; in_use: unknown }[]
+    expect(expiring).toEqual([expect.objectContaining({ id: assigned.id, in_use: ['origin pull, hostnames unknown'] })])
+    const warnings = annotations(run, 'warning')
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain('origin pull, per hostname')
+    expect(warnings[0]).toContain('in use by origin pull, hostnames unknown')
+    expect(warnings[0]).not.toContain('not in use')
+  })
+
   it('warns and goes on when the Access certificates cannot be read; refuses a zone-ids entry that is not a Zone ID before any request', async () => {
     fake.inject({
       method: 'GET',

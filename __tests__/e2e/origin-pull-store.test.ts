@@ -148,6 +148,14 @@ describe('a per-hostname origin pull certificate, through dist/', () => {
     expect(fake.requestsTo('DELETE')).toEqual([])
     expect(planOf(main).find((row) => row.action === 'retire')).toMatchObject({ id: old.id, when: 'end-of-job' })
     expect(main.log).toContain(`Origin pull certificate ${id} is active for ${HOSTS.join(', ')}`)
+    // Found through the hostnames only, which point at the new one now: should the post step not run,
+    // no later run finds the old one, so the main step names it, and what to do.
+    const notices = main.annotations.filter((a) => a.level === 'notice').map((a) => a.message)
+    const scheduled = `Origin pull certificate ${old.id} will be deleted at the end of the job, once every other step has succeeded. If the job fails or is cancelled before then, no later run finds it`
+    expect(notices.filter((notice) => notice.startsWith(scheduled))).toHaveLength(1)
+    expect(notices.join('\n')).toContain(
+      'delete it by hand (SSL/TLS → Origin Server), or set replace-when: immediately',
+    )
 
     const post = await succeeded(runPostStep(manifestInputs(fake), main, options), secrets)
     expect(hostnameCertificates()).toEqual([id])
@@ -214,6 +222,7 @@ describe('a per-hostname origin pull certificate, through dist/', () => {
     }
     expect(planOf(main).find((row) => row.action === 'retire')).toMatchObject({ id: old.id })
     expect(planOf(main).find((row) => row.action === 'retire')?.when).toBeUndefined()
+    expect(main.log).not.toContain('will be deleted at the end of the job')
   })
 
   it('fails the entry on deployment_timed_out, naming the hostname; the old one stays, assigned, until a re-run (debug log, no key)', async () => {

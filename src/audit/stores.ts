@@ -25,6 +25,9 @@ export interface StoreListing {
   warnings: string[]
 }
 
+/** What uses a per-hostname certificate none of whose names points at it: Cloudflare lists no assignments. */
+export const UNKNOWN_HOSTNAMES = 'origin pull, hostnames unknown'
+
 /** At most this many names of a per-hostname certificate are looked up as hostnames. */
 const MAX_NAMES = 20
 
@@ -76,9 +79,11 @@ export async function readStores(api: CloudflareApi, zoneIds: readonly string[])
     for (const certificate of await listHostnameOriginCertificates(api, zoneId)) {
       const hostnames = await hostnamesOf(api, zoneId, certificate.id, certificate.certificate)
       listing.certificates.push(originEntry(certificate, `origin pull, per hostname (zone ${zoneId})`))
+      // Found by looking up its own names: none found is not "not in use" (a client certificate rarely
+      // names the hostnames it is assigned to), so it says the hostnames are unknown rather than "none".
       listing.usage.set(
         certificate.id,
-        hostnames.map((h) => `origin pull ${h}`),
+        hostnames.length > 0 ? hostnames.map((h) => `origin pull ${h}`) : [UNKNOWN_HOSTNAMES],
       )
     }
   }

@@ -89,7 +89,7 @@ export async function waitForZoneCertificate(api: CloudflareApi, zoneId: string,
         )
       if (timedOut(read.status))
         throw new OperationError(
-          `Cloudflare could not deploy the zone-level origin pull certificate ${id} in zone ${zoneId}: it reads ${read.status}. The older certificates were not deleted; retry the run`,
+          `Cloudflare could not deploy the zone-level origin pull certificate ${id} in zone ${zoneId}: it reads ${read.status}. The older certificates were not deleted. A re-run finds this same certificate and reads the same status: delete it (SSL/TLS → Origin Server) so that the next run uploads it again, or ask Cloudflare support`,
         )
       last = read.status
       return read.status === 'active'

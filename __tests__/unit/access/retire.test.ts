@@ -57,8 +57,11 @@ describe('retireAccessCertificate', () => {
   })
 
   it('keeps the CA after 5 reads that still list hostnames, and after 5 refused deletes', async () => {
-    const stale = await retire([ca([]), ...Array.from({ length: 5 }, () => ca(['a.example.com']))], 600).done
+    const reads = retire([ca([]), ...Array.from({ length: 5 }, () => ca(['a.example.com']))], 600)
+    const stale = await reads.done
     expect(stale).toMatchObject({ outcome: 'kept', reason: expect.stringContaining('after 5 reads') as string })
+    // Four waits between five reads: none after the last, which nothing reads after.
+    expect(reads.clock.sleeps).toEqual([2000, 4000, 8000, 16000])
     const refused = await retire([ca([]), ca([]), ...Array.from({ length: 5 }, associations)], 600).done
     expect(refused).toMatchObject({ outcome: 'kept', reason: expect.stringContaining('after 5 attempts') as string })
   })
@@ -69,6 +72,10 @@ describe('retireAccessCertificate', () => {
       outcome: 'kept',
       reason: expect.stringContaining('it now serves new.example.com') as string,
     })
+    // A later run keeps it too (it serves a hostname outside the entry): the warning promises none.
+    const { reason } = (await done) as { reason: string }
+    expect(reason).not.toContain('for a later run')
+    expect(reason).toContain('Move them off it on purpose (or add them to the entry), then re-run')
     expect(send.requests.map((r) => r.method)).toEqual(['GET'])
   })
 

@@ -92,6 +92,15 @@ describe('planZoneOriginPull', () => {
     expect(plan.notes).toEqual([])
   })
 
+  it('reuses, and waits on, its own certificate whose deployment timed out: a re-run reads the same status', () => {
+    const certificates = [{ id: 'mine', status: 'deployment_timed_out', certificate: client.pem }]
+    const plan = planZoneOriginPull(spec([]), ZONE, { certificates, enabled: true })
+    expect(plan.steps).toEqual([
+      { action: 'reuse', id: 'mine' },
+      { action: 'wait', hostnames: [] },
+    ])
+  })
+
   it('never retires its own certificate, and says when zone-level pulls are off', () => {
     const certificates = [{ id: 'mine', status: 'active', certificate: client.pem }]
     const plan = planZoneOriginPull(spec([]), ZONE, { certificates, enabled: false })

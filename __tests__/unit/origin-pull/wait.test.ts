@@ -73,8 +73,11 @@ describe('waiting for origin pull deployments', () => {
       'is gone while waiting',
     )
     const timedOut = api([success({ id: ID, status: 'deployment_timed_out' })])
-    expect((await operationError(waitForZoneCertificate(timedOut.client, ZONE_ID, ID))).message).toContain(
-      'it reads deployment_timed_out',
-    )
+    const message = (await operationError(waitForZoneCertificate(timedOut.client, ZONE_ID, ID))).message
+    expect(message).toContain('it reads deployment_timed_out')
+    // A re-run reuses that certificate (same content: origin-pull/plan.ts) and reads it timed out again,
+    // so the message does not send the user round that loop: it says to delete it.
+    expect(message).not.toContain('retry the run')
+    expect(message).toContain('delete it (SSL/TLS → Origin Server) so that the next run uploads it again')
   })
 })

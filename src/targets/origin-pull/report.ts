@@ -63,6 +63,15 @@ export function reportOriginPull(
     }
   })
   const scheduled = outcome?.tail ? data.steps.flatMap((s) => (s.action === 'retire' ? [s.id] : [])) : []
+  // Per hostname, the old certificate is found through the hostnames only, and they point at the new
+  // one by now: should the post step not run, no later run (nor the drift check) finds it again.
+  if (phase === 'main' && data.hostnames.length > 0 && scheduled.length > 0)
+    lines.push({
+      level: 'notice',
+      parts: [
+        `Origin pull ${scheduled.length === 1 ? 'certificate' : 'certificates'} ${scheduled.join(', ')} will be deleted at the end of the job, once every other step has succeeded. If the job fails or is cancelled before then, no later run finds ${scheduled.length === 1 ? 'it' : 'them'} (none of the entry's hostnames points at ${scheduled.length === 1 ? 'it' : 'them'} any more): delete ${scheduled.length === 1 ? 'it' : 'them'} by hand (SSL/TLS → Origin Server), or set replace-when: immediately.`,
+      ],
+    })
   return {
     rows,
     sections: phase === 'post' && outcome ? [postSection(data, rows, store)] : [],

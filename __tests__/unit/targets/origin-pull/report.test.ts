@@ -1,3 +1,4 @@
+import { lineText } from '../../../../src/render/words.ts'
 import { describe, expect, it } from 'vitest'
 import type { CheckedCertificate } from '../../../../src/certificate/check.ts'
 import type { CertificateSpec } from '../../../../src/certificate/spec.ts'
@@ -166,6 +167,25 @@ describe('reportOriginPull: the retire', () => {
     const report = reportOriginPull(step, done({ tail: step }), entry, 'main')
     expect(report.rows[0]?.when).toBe('end-of-job')
     expect(report.outputs).toEqual({ 'replaced-ids': [], 'replace-candidates': [OLD] })
+  })
+
+  it('in the main step, per hostname, names the old certificate no later run finds should the post step not run', () => {
+    const step = retire('end-of-job', [RETIRE, KEEP])
+    const notices = reportOriginPull(step, done({ tail: step }), entry, 'main').lines.filter(
+      (l) => l.level === 'notice',
+    )
+    expect(notices.map((line) => lineText(line.parts))).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Origin pull certificate ${OLD} will be deleted at the end of the job.*no later run finds it.*delete it by hand`,
+        ),
+      ),
+    ])
+    // Zone-level, a later run finds the older active ones again; at once, or in the post step, nothing is left to say.
+    const zoneLevel = retire('end-of-job', [RETIRE], [])
+    expect(reportOriginPull(zoneLevel, done({ tail: zoneLevel }), entry, 'main').lines).toEqual([])
+    expect(reportOriginPull(step, done({ tail: step }), entry, 'post').lines).toEqual([])
+    expect(reportOriginPull(retire('now', [RETIRE]), done({ deleted: [OLD] }), entry, 'main').lines).toEqual([])
   })
 
   it('carried out: a delete done reads as a retire, one not done as a keep pointing at the warning', () => {
