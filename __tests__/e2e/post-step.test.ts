@@ -245,7 +245,7 @@ describe('several rotations saved for one post step', () => {
         ),
       ),
     ])
-    expect(warnings(done)[0]).toContain(`older certificates named '${NAME}' are left as they were`)
+    expect(warnings(done)[0]).toContain(`the older ones it replaces (of '${NAME}') are left as they were`)
     expect(done.summary).toContain(`older than <code>${first}</code>`)
     expect(done.summary).toContain('Could not finish: ')
     expect(done.summary).toContain(`older than <code>${second}</code>`)

@@ -84,7 +84,7 @@ export async function finishStep(
       ({ entry, error }) => `'${entry.name}' (line ${entry.line ?? 0}): ${errorMessage(error).replace(/\.$/, '')}`,
     )
     throw new OperationError(
-      `Manifest ${finished.failed.length === 1 ? 'entry' : 'entries'} failed (${finished.failed.length} of ${entryCount(finished)}): ${each.join('; ')}. The others are done and in the outputs; fix the failed ones and re-run, which reuses what is in place.`,
+      `Manifest ${finished.failed.length === 1 ? 'entry' : 'entries'} failed (${finished.failed.length} of ${entryCount(finished)}): ${each.join('; ')}. ${finished.applied ? 'The others are done and in the outputs' : 'The others are planned'}; fix the failed ones and re-run, which reuses what is in place.`,
     )
   }
   if (options.failOnChanges && changes > 0) {

@@ -60,14 +60,14 @@ export async function runPostStep(dependencies: Dependencies): Promise<void> {
       const { id, name } = step.data.rotation
       const which = done.length === 1 ? '' : ` rotation ${index + 1} of ${done.length} (${id})`
       log.warning(
-        `Replace at the end of the job could not finish${which}: ${endSentence(errorMessage(error))} The new certificate is in place; older certificates named '${name}' are left as they were.`,
+        `Replace at the end of the job could not finish${which}: ${endSentence(errorMessage(error))} The new certificate is in place; the older ones it replaces (of '${name}') are left as they were.`,
       )
       sections.push(postFailure(name, id, errorMessage(error)))
     }
     await writeSummary(sections.join(''))
   } catch (error) {
     log.warning(
-      `Replace at the end of the job could not finish: ${errorMessage(error)}. The new certificate is in place; older certificates with its name are left as they were.`,
+      `Replace at the end of the job could not finish: ${errorMessage(error)}. The new certificate is in place; the older ones it replaces are left as they were.`,
     )
   } finally {
     await dependencies.http.close()
@@ -83,7 +83,7 @@ function stepsToFinish(): Step[] | undefined {
   }
   if ('problem' in saved) {
     log.warning(
-      `Replace at the end of the job deletes nothing: the rotation the main step saved for it cannot be trusted (${saved.problem}). The new certificate is in place; delete older certificates with its name by hand, or re-run the job.`,
+      `Replace at the end of the job deletes nothing: the rotation the main step saved for it cannot be trusted (${saved.problem}). The new certificate is in place; delete the older ones it replaces by hand, or re-run the job.`,
     )
     return undefined
   }

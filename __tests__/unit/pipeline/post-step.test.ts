@@ -82,7 +82,7 @@ describe('runPostStep', () => {
     const run = await postStep({ [SAVED_STEPS]: retireSteps([saved]) })
     expect(run.exitCode).toBe(0)
     expect(run.log).toMatch(
-      /Replace at the end of the job could not finish: .*older certificates named 'payments' are left as they were/,
+      /Replace at the end of the job could not finish: .*the older ones it replaces \(of 'payments'\) are left as they were/,
     )
     expect(fake.certificates.size).toBe(2)
     expect(run.summary).toContain('Could not finish:')
