@@ -1,12 +1,13 @@
 /**
  * The audit's reading of the other two places Cloudflare keeps mTLS certificates: Access CAs (the
- * account's), and Authenticated Origin Pulls certificates (zone-level and per hostname) of the zones in
+ * account's, and those of the zones in `zone-ids`), and Authenticated Origin Pulls certificates (zone-level and per hostname) of the zones in
  * `zone-ids`. Each becomes a listing entry like the account store's, audited by the same thresholds,
  * with its hostnames as what uses it. Reads only.
  */
 import { X509Certificate } from 'node:crypto'
 import type { MtlsCertificate } from '../cloudflare/mtls/answers.ts'
 import type { CloudflareApi } from '../cloudflare/mtls/client.ts'
+import type { AccessOwner } from '../cloudflare/endpoints.ts'
 import { listAccessCertificates } from '../cloudflare/access/client.ts'
 import {
   listHostnameOriginCertificates,
@@ -49,26 +50,10 @@ export function parseZoneIds(value: string): string[] {
 
 export async function readStores(api: CloudflareApi, zoneIds: readonly string[]): Promise<StoreListing> {
   const listing: StoreListing = { certificates: [], usage: new Map(), warnings: [] }
-  try {
-    for (const ca of await listAccessCertificates(api, { accountId: api.accountId })) {
-      listing.certificates.push({
-        id: ca.id,
-        name: `${ca.name ?? ''} (Access)`,
-        ca: true,
-        ...(ca.expiresOn ? { expires_on: ca.expiresOn } : {}),
-      })
-      listing.usage.set(
-        ca.id,
-        (ca.associatedHostnames ?? []).map((h) => `access ${h}`),
-      )
-    }
-  } catch (error) {
-    // An audit that used to pass must not fail for a permission it never needed: said, not fatal.
-    listing.warnings.push(
-      `Could not read the account's Access certificates (${errorMessage(error)}): the report leaves them out. Give the token "Access: Mutual TLS Certificates Read" to audit them`,
-    )
-  }
+  await addAccess(api, { accountId: api.accountId }, listing)
   for (const zoneId of zoneIds) {
+    // A zone's own Access CAs (zone-wide): a token that may not read them gets a warning.
+    await addAccess(api, { zoneId }, listing)
     // Asked for by name in zone-ids: a failure here fails the audit (the error says which zone).
     for (const certificate of await listZoneOriginCertificates(api, zoneId)) {
       listing.certificates.push(originEntry(certificate, `origin pull, zone-level (zone ${zoneId})`))
@@ -139,4 +124,24 @@ export function withStoreUsage<T extends { id: string; inUse?: string[] }>(
     const hostnames = usage.get(c.id)
     return hostnames ? { ...c, inUse: [...hostnames].sort() } : c
   })
+}
+
+/** An owner's Access CAs as listing entries; one that cannot be read is a warning, the audit going on. */
+async function addAccess(api: CloudflareApi, owner: AccessOwner, listing: StoreListing): Promise<void> {
+  const where = 'zoneId' in owner ? `zone ${owner.zoneId}` : 'the account'
+  try {
+    for (const ca of await listAccessCertificates(api, owner)) {
+      const name = 'zoneId' in owner ? `${ca.name ?? ''} (Access, zone ${owner.zoneId})` : `${ca.name ?? ''} (Access)`
+      listing.certificates.push({ id: ca.id, name, ca: true, ...(ca.expiresOn ? { expires_on: ca.expiresOn } : {}) })
+      listing.usage.set(
+        ca.id,
+        (ca.associatedHostnames ?? []).map((h) => `access ${h}`),
+      )
+    }
+  } catch (error) {
+    // An audit that used to pass must not fail for a permission it never needed: said, not fatal.
+    listing.warnings.push(
+      `Could not read the Access certificates of ${where} (${errorMessage(error)}): the report leaves them out. Give the token "Access: Mutual TLS Certificates Read" to audit them`,
+    )
+  }
 }

@@ -26,7 +26,7 @@ describe('readStores', () => {
   const root = issueCertificate({ commonName: 'Root', key, ca: true })
   const leaf = issueCertificate({ commonName: 'origin-client', key, issuer: root, serverName: 'origin-a.example.com' })
 
-  it('reads Access CAs, and the origin pull certificates of each zone with the hostnames that point at them', async () => {
+  it("reads Access CAs (the account's and each zone's), and the origin pull certificates of each zone with the hostnames that point at them", async () => {
     const send = scriptedSend(
       accessPage([
         {
@@ -36,6 +36,7 @@ describe('readStores', () => {
           expires_on: '2030-01-01T00:00:00Z',
         },
       ]),
+      accessPage([{ id: 'zacc', name: 'zone-ca', associated_hostnames: ['z.example.com'] }]),
       success([{ id: 'zl', status: 'active', certificate: root.pem }]),
       success([{ id: 'ph', status: 'active', certificate: leaf.pem }]),
       success({ hostname: 'origin-a.example.com', cert_id: 'ph', status: 'active', enabled: true }),
@@ -43,16 +44,19 @@ describe('readStores', () => {
     const stores = await readStores(fakeApi(send).api, [ZONE_ID])
     expect(stores.certificates).toEqual([
       { id: 'acc', name: 'partners-ca (Access)', ca: true, expires_on: '2030-01-01T00:00:00Z' },
+      { id: 'zacc', name: `zone-ca (Access, zone ${ZONE_ID})`, ca: true },
       { id: 'zl', name: `origin pull, zone-level (zone ${ZONE_ID})`, ca: false, certificates: root.pem },
       { id: 'ph', name: `origin pull, per hostname (zone ${ZONE_ID})`, ca: false, certificates: leaf.pem },
     ])
     expect([...stores.usage]).toEqual([
       ['acc', ['access app.example.com']],
+      ['zacc', ['access z.example.com']],
       ['zl', [`origin pull zone ${ZONE_ID}`]],
       ['ph', ['origin pull origin-a.example.com']],
     ])
     expect(send.requests.map((r) => r.url.replace(BASE_URL, ''))).toEqual([
       `/accounts/${ACCOUNT_ID}/access/certificates?page=1&per_page=50`,
+      `/zones/${ZONE_ID}/access/certificates?page=1&per_page=50`,
       `/zones/${ZONE_ID}/origin_tls_client_auth`,
       `/zones/${ZONE_ID}/origin_tls_client_auth/hostnames/certificates`,
       `/zones/${ZONE_ID}/origin_tls_client_auth/hostnames/origin-a.example.com`,
@@ -64,9 +68,16 @@ describe('readStores', () => {
     const refused = failure(403, [{ code: 10000, message: 'Authentication error' }])
     const stores = await readStores(fakeApi(scriptedSend(refused)).api, [])
     expect(stores.certificates).toEqual([])
-    expect(stores.warnings).toEqual([expect.stringContaining("Could not read the account's Access certificates")])
-    const zone = readStores(fakeApi(scriptedSend(accessPage([]), refused)).api, [ZONE_ID])
+    expect(stores.warnings).toEqual([expect.stringContaining('Could not read the Access certificates of the account')])
+    // A zone's Access CAs the token may not read: a warning; its origin pull certificates: the audit fails.
+    const zone = readStores(fakeApi(scriptedSend(accessPage([]), refused, refused)).api, [ZONE_ID])
     expect((await operationError(zone)).message).toContain(`list the origin pull certificates of zone ${ZONE_ID}`)
+    const zoneAccess = await readStores(fakeApi(scriptedSend(accessPage([]), refused, success([]), success([]))).api, [
+      ZONE_ID,
+    ])
+    expect(zoneAccess.warnings).toEqual([
+      expect.stringContaining(`Could not read the Access certificates of zone ${ZONE_ID}`),
+    ])
   })
 
   it('gives the store certificates their hostnames as what uses them', () => {
