@@ -72,6 +72,20 @@ describe('retireAccessCertificate', () => {
     expect(send.requests.map((r) => r.method)).toEqual(['GET'])
   })
 
+  // Fail closed: an answer without the CA's hostnames is no permission to detach hostnames the run never saw.
+  it('keeps a CA whose answer holds no list of hostnames, without detaching anything', async () => {
+    const { done, send } = retire([success({ id: ID, name: 'old' })])
+    expect(await done).toMatchObject({ outcome: 'kept' })
+    expect(send.requests.map((r) => r.method)).toEqual(['GET'])
+  })
+
+  // Only the entry's own earlier CAs are retired: one renamed since (another team took it over) is not.
+  it('keeps a CA that reads with another name than the one planned, without detaching anything', async () => {
+    const { done, send } = retire([success({ id: ID, name: 'other-team', associated_hostnames: [] })])
+    expect(await done).toMatchObject({ outcome: 'kept', reason: expect.stringContaining('other-team') as string })
+    expect(send.requests.map((r) => r.method)).toEqual(['GET'])
+  })
+
   it('fails on any other refusal of the delete', async () => {
     const { done } = retire([ca([]), ca([]), failure(403, [{ code: 10000, message: 'Authentication error' }])])
     await expect(done).rejects.toThrow(/Could not delete Access CA/)
