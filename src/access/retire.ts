@@ -43,11 +43,14 @@ export async function retireAccessCertificate(
 
   const current = await readAccessCertificate(api, owner, id)
   if (current === 'absent') return { id, outcome: 'deleted', waitedMs: 0 }
+  // Only the entry's own earlier CA: one renamed since (taken over by hand, Terraform) is not this run's to delete.
+  if (current.name !== name) return kept(`it is now named '${current.name ?? ''}', not '${name}'`)
+  // An answer without its hostnames is no permission to detach hostnames this run never saw.
+  if (current.associatedHostnames === undefined) return kept("Cloudflare's answer held no list of its hostnames")
   // A hostname it was not serving when the run looked was given to it since: it is not this run's to take.
-  const added = (current.associatedHostnames ?? []).filter((h) => !hostnames.includes(h))
+  const added = current.associatedHostnames.filter((h) => !hostnames.includes(h))
   if (added.length > 0) return kept(`it now serves ${added.join(', ')}, which it did not when this run read it`)
-  if ((current.associatedHostnames ?? []).length > 0 || current.associatedHostnames === undefined)
-    await setAccessHostnames(api, owner, id, [])
+  if (current.associatedHostnames.length > 0) await setAccessHostnames(api, owner, id, [])
 
   let empty = false
   for (let read = 1; read <= RETIRE_ATTEMPTS && !empty; read++) {
