@@ -86,6 +86,27 @@ describe('retireAccessCertificate', () => {
     expect(send.requests.map((r) => r.method)).toEqual(['GET'])
   })
 
+  // Post step, after the deploy: someone gave app back to the old CA (off the new one). Detaching it
+  // now would leave the hostname with no CA; it is kept, nothing detached.
+  it('keeps a CA still serving a hostname the CA it was replaced by does not hold', async () => {
+    const NEW = 'b2134436-2555-4acf-be5b-26c48136575e'
+    const send = scriptedSend(ca(['a.example.com']), success({ id: NEW, name: 'old', associated_hostnames: [] }))
+    const { api } = fakeApi(send, { maxRetries: 0, timeoutSeconds: 120 })
+    const planned = { id: ID, name: 'old', hostnames: ['a.example.com'] }
+    const outcome = await retireAccessCertificate(api, owner, planned, NEW)
+    expect(outcome).toMatchObject({ outcome: 'kept', reason: expect.stringContaining('a.example.com') as string })
+    expect(send.requests.map((r) => r.method)).toEqual(['GET', 'GET'])
+  })
+
+  it('detaches what the CA it was replaced by holds too (a detach Cloudflare has not noticed yet)', async () => {
+    const NEW = 'b2134436-2555-4acf-be5b-26c48136575e'
+    const newCa = success({ id: NEW, name: 'old', associated_hostnames: ['A.example.com'] })
+    const send = scriptedSend(ca(['a.example.com']), newCa, ca([]), ca([]), success({ id: ID }))
+    const { api } = fakeApi(send, { maxRetries: 0, timeoutSeconds: 120 })
+    const planned = { id: ID, name: 'old', hostnames: ['a.example.com'] }
+    expect(await retireAccessCertificate(api, owner, planned, NEW)).toMatchObject({ outcome: 'deleted' })
+  })
+
   it('fails on any other refusal of the delete', async () => {
     const { done } = retire([ca([]), ca([]), failure(403, [{ code: 10000, message: 'Authentication error' }])])
     await expect(done).rejects.toThrow(/Could not delete Access CA/)
