@@ -75,7 +75,7 @@ export async function applyAccessStep(
       result.lines.push(`Detached ${step.removed.join(', ')} from Access CA '${step.name}' (${step.id}).`)
       return
     case 'retire': {
-      const outcome = await retireAccessCertificate(api, owner, step)
+      const outcome = await retireAccessCertificate(api, owner, step, result.id)
       result.retired.push(outcome)
       if (outcome.outcome === 'deleted') result.lines.push(`Deleted the old Access CA '${step.name}' (${step.id}).`)
       else result.warnings.push(`${outcome.reason}.`)

@@ -26,6 +26,8 @@ export async function retireAccessCertificate(
   api: CloudflareApi,
   owner: AccessOwner,
   { id, name, hostnames }: { id: string; name: string; hostnames: readonly string[] },
+  /** The CA it was replaced by: each hostname the old CA still reads must be on it before the detach. */
+  successor?: string,
 ): Promise<RetireOutcome> {
   const started = api.clock.now()
   const kept = (why: string): RetireOutcome => ({
@@ -50,7 +52,13 @@ export async function retireAccessCertificate(
   // A hostname it was not serving when the run looked was given to it since: it is not this run's to take.
   const added = current.associatedHostnames.filter((h) => !hostnames.includes(h))
   if (added.length > 0) return kept(`it now serves ${added.join(', ')}, which it did not when this run read it`)
-  if (current.associatedHostnames.length > 0) await setAccessHostnames(api, owner, id, [])
+  if (current.associatedHostnames.length > 0) {
+    // Given back to the old CA since the move (and off the new one): a detach would leave it with no CA.
+    const orphaned = await notOn(api, owner, successor, current.associatedHostnames)
+    if (orphaned.length > 0)
+      return kept(`it still serves ${orphaned.join(', ')}, which the CA that replaces it does not`)
+    await setAccessHostnames(api, owner, id, [])
+  }
 
   let empty = false
   for (let read = 1; read <= RETIRE_ATTEMPTS && !empty; read++) {
@@ -78,3 +86,15 @@ export async function retireAccessCertificate(
 
 const describe = (hostnames: readonly string[] | undefined): string =>
   hostnames === undefined ? 'no list of hostnames' : `hostnames (${hostnames.join(', ')})`
+
+/** The hostnames `successor` does not hold (all of them without a successor, or once it is gone). */
+async function notOn(
+  api: CloudflareApi,
+  owner: AccessOwner,
+  successor: string | undefined,
+  hostnames: readonly string[],
+): Promise<string[]> {
+  const read = successor === undefined ? 'absent' : await readAccessCertificate(api, owner, successor)
+  const held = read === 'absent' ? [] : (read.associatedHostnames ?? []).map((h) => h.toLowerCase())
+  return hostnames.filter((h) => !held.includes(h.toLowerCase()))
+}

@@ -10,12 +10,15 @@ const ID = 'f174e90a-fafe-4643-bbbc-4a0ed4fc8415'
 const owner = { accountId: ACCOUNT_ID }
 const ca = (hostnames: string[]): HttpResponse => success({ id: ID, name: 'old', associated_hostnames: hostnames })
 const associations = (): HttpResponse => failure(400, [{ code: 12136, message: 'certificate has active associations' }])
+/** The CA the old one was replaced by, as read before the detach. */
+const SUCCESSOR = 'b2134436-2555-4acf-be5b-26c48136575e'
+const successor = (): HttpResponse => success({ id: SUCCESSOR, name: 'old', associated_hostnames: ['a.example.com'] })
 
 function retire(answers: HttpResponse[], timeoutSeconds = 120) {
   const send = scriptedSend(...answers)
   const { api, clock } = fakeApi(send, { maxRetries: 0, timeoutSeconds })
   return {
-    done: retireAccessCertificate(api, owner, { id: ID, name: 'old', hostnames: ['a.example.com'] }),
+    done: retireAccessCertificate(api, owner, { id: ID, name: 'old', hostnames: ['a.example.com'] }, SUCCESSOR),
     send,
     clock,
   }
@@ -25,6 +28,7 @@ describe('retireAccessCertificate', () => {
   it('detaches, reads until the hostnames read empty, retries the delete, and backs off 2 s, 4 s …', async () => {
     const { done, send, clock } = retire([
       ca(['a.example.com']),
+      successor(),
       ca([]),
       ca(['a.example.com']),
       ca([]),
@@ -33,7 +37,17 @@ describe('retireAccessCertificate', () => {
       success({ id: ID }),
     ])
     expect(await done).toEqual({ id: ID, outcome: 'deleted', waitedMs: 8000 })
-    expect(send.requests.map((r) => r.method)).toEqual(['GET', 'PUT', 'GET', 'GET', 'DELETE', 'DELETE', 'DELETE'])
+    expect(send.requests.map((r) => r.method)).toEqual([
+      'GET',
+      'GET',
+      'PUT',
+      'GET',
+      'GET',
+      'DELETE',
+      'DELETE',
+      'DELETE',
+    ])
+    expect(send.requests[1]?.url).toContain(SUCCESSOR)
     expect(clock.sleeps).toEqual([2000, 2000, 4000])
   })
 
