@@ -105,7 +105,7 @@ describe('applying an Access plan', () => {
       { action: 'attach' as const, hostnames: HOSTS },
     ]
     await expect(applyAccessPlan(client, owner, spec({ swap: 'detach-first' }), steps)).rejects.toThrow(
-      /gave app\.example\.com back to Access CA 'old'/,
+      /Gave app\.example\.com back to Access CA 'old'/,
     )
     const puts = send.requests.filter((r) => r.method === 'PUT')
     expect(puts.map((r) => r.url.includes(OLD))).toEqual([true, false, false, false, false, false, true])
