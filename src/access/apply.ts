@@ -9,7 +9,7 @@ import {
 } from '../cloudflare/access/client.ts'
 import { errorMessage, OperationError } from '../core/errors.ts'
 import { findAccessCertificate, type AccessSpec, type AccessStep } from './plan.ts'
-import { retireAccessCertificate, type RetireOutcome } from './retire.ts'
+import { FIRST_WAIT_MS, RETIRE_ATTEMPTS, retireAccessCertificate, type RetireOutcome } from './retire.ts'
 
 /**
  * Carrying out an Access plan, one step at a time (plan.ts): each step's function is exported so the
@@ -25,6 +25,8 @@ export interface AccessApplied {
   lines: string[]
   warnings: string[]
   retired: RetireOutcome[]
+  /** The old CAs `swap: detach-first` detached, with the hostnames they held: given back should the attach fail. */
+  detached?: { id: string; name: string; hostnames: string[] }[]
 }
 
 export const emptyAccessResult = (): AccessApplied => ({ uploaded: false, lines: [], warnings: [], retired: [] })
@@ -72,10 +74,12 @@ export async function applyAccessStep(
       return
     case 'detach':
       await setAccessHostnames(api, owner, step.id, step.keep)
+      if (step.gap)
+        (result.detached ??= []).push({ id: step.id, name: step.name, hostnames: [...step.keep, ...step.removed] })
       result.lines.push(`Detached ${step.removed.join(', ')} from Access CA '${step.name}' (${step.id}).`)
       return
     case 'retire': {
-      const outcome = await retireAccessCertificate(api, owner, step)
+      const outcome = await retireAccessCertificate(api, owner, step, result.id)
       result.retired.push(outcome)
       if (outcome.outcome === 'deleted') result.lines.push(`Deleted the old Access CA '${step.name}' (${step.id}).`)
       else result.warnings.push(`${outcome.reason}.`)
@@ -112,6 +116,7 @@ async function attach(
   try {
     await setAccessHostnames(api, owner, result.id, hostnames)
   } catch (error) {
+    if (result.detached?.length) return attachAfterDetach(api, owner, spec, hostnames, result, error)
     if (!refusedForTakenHostname(error) || spec.swap === 'detach-first') throw error
     const holders = await listAccessCertificates(api, owner).catch(() => [])
     const held = holders
@@ -125,4 +130,45 @@ async function attach(
     )
   }
   result.lines.push(`Attached ${hostnames.join(', ')} to Access CA '${spec.name}' (${result.id}).`)
+}
+
+/**
+ * `swap: detach-first` after its detach: Cloudflare notices a detach late, so an attach refused as
+ * "already associated" is tried again (waits of 2 s, 4 s …, within timeout-seconds). One that never
+ * takes gives the hostnames back to the old CAs: the gap the plan showed lasts a moment, not for good.
+ */
+async function attachAfterDetach(
+  api: CloudflareApi,
+  owner: AccessOwner,
+  spec: AccessSpec,
+  hostnames: string[],
+  result: AccessApplied,
+  refused: unknown,
+): Promise<void> {
+  const id = result.id ?? ''
+  let last = refused
+  for (let attempt = 1; attempt < RETIRE_ATTEMPTS && refusedForTakenHostname(last); attempt++) {
+    const wait = FIRST_WAIT_MS * 2 ** (attempt - 1)
+    if (api.clock.now() + wait >= api.deadlineAt()) break
+    await api.clock.sleep(wait)
+    try {
+      await setAccessHostnames(api, owner, id, hostnames)
+      result.lines.push(`Attached ${hostnames.join(', ')} to Access CA '${spec.name}' (${id}).`)
+      return
+    } catch (error) {
+      last = error
+    }
+  }
+  const olds = result.detached ?? []
+  const said = olds.map((old) => `${old.hostnames.join(', ')} back to Access CA '${old.name}' (${old.id})`).join('; ')
+  const failed = `Cloudflare refused to give ${hostnames.join(', ')} to the new Access CA '${spec.name}' (${id}) after swap: detach-first detached them (${errorMessage(last)})`
+  try {
+    for (const old of olds) await setAccessHostnames(api, owner, old.id, old.hostnames)
+  } catch (error) {
+    throw new OperationError(
+      `${failed}, and giving them back failed too (${errorMessage(error)}): they have no Access CA now; give ${said} by hand`,
+      { cause: last },
+    )
+  }
+  throw new OperationError(`${failed}. Gave ${said}, as before the run; re-run the job later`, { cause: last })
 }

@@ -26,6 +26,8 @@ export async function retireAccessCertificate(
   api: CloudflareApi,
   owner: AccessOwner,
   { id, name, hostnames }: { id: string; name: string; hostnames: readonly string[] },
+  /** The CA it was replaced by: each hostname the old CA still reads must be on it before the detach. */
+  successor?: string,
 ): Promise<RetireOutcome> {
   const started = api.clock.now()
   const kept = (why: string): RetireOutcome => ({
@@ -43,8 +45,12 @@ export async function retireAccessCertificate(
 
   const current = await readAccessCertificate(api, owner, id)
   if (current === 'absent') return { id, outcome: 'deleted', waitedMs: 0 }
+  // Only the entry's own earlier CA: one renamed since (taken over by hand, Terraform) is not this run's to delete.
+  if (current.name !== name) return kept(`it is now named '${current.name ?? ''}', not '${name}'`)
+  // An answer without its hostnames is no permission to detach hostnames this run never saw.
+  if (current.associatedHostnames === undefined) return kept("Cloudflare's answer held no list of its hostnames")
   // A hostname it was not serving when the run looked was given to it since: it is not this run's to take.
-  const added = (current.associatedHostnames ?? []).filter((h) => !hostnames.includes(h))
+  const added = current.associatedHostnames.filter((h) => !hostnames.includes(h))
   // Not "for a later run": a later run keeps a CA that serves hostnames outside the entry, too.
   if (added.length > 0)
     return {
@@ -52,8 +58,13 @@ export async function retireAccessCertificate(
       outcome: 'kept',
       reason: `Access CA '${name}' (${id}) was kept: it now serves ${added.join(', ')}, which it did not when this run read it, so nothing was detached; a later run keeps it too while it serves hostnames the entry does not list. Move them off it on purpose (or add them to the entry), then re-run`,
     }
-  if ((current.associatedHostnames ?? []).length > 0 || current.associatedHostnames === undefined)
+  if (current.associatedHostnames.length > 0) {
+    // Given back to the old CA since the move (and off the new one): a detach would leave it with no CA.
+    const orphaned = await notOn(api, owner, successor, current.associatedHostnames)
+    if (orphaned.length > 0)
+      return kept(`it still serves ${orphaned.join(', ')}, which the CA that replaces it does not`)
     await setAccessHostnames(api, owner, id, [])
+  }
 
   let empty = false
   for (let read = 1; read <= RETIRE_ATTEMPTS && !empty; read++) {
@@ -82,3 +93,15 @@ export async function retireAccessCertificate(
 
 const describe = (hostnames: readonly string[] | undefined): string =>
   hostnames === undefined ? 'no list of hostnames' : `hostnames (${hostnames.join(', ')})`
+
+/** The hostnames `successor` does not hold (all of them without a successor, or once it is gone). */
+async function notOn(
+  api: CloudflareApi,
+  owner: AccessOwner,
+  successor: string | undefined,
+  hostnames: readonly string[],
+): Promise<string[]> {
+  const read = successor === undefined ? 'absent' : await readAccessCertificate(api, owner, successor)
+  const held = read === 'absent' ? [] : (read.associatedHostnames ?? []).map((h) => h.toLowerCase())
+  return hostnames.filter((h) => !held.includes(h.toLowerCase()))
+}

@@ -130,9 +130,17 @@ async function retire(
   if (id === result.id)
     throw new OperationError(`Refused to delete origin pull certificate ${id}: it is the one this entry uploads`)
   if (perHostname(target)) {
-    const still: string[] = []
-    for (const hostname of spec.hostnames)
-      if ((await readHostnameAssignment(api, zoneId, hostname)).certId === id) still.push(hostname)
+    const reads = []
+    for (const hostname of spec.hostnames) reads.push(await readHostnameAssignment(api, zoneId, hostname))
+    const still = reads.flatMap((a) => (a.certId === id ? [a.hostname] : []))
+    // Fail closed: a read that does not name the new certificate is no proof the old one is unused.
+    const unsure = reads.flatMap((a) => (a.certId !== id && a.certId !== result.id ? [a.hostname] : []))
+    if (still.length === 0 && unsure.length > 0) {
+      result.warnings.push(
+        `Origin pull certificate ${id} was kept: ${unsure.join(', ')} did not read as pointing at the new certificate ${result.id ?? ''}; once nothing uses it, delete it by hand (SSL/TLS → Origin Server).`,
+      )
+      return
+    }
     if (still.length > 0) {
       result.warnings.push(
         `Origin pull certificate ${id} was kept: ${still.join(', ')} still read as pointing at it; a later run deletes it once none does.`,

@@ -85,6 +85,49 @@ describe('applying an Access plan', () => {
     ).rejects.toThrow(/no id to attach/)
   })
 
+  // swap: detach-first opens a gap for a moment, not for good: Cloudflare notices the detach late and may
+  // refuse the attach as "already associated"; the attach is tried again, and if it never takes, the
+  // old CA gets its hostnames back rather than leaving them with no CA.
+  it('with swap: detach-first, retries a refused attach, then gives the hostnames back to the old CA', async () => {
+    const taken = (): HttpResponse =>
+      failure(400, [
+        { code: 12137, message: 'hostname app.example.com is already associated with another certificate' },
+      ])
+    const send = scriptedSend(
+      success({ id: OLD, associated_hostnames: [] }),
+      ...Array.from({ length: 5 }, taken),
+      success({ id: OLD, associated_hostnames: HOSTS }),
+    )
+    const client = fakeApi(send, { maxRetries: 0, timeoutSeconds: 600 }).api
+    const steps = [
+      { action: 'reuse' as const, id: NEW, name: 'partners-ca' },
+      { action: 'detach' as const, id: OLD, name: 'old', keep: [], removed: HOSTS, gap: true },
+      { action: 'attach' as const, hostnames: HOSTS },
+    ]
+    await expect(applyAccessPlan(client, owner, spec({ swap: 'detach-first' }), steps)).rejects.toThrow(
+      /Gave app\.example\.com back to Access CA 'old'/,
+    )
+    const puts = send.requests.filter((r) => r.method === 'PUT')
+    expect(puts.map((r) => r.url.includes(OLD))).toEqual([true, false, false, false, false, false, true])
+    expect(JSON.parse(puts.at(-1)?.body ?? '{}')).toEqual({ associated_hostnames: HOSTS })
+  })
+
+  it('with swap: detach-first, attaches once Cloudflare has noticed the detach', async () => {
+    const taken = failure(400, [{ code: 12137, message: 'hostname app.example.com is already associated' }])
+    const send = scriptedSend(
+      success({ id: OLD, associated_hostnames: [] }),
+      taken,
+      success({ id: NEW, associated_hostnames: HOSTS }),
+    )
+    const client = fakeApi(send, { maxRetries: 0, timeoutSeconds: 600 }).api
+    const result = await applyAccessPlan(client, owner, spec({ swap: 'detach-first' }), [
+      { action: 'reuse', id: NEW, name: 'partners-ca' },
+      { action: 'detach', id: OLD, name: 'old', keep: [], removed: HOSTS, gap: true },
+      { action: 'attach', hostnames: HOSTS },
+    ])
+    expect(result.lines.at(-1)).toBe(`Attached app.example.com to Access CA 'partners-ca' (${NEW}).`)
+  })
+
   it('detaches what the old CA loses, keeping the rest', async () => {
     const { api: client, requests } = api(success({ id: OLD, associated_hostnames: ['other.example.com'] }))
     const result = emptyAccessResult()

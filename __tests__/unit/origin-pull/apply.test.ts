@@ -61,6 +61,16 @@ describe('applying an origin pull plan', () => {
     ).rejects.toThrow(/it is the one this entry uploads/)
   })
 
+  // Fail closed: a read that does not say which certificate the hostname uses is no permission to delete.
+  it('keeps the old certificate when a hostname reads without the certificate it points at', async () => {
+    const { client, requests } = api(success({ hostname: 'a.example.com', status: 'active', enabled: true }))
+    const result = { ...emptyOriginPullResult(), id: NEW }
+    await applyOriginPullStep(client, target(['a.example.com']), { action: 'retire', id: OLD, reason: '' }, result)
+    expect(requests.map((r) => r.method)).toEqual(['GET'])
+    expect(result.deleted).toEqual([])
+    expect(result.warnings).toEqual([expect.stringContaining(`Origin pull certificate ${OLD} was kept`)])
+  })
+
   it('keeps the old certificate, with a warning, when Cloudflare refuses its delete as in use', async () => {
     const { client } = api(
       success({ hostname: 'a.example.com', cert_id: NEW, status: 'active', enabled: true }),

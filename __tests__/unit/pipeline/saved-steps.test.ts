@@ -67,7 +67,7 @@ describe('parseSteps: each step checked by the store it names', () => {
     data: {
       owner: { accountId: '023e105f4ecef8ad9ca31a8372d0c353' },
       rotation: { name: 'partners-ca', id: ID },
-      steps: [{ action: 'retire', id: 'f174e90a-fafe-4643-bbbc-4a0ed4fc8415', name: 'old', hostnames: [] }],
+      steps: [{ action: 'retire', id: 'f174e90a-fafe-4643-bbbc-4a0ed4fc8415', name: 'partners-ca', hostnames: [] }],
     },
   }
   const originPull = {

@@ -103,10 +103,9 @@ export const accessStore: StoreTarget<AccessPlaceData, AccessRetireData, AccessC
     const retire = step as Step<AccessRetireData>
     const id = state.placed?.certificate.id
     if (id === undefined) throw planBroken('an Access retire ran before the CA was placed')
-    const rotation = { ...retire.data.rotation, id }
-    if (retire.when === 'end-of-job')
-      return { ...emptyAccessResult(), tail: { ...retire, data: { ...retire.data, rotation } } } satisfies AccessDone
-    return retireNow(retire, context)
+    const rotated = { ...retire, data: { ...retire.data, rotation: { ...retire.data.rotation, id } } }
+    if (retire.when === 'end-of-job') return { ...emptyAccessResult(), tail: rotated } satisfies AccessDone
+    return retireNow(rotated, context)
   },
   finish: (step, context) => retireNow(step, context),
   tailOf: (outcome) => (outcome as AccessDone | undefined)?.tail,
@@ -115,7 +114,9 @@ export const accessStore: StoreTarget<AccessPlaceData, AccessRetireData, AccessC
 }
 
 async function retireNow(step: Step<AccessRetireData>, context: TargetContext): Promise<AccessDone> {
-  const result = emptyAccessResult()
+  // The CA rotated to: the old CAs' hostnames must be on it before they are detached (retire.ts).
+  const { id } = step.data.rotation
+  const result = { ...emptyAccessResult(), ...(id === undefined ? {} : { id }) }
   const spec = { name: step.data.rotation.name, certificate: '', hostnames: [], retire: true }
   for (const one of step.data.steps) await applyAccessStep(context.api, step.data.owner, spec, one, result)
   return result

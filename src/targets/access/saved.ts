@@ -15,11 +15,14 @@ export function savedAccessProblem(value: Readonly<Record<string, unknown>>): st
   const owner = data.owner
   const ownerId = Object.keys(owner).length === 1 ? (owner.accountId ?? owner.zoneId) : undefined
   if (!isZoneId(ownerId)) return 'its account or zone is not a Cloudflare id'
-  if (!Array.isArray(data.steps) || !data.steps.every(isSavedStep)) return 'its steps are not retires of Access CAs'
+  // Never the CA rotated to, and only CAs of the rotation's name: what the main step plans, and all it does.
+  const retires = (step: unknown): boolean =>
+    isSavedStep(step) && (step.action !== 'retire' || (step.id !== id && step.name === name))
+  if (!Array.isArray(data.steps) || !data.steps.every(retires)) return 'its steps are not retires of Access CAs'
   return undefined
 }
 
-function isSavedStep(step: unknown): boolean {
+function isSavedStep(step: unknown): step is Record<string, unknown> {
   if (!isRecord(step) || !isCertificateId(step.id) || typeof step.name !== 'string') return false
   if (step.action === 'keep') return typeof step.reason === 'string'
   return (

@@ -48,6 +48,17 @@ describe('savedAccessProblem', () => {
     expect(savedAccessProblem(saved(change))).toMatch(new RegExp(`^${problem}`))
   })
 
+  // The post step detaches and deletes what a retire step names: never the CA rotated to, never one of another name.
+  it('refuses a retire of the CA it rotates to', () => {
+    const step = { action: 'retire', id: NEW, name: 'partners-ca', hostnames: ['app.example.com'] }
+    expect(savedAccessProblem(saved((d) => (d.steps = [step])))).toMatch(/^its steps are not retires of Access CAs/)
+  })
+
+  it('refuses a retire of a CA named otherwise than the rotation', () => {
+    const step = { action: 'retire', id: OLD, name: 'another-team', hostnames: ['app.example.com'] }
+    expect(savedAccessProblem(saved((d) => (d.steps = [step])))).toMatch(/^its steps are not retires of Access CAs/)
+  })
+
   it('refuses data that is not a map', () => {
     expect(savedAccessProblem({ data: 'x' })).toBe('it has no Access CA to rotate to')
     expect(savedAccessProblem({})).toBe('it has no Access CA to rotate to')
