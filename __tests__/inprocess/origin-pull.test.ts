@@ -1,12 +1,28 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { applyOriginPullPlan } from '../../src/origin-pull/apply.ts'
+import { applyOriginPullStep, emptyOriginPullResult, type OriginPullTarget } from '../../src/origin-pull/apply.ts'
 import { observeHostnameOriginPull, observeZoneOriginPull } from '../../src/origin-pull/observe.ts'
-import { planHostnameOriginPull, planZoneOriginPull, type OriginPullSpec } from '../../src/origin-pull/plan.ts'
+import {
+  planHostnameOriginPull,
+  planZoneOriginPull,
+  type OriginPullSpec,
+  type OriginPullStep,
+} from '../../src/origin-pull/plan.ts'
 import type { FakeCloudflare } from '../../test-kit/fake-cloudflare.ts'
 import { ZONE_ID, makeClient, type ClientFixture } from '../../test-kit/fixtures.ts'
 import { estateApi } from '../support/estate-api.ts'
 import { useStandIn } from '../support/stand-in-hooks.ts'
 import { operationError } from '../unit/fakes.ts'
+
+/** The steps run in order, as the store's steps run them. */
+async function applyOriginPullPlan(
+  api: Parameters<typeof applyOriginPullStep>[0],
+  target: OriginPullTarget,
+  steps: readonly OriginPullStep[],
+) {
+  const result = emptyOriginPullResult()
+  for (const step of steps) await applyOriginPullStep(api, target, step, result)
+  return result
+}
 
 /**
  * Authenticated Origin Pulls planned and carried out with the real client over real HTTP against the

@@ -47,6 +47,8 @@ export interface OriginPullTarget {
   spec: OriginPullSpec
   /** The leaf's private key, for the upload only. */
   privateKey: string
+  /** The zone's hostnames other entries of the manifest list: a retire keeps what they point at. */
+  others?: readonly string[]
 }
 
 const perHostname = (target: OriginPullTarget): boolean => target.spec.hostnames.length > 0
@@ -105,20 +107,10 @@ export async function applyOriginPullStep(
   }
 }
 
-/** Runs the steps in order; a failed wait stops it before any delete. */
-export async function applyOriginPullPlan(
-  api: CloudflareApi,
-  target: OriginPullTarget,
-  steps: readonly OriginPullStep[],
-): Promise<OriginPullApplied> {
-  const result = emptyOriginPullResult()
-  for (const step of steps) await applyOriginPullStep(api, target, step, result)
-  return result
-}
-
 /**
- * Deletes a replaced certificate, never the spec's own; per hostname, only once none of the entry's
- * hostnames reads as pointing at it (read again now, not as planned).
+ * Deletes a replaced certificate, never the spec's own; per hostname, only once each of the entry's
+ * hostnames reads as pointing at the new one and none the manifest lists in the zone at the old one
+ * (read again now, not as planned).
  */
 async function retire(
   api: CloudflareApi,
@@ -131,10 +123,13 @@ async function retire(
     throw new OperationError(`Refused to delete origin pull certificate ${id}: it is the one this entry uploads`)
   if (perHostname(target)) {
     const reads = []
-    for (const hostname of spec.hostnames) reads.push(await readHostnameAssignment(api, zoneId, hostname))
+    for (const hostname of [...spec.hostnames, ...(target.others ?? [])])
+      reads.push(await readHostnameAssignment(api, zoneId, hostname))
     const still = reads.flatMap((a) => (a.certId === id ? [a.hostname] : []))
     // Fail closed: a read that does not name the new certificate is no proof the old one is unused.
-    const unsure = reads.flatMap((a) => (a.certId !== id && a.certId !== result.id ? [a.hostname] : []))
+    const unsure = reads
+      .slice(0, spec.hostnames.length)
+      .flatMap((a) => (a.certId !== id && a.certId !== result.id ? [a.hostname] : []))
     if (still.length === 0 && unsure.length > 0) {
       result.warnings.push(
         `Origin pull certificate ${id} was kept: ${unsure.join(', ')} did not read as pointing at the new certificate ${result.id ?? ''}; once nothing uses it, delete it by hand (SSL/TLS → Origin Server).`,

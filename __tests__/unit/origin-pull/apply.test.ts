@@ -1,8 +1,25 @@
 import { describe, expect, it } from 'vitest'
 import type { HttpResponse } from '../../../src/cloudflare/http.ts'
-import { applyOriginPullPlan, applyOriginPullStep, emptyOriginPullResult } from '../../../src/origin-pull/apply.ts'
+import {
+  applyOriginPullStep,
+  emptyOriginPullResult,
+  type OriginPullApplied,
+  type OriginPullTarget,
+} from '../../../src/origin-pull/apply.ts'
+import type { OriginPullStep } from '../../../src/origin-pull/plan.ts'
 import { ZONE_ID, makeClient } from '../../../test-kit/fixtures.ts'
 import { failure, fakeApi, operationError, scriptedSend, success } from '../fakes.ts'
+
+/** The steps run in order, as the store's steps run them; a failed wait stops it before any delete. */
+async function applyOriginPullPlan(
+  api: Parameters<typeof applyOriginPullStep>[0],
+  target: OriginPullTarget,
+  steps: readonly OriginPullStep[],
+): Promise<OriginPullApplied> {
+  const result = emptyOriginPullResult()
+  for (const step of steps) await applyOriginPullStep(api, target, step, result)
+  return result
+}
 
 const NEW = '2458ce5a0c354c7f82c78e9487d3ff60'
 const OLD = '0123456789abcdef0123456789abcdef'

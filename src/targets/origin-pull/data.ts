@@ -38,6 +38,8 @@ export interface OriginPullRetireData {
   /** The certificate rotated to: its id once placed (saved for the post step), never deleted. */
   rotation: { name: string; id?: string }
   steps: OriginPullStep[]
+  /** The zone's hostnames other entries of the manifest list, known once placed: none may point at what is deleted. */
+  others?: string[]
 }
 
 /** What an origin pull step did, and the retire step saved for the post step. */

@@ -29,11 +29,19 @@ type Observed =
   | { certificates: OriginPullCertificate[]; assignments: HostnameAssignment[] }
   | { certificates: OriginPullCertificate[]; enabled: boolean }
 
+/** Each zone's hostnames the step's entries list, as observed: a retire keeps what another entry's point at. */
+const listed = new WeakMap<TargetContext, Map<string, Set<string>>>()
+
 export const originPullStore: StoreTarget<OriginPullPlaceData, OriginPullRetireData, Observed> = {
   name: ORIGIN_PULL,
   store: 'origin-pull',
   observe(entry, context) {
     const hostnames = entry.spec.storeScope?.hostnames ?? []
+    const zones = listed.get(context) ?? new Map<string, Set<string>>()
+    listed.set(context, zones)
+    const zone = zones.get(zoneOf(entry)) ?? new Set<string>()
+    zones.set(zoneOf(entry), zone)
+    for (const hostname of hostnames) zone.add(hostname)
     return hostnames.length > 0
       ? observeHostnameOriginPull(context.api, zoneOf(entry), hostnames)
       : observeZoneOriginPull(context.api, zoneOf(entry))
@@ -115,7 +123,12 @@ export const originPullStore: StoreTarget<OriginPullPlaceData, OriginPullRetireD
     const retire = step as Step<OriginPullRetireData>
     const id = state.placed?.certificate.id
     if (id === undefined) throw planBroken('an origin pull retire ran before the certificate was placed')
-    const saved = { ...retire, data: { ...retire.data, rotation: { ...retire.data.rotation, id } } }
+    // Every entry is planned by now: the zone's hostnames the others list are known, and saved with it.
+    const others = [...(listed.get(context)?.get(retire.data.zoneId) ?? [])].filter(
+      (hostname) => !retire.data.hostnames.includes(hostname),
+    )
+    const data = { ...retire.data, rotation: { ...retire.data.rotation, id }, ...(others.length > 0 ? { others } : {}) }
+    const saved = { ...retire, data }
     if (retire.when === 'end-of-job') return { ...emptyOriginPullResult(), tail: saved } satisfies OriginPullDone
     return retireNow(saved, context)
   },
@@ -127,9 +140,10 @@ export const originPullStore: StoreTarget<OriginPullPlaceData, OriginPullRetireD
 
 /** The retire steps carried out, the new certificate's id known so that it is never the one deleted. */
 async function retireNow(step: Step<OriginPullRetireData>, context: TargetContext): Promise<OriginPullDone> {
-  const { zoneId, hostnames, rotation, steps } = step.data
+  const { zoneId, hostnames, rotation, steps, others = [] } = step.data
   if (rotation.id === undefined) throw planBroken('an origin pull retire without its certificate')
-  const target: OriginPullTarget = { zoneId, spec: { certificate: '', hostnames, retire: true }, privateKey: '' }
+  const spec = { certificate: '', hostnames, retire: true }
+  const target: OriginPullTarget = { zoneId, spec, privateKey: '', others }
   const result = { ...emptyOriginPullResult(), id: rotation.id }
   for (const one of steps) await applyOriginPullStep(context.api, target, one, result)
   return result

@@ -13,6 +13,8 @@ export function savedOriginPullProblem(value: Readonly<Record<string, unknown>>)
   if (typeof name !== 'string' || (name !== '' && !isCertificateName(name))) return 'its name is not a single line'
   if (!isZoneId(data.zoneId)) return 'its zone is not a Cloudflare zone id'
   if (!Array.isArray(data.hostnames) || !data.hostnames.every(isHostname)) return 'its hostnames are not hostnames'
+  if (data.others !== undefined && !(Array.isArray(data.others) && data.others.every(isHostname)))
+    return "its other entries' hostnames are not hostnames"
   if (!Array.isArray(data.steps) || !data.steps.every(isSavedStep))
     return 'its steps are not retires of origin pull certificates'
   return undefined

@@ -239,6 +239,55 @@ describe('the origin pull store: retire', () => {
   })
 })
 
+describe('the origin pull store: what other entries of the zone point at', () => {
+  it("keeps the old certificate while another entry's hostname points at it, and saves those hostnames for the post step", async () => {
+    const { fake, context } = setup('immediately')
+    servedByOld(fake)
+    // Another entry of the manifest in the zone, whose hostname the old certificate serves too.
+    fake.assignments.set('b.example.com', { hostname: 'b.example.com', cert_id: OLD, status: 'active', enabled: true })
+    await originPullStore.observe(entry(['b.example.com'], { name: 'other' }), context)
+    const e = entry()
+    const place = await placed(context, e)
+    const state: ApplyState & { outcomes: unknown[] } = { outcomes: [] }
+    await originPullStore.apply(place, e, state, context)
+    const [move] = originPullStore.moves(e, place)
+    if (!move) throw new Error('no move planned')
+    await originPullStore.apply(move, e, state, context)
+    const retired = (await originPullStore.apply(
+      originPullStore.retire(e, place, [], context),
+      e,
+      state,
+      context,
+    )) as OriginPullDone
+    expect(retired.deleted).toEqual([])
+    expect(retired.warnings).toEqual([
+      expect.stringMatching(
+        /^Origin pull certificate 0123456789abcdef0123456789abcdef was kept: b\.example\.com still read/,
+      ),
+    ])
+    expect(fake.requests.some((r) => r.method === 'DELETE')).toBe(false)
+    // At the end of the job, the saved step carries them, and reads as saved.
+    const tail = originPullStore.tailOf(
+      await originPullStore.apply(
+        originPullStore.retire(e, place, [], { ...context, replaceWhen: 'end-of-job' }),
+        e,
+        state,
+        { ...context, replaceWhen: 'end-of-job' },
+      ),
+    )
+    expect(tail?.data.others).toBeUndefined() // another context: its entries are its own
+    const sameContext = originPullStore.retire(e, place, [], context)
+    const saved = originPullStore.tailOf(
+      await originPullStore.apply({ ...sameContext, when: 'end-of-job' }, e, state, context),
+    )
+    expect(saved?.data.others).toEqual(['b.example.com'])
+    expect(originPullStore.savedProblem(JSON.parse(JSON.stringify(saved)) as Record<string, unknown>)).toBeUndefined()
+    expect(originPullStore.savedProblem({ ...saved, data: { ...saved?.data, others: ['../x'] } })).toBe(
+      "its other entries' hostnames are not hostnames",
+    )
+  })
+})
+
 describe('the origin pull store: apply and finish', () => {
   async function rotate(replaceWhen: TargetContext['replaceWhen'], hostnames = [HOST]) {
     const { fake, context } = setup(replaceWhen)
