@@ -141,7 +141,7 @@ describe('the audit of Access and Authenticated Origin Pulls', () => {
     })
     const run = await audit()
     expect(run.exitCode).toBe(0)
-    expect(annotations(run, 'warning').join('\n')).toContain("Could not read the Access certificates of the account")
+    expect(annotations(run, 'warning').join('\n')).toContain('Could not read the Access certificates of the account')
 
     fake.requests.length = 0
     const bad = await audit({ 'zone-ids': `${ZONE_ID}, example.com` })

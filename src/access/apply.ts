@@ -9,6 +9,7 @@ import {
 } from '../cloudflare/access/client.ts'
 import { errorMessage, OperationError } from '../core/errors.ts'
 import { findAccessCertificate, type AccessSpec, type AccessStep } from './plan.ts'
+import { detachHostnames } from './detach.ts'
 import { FIRST_WAIT_MS, RETIRE_ATTEMPTS, retireAccessCertificate, type RetireOutcome } from './retire.ts'
 
 /**
@@ -72,12 +73,13 @@ export async function applyAccessStep(
           `Took ${step.drops.join(', ')} off Access CA '${spec.name}' (${result.id}): the entry does not list them, and this run gives them to no other CA.`,
         )
       return
-    case 'detach':
-      await setAccessHostnames(api, owner, step.id, step.keep)
+    case 'detach': {
+      const kept = await detachHostnames(api, owner, step.id, step.removed, step.keep)
       if (step.gap)
-        (result.detached ??= []).push({ id: step.id, name: step.name, hostnames: [...step.keep, ...step.removed] })
+        (result.detached ??= []).push({ id: step.id, name: step.name, hostnames: [...kept, ...step.removed] })
       result.lines.push(`Detached ${step.removed.join(', ')} from Access CA '${step.name}' (${step.id}).`)
       return
+    }
     case 'retire': {
       const outcome = await retireAccessCertificate(api, owner, step, result.id)
       result.retired.push(outcome)

@@ -94,6 +94,7 @@ describe('applying an Access plan', () => {
         { code: 12137, message: 'hostname app.example.com is already associated with another certificate' },
       ])
     const send = scriptedSend(
+      success({ id: OLD, name: 'old', associated_hostnames: HOSTS }),
       success({ id: OLD, associated_hostnames: [] }),
       ...Array.from({ length: 5 }, taken),
       success({ id: OLD, associated_hostnames: HOSTS }),
@@ -115,6 +116,7 @@ describe('applying an Access plan', () => {
   it('with swap: detach-first, attaches once Cloudflare has noticed the detach', async () => {
     const taken = failure(400, [{ code: 12137, message: 'hostname app.example.com is already associated' }])
     const send = scriptedSend(
+      success({ id: OLD, name: 'old', associated_hostnames: HOSTS }),
       success({ id: OLD, associated_hostnames: [] }),
       taken,
       success({ id: NEW, associated_hostnames: HOSTS }),
@@ -128,8 +130,11 @@ describe('applying an Access plan', () => {
     expect(result.lines.at(-1)).toBe(`Attached app.example.com to Access CA 'partners-ca' (${NEW}).`)
   })
 
-  it('detaches what the old CA loses, keeping the rest', async () => {
-    const { api: client, requests } = api(success({ id: OLD, associated_hostnames: ['other.example.com'] }))
+  it('detaches what the old CA loses, keeping the rest as read right before, a hostname given to it since too', async () => {
+    const { api: client, requests } = api(
+      success({ id: OLD, name: 'old', associated_hostnames: [...HOSTS, 'other.example.com', 'new.example.com'] }),
+      success({ id: OLD, associated_hostnames: ['other.example.com', 'new.example.com'] }),
+    )
     const result = emptyAccessResult()
     await applyAccessStep(
       client,
@@ -138,8 +143,33 @@ describe('applying an Access plan', () => {
       { action: 'detach', id: OLD, name: 'old', keep: ['other.example.com'], removed: HOSTS, gap: false },
       result,
     )
-    expect(JSON.parse(requests[0]?.body ?? '')).toEqual({ associated_hostnames: ['other.example.com'] })
+    expect(requests.map((r) => r.method)).toEqual(['GET', 'PUT'])
+    expect(JSON.parse(requests[1]?.body ?? '')).toEqual({
+      associated_hostnames: ['other.example.com', 'new.example.com'],
+    })
     expect(result.lines).toEqual([`Detached app.example.com from Access CA 'old' (${OLD}).`])
+  })
+
+  it('detaches for two entries of one old CA one write at a time, neither putting back what the other took off', async () => {
+    // The old CA served both entries' hostnames; Cloudflare reads the first detach late (a stale list).
+    const both = ['a.example.com', 'b.example.com', 'c.example.com']
+    const { api: client, requests } = api(
+      success({ id: OLD, name: 'old', associated_hostnames: both }),
+      success({ id: OLD, associated_hostnames: ['b.example.com', 'c.example.com'] }),
+      success({ id: OLD, name: 'old', associated_hostnames: both }),
+      success({ id: OLD, associated_hostnames: ['c.example.com'] }),
+    )
+    const detach = (removed: string[]) =>
+      applyAccessStep(
+        client,
+        owner,
+        spec(),
+        { action: 'detach', id: OLD, name: 'old', keep: both.filter((h) => !removed.includes(h)), removed, gap: false },
+        emptyAccessResult(),
+      )
+    await Promise.all([detach(['a.example.com']), detach(['b.example.com'])])
+    expect(requests.map((r) => r.method)).toEqual(['GET', 'PUT', 'GET', 'PUT'])
+    expect(JSON.parse(requests[3]?.body ?? '')).toEqual({ associated_hostnames: ['c.example.com'] })
   })
 
   it('keeps when Cloudflare stored the CA, uploaded or reused, when it says', async () => {
