@@ -283,6 +283,7 @@ describe('the lifecycle of a manifest, through dist/', () => {
     const storeRows = planOf(storesPlanned).filter((row) => row.name === 'partners-ca' || row.name === 'origin-client')
     expect(storeRows.map((row) => `${row.name} ${row.action}`)).toEqual([
       'partners-ca upload',
+      'partners-ca note',
       'partners-ca attach',
       'partners-ca detach',
       'partners-ca retire',
@@ -294,6 +295,8 @@ describe('the lifecycle of a manifest, through dist/', () => {
     expect(storeRows.filter((row) => row.action === 'retire').map((row) => row.id)).toEqual([oldAccess, oldOrigin])
     const storesComment = gitHub.comments.at(-1)?.body ?? ''
     expect(storesComment).toContain(`Access, account ${ACCOUNT_ID}`)
+    // The reviewer reads what Cloudflare may refuse at the merge, and the way around it.
+    expect(storesComment).toContain('if Cloudflare refuses a hostname on two Access CAs')
     expect(storesComment).toContain(`origin pulls, zone ${ZONE_ID}, per hostname`)
     expect(storesComment).toMatch(/`partners-ca` \| `retire` \| `[0-9a-f-]+` \|[^|]*\| [^|]*at the end of the job/)
 

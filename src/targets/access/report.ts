@@ -26,7 +26,8 @@ export function reportAccess(
     const data = step.data as AccessMoveData
     const store = `Access, ${ownerText(data.owner)}`
     const id = outcome?.id ?? data.reused
-    return { rows: moveRows(data, id === undefined ? {} : { id }, store), sections: [], lines, outputs: {} }
+    const rows = moveRows(data, id === undefined ? {} : { id }, store, outcome === undefined)
+    return { rows, sections: [], lines, outputs: {} }
   }
   const data = step.data as AccessRetireData
   const store = `Access, ${ownerText(data.owner)}`
@@ -110,9 +111,16 @@ function stepRows(steps: readonly AccessStep[], id: { id?: string }, store: stri
   })
 }
 
-function moveRows(data: AccessMoveData, id: { id?: string }, store: string): PlanRow[] {
+/** Said with a plan that moves hostnames off an old CA while it still holds them (make before break). */
+export const SHARED_HOSTNAME_CAVEAT =
+  'the new CA gets these hostnames while the old CA still holds them: if Cloudflare refuses a hostname on two Access CAs, the step fails there and the old CA keeps serving; swap: detach-first moves them with a gap instead'
+
+function moveRows(data: AccessMoveData, id: { id?: string }, store: string, planned: boolean): PlanRow[] {
   const rows = stepRows(data.steps, id, store)
-  if (!data.gap) return rows
+  const moving = data.steps.some((step) => step.action === 'detach' && !step.gap)
+  // A reviewer learns before the merge what Cloudflare may refuse, and the way around it.
+  if (!data.gap)
+    return planned && moving ? [{ name: '', action: 'note', store, reason: SHARED_HOSTNAME_CAVEAT }, ...rows] : rows
   // The gap is said before the detach that opens it: a reviewer reads the warning before the steps.
   const detach = rows.findIndex((row) => row.action === 'detach')
   const at = detach < 0 ? rows.length : detach

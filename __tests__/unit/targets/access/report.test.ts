@@ -10,7 +10,7 @@ import type {
   AccessPlaceData,
   AccessRetireData,
 } from '../../../../src/targets/access/data.ts'
-import { reportAccess as reportStep } from '../../../../src/targets/access/report.ts'
+import { SHARED_HOSTNAME_CAVEAT, reportAccess as reportStep } from '../../../../src/targets/access/report.ts'
 import type { Report } from '../../../../src/core/report.ts'
 import { ACCOUNT_ID, ZONE_ID } from '../../../../test-kit/fixtures.ts'
 
@@ -88,11 +88,15 @@ describe('reportAccess: the placement', () => {
     const report = reportAccess(place([UPLOAD, ATTACH, DETACH]), undefined, entry, 'main')
     expect(report.rows).toEqual([
       { name: '', action: 'upload', store: STORE },
+      { name: '', action: 'note', store: STORE, reason: SHARED_HOSTNAME_CAVEAT },
       { name: '', action: 'attach', store: STORE, hostnames: HOSTS },
       { name: '', action: 'detach', store: STORE, id: OLD, hostnames: HOSTS, reason: 'moved to the new CA' },
     ])
     expect(report.outputs).toMatchObject({ 'certificate-id': '', created: 'false', ca: 'true', hostnames: HOSTS })
     expect(report.lines).toEqual([])
+    // Done, the caveat has nothing left to warn of.
+    const done = reportAccess(place([UPLOAD, ATTACH, DETACH]), { ...emptyAccessResult(), id: NEW }, entry, 'main')
+    expect(done.rows.map((row) => row.action)).toEqual(['upload', 'attach', 'detach'])
   })
 
   it('shows the new id once done, with the outcome’s lines and warnings', () => {
