@@ -151,13 +151,14 @@ const SHARING_WORKERS = [
 ]
 
 /**
- * Files whose time is mostly waiting (real time limits, child processes such as tsx, git and wrangler)
+ * Files whose time is mostly waiting (real time limits, origin pulls' waits for `active`, child processes such as tsx, git and wrangler), longest first,
  * start first, whatever their project, so that the CPU-bound files fill those waits; left to the
  * default order (project by project, larger files first), they started last and were the run's tail.
  */
 const WAITING_FILES = [
-  'proxy-tunnel-failures',
+  'origin-pull-store',
   'lifecycle',
+  'proxy-tunnel-failures',
   'wrangler-examples',
   'local-action',
   'release',
@@ -167,7 +168,6 @@ const WAITING_FILES = [
   'api-shield',
   'wrangler-deploys-the-new-id',
   'access-store',
-  'origin-pull-store',
 ]
 
 class WaitingFilesFirst extends BaseSequencer {
