@@ -136,7 +136,7 @@ describe('a zone-level origin pull certificate', () => {
     expect(result.deleted).toEqual([before.id])
     expect([...(fake.originPull.zoneCertificates.get(ZONE_ID)?.keys() ?? [])]).toEqual([result.id])
     // The first read finds it pending_deployment, the next (after 2 s) active.
-    expect(sleeps).toEqual([2000])
+    expect(sleeps).toEqual([1000])
     keyOnlyInUploads(fixture)
   })
 

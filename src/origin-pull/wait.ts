@@ -4,12 +4,12 @@ import { readZoneOriginCertificate } from '../cloudflare/origin-pull/zone.ts'
 import { OperationError } from '../core/errors.ts'
 
 /**
- * Waiting for Cloudflare to deploy an origin pull certificate: read, and read again after 2 s, 4 s,
- * 8 s … (at most 30 s apart), until it reads `active`, a `*_timed_out` status, or the run's time
+ * Waiting for Cloudflare to deploy an origin pull certificate: read, and read again after 1 s, 2 s,
+ * 4 s … (at most 30 s apart), until it reads `active`, a `*_timed_out` status, or the run's time
  * budget would run out before the next read.
  */
 
-const FIRST_WAIT_MS = 2000
+const FIRST_WAIT_MS = 1000
 const MAX_WAIT_MS = 30_000
 
 const timedOut = (status: string | undefined): boolean => status !== undefined && status.endsWith('_timed_out')

@@ -16,7 +16,7 @@ function api(answers: HttpResponse[], timeoutSeconds = 120) {
 }
 
 describe('waiting for origin pull deployments', () => {
-  it('reads each hostname until it is active with the new certificate, backing off 2 s, 4 s …', async () => {
+  it('reads each hostname until it is active with the new certificate, backing off 1 s, 2 s …', async () => {
     const { client, clock } = api([
       at('a.example.com', 'initializing'),
       at('b.example.com', 'active', OLD),
@@ -24,8 +24,8 @@ describe('waiting for origin pull deployments', () => {
       at('b.example.com', 'pending_deployment'),
       at('b.example.com', 'active'),
     ])
-    expect(await waitForHostnames(client, ZONE_ID, ['a.example.com', 'b.example.com'], ID)).toBe(6000)
-    expect(clock.sleeps).toEqual([2000, 4000])
+    expect(await waitForHostnames(client, ZONE_ID, ['a.example.com', 'b.example.com'], ID)).toBe(3000)
+    expect(clock.sleeps).toEqual([1000, 2000])
   })
 
   it('fails on a *_timed_out status, naming the hostname', async () => {
@@ -67,7 +67,7 @@ describe('waiting for origin pull deployments', () => {
 
   it('waits for a zone-level certificate, and fails when it is gone or timed out', async () => {
     const ok = api([success({ id: ID, status: 'initializing' }), success({ id: ID, status: 'active' })])
-    expect(await waitForZoneCertificate(ok.client, ZONE_ID, ID)).toBe(2000)
+    expect(await waitForZoneCertificate(ok.client, ZONE_ID, ID)).toBe(1000)
     const gone = api([failure(404, [{ code: 1404, message: 'not found' }])])
     expect((await operationError(waitForZoneCertificate(gone.client, ZONE_ID, ID))).message).toContain(
       'is gone while waiting',
