@@ -17,7 +17,7 @@ import { makePlan, type CheckedEntry } from './make-plan.ts'
 import { saveSteps } from './saved-steps.ts'
 import { finishStep, type Finished } from './finish-step.ts'
 import { readSpecs } from './specs.ts'
-import { storeNamed } from '../targets/registry.ts'
+import { loadStores, storeNamed } from '../targets/registry.ts'
 import { commentPlanFailure } from '../github/plan-failure.ts'
 
 /**
@@ -33,6 +33,7 @@ export async function runMainStep(dependencies: Dependencies): Promise<void> {
     registerSecretInputs(source)
     const specs = await readSpecs(source, dependencies.clock)
     if (!specs) return
+    await loadStores(specs.entries.map((entry) => entry.spec.store))
     const options = stepOptions(source, specs.step)
     await finishStep(await runPipeline(specs.entries, specs.step, dependencies), {
       ...specs,

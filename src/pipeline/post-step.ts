@@ -16,6 +16,7 @@ import { applyPlan } from './apply-plan.ts'
 import { targetContext } from './context.ts'
 import { entryReport } from './entry-report.ts'
 import { loadSteps } from './saved-steps.ts'
+import { loadStores, STORE_CHUNK_NAMES } from '../targets/registry.ts'
 
 /**
  * The post step: the tail the main step saved (its retire steps for the end of the job) carried out
@@ -28,6 +29,8 @@ export async function runPostStep(dependencies: Dependencies): Promise<void> {
   const source = actionInputs()
   try {
     registerSecretInputs(source)
+    // Every store, whatever was saved: the saved steps are checked by the store that wrote them.
+    await loadStores(STORE_CHUNK_NAMES)
     const steps = stepsToFinish()
     if (!steps) return
     const api = new CloudflareApi(getApiSettings(source), dependencies.http.send, dependencies.clock, log)

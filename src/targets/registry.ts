@@ -1,9 +1,7 @@
 import { planBroken } from '../core/errors.ts'
 import type { StoreTarget, UseTarget } from '../plan/target.ts'
 import type { CertificateSpec } from '../certificate/spec.ts'
-import { accessStore } from './access/index.ts'
 import { apiShield } from './api-shield/index.ts'
-import { originPullStore } from './origin-pull/index.ts'
 import { hyperdrive } from './hyperdrive/index.ts'
 import { mtlsStore } from './store/index.ts'
 import { workers } from './workers/index.ts'
@@ -13,8 +11,29 @@ import { workers } from './workers/index.ts'
  * A new target is a folder under targets/ and a line below (CONTRIBUTING.md, "A new target").
  */
 
-/** Where a certificate is kept: the first is the default. */
-export const STORES: readonly StoreTarget[] = [mtlsStore, accessStore, originPullStore]
+/**
+ * The other stores, each a chunk of dist/ of its own, loaded (loadStores) only by a step whose entries,
+ * or saved steps, use it: most steps never do.
+ */
+const STORE_CHUNKS: Readonly<Record<string, () => Promise<StoreTarget>>> = {
+  access: async () => (await import('./access/index.ts')).accessStore,
+  'origin-pull': async () => (await import('./origin-pull/index.ts')).originPullStore,
+}
+
+/** Where a certificate is kept, as loaded so far: the first, the account's, is the default and always there. */
+const loaded: StoreTarget[] = [mtlsStore]
+export const STORES: readonly StoreTarget[] = loaded
+
+/** Loads the stores these names (a spec's `store`, a step's `target`) name; other names are left alone. */
+export async function loadStores(names: Iterable<string | undefined>): Promise<void> {
+  for (const name of new Set(names)) {
+    const chunk = name === undefined ? undefined : STORE_CHUNKS[name]
+    if (chunk && !loaded.some((store) => store.name === name)) loaded.push(await chunk())
+  }
+}
+
+/** Every store's name: the post step loads them all, whatever it was saved. */
+export const STORE_CHUNK_NAMES = Object.keys(STORE_CHUNKS)
 
 /** What puts a certificate to use once it is in place, in the order apply runs them. */
 export const USES: readonly UseTarget[] = [apiShield, workers, hyperdrive]

@@ -1,7 +1,11 @@
-import { describe, expect, it, vi } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Step } from '../../../src/plan/step.ts'
 import { loadSteps, parseSteps, saveSteps } from '../../../src/pipeline/saved-steps.ts'
 import type { RetireData } from '../../../src/targets/store/retire.ts'
+import { STORE_CHUNK_NAMES, loadStores } from '../../../src/targets/registry.ts'
+
+// Every store checks its own saved steps: the post step loads them all, as here.
+beforeAll(() => loadStores(STORE_CHUNK_NAMES))
 
 /** The tail the main step saves as the store's retire steps would have it, and the post step's reading. */
 const ID = '3fa85f64-5717-4562-b3fc-2c963f66afa6'

@@ -1,7 +1,24 @@
-import { describe, expect, it } from 'vitest'
-import { STORES, USES, storeFor, storeNamed, useTarget } from '../../../src/targets/registry.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import {
+  STORES,
+  STORE_CHUNK_NAMES,
+  USES,
+  loadStores,
+  storeFor,
+  storeNamed,
+  useTarget,
+} from '../../../src/targets/registry.ts'
+
+// The stores beside the account's are chunks of their own, loaded by the steps that use them.
+beforeAll(() => loadStores(STORE_CHUNK_NAMES))
 
 describe('the registry', () => {
+  it('loads each store once, by its name, and leaves other names alone', async () => {
+    await loadStores(['access', 'access', undefined, 'mtls', 'api-shield'])
+    expect(STORES.map((s) => s.name)).toEqual(['store', 'access', 'origin-pull'])
+    expect(STORE_CHUNK_NAMES).toEqual(['access', 'origin-pull'])
+  })
+
   it('holds the stores, the account store first, and the use targets in the order apply runs them', () => {
     expect(STORES.map((s) => s.name)).toEqual(['store', 'access', 'origin-pull'])
     expect(STORES.map((s) => s.store)).toEqual(['mtls', 'access', 'origin-pull'])
