@@ -98,3 +98,11 @@ export interface Report {
 }
 
 export const emptyReport = (): Report => ({ rows: [], sections: [], outputs: {}, lines: [] })
+
+/** A step's result lines as log lines: what it did (info), then what it warns of. */
+export const outcomeLines = (
+  outcome: { lines?: readonly string[]; warnings?: readonly string[] } | undefined,
+): LogLine[] => [
+  ...(outcome?.lines ?? []).map((line): LogLine => ({ level: 'info', parts: [line] })),
+  ...(outcome?.warnings ?? []).map((line): LogLine => ({ level: 'warning', parts: [line] })),
+]

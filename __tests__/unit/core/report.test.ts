@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CHANGE_ACTIONS, PLAN_ACTIONS, emptyReport, type Report } from '../../../src/core/report.ts'
+import { CHANGE_ACTIONS, PLAN_ACTIONS, emptyReport, outcomeLines, type Report } from '../../../src/core/report.ts'
 
 describe('emptyReport', () => {
   it('is empty', () => {
@@ -34,5 +34,16 @@ describe('PLAN_ACTIONS', () => {
 
   it('counts as a change what differs in Cloudflare, never the checkout or a note', () => {
     expect([...CHANGE_ACTIONS].sort()).toEqual(['attach', 'deploy', 'detach', 'rename', 'retire', 'upload'])
+  })
+})
+
+describe('outcomeLines', () => {
+  it("gives a step's lines as info, then its warnings, and none for a step not carried out", () => {
+    expect(outcomeLines({ lines: ['Did it.'], warnings: ['Careful.'] })).toEqual([
+      { level: 'info', parts: ['Did it.'] },
+      { level: 'warning', parts: ['Careful.'] },
+    ])
+    expect(outcomeLines(undefined)).toEqual([])
+    expect(outcomeLines({})).toEqual([])
   })
 })

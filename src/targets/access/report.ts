@@ -1,6 +1,6 @@
 import { ownerText } from '../../cloudflare/access/client.ts'
 import type { AccessStep } from '../../access/plan.ts'
-import type { Cell, PlanRow, Report, Section } from '../../core/report.ts'
+import { outcomeLines, type Cell, type PlanRow, type Report, type Section } from '../../core/report.ts'
 import type { EntryPlan, EntrySteps, Step } from '../../plan/step.ts'
 import { idOf, type AccessDone, type AccessMoveData, type AccessPlaceData, type AccessRetireData } from './data.ts'
 
@@ -12,10 +12,7 @@ export function reportAccess(
   entry: EntrySteps,
   phase: 'main' | 'post',
 ): Report {
-  const lines: Report['lines'] = [
-    ...(outcome?.lines ?? []).map((line) => ({ level: 'info' as const, parts: [line] })),
-    ...(outcome?.warnings ?? []).map((line) => ({ level: 'warning' as const, parts: [line] })),
-  ]
+  const lines = outcomeLines(outcome)
   if (step.action === 'place') {
     const data = step.data as AccessPlaceData
     const store = `Access, ${ownerText(data.owner)}`

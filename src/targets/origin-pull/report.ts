@@ -1,5 +1,5 @@
 import type { OriginPullStep } from '../../origin-pull/plan.ts'
-import type { PlanRow, Report, Section } from '../../core/report.ts'
+import { outcomeLines, type PlanRow, type Report, type Section } from '../../core/report.ts'
 import type { EntryPlan, EntrySteps, Step } from '../../plan/step.ts'
 import {
   storeText,
@@ -17,10 +17,7 @@ export function reportOriginPull(
   entry: EntrySteps,
   phase: 'main' | 'post',
 ): Report {
-  const lines: Report['lines'] = [
-    ...(outcome?.lines ?? []).map((line) => ({ level: 'info' as const, parts: [line] })),
-    ...(outcome?.warnings ?? []).map((line) => ({ level: 'warning' as const, parts: [line] })),
-  ]
+  const lines = outcomeLines(outcome)
   if (step.action === 'place') {
     const data = step.data as OriginPullPlaceData
     const store = storeText(data.zoneId, data.hostnames)
