@@ -16,7 +16,6 @@ import { applyPlan } from './apply-plan.ts'
 import { targetContext } from './context.ts'
 import { entryReport } from './entry-report.ts'
 import { loadSteps } from './saved-steps.ts'
-import { loadStores, STORE_CHUNK_NAMES } from '../targets/registry.ts'
 
 /**
  * The post step: the tail the main step saved (its retire steps for the end of the job) carried out
@@ -29,9 +28,7 @@ export async function runPostStep(dependencies: Dependencies): Promise<void> {
   const source = actionInputs()
   try {
     registerSecretInputs(source)
-    // Every store, whatever was saved: the saved steps are checked by the store that wrote them.
-    await loadStores(STORE_CHUNK_NAMES)
-    const steps = stepsToFinish()
+    const steps = await stepsToFinish()
     if (!steps) return
     const api = new CloudflareApi(getApiSettings(source), dependencies.http.send, dependencies.clock, log)
     const context = targetContext(
@@ -78,8 +75,8 @@ export async function runPostStep(dependencies: Dependencies): Promise<void> {
 }
 
 /** The saved steps, when there are any it can trust; says why not otherwise. */
-function stepsToFinish(): Step[] | undefined {
-  const saved = loadSteps()
+async function stepsToFinish(): Promise<Step[] | undefined> {
+  const saved = await loadSteps()
   if (!saved) {
     log.info('Nothing to replace: the main step scheduled no replace for the end of the job.')
     return undefined

@@ -1,7 +1,7 @@
 import { SavedStateError, loadFromMainStep, saveForPostStep } from '../action/state-helper.ts'
 import type { Step } from '../plan/step.ts'
 import type { RetireGuard } from '../plan/target.ts'
-import { STORES, USES } from '../targets/registry.ts'
+import { STORE_CHUNK_NAMES, STORES, USES, loadStores } from '../targets/registry.ts'
 
 /**
  * The tail of the plan the main step hands to its post step: the retire steps it scheduled for the
@@ -17,8 +17,11 @@ export function saveSteps(steps: readonly Step[]): void {
 /** What the post step finds: steps to carry out, or saved text it cannot trust (then nothing is deleted). */
 export type SavedSteps = { steps: Step[] } | { problem: string }
 
-/** The saved steps; undefined when the main step scheduled none. */
-export function loadSteps(): SavedSteps | undefined {
+/**
+ * The saved steps; undefined when the main step scheduled none. The stores that check them are loaded
+ * only then: most jobs' post steps have nothing to do.
+ */
+export async function loadSteps(): Promise<SavedSteps | undefined> {
   let saved: string | undefined
   try {
     saved = loadFromMainStep(SAVED_STEPS)
@@ -27,7 +30,9 @@ export function loadSteps(): SavedSteps | undefined {
     if (error instanceof SavedStateError) return { problem: error.message }
     throw error
   }
-  return saved === undefined ? undefined : parseSteps(saved)
+  if (saved === undefined) return undefined
+  await loadStores(STORE_CHUNK_NAMES)
+  return parseSteps(saved)
 }
 
 /**

@@ -60,3 +60,9 @@ export interface EntryPlan extends EntrySteps {
 export interface Plan {
   entries: EntryPlan[]
 }
+
+/** The entry's plan, for a step that needs its spec and checks: only the main step's has them (`what` names the step). */
+export function planOf(entry: EntrySteps, what: string): EntryPlan {
+  if (!('spec' in entry)) throw planBroken(`${what} without its spec`)
+  return entry as EntryPlan
+}

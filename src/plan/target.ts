@@ -44,9 +44,13 @@ export interface ApplyState {
   placed?: { certificate: MtlsCertificate; created: boolean }
 }
 
-/** The placed certificate, for a step that runs after the placement. */
-export function placedOf(state: ApplyState): NonNullable<ApplyState['placed']> {
-  if (!state.placed) throw planBroken('a step that uses the certificate ran before it was placed')
+/** The placed certificate, for a step that runs after the placement: `step` and `placed` name them if it did not. */
+export function placedOf(
+  state: ApplyState,
+  step = 'a step that uses the certificate',
+  placed = 'it',
+): NonNullable<ApplyState['placed']> {
+  if (!state.placed) throw planBroken(`${step} ran before ${placed} was placed`)
   return state.placed
 }
 

@@ -30,12 +30,12 @@ vi.mock('../../../src/action/state-helper.ts', () => ({
 }))
 
 describe('saveSteps and loadSteps', () => {
-  it('give the post step back the steps the main step saved, under one state name', () => {
-    expect(loadSteps()).toBeUndefined()
+  it('give the post step back the steps the main step saved, under one state name', async () => {
+    expect(await loadSteps()).toBeUndefined()
     const steps = [tail(), tail({ name: 'billing' }, [{ target: 'workers', saved: { scope: 'every' } }])]
     saveSteps(steps)
     expect([...state.keys()]).toEqual(['end-of-job-steps'])
-    expect(loadSteps()).toEqual({ steps })
+    expect(await loadSteps()).toEqual({ steps })
   })
 })
 

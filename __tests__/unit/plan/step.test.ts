@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { NEW_CERTIFICATE, NEW_CERTIFICATE_TEXT, isNew, resolveId, type Step } from '../../../src/plan/step.ts'
+import {
+  NEW_CERTIFICATE,
+  NEW_CERTIFICATE_TEXT,
+  isNew,
+  planOf,
+  resolveId,
+  type EntryPlan,
+  type Step,
+} from '../../../src/plan/step.ts'
 
 describe('the new certificate placeholder', () => {
   it('is told apart from every id, even one that reads like the placeholder', () => {
@@ -37,5 +45,15 @@ describe('Step', () => {
     const back = JSON.parse(JSON.stringify(step)) as typeof step
     expect(back).toEqual(step)
     expect(isNew(back.data.certificate)).toBe(true)
+  })
+})
+
+describe('planOf', () => {
+  it('gives an entry with its spec, and refuses a saved one without, naming the step', () => {
+    const entry = { name: 'e', steps: [], spec: {}, checked: {} } as unknown as EntryPlan
+    expect(planOf(entry, 'a placement')).toBe(entry)
+    expect(() => planOf({ name: 'e', steps: [] }, 'an Access placement')).toThrow(
+      'an Access placement without its spec',
+    )
   })
 })

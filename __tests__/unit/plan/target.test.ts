@@ -10,7 +10,8 @@ describe('placedOf', () => {
 
   it('refuses a step that runs before the placement', () => {
     const state: ApplyState = {}
-    expect(() => placedOf(state)).toThrow('ran before it was placed')
+    expect(() => placedOf(state)).toThrow('a step that uses the certificate ran before it was placed')
+    expect(() => placedOf(state, 'an Access move', 'the CA')).toThrow('an Access move ran before the CA was placed')
   })
 })
 

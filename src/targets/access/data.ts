@@ -56,9 +56,6 @@ export function accessSpecOf(entry: EntryPlan): AccessSpec {
   }
 }
 
-/** The steps that retire (or keep) old CAs: the retire step's, after the placement's. */
-export const isRetireStep = (step: AccessStep): boolean => step.action === 'retire' || step.action === 'keep'
-
 /** What an Access step did: the Access planner's result lines, and the retire step saved for the post step. */
 export interface AccessDone extends AccessApplied {
   tail?: Step<AccessRetireData>

@@ -1,14 +1,14 @@
 import { listAccessCertificates } from '../../cloudflare/access/client.ts'
 import type { AccessCertificate } from '../../cloudflare/access/answers.ts'
-import { planBroken, OperationError } from '../../core/errors.ts'
+import { OperationError } from '../../core/errors.ts'
 import { applyAccessStep, emptyAccessResult } from '../../access/apply.ts'
-import { planAccess, type AccessStep } from '../../access/plan.ts'
-import { NEW_CERTIFICATE, type EntryPlan, type EntrySteps, type Step } from '../../plan/step.ts'
-import type { StoreTarget, TargetContext } from '../../plan/target.ts'
+import { planAccess } from '../../access/plan.ts'
+import { planOf, type Step } from '../../plan/step.ts'
+import { moveSteps, partsOf, placementRef, retireWhen, reusedId } from '../../plan/store-steps.ts'
+import { placedOf, type StoreTarget, type TargetContext } from '../../plan/target.ts'
 import {
   ACCESS,
   accessSpecOf,
-  isRetireStep,
   ownerOf,
   type AccessDone,
   type AccessMoveData,
@@ -45,40 +45,20 @@ export const accessStore: StoreTarget<AccessPlaceData, AccessRetireData, AccessC
     if (plan.problems.length > 0) throw new OperationError(`${plan.problems.join('; ')}.`)
     const gap = plan.notes.find((note) => note.startsWith('swap: detach-first'))
     const owner = ownerOf(entry, context.api.accountId)
-    const placing = plan.steps.filter(isPlacing)
-    const reused = placing.find((step) => step.action === 'reuse')
-    const moves = plan.steps.filter((step) => !isPlacing(step) && !isRetireStep(step))
-    return {
-      target: ACCESS,
-      action: 'place',
-      when: 'now',
-      data: {
-        owner,
-        steps: placing,
-        moves: { owner, steps: moves, ...(gap ? { gap } : {}), ...(reused ? { reused: reused.id } : {}) },
-        later: plan.steps.filter(isRetireStep),
-      },
-    }
+    const { placing, moving, later } = partsOf(plan.steps)
+    const reused = reusedId(placing)
+    const moves = { owner, steps: moving, ...(gap ? { gap } : {}), ...(reused ? { reused } : {}) }
+    return { target: ACCESS, action: 'place', when: 'now', data: { owner, steps: placing, moves, later } }
   },
-  moves: (_entry, place) =>
-    place.data.moves.steps.length === 0
-      ? []
-      : [{ target: ACCESS, action: 'move', when: 'now', data: place.data.moves } satisfies Step<AccessMoveData>],
-  certificateOf: (step) => {
-    const reuse = step.data.steps.find((s) => s.action === 'reuse')
-    return reuse?.action === 'reuse' ? reuse.id : NEW_CERTIFICATE
-  },
+  moves: (_entry, place) => moveSteps(ACCESS, place.data.moves),
+  certificateOf: (step) => placementRef(step.data.steps),
   retires: (_entry, place) => place.data.later.length > 0,
-  retire(entry, place, _guards, context) {
-    const steps = place.data.later
-    const deletes = steps.some((step) => step.action === 'retire')
-    return {
-      target: ACCESS,
-      action: 'retire',
-      when: deletes && context.replaceWhen === 'end-of-job' ? 'end-of-job' : 'now',
-      data: { owner: place.data.owner, rotation: { name: entry.spec.name ?? '' }, steps },
-    }
-  },
+  retire: (entry, place, _guards, context) => ({
+    target: ACCESS,
+    action: 'retire',
+    when: retireWhen(place.data.later, context),
+    data: { owner: place.data.owner, rotation: { name: entry.spec.name ?? '' }, steps: place.data.later },
+  }),
   // The plan's retire steps are what a real run does: nothing more is read for a forecast.
   forecast: (step) => Promise.resolve(step),
 
@@ -87,22 +67,20 @@ export const accessStore: StoreTarget<AccessPlaceData, AccessRetireData, AccessC
       const data = step.data as AccessPlaceData
       const result = emptyAccessResult()
       for (const one of data.steps)
-        await applyAccessStep(context.api, data.owner, accessSpecOf(planOf(entry)), one, result)
+        await applyAccessStep(context.api, data.owner, accessSpecOf(planOf(entry, PLACEMENT)), one, result)
       if (result.id !== undefined) state.placed = { certificate: { id: result.id }, created: result.uploaded }
       return result
     }
     if (step.action === 'move') {
       const data = step.data as AccessMoveData
-      const id = state.placed?.certificate.id
-      if (id === undefined) throw planBroken('an Access move ran before the CA was placed')
+      const { id } = placedOf(state, 'an Access move', 'the CA').certificate
       const result = { ...emptyAccessResult(), id }
       for (const one of data.steps)
-        await applyAccessStep(context.api, data.owner, accessSpecOf(planOf(entry)), one, result)
+        await applyAccessStep(context.api, data.owner, accessSpecOf(planOf(entry, PLACEMENT)), one, result)
       return result
     }
     const retire = step as Step<AccessRetireData>
-    const id = state.placed?.certificate.id
-    if (id === undefined) throw planBroken('an Access retire ran before the CA was placed')
+    const { id } = placedOf(state, 'an Access retire', 'the CA').certificate
     const rotated = { ...retire, data: { ...retire.data, rotation: { ...retire.data.rotation, id } } }
     if (retire.when === 'end-of-job') return { ...emptyAccessResult(), tail: rotated } satisfies AccessDone
     return retireNow(rotated, context)
@@ -122,9 +100,4 @@ async function retireNow(step: Step<AccessRetireData>, context: TargetContext): 
   return result
 }
 
-const isPlacing = (step: AccessStep): boolean => step.action === 'upload' || step.action === 'reuse'
-
-function planOf(entry: EntrySteps): EntryPlan {
-  if (!('spec' in entry)) throw planBroken('an Access placement without its spec')
-  return entry as EntryPlan
-}
+const PLACEMENT = 'an Access placement'

@@ -47,9 +47,6 @@ export interface OriginPullDone extends OriginPullApplied {
   tail?: Step<OriginPullRetireData>
 }
 
-export const isRetireStep = (step: OriginPullStep): boolean => step.action === 'retire' || step.action === 'keep'
-export const isPlacing = (step: OriginPullStep): boolean => step.action === 'upload' || step.action === 'reuse'
-
 /** The zone the rules made sure of (certificate/rules.ts). */
 export function zoneOf(entry: EntryPlan): string {
   const zoneId = entry.spec.storeScope?.zoneId

@@ -3,12 +3,11 @@ import { planBroken, OperationError } from '../../core/errors.ts'
 import { applyOriginPullStep, emptyOriginPullResult, type OriginPullTarget } from '../../origin-pull/apply.ts'
 import { observeHostnameOriginPull, observeZoneOriginPull } from '../../origin-pull/observe.ts'
 import { planHostnameOriginPull, planZoneOriginPull } from '../../origin-pull/plan.ts'
-import { NEW_CERTIFICATE, type EntryPlan, type EntrySteps, type Step } from '../../plan/step.ts'
-import type { StoreTarget, TargetContext } from '../../plan/target.ts'
+import { planOf, type EntryPlan, type Step } from '../../plan/step.ts'
+import { moveSteps, partsOf, placementRef, retireWhen, reusedId } from '../../plan/store-steps.ts'
+import { placedOf, type StoreTarget, type TargetContext } from '../../plan/target.ts'
 import {
   ORIGIN_PULL,
-  isPlacing,
-  isRetireStep,
   originPullSpecOf,
   zoneOf,
   type OriginPullDone,
@@ -56,9 +55,8 @@ export const originPullStore: StoreTarget<OriginPullPlaceData, OriginPullRetireD
         : planZoneOriginPull(spec, zoneId, observed)
     if (plan.problems.length > 0) throw new OperationError(`${plan.problems.join('; ')}.`)
     const hostnames = [...spec.hostnames]
-    const placing = plan.steps.filter(isPlacing)
-    const reused = placing.find((step) => step.action === 'reuse')
-    const moving = plan.steps.filter((step) => !isPlacing(step) && !isRetireStep(step))
+    const { placing, moving, later } = partsOf(plan.steps)
+    const reused = reusedId(placing)
     return {
       target: ORIGIN_PULL,
       action: 'place',
@@ -67,37 +65,20 @@ export const originPullStore: StoreTarget<OriginPullPlaceData, OriginPullRetireD
         zoneId,
         hostnames,
         steps: placing,
-        moves: { zoneId, hostnames, steps: moving, ...(reused?.action === 'reuse' ? { reused: reused.id } : {}) },
-        later: plan.steps.filter(isRetireStep),
+        moves: { zoneId, hostnames, steps: moving, ...(reused ? { reused } : {}) },
+        later,
+        // The keeps are said by the retire step's rows.
         notes: plan.notes.filter((note) => !note.startsWith('Origin pull certificate')),
       },
     }
   },
-  moves: (_entry, place) =>
-    place.data.moves.steps.length === 0
-      ? []
-      : [
-          {
-            target: ORIGIN_PULL,
-            action: 'move',
-            when: 'now',
-            data: place.data.moves,
-          } satisfies Step<OriginPullMoveData>,
-        ],
-  certificateOf: (step) => {
-    const reuse = step.data.steps.find((s) => s.action === 'reuse')
-    return reuse?.action === 'reuse' ? reuse.id : NEW_CERTIFICATE
-  },
+  moves: (_entry, place) => moveSteps(ORIGIN_PULL, place.data.moves),
+  certificateOf: (step) => placementRef(step.data.steps),
   retires: (_entry, place) => place.data.later.length > 0,
   retire(entry, place, _guards, context) {
     const { zoneId, hostnames, later: steps } = place.data
-    const deletes = steps.some((step) => step.action === 'retire')
-    return {
-      target: ORIGIN_PULL,
-      action: 'retire',
-      when: deletes && context.replaceWhen === 'end-of-job' ? 'end-of-job' : 'now',
-      data: { zoneId, hostnames, rotation: { name: entry.spec.name ?? '' }, steps },
-    }
+    const data = { zoneId, hostnames, rotation: { name: entry.spec.name ?? '' }, steps }
+    return { target: ORIGIN_PULL, action: 'retire', when: retireWhen(steps, context), data }
   },
   // The plan's retire steps are what a real run does: nothing more is read for a forecast.
   forecast: (step) => Promise.resolve(step),
@@ -105,7 +86,7 @@ export const originPullStore: StoreTarget<OriginPullPlaceData, OriginPullRetireD
   async apply(step, entry, state, context) {
     if (step.action === 'place') {
       const data = step.data as OriginPullPlaceData
-      const target = targetOf(planOf(entry), data.zoneId)
+      const target = targetOf(planOf(entry, PLACEMENT), data.zoneId)
       const result = emptyOriginPullResult()
       for (const one of data.steps) await applyOriginPullStep(context.api, target, one, result)
       if (result.id !== undefined) state.placed = { certificate: { id: result.id }, created: result.uploaded }
@@ -113,16 +94,14 @@ export const originPullStore: StoreTarget<OriginPullPlaceData, OriginPullRetireD
     }
     if (step.action === 'move') {
       const data = step.data as OriginPullMoveData
-      const id = state.placed?.certificate.id
-      if (id === undefined) throw planBroken('an origin pull move ran before the certificate was placed')
-      const target = targetOf(planOf(entry), data.zoneId)
+      const { id } = placedOf(state, 'an origin pull move', 'the certificate').certificate
+      const target = targetOf(planOf(entry, PLACEMENT), data.zoneId)
       const result = { ...emptyOriginPullResult(), id }
       for (const one of data.steps) await applyOriginPullStep(context.api, target, one, result)
       return result
     }
     const retire = step as Step<OriginPullRetireData>
-    const id = state.placed?.certificate.id
-    if (id === undefined) throw planBroken('an origin pull retire ran before the certificate was placed')
+    const { id } = placedOf(state, 'an origin pull retire', 'the certificate').certificate
     // Every entry is planned by now: the zone's hostnames the others list are known, and saved with it.
     const others = [...(listed.get(context)?.get(retire.data.zoneId) ?? [])].filter(
       (hostname) => !retire.data.hostnames.includes(hostname),
@@ -156,7 +135,4 @@ function targetOf(entry: EntryPlan, zoneId: string): OriginPullTarget {
   return { zoneId, spec: originPullSpecOf(entry), privateKey }
 }
 
-function planOf(entry: EntrySteps): EntryPlan {
-  if (!('spec' in entry)) throw planBroken('an origin pull placement without its spec')
-  return entry as EntryPlan
-}
+const PLACEMENT = 'an origin pull placement'

@@ -1,5 +1,5 @@
 import { planBroken } from '../../core/errors.ts'
-import type { EntryPlan, EntrySteps, Step } from '../../plan/step.ts'
+import { planOf, type EntryPlan, type Step } from '../../plan/step.ts'
 import type { StoreTarget } from '../../plan/target.ts'
 import { NEW_CERTIFICATE } from '../../plan/step.ts'
 import { applyPlace, placeStep, STORE, type Placed } from './place.ts'
@@ -24,7 +24,8 @@ export const mtlsStore: StoreTarget<Placement, RetireData, undefined> = {
   forecast: (step, place, context) => forecastRetire(step, place.data, context),
 
   apply(step, entry, state, context) {
-    if (step.action === 'place') return applyPlace(step as Step<Placement>, planOf(entry), state, context)
+    if (step.action === 'place')
+      return applyPlace(step as Step<Placement>, planOf(entry, 'a placement step'), state, context)
     const placed = state.outcomes.find(isPlaced)
     if (!placed) throw planBroken('retire ran before the certificate was placed')
     return applyRetire(step as Step<RetireData>, placed, context)
@@ -37,16 +38,10 @@ export const mtlsStore: StoreTarget<Placement, RetireData, undefined> = {
 
   report(step, outcome, entry, phase) {
     return step.action === 'place'
-      ? reportPlace(step as Step<Placement>, outcome as Placed | undefined, planOf(entry))
+      ? reportPlace(step as Step<Placement>, outcome as Placed | undefined, planOf(entry, 'a placement step'))
       : reportRetire(step as Step<RetireData>, outcome as Retired | undefined, phase)
   },
 }
 
 const isPlaced = (outcome: unknown): outcome is Placed =>
   typeof outcome === 'object' && outcome !== null && 'certificate' in outcome && 'mayReplace' in outcome
-
-/** Placing needs the spec and its checks: only the main step's plan has them. */
-function planOf(entry: EntrySteps): EntryPlan {
-  if (!('spec' in entry)) throw planBroken('a placement step without its spec')
-  return entry as EntryPlan
-}

@@ -3,7 +3,8 @@ import type { AccessStep } from '../../../../src/access/plan.ts'
 import type { CheckedCertificate } from '../../../../src/certificate/check.ts'
 import type { CertificateSpec } from '../../../../src/certificate/spec.ts'
 import type { EntryPlan } from '../../../../src/plan/step.ts'
-import { accessSpecOf, idOf, isRetireStep, ownerOf } from '../../../../src/targets/access/data.ts'
+import { accessSpecOf, idOf, ownerOf } from '../../../../src/targets/access/data.ts'
+import { partsOf } from '../../../../src/plan/store-steps.ts'
 import { ACCOUNT_ID, ZONE_ID } from '../../../../test-kit/fixtures.ts'
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
@@ -53,7 +54,7 @@ describe('accessSpecOf', () => {
   })
 })
 
-describe('isRetireStep and idOf', () => {
+describe('the retire part (plan/store-steps.ts) and idOf', () => {
   it('take retire and keep as the retire step’s, and read the id of a step that names one', () => {
     const steps: AccessStep[] = [
       { action: 'retire', id: 'old', name: 'o', hostnames: [] },
@@ -61,7 +62,7 @@ describe('isRetireStep and idOf', () => {
       { action: 'upload', name: 'n', hostnames: [] },
       { action: 'attach', hostnames: ['a'] },
     ]
-    expect(steps.map(isRetireStep)).toEqual([true, true, false, false])
+    expect(steps.map((step) => partsOf([step]).later.length === 1)).toEqual([true, true, false, false])
     expect(steps.map(idOf)).toEqual(['old', 'old', undefined, undefined])
   })
 })

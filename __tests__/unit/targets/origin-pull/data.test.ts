@@ -4,7 +4,8 @@ import type { CheckedCertificate } from '../../../../src/certificate/check.ts'
 import type { CertificateSpec } from '../../../../src/certificate/spec.ts'
 import type { OriginPullStep } from '../../../../src/origin-pull/plan.ts'
 import type { EntryPlan } from '../../../../src/plan/step.ts'
-import { isRetireStep, originPullSpecOf, storeText, zoneOf } from '../../../../src/targets/origin-pull/data.ts'
+import { originPullSpecOf, storeText, zoneOf } from '../../../../src/targets/origin-pull/data.ts'
+import { partsOf } from '../../../../src/plan/store-steps.ts'
 import { ZONE_ID, makeClient } from '../../../../test-kit/fixtures.ts'
 
 const fixture = makeClient()
@@ -44,7 +45,7 @@ describe('originPullSpecOf', () => {
   })
 })
 
-describe('isRetireStep and storeText', () => {
+describe('the retire part (plan/store-steps.ts) and storeText', () => {
   it('take retire and keep as the retire step’s', () => {
     const steps: OriginPullStep[] = [
       { action: 'retire', id: 'a', reason: '' },
@@ -52,7 +53,7 @@ describe('isRetireStep and storeText', () => {
       { action: 'upload' },
       { action: 'wait', hostnames: [] },
     ]
-    expect(steps.map(isRetireStep)).toEqual([true, true, false, false])
+    expect(steps.map((step) => partsOf([step]).later.length === 1)).toEqual([true, true, false, false])
   })
 
   it('names the zone, per hostname or zone-level', () => {
