@@ -1,3 +1,4 @@
+import { isRecord } from '../core/record.ts'
 import { SavedStateError, loadFromMainStep, saveForPostStep } from '../action/state-helper.ts'
 import type { Step } from '../plan/step.ts'
 import type { RetireGuard } from '../plan/target.ts'
@@ -69,6 +70,3 @@ function stepProblem(value: unknown): string | undefined {
 
 const isGuard = (value: unknown): value is RetireGuard =>
   isRecord(value) && USES.some((use) => use.name === value.target) && 'saved' in value
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)

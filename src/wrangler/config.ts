@@ -1,3 +1,4 @@
+import { isRecord } from '../core/record.ts'
 import { readFileSync, statSync } from 'node:fs'
 import { InputError, errorCode } from '../core/errors.ts'
 import { pathInWorkspace } from '../core/workspace-path.ts'
@@ -6,7 +7,6 @@ import type { BindingTarget } from '../certificate/spec.ts'
 import {
   ConfigSyntaxError,
   DuplicateKeyError,
-  isRecord,
   sectionOf,
   type CertificateEntry,
   type ConfigDocument,

@@ -77,6 +77,3 @@ export function eolOf(text: string): '\r\n' | '\n' {
   const newline = text.indexOf('\n')
   return newline > 0 && text[newline - 1] === '\r' ? '\r\n' : '\n'
 }
-
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)

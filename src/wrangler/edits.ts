@@ -3,7 +3,8 @@ import { OperationError } from '../core/errors.ts'
 import { printable } from '../core/text.ts'
 import { wranglerParsers } from './parsers.ts'
 import { parseConfig, type LoadedConfig, type LoadedConfigs } from './config.ts'
-import { isRecord, sectionOf, type ConfigDocument, type ValuePath } from './document.ts'
+import { isRecord } from '../core/record.ts'
+import { sectionOf, type ConfigDocument, type ValuePath } from './document.ts'
 import type { ConfigEncoding } from './encoding.ts'
 
 /** Planning the edits (pure): the new text of each file, checked by reading it back as Wrangler would. */

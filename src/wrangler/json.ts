@@ -1,3 +1,4 @@
+import { isRecord } from '../core/record.ts'
 import {
   findNodeAtLocation,
   getNodeValue,
@@ -12,7 +13,6 @@ import {
   DuplicateKeyError,
   eolOf,
   isCertificatesPath,
-  isRecord,
   positionOf,
   type CertificateEntry,
   type ConfigDocument,

@@ -1,6 +1,7 @@
 import { printable } from '../core/text.ts'
 import type { LoadedConfigs } from './config.ts'
-import { isRecord, sectionOf } from './document.ts'
+import { isRecord } from '../core/record.ts'
+import { sectionOf } from './document.ts'
 
 /**
  * Which Workers the Wrangler files deploy, so that replace reads what those Workers serve before it

@@ -4,7 +4,6 @@ import {
   DuplicateKeyError,
   eolOf,
   isCertificatesPath,
-  isRecord,
   positionOf,
   sectionOf,
 } from '../../../src/wrangler/document.ts'
@@ -42,12 +41,6 @@ describe('eolOf', () => {
     expect(eolOf('a\nb\r\n')).toBe('\n')
     expect(eolOf('one line')).toBe('\n')
     expect(eolOf('\nx')).toBe('\n')
-  })
-})
-
-describe('isRecord', () => {
-  it('is an object that is neither null nor a list', () => {
-    expect([{}, [], null, 'x', 1].map(isRecord)).toEqual([true, false, false, false, false])
   })
 })
 

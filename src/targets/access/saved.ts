@@ -1,3 +1,4 @@
+import { isRecord } from '../../core/record.ts'
 import { isZoneId } from '../../api-shield/settings.ts'
 import { isCertificateId, isCertificateName } from '../../cloudflare/values.ts'
 
@@ -31,6 +32,3 @@ function isSavedStep(step: unknown): step is Record<string, unknown> {
     step.hostnames.every((hostname) => typeof hostname === 'string')
   )
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -1,3 +1,4 @@
+import { isRecord } from '../../core/record.ts'
 import { isHostname, isZoneId } from '../../api-shield/settings.ts'
 import { isCertificateId, isCertificateName } from '../../cloudflare/values.ts'
 
@@ -25,6 +26,3 @@ const isSavedStep = (step: unknown): boolean =>
   (step.action === 'retire' || step.action === 'keep') &&
   isCertificateId(step.id) &&
   typeof step.reason === 'string'
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -1,3 +1,4 @@
+import { isRecord } from '../../core/record.ts'
 import { isCertificateId, isCertificateName, parseTime } from '../../cloudflare/values.ts'
 
 /**
@@ -20,6 +21,3 @@ export function savedRetireProblem(value: Readonly<Record<string, unknown>>): st
   if (!Array.isArray(data.guards)) return 'its guards are not targets of this action'
   return undefined
 }
-
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -1,3 +1,4 @@
+import { isRecord } from '../../core/record.ts'
 import { isWorkerName } from '../../cloudflare/workers/scripts.ts'
 import { MAX_ROLLBACK_DEPLOYMENTS } from '../../consumers/scope.ts'
 import type { ConsumerOptions } from '../../consumers/scope.ts'
@@ -32,6 +33,3 @@ export function savedGuard(
 }
 
 const CONSUMERS_PROBLEM = 'its consumers are not the Pages and Hyperdrive flags and a rollback depth'
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isRecord, savedRetireProblem } from '../../../../src/targets/store/saved.ts'
+import { isRecord } from '../../../../src/core/record.ts'
+import { savedRetireProblem } from '../../../../src/targets/store/saved.ts'
 
 const ID = '3fa85f64-5717-4562-b3fc-2c963f66afa6'
 
