@@ -24,12 +24,22 @@ const STORE_CHUNKS: Readonly<Record<string, () => Promise<StoreTarget>>> = {
 const loaded: StoreTarget[] = [mtlsStore]
 export const STORES: readonly StoreTarget[] = loaded
 
+/** Each store's chunk as it loads: one load whatever the number of callers. */
+const loading = new Map<string, Promise<StoreTarget>>()
+
 /** Loads the stores these names (a spec's `store`, a step's `target`) name; other names are left alone. */
 export async function loadStores(names: Iterable<string | undefined>): Promise<void> {
-  for (const name of new Set(names)) {
+  const wanted = [...new Set(names)].flatMap((name) => {
     const chunk = name === undefined ? undefined : STORE_CHUNKS[name]
-    if (chunk && !loaded.some((store) => store.name === name)) loaded.push(await chunk())
-  }
+    if (!name || !chunk) return []
+    const store = loading.get(name) ?? chunk()
+    loading.set(name, store)
+    return [store]
+  })
+  for (const store of await Promise.all(wanted)) if (!loaded.includes(store)) loaded.push(store)
+  // In the registry's order, whichever loaded first: the account's store stays the default.
+  const rank = (store: StoreTarget): number => [mtlsStore.name, ...STORE_CHUNK_NAMES].indexOf(store.name)
+  loaded.sort((a, b) => rank(a) - rank(b))
 }
 
 /** Every store's name: the post step loads them all, whatever it was saved. */
