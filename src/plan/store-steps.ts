@@ -1,4 +1,4 @@
-import { NEW_CERTIFICATE, type CertificateRef, type Step, type When } from './step.ts'
+import { NEW_CERTIFICATE, type CertificateRef, type EntryPlan, type Step, type When } from './step.ts'
 import type { TargetContext } from './target.ts'
 
 /**
@@ -44,3 +44,30 @@ export const retireWhen = (later: readonly Planned[], context: Pick<TargetContex
 /** The move step, when the placement has anything to move. */
 export const moveSteps = <D extends { steps: readonly unknown[] }>(target: string, data: D): Step<D>[] =>
   data.steps.length === 0 ? [] : [{ target, action: 'move', when: 'now', data }]
+
+/** What a placement in such a store came to: the id it is placed as ('' before an upload), and when. */
+export interface StorePlacement {
+  id: string
+  uploadedOn: string
+  created: boolean
+  ca: boolean
+  hostnames: readonly string[]
+}
+
+/** The single step's outputs of the placement: Cloudflare's id and time, and the local certificate's facts. */
+export function placementOutputs(entry: EntryPlan, placed: StorePlacement): Record<string, string | string[]> {
+  const facts = entry.checked.facts
+  return {
+    'certificate-id': placed.id,
+    'uploaded-on': placed.uploadedOn,
+    'expires-on': facts.expiresOn,
+    issuer: facts.issuer,
+    'serial-number': facts.serialNumber,
+    signature: facts.signature,
+    name: entry.spec.name ?? '',
+    ca: String(placed.ca),
+    'fingerprint-sha256': facts.fingerprintSha256,
+    created: String(placed.created),
+    hostnames: [...placed.hostnames],
+  }
+}

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { NEW_CERTIFICATE } from '../../../src/plan/step.ts'
-import { moveSteps, partsOf, placementRef, retireWhen, reusedId } from '../../../src/plan/store-steps.ts'
+import { NEW_CERTIFICATE, type EntryPlan } from '../../../src/plan/step.ts'
+import {
+  moveSteps,
+  partsOf,
+  placementOutputs,
+  placementRef,
+  retireWhen,
+  reusedId,
+} from '../../../src/plan/store-steps.ts'
 
 const steps = [
   { action: 'reuse', id: 'kept-id' },
@@ -43,5 +50,27 @@ describe('moveSteps', () => {
     const data = { steps: [{ action: 'attach' }] }
     expect(moveSteps('access', data)).toEqual([{ target: 'access', action: 'move', when: 'now', data }])
     expect(moveSteps('access', { steps: [] })).toEqual([])
+  })
+})
+
+describe('placementOutputs', () => {
+  it("gives Cloudflare's id and time with the local certificate's facts, as the single step's outputs", () => {
+    const facts = { expiresOn: 'E', issuer: 'I', serialNumber: 'S', signature: 'G', fingerprintSha256: 'F' }
+    const entry = { name: 'e', steps: [], spec: { name: 'partners' }, checked: { facts } } as unknown as EntryPlan
+    expect(
+      placementOutputs(entry, { id: 'x', uploadedOn: 'T', created: true, ca: true, hostnames: ['a.example.com'] }),
+    ).toEqual({
+      'certificate-id': 'x',
+      'uploaded-on': 'T',
+      'expires-on': 'E',
+      issuer: 'I',
+      'serial-number': 'S',
+      signature: 'G',
+      name: 'partners',
+      ca: 'true',
+      'fingerprint-sha256': 'F',
+      created: 'true',
+      hostnames: ['a.example.com'],
+    })
   })
 })

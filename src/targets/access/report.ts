@@ -2,6 +2,7 @@ import { ownerText } from '../../cloudflare/access/client.ts'
 import type { AccessStep } from '../../access/plan.ts'
 import { outcomeLines, type Cell, type PlanRow, type Report, type Section } from '../../core/report.ts'
 import type { EntryPlan, EntrySteps, Step } from '../../plan/step.ts'
+import { placementOutputs } from '../../plan/store-steps.ts'
 import { idOf, type AccessDone, type AccessMoveData, type AccessPlaceData, type AccessRetireData } from './data.ts'
 
 /** Access's steps as the plan, the summary, the outputs and the log show them, planned or done. */
@@ -133,19 +134,7 @@ function placeOutputs(data: AccessPlaceData, outcome: AccessDone | undefined, en
   const id = outcome?.id ?? (reuse?.action === 'reuse' ? reuse.id : '')
   const uploadedOn = outcome?.uploadedOn ?? (reuse?.action === 'reuse' ? reuse.uploadedOn : undefined) ?? ''
   if (!('spec' in entry)) return { 'certificate-id': id, 'uploaded-on': uploadedOn }
-  const { spec, checked } = entry as EntryPlan
-  const facts = checked.facts
-  return {
-    'certificate-id': id,
-    'expires-on': facts.expiresOn,
-    issuer: facts.issuer,
-    'serial-number': facts.serialNumber,
-    signature: facts.signature,
-    'uploaded-on': uploadedOn,
-    name: spec.name ?? '',
-    ca: 'true',
-    'fingerprint-sha256': facts.fingerprintSha256,
-    created: String(outcome?.uploaded ?? false),
-    hostnames: [...(spec.storeScope?.hostnames ?? [])],
-  }
+  const plan = entry as EntryPlan
+  const hostnames = plan.spec.storeScope?.hostnames ?? []
+  return placementOutputs(plan, { id, uploadedOn, created: outcome?.uploaded ?? false, ca: true, hostnames })
 }

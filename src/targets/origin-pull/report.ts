@@ -1,6 +1,7 @@
 import type { OriginPullStep } from '../../origin-pull/plan.ts'
 import { outcomeLines, type PlanRow, type Report, type Section } from '../../core/report.ts'
 import type { EntryPlan, EntrySteps, Step } from '../../plan/step.ts'
+import { placementOutputs } from '../../plan/store-steps.ts'
 import {
   storeText,
   type OriginPullDone,
@@ -127,19 +128,6 @@ function placeOutputs(
   const id = outcome?.id ?? (reuse?.action === 'reuse' ? reuse.id : '')
   const uploadedOn = outcome?.uploadedOn ?? (reuse?.action === 'reuse' ? reuse.uploadedOn : undefined) ?? ''
   if (!('spec' in entry)) return { 'certificate-id': id }
-  const { spec, checked } = entry as EntryPlan
-  const facts = checked.facts
-  return {
-    'certificate-id': id,
-    'uploaded-on': uploadedOn,
-    'expires-on': facts.expiresOn,
-    issuer: facts.issuer,
-    'serial-number': facts.serialNumber,
-    signature: facts.signature,
-    name: spec.name ?? '',
-    ca: 'false',
-    'fingerprint-sha256': facts.fingerprintSha256,
-    created: String(outcome?.uploaded ?? false),
-    hostnames: [...data.hostnames],
-  }
+  const created = outcome?.uploaded ?? false
+  return placementOutputs(entry as EntryPlan, { id, uploadedOn, created, ca: false, hostnames: data.hostnames })
 }
